@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting on customer")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    FORM = "form", _("Web form")
+    CHAT = "chat", _("Chat")
+    PHONE = "phone", _("Phone")
+    SOCIAL = "social", _("Social")
+    API = "api", _("API")
+
+
+class SlaState(models.TextChoices):
+    NONE = "none", _("Nothing owed")
+    OK = "ok", _("On time")
+    AT_RISK = "at_risk", _("At risk")
+    BREACHED = "breached", _("Breached")
+
+
+# Statuses in which the shop owes the customer an answer.
+OWED_STATUSES = (Status.NEW, Status.OPEN)
+
+
+class Tag(models.Model):
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["shop", "name"], name="tag_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """One customer question and everything said about it, on any channel."""
+
+    number = models.PositiveIntegerField(_("case number"), unique=True)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="cases")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="cases")
+    subject = models.CharField(_("subject"), max_length=200)
+    subject_derived = models.BooleanField(default=False,
+                                          help_text="The customer gave none; made from the text.")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.NEW)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=2, default="sv")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="assigned_cases")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
+
+    received_at = models.DateTimeField(_("received"))
+    first_response_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    last_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # The promise currently owed: when the answer is due and since when it is owed.
+    owed_since = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    at_risk_at = models.DateTimeField(null=True, blank=True)
+    sla_state = models.CharField(max_length=16, choices=SlaState.choices, default=SlaState.NONE)
+    beyond_ceiling = models.BooleanField(default=False, help_text=(
+        "The opening hours leave no working hour before the ceiling: the promise is the "
+        "first hour after reopening (rule S1)."))
+    is_follow_up = models.BooleanField(_("follow-up"), default=False)
+
+    satisfaction = models.SmallIntegerField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="merged_cases")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            # The queue: owed cases by deadline (rule S2). Partial, like hc's alert_after.
+            models.Index(fields=["due_at"], name="case_due_owed",
+                         condition=Q(due_at__isnull=False)),
+            models.Index(fields=["at_risk_at"], name="case_at_risk_sweep",
+                         condition=Q(sla_state="ok")),
+            models.Index(fields=["shop", "status", "due_at"], name="case_shop_status_due"),
+            models.Index(fields=["customer", "-received_at"], name="case_customer_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def is_owed(self) -> bool:
+        return self.due_at is not None
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("From the customer")
+    OUTBOUND = "out", _("To the customer")
+    NOTE = "note", _("Internal note")
+
+
+class Message(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="messages")
+    from_address = models.CharField(max_length=320, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    to_addresses = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitised; never the sender's raw HTML.")
+    new_text = models.TextField(blank=True, help_text="What is new: quotes and signature removed.")
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    raw_sha256 = models.CharField(max_length=64, blank=True, db_index=True,
+                                  help_text="The stored raw source, by content hash.")
+    parse_warnings = models.JSONField(default=list, blank=True)
+    is_follow_up = models.BooleanField(default=False)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="message_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} on #{self.case.number}"
+
+    @property
+    def display_text(self) -> str:
+        return self.new_text or self.body_text
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    inline = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Participant(models.Model):
+    """Addresses taking part in a case; only they may thread into it (no cross-customer leaks)."""
+
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        CC = "cc", _("Copy")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    address = models.CharField(max_length=320)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "address"],
+                                               name="participant_unique")]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class EventKind(models.TextChoices):
+    """Stored as codes; labels are translated when shown (never store the label)."""
+
+    OPENED = "opened", _("Case opened")
+    INBOUND = "inbound", _("Message received")
+    FOLLOW_UP = "follow_up", _("Follow-up received")
+    REPLIED = "replied", _("Reply sent")
+    NOTE = "note", _("Note added")
+    ASSIGNED = "assigned", _("Assigned")
+    STATUS = "status", _("Status changed")
+    MERGED = "merged", _("Merged")
+    MERGED_INTO = "merged_into", _("Merged into another case")
+    TAGGED = "tagged", _("Tags changed")
+    DUE = "due", _("Answer due")
+    AT_RISK = "at_risk", _("Promise at risk")
+    BREACHED = "breached", _("Promise broken")
+
+
+class CaseEvent(models.Model):
+    """The audit trail: one row for every change to a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.case_id}"
+
+
+class Counter(models.Model):
+    """Named counters for human numbers (case 10234) that stay unique across workers."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

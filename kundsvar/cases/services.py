@@ -1,0 +1,298 @@
+"""Every write to a case goes through here (STYLE practice 3).
+
+Each function runs in one transaction, locks the case row it changes, writes an audit
+event, and queues side effects with on_commit so nothing is sent for a change that
+rolled back.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kundsvar.core.text import case_subject
+from kundsvar.customers.services import find_or_create_customer
+from kundsvar.sla import services as sla
+
+from .models import (
+    Case,
+    CaseEvent,
+    Counter,
+    Direction,
+    EventKind,
+    Message,
+    Participant,
+    Status,
+)
+
+FIRST_CASE_NUMBER = 10001
+# A customer who writes to a case closed longer ago than this starts a new case.
+FOLLOW_UP_WINDOW = timedelta(days=30)
+FALLBACK_SUBJECT = {"sv": "Fråga", "nb": "Spørsmål", "da": "Spørgsmål", "en": "Question"}
+
+
+class CaseError(ValueError):
+    """A write that the rules do not allow; the message is safe to show."""
+
+
+@dataclass
+class Inbound:
+    """What a channel hands over: one message from a customer."""
+
+    from_address: str
+    body_text: str
+    from_name: str = ""
+    subject: str = ""
+    body_html: str = ""
+    received_at: datetime | None = None
+    language: str = ""
+    to_addresses: list[str] = field(default_factory=list)
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    new_text: str = ""
+    raw_sha256: str = ""
+    parse_warnings: list[str] = field(default_factory=list)
+
+
+def next_case_number() -> int:
+    """A short human number, unique across concurrent workers (the UPDATE locks the row)."""
+    with transaction.atomic():
+        updated = Counter.objects.filter(name="case").update(value=F("value") + 1)
+        if not updated:
+            Counter.objects.create(name="case", value=FIRST_CASE_NUMBER)
+            return FIRST_CASE_NUMBER
+        return Counter.objects.get(name="case").value
+
+
+def _event(case: Case, kind: str, at: datetime, actor=None, **data) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, data=data, created_at=at)
+
+
+def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: bool) -> Message:
+    message = Message.objects.create(
+        case=case,
+        direction=Direction.INBOUND,
+        channel=case.channel,
+        from_address=inbound.from_address,
+        from_name=inbound.from_name,
+        to_addresses=inbound.to_addresses,
+        subject=inbound.subject,
+        body_text=inbound.body_text,
+        body_html=inbound.body_html,
+        new_text=inbound.new_text,
+        message_id=inbound.message_id,
+        in_reply_to=inbound.in_reply_to,
+        references=inbound.references,
+        raw_sha256=inbound.raw_sha256,
+        parse_warnings=inbound.parse_warnings,
+        is_follow_up=follow_up,
+        created_at=at,
+    )
+    if inbound.from_address:
+        Participant.objects.get_or_create(case=case, address=inbound.from_address.lower())
+    return message
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("shop").get(pk=case.pk)
+
+
+@transaction.atomic
+def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
+    """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
+    received = inbound.received_at or timezone.now()
+    if customer is None:
+        customer = find_or_create_customer(shop, inbound.from_address, inbound.from_name,
+                                           inbound.language)
+    language = inbound.language or customer.language or shop.language
+    subject, derived = case_subject(inbound.subject, inbound.new_text or inbound.body_text,
+                                    FALLBACK_SUBJECT.get(language, FALLBACK_SUBJECT["en"]))
+    case = Case(
+        number=next_case_number(),
+        shop=shop,
+        customer=customer,
+        subject=subject,
+        subject_derived=derived,
+        status=Status.NEW,
+        channel=channel,
+        language=language,
+        received_at=received,
+        last_inbound_at=received,
+    )
+    sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=False))
+    case.save()
+    _store_inbound(case, inbound, received, follow_up=False)
+    _event(case, EventKind.OPENED, received, channel=channel, due_at=case.due_at.isoformat(),
+           beyond_ceiling=case.beyond_ceiling)
+    return case
+
+
+def accepts_follow_ups(case: Case, now: datetime) -> bool:
+    """May a new message from the customer join this case, or does it start a new one?"""
+    if case.merged_into_id:
+        return True
+    return case.status != Status.CLOSED or (case.closed_at or now) >= now - FOLLOW_UP_WINDOW
+
+
+@transaction.atomic
+def add_inbound_message(case: Case, inbound: Inbound) -> Message:
+    """The customer writes again on an existing case.
+
+    After the shop has answered, this is a follow-up (rule S3): the case reopens with the
+    shorter follow-up target and goes to the top of the queue. Before any answer, the
+    message joins the question and the promise already given stands.
+    """
+    case = _locked(case)
+    while case.merged_into_id:
+        case = _locked(case.merged_into)
+    received = inbound.received_at or timezone.now()
+    owed = case.due_at is not None
+    follow_up = not owed and case.last_response_at is not None
+    message = _store_inbound(case, inbound, received, follow_up=follow_up)
+    case.last_inbound_at = max(received, case.last_inbound_at or received)
+    fields = ["last_inbound_at", "updated_at"]
+    if owed:
+        _event(case, EventKind.INBOUND, received, message=message.pk)
+    else:
+        # Nothing was owed (answered, waiting, closed): the customer is owed an answer again.
+        sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=follow_up))
+        case.is_follow_up = follow_up
+        old_status = case.status
+        _set_status(case, Status.OPEN if case.last_response_at else Status.NEW, received)
+        fields += [*sla.SLA_FIELDS, "status", "closed_at"]
+        _event(case, EventKind.FOLLOW_UP if follow_up else EventKind.INBOUND, received,
+               message=message.pk, due_at=case.due_at.isoformat(), old_status=old_status)
+    case.save(update_fields=fields)
+    return message
+
+
+@transaction.atomic
+def reply(case: Case, agent, body_text: str, *, body_html: str = "",
+          then: str = Status.ANSWERED, now: datetime | None = None) -> Message:
+    """An agent answers the customer. Measures whether the promise was kept (rule S4)."""
+    if then not in (Status.ANSWERED, Status.WAITING, Status.CLOSED):
+        raise CaseError(_("After a reply a case is answered, waiting or closed."))
+    if not body_text.strip():
+        raise CaseError(_("The reply is empty."))
+    now = now or timezone.now()
+    case = _locked(case)
+    message = Message.objects.create(
+        case=case, direction=Direction.OUTBOUND, channel=case.channel, author=agent,
+        from_address=case.shop.email, body_text=body_text, body_html=body_html, created_at=now,
+    )
+    measured = {}
+    if case.due_at is not None:
+        measured = {"due_at": case.due_at.isoformat(), "kept": now <= case.due_at,
+                    "follow_up": case.is_follow_up}
+    first = case.first_response_at is None
+    case.first_response_at = case.first_response_at or now
+    case.last_response_at = now
+    old_status = case.status
+    _set_status(case, then, now)
+    sla.clear_promise(case)
+    case.save(update_fields=["first_response_at", "last_response_at", "status", "closed_at",
+                             "updated_at", *sla.SLA_FIELDS])
+    _event(case, EventKind.REPLIED, now, actor=agent, message=message.pk, first=first,
+           **measured)
+    if old_status != case.status:
+        _event(case, EventKind.STATUS, now, actor=agent, old=old_status, new=case.status)
+    return message
+
+
+@transaction.atomic
+def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) -> Message:
+    """An internal note: seen by the team, never sent to the customer."""
+    if not body_text.strip():
+        raise CaseError(_("The note is empty."))
+    now = now or timezone.now()
+    message = Message.objects.create(case=case, direction=Direction.NOTE, channel=case.channel,
+                                     author=agent, body_text=body_text, created_at=now)
+    _event(case, EventKind.NOTE, now, actor=agent, message=message.pk)
+    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    return message
+
+
+@transaction.atomic
+def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> Case:
+    """Give the case to an agent (or to nobody). The assignee must work for the shop."""
+    case = _locked(case)
+    if assignee is not None and not assignee.memberships.filter(shop=case.shop_id).exists():
+        raise CaseError(_("%(agent)s does not work for %(shop)s.")
+                        % {"agent": assignee, "shop": case.shop})
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    old = case.assignee_id
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    _event(case, EventKind.ASSIGNED, now or timezone.now(), actor=actor, old=old,
+           new=assignee.pk if assignee else None)
+    return case
+
+
+def _set_status(case: Case, status: str, now: datetime) -> None:
+    case.status = status
+    case.closed_at = now if status == Status.CLOSED else None
+
+
+@transaction.atomic
+def change_status(case: Case, status: str, *, actor=None, now: datetime | None = None) -> Case:
+    """Move a case by hand. Waiting, answered and closed mean nothing is owed any more."""
+    if status not in Status.values:
+        raise CaseError(_("Unknown status %(status)s.") % {"status": status})
+    now = now or timezone.now()
+    case = _locked(case)
+    if case.status == status:
+        return case
+    if case.merged_into_id and status != Status.CLOSED:
+        raise CaseError(_("A merged case stays closed; open #%(number)s instead.")
+                        % {"number": case.merged_into.number})
+    old = case.status
+    _set_status(case, status, now)
+    fields = ["status", "closed_at", "updated_at"]
+    if status not in (Status.NEW, Status.OPEN):
+        sla.clear_promise(case)
+        fields += sla.SLA_FIELDS
+    case.save(update_fields=fields)
+    _event(case, EventKind.STATUS, now, actor=actor, old=old, new=status)
+    return case
+
+
+@transaction.atomic
+def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None = None) -> Case:
+    """Fold a duplicate into `target`: messages, participants, tags and the earliest promise."""
+    if source.pk == target.pk:
+        raise CaseError(_("A case cannot be merged into itself."))
+    now = now or timezone.now()
+    first, second = sorted([source.pk, target.pk])  # lock in id order: no deadlock
+    locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[first, second])}
+    source, target = locked[source.pk], locked[target.pk]
+    if source.shop_id != target.shop_id:
+        raise CaseError(_("Cases of different shops cannot be merged."))
+    if source.merged_into_id or target.merged_into_id:
+        raise CaseError(_("One of the cases is already merged."))
+
+    Message.objects.filter(case=source).update(case=target)
+    for address in source.participants.values_list("address", flat=True):
+        Participant.objects.get_or_create(case=target, address=address)
+    target.tags.add(*source.tags.all())
+    target.received_at = min(target.received_at, source.received_at)
+    target.last_inbound_at = Message.objects.filter(
+        case=target, direction=Direction.INBOUND).aggregate(last=Max("created_at"))["last"]
+    if source.due_at and (target.due_at is None or source.due_at < target.due_at):
+        for name in sla.SLA_FIELDS:
+            setattr(target, name, getattr(source, name))
+        if target.status not in (Status.NEW, Status.OPEN):
+            target.status, target.closed_at = Status.OPEN, None
+    target.save()
+
+    source.merged_into = target
+    _set_status(source, Status.CLOSED, now)
+    sla.clear_promise(source)
+    source.save()
+    _event(target, EventKind.MERGED, now, actor=actor, source=source.number)
+    _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number)
+    return target

@@ -1,0 +1,178 @@
+"""A demo shop with customers and 30 cases in every state, made through the services.
+
+Everything is relative to `now`, so the queue always shows cases due soon, at risk,
+breached, follow-ups, waiting and closed ones.
+"""
+
+import secrets
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from kundsvar.accounts.models import Agent, Membership, Role
+from kundsvar.cases import services as cases
+from kundsvar.cases.models import Case, Status
+from kundsvar.cases.services import Inbound
+from kundsvar.customers.services import add_email, find_or_create_customer
+from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
+from kundsvar.sla import services as sla
+from kundsvar.sla.models import ResponsePolicy
+
+SHOP_SLUG = "nordljus"
+ADMIN_USERNAME = "admin"
+AGENT_USERNAME = "anna"
+
+CUSTOMERS = [
+    # name, email, language, second address
+    ("Karin Lindqvist", "karin.lindqvist@example.se", "sv", "karin@jobbet.example.se"),
+    ("Erik Johansson", "erik.j@example.se", "sv", ""),
+    ("Sofia Berg", "sofia.berg@example.se", "sv", ""),
+    ("Mohammed Ali", "m.ali@example.se", "sv", ""),
+    ("Lena Nyström", "lena.nystrom@example.se", "sv", ""),
+    ("Oskar Holm", "oskar.holm@example.se", "sv", ""),
+    ("Maja Ek", "maja.ek@example.se", "sv", ""),
+    ("Johan Sandberg", "johan@sandberg.example.se", "sv", ""),
+    ("Ingrid Solberg", "ingrid.solberg@example.no", "nb", ""),
+    ("Mette Kristensen", "mette.k@example.dk", "da", ""),
+    ("James Carter", "james.carter@example.co.uk", "en", ""),
+    ("Aino Virtanen", "aino.virtanen@example.fi", "sv", ""),
+]
+
+# (customer index, subject, text, hours ago, story). Stories: owed (nothing done yet),
+# answered, waiting, closed, follow_up (answered, then the customer wrote again).
+CASES = [
+    (0, "Leveranstid jacka", "Hej! Jag beställde en vinterjacka i fredags, order 100231. "
+     "När kan jag räkna med leverans?", 2, "owed"),
+    (1, "", "Hej, paketet har inte kommit fram fast det stod levererat i går. "
+     "Kollinummer 00370730253871234567.", 5, "owed"),
+    (2, "Retur av skor", "Hej! Skorna var för små. Hur gör jag en retur och vad kostar den?",
+     30, "answered"),
+    (3, "Faktura saknas", "Jag har inte fått någon faktura för min beställning 100198.", 50,
+     "closed"),
+    (4, "Fel färg på kudde", "Jag fick en grå kudde men beställde en blå. Order 100244.", 3,
+     "owed"),
+    (5, "Re: Svar på din fråga", "Tack för svaret! Men när kommer återbetalningen?", 26,
+     "follow_up"),
+    (6, "Presentkort", "Går det att köpa presentkort som skickas med e-post?", 1, "owed"),
+    (7, "Trasig lampa", "Lampan kom trasig, glaset var krossat. Bifogar bild.", 20, "owed"),
+    (8, "Levering til Norge", "Hei! Sender dere til Norge, og hva koster frakten?", 4, "owed"),
+    (9, "Ombytning", "Hej, kan jeg bytte en trøje til en større størrelse?", 6, "answered"),
+    (10, "Order status", "Hi, I ordered a rug last week (order 100212) and haven't heard "
+     "anything since. Could you check?", 7, "owed"),
+    (11, "Leverans till Åland", "Hej! Levererar ni till Åland och tillkommer det tull?", 8,
+     "waiting"),
+    (0, "Ändra adress", "Hej igen, jag behöver ändra leveransadressen på order 100231.", 1,
+     "follow_up"),
+    (1, "Rabattkod fungerar inte", "Koden VINTER20 ger ingen rabatt i kassan.", 27, "closed"),
+    (2, "", "Hur länge gäller öppet köp?", 9, "owed"),
+    (3, "Dubbeldragning", "Jag har blivit dragen två gånger för samma order 100250!", 2,
+     "owed"),
+    (4, "Reklamation stol", "Ett ben på stolen har spruckit efter två månader.", 75, "closed"),
+    (5, "Storleksguide", "Hur stora är era M-tröjor i bröstmått?", 12, "answered"),
+    (6, "Leverans före jul", "Hinner jag få en beställning före julafton om jag beställer nu?",
+     0.5, "owed"),
+    (7, "Kvitto", "Kan ni skicka ett kvitto på min senaste beställning?", 45, "closed"),
+    (8, "Retur", "Hei, hvordan returnerer jeg en vare fra Norge?", 16, "waiting"),
+    (9, "Pakke ikke modtaget", "Min pakke er ikke kommet, ordre 100260.", 22, "owed"),
+    (10, "Cancel order", "Please cancel my order 100270, I ordered the wrong size.", 0.2,
+     "owed"),
+    (11, "Betalning med Swish", "Kan man betala med Swish hos er?", 60, "closed"),
+    (0, "Produktfråga", "Är överkastet tvättbart i 60 grader?", 33, "answered"),
+    (1, "Klarna-faktura", "Jag vill förlänga min Klarna-faktura, går det?", 14, "owed"),
+    (2, "Saknad del", "Det saknas skruvar till bokhyllan i paketet.", 3.5, "owed"),
+    (3, "", "Var är min order??? Beställde för en vecka sedan.", 40, "follow_up"),
+    (4, "Nyhetsbrev", "Hur avregistrerar jag mig från nyhetsbrevet?", 80, "closed"),
+    (5, "Mattans mått", "Finns mattan Fjällsjö i 200x300?", 6, "waiting"),
+]
+
+ANSWER = ("Hej {name}!\n\nTack för att du hörde av dig. Vi har tittat på ditt ärende och "
+          "återkommer med en bekräftelse så snart vi kontrollerat med lagret.\n\n"
+          "Vänliga hälsningar\n{agent}, Nordljus kundtjänst")
+
+
+def create_shop() -> Shop:
+    shop = Shop.objects.create(
+        name="Nordljus", slug=SHOP_SLUG, email="kundtjanst@nordljus.example",
+        phone="08-520 255 00", country="SE", time_zone="Europe/Stockholm", language="sv",
+        languages=["sv", "nb", "da", "en"], website="https://nordljus.example",
+    )
+    for weekday in range(5):
+        OpeningHours.objects.create(shop=shop, weekday=weekday, opens=time(8),
+                                    closes=time(17) if weekday < 4 else time(16))
+    OpeningHours.objects.create(shop=shop, weekday=5, opens=time(10), closes=time(14))
+    SpecialDay.objects.create(shop=shop, date=timezone.localdate().replace(month=12, day=23),
+                              closed=False, opens=time(8), closes=time(13),
+                              note="Kortare öppettider före jul")
+    ResponsePolicy.objects.create(shop=shop, channel="")
+    return shop
+
+
+def _agents(shop: Shop, password: str) -> tuple[Agent, Agent]:
+    admin = Agent.objects.create_superuser(ADMIN_USERNAME, "agneta@nordljus.example", password,
+                                           first_name="Agneta", last_name="Ström")
+    agent = Agent.objects.create_user(AGENT_USERNAME, "anna@nordljus.example", password,
+                                      first_name="Anna", last_name="Svensson", is_staff=False)
+    Membership.objects.create(agent=admin, shop=shop, role=Role.ADMIN)
+    Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
+    return admin, agent
+
+
+def _story(case: Case, story: str, received: datetime, agent: Agent, now: datetime) -> None:
+    name = case.customer.first_name
+    answered_at = min(received + timedelta(hours=1.5), now - timedelta(minutes=5))
+    answer = ANSWER.format(name=name, agent=agent.first_name)
+    if story == "answered":
+        cases.reply(case, agent, answer, now=answered_at)
+    elif story == "waiting":
+        cases.reply(case, agent, answer + "\n\nKan du skicka ditt ordernummer?",
+                    then=Status.WAITING, now=answered_at)
+    elif story == "closed":
+        cases.reply(case, agent, answer, then=Status.CLOSED, now=answered_at)
+    elif story == "follow_up":
+        cases.reply(case, agent, answer, now=answered_at)
+        again = answered_at + (now - answered_at) / 2
+        cases.add_inbound_message(case, Inbound(
+            from_address=case.customer.primary_email, from_name=case.customer.name,
+            subject=f"Re: {case.subject}", body_text="Hej igen! Något nytt om detta?",
+            received_at=again))
+
+
+@transaction.atomic
+def create_demo(now: datetime | None = None) -> dict:
+    """Create the demo shop and its cases. Returns the logins."""
+    now = now or timezone.now()
+    password = secrets.token_urlsafe(9)
+    shop = create_shop()
+    admin, agent = _agents(shop, password)
+    customers = []
+    for name, email, language, other in CUSTOMERS:
+        customer = find_or_create_customer(shop, email, name, language)
+        if other:
+            add_email(customer, other)
+        customers.append(customer)
+    for index, (who, subject, text, hours_ago, story) in enumerate(CASES):
+        customer = customers[who]
+        received = now - timedelta(hours=hours_ago)
+        case = cases.open_case(shop, "form" if index % 4 == 3 else "email", Inbound(
+            from_address=customer.primary_email, from_name=customer.name, subject=subject,
+            body_text=text, received_at=received, language=customer.language))
+        if index % 3 == 0:
+            cases.assign(case, agent, actor=admin, now=received)
+        _story(case, story, received, agent, now)
+    sla.sweep(now)
+    return {"admin": ADMIN_USERNAME, "agent": AGENT_USERNAME, "password": password}
+
+
+def reset_passwords() -> dict:
+    """A fresh password for the demo logins (printed by `kundsvar demo` on every start)."""
+    password = secrets.token_urlsafe(9)
+    for username in (ADMIN_USERNAME, AGENT_USERNAME):
+        user = Agent.objects.get(username=username)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return {"admin": ADMIN_USERNAME, "agent": AGENT_USERNAME, "password": password}
+
+
+def demo_exists() -> bool:
+    return Shop.objects.filter(slug=SHOP_SLUG).exists()

@@ -1,0 +1,85 @@
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kundsvar.core import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo shop (once), then run the web server and the worker until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Only create the data.")
+
+    def handle(self, *args, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if demo.demo_exists():
+            logins = demo.reset_passwords()
+            self.stdout.write("The demo shop exists already; its cases are kept.")
+        else:
+            logins = demo.create_demo()
+            self.stdout.write("Created the demo shop Nordljus with 12 customers and 30 cases.")
+        if no_serve:
+            self._print_logins(None, logins)
+            return
+        self._run(port, logins)
+
+    def _print_logins(self, url, logins):
+        line = "=" * 64
+        self.stdout.write(self.style.SUCCESS(line))
+        if url:
+            self.stdout.write(self.style.SUCCESS(f"  Kundsvar demo: {url}"))
+        self.stdout.write(f"  Agent login:  {logins['agent']} / {logins['password']}")
+        self.stdout.write(f"  Admin login:  {logins['admin']} / {logins['password']}")
+        if url:
+            self.stdout.write("  Ctrl-C stops the web server and the worker.")
+        self.stdout.write(self.style.SUCCESS(line))
+
+    def _run(self, port, logins):
+        cli = [sys.executable, "-m", "kundsvar.cli"]
+        web = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}"])
+        worker = subprocess.Popen([*cli, "worker"])
+        url = f"http://127.0.0.1:{port}/"
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            if self._wait_until_up(url + "healthz", web):
+                self._print_logins(url, logins)
+            else:
+                self.stderr.write("The web server did not start; see the messages above.")
+                return
+            while not stopping and web.poll() is None and worker.poll() is None:
+                time.sleep(0.5)
+        finally:
+            for process in (web, worker):
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    @staticmethod
+    def _wait_until_up(url, process, seconds=60):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (localhost)
+                    if response.status == 200:
+                        return True
+            except OSError:
+                time.sleep(0.3)
+        return False

@@ -1,0 +1,15 @@
+"""Periodic work, enqueued by `kundsvar worker`. Every job here must be idempotent:
+several workers may each enqueue it (on PostgreSQL, many workers share one queue)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    task: str  # dotted path to a django-tasks task
+    every_seconds: int
+
+
+SCHEDULE = [
+    Periodic("kundsvar.sla.tasks.sweep_deadlines", 60),
+]

@@ -1,0 +1,71 @@
+"""Writes of the response-time engine: setting promises and sweeping for risk (rule S2)."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kundsvar.cases.models import Case, CaseEvent, EventKind, SlaState
+
+from .calendar import BusinessCalendar
+from .deadlines import Deadline, compute_deadline
+from .policies import policy_for, targets
+
+
+def deadline_for(case: Case, since: datetime, *, follow_up: bool) -> Deadline:
+    """What the shop can promise for `case` when the customer wrote at `since`."""
+    policy = policy_for(case.shop, case.channel)
+    calendar = BusinessCalendar.for_shop(case.shop)
+    return compute_deadline(calendar, since, targets(policy, follow_up=follow_up))
+
+
+def owe_answer(case: Case, since: datetime, deadline: Deadline) -> None:
+    """Set the promise on an in-memory case; the caller saves it."""
+    case.owed_since = since
+    case.due_at = deadline.due_at
+    case.at_risk_at = deadline.at_risk_at
+    case.beyond_ceiling = deadline.beyond_ceiling
+    case.sla_state = SlaState.OK
+
+
+def clear_promise(case: Case) -> None:
+    case.owed_since = None
+    case.due_at = None
+    case.at_risk_at = None
+    case.beyond_ceiling = False
+    case.sla_state = SlaState.NONE
+    case.is_follow_up = False
+
+
+SLA_FIELDS = ["owed_since", "due_at", "at_risk_at", "beyond_ceiling", "sla_state", "is_follow_up"]
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Mark owed cases at risk (80 % of the time used) and breached (past due).
+
+    Each case is claimed with a conditional UPDATE, so two workers sweeping at the same
+    time write one event per case, not two.
+    """
+    now = now or timezone.now()
+    counts = {"at_risk": 0, "breached": 0}
+    breached = Case.objects.filter(due_at__lte=now).exclude(sla_state=SlaState.BREACHED)
+    for case_id, due_at in breached.values_list("id", "due_at"):
+        with transaction.atomic():
+            claimed = (Case.objects.filter(id=case_id, due_at=due_at)
+                       .exclude(sla_state=SlaState.BREACHED)
+                       .update(sla_state=SlaState.BREACHED))
+            if claimed:
+                CaseEvent.objects.create(case_id=case_id, kind=EventKind.BREACHED,
+                                         data={"due_at": due_at.isoformat()}, created_at=now)
+                counts["breached"] += 1
+    at_risk = Case.objects.filter(sla_state=SlaState.OK, at_risk_at__lte=now, due_at__gt=now)
+    for case_id, due_at in at_risk.values_list("id", "due_at"):
+        with transaction.atomic():
+            claimed = (Case.objects.filter(Q(id=case_id, due_at=due_at, sla_state=SlaState.OK))
+                       .update(sla_state=SlaState.AT_RISK))
+            if claimed:
+                CaseEvent.objects.create(case_id=case_id, kind=EventKind.AT_RISK,
+                                         data={"due_at": due_at.isoformat()}, created_at=now)
+                counts["at_risk"] += 1
+    return counts

@@ -1,0 +1,8 @@
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def sweep_deadlines() -> dict[str, int]:
+    return services.sweep()

@@ -1,0 +1,82 @@
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kundsvar.accounts.models import Agent
+from kundsvar.cases.models import Case, SlaState, Status
+from kundsvar.cases.tests.factories import open_email_case
+from kundsvar.core import demo
+from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_logins():
+    return demo.create_demo()
+
+
+def test_demo_has_a_shop_customers_and_thirty_cases_in_every_state(demo_logins):
+    assert Case.objects.count() == 30
+    statuses = Counter(Case.objects.values_list("status", flat=True))
+    assert {Status.NEW, Status.OPEN, Status.ANSWERED, Status.WAITING, Status.CLOSED} <= set(
+        statuses)
+    assert Case.objects.filter(is_follow_up=True).count() == 3
+    assert Case.objects.filter(sla_state=SlaState.BREACHED).exists()
+    assert Case.objects.values("customer").distinct().count() == 12
+    assert Agent.objects.filter(username=demo_logins["agent"]).exists()
+
+
+def test_demo_logins_work_and_the_queue_shows_the_most_urgent_first(client, demo_logins):
+    assert client.login(username=demo_logins["agent"], password=demo_logins["password"])
+    response = client.get(reverse("cases:queue"))
+    assert response.status_code == 200
+    owed = Case.objects.exclude(due_at=None).order_by("due_at")
+    page = response.content.decode()
+    first, last = owed.first(), owed.last()
+    assert page.index(f">{first.number}<") < page.index(f">{last.number}<")  # S2
+
+
+def test_reset_passwords_gives_a_new_working_password(client, demo_logins):
+    again = demo.reset_passwords()
+    assert again["password"] != demo_logins["password"]
+    assert client.login(username="anna", password=again["password"])
+
+
+def test_pages_need_a_login(client):
+    response = client.get(reverse("cases:queue"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_an_agent_sees_only_the_cases_of_their_shop(client):
+    mine, theirs = ShopFactory(), ShopFactory()
+    agent = AgentFactory(shops=[mine])
+    own_case = open_email_case(mine, timezone.now())
+    other_case = open_email_case(theirs, timezone.now())
+    client.force_login(agent)
+    assert client.get(reverse("cases:detail", args=[own_case.number])).status_code == 200
+    assert client.get(reverse("cases:detail", args=[other_case.number])).status_code == 404
+    response = client.post(reverse("cases:reply", args=[other_case.number]),
+                           {"body": "Hej", "then": "answered"})
+    assert response.status_code == 404
+    assert other_case.messages.count() == 1
+
+
+def test_an_agent_replies_from_the_case_page(client):
+    shop = ShopFactory()
+    agent = AgentFactory(shops=[shop])
+    case = open_email_case(shop, timezone.now())
+    client.force_login(agent)
+    response = client.post(reverse("cases:reply", args=[case.number]),
+                           {"body": "Hej! Jackan skickas i dag.", "then": "answered"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ANSWERED
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "Jackan skickas i dag." in page
+
+
+def test_healthz_answers(client):
+    assert client.get("/healthz").json() == {"ok": True}
