@@ -80,3 +80,21 @@ def test_an_agent_replies_from_the_case_page(client):
 
 def test_healthz_answers(client):
     assert client.get("/healthz").json() == {"ok": True}
+
+
+def test_the_agent_ui_is_in_the_agents_language_whatever_the_browser_says(client):
+    agent = AgentFactory(shops=[ShopFactory()], language="sv")
+    client.force_login(agent)
+    page = client.get(reverse("cases:queue"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert "Inga ärenden här." in page
+    agent.language = "en"
+    agent.save()
+    page = client.get(reverse("cases:queue"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "No cases here." in page
+
+
+def test_the_language_switch_wins_over_the_agents_setting(client):
+    agent = AgentFactory(shops=[ShopFactory()], language="sv")
+    client.force_login(agent)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "No cases here." in client.get(reverse("cases:queue")).content.decode()
