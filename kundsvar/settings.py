@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "kundsvar.customers",
     "kundsvar.sla",
     "kundsvar.cases",
+    "kundsvar.channels.email",
+    "kundsvar.feedback",
 ]
 
 MIDDLEWARE = [

@@ -193,6 +193,9 @@ class EventKind(models.TextChoices):
     DUE = "due", _("Answer due")
     AT_RISK = "at_risk", _("Promise at risk")
     BREACHED = "breached", _("Promise broken")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
+    DELIVERY_FAILED = "delivery_failed", _("Email could not be delivered")
+    BOUNCED = "bounced", _("Email bounced")
 
 
 class CaseEvent(models.Model):

@@ -13,7 +13,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.channels.registry import channel_for
 from kundsvar.core.text import case_subject
+from kundsvar.customers.models import Customer
 from kundsvar.customers.services import find_or_create_customer
 from kundsvar.sla import services as sla
 
@@ -105,7 +107,10 @@ def _locked(case: Case) -> Case:
 def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
     received = inbound.received_at or timezone.now()
-    if customer is None:
+    if customer is None and not inbound.from_address:
+        # Unreadable mail or a phone note: a customer without an address, for now.
+        customer = Customer.objects.create(shop=shop, name=inbound.from_name)
+    elif customer is None:
         customer = find_or_create_customer(shop, inbound.from_address, inbound.from_name,
                                            inbound.language)
     language = inbound.language or customer.language or shop.language
@@ -139,24 +144,26 @@ def accepts_follow_ups(case: Case, now: datetime) -> bool:
 
 
 @transaction.atomic
-def add_inbound_message(case: Case, inbound: Inbound) -> Message:
+def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False) -> Message:
     """The customer writes again on an existing case.
 
     After the shop has answered, this is a follow-up (rule S3): the case reopens with the
     shorter follow-up target and goes to the top of the queue. Before any answer, the
-    message joins the question and the promise already given stands.
+    message joins the question and the promise already given stands. An `automatic`
+    message (an out-of-office reply) is kept on the case but owes nobody anything.
     """
     case = _locked(case)
     while case.merged_into_id:
         case = _locked(case.merged_into)
     received = inbound.received_at or timezone.now()
-    owed = case.due_at is not None
-    follow_up = not owed and case.last_response_at is not None
+    # An answer already owed keeps its promise; an automatic message creates none.
+    promise_stands = case.due_at is not None or automatic
+    follow_up = not promise_stands and case.last_response_at is not None
     message = _store_inbound(case, inbound, received, follow_up=follow_up)
     case.last_inbound_at = max(received, case.last_inbound_at or received)
     fields = ["last_inbound_at", "updated_at"]
-    if owed:
-        _event(case, EventKind.INBOUND, received, message=message.pk)
+    if promise_stands:
+        _event(case, EventKind.INBOUND, received, message=message.pk, automatic=automatic)
     else:
         # Nothing was owed (answered, waiting, closed): the customer is owed an answer again.
         sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=follow_up))
@@ -198,9 +205,28 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
                              "updated_at", *sla.SLA_FIELDS])
     _event(case, EventKind.REPLIED, now, actor=agent, message=message.pk, first=first,
            **measured)
+    channel = channel_for(case.channel)
+    if channel:
+        channel.send_reply(case, message)
     if old_status != case.status:
         _event(case, EventKind.STATUS, now, actor=agent, old=old_status, new=case.status)
     return message
+
+
+@transaction.atomic
+def reopen(case: Case, *, now: datetime | None = None, reason: str = "", actor=None) -> Case:
+    """Back in front of the team with the follow-up target (rules F1, S3)."""
+    now = now or timezone.now()
+    case = _locked(case)
+    if case.due_at is not None:
+        return case
+    old = case.status
+    sla.owe_answer(case, now, sla.deadline_for(case, now, follow_up=True))
+    case.is_follow_up = True
+    _set_status(case, Status.OPEN, now)
+    case.save(update_fields=[*sla.SLA_FIELDS, "status", "closed_at", "updated_at"])
+    _event(case, EventKind.STATUS, now, actor=actor, old=old, new=case.status, reason=reason)
+    return case
 
 
 @transaction.atomic

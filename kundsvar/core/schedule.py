@@ -12,4 +12,6 @@ class Periodic:
 
 SCHEDULE = [
     Periodic("kundsvar.sla.tasks.sweep_deadlines", 60),
+    Periodic("kundsvar.channels.email.tasks.send_due_outbound", 30),
+    Periodic("kundsvar.channels.email.tasks.retry_failed_inbound", 60),
 ]

@@ -58,6 +58,13 @@ class Shop(models.Model):
                                 default=Language.SV)
     languages = models.JSONField(_("languages answered"), default=list, blank=True)
     website = models.URLField(_("website"), blank=True)
+    plus_addressing = models.BooleanField(
+        _("per-case reply addresses"), default=False,
+        help_text=_("Replies go to kundtjanst+10234@… Only if your mail server delivers "
+                    "plus addresses to the customer-service mailbox."))
+    inbound_secret = models.CharField(
+        _("secret for the HTTP mail endpoint"), max_length=64, blank=True,
+        help_text=_("Mail relays POST raw messages with this as a Bearer token. Empty: off."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

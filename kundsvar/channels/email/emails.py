@@ -1,0 +1,100 @@
+"""One function per outgoing email (STYLE practice 8): subject, text and HTML from
+templates, in the customer's language, from the shop's customer-service address."""
+
+import email.policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from kundsvar.sla.promise import promise_language, promise_text
+
+from .threading import message_ids
+
+
+def reply_address(case) -> str:
+    """Where the customer's answer should go: the case's own plus address when allowed."""
+    if not case.shop.plus_addressing:
+        return case.shop.email
+    local, _, domain = case.shop.email.partition("@")
+    return f"{local}+{case.number}@{domain}"
+
+
+def _render(name: str, context: dict, language: str) -> tuple[str, str, str]:
+    with translation.override(promise_language(language)):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        text = render_to_string(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def _build(case, name: str, context: dict, *, to: str, in_reply_to: str, references: str,
+           automatic: bool) -> EmailMessage:
+    subject, text, html = _render(name, context, case.language)
+    domain = case.shop.email.rpartition("@")[2]
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = formataddr((case.shop.name, case.shop.email))
+    message["To"] = to
+    message["Reply-To"] = formataddr((case.shop.name, reply_address(case)))
+    message["Subject"] = subject
+    message["Date"] = format_datetime(timezone.now())
+    message["Message-ID"] = make_msgid(f"k{case.number}", domain=domain)
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = " ".join([*message_ids(references), in_reply_to])
+    if automatic:
+        # RFC 3834: an automatic answer. Tells well-behaved responders not to answer it,
+        # and Exchange not to send its out-of-office back (no mail loops).
+        message["Auto-Submitted"] = "auto-replied"
+        message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def acknowledgement(case, inbound, *, queue_note: bool = False) -> EmailMessage:
+    """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone."""
+    context = {
+        "case": case,
+        "shop": case.shop,
+        "customer_name": case.customer.first_name,
+        "question": inbound.display_text,
+        "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
+        "opening_hours": case.shop.opening_hours.all(),
+        "queue_note": queue_note,
+        "follow_up": inbound.is_follow_up,
+    }
+    return _build(case, "ack", context, to=inbound.from_address,
+                  in_reply_to=inbound.message_id, references=inbound.references, automatic=True)
+
+
+RATING_SALT = "kundsvar.rating"
+
+
+def rating_token(case, message) -> str:
+    return signing.dumps({"c": case.pk, "m": message.pk}, salt=RATING_SALT, compress=True)
+
+
+def rating_url(case, message, score: str) -> str:
+    path = reverse("feedback:rate", args=[rating_token(case, message), score])
+    return f"{settings.SITE_URL}{path}"
+
+
+def reply(case, answer, question) -> EmailMessage:
+    """Rules R1–R4: same sender as the acknowledgement, the shop and the subject in the
+    subject line, the customer's question quoted, and one-click satisfaction links."""
+    context = {
+        "case": case,
+        "shop": case.shop,
+        "answer": answer.body_text,
+        "question": question.display_text,
+        "good_url": rating_url(case, answer, "good"),
+        "bad_url": rating_url(case, answer, "bad"),
+    }
+    return _build(case, "reply", context, to=question.from_address,
+                  in_reply_to=question.message_id, references=question.references,
+                  automatic=False)

@@ -1,0 +1,114 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    IMAP = "imap", "IMAP"
+    SMTP = "smtp", "SMTP/LMTP"
+    HTTP = "http", "HTTP"
+    IMPORT = "import", _("Import")
+
+
+class RawState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be processed")
+    PROCESSED = "processed", _("Processed")
+    DUPLICATE = "duplicate", _("Duplicate of a message already here")
+    IGNORED = "ignored", _("Stored, no case (bounce or auto-reply handled)")
+    FAILED = "failed", _("Failed; kept for a retry")
+
+
+class RawMessage(models.Model):
+    """Every inbound email exactly as it arrived (rule A6). The bytes live in the
+    content-addressed store under var/; this row says where it came from and what
+    became of it."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField()
+    source = models.CharField(max_length=8, choices=Source.choices)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    envelope_to = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=10, choices=RawState.choices, default=RawState.PENDING)
+    kind = models.CharField(max_length=12, blank=True)  # normal, auto_reply, bounce, bulk
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    case_message = models.ForeignKey("cases.Message", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="raw_sources")
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "received_at"], name="raw_state_time")]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.state})"
+
+
+class OutboundState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced")
+
+
+class OutboundKind(models.TextChoices):
+    ACK = "ack", _("Acknowledgement")
+    REPLY = "reply", _("Reply")
+
+
+class OutboundEmail(models.Model):
+    """One email to send (STYLE practice 6): the worker sends it, retries with backoff
+    while the SMTP server is away, and a failure shows on the case."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="outbound")
+    case_message = models.ForeignKey("cases.Message", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="outbound")
+    kind = models.CharField(max_length=8, choices=OutboundKind.choices)
+    from_address = models.CharField(max_length=320)
+    to_address = models.CharField(max_length=320, db_index=True)
+    subject = models.CharField(max_length=998)
+    message_id = models.CharField(max_length=998, unique=True)
+    mime = models.BinaryField(help_text="The complete message, as it goes on the wire.")
+    state = models.CharField(max_length=8, choices=OutboundState.choices,
+                             default=OutboundState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], name="outbound_due",
+                                condition=models.Q(state="queued"))]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_address} ({self.state})"
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox Kundsvar polls for a shop. Progress is tracked by UIDVALIDITY and
+    UID, never by the \\Seen flag: a person reading the mailbox in Outlook must not make
+    a customer's message invisible to us."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="mailboxes")
+    name = models.CharField(_("name"), max_length=80)
+    host = models.CharField(_("IMAP server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    use_tls = models.BooleanField(_("TLS"), default=True)
+    username = models.CharField(_("username"), max_length=255)
+    password = models.CharField(_("password"), max_length=255)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    move_to = models.CharField(_("move processed mail to"), max_length=255, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}/{self.folder}"

@@ -1,0 +1,651 @@
+"""Raw RFC 5322 bytes → a plain ``ParsedEmail``; never raises (rules A6, R5).
+
+Rule A6: no inquiry is dropped, so even a broken message must give a sender, a subject
+and some text. The stdlib parser (``policy.default``) does the work; every step that
+real mail breaks has a fallback, and each fallback leaves a code in ``warnings``:
+
+``compat32``           policy.default failed, or lost a boundary compat32 could read
+``unparsable``         both parsers failed; ``text`` is the raw message decoded
+``bad_charset``        a declared charset was unknown or did not fit the bytes
+``8bit_header``        a header with raw bytes that are not UTF-8 (read as cp1252)
+``undecodable_header`` policy.default choked on a header; decoded by hand
+``bad_address``        an address header policy.default could not read; split by hand
+``bad_date``           a Date header we could not read (``date`` is None)
+``missing_boundary``   a multipart without a usable boundary (body kept as plain text)
+``bad_base64``         truncated base64 or stray characters in it
+``bad_encoding``       a body whose transfer encoding could not be undone
+``defects``            any other defect the stdlib parser recorded
+``enclosed_body``      no body of its own; text/html taken from an attached message
+``no_body``            no text and no HTML at all
+
+Choices: message ids keep their angle brackets (``<id@host>``), as written in
+In-Reply-To/References, so outgoing threading headers can reuse them verbatim.
+``text``/``html`` join the text/plain and text/html parts that are not attachments;
+an attached message (message/rfc822) is an attachment, not part of the customer's
+text, unless the mail has no body of its own (forwarded "as attachment").
+Attachments are all other named or non-text leaf parts, so nothing a customer sent is
+lost; machine parts of reports (delivery-status …) and unnamed alternative renderings
+(text/enriched …) are left out. ``classify`` is at the end of the module.
+"""
+
+import base64
+import binascii
+import codecs
+import email
+import quopri
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from email import errors, policy
+from email.generator import BytesGenerator
+from email.message import Message
+from email.utils import parsedate_to_datetime
+from io import BytesIO
+
+COMPAT32, UNPARSABLE, BAD_CHARSET = "compat32", "unparsable", "bad_charset"
+EIGHT_BIT_HEADER, UNDECODABLE_HEADER = "8bit_header", "undecodable_header"
+BAD_ADDRESS, BAD_DATE, MISSING_BOUNDARY = "bad_address", "bad_date", "missing_boundary"
+BAD_BASE64, BAD_ENCODING, DEFECTS = "bad_base64", "bad_encoding", "defects"
+ENCLOSED_BODY, NO_BODY = "enclosed_body", "no_body"
+
+# Machine-readable parts of multipart/report: read by classify, not shown as files.
+REPORT_PARTS = {
+    "message/delivery-status", "message/disposition-notification",
+    "message/feedback-report", "text/rfc822-headers",
+}
+ENCLOSED = {"message/rfc822", "message/global"}
+MAX_DEPTH = 50  # deeper MIME nesting is an attack, not a customer
+
+# Windows labels cp1252 text (€, “”) ISO-8859-1; Korean/Chinese Outlook sends cp949/GBK
+# under the older names. Decoding with the superset loses nothing.
+_SUPERSETS = {"iso8859-1": "cp1252", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030"}
+# Text codecs that would rewrite ordinary text (backslashes, "xn--") if a sender named them.
+_REFUSED_CODECS = {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"}
+_BOUNDARY_DEFECTS = (
+    errors.NoBoundaryInMultipartDefect, errors.StartBoundaryNotFoundDefect,
+    errors.CloseBoundaryNotFoundDefect, errors.MultipartInvariantViolationDefect,
+)
+_BASE64_DEFECTS = (
+    errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
+    errors.InvalidBase64LengthDefect,
+)
+
+
+@dataclass
+class Attachment:
+    filename: str  # "" for unnamed parts (inline images, forwarded mails); the UI names them
+    content_type: str
+    payload: bytes
+    content_id: str = ""  # without angle brackets, as cid: URLs in the HTML refer to it
+    inline: bool = False
+
+
+@dataclass
+class ParsedEmail:
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    subject: str = ""
+    from_name: str = ""
+    from_address: str = ""
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    reply_to: list[str] = field(default_factory=list)
+    date: datetime | None = None
+    text: str = ""
+    html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    bounced_message_id: str = ""  # for bounces: the Message-ID of our mail that bounced
+
+    def header(self, name: str) -> str:
+        """The first value of a header, decoded and unfolded, or ""."""
+        return (self.headers.get(name.lower()) or [""])[0]
+
+    def warn(self, code: str) -> None:
+        if code not in self.warnings:
+            self.warnings.append(code)
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Parse raw message bytes; never raises, whatever the bytes are (rule A6)."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    parsed = _attempt(raw, policy.default)
+    if parsed is None or MISSING_BOUNDARY in parsed.warnings:
+        # compat32 reads boundaries policy.default rejects, e.g. unquoted ones with "=".
+        second = _attempt(raw, policy.compat32)
+        if second and (parsed is None or MISSING_BOUNDARY not in second.warnings):
+            parsed = second
+            parsed.warn(COMPAT32)
+    if parsed is None:
+        parsed = ParsedEmail(text=decode_bytes(raw, None)[0], warnings=[COMPAT32, UNPARSABLE])
+    return parsed
+
+
+def _attempt(raw: bytes, pol) -> ParsedEmail | None:
+    try:
+        msg = email.message_from_bytes(raw, policy=pol)
+        parsed = ParsedEmail()
+        _read_headers(msg, parsed)
+        _read_ids_and_date(parsed)
+        visited = _read_body(msg, parsed)
+        _collect_defects(visited, parsed)
+        if classify(parsed) == "bounce":
+            parsed.bounced_message_id = _bounced_message_id(parsed, visited)
+        return parsed
+    except Exception:  # noqa: BLE001 - a parser bug on odd input: the caller tries another way
+        return None
+
+
+# --- headers and addresses ----------------------------------------------------------
+
+def _read_headers(msg: Message, parsed: ParsedEmail) -> None:
+    for name, raw in msg.raw_items():
+        key, raw = name.strip().lower(), _fix_surrogates(str(raw), parsed)
+        parsed.headers.setdefault(key, []).append(_header_text(key, raw, parsed))
+        if key in ("from", "to", "cc", "reply-to"):
+            _read_addresses(key, raw, parsed)
+    parsed.subject = " ".join(parsed.header("subject").split())
+
+
+def _header_text(name: str, raw: str, parsed: ParsedEmail) -> str:
+    # policy.default's header classes work on any string, whatever the message policy.
+    try:
+        return _unfold(str(policy.default.header_factory(name, _unfold(raw))))
+    except Exception:  # noqa: BLE001 - known IndexError/HeaderParseError bugs on odd values
+        parsed.warn(UNDECODABLE_HEADER)
+        return _unfold(decode_words(raw))
+
+
+def _unfold(value: str) -> str:
+    return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", " ").strip()
+
+
+def _read_addresses(key: str, raw: str, parsed: ParsedEmail) -> None:
+    pairs = _policy_addresses(key, raw)
+    if pairs is None:
+        parsed.warn(BAD_ADDRESS)
+        pairs = _split_addresses(raw)
+    elif "=?" in raw or "(" in raw:
+        # policy.default keeps the spaces between encoded words of a name (RFC 2047 drops
+        # them) and ignores "MAILER-DAEMON (Mail Delivery System)" comment names.
+        by_hand = _split_addresses(raw)
+        if [a for _, a in by_hand] == [a for _, a in pairs]:
+            pairs = [(n or m, a) for (n, a), (m, _) in zip(by_hand, pairs, strict=True)]
+    if key == "from":
+        if pairs and not parsed.from_name and not parsed.from_address:
+            parsed.from_name, parsed.from_address = pairs[0]
+        return
+    field_name = {"to": "to", "cc": "cc", "reply-to": "reply_to"}[key]
+    getattr(parsed, field_name).extend(address for _, address in pairs if address)
+
+
+def _policy_addresses(key: str, raw: str) -> list[tuple[str, str]] | None:
+    try:
+        header = policy.default.header_factory(key, _unfold(raw))
+        found = [_clean_address(a.display_name, a.addr_spec) for a in header.addresses]
+    except Exception:  # noqa: BLE001
+        return None
+    # "invalid address" means policy.default dropped or garbled part of the list.
+    if any("invalid address" in str(d) for d in header.defects) or (
+            raw.strip() and not any(a for _, a in found)):
+        return None
+    return found
+
+
+_ADDRESS_CHUNK = re.compile(r'(?:"(?:[^"\\]|\\.)*"|<[^<>]*>|\([^()]*\)|[^,"<(])+')
+_VALID_ADDRESS = re.compile(r'^[^@\s<>()\[\],;:"]+@[^@\s<>()\[\],;:"]+$')
+
+
+def _split_addresses(raw: str) -> list[tuple[str, str]]:
+    """Commas outside quotes/brackets split; ``<...>`` or the token with an @ is the address;
+    a comment stands in for a missing name."""
+    pairs = []
+    for chunk in _ADDRESS_CHUNK.findall(_unfold(raw)):
+        comment = re.search(r"\(([^()]*)\)", chunk)
+        chunk = re.sub(r"\([^()]*\)", " ", chunk)
+        chunk = re.sub(r'^\s*[^"<@:]*:', "", chunk)  # a group name: "Kundtjänst: a@b;"
+        angle = re.search(r"<([^<>]*)>", chunk)
+        if angle:
+            address, name = angle.group(1), chunk[: angle.start()] + chunk[angle.end() :]
+        else:
+            tokens = chunk.split()
+            address = next((t for t in reversed(tokens) if "@" in t), "")
+            name = " ".join(t for t in tokens if t != address)
+        name = name.strip(' ;"') or (comment.group(1) if comment else "")
+        pairs.append(_clean_address(decode_words(name), address.strip(" ;")))
+    return [(n, a) for n, a in pairs if n or a]
+
+
+def _clean_address(name: str, address: str) -> tuple[str, str]:
+    name, address = name.strip().strip('"').strip(), address.strip().strip("<>")
+    if " " in address:  # '"Big Bug bb"@bug.com' from an unquoted "Big Bug bb@bug.com"
+        tokens = address.replace('"', " ").split()
+        address, name = tokens[-1], name or " ".join(tokens[:-1])
+    if not _VALID_ADDRESS.match(address):  # "MAILER-DAEMON", "undisclosed-recipients"
+        return (name or address), ""
+    return name, address
+
+
+# --- charsets and encoded words -----------------------------------------------------
+
+def decode_bytes(data: bytes, declared: str | None) -> tuple[str, bool]:
+    """Bytes → text with the declared charset, else UTF-8, else cp1252.
+
+    Returns the text and whether the declared charset (UTF-8 if none) fitted the bytes.
+    """
+    codec = _codec(declared)
+    for candidate, fits in ((codec, True), ("utf-8", not declared)):
+        if candidate:
+            try:
+                return data.decode(candidate), fits
+            except UnicodeDecodeError:
+                pass
+    if codec and codec not in ("ascii", "utf-8"):
+        return data.decode(codec, "replace"), False  # e.g. Shift_JIS with one bad byte
+    text = data.decode("utf-8", "replace")
+    if text.count("\ufffd") * 2 > sum(ch > "\x7f" for ch in text):  # mostly not UTF-8
+        text = data.decode("cp1252", "replace")
+    return text, False
+
+
+def _codec(name: str | None) -> str | None:
+    name = (name or "").strip().strip("\"'").lower()
+    try:
+        info = codecs.lookup(name) if name else None
+    except (LookupError, ValueError):
+        return None
+    if info is None or not info._is_text_encoding or info.name in _REFUSED_CODECS:
+        return None
+    return _SUPERSETS.get(info.name, info.name)
+
+
+def _fix_surrogates(value: str, parsed: ParsedEmail | None = None) -> str:
+    """Raw 8-bit header bytes arrive as surrogate escapes: decode them (RFC 6532: UTF-8)."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    text, fitted = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
+    if parsed is not None and not fitted:
+        parsed.warn(EIGHT_BIT_HEADER)
+    return text
+
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+
+
+def decode_words(value: str) -> str:
+    """RFC 2047 encoded words, decoded by hand. Adjacent words in one charset are joined
+    before decoding: senders split multi-byte characters across words."""
+    value = _fix_surrogates(value)
+    out, pending, charset, pos = [], b"", None, 0
+    for match in _ENCODED_WORD.finditer(value):
+        gap, data = value[pos : match.start()], _word_bytes(match)
+        word_charset = match.group(1).split("*")[0].lower()  # RFC 2231 language suffix
+        if data is None:  # not decodable: keep it as written
+            out.append(_flush(pending, charset) + gap + match.group(0))
+            pending, charset = b"", None
+        elif charset == word_charset and not gap.strip():
+            pending += data
+        else:
+            # Whitespace between two encoded words is not part of the text (RFC 2047 6.2).
+            out.append(_flush(pending, charset) + ("" if charset and not gap.strip() else gap))
+            pending, charset = data, word_charset
+        pos = match.end()
+    out.append(_flush(pending, charset) + value[pos:])
+    return "".join(out)
+
+
+def _word_bytes(match: re.Match) -> bytes | None:
+    text = match.group(3)
+    try:
+        if match.group(2) in "bB":
+            return base64.b64decode(text + "=" * (-len(text) % 4))
+        return quopri.decodestring(text.encode("ascii"), header=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _flush(data: bytes, charset: str | None) -> str:
+    return decode_bytes(data, charset)[0] if charset else ""
+
+
+# --- ids and date -------------------------------------------------------------------
+
+_MSG_ID = re.compile(r"<[^<>\s]+>")
+
+
+def message_ids(value: str) -> list[str]:
+    """``<id>`` tokens of a Message-ID/In-Reply-To/References value; bare ids get brackets."""
+    ids = _MSG_ID.findall(value or "")
+    return ids or [f"<{t.strip('<>')}>" for t in (value or "").split() if "@" in t]
+
+
+def _read_ids_and_date(parsed: ParsedEmail) -> None:
+    parsed.message_id = next(iter(message_ids(parsed.header("message-id"))), "")
+    parsed.in_reply_to = next(iter(message_ids(parsed.header("in-reply-to"))), "")
+    parsed.references = [i for v in parsed.headers.get("references", []) for i in message_ids(v)]
+    raw_date = parsed.header("date")
+    parsed.date = parse_date(raw_date)
+    if raw_date and parsed.date is None:
+        parsed.warn(BAD_DATE)
+
+
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_LOOSE_DATE = re.compile(
+    r"(?P<day>\d{1,2})\s+(?P<mon>[a-z]{3})[a-z]*\.?\s+(?P<year>\d{4})\s+"
+    r"(?P<h>\d{1,2}):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}))?\s*(?P<zone>[+-]\d{4})?",
+    re.IGNORECASE,
+)
+
+
+def parse_date(value: str) -> datetime | None:
+    """An aware datetime from a Date header (no zone or -0000 read as UTC), or None."""
+    try:
+        found = parsedate_to_datetime(value)
+    except Exception:  # noqa: BLE001 - TypeError/ValueError/IndexError on junk
+        found = _loose_date(value)
+    if found is None:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _loose_date(value: str) -> datetime | None:
+    """'7 Jan 2008 10:00:00 +0100' somewhere inside a Date header that is otherwise junk."""
+    match = _LOOSE_DATE.search(value or "")
+    if not match or match["mon"].lower() not in _MONTHS:
+        return None
+    zone = match["zone"] or "+0000"
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:])) * (-1 if zone[0] == "-" else 1)
+    try:
+        return datetime(
+            int(match["year"]), _MONTHS.index(match["mon"].lower()) + 1, int(match["day"]),
+            int(match["h"]), int(match["m"]), int(match["s"] or 0), tzinfo=timezone(offset),
+        )
+    except ValueError:
+        return None
+
+
+# --- body and attachments -----------------------------------------------------------
+
+def _read_body(msg: Message, parsed: ParsedEmail) -> list[Message]:
+    """Fill text, html and attachments; returns every part visited (defects, bounces)."""
+    visited: list[Message] = []
+    texts, htmls, enclosed = _collect(msg, parsed, visited, keep_files=True)
+    if not "".join(texts + htmls).strip():
+        # Forwarded "as attachment", or a report whose words are all in its parts: use the
+        # bodies of attached mails, else the report fields themselves.
+        for part in enclosed:
+            for sub in _sub_messages(part):
+                more_texts, more_htmls, _ = _collect(sub, parsed, [], keep_files=False)
+                texts, htmls = texts + more_texts, htmls + more_htmls
+        if not "".join(texts + htmls).strip():
+            texts += [decode_bytes(_payload_bytes(p), None)[0] for p in enclosed
+                      if _content_type(p) in REPORT_PARTS]
+        if "".join(texts + htmls).strip():
+            parsed.warn(ENCLOSED_BODY)
+    parsed.text, parsed.html = _join(texts), "".join(htmls)
+    if not parsed.text.strip() and not parsed.html.strip():
+        parsed.warn(NO_BODY)
+    return visited
+
+
+def _collect(msg: Message, parsed: ParsedEmail, visited: list, *, keep_files: bool):
+    texts, htmls, enclosed = [], [], []
+    for part in _leaves(msg, visited, 0):
+        ctype, name, disposition = _content_type(part), _filename(part), _disposition(part)
+        if ctype.startswith("multipart/"):  # a multipart whose boundary was never found
+            parsed.warn(MISSING_BOUNDARY)
+            texts.append(_part_text(part, parsed))
+        elif ctype in ("text/plain", "text/html") and not name and disposition != "attachment":
+            (texts if ctype == "text/plain" else htmls).append(_part_text(part, parsed))
+        elif ctype in ENCLOSED or ctype in REPORT_PARTS:
+            enclosed.append(part)
+            if keep_files and ctype in ENCLOSED:
+                parsed.attachments.append(_attachment(part, ctype, name, disposition, parsed))
+        elif keep_files and (name or not ctype.startswith("text/")):
+            parsed.attachments.append(_attachment(part, ctype, name, disposition, parsed))
+    return texts, htmls, enclosed
+
+
+def _leaves(part: Message, visited: list[Message], depth: int):
+    """Leaf parts in order; message/* parts are leaves (attached mail is not our body)."""
+    visited.append(part)
+    payload = part.get_payload()
+    if _content_type(part).startswith("multipart/") and isinstance(payload, list):
+        for sub in payload if depth < MAX_DEPTH else []:
+            if isinstance(sub, Message):
+                yield from _leaves(sub, visited, depth + 1)
+    else:
+        yield part
+
+
+def _sub_messages(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [m for m in payload if isinstance(m, Message)]
+    if _content_type(part) in ENCLOSED:  # e.g. base64-encoded message/rfc822
+        return [email.message_from_bytes(_payload_bytes(part), policy=part.policy)]
+    return []
+
+
+def _join(texts: list[str]) -> str:
+    # Apple Mail splits text around inline images; keep the pieces on separate lines.
+    out = ""
+    for text in texts:
+        out += "\n" if out and text and not out.endswith("\n") else ""
+        out += text
+    return out
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:  # noqa: BLE001
+        return "application/octet-stream"
+
+
+def _disposition(part: Message) -> str:
+    try:
+        return (part.get_content_disposition() or "").lower()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _raw_header(part: Message, name: str) -> str:
+    return next((_unfold(_fix_surrogates(str(v))) for k, v in part.raw_items()
+                 if k.strip().lower() == name), "")
+
+
+def _filename(part: Message) -> str:
+    """filename= or name=, read loosely: unquoted names with spaces and encoded words
+    inside parameters are common, and policy.default cuts those short."""
+    name = ""
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = _raw_header(part, header)
+        if re.search(rf"(^|;)\s*{param}\*", raw, re.IGNORECASE):  # RFC 2231: stdlib reads it
+            name = _safe(part.get_filename) or ""
+        elif match := re.search(rf'(?:^|;)\s*{param}\s*=\s*("[^"]*"|[^;]*)', raw, re.I):
+            name = match.group(1).strip().strip('"')
+        if name.strip():
+            break
+    name = re.split(r"[\\/]", decode_words(name))[-1]  # it ends up on someone's disk
+    return "".join(ch for ch in name if ch.isprintable()).strip()
+
+
+def _safe(call, default=None):
+    try:
+        return call()
+    except Exception:  # noqa: BLE001
+        return default
+
+
+def _part_text(part: Message, parsed: ParsedEmail) -> str:
+    text, fitted = decode_bytes(_payload_bytes(part, parsed), _safe(part.get_content_charset))
+    if not fitted:
+        parsed.warn(BAD_CHARSET)
+    return text
+
+
+def _payload_bytes(part: Message, parsed: ParsedEmail | None = None) -> bytes:
+    payload = part.get_payload()
+    if isinstance(payload, list):  # an attached mail: its bytes, transfer encoding undone
+        return _undo_transfer_encoding(part, b"".join(_flatten(m) for m in payload))
+    if isinstance(payload, str) and _cte(part) == "base64":
+        return _lenient_base64(payload.encode("ascii", "replace"), parsed)
+    data = _safe(lambda: part.get_payload(decode=True))
+    if isinstance(data, bytes):
+        return data
+    if parsed is not None:
+        parsed.warn(BAD_ENCODING)
+    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+
+
+def _lenient_base64(data: bytes, parsed: ParsedEmail | None) -> bytes:
+    """What can be decoded of truncated or dirty base64 (the stdlib returns it undecoded)."""
+    data = b"".join(data.split())
+    clean = re.sub(rb"[^A-Za-z0-9+/]", b"", data.split(b"=")[0])
+    usable = clean[: len(clean) - len(clean) % 4 if len(clean) % 4 == 1 else len(clean)]
+    if parsed is not None and (usable != data.rstrip(b"=") or len(data) % 4):
+        parsed.warn(BAD_BASE64)
+    return base64.b64decode(usable + b"=" * (-len(usable) % 4))
+
+
+def _cte(part: Message) -> str:
+    return str(_raw_header(part, "content-transfer-encoding")).strip().lower()
+
+
+def _undo_transfer_encoding(part: Message, data: bytes) -> bytes:
+    # Some webmails base64-encode message/rfc822 although RFC 2046 forbids it.
+    cte = _cte(part)
+    if cte == "base64":
+        return _safe(lambda: base64.b64decode(data), data)
+    if cte == "quoted-printable":
+        return _safe(lambda: quopri.decodestring(data), data)
+    return data
+
+
+def _flatten(msg: Message) -> bytes:
+    for pol in (policy.compat32, policy.default):  # compat32 keeps the headers as sent
+        try:
+            buffer = BytesIO()
+            BytesGenerator(buffer, mangle_from_=False, policy=pol).flatten(msg)
+            return buffer.getvalue()
+        except Exception:  # noqa: BLE001
+            continue
+    return b""
+
+
+def _attachment(part, ctype, filename, disposition, parsed) -> Attachment:
+    content_id = _raw_header(part, "content-id").strip("<> ")
+    inline = disposition == "inline" or (not disposition and bool(content_id))
+    return Attachment(filename, ctype, _payload_bytes(part, parsed), content_id, inline)
+
+
+def _collect_defects(visited: list[Message], parsed: ParsedEmail) -> None:
+    for part in visited:
+        for defect in getattr(part, "defects", []):
+            if isinstance(defect, _BOUNDARY_DEFECTS):
+                parsed.warn(MISSING_BOUNDARY)
+            elif isinstance(defect, _BASE64_DEFECTS):
+                parsed.warn(BAD_BASE64)
+            else:
+                parsed.warn(DEFECTS)
+
+
+# --- classification -----------------------------------------------------------------
+# The caller files machine mail with the case it concerns but never answers it, and it
+# never opens or reopens a case by itself (no auto-reply loops).
+
+_REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?([\w-]+)", re.IGNORECASE)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|delivery (status|failure|has failed)|failure notice|returned mail|"
+    r"mail delivery failed|olevererbar|kunde inte levereras|kan ikke leveres|ikke leveret",
+    re.IGNORECASE,
+)
+_AUTO_REPLY_SUBJECT = re.compile(
+    r"^\s*(auto(matic|matiskt|matisk|matische|maattinen)?[\s-]*(reply|svar|antwort|vastaus|"
+    r"response)|autosvar|out of (the )?office( autoreply)?|frånvaro(meddelande)?|frånvarande|"
+    r"fravær(ende)?|abwesenheit(snotiz)?|réponse automatique|respuesta automática)\s*(:|$)",
+    re.IGNORECASE,
+)
+_AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder", "x-autogenerated")
+
+
+def classify(parsed: ParsedEmail) -> str:
+    """"bounce", "auto_reply", "bulk" or "normal".
+
+    X-Auto-Response-Suppress is deliberately ignored: Outlook/Exchange put it on mail
+    written by people too (meeting responses, mail sent from apps), and taking it for an
+    auto-reply would hide a real customer. Exchange's own out-of-office replies carry
+    Auto-Submitted and an "Automatic reply:"/"Automatiskt svar:" subject instead.
+    """
+    if _is_bounce(parsed):
+        return "bounce"
+    if _is_auto_reply(parsed):
+        return "auto_reply"
+    if _is_bulk(parsed):
+        return "bulk"
+    # RFC 3834 asks auto-responders for a null return path too, so <> only counts
+    # once nothing marked the mail as an auto-reply.
+    if parsed.header("return-path").replace(" ", "") == "<>":
+        return "bounce"
+    return "normal"
+
+
+def _report_type(parsed: ParsedEmail) -> str:
+    ctype = parsed.header("content-type").lower()
+    if ctype.startswith("message/delivery-status"):  # a bare DSN without its envelope
+        return "delivery-status"
+    match = _REPORT_TYPE.search(ctype) if ctype.startswith("multipart/report") else None
+    return match.group(1).lower() if match else ""
+
+
+def _is_bounce(parsed: ParsedEmail) -> bool:
+    # Spam complaints (feedback-report) are about our mail too, never a customer's question.
+    if _report_type(parsed) in ("delivery-status", "feedback-report"):
+        return True
+    if "x-failed-recipients" in parsed.headers:
+        return True
+    local = (parsed.from_address or parsed.from_name).split("@")[0].strip().lower()
+    # postmaster@ is a person at many small shops: only with a bounce subject.
+    return local == "mailer-daemon" or (
+        local == "postmaster" and bool(_BOUNCE_SUBJECT.search(parsed.subject)))
+
+
+def _is_auto_reply(parsed: ParsedEmail) -> bool:
+    auto_submitted = parsed.header("auto-submitted").split(";")[0].strip().lower()
+    if auto_submitted not in ("", "no"):
+        return True
+    if any(parsed.header(h).strip().lower() not in ("", "no") for h in _AUTO_REPLY_HEADERS):
+        return True
+    if parsed.header("precedence").strip().lower() == "auto_reply":
+        return True
+    if _report_type(parsed) == "disposition-notification":  # read receipts
+        return True
+    return bool(_AUTO_REPLY_SUBJECT.search(parsed.subject))
+
+
+def _is_bulk(parsed: ParsedEmail) -> bool:
+    if parsed.header("precedence").strip().lower() in ("bulk", "list", "junk"):
+        return True
+    return "list-id" in parsed.headers or "list-unsubscribe" in parsed.headers
+
+
+_ORIGINAL_ID = re.compile(r"^(?:x-)?original-message-id:\s*(<[^<>\s]+>)", re.I | re.M)
+_HEADER_ID = re.compile(r"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
+
+
+def _bounced_message_id(parsed: ParsedEmail, visited: list[Message]) -> str:
+    """An Original-Message-ID field, else the Message-ID of the returned mail or headers,
+    else a Message-ID line quoted in the text (Gmail and qmail quote the original)."""
+    if found := message_ids(parsed.header("original-message-id")):
+        return found[0]
+    parts = [p for p in visited[1:] if _content_type(p) in ENCLOSED | REPORT_PARTS]
+    blobs = [decode_bytes(_payload_bytes(p), "utf-8")[0] for p in parts]
+    for pattern, texts in ((_ORIGINAL_ID, blobs), (_HEADER_ID, blobs), (_HEADER_ID, [parsed.text])):
+        for text in texts:
+            if match := pattern.search(text):
+                return match.group(1)
+    return ""

@@ -1,0 +1,190 @@
+"""One pipeline for every way mail comes in (IMAP, SMTP/LMTP, HTTP, import):
+
+store raw → dedupe → parse → classify → thread → new text → store → acknowledge.
+
+The raw bytes are on disk before anything else happens, and nothing the customer sent
+is dropped (rule A6): a message that cannot be parsed still becomes a case, with the
+raw source kept and a visible parse warning.
+"""
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from kundsvar.cases import services as cases
+from kundsvar.cases.models import Attachment, CaseEvent, Direction, EventKind, Message
+from kundsvar.cases.services import Inbound
+from kundsvar.core.privacy import mask_personal_numbers
+
+from . import emails, outbox, rawstore
+from .htmltext import html_to_text, sanitize_html
+from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
+from .parse import ParsedEmail, classify, parse_email
+from .quotes import extract_new_text
+from .threading import find_case
+
+log = logging.getLogger(__name__)
+ACKS_PER_SENDER_PER_HOUR = 3
+_NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
+
+
+def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = None,
+            received_at: datetime | None = None) -> RawMessage:
+    """Store, then process. The same bytes delivered again are the same row."""
+    sha = rawstore.put(raw)
+    row, created = RawMessage.objects.get_or_create(sha256=sha, defaults={
+        "size": len(raw), "source": source, "shop": shop, "envelope_to": envelope_to or [],
+        "received_at": received_at or timezone.now()})
+    if created or row.state in (RawState.PENDING, RawState.FAILED):
+        process(row)
+        row.refresh_from_db()
+    return row
+
+
+def process(row: RawMessage) -> None:
+    """Turn a stored raw message into a case message. Safe to run again after a failure."""
+    raw = rawstore.get(row.sha256)
+    try:
+        parsed = parse_email(raw)
+        _process(row, parsed)
+    except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
+        log.exception("processing raw message %s failed", row.sha256)
+        RawMessage.objects.filter(pk=row.pk).update(
+            state=RawState.FAILED, attempts=row.attempts + 1, error=repr(error)[:2000])
+        if row.attempts + 1 >= 3:
+            _as_unreadable_case(row, raw, error)
+
+
+@transaction.atomic
+def _process(row: RawMessage, parsed: ParsedEmail) -> None:
+    shop = row.shop
+    kind = classify(parsed)
+    duplicate = _duplicate_of(shop, parsed) if parsed.message_id else None
+    if duplicate:
+        _finish(row, RawState.DUPLICATE, kind, parsed, duplicate)
+        return
+    if kind == "bounce" and _link_bounce(parsed, row.received_at):
+        _finish(row, RawState.IGNORED, kind, parsed, None)
+        return
+
+    inbound = _inbound(parsed, row)
+    thread = find_case(shop, sender=inbound.from_address, subject=parsed.subject,
+                       in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
+                       recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
+                       now=inbound.received_at)
+    automatic = kind != "normal"
+    if thread.case:
+        message = cases.add_inbound_message(thread.case, inbound, automatic=automatic)
+        case = message.case
+    else:
+        case = cases.open_case(shop, "email", inbound)
+        message = case.messages.get()
+        if thread.refused:
+            CaseEvent.objects.create(case=case, kind=EventKind.INBOUND,
+                                     created_at=message.created_at,
+                                     data={"refers_to_other_case": thread.refused})
+    _save_attachments(message, parsed)
+    _finish(row, RawState.PROCESSED, kind, parsed, message)
+    # Imported history (a migration) is not news to the customer: no acknowledgement.
+    if not automatic and row.source != Source.IMPORT and _should_acknowledge(case, message):
+        outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
+                     now=message.created_at)
+        CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
+                                 created_at=message.created_at, data={"message": message.pk})
+
+
+def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
+    text = parsed.text or html_to_text(parsed.html)
+    text, masked = mask_personal_numbers(text)
+    new_text, _ = mask_personal_numbers(extract_new_text(text))
+    html = sanitize_html(mask_personal_numbers(parsed.html)[0]) if parsed.html else ""
+    warnings = list(parsed.warnings) + (["personal_number_masked"] if masked else [])
+    return Inbound(
+        from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
+        subject=parsed.subject, body_text=text, body_html=html, new_text=new_text,
+        received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
+        raw_sha256=row.sha256, parse_warnings=warnings,
+    )
+
+
+def _duplicate_of(shop, parsed: ParsedEmail) -> Message | None:
+    """The same Message-ID from the same sender in this shop: one message, not two."""
+    return (Message.objects.filter(case__shop=shop, direction=Direction.INBOUND,
+                                   message_id=parsed.message_id,
+                                   from_address=(parsed.from_address or "").lower())
+            .order_by().only("pk", "case_id").first())
+
+
+def _finish(row, state, kind, parsed, message) -> None:
+    RawMessage.objects.filter(pk=row.pk).update(
+        state=state, kind=kind, message_id=parsed.message_id[:998], case_message=message,
+        attempts=row.attempts + 1, error="", processed_at=timezone.now())
+
+
+def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
+    for part in parsed.attachments:
+        attachment = Attachment(
+            message=message, filename=(part.filename or "bilaga")[:255],
+            content_type=part.content_type[:255], size=len(part.payload),
+            sha256=hashlib.sha256(part.payload).hexdigest(), inline=part.inline)
+        attachment.file.save(attachment.filename, ContentFile(part.payload), save=False)
+        attachment.save()
+
+
+def _should_acknowledge(case, message: Message) -> bool:
+    """Rules A1–A5, without loops: only to real people, at most a few per hour."""
+    sender = message.from_address.lower()
+    if not sender or "@" not in sender or sender.split("@")[0] in _NO_ACK_SENDERS:
+        return False
+    if sender == case.shop.email.lower():
+        return False
+    if message.is_follow_up is False and case.messages.filter(
+            direction=Direction.INBOUND).count() > 1:
+        return False  # more words on an unanswered question: the promise stands
+    limit = getattr(settings, "ACKS_PER_SENDER_PER_HOUR", ACKS_PER_SENDER_PER_HOUR)
+    recent = OutboundEmail.objects.filter(
+        kind=OutboundKind.ACK, to_address__iexact=sender,
+        created_at__gte=message.created_at - timedelta(hours=1)).count()
+    return recent < limit
+
+
+def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
+    """A bounce of our own mail marks that outbound email and shows on its case."""
+    bounced = getattr(parsed, "bounced_message_id", "") or ""
+    row = OutboundEmail.objects.filter(message_id=bounced).first() if bounced else None
+    if row is None:
+        return False
+    OutboundEmail.objects.filter(pk=row.pk).update(state=OutboundState.BOUNCED,
+                                                   last_error=parsed.text[:2000])
+    CaseEvent.objects.create(case_id=row.case_id, kind=EventKind.BOUNCED, created_at=at,
+                             data={"outbound": row.pk, "to": row.to_address})
+    return True
+
+
+def _as_unreadable_case(row: RawMessage, raw: bytes, error: Exception) -> None:
+    """Last resort (A6): the message could not be processed; a person must see it."""
+    text = raw.decode("utf-8", errors="replace")
+    text, _ = mask_personal_numbers(text)
+    with transaction.atomic():
+        case = cases.open_case(row.shop, "email", Inbound(
+            from_address="", subject="", body_text=text[:100_000], received_at=row.received_at,
+            raw_sha256=row.sha256, parse_warnings=["unprocessable", type(error).__name__]))
+        RawMessage.objects.filter(pk=row.pk).update(
+            state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now())
+
+
+def retry_failed() -> int:
+    """Process stored messages that failed or were never processed (a crash between
+    storing and processing). The third failure becomes an 'unreadable' case (A6)."""
+    stale = timezone.now() - timedelta(minutes=1)
+    rows = RawMessage.objects.filter(state__in=[RawState.FAILED, RawState.PENDING],
+                                     received_at__lte=stale)[:200]
+    for row in rows:
+        process(row)
+    return len(rows)

@@ -1,0 +1,196 @@
+"""Rules A1–A6 and C3 through the whole inbound pipeline."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kundsvar.cases.models import Case, CaseEvent, EventKind
+from kundsvar.channels.email import pipeline, rawstore
+from kundsvar.channels.email.models import OutboundEmail, OutboundKind, OutboundState, RawState
+from kundsvar.customers.models import Customer
+from kundsvar.shops.tests.factories import ShopFactory
+
+from .mails import SHOP_ADDRESS, mail, parsed_outbound
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Stockholm
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(name="Nätbutiken", email=SHOP_ADDRESS, phone="08-123 456 00")
+
+
+def receive(shop, raw, at=T0):
+    return pipeline.receive(raw, shop=shop, source="smtp", received_at=at)
+
+
+def ack_of(row):
+    return OutboundEmail.objects.get(case=row.case_message.case, kind=OutboundKind.ACK)
+
+
+def test_the_acknowledgement_follows_the_rules(shop):  # A1, A2, A3, A4, R5
+    row = receive(shop, mail(message_id="<q1@example.se>"))
+    case = row.case_message.case
+    sent = parsed_outbound(ack_of(row))
+    assert sent["Subject"] == (
+        f"Nätbutiken: Vi har tagit emot din fråga – Leveranstid jacka [#{case.number}]"
+    )
+    assert sent["From"].addresses[0].addr_spec == SHOP_ADDRESS  # A3
+    assert sent["To"].addresses[0].addr_spec == "karin@example.se"
+    assert sent["Auto-Submitted"] == "auto-replied"
+    assert sent["In-Reply-To"] == "<q1@example.se>"
+    text = sent.get_body(("plain",)).get_content()
+    html = sent.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert str(case.number) in body  # A1
+        assert "När kommer min jacka?" in body  # A1: a copy of the question
+        assert "senast måndag 23 november kl. 16.00" in body  # A4: 6 working hours
+        assert "08-123 456 00" in body  # A5
+    assert "Hej Karin" in text
+
+
+def test_the_subject_is_derived_when_the_customer_gave_none(shop):  # A2
+    row = receive(shop, mail(subject="Re: ", body="Hej! Kan jag byta storlek på skorna?"))
+    subject = parsed_outbound(ack_of(row))["Subject"]
+    assert subject.startswith("Nätbutiken: Vi har tagit emot din fråga – Kan jag byta storlek")
+    assert "Re:" not in subject and "Auto" not in subject
+
+
+def test_the_acknowledgement_is_in_the_customers_language(shop):  # A4, R7
+    row = receive(
+        shop,
+        mail(
+            sender="James <james@example.co.uk>",
+            subject="Order status",
+            body="Hi, where is my order 100212?",
+        ),
+    )
+    case = row.case_message.case
+    case.language = "en"
+    case.save()
+    from kundsvar.channels.email import emails
+
+    built = emails.acknowledgement(case, row.case_message)
+    assert built["Subject"] == (
+        f"Nätbutiken: We have received your question – Order status [#{case.number}]"
+    )
+    assert "by Monday 23 November at 16:00" in built.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"X-Autoreply": "yes"},
+        {"Precedence": "bulk"},
+        {"Precedence": "list", "List-Id": "<nyheter.example.se>"},
+    ],
+)
+def test_automatic_and_bulk_mail_is_kept_but_never_acknowledged(shop, headers):  # A6, loops
+    row = receive(shop, mail(headers=headers))
+    assert row.case_message is not None  # kept: nothing is dropped
+    assert not OutboundEmail.objects.exists()
+
+
+def test_mailer_daemon_is_never_acknowledged(shop):
+    receive(shop, mail(sender="MAILER-DAEMON@mx.example.se", subject="Undelivered Mail"))
+    assert not OutboundEmail.objects.exists()
+
+
+def test_at_most_three_acknowledgements_per_sender_and_hour(shop):  # loops
+    for minute in range(5):
+        receive(
+            shop,
+            mail(subject=f"Fråga {minute}", body=f"Fråga nummer {minute}"),
+            T0 + timedelta(minutes=minute),
+        )
+    assert Case.objects.count() == 5
+    assert OutboundEmail.objects.filter(kind=OutboundKind.ACK).count() == 3
+    receive(shop, mail(subject="Senare", body="En timme senare"), T0 + timedelta(minutes=70))
+    assert OutboundEmail.objects.filter(kind=OutboundKind.ACK).count() == 4
+
+
+def test_more_words_on_an_unanswered_question_get_no_second_acknowledgement(shop):
+    row = receive(shop, mail(message_id="<q1@example.se>"))
+    receive(
+        shop,
+        mail(
+            subject="Re: Leveranstid jacka",
+            in_reply_to=ack_of(row).message_id,
+            body="Glömde säga: storlek M.",
+        ),
+        T0 + timedelta(minutes=3),
+    )
+    assert OutboundEmail.objects.filter(kind=OutboundKind.ACK).count() == 1
+
+
+def test_personal_identity_numbers_are_masked_but_the_raw_is_kept(shop):  # C3
+    raw = mail(body="Hej! Mitt personnummer är 19121212-1212, var är paketet?")
+    row = receive(shop, raw)
+    message = row.case_message
+    assert "1212-1212" not in message.body_text and "1212-1212" not in message.new_text
+    assert "personal_number_masked" in message.parse_warnings
+    assert "1212-1212" not in parsed_outbound(ack_of(row)).get_body(("plain",)).get_content()
+    assert rawstore.get(row.sha256) == raw
+
+
+def test_html_only_mail_becomes_text_and_sanitised_html(shop):  # R5
+    html = (
+        "<p>Hej!</p><p>Var är min <b>order</b>?</p><script>alert(1)</script>"
+        '<a href="https://x.example" onclick="steal()">länk</a>'
+    )
+    row = receive(shop, mail(body="", html=html))
+    message = row.case_message
+    assert "Var är min order?" in message.body_text
+    assert "<script" not in message.body_html and "onclick" not in message.body_html
+    assert "<b>order</b>" in message.body_html
+
+
+def test_a_bounce_of_our_acknowledgement_is_linked_and_shown(shop):  # A6
+    row = receive(shop, mail(sender="Karin <karin@exampel.se>"))
+    ack = ack_of(row)
+    bounce = (
+        "From: MAILER-DAEMON@mx.example.se\r\nTo: kundtjanst@butik.example\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx.example.se>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
+        'boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThe address was not found.\r\n'
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.se\r\n"
+        "\r\nFinal-Recipient: rfc822; karin@exampel.se\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"Message-ID: {ack.message_id}\r\nSubject: {ack.subject}\r\n\r\n--B--\r\n"
+    ).encode()
+    bounced = receive(shop, bounce, T0 + timedelta(minutes=2))
+    ack.refresh_from_db()
+    assert bounced.state == RawState.IGNORED and bounced.kind == "bounce"
+    assert ack.state == OutboundState.BOUNCED
+    assert CaseEvent.objects.filter(case=ack.case, kind=EventKind.BOUNCED).exists()
+    assert Case.objects.count() == 1  # no case for the bounce itself
+
+
+def test_garbage_still_becomes_a_case(shop):  # A6
+    raw = b"\x00\xff\xfe not an email at all \x80\x81\r\n\r\n\xc3\x28"
+    row = receive(shop, raw)
+    assert row.state == RawState.PROCESSED
+    assert row.case_message.case.subject
+    assert rawstore.get(row.sha256) == raw
+
+
+def test_processing_failures_are_retried_and_then_shown_as_a_case(shop, monkeypatch):  # A6
+    def broken(raw):
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(pipeline, "parse_email", broken)
+    row = receive(shop, mail())
+    assert row.state == RawState.FAILED and "parser exploded" in row.error
+    assert not Case.objects.exists()
+    row.received_at = T0 - timedelta(minutes=5)
+    row.save()
+    for _ in range(2):
+        pipeline.retry_failed()
+    row.refresh_from_db()
+    assert row.state == RawState.PROCESSED
+    case = row.case_message.case
+    assert "unprocessable" in row.case_message.parse_warnings
+    assert "När kommer min jacka?" in row.case_message.body_text
+    assert Customer.objects.filter(pk=case.customer_id).exists()

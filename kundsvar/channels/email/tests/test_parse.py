@@ -1,0 +1,579 @@
+"""Inbound parsing on real .eml files and on handmade broken mail (rules A6, R5).
+
+(a) imap_tools: 113 messages with expected parse results (JSON made from imap_tools'
+    own test data). Where the expected value is imap_tools' behaviour rather than the
+    message's meaning, ``QUIRKS`` says so per fixture and maps it explicitly.
+(b) flanker: 46 real and broken messages without expected answers: none may raise, and
+    the classification of each is stated here.
+(c) handmade broken messages: each still gives text and a warning code.
+
+No database is used.
+"""
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kundsvar.channels.email.parse import ParsedEmail, classify, parse_email
+
+CORPORA = Path(__file__).resolve().parents[5] / "shared" / "corpora"
+IMAP = CORPORA / "imap_tools" / "tests"
+FLANKER = CORPORA / "flanker" / "tests" / "fixtures" / "messages"
+
+IMAP_FIXTURES = sorted(p.relative_to(IMAP / "messages").with_suffix("").as_posix()
+                       for p in (IMAP / "messages").rglob("*.eml"))
+FLANKER_FIXTURES = sorted(p.relative_to(FLANKER).as_posix() for p in FLANKER.rglob("*.eml"))
+
+
+def test_corpora_are_there():
+    assert len(IMAP_FIXTURES) == 113
+    assert len(FLANKER_FIXTURES) == 46
+
+
+# --- (a) imap_tools -----------------------------------------------------------------
+
+@dataclass
+class Quirk:
+    reason: str
+    text: str = "exact"  # exact | enclosed | ignored_bytes | latin1 | glued
+    subject: str = "exact"  # exact | ignored_bytes | no_space
+    to: list[str] | None = None  # our expected value instead of imap_tools'
+    reply_to: list[str] | None = None
+    from_address: str | None = None
+    from_name: str | None = None
+    attachments: list[str] | None = None
+    content_ids: list[str] | None = None
+
+
+ENCLOSED = ("imap_tools walks into an attached message/rfc822 and appends its text; we keep "
+            "that mail as an attachment, so our text is the start of theirs")
+IGNORED = ("imap_tools decodes with errors='ignore', so bytes that do not fit the charset "
+           "vanish; we keep them (decoded as UTF-8, else cp1252)")
+QUIRKS = {
+    "attachment_2_base64": Quirk(ENCLOSED + " (here a base64-encoded message/rfc822 that "
+                                 "imap_tools shows as base64 text)", text="enclosed"),
+    "attachment_8bit": Quirk(ENCLOSED, text="enclosed"),
+    "attachment_emails/attachment_message_rfc822": Quirk(
+        ENCLOSED + "; imap_tools also lists broken.pdf from inside the attached mail",
+        text="enclosed", attachments=["ForwardedMessage.eml"]),
+    "mime_emails/raw_email_with_mimepart_without_content_type": Quirk(ENCLOSED, text="enclosed"),
+    "multipart_report_emails/multi_address_bounce1": Quirk(ENCLOSED, text="enclosed"),
+    "multipart_report_emails/multi_address_bounce2": Quirk(ENCLOSED, text="enclosed"),
+    "multipart_report_emails/multipart_report_multiple_status": Quirk(
+        "no body of its own, so we take the report's and the returned mail's text as "
+        "imap_tools does, but put a line break between parts where imap_tools glues them; "
+        "imap_tools lists the returned mail's two Content-ID parts as attachments too",
+        text="glued", attachments=[""]),
+    "error_emails/content_transfer_encoding_plain": Quirk(IGNORED, text="ignored_bytes"),
+    "plain_emails/raw_email6": Quirk(IGNORED, text="ignored_bytes"),
+    "error_emails/invalid_subject_characters": Quirk(IGNORED + " (raw 8-bit subject)",
+                                                     subject="ignored_bytes"),
+    "error_emails/content_transfer_encoding_7-bit": Quirk(
+        "labelled ISO-8859-1; we decode as cp1252 (what Windows means by that label), "
+        "imap_tools as Latin-1, so byte 0x86 is '†' for us and a C1 control for them",
+        text="latin1"),
+    "rfc2822/example14": Quirk("imap_tools' decode_header drops the space between 'TEST' "
+                               "and the encoded word that follows", subject="no_space"),
+    "error_emails/missing_body": Quirk("To is '<Undisclosed-Recipient:@mailman.enron.com;>': "
+                                       "imap_tools returns '@mailman.enron.com', we no address",
+                                       to=[]),
+    "error_emails/encoding_madness": Quirk("Reply-To is '\"KLAUS- HÄNSCHEL\" <>': imap_tools "
+                                           "keeps an empty address, we drop it", reply_to=[]),
+    "mime_emails/raw_email11": Quirk("To is '\"xxxxx@xxxxx\" <matmail>': imap_tools keeps an "
+                                     "empty address, we drop it", to=[]),
+    "plain_emails/raw_email_with_at_display_name": Quirk(
+        "'Mikel@Lindsaar <raasdnil@gmail.com>' is a name with an @ and one address; "
+        "imap_tools makes two addresses of it",
+        to=["smith@gmail.com", "raasdnil@gmail.com", "tom@gmail.com"]),
+    "plain_emails/mix_caps_content_type": Quirk(
+        "'From: Big Bug bb@bug.com' (no angle brackets): imap_tools returns the whole string "
+        "as the address; we take the token with the @", from_address="bb@bug.com",
+        from_name="Big Bug"),
+    "rfc2822/example10": Quirk("RFC 2822's comment example: the name is 'Pete'; imap_tools "
+                               "mixes the comments into it", from_name="Pete"),
+    "error_emails/missing_content_disposition": Quirk(
+        "an unnamed image/jpg: imap_tools skips parts without a name or Content-ID, we keep "
+        "everything the customer sent", attachments=[""]),
+    "plain_emails/raw_email_with_partially_quoted_content_id": Quirk(
+        "imap_tools decodes encoded words inside Content-ID; we keep it as written, since "
+        "cid: references in HTML use the raw value",
+        content_ids=["Test0 =?UTF-8?B?Iua8ouWtlyI=?= mid1 =?UTF-8?B?Iua8ouWtlyI=?= tail2"]),
+    "text_with_content_id": Quirk("the text/plain body has a Content-ID, which makes it an "
+                                  "attachment for imap_tools; for us it is the body",
+                                  attachments=[]),
+}
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def only_dropped_bytes(ours: str, theirs: str) -> bool:
+    """Is ``theirs`` ``ours`` with some non-ASCII characters removed?"""
+    extra, i = 0, 0
+    for ch in ours:
+        if i < len(theirs) and theirs[i] == ch:
+            i += 1
+        elif ch > "\x7f":
+            extra += 1
+        else:
+            return False
+    return i == len(theirs) and extra > 0
+
+
+def latin1_as_cp1252(text: str) -> str:
+    return "".join(bytes([ord(c)]).decode("cp1252", "replace") if "\x80" <= c <= "\x9f" else c
+                   for c in text)
+
+
+def imap_case(name: str) -> tuple[ParsedEmail, dict, Quirk]:
+    parsed = parse_email((IMAP / "messages" / f"{name}.eml").read_bytes())
+    expected = json.loads((IMAP / "messages_data" / f"{name}.json").read_text())
+    return parsed, expected, QUIRKS.get(name, Quirk("none"))
+
+
+def test_every_quirk_names_a_fixture():
+    assert set(QUIRKS) <= set(IMAP_FIXTURES)
+
+
+@pytest.mark.parametrize("name", IMAP_FIXTURES)
+def test_imap_tools_subject(name):  # A6
+    parsed, expected, quirk = imap_case(name)
+    ours, theirs = parsed.subject, " ".join(expected["subject"].split())
+    if quirk.subject == "ignored_bytes":
+        assert only_dropped_bytes(ours, theirs)
+    elif quirk.subject == "no_space":
+        assert ours.replace(" ", "") == theirs.replace(" ", "") and ours != theirs
+    else:
+        assert ours == theirs
+
+
+@pytest.mark.parametrize("name", IMAP_FIXTURES)
+def test_imap_tools_addresses(name):  # A6, C4: the sender is what links a case
+    parsed, expected, quirk = imap_case(name)
+    from_values = expected["from_values"] or {}
+    assert parsed.from_address == (quirk.from_address or expected["from_"])
+    assert parsed.from_name == (quirk.from_name if quirk.from_name is not None
+                                else from_values.get("name", ""))
+    assert parsed.to == (quirk.to if quirk.to is not None else expected["to"])
+    assert parsed.cc == expected["cc"]
+    assert parsed.reply_to == (quirk.reply_to if quirk.reply_to is not None
+                               else expected["reply_to"])
+
+
+@pytest.mark.parametrize("name", IMAP_FIXTURES)
+def test_imap_tools_date(name):
+    parsed, expected, _ = imap_case(name)
+    if expected["date"].startswith("1900-01-01"):  # imap_tools' "could not parse"
+        assert parsed.date is None
+        assert "bad_date" in parsed.warnings or not expected["date_str"]
+        return
+    theirs = datetime.fromisoformat(expected["date"])
+    assert parsed.date == (theirs if theirs.tzinfo else theirs.replace(tzinfo=UTC))
+    assert parsed.date.tzinfo is not None
+
+
+@pytest.mark.parametrize("name", IMAP_FIXTURES)
+def test_imap_tools_text(name):  # A6
+    parsed, expected, quirk = imap_case(name)
+    ours, theirs = normalise(parsed.text), normalise(expected["text"])
+    if quirk.text == "enclosed":
+        assert theirs.startswith(ours) and len(theirs) > len(ours)
+        assert any(a.content_type == "message/rfc822" for a in parsed.attachments)
+    elif quirk.text == "ignored_bytes":
+        assert only_dropped_bytes(ours, theirs)
+    elif quirk.text == "latin1":
+        assert ours == latin1_as_cp1252(theirs) != theirs
+    elif quirk.text == "glued":
+        assert re.sub(r"\s", "", ours) == re.sub(r"\s", "", theirs)
+    else:
+        assert ours == theirs
+
+
+@pytest.mark.parametrize("name", IMAP_FIXTURES)
+def test_imap_tools_html_and_attachments(name):  # A6: nothing the customer sent is lost
+    parsed, expected, quirk = imap_case(name)
+    assert bool(parsed.html.strip()) == bool(expected["html"].strip())
+    theirs = [a["filename"] for a in expected["attachments"]]
+    ours = [a.filename for a in parsed.attachments]
+    assert ours == (quirk.attachments if quirk.attachments is not None else theirs)
+
+
+def test_attachment_payloads_match_imap_tools_where_they_agree():
+    compared = 0
+    for name in IMAP_FIXTURES:
+        parsed, expected, quirk = imap_case(name)
+        if quirk.attachments is not None or quirk.text == "enclosed":
+            continue
+        content_ids = quirk.content_ids or [a["content_id"] for a in expected["attachments"]]
+        assert [a.content_id for a in parsed.attachments] == content_ids, name
+        for ours, theirs in zip(parsed.attachments, expected["attachments"], strict=True):
+            if ours.content_type.startswith("message/"):
+                continue  # imap_tools flattens with other line endings
+            assert ours.payload == base64.b64decode(theirs["payload"]["__bytes_b64__"]), name
+            compared += 1
+    assert compared > 30
+
+
+def test_base64_encoded_forwarded_mail_is_decoded():  # A6
+    parsed, _, _ = imap_case("attachment_2_base64")
+    forwarded = [a for a in parsed.attachments if a.content_type == "message/rfc822"]
+    assert [a.filename for a in forwarded] == ["yandex_email.eml", "yandex_email.eml"]
+    assert parse_email(forwarded[0].payload).from_address
+
+
+def test_forwarded_as_attachment_takes_the_body_of_the_attached_mail():  # A6
+    parsed, expected, _ = imap_case("forwarded_message")
+    assert normalise(parsed.text) == normalise(expected["text"])
+    assert "enclosed_body" in parsed.warnings
+    assert [a.content_type for a in parsed.attachments] == ["message/rfc822"]
+
+
+@pytest.mark.parametrize(
+    ("name", "bounced"),
+    [
+        ("multipart_report_emails/multi_address_bounce1",
+         "<118707422.15521266992174819.JavaMail.root@lvmail01>"),
+        ("multipart_report_emails/multi_address_bounce2",
+         "<118707422.15521266992174819.JavaMail.root@lvmail01>"),
+        ("multipart_report_emails/multipart_report_multiple_status",
+         "<4c2a146147ac8_61ff157c4ec1652df@s.h.c.mail>"),
+        ("multipart_report_emails/report_422",
+         "<15655788.13.1200472642578.JavaMail.Administrator@mail.ttttt.com.au>"),
+        ("multipart_report_emails/report_530", "<200712232303.lBNN3jDq002941@mail12.rrrr.com.au>"),
+        ("mime_emails/raw_email_with_mimepart_without_content_type",
+         "<89d7557c0610181510r6fa5ebd8n66a7deec71ade118@mail.gmail.com>"),
+    ],
+)
+def test_imap_tools_reports_are_bounces_with_the_bounced_id(name, bounced):  # A6
+    parsed, _, _ = imap_case(name)
+    assert classify(parsed) == "bounce"
+    assert parsed.bounced_message_id == bounced
+
+
+def test_threading_ids_keep_their_brackets():  # R5
+    parsed, _, _ = imap_case("error_emails/multiple_references_with_one_invalid")
+    assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")
+    assert parsed.references and all(r.startswith("<") for r in parsed.references)
+    assert all(" " not in r for r in parsed.references)
+
+
+# --- (b) flanker --------------------------------------------------------------------
+
+BULK = {"apache-message-news-mime.eml", "from-encoding.eml", "message-external-body.eml"}
+KIND = {name: "bounce" for name in FLANKER_FIXTURES if name.startswith(("bounce/", "complaints/"))}
+KIND |= {name: "bulk" for name in BULK} | {"disposition-notification.eml": "auto_reply"}
+BOUNCED = {
+    "bounce/gmail-invalid-address.eml":  # quoted in the text, no MIME structure
+        "<CAKsfaBUUGqVZiaMrmH3TRPfq1odQPtM7Ey5YW1SgyJJRHtAjgw@mail.gmail.com>",
+    "bounce/mailbox-full.eml": "<4E326A95.3010907@example.com>",
+    "bounce/no-mx.eml": "<19E44CA63F984902B7D654F8FF40F89D@bo>",  # text/rfc822-headers
+    "bounce/office365.eml": "<20171013111011.20866.254C2F3A4D7AA526@ninomail.com>",
+    "bounce/zed.eml": "<20090708054735.GC7578@example.com>",
+    "complaints/aol.eml": "<20101117174130.28884.55421@luna>",
+    "complaints/yahoo.eml": "<20120711015015.4A8BE2E088E@www.example.com>",
+}
+
+
+@pytest.mark.parametrize("name", FLANKER_FIXTURES)
+def test_flanker_message_parses_and_is_classified(name):  # A6
+    # Everything not listed is a person's mail; long-links.eml comes from postmaster@ but
+    # has no bounce subject, so it stays "normal".
+    parsed = parse_email((FLANKER / name).read_bytes())
+    assert isinstance(parsed, ParsedEmail)
+    assert classify(parsed) == KIND.get(name, "normal")
+    assert parsed.bounced_message_id == BOUNCED.get(name, "")
+    assert parsed.text.strip() or parsed.html.strip() or parsed.attachments or "no_body" in parsed.warnings
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "warning"),
+    [
+        ("false-multipart.eml", "", "missing_boundary"),  # multipart with an empty body
+        ("missing-final-boundary.eml", "Some body", "missing_boundary"),
+        ("mailformed-headers.eml", "Hello", "8bit_header"),
+        ("missing-boundaries.eml", "Hi This is a broken message", ""),
+        ("bounce/delayed-broken.eml", "Status: 4.2.2", "enclosed_body"),
+        ("enclosed-broken.eml", "Hello", "missing_boundary"),  # first header line is blank
+    ],
+)
+def test_flanker_broken_messages_keep_their_words(name, text, warning):  # A6
+    parsed = parse_email((FLANKER / name).read_bytes())
+    assert text in parsed.text
+    assert not warning or warning in parsed.warnings
+
+
+def test_flanker_encoded_comma_stays_in_the_name():
+    parsed = parse_email((FLANKER / "encoded-header.eml").read_bytes())
+    assert (parsed.from_name, parsed.from_address) == ("Foo, Bar", "foo.bar@example.com")
+
+
+def test_flanker_apple_mail_keeps_the_photo():  # A6
+    parsed = parse_email((FLANKER / "iphone.eml").read_bytes())
+    assert [(a.filename, a.content_type) for a in parsed.attachments] == [("photo.JPG", "image/jpeg")]
+    assert parsed.attachments[0].payload[:2] == b"\xff\xd8"  # a JPEG
+
+
+# --- (c) handmade broken messages ---------------------------------------------------
+
+def mail(headers: str, body: bytes = b"Hej!\r\n") -> bytes:
+    head = "From: Åsa Kund <asa@example.se>\r\nTo: kundtjanst@butik.se\r\n" + headers
+    return head.encode("utf-8").replace(b"\n", b"\r\n").replace(b"\r\r", b"\r") + b"\r\n" + body
+
+
+QUESTION = "Hej, var är min beställning? Mvh Åsa"
+
+
+@pytest.mark.parametrize("charset", ["unknown-8bit", "x-user-defined", "bogus-42", "zlib", "rot13"])
+def test_unknown_charset_falls_back_to_cp1252(charset):  # A6
+    parsed = parse_email(mail(f"Subject: Fråga\nContent-Type: text/plain; charset={charset}\n",
+                              QUESTION.encode("cp1252")))
+    assert parsed.text == QUESTION
+    assert "bad_charset" in parsed.warnings
+
+
+def test_utf8_body_mislabelled_as_ascii_is_read_as_utf8():  # A6
+    parsed = parse_email(mail("Content-Type: text/plain; charset=us-ascii\n", QUESTION.encode()))
+    assert parsed.text == QUESTION
+    assert "bad_charset" in parsed.warnings
+
+
+def test_latin1_body_mislabelled_as_utf8_is_read_as_cp1252():  # A6
+    parsed = parse_email(mail("Content-Type: text/plain; charset=utf-8\n", QUESTION.encode("latin-1")))
+    assert parsed.text == QUESTION
+    assert "bad_charset" in parsed.warnings
+
+
+def test_utf8_with_one_stray_byte_stays_utf8():  # A6
+    body = QUESTION.encode() + b" \xff"
+    parsed = parse_email(mail("Content-Type: text/plain; charset=utf-8\n", body))
+    assert parsed.text == QUESTION + " \ufffd"
+
+
+def test_iso_8859_1_label_is_read_as_cp1252():
+    parsed = parse_email(mail("Content-Type: text/plain; charset=iso-8859-1\n",
+                              "Pris: 80 € – tack".encode("cp1252")))
+    assert parsed.text == "Pris: 80 € – tack"
+    assert parsed.warnings == []
+
+
+def test_multipart_without_boundary_parameter_keeps_the_text():  # A6
+    parsed = parse_email(mail("MIME-Version: 1.0\nContent-Type: multipart/mixed\n",
+                              QUESTION.encode()))
+    assert QUESTION in parsed.text
+    assert "missing_boundary" in parsed.warnings
+
+
+def test_boundary_that_never_appears_keeps_the_text():  # A6
+    parsed = parse_email(mail('Content-Type: multipart/alternative; boundary="XYZ"\n',
+                              b"--ABC\r\nContent-Type: text/plain\r\n\r\n" + QUESTION.encode()))
+    assert QUESTION in parsed.text
+    assert "missing_boundary" in parsed.warnings
+
+
+def test_unquoted_boundary_with_equals_sign_is_read_by_compat32():  # A6
+    raw = mail("Content-Type: multipart/mixed; boundary=----=_Part_1\n",
+               b"------=_Part_1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+               + QUESTION.encode() + b"\r\n------=_Part_1--\r\n")
+    parsed = parse_email(raw)
+    assert parsed.text.strip() == QUESTION
+    assert "compat32" in parsed.warnings
+
+
+def test_raw_8bit_latin1_header_is_decoded():  # A6
+    raw = (b"From: =?utf-8?q?=C3=85sa?= <asa@example.se>\r\nSubject: Fr\xe5ga om order 4711\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + QUESTION.encode())
+    parsed = parse_email(raw)
+    assert parsed.subject == "Fråga om order 4711"
+    assert "8bit_header" in parsed.warnings
+    assert parsed.text == QUESTION
+
+
+def test_raw_utf8_header_is_fine_without_warning():  # RFC 6532
+    raw = ("From: Åsa Öberg <åsa@exempel.se>\r\nSubject: Fråga om order\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\n" + QUESTION).encode()
+    parsed = parse_email(raw)
+    assert (parsed.subject, parsed.from_name, parsed.from_address) == (
+        "Fråga om order", "Åsa Öberg", "åsa@exempel.se")
+    assert parsed.warnings == []
+
+
+def test_truncated_base64_gives_the_decodable_text():  # A6
+    encoded = base64.b64encode(QUESTION.encode() * 3)
+    raw = mail("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
+               encoded[:-7] + b"\r\n")
+    parsed = parse_email(raw)
+    assert parsed.text.startswith(QUESTION)
+    assert "bad_base64" in parsed.warnings
+
+
+def test_base64_with_garbage_characters():  # A6
+    encoded = base64.b64encode(QUESTION.encode())
+    raw = mail("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
+               encoded[:8] + b"!!%%" + encoded[8:] + b"\r\n")
+    parsed = parse_email(raw)
+    assert parsed.text == QUESTION
+    assert "bad_base64" in parsed.warnings
+
+
+def test_unknown_transfer_encoding_keeps_the_bytes():  # A6
+    raw = mail("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: x-gzip64\n",
+               QUESTION.encode())
+    assert parse_email(raw).text == QUESTION
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("Tue, 24 Nov 2026 14:00:00 +0100", datetime.fromisoformat("2026-11-24T14:00:00+01:00")),
+        ("Tue, 24 Nov 2026 14:00:00 -0000", datetime(2026, 11, 24, 14, tzinfo=UTC)),
+        ("tisdag 24 november 2026 kl. 14.00", None),
+        ("Tue, 31 Feb 2026 14:00:00 +0100", None),
+        ("Mon, 7 Jan 2008 10:00 +9999", None),
+    ],
+)
+def test_dates_are_aware_or_none(date, expected):
+    parsed = parse_email(mail(f"Date: {date}\n"))
+    assert parsed.date == expected
+    assert ("bad_date" in parsed.warnings) == (expected is None)
+
+
+@pytest.mark.parametrize(
+    ("header", "name", "address"),
+    [
+        ("Åsa <asa@example.se", "Åsa", "asa@example.se"),  # no closing bracket
+        ("asa@example.se (Åsa Kund)", "Åsa Kund", "asa@example.se"),
+        ('"Kund, Åsa" <asa@example.se>', "Kund, Åsa", "asa@example.se"),
+        ("<>", "", ""),
+        ("undisclosed-recipients:;", "", ""),
+        ("Åsa Kund", "Åsa Kund", ""),
+        ("=?utf-8?b?w4VzYQ==?= =?utf-8?b?IEt1bmQ=?= <asa@example.se>", "Åsa Kund", "asa@example.se"),
+    ],
+)
+def test_malformed_sender_never_raises(header, name, address):  # A6, C4
+    raw = f"From: {header}\r\nSubject: x\r\n\r\nHej".encode()
+    parsed = parse_email(raw)
+    assert (parsed.from_name, parsed.from_address) == (name, address)
+
+
+def test_threading_headers():  # R5
+    raw = mail("Message-ID: <a1@butik.se>\nIn-Reply-To: <ack-10001@butik.se>\n"
+               "References: <q1@kund.se>\n <ack-10001@butik.se> broken@id\n")
+    parsed = parse_email(raw)
+    assert parsed.message_id == "<a1@butik.se>"
+    assert parsed.in_reply_to == "<ack-10001@butik.se>"
+    assert parsed.references == ["<q1@kund.se>", "<ack-10001@butik.se>"]
+
+
+def test_only_html_leaves_text_empty():
+    parsed = parse_email(mail("Content-Type: text/html; charset=utf-8\n", b"<p>Hej</p>"))
+    assert (parsed.text, parsed.html) == ("", "<p>Hej</p>")
+
+
+def test_headers_are_lowercased_lists_of_decoded_values():
+    parsed = parse_email(mail("Subject: =?utf-8?q?Fr=C3=A5ga?=\nX-Tag: a\nX-TAG: b\n"))
+    assert parsed.headers["subject"] == ["Fråga"]
+    assert parsed.headers["x-tag"] == ["a", "b"]
+
+
+def test_empty_and_garbage_input():  # A6
+    assert parse_email(b"").warnings == ["no_body"]
+    parsed = parse_email(b"\x00\xff\xfe garbage \r\n\r\n\r\n")
+    assert isinstance(parsed, ParsedEmail)
+
+
+def test_deep_nesting_is_cut_off_without_error():  # A6
+    body, boundary = QUESTION.encode(), 0
+    for boundary in range(200):
+        body = (f"--b{boundary}\r\nContent-Type: multipart/mixed; boundary=b{boundary + 1}\r\n\r\n"
+                .encode() + body + f"\r\n--b{boundary}--\r\n".encode())
+    raw = mail("Content-Type: multipart/mixed; boundary=b0\n", body)
+    assert isinstance(parse_email(raw), ParsedEmail)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_raise(raw):  # A6
+    assert isinstance(parse_email(raw), ParsedEmail)
+
+
+CORPUS_FILES = sorted((IMAP / "messages").rglob("*.eml")) + sorted(FLANKER.rglob("*.eml"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CORPUS_FILES), st.integers(0, 10**6), st.binary(max_size=40), st.booleans())
+def test_damaged_real_mail_never_raises(path, cut, junk, truncate):  # A6
+    raw = path.read_bytes()
+    cut %= max(len(raw), 1)
+    damaged = raw[:cut] if truncate else raw[:cut] + junk + raw[cut:]
+    parsed = parse_email(damaged)
+    assert isinstance(parsed, ParsedEmail)
+    assert classify(parsed) in ("bounce", "auto_reply", "bulk", "normal")
+
+
+# --- classification -----------------------------------------------------------------
+
+def kind(headers: str, subject: str = "Leveranstid jacka") -> str:
+    return classify(parse_email(mail(f"Subject: {subject}\n{headers}")))
+
+
+@pytest.mark.parametrize(
+    ("headers", "subject", "expected"),
+    [
+        ("", "Leveranstid jacka", "normal"),
+        ("Auto-Submitted: auto-replied\n", "Re: Leveranstid", "auto_reply"),
+        ("Auto-Submitted: auto-generated\n", "Din order", "auto_reply"),
+        ("Auto-Submitted: no\n", "Leveranstid", "normal"),
+        ("X-Autoreply: yes\n", "Re: order", "auto_reply"),
+        ("X-Autorespond: Leveranstid\n", "Re: order", "auto_reply"),
+        ("Precedence: auto_reply\n", "Re: order", "auto_reply"),
+        # Outlook sets this on ordinary mail too: never enough on its own.
+        ("X-Auto-Response-Suppress: All\n", "Leveranstid", "normal"),
+        ("X-Auto-Response-Suppress: DR, RN, NRN, OOF, AutoReply\n", "Möte", "normal"),
+        ("", "Autosvar: Leveranstid jacka", "auto_reply"),
+        ("", "Automatiskt svar: Leveranstid", "auto_reply"),
+        ("", "Automatisk svar: Levering", "auto_reply"),
+        ("", "Automatic reply: Delivery", "auto_reply"),
+        ("", "Out of Office", "auto_reply"),
+        ("", "Out of Office: Delivery", "auto_reply"),
+        ("", "Frånvaro", "auto_reply"),
+        ("", "Frånvaro av leverans", "normal"),  # a customer's own words
+        ("", "Fraværende: Levering", "auto_reply"),
+        ("Precedence: bulk\n", "Nyhetsbrev", "bulk"),
+        ("Precedence: list\n", "Re: tråd", "bulk"),
+        ("List-Id: <nyheter.butik.se>\n", "Nyhetsbrev", "bulk"),
+        ("List-Unsubscribe: <mailto:u@x.se>\n", "Erbjudande", "bulk"),
+        ("Precedence: bulk\nAuto-Submitted: auto-replied\n", "Autosvar", "auto_reply"),
+        ("Return-Path: <>\n", "Undelivered", "bounce"),
+        ("Return-Path: <>\nAuto-Submitted: auto-replied\n", "Autosvar: fråga", "auto_reply"),
+        ("X-Failed-Recipients: a@b.se\n", "Delivery Status Notification", "bounce"),
+        ("Content-Type: multipart/report; report-type=delivery-status; boundary=x\n", "x", "bounce"),
+        ("Content-Type: multipart/report; report-type=disposition-notification; boundary=x\n",
+         "Läst: fråga", "auto_reply"),
+    ],
+)
+def test_classify(headers, subject, expected):
+    assert kind(headers, subject) == expected
+
+
+def test_mailer_daemon_is_a_bounce_and_postmaster_only_with_a_bounce_subject():
+    daemon = b"From: MAILER-DAEMON@mx.butik.se\r\nSubject: Hej\r\n\r\nx"
+    assert classify(parse_email(daemon)) == "bounce"
+    person = b"From: postmaster@butik.se\r\nSubject: Fakturafr\xc3\xa5ga\r\n\r\nx"
+    assert classify(parse_email(person)) == "normal"
+    ndr = b"From: postmaster@butik.se\r\nSubject: Undeliverable: Fakturafraga\r\n\r\nx"
+    assert classify(parse_email(ndr)) == "bounce"
+
+
+def test_bounce_with_original_message_id_field():
+    raw = (b"From: MAILER-DAEMON@mx.se\r\nOriginal-Message-ID: <ack-10001@butik.se>\r\n"
+           b"Subject: Undelivered\r\n\r\nMessage-ID: <other@x>\r\n")
+    assert parse_email(raw).bounced_message_id == "<ack-10001@butik.se>"

@@ -1,0 +1,87 @@
+"""Which case does an inbound email belong to? (rule R5)
+
+Evidence, strongest first: In-Reply-To/References naming one of our outgoing
+Message-IDs or one of the customer's earlier ones; the case number in the subject
+("[#10234]"); the per-case reply address ("kundtjanst+10234@"). Whatever the evidence,
+a message joins a case only when its sender takes part in it (a participant, or any
+known address of the case's customer): a stranger quoting someone else's case number
+gets a case of their own, never a look into another customer's conversation.
+"""
+
+import re
+from dataclasses import dataclass
+
+from kundsvar.cases.models import Case, Message, Participant
+from kundsvar.cases.services import accepts_follow_ups
+from kundsvar.customers.models import CustomerEmail
+
+from .models import OutboundEmail
+
+SUBJECT_TAG = re.compile(r"\[#(\d{4,9})\]")
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass(frozen=True)
+class Thread:
+    case: Case | None
+    how: str = ""  # in_reply_to, references, subject, plus_address
+    refused: int | None = None  # a case number the sender may not join
+
+
+def message_ids(header: str) -> list[str]:
+    return _MSGID.findall(header or "")
+
+
+def plus_number(addresses: list[str], shop_email: str) -> int | None:
+    local, _, domain = shop_email.lower().partition("@")
+    pattern = re.compile(rf"^{re.escape(local)}\+(\d{{4,9}})@{re.escape(domain)}$")
+    for address in addresses:
+        match = pattern.match(address.lower().strip())
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _cases_by_message_ids(shop, ids: list[str]) -> list[Case]:
+    """Cases that sent (our outbox) or received (the customer's mail) these Message-IDs."""
+    if not ids:
+        return []
+    case_ids = set(OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids)
+                   .values_list("case_id", flat=True))
+    case_ids |= set(Message.objects.filter(case__shop=shop, message_id__in=ids)
+                    .values_list("case_id", flat=True))
+    return list(Case.objects.filter(pk__in=case_ids).select_related("merged_into"))
+
+
+def may_join(case: Case, sender: str) -> bool:
+    sender = sender.lower()
+    if Participant.objects.filter(case=case, address__iexact=sender).exists():
+        return True
+    return CustomerEmail.objects.filter(customer_id=case.customer_id,
+                                        address__iexact=sender).exists()
+
+
+def find_case(shop, *, sender: str, subject: str, in_reply_to: str, references: str,
+              recipients: list[str], now) -> Thread:
+    candidates: list[tuple[str, Case]] = []
+    direct = message_ids(in_reply_to)
+    refs = [i for i in message_ids(references) if i not in direct]
+    candidates += [("in_reply_to", c) for c in _cases_by_message_ids(shop, direct)]
+    candidates += [("references", c) for c in _cases_by_message_ids(shop, refs)]
+    numbers = [int(n) for n in SUBJECT_TAG.findall(subject or "")]
+    plus = plus_number(recipients, shop.email)
+    by_number = {c.number: c for c in Case.objects.filter(
+        shop=shop, number__in=[*numbers, *([plus] if plus else [])])}
+    candidates += [("subject", by_number[n]) for n in numbers if n in by_number]
+    if plus in by_number:
+        candidates.append(("plus_address", by_number[plus]))
+
+    refused = None
+    for how, case in candidates:
+        target = case.merged_into if case.merged_into_id else case
+        if not may_join(target, sender):
+            refused = refused or target.number
+            continue
+        if accepts_follow_ups(target, now):
+            return Thread(target, how)
+    return Thread(None, refused=refused)
