@@ -128,11 +128,13 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
         received_at=received,
         last_inbound_at=received,
     )
-    sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=False))
+    stretched = sla.under_load(shop, received)
+    sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=False,
+                                                    stretched=stretched))
     case.save()
     _store_inbound(case, inbound, received, follow_up=False)
     _event(case, EventKind.OPENED, received, channel=channel, due_at=case.due_at.isoformat(),
-           beyond_ceiling=case.beyond_ceiling)
+           beyond_ceiling=case.beyond_ceiling, under_load=stretched)
     return case
 
 

@@ -1,9 +1,10 @@
 """Writes of the response-time engine: setting promises and sweeping for risk (rule S2)."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kundsvar.cases.models import Case, CaseEvent, EventKind, SlaState
@@ -13,11 +14,30 @@ from .deadlines import Deadline, compute_deadline
 from .policies import policy_for, targets
 
 
-def deadline_for(case: Case, since: datetime, *, follow_up: bool) -> Deadline:
+# The team is behind when this many promises are already broken, or this share of them.
+BEHIND_BREACHED = 10
+BEHIND_SHARE = 0.25
+UNDER_LOAD_STRETCH = 1.5
+
+
+def under_load(shop, now: datetime) -> bool:
+    """Rule A4: is the team behind? Then a new promise is stretched and says so honestly,
+    rather than promising what the team cannot keep."""
+    owed = Case.objects.filter(shop=shop, due_at__isnull=False)
+    counts = owed.aggregate(all=Count("id"), broken=Count("id", filter=Q(due_at__lt=now)))
+    broken = counts["broken"]
+    return broken >= BEHIND_BREACHED or (broken >= 3 and broken >= BEHIND_SHARE * counts["all"])
+
+
+def deadline_for(case: Case, since: datetime, *, follow_up: bool,
+                 stretched: bool = False) -> Deadline:
     """What the shop can promise for `case` when the customer wrote at `since`."""
     policy = policy_for(case.shop, case.channel)
     calendar = BusinessCalendar.for_shop(case.shop)
-    return compute_deadline(calendar, since, targets(policy, follow_up=follow_up))
+    wanted = targets(policy, follow_up=follow_up)
+    if stretched:
+        wanted = replace(wanted, answer=wanted.answer * UNDER_LOAD_STRETCH)
+    return compute_deadline(calendar, since, wanted)
 
 
 def owe_answer(case: Case, since: datetime, deadline: Deadline) -> None:

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_language, promise_text
 
 from .threading import message_ids
@@ -56,16 +57,18 @@ def _build(case, name: str, context: dict, *, to: str, in_reply_to: str, referen
     return message
 
 
-def acknowledgement(case, inbound, *, queue_note: bool = False) -> EmailMessage:
-    """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone."""
+def acknowledgement(case, inbound) -> EmailMessage:
+    """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone
+    and opening hours, and an honest word when the promise was stretched for load."""
+    opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
     context = {
         "case": case,
         "shop": case.shop,
         "customer_name": case.customer.first_name,
         "question": inbound.display_text,
         "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
-        "opening_hours": case.shop.opening_hours.all(),
-        "queue_note": queue_note,
+        "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
+        "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
         "follow_up": inbound.is_follow_up,
     }
     return _build(case, "ack", context, to=inbound.from_address,

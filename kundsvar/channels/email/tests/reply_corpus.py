@@ -9,9 +9,10 @@ How each set's targets map (see TRAPS.md "Reply-fixture answers differ by upstre
 * github (Ruby): `parse_reply()` is the visible text, and signature fragments are hidden, so it
   is `new_text` — the signature does NOT count. `fragments[0]` of email_1_1 is the whole
   non-signature part (flags [false, true, true]) → `new_text`. Bottom-posted/inline fixtures
-  (email_1_2, email_1_8) have several unquoted fragments: our exact target is their
-  concatenation (DERIVED, from the upstream quoted?/signature? flags) and upstream's
-  "fragments[0] == 'Hi,'" becomes a prefix check.
+  (github email_1_2 = crisp email_2, github email_1_8) have several unquoted fragments: our
+  exact target is their concatenation (DERIVED, from the upstream quoted?/signature? flags),
+  upstream's "fragments[0] == 'Hi,'" becomes a prefix check, and email_1_8's only signature
+  fragment must equal our `signature`.
 * zapier (Python port): `parse_reply()` / `.reply` → `new_text`, signature does NOT count.
 * mail_parser_reply: `replies[0].body` → `new_text` (signature does NOT count; a trailing rule
   line such as "------" that mail-parser-reply leaves in the body is dropped from the target),
@@ -22,9 +23,11 @@ How each set's targets map (see TRAPS.md "Reply-fixture answers differ by upstre
   does ("Regards,", "Sent from …"), so the signature is NOT SCORED here: `new_text` or
   `new_text + signature` both match. The strict score (signature excluded) is reported as well.
 
-Only fixtures with an exact upstream answer count toward exact accuracy; contains/not_contains
-(and crisp/github literal regexes on the first fragment, and "one fragment only" = nothing to
-strip) are secondary checks.
+Only fixtures with an exact upstream answer count toward exact accuracy (74: github 11, zapier 5,
+mail-parser-reply 8 — its email_1_3 answer is about quoted history only — crisp 50; the
+"(inline)" strings are not fixtures). contains/not_contains, literal regexes on the first
+fragment and "one fragment only" (= nothing to strip) are secondary checks. Fragment counts and
+flag lists are not mapped. mail-parser-reply's test_keep_hyphen_lists is skipped (SKIPPED).
 """
 
 from __future__ import annotations
@@ -132,7 +135,8 @@ def _map(set_name: str, rec: dict) -> list[Check]:
     index = int(fragment.group(1)) if fragment else None
     if op == "other":
         whole = read_fixture(set_name, fixture)
-        if re.search(r"equal\(1, (?:fragments\.length|len\(message\.fragments\))\)", src):
+        one = r"equal[( ]1, (?:fragments\.length|len\(message\.fragments\)|reply\.fragments\.size)"
+        if re.search(one, src, re.IGNORECASE):
             return check("new+sig", "equals", whole)  # nothing to strip: one fragment
         regex = _literal_regex(rec["assertion"], r"fragments\[0\]")
         if regex and fixture != "email_1_8":  # its fragments[0] is the quote header

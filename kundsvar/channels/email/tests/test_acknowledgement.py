@@ -194,3 +194,22 @@ def test_processing_failures_are_retried_and_then_shown_as_a_case(shop, monkeypa
     assert "unprocessable" in row.case_message.parse_warnings
     assert "När kommer min jacka?" in row.case_message.body_text
     assert Customer.objects.filter(pk=case.customer_id).exists()
+
+
+def test_the_acknowledgement_gives_phone_and_opening_hours(shop):  # A5, C1
+    row = receive(shop, mail())
+    text = parsed_outbound(ack_of(row)).get_body(("plain",)).get_content()
+    assert "Brådskande? Ring oss på 08-123 456 00 (mån–fre 08.00–17.00)." in text
+
+
+def test_when_the_team_is_behind_the_promise_is_stretched_and_says_so(shop):  # A4
+    for i in range(10):  # ten questions from Friday morning, all unanswered
+        receive(shop, mail(sender=f"k{i}@example.se", subject=f"Fråga {i}"),
+                T0 - timedelta(days=3))
+    row = receive(shop, mail(sender="ny@example.se"), T0)
+    case = row.case_message.case
+    text = parsed_outbound(ack_of(row)).get_body(("plain",)).get_content()
+    assert "många kunder" in text
+    # 1.5 × 6 working hours runs into Tuesday; the 24-hour ceiling still holds (S1).
+    assert case.due_at == T0 + timedelta(hours=24)
+    assert "senast tisdag 24 november kl. 10.00" in text

@@ -54,6 +54,7 @@ def test_upstream_fixture(check):
     )
 
 
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora not checked out next to repo")
 def test_every_exact_fixture_is_covered():
     exact = {c.id for c in reply_corpus.load_checks() if c.exact}
     assert len(exact) == 74  # github 11 + zapier 5 + mail-parser-reply 8 + crisp 50
@@ -298,6 +299,23 @@ def test_html_only_mail_goes_through_quote_stripping():
     assert extract_new_text(html_to_text(GMAIL_HTML)) == (
         'Hej!\n\nRad ett\nRad två\n\n- Mössa\n- Vantar\n\n5 < 6 & "citat" slut'
     )
+
+
+def test_outlook_html_reply_goes_through_quote_stripping():
+    html = (
+        "<html><body><div class=WordSection1><p class=MsoNormal>Hej,<o:p></o:p></p>"
+        "<p class=MsoNormal>Paketet har inte kommit.<o:p></o:p></p>"
+        "<p class=MsoNormal>Mvh<br>Anna<o:p></o:p></p></div>"
+        '<hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr">'
+        '<font face="Calibri"><b>Från:</b> Nätbutiken &lt;kundtjanst@natbutiken.se&gt;<br>'
+        "<b>Skickat:</b> den 23 november 2026 10:12<br><b>Till:</b> Anna Svensson<br>"
+        "<b>Ämne:</b> Leveranstid [#1234]</font><div>&nbsp;</div></div>"
+        "<div><p>Hej Anna, vi återkommer.</p></div></body></html>"
+    )
+    parts = split_reply(html_to_text(html))
+    assert parts.new_text == "Hej,\n\nPaketet har inte kommit."
+    assert parts.signature == "Mvh\nAnna"
+    assert parts.quoted.startswith("Från: Nätbutiken <kundtjanst@natbutiken.se>\nSkickat:")
 
 
 def test_html_to_text_lists_tables_links_and_pre():
