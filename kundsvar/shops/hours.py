@@ -16,7 +16,8 @@ def hours_summary(opening_hours, language: str) -> str:
     by_day: dict[int, str] = {}
     for row in opening_hours:
         period = f"{_clock(row.opens, language)}–{_clock(row.closes, language)}"
-        by_day[row.weekday] = f"{by_day[row.weekday]}, {period}" if row.weekday in by_day else period
+        earlier = by_day.get(row.weekday)
+        by_day[row.weekday] = f"{earlier}, {period}" if earlier else period
     groups: list[tuple[int, int, str]] = []
     for day in sorted(by_day):
         if groups and groups[-1][1] == day - 1 and groups[-1][2] == by_day[day]:

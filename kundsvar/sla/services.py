@@ -13,7 +13,6 @@ from .calendar import BusinessCalendar
 from .deadlines import Deadline, compute_deadline
 from .policies import policy_for, targets
 
-
 # The team is behind when this many promises are already broken, or this share of them.
 BEHIND_BREACHED = 10
 BEHIND_SHARE = 0.25
