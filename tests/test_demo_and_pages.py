@@ -98,3 +98,22 @@ def test_the_language_switch_wins_over_the_agents_setting(client):
     client.force_login(agent)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "No cases here." in client.get(reverse("cases:queue")).content.decode()
+
+
+def test_raw_source_is_for_shop_admins_only(client):  # C3
+    from kundsvar.accounts.models import Membership, Role
+    from kundsvar.channels.email import pipeline
+    from kundsvar.channels.email.tests.mails import mail
+
+    shop = ShopFactory(email="kundtjanst@butik.example")
+    raw = mail(body="Mitt personnummer är 19121212-1212.")
+    message = pipeline.receive(raw, shop=shop, source="smtp").case_message
+    url = reverse("cases:raw", args=[message.case.number, message.pk])
+    agent = AgentFactory(shops=[shop])
+    client.force_login(agent)
+    page = client.get(reverse("cases:detail", args=[message.case.number])).content.decode()
+    assert "1212-1212" not in page and url not in page
+    assert client.get(url).status_code == 404
+    Membership.objects.filter(agent=agent).update(role=Role.ADMIN)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content == raw

@@ -19,6 +19,12 @@ def cases_for(agent) -> QuerySet[Case]:
     return qs
 
 
+def is_shop_admin(agent, shop_id: int) -> bool:
+    if agent.is_superuser:
+        return True
+    return agent.memberships.filter(shop_id=shop_id, role="admin").exists()
+
+
 def queue(agent, view: str = "open") -> QuerySet[Case]:
     qs = cases_for(agent).select_related("shop", "customer", "assignee")
     if view == "open":

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:number>/reply/", views.reply, name="reply"),
     path("<int:number>/note/", views.note, name="note"),
     path("<int:number>/status/", views.status, name="status"),
+    path("<int:number>/messages/<int:message_id>/raw/", views.raw_source, name="raw"),
 ]

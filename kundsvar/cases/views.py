@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,7 +35,8 @@ def detail(request, number):
     promise = promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
     return render(request, "cases/detail.html", {
         "case": case,
-        "conversation": case.messages.select_related("author"),
+        "conversation": case.messages.select_related("author").prefetch_related("outbound"),
+        "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
         "events": case.events.select_related("actor"),
         "promise": promise,
         "reply_form": ReplyForm(),
@@ -78,3 +80,20 @@ def status(request, number):
         except services.CaseError as error:
             messages.error(request, str(error))
     return redirect("cases:detail", number=number)
+
+
+@login_required
+def raw_source(request, number, message_id):
+    """The message exactly as it arrived. Admins only: it may hold a personal identity
+    number that everything else shows masked (rule C3)."""
+    case = _case(request, number)
+    if not queries.is_shop_admin(request.user, case.shop_id):
+        raise Http404
+    message = get_object_or_404(case.messages, pk=message_id)
+    if not message.raw_sha256:
+        raise Http404
+    from kundsvar.channels.email import rawstore
+
+    response = HttpResponse(rawstore.get(message.raw_sha256), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="{case.number}-{message.pk}.eml"'
+    return response
