@@ -27,12 +27,24 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
+class _StoredMessage(email.message.EmailMessage):
+    """The stored bytes as they are. Django's SMTP backend calls as_bytes(linesep=…),
+    which the stdlib's as_bytes() does not take."""
+
+    raw = b""
+
+    def as_bytes(self, unixfrom=False, policy=None, linesep="\r\n"):
+        return self.raw
+
+
 class _WireEmail(EmailMessage):
     """An EmailMessage whose bytes were fixed when it was queued: what was stored is
     exactly what is sent, whichever Django mail backend is configured."""
 
     def __init__(self, row: OutboundEmail):
-        self._stored = email.message_from_bytes(bytes(row.mime), policy=email.policy.SMTP)
+        self._stored = email.message_from_bytes(bytes(row.mime), _StoredMessage,
+                                                policy=email.policy.SMTP)
+        self._stored.raw = bytes(row.mime)
         super().__init__(subject=row.subject, from_email=row.from_address, to=[row.to_address])
         self.body = _text_part(self._stored)
 
