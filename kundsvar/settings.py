@@ -150,6 +150,12 @@ else:
     EMAIL_USE_SSL = _u.scheme == "smtps"
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 
+# Inbound mail.
+SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
+SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
+# Loop protection: acknowledgements to one sender per hour, at most.
+ACKS_PER_SENDER_PER_HOUR = envint("ACKS_PER_SENDER_PER_HOUR", 3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

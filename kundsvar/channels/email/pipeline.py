@@ -29,7 +29,6 @@ from .quotes import extract_new_text
 from .threading import find_case
 
 log = logging.getLogger(__name__)
-ACKS_PER_SENDER_PER_HOUR = 3
 _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
 
@@ -147,7 +146,7 @@ def _should_acknowledge(case, message: Message) -> bool:
     if message.is_follow_up is False and case.messages.filter(
             direction=Direction.INBOUND).count() > 1:
         return False  # more words on an unanswered question: the promise stands
-    limit = getattr(settings, "ACKS_PER_SENDER_PER_HOUR", ACKS_PER_SENDER_PER_HOUR)
+    limit = settings.ACKS_PER_SENDER_PER_HOUR
     recent = OutboundEmail.objects.filter(
         kind=OutboundKind.ACK, to_address__iexact=sender,
         created_at__gte=message.created_at - timedelta(hours=1)).count()

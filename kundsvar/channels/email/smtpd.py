@@ -43,14 +43,13 @@ from .models import RawMessage
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_SIZE = 50 * 1024 * 1024
 OK = "250 OK"
 NO_SUCH_MAILBOX = "550 5.1.1 No such mailbox here"
 TRY_AGAIN = "451 4.3.0 Try again later"
 
 
 def max_message_size() -> int:
-    return int(getattr(settings, "SMTPD_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_SIZE))
+    return settings.SMTPD_MAX_MESSAGE_SIZE
 
 
 def shop_for_address(address: str):
@@ -206,7 +205,7 @@ class KundsvarController(Controller):
     def __init__(self, handler, hostname: str = "127.0.0.1", port: int = 2525, *,
                  lmtp: bool = False, data_size_limit: int | None = None, **kwargs):
         self.lmtp = lmtp
-        kwargs.setdefault("server_hostname", getattr(settings, "SMTPD_HOSTNAME", None)
+        kwargs.setdefault("server_hostname", settings.SMTPD_HOSTNAME
                           or socket.gethostname())
         super().__init__(handler, hostname=hostname, port=port,
                          data_size_limit=data_size_limit or max_message_size(),
