@@ -23,25 +23,30 @@ phone number would stop the agent from helping:
 
 * digit runs longer than the number, or glued to letters (``SE5566778899 01``,
   ``RR123456785SE``) are not candidates at all;
-* separators other than the one between date and serial (``070-123 45 67``) never match;
+* separators other than the one between date and serial (``070-123 45 67``) never match,
+  nor does one group of a spaced digit sequence (``OCR 8001011234 5678``);
 * an *unseparated* or space-separated number right after an order, tracking or phone
   word on the same line (``ordernr 8001011234``, ``DHL 3318810025``,
   ``mobil 0701234567``) is taken to be that, unless a personnummer word comes later.
   With a dash or plus it is written the way only a personnummer is written, so it is
   masked whatever the label says.
+
+An unlabelled ``0701234569`` is both a mobile number and a valid personnummer (born
+2007-01-23); C3 errs on the side of privacy and masks it.
 """
 
 import re
 from calendar import monthrange
-from datetime import date
+from datetime import UTC, date, datetime
 
 MASK = "[personnummer borttaget]"
 
 # The separator is captured so the context rule can tell "8001011234" from "800101-1234".
+# Not glued to letters, digits or dashes on either side; a slash is fine (".../811218-9876/").
 _CANDIDATE = re.compile(
-    r"(?<![\w+\-/])(?<![0-9][.,])"
+    r"(?<![\w+\-])(?<![0-9][.,])"
     r"(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+–\u2011 ]?)(?P<serial>[0-9]{4})"
-    r"(?![\w\-/]|[.,][0-9]|\+[0-9])"
+    r"(?![\w\-]|[.,][0-9]|\+[0-9])"
 )
 # "800101 1234 5678" or "12 8001011234": one group of a longer spaced number (OCR, card).
 _GROUP_BEFORE = re.compile(r"[0-9] $")
@@ -123,7 +128,7 @@ def _valid_date(century: str | None, yymmdd: str, sep: str) -> bool:
         if century not in ("18", "19", "20"):
             return False
         year = int(century) * 100 + yy
-        return _real_date(year, month, day) and date(year, month, day) <= date.today()
+        return _real_date(year, month, day) and date(year, month, day) <= datetime.now(UTC).date()
     # Without the century both readings are possible; '+' means a hundred years more.
     centuries = (1800, 1900) if sep == "+" else (1900, 2000)
     return any(_real_date(c + yy, month, day) for c in centuries)

@@ -35,7 +35,7 @@ import email
 import quopri
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from email import errors, policy
 from email.generator import BytesGenerator
 from email.message import Message
@@ -55,6 +55,9 @@ REPORT_PARTS = {
 }
 ENCLOSED = {"message/rfc822", "message/global"}
 MAX_DEPTH = 50  # deeper MIME nesting is an attack, not a customer
+# policy.default's header parser slows down faster than linearly on long values (0.5 s for
+# 200 KB); longer headers are decoded by hand, which is linear.
+LONG_HEADER = 16_000
 
 # Windows labels cp1252 text (€, “”) ISO-8859-1; Korean/Chinese Outlook sends cp949/GBK
 # under the older names. Decoding with the superset loses nothing.
@@ -152,11 +155,17 @@ def _read_headers(msg: Message, parsed: ParsedEmail) -> None:
 
 def _header_text(name: str, raw: str, parsed: ParsedEmail) -> str:
     # policy.default's header classes work on any string, whatever the message policy.
+    if len(raw) > LONG_HEADER:
+        return _unfold(decode_words(raw))
     try:
-        return _unfold(str(policy.default.header_factory(name, _unfold(raw))))
+        text = _unfold(str(policy.default.header_factory(name, _unfold(raw))))
     except Exception:  # noqa: BLE001 - known IndexError/HeaderParseError bugs on odd values
         parsed.warn(UNDECODABLE_HEADER)
         return _unfold(decode_words(raw))
+    if "\ufffd" in text and "\ufffd" not in raw:  # an encoded word in an unknown charset
+        parsed.warn(BAD_CHARSET)
+        return _unfold(decode_words(raw))
+    return text
 
 
 def _unfold(value: str) -> str:
@@ -164,9 +173,11 @@ def _unfold(value: str) -> str:
 
 
 def _read_addresses(key: str, raw: str, parsed: ParsedEmail) -> None:
-    pairs = _policy_addresses(key, raw)
+    long = len(raw) > LONG_HEADER
+    pairs = None if long else _policy_addresses(key, raw)
     if pairs is None:
-        parsed.warn(BAD_ADDRESS)
+        if not long:
+            parsed.warn(BAD_ADDRESS)
         pairs = _split_addresses(raw)
     elif "=?" in raw or "(" in raw:
         # policy.default keeps the spaces between encoded words of a name (RFC 2047 drops
@@ -189,8 +200,8 @@ def _policy_addresses(key: str, raw: str) -> list[tuple[str, str]] | None:
     except Exception:  # noqa: BLE001
         return None
     # "invalid address" means policy.default dropped or garbled part of the list.
-    if any("invalid address" in str(d) for d in header.defects) or (
-            raw.strip() and not any(a for _, a in found)):
+    if header.defects and (any("invalid address" in str(d) for d in header.defects)
+                           or not any(a for _, a in found)):
         return None
     return found
 
@@ -220,7 +231,8 @@ def _split_addresses(raw: str) -> list[tuple[str, str]]:
 
 
 def _clean_address(name: str, address: str) -> tuple[str, str]:
-    name, address = name.strip().strip('"').strip(), address.strip().strip("<>")
+    name = _fix_surrogates(name).strip().strip('"').strip()
+    address = _fix_surrogates(address).strip().strip("<>")
     if " " in address:  # '"Big Bug bb"@bug.com' from an unquoted "Big Bug bb@bug.com"
         tokens = address.replace('"', " ").split()
         address, name = tokens[-1], name or " ".join(tokens[:-1])
@@ -241,10 +253,10 @@ def decode_bytes(data: bytes, declared: str | None) -> tuple[str, bool]:
         if candidate:
             try:
                 return data.decode(candidate), fits
-            except UnicodeDecodeError:
+            except (UnicodeError, ValueError):  # some CJK codecs raise more than they should
                 pass
-    if codec and codec not in ("ascii", "utf-8"):
-        return data.decode(codec, "replace"), False  # e.g. Shift_JIS with one bad byte
+    if codec and codec not in ("ascii", "utf-8"):  # e.g. Shift_JIS with one bad byte
+        return _safe(lambda: data.decode(codec, "replace"), data.decode("latin-1")), False
     text = data.decode("utf-8", "replace")
     if text.count("\ufffd") * 2 > sum(ch > "\x7f" for ch in text):  # mostly not UTF-8
         text = data.decode("cp1252", "replace")
@@ -332,39 +344,12 @@ def _read_ids_and_date(parsed: ParsedEmail) -> None:
         parsed.warn(BAD_DATE)
 
 
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-_LOOSE_DATE = re.compile(
-    r"(?P<day>\d{1,2})\s+(?P<mon>[a-z]{3})[a-z]*\.?\s+(?P<year>\d{4})\s+"
-    r"(?P<h>\d{1,2}):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}))?\s*(?P<zone>[+-]\d{4})?",
-    re.IGNORECASE,
-)
-
-
 def parse_date(value: str) -> datetime | None:
     """An aware datetime from a Date header (no zone or -0000 read as UTC), or None."""
-    try:
-        found = parsedate_to_datetime(value)
-    except Exception:  # noqa: BLE001 - TypeError/ValueError/IndexError on junk
-        found = _loose_date(value)
+    found = _safe(lambda: parsedate_to_datetime(value))  # raises on junk, varies by version
     if found is None:
         return None
     return found if found.tzinfo else found.replace(tzinfo=UTC)
-
-
-def _loose_date(value: str) -> datetime | None:
-    """'7 Jan 2008 10:00:00 +0100' somewhere inside a Date header that is otherwise junk."""
-    match = _LOOSE_DATE.search(value or "")
-    if not match or match["mon"].lower() not in _MONTHS:
-        return None
-    zone = match["zone"] or "+0000"
-    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:])) * (-1 if zone[0] == "-" else 1)
-    try:
-        return datetime(
-            int(match["year"]), _MONTHS.index(match["mon"].lower()) + 1, int(match["day"]),
-            int(match["h"]), int(match["m"]), int(match["s"] or 0), tzinfo=timezone(offset),
-        )
-    except ValueError:
-        return None
 
 
 # --- body and attachments -----------------------------------------------------------
@@ -385,7 +370,9 @@ def _read_body(msg: Message, parsed: ParsedEmail) -> list[Message]:
                       if _content_type(p) in REPORT_PARTS]
         if "".join(texts + htmls).strip():
             parsed.warn(ENCLOSED_BODY)
-    parsed.text, parsed.html = _join(texts), "".join(htmls)
+    # Text is for people and the quote stripper: one kind of line end. HTML stays raw.
+    parsed.text = _join(texts).replace("\r\n", "\n").replace("\r", "\n")
+    parsed.html = "".join(htmls)
     if not parsed.text.strip() and not parsed.html.strip():
         parsed.warn(NO_BODY)
     return visited
@@ -440,17 +427,11 @@ def _join(texts: list[str]) -> str:
 
 
 def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type()
-    except Exception:  # noqa: BLE001
-        return "application/octet-stream"
+    return _safe(part.get_content_type, "application/octet-stream")
 
 
 def _disposition(part: Message) -> str:
-    try:
-        return (part.get_content_disposition() or "").lower()
-    except Exception:  # noqa: BLE001
-        return ""
+    return (_safe(part.get_content_disposition) or "").lower()
 
 
 def _raw_header(part: Message, name: str) -> str:
@@ -505,11 +486,14 @@ def _payload_bytes(part: Message, parsed: ParsedEmail | None = None) -> bytes:
 def _lenient_base64(data: bytes, parsed: ParsedEmail | None) -> bytes:
     """What can be decoded of truncated or dirty base64 (the stdlib returns it undecoded)."""
     data = b"".join(data.split())
-    clean = re.sub(rb"[^A-Za-z0-9+/]", b"", data.split(b"=")[0])
-    usable = clean[: len(clean) - len(clean) % 4 if len(clean) % 4 == 1 else len(clean)]
-    if parsed is not None and (usable != data.rstrip(b"=") or len(data) % 4):
+    if parsed is not None and _safe(lambda: base64.b64decode(data, validate=True)) is None:
         parsed.warn(BAD_BASE64)
-    return base64.b64decode(usable + b"=" * (-len(usable) % 4))
+    out = b""
+    for segment in re.split(rb"=+", data):  # some mailers concatenate padded blocks
+        clean = re.sub(rb"[^A-Za-z0-9+/]", b"", segment)
+        clean = clean[:-1] if len(clean) % 4 == 1 else clean  # a lone 6 bits is no byte
+        out += base64.b64decode(clean + b"=" * (-len(clean) % 4))
+    return out
 
 
 def _cte(part: Message) -> str:
@@ -527,14 +511,17 @@ def _undo_transfer_encoding(part: Message, data: bytes) -> bytes:
 
 
 def _flatten(msg: Message) -> bytes:
-    for pol in (policy.compat32, policy.default):  # compat32 keeps the headers as sent
-        try:
-            buffer = BytesIO()
-            BytesGenerator(buffer, mangle_from_=False, policy=pol).flatten(msg)
-            return buffer.getvalue()
-        except Exception:  # noqa: BLE001
-            continue
-    return b""
+    # compat32 writes the headers back as they were sent; policy.default may refold them.
+    return _generate(msg, policy.compat32) or _generate(msg, policy.default) or b""
+
+
+def _generate(msg: Message, pol) -> bytes | None:
+    buffer = BytesIO()
+    try:
+        BytesGenerator(buffer, mangle_from_=False, policy=pol).flatten(msg)
+    except Exception:  # noqa: BLE001
+        return None
+    return buffer.getvalue()
 
 
 def _attachment(part, ctype, filename, disposition, parsed) -> Attachment:
@@ -570,7 +557,7 @@ _AUTO_REPLY_SUBJECT = re.compile(
     r"fravær(ende)?|abwesenheit(snotiz)?|réponse automatique|respuesta automática)\s*(:|$)",
     re.IGNORECASE,
 )
-_AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder", "x-autogenerated")
+_AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder")
 
 
 def classify(parsed: ParsedEmail) -> str:
@@ -621,6 +608,8 @@ def _is_auto_reply(parsed: ParsedEmail) -> bool:
     if any(parsed.header(h).strip().lower() not in ("", "no") for h in _AUTO_REPLY_HEADERS):
         return True
     if parsed.header("precedence").strip().lower() == "auto_reply":
+        return True
+    if parsed.header("x-autogenerated").strip().lower() == "reply":  # not "Forward": a person
         return True
     if _report_type(parsed) == "disposition-notification":  # read receipts
         return True

@@ -13,6 +13,7 @@ No database is used.
 import base64
 import json
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -291,7 +292,8 @@ def test_flanker_message_parses_and_is_classified(name):  # A6
     assert isinstance(parsed, ParsedEmail)
     assert classify(parsed) == KIND.get(name, "normal")
     assert parsed.bounced_message_id == BOUNCED.get(name, "")
-    assert parsed.text.strip() or parsed.html.strip() or parsed.attachments or "no_body" in parsed.warnings
+    has_content = parsed.text.strip() or parsed.html.strip() or parsed.attachments
+    assert has_content or "no_body" in parsed.warnings
 
 
 @pytest.mark.parametrize(
@@ -318,7 +320,8 @@ def test_flanker_encoded_comma_stays_in_the_name():
 
 def test_flanker_apple_mail_keeps_the_photo():  # A6
     parsed = parse_email((FLANKER / "iphone.eml").read_bytes())
-    assert [(a.filename, a.content_type) for a in parsed.attachments] == [("photo.JPG", "image/jpeg")]
+    files = [(a.filename, a.content_type) for a in parsed.attachments]
+    assert files == [("photo.JPG", "image/jpeg")]
     assert parsed.attachments[0].payload[:2] == b"\xff\xd8"  # a JPEG
 
 
@@ -347,7 +350,8 @@ def test_utf8_body_mislabelled_as_ascii_is_read_as_utf8():  # A6
 
 
 def test_latin1_body_mislabelled_as_utf8_is_read_as_cp1252():  # A6
-    parsed = parse_email(mail("Content-Type: text/plain; charset=utf-8\n", QUESTION.encode("latin-1")))
+    latin1 = QUESTION.encode("latin-1")
+    parsed = parse_email(mail("Content-Type: text/plain; charset=utf-8\n", latin1))
     assert parsed.text == QUESTION
     assert "bad_charset" in parsed.warnings
 
@@ -455,7 +459,8 @@ def test_dates_are_aware_or_none(date, expected):
         ("<>", "", ""),
         ("undisclosed-recipients:;", "", ""),
         ("Åsa Kund", "Åsa Kund", ""),
-        ("=?utf-8?b?w4VzYQ==?= =?utf-8?b?IEt1bmQ=?= <asa@example.se>", "Åsa Kund", "asa@example.se"),
+        ("=?utf-8?b?w4VzYQ==?= =?utf-8?b?IEt1bmQ=?= <asa@example.se>", "Åsa Kund",
+         "asa@example.se"),
     ],
 )
 def test_malformed_sender_never_raises(header, name, address):  # A6, C4
@@ -555,7 +560,8 @@ def kind(headers: str, subject: str = "Leveranstid jacka") -> str:
         ("Return-Path: <>\n", "Undelivered", "bounce"),
         ("Return-Path: <>\nAuto-Submitted: auto-replied\n", "Autosvar: fråga", "auto_reply"),
         ("X-Failed-Recipients: a@b.se\n", "Delivery Status Notification", "bounce"),
-        ("Content-Type: multipart/report; report-type=delivery-status; boundary=x\n", "x", "bounce"),
+        ("Content-Type: multipart/report; report-type=delivery-status; boundary=x\n", "x",
+         "bounce"),
         ("Content-Type: multipart/report; report-type=disposition-notification; boundary=x\n",
          "Läst: fråga", "auto_reply"),
     ],
@@ -577,3 +583,94 @@ def test_bounce_with_original_message_id_field():
     raw = (b"From: MAILER-DAEMON@mx.se\r\nOriginal-Message-ID: <ack-10001@butik.se>\r\n"
            b"Subject: Undelivered\r\n\r\nMessage-ID: <other@x>\r\n")
     assert parse_email(raw).bounced_message_id == "<ack-10001@butik.se>"
+
+
+# --- bodies and attachments ---------------------------------------------------------
+
+def multipart(*parts: bytes) -> bytes:
+    body = b"".join(b"--XX\r\n" + part + b"\r\n" for part in parts) + b"--XX--\r\n"
+    return mail('MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="XX"\n', body)
+
+
+def test_text_has_one_kind_of_line_end():
+    parsed = parse_email(mail("", b"rad ett\r\nrad tv\xc3\xa5\r\n"))
+    assert parsed.text == "rad ett\nrad två\n"
+
+
+def test_undisclosed_recipients_is_no_address_and_no_warning():
+    parsed = parse_email(mail("Cc: undisclosed-recipients:;\n"))
+    assert parsed.cc == []
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("disposition", "filename"),
+    [
+        ("attachment; filename*=utf-8''Kvitto%20%C3%A5r%202026.pdf", "Kvitto år 2026.pdf"),
+        ('attachment; filename="=?utf-8?q?Kvitto_=C3=A5r.pdf?="', "Kvitto år.pdf"),
+        ("attachment; filename=Kvitto 4711.pdf", "Kvitto 4711.pdf"),  # unquoted with spaces
+        ('attachment; filename="../../etc/passwd"', "passwd"),  # never a path
+        ('attachment; filename="C:\\\\Users\\\\asa\\\\bild.jpg"', "bild.jpg"),
+    ],
+)
+def test_attachment_names(disposition, filename):  # A6
+    parsed = parse_email(multipart(
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nSe bifogat.",
+        f"Content-Type: application/pdf\r\nContent-Disposition: {disposition}\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK".encode(),
+    ))
+    assert parsed.text == "Se bifogat."
+    assert [(a.filename, a.payload) for a in parsed.attachments] == [(filename, b"%PDF-1.4\n")]
+
+
+def test_inline_image_keeps_its_content_id():
+    parsed = parse_email(multipart(
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:bild1@kund\">",
+        b"Content-Type: image/png\r\nContent-ID: <bild1@kund>\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=",
+    ))
+    [image] = parsed.attachments
+    assert (image.filename, image.content_id, image.inline) == ("", "bild1@kund", True)
+    assert image.payload == b"\x89PNG\r\n\x1a\n"
+    assert parsed.text == "" and parsed.html == '<img src="cid:bild1@kund">'
+
+
+def test_unnamed_alternative_rendering_is_no_attachment():
+    parsed = parse_email(multipart(
+        b"Content-Type: text/plain\r\n\r\nHej",
+        b"Content-Type: text/enriched\r\n\r\n<bold>Hej</bold>",
+        b"Content-Type: text/calendar; name=invite.ics\r\n\r\nBEGIN:VCALENDAR",
+    ))
+    assert parsed.text == "Hej"
+    assert [a.filename for a in parsed.attachments] == ["invite.ics"]
+
+
+def test_forwarded_mail_stays_an_attachment_when_there_is_a_body():  # A6
+    parsed = parse_email((FLANKER / "enclosed.eml").read_bytes())
+    assert parsed.text == "Hello\n"
+    [forwarded] = parsed.attachments
+    assert (forwarded.filename, forwarded.content_type) == ("thanks.eml", "message/rfc822")
+    assert parse_email(forwarded.payload).subject == "Thanks!"
+
+
+def test_huge_headers_stay_fast():  # A6: a hostile message must not stall the queue
+    words = "=?utf-8?q?Fr=C3=A5ga_om_leverans?= " * 40_000  # 1.3 MB subject
+    recipients = ", ".join(f"Kund {i} <k{i}@example.se>" for i in range(40_000))
+    raw = mail(f"Subject: {words}\nCc: {recipients}\n")
+    started = time.perf_counter()
+    parsed = parse_email(raw)
+    assert time.perf_counter() - started < 5
+    assert parsed.subject.startswith("Fråga om leveransFråga om leverans")
+    assert len(parsed.cc) == 40_000
+
+
+def test_encoded_word_in_unknown_charset_is_guessed():  # A6
+    parsed = parse_email(mail("Subject: =?x-unknown?q?Fr=E5ga?=\n"))
+    assert parsed.subject == "Fråga"
+    assert "bad_charset" in parsed.warnings
+
+
+def test_header_policy_default_cannot_parse_is_decoded_by_hand():  # A6
+    parsed = parse_email(mail("Message-ID: <\nSubject: Leveranstid\n"))
+    assert (parsed.message_id, parsed.subject) == ("", "Leveranstid")
+    assert "undecodable_header" in parsed.warnings
