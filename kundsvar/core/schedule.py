@@ -14,4 +14,5 @@ SCHEDULE = [
     Periodic("kundsvar.sla.tasks.sweep_deadlines", 60),
     Periodic("kundsvar.channels.email.tasks.send_due_outbound", 30),
     Periodic("kundsvar.channels.email.tasks.retry_failed_inbound", 60),
+    Periodic("kundsvar.channels.email.tasks.poll_mailboxes", 60),
 ]

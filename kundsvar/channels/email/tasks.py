@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from . import outbox, pipeline
+from . import imap, outbox, pipeline
 
 
 @task()
@@ -16,3 +16,12 @@ def send_due_outbound() -> int:
 @task()
 def retry_failed_inbound() -> int:
     return pipeline.retry_failed()
+
+
+@task()
+def poll_mailboxes() -> dict:
+    """Poll every enabled IMAP mailbox once. Safe to overlap: a per-mailbox lock makes
+    a second run skip mailboxes still being polled."""
+    results = imap.poll_all()
+    return {"mailboxes": len(results), "fetched": sum(r.fetched for r in results),
+            "new": sum(r.new for r in results), "failed": sum(bool(r.error) for r in results)}
