@@ -21,8 +21,10 @@ import imaplib
 import logging
 import re
 import ssl
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -136,8 +138,8 @@ def _poll(box: BaseMailBox, mailbox: Mailbox, result: PollResult, limit: int) ->
     uids = _uids_in(box, mailbox.last_uid + 1)
     result.more = len(uids) > limit
     for start in range(0, min(len(uids), limit), BATCH):
-        for uid, raw in _fetch_raw(box, uids[start:min(start + BATCH, limit)]):
-            _store(mailbox, raw, result)
+        for uid, raw, arrived in _fetch_raw(box, uids[start:min(start + BATCH, limit)]):
+            _store(mailbox, raw, arrived, result)
             mailbox.last_uid = uid
             mailbox.save(update_fields=["last_uid"])  # after the bytes are safe (A6)
     if _moves(mailbox) and mailbox.last_uid:
@@ -191,17 +193,18 @@ def _uids_in(box: BaseMailBox, low: int, high: int | None = None) -> list[int]:
     return sorted(u for u in map(int, found) if u >= low and (high is None or u <= high))
 
 
-def _fetch_raw(box: BaseMailBox, uids: list[int]) -> list[tuple[int, bytes]]:
+def _fetch_raw(box: BaseMailBox, uids: list[int]) -> list[tuple[int, bytes, datetime | None]]:
     """The exact bytes the server holds for these UIDs, ascending, without setting \\Seen.
 
     (imap-tools' MailMessage keeps only a parsed email.message.Message, and
     `msg.obj.as_bytes()` re-serialises it; the raw store needs the original bytes.)"""
     if not uids:
         return []
-    response = box.client.uid("FETCH", ",".join(map(str, uids)), "(UID BODY.PEEK[])")
+    response = box.client.uid("FETCH", ",".join(map(str, uids)),
+                              "(UID INTERNALDATE BODY.PEEK[])")
     check_command_status(response, MailboxFetchError)
     data = response[1]
-    messages: dict[int, bytes] = {}
+    messages: dict[int, tuple[bytes, datetime | None]] = {}
     for index, item in enumerate(data):
         if not isinstance(item, tuple) or b"BODY[]" not in item[0]:
             continue  # b")" closers, or unsolicited FETCH responses (flags changed)
@@ -210,15 +213,26 @@ def _fetch_raw(box: BaseMailBox, uids: list[int]) -> list[tuple[int, bytes]]:
             # The UID can follow the literal: (b'3 (BODY[] {n}', raw), b' UID 7)'
             match = _UID.search(data[index + 1])
         if match is not None:
-            messages[int(match.group(1))] = item[1]
+            messages[int(match.group(1))] = (item[1], _arrival(item[0]))
     wanted = set(uids)  # an expunged UID is simply absent
-    return sorted((uid, raw) for uid, raw in messages.items() if uid in wanted)
+    return sorted((uid, raw, at) for uid, (raw, at) in messages.items() if uid in wanted)
 
 
-def _store(mailbox: Mailbox, raw: bytes, result: PollResult) -> None:
+def _arrival(fetch_line: bytes) -> datetime | None:
+    """INTERNALDATE: when the mail reached the mailbox. The customer's promise counts from
+    then, not from when we polled (after an outage that can be hours)."""
+    parsed = imaplib.Internaldate2tuple(fetch_line)
+    if parsed is None:
+        return None
+    return datetime.fromtimestamp(time.mktime(parsed), tz=UTC)
+
+
+def _store(mailbox: Mailbox, raw: bytes, arrived: datetime | None, result: PollResult) -> None:
     known = RawMessage.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists()
+    now = timezone.now()
     row = pipeline.receive(raw, shop=mailbox.shop, source=Source.IMAP,
-                           envelope_to=_envelope_to(mailbox))
+                           envelope_to=_envelope_to(mailbox),
+                           received_at=min(arrived, now) if arrived else now)
     result.fetched += 1
     if known or row.state == RawState.DUPLICATE:
         result.duplicates += 1

@@ -11,6 +11,7 @@ class Source(models.TextChoices):
 
 class RawState(models.TextChoices):
     PENDING = "pending", _("Waiting to be processed")
+    PROCESSING = "processing", _("Being processed")
     PROCESSED = "processed", _("Processed")
     DUPLICATE = "duplicate", _("Duplicate of a message already here")
     IGNORED = "ignored", _("Stored, no case (bounce or auto-reply handled)")
@@ -29,7 +30,7 @@ class RawMessage(models.Model):
                              related_name="+")
     envelope_to = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(db_index=True)
-    state = models.CharField(max_length=10, choices=RawState.choices, default=RawState.PENDING)
+    state = models.CharField(max_length=12, choices=RawState.choices, default=RawState.PENDING)
     kind = models.CharField(max_length=12, blank=True)  # normal, auto_reply, bounce, bulk
     message_id = models.CharField(max_length=998, blank=True, db_index=True)
     case_message = models.ForeignKey("cases.Message", on_delete=models.SET_NULL, null=True,

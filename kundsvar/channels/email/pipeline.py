@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kundsvar.cases import services as cases
@@ -29,6 +30,9 @@ from .quotes import extract_new_text
 from .threading import find_case
 
 log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(minutes=1)
+PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
+ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
 _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
 
@@ -39,6 +43,12 @@ def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = No
     row, created = RawMessage.objects.get_or_create(sha256=sha, defaults={
         "size": len(raw), "source": source, "shop": shop, "envelope_to": envelope_to or [],
         "received_at": received_at or timezone.now()})
+    if row.shop_id != shop.pk:
+        # The very same bytes for a second shop: that shop's own copy, marked the way a
+        # mail server marks a local delivery, so each shop gets its case (A6).
+        copy = f"Delivered-To: {shop.email}\r\n".encode() + raw
+        return receive(copy, shop=shop, source=source, envelope_to=envelope_to,
+                       received_at=received_at)
     if created or row.state in (RawState.PENDING, RawState.FAILED):
         process(row)
         row.refresh_from_db()
@@ -46,16 +56,25 @@ def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = No
 
 
 def process(row: RawMessage) -> None:
-    """Turn a stored raw message into a case message. Safe to run again after a failure."""
+    """Turn a stored raw message into a case message. Safe to run again after a failure.
+
+    The row is claimed first (a conditional UPDATE), so two processes that received the
+    same bytes at the same moment do not both make a case of it."""
+    claimed = RawMessage.objects.filter(
+        pk=row.pk, state__in=[RawState.PENDING, RawState.FAILED, RawState.PROCESSING],
+        attempts=row.attempts).update(state=RawState.PROCESSING, attempts=row.attempts + 1)
+    if not claimed:
+        return
+    row.attempts += 1
     raw = rawstore.get(row.sha256)
     try:
         parsed = parse_email(raw)
         _process(row, parsed)
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
-        RawMessage.objects.filter(pk=row.pk).update(
-            state=RawState.FAILED, attempts=row.attempts + 1, error=repr(error)[:2000])
-        if row.attempts + 1 >= 3:
+        RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED,
+                                                     error=repr(error)[:2000])
+        if row.attempts >= 3:
             _as_unreadable_case(row, raw, error)
 
 
@@ -123,7 +142,7 @@ def _duplicate_of(shop, parsed: ParsedEmail) -> Message | None:
 def _finish(row, state, kind, parsed, message) -> None:
     RawMessage.objects.filter(pk=row.pk).update(
         state=state, kind=kind, message_id=parsed.message_id[:998], case_message=message,
-        attempts=row.attempts + 1, error="", processed_at=timezone.now())
+        error="", processed_at=timezone.now())
 
 
 def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
@@ -142,6 +161,8 @@ def _should_acknowledge(case, message: Message) -> bool:
     if not sender or "@" not in sender or sender.split("@")[0] in _NO_ACK_SENDERS:
         return False
     if sender == case.shop.email.lower():
+        return False
+    if message.created_at < timezone.now() - ACK_MAX_AGE:
         return False
     if message.is_follow_up is False and case.messages.filter(
             direction=Direction.INBOUND).count() > 1:
@@ -179,11 +200,13 @@ def _as_unreadable_case(row: RawMessage, raw: bytes, error: Exception) -> None:
 
 
 def retry_failed() -> int:
-    """Process stored messages that failed or were never processed (a crash between
-    storing and processing). The third failure becomes an 'unreadable' case (A6)."""
-    stale = timezone.now() - timedelta(minutes=1)
-    rows = RawMessage.objects.filter(state__in=[RawState.FAILED, RawState.PENDING],
-                                     received_at__lte=stale)[:200]
+    """Process stored messages that failed, were never processed, or whose processing
+    died with its worker (a crash between storing and processing). The third failure
+    becomes an 'unreadable' case (A6)."""
+    now = timezone.now()
+    rows = RawMessage.objects.filter(
+        Q(state__in=[RawState.FAILED, RawState.PENDING], received_at__lte=now - RETRY_AFTER)
+        | Q(state=RawState.PROCESSING, received_at__lte=now - PROCESSING_LEASE))[:200]
     for row in rows:
         process(row)
     return len(rows)

@@ -15,10 +15,8 @@ LMTP route) or let it take mail directly: `kundsvar smtpd --port 2525 [--lmtp]`.
 * The Django ORM is synchronous: every database step runs in a worker thread, never on
   the event loop, and closes stale connections the way Django does around a request.
 
-A message addressed to several of our shops becomes one stored message per shop (each
-shop gets its own case). Stored messages are keyed by their SHA-256, so the first shop
-(lowest id) gets the bytes exactly as they arrived and every further shop a copy with a
-`Delivered-To:` trace line in front, the way a mail server records a local delivery.
+A message addressed to several of our shops is received once per shop (each shop gets
+its own case; `pipeline.receive` keeps the copies apart).
 """
 
 import asyncio
@@ -70,13 +68,6 @@ def shop_for_address(address: str):
         if own in candidates and len(own) > best_length:  # the most specific address wins
             best, best_length = shop, len(own)
     return best
-
-
-def _delivery_copy(raw: bytes, shop_email: str, first: bool) -> bytes:
-    """The bytes stored for one shop: exact for the first, with a trace line otherwise."""
-    if first:
-        return raw
-    return f"Delivered-To: {shop_email}\r\n".encode("utf-8", "surrogateescape") + raw
 
 
 def _stored(raw: bytes) -> bool:
@@ -161,10 +152,9 @@ class KundsvarHandler:
         for rcpt in envelope.rcpt_tos:
             by_shop.setdefault(shops[rcpt], []).append(rcpt)
         stored: dict[tuple[int, str], bool] = {}
-        for index, (shop, rcpts) in enumerate(sorted(by_shop.items())):
-            data = _delivery_copy(raw, shop[1], first=index == 0)
+        for shop, rcpts in sorted(by_shop.items()):
             try:
-                stored[shop] = await self._in_thread(deliver, data, shop[0], rcpts,
+                stored[shop] = await self._in_thread(deliver, raw, shop[0], rcpts,
                                                      self.source)
             except Exception:
                 log.exception("delivery to %s failed", shop[1])

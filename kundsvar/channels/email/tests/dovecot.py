@@ -226,12 +226,14 @@ service imap-login {{
         box = MailBoxUnencrypted(self.host, self.port, timeout=10)
         return box.login_utf8(self.user, self.password, initial_folder=folder)
 
-    def append(self, raw: bytes, folder: str = "INBOX", flags: Iterable[str] = ()) -> int:
-        """Append one message as another mail client would; returns its UID."""
+    def append(self, raw: bytes, folder: str = "INBOX", flags: Iterable[str] = (),
+               arrived=None) -> int:
+        """Append one message as another mail client would; returns its UID. `arrived`
+        (an aware datetime) sets the server's INTERNALDATE."""
         with self.client(folder=None) as box:
             if not box.folder.exists(folder):
                 box.folder.create(folder)
-            _, data = box.append(raw, folder, flag_set=list(flags))
+            _, data = box.append(raw, folder, dt=arrived, flag_set=list(flags))
         # b'[APPENDUID <uidvalidity> <uid>] Append completed.'
         return int(data[0].split(b"]")[0].split()[-1])
 

@@ -6,13 +6,19 @@ import pytest
 
 from kundsvar.cases.models import Case, CaseEvent, EventKind
 from kundsvar.channels.email import pipeline, rawstore
-from kundsvar.channels.email.models import OutboundEmail, OutboundKind, OutboundState, RawState
+from kundsvar.channels.email.models import (
+    OutboundEmail,
+    OutboundKind,
+    OutboundState,
+    RawMessage,
+    RawState,
+)
 from kundsvar.customers.models import Customer
 from kundsvar.shops.tests.factories import ShopFactory
 
 from .mails import SHOP_ADDRESS, mail, parsed_outbound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Stockholm
 
 
@@ -213,3 +219,27 @@ def test_when_the_team_is_behind_the_promise_is_stretched_and_says_so(shop):  # 
     # 1.5 × 6 working hours runs into Tuesday; the 24-hour ceiling still holds (S1).
     assert case.due_at == T0 + timedelta(hours=24)
     assert "senast tisdag 24 november kl. 10.00" in text
+
+
+def test_mail_older_than_a_day_is_kept_but_not_acknowledged(shop):  # A1, IMAP first poll
+    row = receive(shop, mail(subject="Gammal fråga"), T0 - timedelta(days=3))
+    assert row.case_message is not None
+    assert not OutboundEmail.objects.exists()
+
+
+def test_the_same_bytes_for_two_shops_give_each_shop_its_case(shop):  # A6
+    other = ShopFactory(email="kundservice@annan.example")
+    raw = mail(to=f"{SHOP_ADDRESS}, kundservice@annan.example")
+    first = receive(shop, raw)
+    second = pipeline.receive(raw, shop=other, source="smtp", received_at=T0)
+    assert first.case_message.case.shop == shop
+    assert second.case_message.case.shop == other
+    assert rawstore.get(second.sha256) == b"Delivered-To: kundservice@annan.example\r\n" + raw
+
+
+def test_a_message_already_claimed_by_another_process_is_not_processed_twice(shop):
+    row = receive(shop, mail())
+    stolen = RawMessage.objects.get(pk=row.pk)
+    stolen.attempts = 0
+    pipeline.process(stolen)  # a stale copy: its claim fails
+    assert Case.objects.count() == 1

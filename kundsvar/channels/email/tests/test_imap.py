@@ -12,7 +12,7 @@ import email.policy
 import imaplib
 import socket
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from io import StringIO
@@ -20,6 +20,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.utils import timezone
 
 from kundsvar.cases.models import Case, Direction, Message
 from kundsvar.channels.email import imap, rawstore
@@ -138,6 +139,14 @@ def test_every_message_arrives_exactly_once_across_a_server_outage(server, mailb
     assert mailbox.last_error == "" and mailbox.last_polled_at is not None
     assert_each_once(8)
     assert Case.objects.count() == 8
+
+
+def test_the_promise_counts_from_when_the_mail_reached_the_mailbox(server, mailbox):  # S1
+    arrived = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    server.append(customer_mail(0), arrived=arrived)
+    imap.poll(mailbox)
+    case = Case.objects.get()
+    assert case.received_at == arrived
 
 
 def test_a_restart_in_the_middle_of_a_poll_loses_nothing_and_doubles_nothing(

@@ -14,7 +14,7 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 from .mails import SHOP_ADDRESS, mail, parsed_outbound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
