@@ -117,3 +117,10 @@ def test_raw_source_is_for_shop_admins_only(client):  # C3
     Membership.objects.filter(agent=agent).update(role=Role.ADMIN)
     response = client.get(url)
     assert response.status_code == 200 and response.content == raw
+
+
+def test_the_demo_answers_are_history_not_mail_waiting_to_go(demo_logins):
+    from kundsvar.channels.email.models import OutboundEmail, OutboundState
+
+    assert OutboundEmail.objects.count() > 10
+    assert not OutboundEmail.objects.exclude(state=OutboundState.SENT).exists()

@@ -8,12 +8,14 @@ import secrets
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kundsvar.accounts.models import Agent, Membership, Role
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Status
 from kundsvar.cases.services import Inbound
+from kundsvar.channels.email.models import OutboundEmail, OutboundState
 from kundsvar.customers.services import add_email, find_or_create_customer
 from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
 from kundsvar.sla import services as sla
@@ -161,6 +163,9 @@ def create_demo(now: datetime | None = None) -> dict:
             cases.assign(case, agent, actor=admin, now=received)
         _story(case, story, received, agent, now)
     sla.sweep(now)
+    # The seeded answers are history: they went out when they were written.
+    OutboundEmail.objects.update(state=OutboundState.SENT, sent_at=F("created_at"),
+                                 next_attempt_at=None)
     return {"admin": ADMIN_USERNAME, "agent": AGENT_USERNAME, "password": password}
 
 
