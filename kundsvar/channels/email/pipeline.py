@@ -9,6 +9,7 @@ raw source kept and a visible parse warning.
 
 import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from .quotes import extract_new_text
 from .threading import find_case
 
 log = logging.getLogger(__name__)
+_SUPPRESS = re.compile(r"\b(all|autoreply|oof)\b", re.IGNORECASE)
 RETRY_AFTER = timedelta(minutes=1)
 PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
 ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
@@ -109,7 +111,11 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
     _save_attachments(message, parsed)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
     # Imported history (a migration) is not news to the customer: no acknowledgement.
-    if not automatic and row.source != Source.IMPORT and _should_acknowledge(case, message):
+    # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
+    # not make the mail automatic (Outlook sets it on mail people write, too).
+    suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
+    if (not automatic and not suppressed and row.source != Source.IMPORT
+            and _should_acknowledge(case, message)):
         outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
                      now=message.created_at)
         CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
@@ -124,7 +130,8 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     warnings = list(parsed.warnings) + (["personal_number_masked"] if masked else [])
     return Inbound(
         from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
-        subject=parsed.subject, body_text=text, body_html=html, new_text=new_text,
+        subject=mask_personal_numbers(parsed.subject)[0], body_text=text, body_html=html,
+        new_text=new_text,
         received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
         in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
         raw_sha256=row.sha256, parse_warnings=warnings,

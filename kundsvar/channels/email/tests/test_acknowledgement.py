@@ -243,3 +243,16 @@ def test_a_message_already_claimed_by_another_process_is_not_processed_twice(sho
     stolen.attempts = 0
     pipeline.process(stolen)  # a stale copy: its claim fails
     assert Case.objects.count() == 1
+
+
+def test_a_sender_asking_for_no_automatic_answers_gets_none_but_a_case(shop):  # A1, loops
+    row = receive(shop, mail(headers={"X-Auto-Response-Suppress": "All"}))
+    assert row.case_message.case.due_at is not None  # a person's question: promised
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_personal_number_in_the_subject_is_masked_too(shop):  # C3
+    row = receive(shop, mail(subject="Faktura för 121212-1212"))
+    assert "1212-1212" not in row.case_message.case.subject
+    assert "1212-1212" not in row.case_message.subject
+    assert "1212-1212" not in parsed_outbound(ack_of(row))["Subject"]
