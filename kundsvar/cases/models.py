@@ -196,6 +196,7 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
     DELIVERY_FAILED = "delivery_failed", _("Email could not be delivered")
     BOUNCED = "bounced", _("Email bounced")
+    DELIVERY_DELAYED = "delayed", _("Email delayed; the receiving server keeps trying")
 
 
 class CaseEvent(models.Model):

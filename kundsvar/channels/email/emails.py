@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_language, promise_text
 
-from .threading import message_ids
+from .mimetext import message_ids
 
 
 def reply_address(case) -> str:

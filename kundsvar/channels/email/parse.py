@@ -25,22 +25,33 @@ an attached message (message/rfc822) is an attachment, not part of the customer'
 text, unless the mail has no body of its own (forwarded "as attachment").
 Attachments are all other named or non-text leaf parts, so nothing a customer sent is
 lost; machine parts of reports (delivery-status …) and unnamed alternative renderings
-(text/enriched …) are left out. ``classify`` is at the end of the module.
+(text/enriched …) are left out.
+
+Decoding charsets and encoded words is in ``mimetext``; telling machine mail from a
+person's is in ``classify`` (imported here, so ``from .parse import classify`` works).
 """
 
 import base64
-import binascii
-import codecs
 import email
 import quopri
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email import errors, policy
 from email.generator import BytesGenerator
 from email.message import Message
-from email.utils import parsedate_to_datetime
 from io import BytesIO
+
+from .classify import bounced_message_id, classify, delivery_delayed
+from .mimetext import (
+    decode_bytes,
+    decode_surrogates,
+    decode_words,
+    fix_surrogates,
+    message_ids,
+    parse_date,
+    unfold,
+)
 
 COMPAT32, UNPARSABLE, BAD_CHARSET = "compat32", "unparsable", "bad_charset"
 EIGHT_BIT_HEADER, UNDECODABLE_HEADER = "8bit_header", "undecodable_header"
@@ -49,8 +60,9 @@ BAD_BASE64, BAD_ENCODING, DEFECTS = "bad_base64", "bad_encoding", "defects"
 ENCLOSED_BODY, NO_BODY = "enclosed_body", "no_body"
 
 # Machine-readable parts of multipart/report: read by classify, not shown as files.
+DELIVERY_STATUS = "message/delivery-status"
 REPORT_PARTS = {
-    "message/delivery-status", "message/disposition-notification",
+    DELIVERY_STATUS, "message/disposition-notification",
     "message/feedback-report", "text/rfc822-headers",
 }
 ENCLOSED = {"message/rfc822", "message/global"}
@@ -59,11 +71,6 @@ MAX_DEPTH = 50  # deeper MIME nesting is an attack, not a customer
 # 200 KB); longer headers are decoded by hand, which is linear.
 LONG_HEADER = 16_000
 
-# Windows labels cp1252 text (€, “”) ISO-8859-1; Korean/Chinese Outlook sends cp949/GBK
-# under the older names. Decoding with the superset loses nothing.
-_SUPERSETS = {"iso8859-1": "cp1252", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030"}
-# Text codecs that would rewrite ordinary text (backslashes, "xn--") if a sender named them.
-_REFUSED_CODECS = {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"}
 _BOUNDARY_DEFECTS = (
     errors.NoBoundaryInMultipartDefect, errors.StartBoundaryNotFoundDefect,
     errors.CloseBoundaryNotFoundDefect, errors.MultipartInvariantViolationDefect,
@@ -101,6 +108,8 @@ class ParsedEmail:
     headers: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     bounced_message_id: str = ""  # for bounces: the Message-ID of our mail that bounced
+    # For bounces: a delivery-status report of delays only; the MTA is still retrying.
+    delivery_delayed: bool = False
 
     def header(self, name: str) -> str:
         """The first value of a header, decoded and unfolded, or ""."""
@@ -136,7 +145,7 @@ def _attempt(raw: bytes, pol) -> ParsedEmail | None:
         visited = _read_body(msg, parsed)
         _collect_defects(visited, parsed)
         if classify(parsed) == "bounce":
-            parsed.bounced_message_id = _bounced_message_id(parsed, visited)
+            _read_report(visited, parsed)
         return parsed
     except Exception:  # noqa: BLE001 - a parser bug on odd input: the caller tries another way
         return None
@@ -146,7 +155,7 @@ def _attempt(raw: bytes, pol) -> ParsedEmail | None:
 
 def _read_headers(msg: Message, parsed: ParsedEmail) -> None:
     for name, raw in msg.raw_items():
-        key, raw = name.strip().lower(), _fix_surrogates(str(raw), parsed)
+        key, raw = name.strip().lower(), _fix_header_bytes(str(raw), parsed)
         parsed.headers.setdefault(key, []).append(_header_text(key, raw, parsed))
         if key in ("from", "to", "cc", "reply-to"):
             _read_addresses(key, raw, parsed)
@@ -156,20 +165,23 @@ def _read_headers(msg: Message, parsed: ParsedEmail) -> None:
 def _header_text(name: str, raw: str, parsed: ParsedEmail) -> str:
     # policy.default's header classes work on any string, whatever the message policy.
     if len(raw) > LONG_HEADER:
-        return _unfold(decode_words(raw))
+        return unfold(decode_words(raw))
     try:
-        text = _unfold(str(policy.default.header_factory(name, _unfold(raw))))
+        text = unfold(str(policy.default.header_factory(name, unfold(raw))))
     except Exception:  # noqa: BLE001 - known IndexError/HeaderParseError bugs on odd values
         parsed.warn(UNDECODABLE_HEADER)
-        return _unfold(decode_words(raw))
+        return unfold(decode_words(raw))
     if "\ufffd" in text and "\ufffd" not in raw:  # an encoded word in an unknown charset
         parsed.warn(BAD_CHARSET)
-        return _unfold(decode_words(raw))
+        return unfold(decode_words(raw))
     return text
 
 
-def _unfold(value: str) -> str:
-    return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", " ").strip()
+def _fix_header_bytes(value: str, parsed: ParsedEmail) -> str:
+    text, fitted = decode_surrogates(value)
+    if not fitted:
+        parsed.warn(EIGHT_BIT_HEADER)
+    return text
 
 
 def _read_addresses(key: str, raw: str, parsed: ParsedEmail) -> None:
@@ -195,7 +207,7 @@ def _read_addresses(key: str, raw: str, parsed: ParsedEmail) -> None:
 
 def _policy_addresses(key: str, raw: str) -> list[tuple[str, str]] | None:
     try:
-        header = policy.default.header_factory(key, _unfold(raw))
+        header = policy.default.header_factory(key, unfold(raw))
         found = [_clean_address(a.display_name, a.addr_spec) for a in header.addresses]
     except Exception:  # noqa: BLE001
         return None
@@ -214,7 +226,7 @@ def _split_addresses(raw: str) -> list[tuple[str, str]]:
     """Commas outside quotes/brackets split; ``<...>`` or the token with an @ is the address;
     a comment stands in for a missing name."""
     pairs = []
-    for chunk in _ADDRESS_CHUNK.findall(_unfold(raw)):
+    for chunk in _ADDRESS_CHUNK.findall(unfold(raw)):
         comment = re.search(r"\(([^()]*)\)", chunk)
         chunk = re.sub(r"\([^()]*\)", " ", chunk)
         chunk = re.sub(r'^\s*[^"<@:]*:', "", chunk)  # a group name: "Kundtjänst: a@b;"
@@ -231,8 +243,8 @@ def _split_addresses(raw: str) -> list[tuple[str, str]]:
 
 
 def _clean_address(name: str, address: str) -> tuple[str, str]:
-    name = _fix_surrogates(name).strip().strip('"').strip()
-    address = _fix_surrogates(address).strip().strip("<>")
+    name = fix_surrogates(name).strip().strip('"').strip()
+    address = fix_surrogates(address).strip().strip("<>")
     if " " in address:  # '"Big Bug bb"@bug.com' from an unquoted "Big Bug bb@bug.com"
         tokens = address.replace('"', " ").split()
         address, name = tokens[-1], name or " ".join(tokens[:-1])
@@ -241,98 +253,7 @@ def _clean_address(name: str, address: str) -> tuple[str, str]:
     return name, address
 
 
-# --- charsets and encoded words -----------------------------------------------------
-
-def decode_bytes(data: bytes, declared: str | None) -> tuple[str, bool]:
-    """Bytes → text with the declared charset, else UTF-8, else cp1252.
-
-    Returns the text and whether the declared charset (UTF-8 if none) fitted the bytes.
-    """
-    codec = _codec(declared)
-    for candidate, fits in ((codec, True), ("utf-8", not declared)):
-        if candidate:
-            try:
-                return data.decode(candidate), fits
-            except (UnicodeError, ValueError):  # some CJK codecs raise more than they should
-                pass
-    if codec and codec not in ("ascii", "utf-8"):  # e.g. Shift_JIS with one bad byte
-        return _safe(lambda: data.decode(codec, "replace"), data.decode("latin-1")), False
-    text = data.decode("utf-8", "replace")
-    if text.count("\ufffd") * 2 > sum(ch > "\x7f" for ch in text):  # mostly not UTF-8
-        text = data.decode("cp1252", "replace")
-    return text, False
-
-
-def _codec(name: str | None) -> str | None:
-    name = (name or "").strip().strip("\"'").lower()
-    try:
-        info = codecs.lookup(name) if name else None
-    except (LookupError, ValueError):
-        return None
-    if info is None or not info._is_text_encoding or info.name in _REFUSED_CODECS:
-        return None
-    return _SUPERSETS.get(info.name, info.name)
-
-
-def _fix_surrogates(value: str, parsed: ParsedEmail | None = None) -> str:
-    """Raw 8-bit header bytes arrive as surrogate escapes: decode them (RFC 6532: UTF-8)."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
-        return value
-    text, fitted = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
-    if parsed is not None and not fitted:
-        parsed.warn(EIGHT_BIT_HEADER)
-    return text
-
-
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-
-
-def decode_words(value: str) -> str:
-    """RFC 2047 encoded words, decoded by hand. Adjacent words in one charset are joined
-    before decoding: senders split multi-byte characters across words."""
-    value = _fix_surrogates(value)
-    out, pending, charset, pos = [], b"", None, 0
-    for match in _ENCODED_WORD.finditer(value):
-        gap, data = value[pos : match.start()], _word_bytes(match)
-        word_charset = match.group(1).split("*")[0].lower()  # RFC 2231 language suffix
-        if data is None:  # not decodable: keep it as written
-            out.append(_flush(pending, charset) + gap + match.group(0))
-            pending, charset = b"", None
-        elif charset == word_charset and not gap.strip():
-            pending += data
-        else:
-            # Whitespace between two encoded words is not part of the text (RFC 2047 6.2).
-            out.append(_flush(pending, charset) + ("" if charset and not gap.strip() else gap))
-            pending, charset = data, word_charset
-        pos = match.end()
-    out.append(_flush(pending, charset) + value[pos:])
-    return "".join(out)
-
-
-def _word_bytes(match: re.Match) -> bytes | None:
-    text = match.group(3)
-    try:
-        if match.group(2) in "bB":
-            return base64.b64decode(text + "=" * (-len(text) % 4))
-        return quopri.decodestring(text.encode("ascii"), header=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _flush(data: bytes, charset: str | None) -> str:
-    return decode_bytes(data, charset)[0] if charset else ""
-
-
 # --- ids and date -------------------------------------------------------------------
-
-_MSG_ID = re.compile(r"<[^<>\s]+>")
-
-
-def message_ids(value: str) -> list[str]:
-    """``<id>`` tokens of a Message-ID/In-Reply-To/References value; bare ids get brackets."""
-    ids = _MSG_ID.findall(value or "")
-    return ids or [f"<{t.strip('<>')}>" for t in (value or "").split() if "@" in t]
-
 
 def _read_ids_and_date(parsed: ParsedEmail) -> None:
     parsed.message_id = next(iter(message_ids(parsed.header("message-id"))), "")
@@ -344,12 +265,20 @@ def _read_ids_and_date(parsed: ParsedEmail) -> None:
         parsed.warn(BAD_DATE)
 
 
-def parse_date(value: str) -> datetime | None:
-    """An aware datetime from a Date header (no zone or -0000 read as UTC), or None."""
-    found = _safe(lambda: parsedate_to_datetime(value))  # raises on junk, varies by version
-    if found is None:
-        return None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
+# --- bounce reports -----------------------------------------------------------------
+
+def _read_report(visited: list[Message], parsed: ParsedEmail) -> None:
+    """Which of our mails bounced, and whether delivery is only delayed. A bare DSN is
+    itself the first part visited; only its status counts, its id is in ``text``."""
+    machine = ENCLOSED | REPORT_PARTS
+    reports = [_report_text(p) for p in visited[1:] if _content_type(p) in machine]
+    parsed.bounced_message_id = bounced_message_id(parsed, reports)
+    statuses = [_report_text(p) for p in visited if _content_type(p) == DELIVERY_STATUS]
+    parsed.delivery_delayed = delivery_delayed(statuses)
+
+
+def _report_text(part: Message) -> str:
+    return decode_bytes(_payload_bytes(part), "utf-8")[0]
 
 
 # --- body and attachments -----------------------------------------------------------
@@ -435,7 +364,7 @@ def _disposition(part: Message) -> str:
 
 
 def _raw_header(part: Message, name: str) -> str:
-    return next((_unfold(_fix_surrogates(str(v))) for k, v in part.raw_items()
+    return next((unfold(fix_surrogates(str(v))) for k, v in part.raw_items()
                  if k.strip().lower() == name), "")
 
 
@@ -539,102 +468,3 @@ def _collect_defects(visited: list[Message], parsed: ParsedEmail) -> None:
                 parsed.warn(BAD_BASE64)
             else:
                 parsed.warn(DEFECTS)
-
-
-# --- classification -----------------------------------------------------------------
-# The caller files machine mail with the case it concerns but never answers it, and it
-# never opens or reopens a case by itself (no auto-reply loops).
-
-_REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?([\w-]+)", re.IGNORECASE)
-_BOUNCE_SUBJECT = re.compile(
-    r"undeliver|delivery (status|failure|has failed)|failure notice|returned mail|"
-    r"mail delivery failed|olevererbar|kunde inte levereras|kan ikke leveres|ikke leveret",
-    re.IGNORECASE,
-)
-_AUTO_REPLY_SUBJECT = re.compile(
-    r"^\s*(auto(matic|matiskt|matisk|matische|maattinen)?[\s-]*(reply|svar|antwort|vastaus|"
-    r"response)|autosvar|out of (the )?office( autoreply)?|frånvaro(meddelande)?|frånvarande|"
-    r"fravær(ende)?|abwesenheit(snotiz)?|réponse automatique|respuesta automática)\s*(:|$)",
-    re.IGNORECASE,
-)
-_AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder")
-
-
-def classify(parsed: ParsedEmail) -> str:
-    """"bounce", "auto_reply", "bulk" or "normal".
-
-    X-Auto-Response-Suppress is deliberately ignored: Outlook/Exchange put it on mail
-    written by people too (meeting responses, mail sent from apps), and taking it for an
-    auto-reply would hide a real customer. Exchange's own out-of-office replies carry
-    Auto-Submitted and an "Automatic reply:"/"Automatiskt svar:" subject instead.
-    """
-    if _is_bounce(parsed):
-        return "bounce"
-    if _is_auto_reply(parsed):
-        return "auto_reply"
-    if _is_bulk(parsed):
-        return "bulk"
-    # RFC 3834 asks auto-responders for a null return path too, so <> only counts
-    # once nothing marked the mail as an auto-reply.
-    if parsed.header("return-path").replace(" ", "") == "<>":
-        return "bounce"
-    return "normal"
-
-
-def _report_type(parsed: ParsedEmail) -> str:
-    ctype = parsed.header("content-type").lower()
-    if ctype.startswith("message/delivery-status"):  # a bare DSN without its envelope
-        return "delivery-status"
-    match = _REPORT_TYPE.search(ctype) if ctype.startswith("multipart/report") else None
-    return match.group(1).lower() if match else ""
-
-
-def _is_bounce(parsed: ParsedEmail) -> bool:
-    # Spam complaints (feedback-report) are about our mail too, never a customer's question.
-    if _report_type(parsed) in ("delivery-status", "feedback-report"):
-        return True
-    if "x-failed-recipients" in parsed.headers:
-        return True
-    local = (parsed.from_address or parsed.from_name).split("@")[0].strip().lower()
-    # postmaster@ is a person at many small shops: only with a bounce subject.
-    return local == "mailer-daemon" or (
-        local == "postmaster" and bool(_BOUNCE_SUBJECT.search(parsed.subject)))
-
-
-def _is_auto_reply(parsed: ParsedEmail) -> bool:
-    auto_submitted = parsed.header("auto-submitted").split(";")[0].strip().lower()
-    if auto_submitted not in ("", "no"):
-        return True
-    if any(parsed.header(h).strip().lower() not in ("", "no") for h in _AUTO_REPLY_HEADERS):
-        return True
-    if parsed.header("precedence").strip().lower() == "auto_reply":
-        return True
-    if parsed.header("x-autogenerated").strip().lower() == "reply":  # not "Forward": a person
-        return True
-    if _report_type(parsed) == "disposition-notification":  # read receipts
-        return True
-    return bool(_AUTO_REPLY_SUBJECT.search(parsed.subject))
-
-
-def _is_bulk(parsed: ParsedEmail) -> bool:
-    if parsed.header("precedence").strip().lower() in ("bulk", "list", "junk"):
-        return True
-    return "list-id" in parsed.headers or "list-unsubscribe" in parsed.headers
-
-
-_ORIGINAL_ID = re.compile(r"^(?:x-)?original-message-id:\s*(<[^<>\s]+>)", re.I | re.M)
-_HEADER_ID = re.compile(r"^message-id:\s*(<[^<>\s]+>)", re.I | re.M)
-
-
-def _bounced_message_id(parsed: ParsedEmail, visited: list[Message]) -> str:
-    """An Original-Message-ID field, else the Message-ID of the returned mail or headers,
-    else a Message-ID line quoted in the text (Gmail and qmail quote the original)."""
-    if found := message_ids(parsed.header("original-message-id")):
-        return found[0]
-    parts = [p for p in visited[1:] if _content_type(p) in ENCLOSED | REPORT_PARTS]
-    blobs = [decode_bytes(_payload_bytes(p), "utf-8")[0] for p in parts]
-    for pattern, texts in ((_ORIGINAL_ID, blobs), (_HEADER_ID, blobs), (_HEADER_ID, [parsed.text])):
-        for text in texts:
-            if match := pattern.search(text):
-                return match.group(1)
-    return ""

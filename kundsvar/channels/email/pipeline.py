@@ -24,9 +24,10 @@ from kundsvar.cases.services import Inbound
 from kundsvar.core.privacy import mask_personal_numbers
 
 from . import emails, outbox, rawstore
+from .classify import classify
 from .htmltext import html_to_text, sanitize_html
 from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
-from .parse import ParsedEmail, classify, parse_email
+from .parse import ParsedEmail, parse_email
 from .quotes import extract_new_text
 from .threading import find_case
 
@@ -187,6 +188,11 @@ def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
     row = OutboundEmail.objects.filter(message_id=bounced).first() if bounced else None
     if row is None:
         return False
+    if parsed.delivery_delayed:
+        # "Still trying": the remote server may yet deliver it. Shown, not marked failed.
+        CaseEvent.objects.create(case_id=row.case_id, kind=EventKind.DELIVERY_DELAYED,
+                                 created_at=at, data={"outbound": row.pk, "to": row.to_address})
+        return True
     OutboundEmail.objects.filter(pk=row.pk).update(state=OutboundState.BOUNCED,
                                                    last_error=parsed.text[:2000])
     CaseEvent.objects.create(case_id=row.case_id, kind=EventKind.BOUNCED, created_at=at,

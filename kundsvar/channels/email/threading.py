@@ -15,10 +15,10 @@ from kundsvar.cases.models import Case, Message, Participant
 from kundsvar.cases.services import accepts_follow_ups
 from kundsvar.customers.models import CustomerEmail
 
+from .mimetext import message_ids
 from .models import OutboundEmail
 
 SUBJECT_TAG = re.compile(r"\[#(\d{4,9})\]")
-_MSGID = re.compile(r"<[^<>\s]+>")
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,6 @@ class Thread:
     case: Case | None
     how: str = ""  # in_reply_to, references, subject, plus_address
     refused: int | None = None  # a case number the sender may not join
-
-
-def message_ids(header: str) -> list[str]:
-    return _MSGID.findall(header or "")
 
 
 def plus_number(addresses: list[str], shop_email: str) -> int | None:

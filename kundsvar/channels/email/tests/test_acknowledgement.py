@@ -153,20 +153,23 @@ def test_html_only_mail_becomes_text_and_sanitised_html(shop):  # R5
     assert "<b>order</b>" in message.body_html
 
 
-def test_a_bounce_of_our_acknowledgement_is_linked_and_shown(shop):  # A6
-    row = receive(shop, mail(sender="Karin <karin@exampel.se>"))
-    ack = ack_of(row)
-    bounce = (
+def _report(ack, action: str) -> bytes:
+    return (
         "From: MAILER-DAEMON@mx.example.se\r\nTo: kundtjanst@butik.example\r\n"
         "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx.example.se>\r\n"
         "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
         'boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThe address was not found.\r\n'
         "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.se\r\n"
-        "\r\nFinal-Recipient: rfc822; karin@exampel.se\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        f"\r\nFinal-Recipient: rfc822; karin@exampel.se\r\nAction: {action}\r\nStatus: 5.1.1\r\n"
         "\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
         f"Message-ID: {ack.message_id}\r\nSubject: {ack.subject}\r\n\r\n--B--\r\n"
     ).encode()
-    bounced = receive(shop, bounce, T0 + timedelta(minutes=2))
+
+
+def test_a_bounce_of_our_acknowledgement_is_linked_and_shown(shop):  # A6
+    row = receive(shop, mail(sender="Karin <karin@exampel.se>"))
+    ack = ack_of(row)
+    bounced = receive(shop, _report(ack, "failed"), T0 + timedelta(minutes=2))
     ack.refresh_from_db()
     assert bounced.state == RawState.IGNORED and bounced.kind == "bounce"
     assert ack.state == OutboundState.BOUNCED
@@ -256,3 +259,13 @@ def test_a_personal_number_in_the_subject_is_masked_too(shop):  # C3
     assert "1212-1212" not in row.case_message.case.subject
     assert "1212-1212" not in row.case_message.subject
     assert "1212-1212" not in parsed_outbound(ack_of(row))["Subject"]
+
+
+def test_a_delay_notice_is_shown_but_the_mail_is_not_marked_failed(shop):
+    row = receive(shop, mail(sender="Karin <karin@exampel.se>"))
+    ack = ack_of(row)
+    receive(shop, _report(ack, "delayed"), T0 + timedelta(minutes=2))
+    ack.refresh_from_db()
+    assert ack.state == OutboundState.QUEUED
+    assert CaseEvent.objects.filter(case=ack.case, kind=EventKind.DELIVERY_DELAYED).exists()
+    assert Case.objects.count() == 1

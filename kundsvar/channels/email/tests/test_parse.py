@@ -585,6 +585,98 @@ def test_bounce_with_original_message_id_field():
     assert parse_email(raw).bounced_message_id == "<ack-10001@butik.se>"
 
 
+# Real delay notices ("Action: delayed" in the delivery-status part): the MTA still retries.
+DELAY_NOTICES = {
+    "flanker/bounce/no-mx.eml": "<19E44CA63F984902B7D654F8FF40F89D@bo>",
+    "imap_tools/multipart_report_emails/report_422.eml":
+        "<15655788.13.1200472642578.JavaMail.Administrator@mail.ttttt.com.au>",
+    "imap_tools/mime_emails/raw_email_with_mimepart_without_content_type.eml":
+        "<89d7557c0610181510r6fa5ebd8n66a7deec71ade118@mail.gmail.com>",
+}
+
+
+def corpus_mail(name: str) -> ParsedEmail:
+    corpus, _, rest = name.partition("/")
+    folder = FLANKER if corpus == "flanker" else IMAP / "messages"
+    return parse_email((folder / rest).read_bytes())
+
+
+@pytest.mark.parametrize(("name", "bounced"), DELAY_NOTICES.items())
+def test_delay_notice_is_a_delayed_bounce_with_the_bounced_id(name, bounced):
+    parsed = corpus_mail(name)
+    assert classify(parsed) == "bounce"
+    assert parsed.delivery_delayed
+    assert parsed.bounced_message_id == bounced
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # flanker's "delayed" fixtures: 4.x.x Status, but "Action: failed" (delayed.eml:
+        # "Message could not be delivered for 5 days / will be deleted from queue").
+        "flanker/bounce/delayed.eml",
+        "flanker/bounce/delayed-broken.eml",  # a bare message/delivery-status
+        "flanker/bounce/mailbox-full.eml",
+        "flanker/bounce/office365.eml",
+        "flanker/bounce/zed.eml",
+        "flanker/bounce/gmail-invalid-address.eml",  # no delivery-status part at all
+        "flanker/complaints/aol.eml",
+        "imap_tools/multipart_report_emails/multi_address_bounce1.eml",
+        "imap_tools/multipart_report_emails/multipart_report_multiple_status.eml",
+        "imap_tools/multipart_report_emails/report_530.eml",
+    ],
+)
+def test_failure_bounce_is_not_delayed(name):
+    parsed = corpus_mail(name)
+    assert classify(parsed) == "bounce"
+    assert not parsed.delivery_delayed
+
+
+def report(*actions: str) -> bytes:
+    status = "Reporting-MTA: dns; mx.kund.se\r\n" + "".join(
+        f"\r\nFinal-Recipient: rfc822; k{i}@kund.se\r\nAction: {action}\r\nStatus: 4.4.7\r\n"
+        for i, action in enumerate(actions))
+    body = ("--XX\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n"
+            "--XX\r\nContent-Type: message/delivery-status\r\n\r\n" + status + "--XX\r\n"
+            "Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: <ack-10002@butik.se>\r\n"
+            "--XX--\r\n")
+    return mail("MIME-Version: 1.0\nContent-Type: multipart/report; "
+                'report-type=delivery-status; boundary="XX"\n', body.encode())
+
+
+@pytest.mark.parametrize(
+    ("actions", "delayed"),
+    [
+        (["delayed"], True),
+        (["DELAYED", "delayed"], True),
+        (["delivered", "delayed"], True),  # nothing failed: one copy is still on its way
+        (["delayed", "failed"], False),  # a failure is a failure, whatever else is delayed
+        (["failed"], False),
+        (["delivered"], False),
+    ],
+)
+def test_delivery_delayed_reads_the_recipient_actions(actions, delayed):
+    parsed = parse_email(report(*actions))
+    assert classify(parsed) == "bounce"
+    assert parsed.delivery_delayed is delayed
+    assert parsed.bounced_message_id == "<ack-10002@butik.se>"
+
+
+def test_bare_delivery_status_delay_is_delayed():
+    raw = mail("Content-Type: message/delivery-status\n",
+               b"Reporting-MTA: dns; mx.kund.se\r\n\r\nFinal-Recipient: rfc822; k@kund.se\r\n"
+               b"Action: delayed\r\nStatus: 4.4.1\r\n")
+    parsed = parse_email(raw)
+    assert classify(parsed) == "bounce"
+    assert parsed.delivery_delayed
+
+
+def test_customer_writing_action_delayed_is_no_delay_notice():
+    parsed = parse_email(mail("Subject: Paket\n", b"Action: delayed\r\nVar \xc3\xa4r det?\r\n"))
+    assert classify(parsed) == "normal"
+    assert not parsed.delivery_delayed
+
+
 # --- bodies and attachments ---------------------------------------------------------
 
 def multipart(*parts: bytes) -> bytes:
