@@ -5,7 +5,7 @@ event, and queues side effects with on_commit so nothing is sent for a change th
 rolled back.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -60,6 +60,25 @@ class Inbound:
     parse_warnings: list[str] = field(default_factory=list)
 
 
+def _clean(value, limit: int | None = None):
+    """PostgreSQL refuses NUL in text and enforces lengths; SQLite does neither. Clean
+    here once, so every channel stores the same thing on both (rule A6: never refuse)."""
+    if isinstance(value, list):
+        return [_clean(item, limit) for item in value]
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\x00", "\ufffd")
+    return value[:limit] if limit else value
+
+
+def clean_inbound(inbound: Inbound) -> Inbound:
+    limits = {f.name: getattr(f, "max_length", None) for f in Message._meta.fields}
+    limits["to_addresses"] = 320
+    return replace(inbound, **{
+        name: _clean(getattr(inbound, name), limits.get(name))
+        for name in inbound.__dataclass_fields__ if name != "received_at"})
+
+
 def next_case_number() -> int:
     """A short human number, unique across concurrent workers (the UPDATE locks the row)."""
     with transaction.atomic():
@@ -106,6 +125,7 @@ def _locked(case: Case) -> Case:
 @transaction.atomic
 def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
+    inbound = clean_inbound(inbound)
     received = inbound.received_at or timezone.now()
     if customer is None and not inbound.from_address:
         # Unreadable mail or a phone note: a customer without an address, for now.
@@ -154,6 +174,7 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     message joins the question and the promise already given stands. An `automatic`
     message (an out-of-office reply) is kept on the case but owes nobody anything.
     """
+    inbound = clean_inbound(inbound)
     case = _locked(case)
     while case.merged_into_id:
         case = _locked(case.merged_into)

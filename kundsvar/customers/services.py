@@ -9,7 +9,8 @@ def normalize_email(address: str) -> str:
 
 def find_or_create_customer(shop, address: str, name: str = "", language: str = "") -> Customer:
     """The shop's customer who owns this address, created on first contact."""
-    address = normalize_email(address)
+    address = normalize_email(address)[:254]
+    name = name[:200]
     existing = (CustomerEmail.objects.select_related("customer")
                 .filter(shop=shop, address__iexact=address).first())
     if existing:

@@ -72,3 +72,12 @@ def test_customers_are_separate_per_shop():
     first = open_email_case(ShopFactory(), local(2026, 11, 23, 9), sender="karin@example.se")
     second = open_email_case(ShopFactory(), local(2026, 11, 23, 9), sender="karin@example.se")
     assert first.customer_id != second.customer_id
+
+
+def test_nul_bytes_and_overlong_values_are_stored_not_refused():  # A6, on PostgreSQL too
+    case = open_email_case(ShopFactory(), local(2026, 11, 23, 9), subject="Fråga\x00" + "x" * 2000,
+                           text="Hej\x00då", message_id="<" + "a" * 1200 + ">")
+    message = case.messages.get()
+    assert message.body_text == "Hej\ufffddå"
+    assert len(message.subject) == 998 and len(message.message_id) == 998
+    assert "\x00" not in case.subject

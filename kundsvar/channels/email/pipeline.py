@@ -149,7 +149,8 @@ def _duplicate_of(shop, parsed: ParsedEmail) -> Message | None:
 
 def _finish(row, state, kind, parsed, message) -> None:
     RawMessage.objects.filter(pk=row.pk).update(
-        state=state, kind=kind, message_id=parsed.message_id[:998], case_message=message,
+        state=state, kind=kind, message_id=parsed.message_id[:998].replace("\x00", ""),
+        case_message=message,
         error="", processed_at=timezone.now())
 
 
