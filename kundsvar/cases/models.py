@@ -60,6 +60,9 @@ class Case(models.Model):
     language = models.CharField(_("language"), max_length=2, default="sv")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="assigned_cases")
+    team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="cases")
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
 
     received_at = models.DateTimeField(_("received"))
@@ -214,6 +217,43 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.case_id}"
+
+
+class SavedReply(models.Model):
+    """A starting point for an answer, with variables such as {customer_first_name}.
+    Rule R6: the agent is warned before sending one that was not adapted to the case."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="saved_replies")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=2, default="sv")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseView(models.Model):
+    """When an agent last had a case open: unread markers in the queue, and the notice
+    that a colleague has the same case open right now."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="views")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="case_views")
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "agent"], name="case_view_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} saw #{self.case_id}"
 
 
 class Counter(models.Model):
