@@ -1,17 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.accounts.models import Agent
+
 from .models import Status
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 8}))
     then = forms.ChoiceField(
         label=_("Then"),
         choices=[(Status.ANSWERED, _("Answered")), (Status.WAITING, _("Waiting on customer")),
                  (Status.CLOSED, _("Closed"))],
         initial=Status.ANSWERED,
     )
+    inserted = forms.CharField(required=False, widget=forms.HiddenInput)
+    loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    send_anyway = forms.BooleanField(required=False, label=_("Send anyway"))
 
 
 class NoteForm(forms.Form):
@@ -20,3 +25,29 @@ class NoteForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("assign_me", _("Assign to me")), ("assign", _("Assign to…")),
+               ("tag", _("Add tag")), ("close", _("Close")), ("merge", _("Merge"))]
+    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ModelChoiceField(queryset=Agent.objects.all(), required=False)
+    tags = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number may be posted; the view keeps only cases the agent may see.
+        values = self.data.getlist("cases") if hasattr(self.data, "getlist") else []
+        self.fields["cases"].choices = [(v, v) for v in values]
+
+    def clean(self):
+        data = super().clean()
+        data["tags"] = [t for t in (data.get("tags") or "").split(",") if t.strip()]
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose whom to assign to."))
+        if data.get("action") == "tag" and not data["tags"]:
+            self.add_error("tags", _("Write a tag."))
+        if data.get("action") == "merge" and len(data.get("cases") or []) < 2:
+            self.add_error("cases", _("Choose at least two cases to merge."))
+        return data

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.channels.registry import channel_for
-from kundsvar.core.text import case_subject
+from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
 from kundsvar.customers.services import find_or_create_customer
 from kundsvar.sla import services as sla
@@ -22,12 +22,14 @@ from kundsvar.sla import services as sla
 from .models import (
     Case,
     CaseEvent,
+    CaseView,
     Counter,
     Direction,
     EventKind,
     Message,
     Participant,
     Status,
+    Tag,
 )
 
 FIRST_CASE_NUMBER = 10001
@@ -184,7 +186,8 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     follow_up = not promise_stands and case.last_response_at is not None
     message = _store_inbound(case, inbound, received, follow_up=follow_up)
     case.last_inbound_at = max(received, case.last_inbound_at or received)
-    fields = ["last_inbound_at", "updated_at"]
+    case.snoozed_until = None  # the customer wrote: back in the queue
+    fields = ["last_inbound_at", "snoozed_until", "updated_at"]
     if promise_stands:
         _event(case, EventKind.INBOUND, received, message=message.pk, automatic=automatic)
     else:
@@ -345,3 +348,89 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     _event(target, EventKind.MERGED, now, actor=actor, source=source.number)
     _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number)
     return target
+
+
+@transaction.atomic
+def assign_team(case: Case, team, *, actor=None, now: datetime | None = None) -> Case:
+    case = _locked(case)
+    if team is not None and team.shop_id != case.shop_id:
+        raise CaseError(_("That team belongs to another shop."))
+    if case.team_id == (team.pk if team else None):
+        return case
+    old = case.team_id
+    case.team = team
+    case.save(update_fields=["team", "updated_at"])
+    _event(case, EventKind.ASSIGNED, now or timezone.now(), actor=actor, old_team=old,
+           new_team=team.pk if team else None)
+    return case
+
+
+@transaction.atomic
+def set_tags(case: Case, names: list[str], *, actor=None, add_only: bool = False,
+             now: datetime | None = None) -> Case:
+    """Tags by name, created in the case's shop on first use."""
+    wanted = {" ".join(n.split())[:50].lower() for n in names if n.strip()}
+    tags = [Tag.objects.get_or_create(shop_id=case.shop_id, name=n)[0] for n in sorted(wanted)]
+    old = sorted(case.tags.values_list("name", flat=True))
+    if add_only:
+        case.tags.add(*tags)
+    else:
+        case.tags.set(tags)
+    new = sorted(case.tags.values_list("name", flat=True))
+    if new != old:
+        _event(case, EventKind.TAGGED, now or timezone.now(), actor=actor, old=old, new=new)
+    return case
+
+
+@transaction.atomic
+def snooze(case: Case, until: datetime | None, *, actor=None,
+           now: datetime | None = None) -> Case:
+    """Out of the open queue until `until` (None: back now). The promise still stands:
+    a snoozed case that owes an answer still shows at risk and breached (rule S2)."""
+    now = now or timezone.now()
+    if until is not None and until <= now:
+        raise CaseError(_("Snooze until a time in the future."))
+    case = _locked(case)
+    case.snoozed_until = until
+    case.save(update_fields=["snoozed_until", "updated_at"])
+    _event(case, EventKind.STATUS, now, actor=actor, snoozed_until=until.isoformat() if until
+           else None)
+    return case
+
+
+@transaction.atomic
+def split_message(message: Message, *, actor=None, now: datetime | None = None) -> Case:
+    """A customer asked two things in one case: this message starts a case of its own,
+    with the first-question promise from when it arrived."""
+    if message.direction != Direction.INBOUND:
+        raise CaseError(_("Only a customer's message can start a case of its own."))
+    source = _locked(message.case)
+    if source.messages.filter(direction=Direction.INBOUND).count() < 2:
+        raise CaseError(_("The case has only this question; nothing to split."))
+    now = now or timezone.now()
+    # "Re: <the old subject>" says nothing about the new question: take its words then.
+    own = strip_reply_prefixes(message.subject)
+    subject, derived = case_subject("" if own == source.subject else own,
+                                    message.display_text, source.subject)
+    case = Case(
+        number=next_case_number(), shop=source.shop, customer=source.customer,
+        subject=subject, subject_derived=derived, status=Status.NEW, channel=message.channel,
+        language=source.language,
+        received_at=message.created_at, last_inbound_at=message.created_at,
+    )
+    sla.owe_answer(case, message.created_at,
+                   sla.deadline_for(case, message.created_at, follow_up=False))
+    case.save()
+    Message.objects.filter(pk=message.pk).update(case=case, is_follow_up=False)
+    for address in source.participants.values_list("address", flat=True):
+        Participant.objects.get_or_create(case=case, address=address)
+    _event(case, EventKind.OPENED, now, actor=actor, split_from=source.number,
+           due_at=case.due_at.isoformat())
+    _event(source, EventKind.STATUS, now, actor=actor, split_to=case.number)
+    return case
+
+
+def mark_seen(case: Case, agent, now: datetime | None = None) -> None:
+    """The agent has the case open (unread markers, collision notice). Not audited."""
+    CaseView.objects.update_or_create(case=case, agent=agent,
+                                      defaults={"seen_at": now or timezone.now()})

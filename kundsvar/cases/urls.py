@@ -5,9 +5,18 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("bulk/", views.bulk, name="bulk"),
     path("<int:number>/", views.detail, name="detail"),
+    path("<int:number>/presence/", views.presence, name="presence"),
     path("<int:number>/reply/", views.reply, name="reply"),
+    path("<int:number>/preview/", views.preview, name="preview"),
     path("<int:number>/note/", views.note, name="note"),
     path("<int:number>/status/", views.status, name="status"),
+    path("<int:number>/assign/", views.assign, name="assign"),
+    path("<int:number>/tags/", views.tags, name="tags"),
+    path("<int:number>/merge/", views.merge, name="merge"),
+    path("<int:number>/snooze/", views.snooze, name="snooze"),
+    path("<int:number>/messages/<int:message_id>/split/", views.split, name="split"),
     path("<int:number>/messages/<int:message_id>/raw/", views.raw_source, name="raw"),
+    path("<int:number>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

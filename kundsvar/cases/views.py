@@ -1,49 +1,151 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kundsvar.accounts.models import Agent, Team
 from kundsvar.sla.promise import promise_text
 
-from . import queries, services
-from .forms import NoteForm, ReplyForm, StatusForm
+from . import queries, saved_replies, services
+from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
+from .models import Case, Direction, Message, Status
+from .panels import render_panels
 
-VIEWS = ["open", "mine", "waiting", "closed"]
+PAGE_SIZE = 50
+PRESENCE_WINDOW = timedelta(seconds=45)
 
 
 @login_required
 def queue(request):
     view = request.GET.get("view", "open")
-    if view not in VIEWS:
-        view = "open"
-    cases = queries.queue(request.user, view)[:100]
-    template = "cases/_queue_rows.html" if request.htmx else "cases/queue.html"
-    return render(request, template, {"cases": cases, "view": view, "views": VIEWS,
-                                      "now": timezone.now()})
+    view = view if view in queries.VIEWS else "open"
+    filters = queries.Filters.from_query(request.GET)
+    qs = queries.queue(request.user, view, filters)
+    q = request.GET.get("q", "").strip()[:200]
+    if q:
+        qs = _search(qs, q)
+    cases = list(qs[:PAGE_SIZE])
+    context = {"cases": cases, "view": view, "views": queries.VIEWS, "filters": filters,
+               "q": q, "now": timezone.now(), "query": request.GET.urlencode()}
+    if request.htmx and request.htmx.target == "queue-rows":
+        return render(request, "cases/_queue_rows.html", context)
+    shops = queries.shop_ids(request.user)
+    agents = Agent.objects.filter(is_active=True).order_by("first_name")
+    if not request.user.is_superuser:
+        agents = agents.filter(memberships__shop_id__in=shops).distinct()
+    context.update(agents=agents, bulk_form=BulkForm())
+    return render(request, "cases/queue.html", context)
 
 
-def _case(request, number):
+def _search(qs, q):
+    """Full text once the search index is there; a plain match until then."""
+    try:
+        from kundsvar.search.index import search_cases
+    except ImportError:
+        from django.db.models import Q
+
+        number = int(q.lstrip("#")) if q.lstrip("#").isdigit() else None
+        match = Q(subject__icontains=q) | Q(messages__body_text__icontains=q)
+        if number:
+            match |= Q(number=number)
+        return qs.filter(match).distinct()
+    return search_cases(qs, q)
+
+
+@login_required
+@require_POST
+def bulk(request):
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose cases and an action."))
+        return redirect(request.POST.get("next") or "cases:queue")
+    cases = list(queries.cases_for(request.user).filter(number__in=form.cleaned_data["cases"])
+                 .order_by("number"))
+    action = form.cleaned_data["action"]
+    try:
+        done = _bulk(request.user, cases, action, form.cleaned_data)
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)s cases updated.") % {"n": done})
+    return redirect(request.POST.get("next") or "cases:queue")
+
+
+def _bulk(agent, cases: list[Case], action: str, data: dict) -> int:
+    if action == "merge":
+        target, *rest = cases
+        for case in rest:
+            services.merge_cases(case, target, actor=agent)
+        return len(rest)
+    for case in cases:
+        if action == "assign_me":
+            services.assign(case, agent, actor=agent)
+        elif action == "assign":
+            services.assign(case, data["assignee"], actor=agent)
+        elif action == "tag":
+            services.set_tags(case, data["tags"], actor=agent, add_only=True)
+        elif action == "close":
+            services.change_status(case, Status.CLOSED, actor=agent)
+    return len(cases)
+
+
+def _case(request, number) -> Case:
     return get_object_or_404(queries.cases_for(request.user).select_related(
-        "shop", "customer", "assignee"), number=number)
+        "shop", "customer", "assignee", "team"), number=number)
+
+
+def _detail_context(request, case: Case, **extra) -> dict:
+    now = timezone.now()
+    conversation = (case.messages.select_related("author")
+                    .prefetch_related("outbound", "attachments"))
+    context = {
+        "case": case,
+        "conversation": conversation,
+        "events": case.events.select_related("actor"),
+        "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
+        "reply_form": ReplyForm(initial={"loaded_at": now.isoformat(), "then": Status.ANSWERED}),
+        "note_form": NoteForm(),
+        "status_form": StatusForm(initial={"status": case.status}),
+        "saved_replies": [(r, saved_replies.render(r, case, request.user))
+                          for r in saved_replies.for_case(case)],
+        "variables": saved_replies.VARIABLES,
+        "agents": Agent.objects.filter(memberships__shop=case.shop_id, is_active=True)
+        .order_by("first_name"),
+        "teams": Team.objects.filter(shop_id=case.shop_id),
+        "previous_cases": queries.previous_cases(case),
+        "panels": render_panels(case, request.user),
+        "emails": case.customer.emails.all(),
+        "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
+        "now": now,
+        "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
+    }
+    context.update(extra)
+    return context
 
 
 @login_required
 def detail(request, number):
     case = _case(request, number)
-    promise = promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
-    return render(request, "cases/detail.html", {
-        "case": case,
-        "conversation": case.messages.select_related("author").prefetch_related("outbound"),
-        "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
-        "events": case.events.select_related("actor"),
-        "promise": promise,
-        "reply_form": ReplyForm(),
-        "note_form": NoteForm(),
-        "status_form": StatusForm(initial={"status": case.status}),
-        "now": timezone.now(),
-    })
+    services.mark_seen(case, request.user)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+@login_required
+def presence(request, number):
+    """Polled by the open case page: who else is here, and did the customer write?"""
+    case = _case(request, number)
+    services.mark_seen(case, request.user)
+    loaded = parse_datetime(request.GET.get("loaded_at", "")) or timezone.now()
+    newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded).count()
+    viewers = queries.colleagues_viewing(case, request.user, timezone.now() - PRESENCE_WINDOW)
+    return render(request, "cases/_presence.html", {"viewers": viewers, "newer": newer,
+                                                    "case": case})
 
 
 @login_required
@@ -51,12 +153,66 @@ def detail(request, number):
 def reply(request, number):
     case = _case(request, number)
     form = ReplyForm(request.POST)
-    if form.is_valid():
-        services.reply(case, request.user, form.cleaned_data["body"],
-                       then=form.cleaned_data["then"])
-    else:
-        messages.error(request, form.errors.as_text())
+    if not form.is_valid():
+        return _composer_again(request, case, form, status=400)
+    data = form.cleaned_data
+    warnings = _reply_warnings(request, case, data)
+    if warnings:
+        return _composer_again(request, case, form, warnings=warnings)
+    try:
+        services.reply(case, request.user, data["body"], then=data["then"])
+    except services.CaseError as error:
+        return _composer_again(request, case, form, warnings=[str(error)], status=400)
+    messages.success(request, _("Reply sent to %(who)s.") % {"who": case.customer})
+    if data["then"] == Status.CLOSED or request.POST.get("next") == "queue":
+        return redirect("cases:queue")
     return redirect("cases:detail", number=number)
+
+
+def _reply_warnings(request, case: Case, data: dict) -> list[str]:
+    """Rule R6 and the stale-view check: a chance to look again, never a block."""
+    warnings = []
+    ids = [int(i) for i in data["inserted"].split(",") if i.isdigit()]
+    if ids and not data["send_anyway"]:
+        inserted = [saved_replies.render(r, case, request.user)
+                    for r in saved_replies.for_case(case).filter(pk__in=ids)]
+        reasons = saved_replies.unadapted(data["body"], inserted)
+        if "placeholders" in reasons:
+            warnings.append(_("The reply still has {placeholders} to fill in."))
+        if "unchanged" in reasons:
+            warnings.append(_("This is a saved reply as it stands. Does it answer what the "
+                              "customer actually asked? Add a personal line, or send anyway."))
+    loaded = data["loaded_at"]
+    if loaded and not data["send_anyway"]:
+        newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded)
+        if newer.exists():
+            warnings.append(_("The customer wrote again after you opened the case. Read the "
+                              "new message first, or send anyway."))
+    return warnings
+
+
+def _composer_again(request, case, form, warnings=(), status=200):
+    context = _detail_context(request, case, reply_form=form, reply_warnings=list(warnings))
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def preview(request, number):
+    """Exactly the email the customer will get, before it is sent."""
+    from kundsvar.channels.email import emails
+
+    case = _case(request, number)
+    question = case.messages.filter(direction=Direction.INBOUND).order_by("-created_at").first()
+    if question is None:
+        return HttpResponse(_("Nothing to answer: the case has no message from the customer."))
+    draft = Message(pk=0, case=case, direction=Direction.OUTBOUND, author=request.user,
+                    body_text=request.POST.get("body", ""), created_at=timezone.now())
+    built = emails.reply(case, draft, question)
+    return render(request, "cases/_preview.html", {
+        "subject": built["Subject"], "sender": built["From"], "to": built["To"],
+        "html": built.get_body(("html",)).get_content(),
+        "text": built.get_body(("plain",)).get_content()})
 
 
 @login_required
@@ -75,11 +231,97 @@ def status(request, number):
     case = _case(request, number)
     form = StatusForm(request.POST)
     if form.is_valid():
-        try:
-            services.change_status(case, form.cleaned_data["status"], actor=request.user)
-        except services.CaseError as error:
-            messages.error(request, str(error))
+        _attempt(request, services.change_status, case, form.cleaned_data["status"],
+                 actor=request.user)
     return redirect("cases:detail", number=number)
+
+
+def _attempt(request, write, *args, **kwargs):
+    try:
+        return write(*args, **kwargs)
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return None
+
+
+@login_required
+@require_POST
+def assign(request, number):
+    case = _case(request, number)
+    value = request.POST.get("assignee", "")
+    if value == "me":
+        assignee = request.user
+    elif value.isdigit():
+        assignee = get_object_or_404(Agent, pk=int(value))
+    else:
+        assignee = None
+    _attempt(request, services.assign, case, assignee, actor=request.user)
+    team = request.POST.get("team")
+    if team is not None:
+        chosen = get_object_or_404(Team, pk=int(team), shop=case.shop) if team.isdigit() else None
+        _attempt(request, services.assign_team, case, chosen, actor=request.user)
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def tags(request, number):
+    case = _case(request, number)
+    services.set_tags(case, request.POST.get("tags", "").split(","), actor=request.user)
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def merge(request, number):
+    case = _case(request, number)
+    other = request.POST.get("into", "").lstrip("#")
+    target = queries.cases_for(request.user).filter(number=other).first() if other.isdigit() \
+        else None
+    if target is None:
+        messages.error(request, _("No case %(n)s here.") % {"n": other})
+        return redirect("cases:detail", number=number)
+    if _attempt(request, services.merge_cases, case, target, actor=request.user):
+        messages.success(request, _("Merged into #%(n)s.") % {"n": target.number})
+        return redirect("cases:detail", number=target.number)
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def split(request, number, message_id):
+    case = _case(request, number)
+    message = get_object_or_404(case.messages, pk=message_id)
+    new = _attempt(request, services.split_message, message, actor=request.user)
+    return redirect("cases:detail", number=new.number if new else number)
+
+
+@login_required
+@require_POST
+def snooze(request, number):
+    case = _case(request, number)
+    until = parse_datetime(request.POST.get("until", ""))
+    if until is not None and timezone.is_naive(until):
+        until = timezone.make_aware(until, case.shop.tz)
+    if _attempt(request, services.snooze, case, until, actor=request.user) and until:
+        return redirect("cases:queue")
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+def attachment(request, number, attachment_id):
+    case = _case(request, number)
+    from .models import Attachment
+
+    item = get_object_or_404(Attachment, pk=attachment_id, message__case=case)
+    inline = item.content_type.startswith("image/") and item.content_type != "image/svg+xml"
+    response = HttpResponse(item.file.open("rb").read(), content_type=item.content_type
+                            if inline else "application/octet-stream")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{item.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @login_required

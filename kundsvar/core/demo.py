@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kundsvar.accounts.models import Agent, Membership, Role
+from kundsvar.accounts.models import Agent, Membership, Role, Team
 from kundsvar.cases import services as cases
-from kundsvar.cases.models import Case, Status
+from kundsvar.cases.models import Case, SavedReply, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.channels.email.models import OutboundEmail, OutboundState
 from kundsvar.customers.services import add_email, find_or_create_customer
@@ -110,6 +110,19 @@ def create_shop() -> Shop:
     return shop
 
 
+SAVED_REPLIES = [
+    ("Leveranstid", "sv", "Hej {customer_first_name}!\n\nTack för att du hörde av dig. Din "
+     "beställning skickas inom 1–2 arbetsdagar och levereras normalt 2–4 arbetsdagar efter "
+     "det.\n\nVänliga hälsningar\n{agent_first_name}, {shop_name} kundtjänst"),
+    ("Retur", "sv", "Hej {customer_first_name}!\n\nDu har 30 dagars öppet köp. Anmäl returen "
+     "på vår webbplats så får du en returetikett. Returfrakten kostar 59 kr.\n\n"
+     "Vänliga hälsningar\n{agent_first_name}, {shop_name} kundtjänst"),
+    ("Delivery time", "en", "Hi {customer_first_name},\n\nThank you for getting in touch. "
+     "Your order ships within 1–2 working days.\n\nKind regards\n{agent_first_name}, "
+     "{shop_name} customer service"),
+]
+
+
 def _agents(shop: Shop, password: str) -> tuple[Agent, Agent]:
     admin = Agent.objects.create_superuser(ADMIN_USERNAME, "agneta@nordljus.example", password,
                                            first_name="Agneta", last_name="Ström")
@@ -117,6 +130,10 @@ def _agents(shop: Shop, password: str) -> tuple[Agent, Agent]:
                                       first_name="Anna", last_name="Svensson", is_staff=False)
     Membership.objects.create(agent=admin, shop=shop, role=Role.ADMIN)
     Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
+    Team.objects.create(shop=shop, name="Returer").members.add(agent)
+    for title, language, body in SAVED_REPLIES:
+        SavedReply.objects.create(shop=shop, title=title, language=language, body=body,
+                                  created_by=admin)
     return admin, agent
 
 

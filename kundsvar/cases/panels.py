@@ -1,0 +1,13 @@
+"""Panels beside the conversation (rule T3: automatic lookups appear by themselves).
+
+Each entry is a dotted path to a function `(case, agent) -> str | None` returning the
+panel's HTML. The commerce app adds orders, parcels and returns here."""
+
+from django.utils.module_loading import import_string
+
+CUSTOMER_PANELS: list[str] = []
+
+
+def render_panels(case, agent) -> list[str]:
+    rendered = (import_string(path)(case, agent) for path in CUSTOMER_PANELS)
+    return [html for html in rendered if html]

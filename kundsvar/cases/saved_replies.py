@@ -1,0 +1,65 @@
+"""Saved replies: starting points with variables, and rule R6's check that the agent
+made one into an answer to this customer's actual question before sending it."""
+
+import re
+import string
+
+from django.db.models import Case as Choose
+from django.db.models import IntegerField, Value, When
+
+from .models import SavedReply
+
+VARIABLES = {
+    "customer_first_name": "the customer's first name",
+    "customer_name": "the customer's full name",
+    "case_number": "the case number",
+    "shop_name": "the shop's name",
+    "agent_first_name": "your first name",
+}
+# A reply counts as adapted once the agent wrote at least this much of their own.
+OWN_WORDS_MIN = 15
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Keep(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"  # unknown or not yet available: left for the agent to see
+
+
+def context(case, agent) -> dict:
+    return {
+        "customer_first_name": case.customer.first_name,
+        "customer_name": case.customer.name,
+        "case_number": case.number,
+        "shop_name": case.shop.name,
+        "agent_first_name": agent.first_name,
+    }
+
+
+def render(reply: SavedReply, case, agent) -> str:
+    return string.Formatter().vformat(reply.body, (), _Keep(context(case, agent)))
+
+
+def for_case(case):
+    """The shop's saved replies, those in the case's language first (rule R7)."""
+    return (SavedReply.objects.filter(shop_id=case.shop_id)
+            .annotate(other_language=Choose(When(language=case.language, then=Value(0)),
+                                           default=Value(1), output_field=IntegerField()))
+            .order_by("other_language", "title"))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def unadapted(body: str, inserted: list[str]) -> list[str]:
+    """Why the body still reads like an unedited saved reply ([] when it does not)."""
+    reasons = []
+    if _PLACEHOLDER.search(body):
+        reasons.append("placeholders")
+    own = _words(body)
+    for text in inserted:
+        own = own.replace(_words(text), "")
+    if inserted and len(own.strip()) < OWN_WORDS_MIN:
+        reasons.append("unchanged")
+    return reasons
