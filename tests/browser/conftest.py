@@ -28,7 +28,7 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium):
+def browser_page(chromium):
     context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="sv-SE")
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -50,8 +50,9 @@ def _log_in(page, live_server):
     ("sv", "Svarar det på", "Besvarat"),
     ("en", "Does it answer what the customer actually asked?", "Answered"),
 ])
-def test_queue_case_saved_reply_warning_and_answer(page, live_server, screenshot, language,
+def test_queue_case_saved_reply_warning_and_answer(browser_page, live_server, screenshot, language,
                                                    warning, answered):  # S2, S3, R6
+    page = browser_page
     agent, promise_order = _world(language)
     _log_in(page, live_server)
     shown = [int(n) for n in page.locator("#queue-rows tr.row td:nth-child(2) a").all_inner_texts()]
