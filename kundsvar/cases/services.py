@@ -7,6 +7,7 @@ rolled back.
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -76,9 +77,15 @@ def _clean(value, limit: int | None = None):
 def clean_inbound(inbound: Inbound) -> Inbound:
     limits = {f.name: getattr(f, "max_length", None) for f in Message._meta.fields}
     limits["to_addresses"] = 320
-    return replace(inbound, **{
+    cleaned = replace(inbound, **{
         name: _clean(getattr(inbound, name), limits.get(name))
         for name in inbound.__dataclass_fields__ if name != "received_at"})
+    # "Karin <karin@example.se>" from a form or the API: the name and the address apart.
+    name, address = parseaddr(cleaned.from_address)
+    if address and "@" in address:
+        cleaned = replace(cleaned, from_address=address.lower(),
+                          from_name=cleaned.from_name or name[:200])
+    return cleaned
 
 
 def next_case_number() -> int:

@@ -81,3 +81,10 @@ def test_nul_bytes_and_overlong_values_are_stored_not_refused():  # A6, on Postg
     assert message.body_text == "Hej\ufffddå"
     assert len(message.subject) == 998 and len(message.message_id) == 998
     assert "\x00" not in case.subject
+
+
+def test_a_display_name_address_is_split_into_name_and_address():  # C4
+    case = open_email_case(ShopFactory(), local(2026, 11, 23, 9),
+                           sender="Karin Lindqvist <Karin@Example.se>")
+    assert [e.address for e in case.customer.emails.all()] == ["karin@example.se"]
+    assert case.customer.name == "Karin Lindqvist"
