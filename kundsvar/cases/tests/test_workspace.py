@@ -26,7 +26,7 @@ def shop():
 
 @pytest.fixture
 def agent(shop):
-    return AgentFactory(shops=[shop], first_name="Anna")
+    return AgentFactory(shops=[shop], first_name="Anna", language="en")
 
 
 @pytest.fixture
