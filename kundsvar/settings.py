@@ -1,5 +1,6 @@
 """Kundsvar settings. Every value comes from the environment; see README "Configuration"."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,10 @@ INSTALLED_APPS = [
     "kundsvar.cases",
     "kundsvar.channels.email",
     "kundsvar.feedback",
+    "kundsvar.webhooks",  # TEMP-API-AGENT
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -44,10 +49,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kundsvar.accounts.middleware.AgentLanguageMiddleware",
+    "kundsvar.accounts.security.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page
 ]
 
 ROOT_URLCONF = "kundsvar.urls"
@@ -109,10 +117,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
+# Security: logins are counted by username and IP address; after LOGIN_FAILURE_LIMIT
+# failures that pair is locked for LOGIN_LOCKOUT_MINUTES (django-axes). Agents who turned
+# on two-factor login (TOTP, django-otp) must give a code before any page; see
+# kundsvar/accounts/security.py.
+AUTHENTICATION_BACKENDS = [
+    "kundsvar.accounts.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout neither count nor extend it: the lock ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kundsvar.accounts.views.locked_out"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Kundsvar"
 
 LANGUAGE_CODE = envstr("LANGUAGE", "sv")
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
