@@ -178,7 +178,8 @@ def _reply_warnings(request, case: Case, data: dict) -> list[str]:
                     for r in saved_replies.for_case(case).filter(pk__in=ids)]
         reasons = saved_replies.unadapted(data["body"], inserted)
         if "placeholders" in reasons:
-            warnings.append(_("The reply still has {placeholders} to fill in."))
+            warnings.append(_("The reply still has variables in braces, such as "
+                              "{customer_first_name}, to fill in."))
         if "unchanged" in reasons:
             warnings.append(_("This is a saved reply as it stands. Does it answer what the "
                               "customer actually asked? Add a personal line, or send anyway."))

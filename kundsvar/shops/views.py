@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kundsvar.accounts.security import admin_shops, shop_admin_required
@@ -23,11 +23,11 @@ from .hours import hours_summary
 
 # The placeholders a saved reply may use; the composer fills them in (rule R7).
 REPLY_VARIABLES = [
-    ("{customer_first_name}", _lazy("the customer's first name")),
-    ("{customer_name}", _lazy("the customer's full name")),
-    ("{case_number}", _lazy("the case number")),
-    ("{shop_name}", _lazy("the shop's name")),
-    ("{agent_first_name}", _lazy("the first name of the agent who answers")),
+    ("{customer_first_name}", gettext_lazy("the customer's first name")),
+    ("{customer_name}", gettext_lazy("the customer's full name")),
+    ("{case_number}", gettext_lazy("the case number")),
+    ("{shop_name}", gettext_lazy("the shop's name")),
+    ("{agent_first_name}", gettext_lazy("the first name of the agent who answers")),
 ]
 
 

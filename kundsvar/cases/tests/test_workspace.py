@@ -162,7 +162,7 @@ def test_unfilled_placeholders_are_caught(logged_in, shop, saved):  # R6
     case = open_email_case(shop, timezone.now())
     response = _reply(logged_in, case, "Hej {customer_first_name}! Här kommer ett långt "
                       "och personligt svar om just din fråga.", inserted=str(saved.pk))
-    assert "placeholders" in response.content.decode()
+    assert "variables in braces" in response.content.decode()
 
 
 def test_saved_reply_variables_are_filled_for_the_case(logged_in, shop, saved):  # R7
