@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "kundsvar.cases",
     "kundsvar.channels.email",
     "kundsvar.feedback",
-    "kundsvar.webhooks",  # TEMP-API-AGENT
+    "kundsvar.webhooks",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kundsvar.api import api  # TEMP-API-AGENT
+from kundsvar.api import api
 from kundsvar.cases import views as case_views
 from kundsvar.core import views as core_views
 
@@ -18,5 +18,5 @@ urlpatterns = [
     path("account/", include("kundsvar.accounts.urls")),
     path("settings/", include("kundsvar.shops.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),  # TEMP-API-AGENT
+    path("api/v1/", api.urls),
 ]

@@ -14,7 +14,20 @@ from ninja import Status as Respond
 from pydantic import Field
 
 from kundsvar.accounts.models import Agent
-from kundsvar.api import MAX_INT, ApiError, Email, Id, Limit, Offset, Page, Text, errors
+from kundsvar.api import (
+    MAX_INT,
+    ApiError,
+    Email,
+    Id,
+    Limit,
+    Offset,
+    Page,
+    Slug,
+    Text,
+    api,
+    errors,
+    reject_unknown_query,
+)
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.shops.models import Language, Shop
 from kundsvar.sla.promise import promise_text
@@ -97,7 +110,7 @@ class CasePage(Page):
 class CaseFilters(Schema):
     view: View | None = Field(None, description="A queue view; all cases when left out.")
     status: Status | None = None
-    shop: str | None = Field(None, max_length=50, description="A shop's short name.")
+    shop: Slug | None = None
     q: Text | None = Field(None, max_length=200,
                            description="Words in the subject or the messages, or a case number.")
     limit: Limit = 50
@@ -105,8 +118,7 @@ class CaseFilters(Schema):
 
 
 class CaseIn(Schema):
-    shop: str = Field(max_length=50, description="The shop's short name.",
-                      examples=["natbutiken"])
+    shop: Slug = Field(examples=["natbutiken"])
     channel: Channel = Channel.API
     email: Email | None = Field(None, description="The customer's address; replies go there.")
     name: Text = Field("", max_length=200, description="The customer's name.")
@@ -134,6 +146,7 @@ class StatusIn(Schema):
 
 @router.get("", response={200: CasePage, **errors(422)}, summary="List and search cases")
 def list_cases(request, filters: Query[CaseFilters]):
+    reject_unknown_query(request, CaseFilters)
     qs = _cases(request.auth, filters)
     page = list(qs[filters.offset:filters.offset + filters.limit])
     return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset,
@@ -282,3 +295,6 @@ def _message(message: Message) -> dict:
         "new_text": message.new_text, "body_text": message.body_text,
         "created_at": message.created_at,
     }
+
+
+api.add_router("/cases", router)

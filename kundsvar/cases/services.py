@@ -19,6 +19,9 @@ from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
 from kundsvar.customers.services import find_or_create_customer
 from kundsvar.sla import services as sla
+from kundsvar.webhooks import payloads as webhook_payloads
+from kundsvar.webhooks import services as webhooks
+from kundsvar.webhooks.models import Event
 
 from .models import (
     Case,
@@ -161,9 +164,10 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=False,
                                                     stretched=stretched))
     case.save()
-    _store_inbound(case, inbound, received, follow_up=False)
+    message = _store_inbound(case, inbound, received, follow_up=False)
     _event(case, EventKind.OPENED, received, channel=channel, due_at=case.due_at.isoformat(),
            beyond_ceiling=case.beyond_ceiling, under_load=stretched)
+    webhooks.fire(shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
     return case
 
 
@@ -207,6 +211,8 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
         _event(case, EventKind.FOLLOW_UP if follow_up else EventKind.INBOUND, received,
                message=message.pk, due_at=case.due_at.isoformat(), old_status=old_status)
     case.save(update_fields=fields)
+    webhooks.fire(case.shop, Event.MESSAGE_RECEIVED,
+                  webhook_payloads.message_received(case, message, automatic=automatic))
     return message
 
 
@@ -243,6 +249,10 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
         channel.send_reply(case, message)
     if old_status != case.status:
         _event(case, EventKind.STATUS, now, actor=agent, old=old_status, new=case.status)
+    webhooks.fire(case.shop, Event.REPLY_SENT, webhook_payloads.reply_sent(case, message))
+    if case.status == Status.CLOSED and old_status != Status.CLOSED:
+        webhooks.fire(case.shop, Event.CASE_CLOSED,
+                      webhook_payloads.case_closed(case, actor=agent))
     return message
 
 
@@ -317,6 +327,9 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
         fields += sla.SLA_FIELDS
     case.save(update_fields=fields)
     _event(case, EventKind.STATUS, now, actor=actor, old=old, new=status)
+    if status == Status.CLOSED:
+        webhooks.fire(case.shop, Event.CASE_CLOSED,
+                      webhook_payloads.case_closed(case, actor=actor))
     return case
 
 
@@ -354,6 +367,8 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     source.save()
     _event(target, EventKind.MERGED, now, actor=actor, source=source.number)
     _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number)
+    webhooks.fire(source.shop, Event.CASE_CLOSED,
+                  webhook_payloads.case_closed(source, actor=actor, merged_into=target))
     return target
 
 
@@ -434,6 +449,7 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
     _event(case, EventKind.OPENED, now, actor=actor, split_from=source.number,
            due_at=case.due_at.isoformat())
     _event(source, EventKind.STATUS, now, actor=actor, split_to=case.number)
+    webhooks.fire(case.shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
     return case
 
 

@@ -15,4 +15,5 @@ SCHEDULE = [
     Periodic("kundsvar.channels.email.tasks.send_due_outbound", 30),
     Periodic("kundsvar.channels.email.tasks.retry_failed_inbound", 60),
     Periodic("kundsvar.channels.email.tasks.poll_mailboxes", 60),
+    Periodic("kundsvar.webhooks.tasks.send_due_webhooks", 30),
 ]

@@ -4,9 +4,13 @@ Named actors (hc style): alice works for shop A, bob for shop B, root is a super
 A case of a shop the agent does not work for is a 404, exactly like a missing one.
 """
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kundsvar.accounts.models import ApiToken
@@ -233,6 +237,12 @@ def test_bad_list_parameters_are_422(api, as_alice, query):
     assert_error(api.get("/cases", as_alice, **query), 422, "validation_error")
 
 
+def test_a_misspelt_filter_is_refused_rather_than_ignored(api, case, as_alice):
+    error = assert_error(api.get("/cases", as_alice, stauts="closed"), 422, "validation_error")
+    assert error["details"] == [{"type": "extra_forbidden", "loc": ["query", "stauts"],
+                                 "msg": "Unknown parameter"}]
+
+
 @pytest.mark.parametrize("number", ["0", "-1", "abc", str(2**40), "1.5"])
 def test_a_case_number_that_cannot_exist_is_422_or_404_in_the_same_shape(api, as_alice,
                                                                         number):
@@ -259,6 +269,22 @@ def test_nul_in_text_is_stored_as_the_services_store_it(api, case, as_alice):
     response = api.post(f"/cases/{case.number}/notes", {"body": "a\x00b"}, as_alice)
     assert response.status_code == 201
     assert response.json()["body_text"] == "a\ufffdb"
+
+
+@pytest.mark.parametrize("query", ["q=jacka%00", "shop=a%00b", "q=%ED%A0%80", "shop=%FF",
+                                   "q=%C3"])
+def test_text_no_database_takes_is_never_a_server_error(api, case, as_alice, query):
+    # PostgreSQL refuses NUL in text; bytes that are not UTF-8 cannot be stored at all.
+    response = api.client.get(f"{API}/cases?{query}", headers=as_alice)
+    assert response.status_code in (200, 422)
+
+
+@pytest.mark.parametrize("raw", ['{"shop": "natbutiken\\u0000", "text": "Hej"}',
+                                 '{"shop": "natbutiken", "text": "Hej \\ud800"}'])
+def test_a_body_with_text_no_database_takes_is_422(api, as_alice, raw):
+    response = api.client.post(f"{API}/cases", raw, content_type="application/json",
+                               headers=as_alice)
+    assert_error(response, 422, "validation_error")
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -369,6 +395,13 @@ def test_a_reply_through_the_api_answers_the_customer(api, case, alice, as_alice
     assert event.actor == alice
 
 
+def test_a_token_needs_no_csrf_cookie(case, as_alice):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"{API}/cases/{case.number}/notes", {"body": "Från skriptet."},
+                           content_type="application/json", headers=as_alice)
+    assert response.status_code == 201
+
+
 def test_a_reply_can_close_the_case(api, case, as_alice):
     api.post(f"/cases/{case.number}/replies", {"body": "Klart!", "then": "closed"}, as_alice)
     case.refresh_from_db()
@@ -462,6 +495,16 @@ def test_a_case_for_a_shop_that_does_not_exist_is_404(api, as_root):
 
 
 # --- the schema -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("first", ["kundsvar.cases.api", "kundsvar.customers.api"])
+def test_every_router_is_mounted_whichever_module_is_imported_first(first):
+    script = (f"import django; django.setup(); import {first}; from kundsvar.api import api; "
+              "print(len(api.get_openapi_schema(path_prefix='/')['paths']))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: S603
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "kundsvar.settings"},
+                          check=True)
+    assert done.stdout.split()[-1] == "7"
+
 
 def test_the_schema_documents_every_error(client):
     schema = client.get(f"{API}/openapi.json").json()
