@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kundsvar.customers",
     "kundsvar.sla",
     "kundsvar.cases",
+    "kundsvar.search",
     "kundsvar.channels.email",
     "kundsvar.feedback",
     "kundsvar.webhooks",

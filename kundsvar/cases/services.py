@@ -18,6 +18,7 @@ from kundsvar.channels.registry import channel_for
 from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
 from kundsvar.customers.services import find_or_create_customer
+from kundsvar.search.services import index_on_commit
 from kundsvar.sla import services as sla
 from kundsvar.webhooks import payloads as webhook_payloads
 from kundsvar.webhooks import services as webhooks
@@ -168,6 +169,7 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     _event(case, EventKind.OPENED, received, channel=channel, due_at=case.due_at.isoformat(),
            beyond_ceiling=case.beyond_ceiling, under_load=stretched)
     webhooks.fire(shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
+    index_on_commit(case.pk)
     return case
 
 
@@ -213,6 +215,7 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     case.save(update_fields=fields)
     webhooks.fire(case.shop, Event.MESSAGE_RECEIVED,
                   webhook_payloads.message_received(case, message, automatic=automatic))
+    index_on_commit(case.pk)
     return message
 
 
@@ -253,6 +256,7 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
         webhooks.fire(case.shop, Event.CASE_CLOSED,
                       webhook_payloads.case_closed(case, actor=agent))
+    index_on_commit(case.pk)
     return message
 
 
@@ -282,6 +286,7 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
                                      author=agent, body_text=body_text, created_at=now)
     _event(case, EventKind.NOTE, now, actor=agent, message=message.pk)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
+    index_on_commit(case.pk)
     return message
 
 
@@ -369,6 +374,7 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number)
     webhooks.fire(source.shop, Event.CASE_CLOSED,
                   webhook_payloads.case_closed(source, actor=actor, merged_into=target))
+    index_on_commit(source.pk, target.pk)
     return target
 
 
@@ -450,6 +456,7 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
            due_at=case.due_at.isoformat())
     _event(source, EventKind.STATUS, now, actor=actor, split_to=case.number)
     webhooks.fire(case.shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
+    index_on_commit(source.pk, case.pk)
     return case
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundsvar.accounts.models import Agent, Team
+from kundsvar.search.queries import search_cases
 from kundsvar.sla.promise import promise_text
 
 from . import queries, saved_replies, services
@@ -29,7 +30,7 @@ def queue(request):
     qs = queries.queue(request.user, view, filters)
     q = request.GET.get("q", "").strip()[:200]
     if q:
-        qs = _search(qs, q)
+        qs = _search(qs, q, filters.language)
     cases = list(qs[:PAGE_SIZE])
     context = {"cases": cases, "view": view, "views": queries.VIEWS, "filters": filters,
                "q": q, "now": timezone.now(), "query": request.GET.urlencode()}
@@ -43,19 +44,8 @@ def queue(request):
     return render(request, "cases/queue.html", context)
 
 
-def _search(qs, q):
-    """Full text once the search index is there; a plain match until then."""
-    try:
-        from kundsvar.search.index import search_cases
-    except ImportError:
-        from django.db.models import Q
-
-        number = int(q.lstrip("#")) if q.lstrip("#").isdigit() else None
-        match = Q(subject__icontains=q) | Q(messages__body_text__icontains=q)
-        if number:
-            match |= Q(number=number)
-        return qs.filter(match).distinct()
-    return search_cases(qs, q)
+def _search(qs, q, language=None):
+    return search_cases(qs, q, language or None)
 
 
 @login_required
