@@ -13,21 +13,23 @@ Ends with one line of JSON.
 import argparse
 import cProfile
 import json
-import os
 import pstats
 import random
 import resource
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# bench/queue.py lives beside this file: keep the folder off the path so that the
+# standard library's `queue` is the one Django's dependencies import.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+ROOT = _HERE.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._throwaway import throwaway  # noqa: E402
 
 QUESTIONS = [
     "Hej! Jag beställde en vinterjacka i fredags, order {order}. När kan jag räkna med leverans?",
@@ -101,20 +103,6 @@ def _now():
     return timezone.now()
 
 
-def configure(db: str, workdir: Path) -> str | None:
-    os.environ["KUNDSVAR_VAR_DIR"] = str(workdir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kundsvar.settings"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    if db == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-        return None
-    name = f"kundsvar_bench_{os.getpid()}"
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-                    f"CREATE DATABASE {name}"], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 messages")
@@ -123,18 +111,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="top functions to stderr")
     args = parser.parse_args()
     n = 300 if args.quick else args.n
-    workdir = Path(tempfile.mkdtemp(prefix="kundsvar-bench-"))
-    pg_name = configure(args.db, workdir)
-    try:
+    with throwaway(args.db):
         print(json.dumps(run(n, args)))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if pg_name:
-            from django.db import connections
-
-            connections.close_all()
-            subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
-                            "-c", f"DROP DATABASE IF EXISTS {pg_name}"], check=False)
 
 
 def run(n: int, args) -> dict:

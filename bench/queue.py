@@ -17,14 +17,10 @@ slowest query.
 
 import argparse
 import json
-import os
 import random
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +31,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 ROOT = _HERE.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._throwaway import throwaway  # noqa: E402
 
 QUEUE_VIEWS = ["open", "mine", "waiting", "closed"]
 REQUESTS = 50
@@ -114,20 +112,6 @@ OTHER_LANGUAGES = {
 }
 
 
-def configure(db: str, workdir: Path) -> str | None:
-    os.environ["KUNDSVAR_VAR_DIR"] = str(workdir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kundsvar.settings"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    if db == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-        return None
-    name = f"kundsvar_bench_{os.getpid()}"
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-                    f"CREATE DATABASE {name}"], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 cases")
@@ -136,18 +120,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     n = 20_000 if args.quick else args.n
-    workdir = Path(tempfile.mkdtemp(prefix="kundsvar-bench-"))
-    pg_name = configure(args.db, workdir)
-    try:
+    with throwaway(args.db):
         print(json.dumps(run(n, args)), flush=True)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if pg_name:
-            from django.db import connections
-
-            connections.close_all()
-            subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
-                            "-c", f"DROP DATABASE IF EXISTS {pg_name}"], check=False)
 
 
 def say(*parts) -> None:
