@@ -106,10 +106,6 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"
 
-    @property
-    def is_owed(self) -> bool:
-        return self.due_at is not None
-
 
 class Direction(models.TextChoices):
     INBOUND = "in", _("From the customer")

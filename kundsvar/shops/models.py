@@ -79,9 +79,6 @@ class Shop(models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def answers_in(self, language: str) -> bool:
-        return language == self.language or language in (self.languages or [])
-
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
