@@ -17,6 +17,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("kundsvar.accounts.urls")),
     path("settings/", include("kundsvar.shops.urls")),
+    # Customer-facing pages per shop: contact page and form, FAQ, order status, widget.
+    path("", include("kundsvar.channels.form.urls")),
+    path("", include("kundsvar.knowledge.urls")),
+    path("", include("kundsvar.commerce.urls")),
+    path("", include("kundsvar.portal.urls")),
+    # Shop platforms' webhooks (Shopify, WooCommerce), verified by signature.
+    path("hooks/", include("kundsvar.commerce.connectors.urls")),
+    path("commerce/", include("kundsvar.commerce.agent_urls")),
+    path("settings/commerce/", include("kundsvar.commerce.settings_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

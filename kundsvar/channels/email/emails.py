@@ -10,11 +10,23 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_language, promise_text
 
 from .mimetext import message_ids
+
+
+# Self-service in the acknowledgement (rule A5): dotted paths to functions
+# `(case, inbound) -> {"text": str, "html": str} | None`. They are called inside the
+# customer's language; "html" must already be safe (escaped) markup.
+ACK_SECTIONS: list[str] = []
+
+
+def ack_sections(case, inbound) -> list[dict]:
+    made = (import_string(path)(case, inbound) for path in ACK_SECTIONS)
+    return [section for section in made if section]
 
 
 def reply_address(case) -> str:
@@ -27,6 +39,8 @@ def reply_address(case) -> str:
 
 def _render(name: str, context: dict, language: str) -> tuple[str, str, str]:
     with translation.override(promise_language(language)):
+        if "sections" in context:
+            context["sections"] = context["sections"]()
         subject = render_to_string(f"emails/{name}_subject.txt", context)
         text = render_to_string(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)
@@ -70,6 +84,7 @@ def acknowledgement(case, inbound) -> EmailMessage:
         "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
         "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
         "follow_up": inbound.is_follow_up,
+        "sections": lambda: ack_sections(case, inbound),
     }
     return _build(case, "ack", context, to=inbound.from_address,
                   in_reply_to=inbound.message_id, references=inbound.references, automatic=True)

@@ -56,13 +56,16 @@ class OutboundState(models.TextChoices):
 class OutboundKind(models.TextChoices):
     ACK = "ack", _("Acknowledgement")
     REPLY = "reply", _("Reply")
+    ORDER = "order", _("Order message")
 
 
 class OutboundEmail(models.Model):
     """One email to send (STYLE practice 6): the worker sends it, retries with backoff
     while the SMTP server is away, and a failure shows on the case."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="outbound")
+    # Empty for messages about an order that no case asked for (rules O1, O6, O8).
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="outbound")
     case_message = models.ForeignKey("cases.Message", on_delete=models.SET_NULL, null=True,
                                      blank=True, related_name="outbound")
     kind = models.CharField(max_length=8, choices=OutboundKind.choices)

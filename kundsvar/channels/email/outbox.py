@@ -105,7 +105,7 @@ def _failed(row: OutboundEmail, error: Exception, now: datetime) -> str:
         attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
         state=OutboundState.FAILED if final else OutboundState.QUEUED,
         next_attempt_at=None if final else now + backoff(attempts))
-    if final:
+    if final and row.case_id:
         CaseEvent.objects.create(case_id=row.case_id, kind="delivery_failed", created_at=now,
                                  data={"outbound": row.pk, "to": row.to_address,
                                        "error": str(error)[:500]})
