@@ -255,6 +255,9 @@ class ShipmentLine(models.Model):
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="shipment_lines")
     quantity = models.PositiveIntegerField(default=1)
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × line {self.line_id}"
+
 
 class ShipmentEvent(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
@@ -265,6 +268,9 @@ class ShipmentEvent(models.Model):
 
     class Meta:
         ordering = ["happened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.status} at {self.happened_at:%Y-%m-%d %H:%M}"
 
 
 class Return(models.Model):
@@ -277,11 +283,17 @@ class Return(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"return {self.pk} of order {self.order_id}"
+
 
 class ReturnLine(models.Model):
     ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="return_lines")
     quantity = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × line {self.line_id}"
 
 
 class Refund(models.Model):
@@ -307,6 +319,9 @@ class Refund(models.Model):
                 name="refund_adds_up"),
         ]
 
+    def __str__(self) -> str:
+        return f"refund {self.refunded_minor} {self.currency}"
+
 
 class RefundLine(models.Model):
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
@@ -327,6 +342,9 @@ class DeductionReason(models.TextChoices):
     DAMAGE = "damage", _("Damaged or used item")
     SHIPPING_NOT_REFUNDED = "shipping", _("Original shipping")
     OTHER = "other", _("Other")
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class RefundDeduction(models.Model):
@@ -352,6 +370,9 @@ class MessageKind(models.TextChoices):
     REFUND_PAID = "refund_paid", _("Refund paid")
     CHECK_IN = "check_in", _("Check-in after delivery")
 
+    def __str__(self) -> str:
+        return f"{self.reason} {self.amount_minor}"
+
 
 class OrderMessage(models.Model):
     """A proactive message sent (or due) about an order, on the customer's timeline.
@@ -376,6 +397,9 @@ class MatchState(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
+
+    def __str__(self) -> str:
+        return f"{self.kind} for order {self.order_id}"
 
 
 class CaseOrder(models.Model):
@@ -403,6 +427,9 @@ class CaseOrder(models.Model):
                                     name="case_one_confirmed_order"),
         ]
 
+    def __str__(self) -> str:
+        return f"case {self.case_id} → order {self.order_id} ({self.state})"
+
 
 class WebhookReceipt(models.Model):
     """Every platform webhook, stored raw before anything else; the webhook id makes
@@ -420,3 +447,6 @@ class WebhookReceipt(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shop", "platform", "webhook_id"],
                                                name="webhook_receipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.topic} {self.webhook_id}"

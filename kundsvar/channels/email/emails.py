@@ -17,7 +17,6 @@ from kundsvar.sla.promise import promise_language, promise_text
 
 from .mimetext import message_ids
 
-
 # Self-service in the acknowledgement (rule A5): dotted paths to functions
 # `(case, inbound) -> {"text": str, "html": str} | None`. They are called inside the
 # customer's language; "html" must already be safe (escaped) markup.
