@@ -335,6 +335,9 @@ class RefundLine(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class DeductionReason(models.TextChoices):
     RETURN_SHIPPING = "return_shipping", _("Return shipping")
@@ -342,9 +345,6 @@ class DeductionReason(models.TextChoices):
     DAMAGE = "damage", _("Damaged or used item")
     SHIPPING_NOT_REFUNDED = "shipping", _("Original shipping")
     OTHER = "other", _("Other")
-
-    def __str__(self) -> str:
-        return self.description
 
 
 class RefundDeduction(models.Model):
@@ -359,6 +359,9 @@ class RefundDeduction(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0),
                                               name="deduction_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.reason} {self.amount_minor}"
+
 
 class MessageKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Order confirmed")
@@ -369,9 +372,6 @@ class MessageKind(models.TextChoices):
     RETURN_RECEIVED = "return_received", _("Return received")
     REFUND_PAID = "refund_paid", _("Refund paid")
     CHECK_IN = "check_in", _("Check-in after delivery")
-
-    def __str__(self) -> str:
-        return f"{self.reason} {self.amount_minor}"
 
 
 class OrderMessage(models.Model):
@@ -392,14 +392,14 @@ class OrderMessage(models.Model):
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["order", "key"], name="order_message_once")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} for order {self.order_id}"
+
 
 class MatchState(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
-
-    def __str__(self) -> str:
-        return f"{self.kind} for order {self.order_id}"
 
 
 class CaseOrder(models.Model):
