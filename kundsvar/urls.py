@@ -16,6 +16,8 @@ urlpatterns = [
     path("feedback/", include("kundsvar.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("kundsvar.accounts.urls")),
+    # Before "settings/<shop>/", or a shop with the slug "commerce" would hide these pages.
+    path("settings/commerce/", include("kundsvar.commerce.settings_urls")),
     path("settings/", include("kundsvar.shops.urls")),
     # Customer-facing pages per shop: contact page and form, FAQ, order status, widget.
     path("", include("kundsvar.channels.form.urls")),
@@ -25,7 +27,6 @@ urlpatterns = [
     # Shop platforms' webhooks (Shopify, WooCommerce), verified by signature.
     path("hooks/", include("kundsvar.commerce.connectors.urls")),
     path("commerce/", include("kundsvar.commerce.agent_urls")),
-    path("settings/commerce/", include("kundsvar.commerce.settings_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -19,8 +19,11 @@ from kundsvar.shops.tests.factories import ShopFactory
 pytestmark = pytest.mark.django_db
 
 # Machine endpoints with their own authentication, and pages anyone may open.
-PUBLIC = re.compile(r"^(login/|logout/|healthz|i18n/|feedback/|inbound/|admin/|api/|"
-                    r"accounts/(login|verify)|static/)")
+# Customers' pages: s/<shop>/… (contact, FAQ, order lookup, widget), o/ (order status),
+# p/ (case portal) and feedback/<token>/ (ratings) open by signed link or to anyone;
+# hooks/ are shop platforms' webhooks, verified by signature.
+PUBLIC = re.compile(r"^(login/|logout/|healthz|i18n/|feedback/<|inbound/|admin/|api/|"
+                    r"accounts/(login|verify)|static/|s/|o/|p/|hooks/)")
 # Routes whose "no" is not one of ours: Django admin, the API (tested on its own).
 SKIP = re.compile(r"^(admin/|api/|static/)")
 NEVER = {500, 501, 502, 503}
@@ -63,7 +66,8 @@ def world():
                "pk": 1, "id": 1, "token": "x", "score": "good", "shop_id": shop_a.pk,
                "uidb64": "x", "object_id": 1, "content_type_id": 1, "app_label": "cases",
                "url": "x", "path": "x", "team_id": 1, "reply_id": 1, "policy_id": 1,
-               "agent_id": agent_a.pk, "day_id": 1, "endpoint_id": 1, "article_id": 1}
+               "agent_id": agent_a.pk, "day_id": 1, "endpoint_id": 1, "article_id": 1,
+               "shop": shop_a.slug, "article": "x", "order_id": 1, "language": "en"}
     actors = {"anonymous": None, "agent_a": agent_a, "admin_a": admin_a, "agent_b": agent_b,
               "superuser": superuser}
     return samples, actors

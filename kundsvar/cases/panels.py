@@ -5,7 +5,10 @@ panel's HTML. The commerce app adds orders, parcels and returns here."""
 
 from django.utils.module_loading import import_string
 
-CUSTOMER_PANELS: list[str] = []
+CUSTOMER_PANELS: list[str] = [
+    "kundsvar.commerce.panels.customer_panel",
+    "kundsvar.knowledge.panels.suggested_articles",
+]
 
 
 def render_panels(case, agent) -> list[str]:

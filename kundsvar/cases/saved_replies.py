@@ -15,7 +15,17 @@ VARIABLES = {
     "case_number": "the case number",
     "shop_name": "the shop's name",
     "agent_first_name": "your first name",
+    # From the case's certain or confirmed order (commerce.matching.certain_order); left
+    # in braces for the agent to fill in when the case has none.
+    "order_number": "the order number",
+    "order_status": "the order's status",
+    "tracking_link": "the parcel's tracking link",
+    "carrier": "the carrier",
+    "carrier_phone": "the carrier's customer-service phone",
+    "expected_delivery": "when the order is expected to arrive",
 }
+ORDER_VARIABLES = ("order_number", "order_status", "tracking_link", "carrier",
+                   "carrier_phone", "expected_delivery")
 # A reply counts as adapted once the agent wrote at least this much of their own.
 OWN_WORDS_MIN = 15
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -36,8 +46,23 @@ def context(case, agent) -> dict:
     }
 
 
+def order_context(case) -> dict:
+    """The order variables, in the case's language, once per case object (the case view
+    renders every saved reply). Only the order proven to be the customer's (rule A5)."""
+    cached = getattr(case, "_saved_reply_order_vars", None)
+    if cached is None:
+        from kundsvar.commerce.panels import saved_reply_variables
+
+        cached = saved_reply_variables(case)
+        case._saved_reply_order_vars = cached
+    return cached
+
+
 def render(reply: SavedReply, case, agent) -> str:
-    return string.Formatter().vformat(reply.body, (), _Keep(context(case, agent)))
+    values = context(case, agent)
+    if set(_PLACEHOLDER.findall(reply.body)) & set(ORDER_VARIABLES):
+        values.update(order_context(case))
+    return string.Formatter().vformat(reply.body, (), _Keep(values))
 
 
 def for_case(case):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kundsvar.accounts.models import Agent, Team
+from kundsvar.knowledge import panels as knowledge_panels
 from kundsvar.search.queries import search_cases
 from kundsvar.sla.promise import promise_text
 
@@ -162,10 +163,12 @@ def reply(request, number):
 def _reply_warnings(request, case: Case, data: dict) -> list[str]:
     """Rule R6 and the stale-view check: a chance to look again, never a block."""
     warnings = []
-    ids = [int(i) for i in data["inserted"].split(",") if i.isdigit()]
-    if ids and not data["send_anyway"]:
+    tokens = data["inserted"].split(",")
+    ids = [int(i) for i in tokens if i.isdigit()]
+    articles = knowledge_panels.inserted_texts(case, tokens)  # FAQ text is a start too
+    if (ids or articles) and not data["send_anyway"]:
         inserted = [saved_replies.render(r, case, request.user)
-                    for r in saved_replies.for_case(case).filter(pk__in=ids)]
+                    for r in saved_replies.for_case(case).filter(pk__in=ids)] + articles
         reasons = saved_replies.unadapted(data["body"], inserted)
         if "placeholders" in reasons:
             warnings.append(_("The reply still has variables in braces, such as "

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Customers' order pages, at the site root beside the other public pages."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "commerce"
-urlpatterns: list = []
+urlpatterns = [
+    path("o/<str:token>/", views.status, name="status"),
+    path("s/<slug:shop>/order/", views.lookup, name="lookup"),
+]

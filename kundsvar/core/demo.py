@@ -16,7 +16,12 @@ from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, SavedReply, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.channels.email.models import OutboundEmail, OutboundState
+from kundsvar.commerce import matching
+from kundsvar.commerce.demo import add_demo_orders
+from kundsvar.commerce.models import ShippingMethod
 from kundsvar.customers.services import add_email, find_or_create_customer
+from kundsvar.knowledge.demo import add_demo_articles
+from kundsvar.portal.demo import add_ratings
 from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
 from kundsvar.sla import services as sla
 from kundsvar.sla.models import ResponsePolicy
@@ -170,20 +175,33 @@ def create_demo(now: datetime | None = None) -> dict:
         if other:
             add_email(customer, other)
         customers.append(customer)
+    add_demo_orders(shop, customers, now)
+    add_demo_articles(shop)
+    _christmas_dates(shop, now)
     for index, (who, subject, text, hours_ago, story) in enumerate(CASES):
         customer = customers[who]
         received = now - timedelta(hours=hours_ago)
         case = cases.open_case(shop, "form" if index % 4 == 3 else "email", Inbound(
             from_address=customer.primary_email, from_name=customer.name, subject=subject,
             body_text=text, received_at=received, language=customer.language))
+        matching.match_case(case, now=received)
         if index % 3 == 0:
             cases.assign(case, agent, actor=admin, now=received)
         _story(case, story, received, agent, now)
+    add_ratings(shop, now)
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(state=OutboundState.SENT, sent_at=F("created_at"),
                                  next_attempt_at=None)
     return {"admin": ADMIN_USERNAME, "agent": AGENT_USERNAME, "password": password}
+
+
+def _christmas_dates(shop: Shop, now: datetime) -> None:
+    """Last order dates for delivery before julafton (rule O5), this year's."""
+    year = timezone.localdate(now).year
+    for code, day in (("postnord_ombud", 18), ("postnord_home", 19), ("budbee_home", 21)):
+        ShippingMethod.objects.filter(shop=shop, code=code).update(
+            christmas_last_order=now.date().replace(year=year, month=12, day=day))
 
 
 def reset_passwords() -> dict:

@@ -1,17 +1,24 @@
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import render
-from django.utils import translation
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from kundsvar.cases.models import Case, Direction, Message
+from kundsvar.accounts.security import admin_shops, shop_admin_required
+from kundsvar.cases.models import Case, Channel, Direction, Message
 from kundsvar.channels.email.emails import RATING_SALT
 from kundsvar.sla.promise import promise_language
 
-from . import services
+from . import queries, services
 from .models import Score
 
 LINK_DAYS = 60
+MAX_REPORT_DAYS = 3 * 366
 
 
 def _answer(token: str) -> tuple[Case, Message]:
@@ -42,3 +49,55 @@ def rate(request, token, score):
         return render(request, "feedback/rate.html", {
             "case": case, "shop": case.shop, "score": score, "saved": saved,
             "commented": saved and bool(request.POST.get("comment", "").strip())})
+
+
+class RangeForm(forms.Form):
+    period = forms.ChoiceField(label=_("Per"), required=False,
+                               choices=[("week", _("week")), ("month", _("month"))])
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def range(self, today: date) -> tuple[str, date, date]:
+        """(period, start, end); the last 12 weeks or months unless chosen."""
+        data = self.cleaned_data if self.is_valid() else {}
+        period = data.get("period") or "week"
+        end = min(data.get("end") or today, today)
+        start = data.get("start")
+        if start is None:
+            start = (end - timedelta(weeks=11) if period == "week"
+                     else (end.replace(day=1) - timedelta(days=320)).replace(day=1))
+        start = max(min(start, end), end - timedelta(days=MAX_REPORT_DAYS))
+        return period, queries.period_start(start, period), end
+
+
+@login_required
+@require_GET
+def reports(request):
+    """The report of the shop the agent runs (or a list when several)."""
+    shops = list(admin_shops(request.user)[:50])
+    if len(shops) == 1:
+        return redirect("feedback:report", shops[0].slug)
+    if not shops:
+        raise Http404
+    return render(request, "feedback/reports.html", {"shops": shops})
+
+
+@shop_admin_required
+@require_GET
+def report(request, shop):
+    """Satisfaction for the shop owner (rule F2): CSAT per week or month, per agent and
+    per channel, counts next to every percentage, and the customers' comments."""
+    form = RangeForm(request.GET or None)
+    period, start, end = form.range(timezone.localdate(timezone=shop.tz))
+    qs = queries.ratings(shop, start, end)
+    channels = dict(Channel.choices)
+    return render(request, "feedback/report.html", {
+        "shop": shop, "section": "feedback", "form": form, "period": period,
+        "start": start, "end": end, "total": queries.total(qs),
+        "periods": queries.by_period(qs, period, start, end, shop.tz),
+        "agents": queries.by_agent(qs),
+        "channels": [(channels.get(row.key, row.key), row.csat)
+                     for row in queries.by_channel(qs)],
+        "comments": queries.comments(qs)})

@@ -2,7 +2,7 @@
 
 from babel.dates import get_day_names
 
-from kundsvar.sla.promise import _FORMATS, promise_language
+from kundsvar.sla.promise import babel_locale, promise_language
 
 
 def _clock(t, language: str) -> str:
@@ -12,7 +12,7 @@ def _clock(t, language: str) -> str:
 def hours_summary(opening_hours, language: str) -> str:
     """Consecutive weekdays with the same hours are joined (Mon–Fri)."""
     language = promise_language(language)
-    names = get_day_names("abbreviated", locale=_FORMATS[language][0])
+    names = get_day_names("abbreviated", locale=babel_locale(language))
     by_day: dict[int, str] = {}
     for row in opening_hours:
         period = f"{_clock(row.opens, language)}–{_clock(row.closes, language)}"

@@ -28,6 +28,13 @@ REPLY_VARIABLES = [
     ("{case_number}", gettext_lazy("the case number")),
     ("{shop_name}", gettext_lazy("the shop's name")),
     ("{agent_first_name}", gettext_lazy("the first name of the agent who answers")),
+    # Filled from the order the case is proven to be about (rule C4); else left in braces.
+    ("{order_number}", gettext_lazy("the order number")),
+    ("{order_status}", gettext_lazy("the order's status")),
+    ("{expected_delivery}", gettext_lazy("the expected delivery")),
+    ("{carrier}", gettext_lazy("the carrier")),
+    ("{carrier_phone}", gettext_lazy("the carrier's customer-service phone")),
+    ("{tracking_link}", gettext_lazy("the parcel's tracking link")),
 ]
 
 

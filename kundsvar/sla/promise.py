@@ -27,6 +27,11 @@ def promise_language(language: str | None) -> str:
     return code if code in _FORMATS else "en"
 
 
+def babel_locale(language: str | None) -> str:
+    """The babel locale for a customer's language ("sv" → "sv_SE")."""
+    return _FORMATS[promise_language(language)][0]
+
+
 def promise_text(due_at: datetime, language: str | None, tz: ZoneInfo | str) -> str:
     """`due_at` as the shop's local time in the customer's language."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz

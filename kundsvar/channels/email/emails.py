@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_language, promise_text
 
@@ -20,7 +21,10 @@ from .mimetext import message_ids
 # Self-service in the acknowledgement (rule A5): dotted paths to functions
 # `(case, inbound) -> {"text": str, "html": str} | None`. They are called inside the
 # customer's language; "html" must already be safe (escaped) markup.
-ACK_SECTIONS: list[str] = []
+ACK_SECTIONS: list[str] = [
+    "kundsvar.commerce.panels.ack_section",
+    "kundsvar.knowledge.emails.ack_section",
+]
 
 
 def ack_sections(case, inbound) -> list[dict]:
@@ -84,6 +88,7 @@ def acknowledgement(case, inbound) -> EmailMessage:
         "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
         "follow_up": inbound.is_follow_up,
         "sections": lambda: ack_sections(case, inbound),
+        "portal_url": portal_url(case),
     }
     return _build(case, "ack", context, to=inbound.from_address,
                   in_reply_to=inbound.message_id, references=inbound.references, automatic=True)
@@ -111,6 +116,7 @@ def reply(case, answer, question) -> EmailMessage:
         "question": question.display_text,
         "good_url": rating_url(case, answer, "good"),
         "bad_url": rating_url(case, answer, "bad"),
+        "portal_url": portal_url(case),
     }
     return _build(case, "reply", context, to=question.from_address,
                   in_reply_to=question.message_id, references=question.references,

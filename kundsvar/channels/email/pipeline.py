@@ -21,6 +21,7 @@ from django.utils import timezone
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Attachment, CaseEvent, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
+from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
 
 from . import emails, outbox, rawstore
@@ -111,12 +112,17 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
                                      data={"refers_to_other_case": thread.refused})
     _save_attachments(message, parsed)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
+    try:  # C4: link the order before the acknowledgement shows it (A5)
+        with transaction.atomic():
+            matching.match_case(case, now=message.created_at)
+    except Exception:  # noqa: BLE001 — A6: a failed lookup never loses the mail
+        log.exception("matching case %s to orders failed", case.number)
     # Imported history (a migration) is not news to the customer: no acknowledgement.
     # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
     # not make the mail automatic (Outlook sets it on mail people write, too).
     suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
     if (not automatic and not suppressed and row.source != Source.IMPORT
-            and _should_acknowledge(case, message)):
+            and should_acknowledge(case, message)):
         outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
                      now=message.created_at)
         CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
@@ -164,7 +170,7 @@ def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
         attachment.save()
 
 
-def _should_acknowledge(case, message: Message) -> bool:
+def should_acknowledge(case, message: Message) -> bool:
     """Rules A1–A5, without loops: only to real people, at most a few per hour."""
     sender = message.from_address.lower()
     if not sender or "@" not in sender or sender.split("@")[0] in _NO_ACK_SENDERS:

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "shop_hooks"
-urlpatterns: list = []
+urlpatterns = [
+    path("shopify/<slug:shop>/", views.shopify_hook, name="shopify"),
+    path("woocommerce/<slug:shop>/", views.woocommerce_hook, name="woocommerce"),
+]

@@ -46,7 +46,9 @@
   document.addEventListener("click", (event) => {
     const chip = event.target.closest("[data-saved-reply]");
     if (!chip) return;
-    const form = chip.closest("form");
+    // FAQ articles (knowledge panel) sit beside the composer, not inside it.
+    const form = chip.closest("form") || document.getElementById("reply");
+    if (!form) return;
     const box = form.querySelector("textarea");
     const start = box.selectionStart ?? box.value.length;
     const end = box.selectionEnd ?? box.value.length;

@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         if demo.demo_exists():
             logins = demo.reset_passwords()
             self.stdout.write("The demo shop exists already; its cases are kept.")
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(line))
         if url:
             self.stdout.write(self.style.SUCCESS(f"  Kundsvar demo: {url}"))
+            shop = f"{url.rstrip('/')}/s/{demo.SHOP_SLUG}"
+            self.stdout.write(f"  Customer side: {shop}/ (contact), {shop}/faq/, {shop}/order/")
         self.stdout.write(f"  Agent login:  {logins['agent']} / {logins['password']}")
         self.stdout.write(f"  Admin login:  {logins['admin']} / {logins['password']}")
         if url:

@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, bind, workers, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         os.execvp(sys.executable, [
             sys.executable, "-m", "gunicorn", "kundsvar.wsgi:application",

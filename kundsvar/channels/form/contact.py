@@ -1,0 +1,105 @@
+"""What the contact page says about reaching a person (rules C1, A4, T3): the phone
+number, whether the shop is open now, and when an answer would come if the customer
+wrote this minute. Every time comes from the shop's business calendar and the
+response-time engine; nothing here computes a deadline of its own."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel.dates import format_date
+from django.utils.translation import gettext as _
+
+from kundsvar.cases.models import Case
+from kundsvar.sla import services as sla
+from kundsvar.sla.calendar import BusinessCalendar, NoOpenTime
+from kundsvar.sla.promise import babel_locale, promise_language, promise_text
+
+COUNTRY_CODES = {"SE": "46", "NO": "47", "DK": "45", "FI": "358"}
+# The channels a customer can write on from the contact page, in the order shown.
+WRITTEN_CHANNELS = ("form", "email")
+
+
+def phone_href(phone: str, country: str) -> str:
+    """A `tel:` link that works from abroad too: "08-123 456 00" in Sweden → +46812345600."""
+    digits = re.sub(r"[^\d+]", "", phone or "")
+    if not digits:
+        return ""
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    code = COUNTRY_CODES.get(country)
+    if not digits.startswith("+") and code:
+        # Sweden and Finland dial a trunk 0 at home; Norway and Denmark have none.
+        if digits.startswith("0"):
+            digits = f"+{code}{digits[1:]}"
+        elif country in ("NO", "DK") and len(digits) == 8:
+            digits = f"+{code}{digits}"
+    return f"tel:{digits}"
+
+
+def _clock(moment: datetime, language: str) -> str:
+    return moment.strftime("%H:%M" if language == "en" else "%H.%M")
+
+
+@dataclass(frozen=True)
+class OpenState:
+    is_open: bool
+    text: str
+
+
+def open_state(shop, now: datetime, language: str,
+               calendar: BusinessCalendar | None = None) -> OpenState | None:
+    """"Open now, until 17.00" or "Closed now. Opens tomorrow at 08.00" (the shop's
+    own calendar: weekly hours, holidays, special days). None when it never opens."""
+    calendar = calendar or BusinessCalendar.for_shop(shop)
+    language = promise_language(language)
+    try:
+        start, end = next(calendar.intervals_from(now))
+    except StopIteration:
+        return None
+    local_now = now.astimezone(calendar.tz)
+    if start <= now:
+        return OpenState(True, _("Open now, until %(time)s") % {
+            "time": _clock(end.astimezone(calendar.tz), language)})
+    try:
+        opens = calendar.next_opening(now).astimezone(calendar.tz)
+    except NoOpenTime:
+        return None
+    time = _clock(opens, language)
+    days = (opens.date() - local_now.date()).days
+    if days == 0:
+        text = _("Closed now. Opens today at %(time)s") % {"time": time}
+    elif days == 1:
+        text = _("Closed now. Opens tomorrow at %(time)s") % {"time": time}
+    else:
+        pattern = "EEEE" if days < 7 else "EEEE d MMMM"
+        day = format_date(opens.date(), pattern, locale=babel_locale(language))
+        text = _("Closed now. Opens %(day)s at %(time)s") % {"day": day, "time": time}
+    return OpenState(False, text)
+
+
+@dataclass(frozen=True)
+class ChannelPromise:
+    channels: tuple[str, ...]
+    due_at: datetime
+    text: str  # "senast tisdag 24 november kl. 14.00"
+
+
+def response_times(shop, now: datetime, language: str) -> tuple[list[ChannelPromise], bool]:
+    """When an answer would be due if the customer wrote now, per written channel
+    (channels with the same promise are joined), and whether the team is under load
+    so that the promise is stretched (rule A4's honest note)."""
+    stretched = sla.under_load(shop, now)
+    promises: list[ChannelPromise] = []
+    for channel in WRITTEN_CHANNELS:
+        # The engine takes a case; an unsaved one stands for "a question written now".
+        deadline = sla.deadline_for(Case(shop=shop, channel=channel), now, follow_up=False,
+                                    stretched=stretched)
+        same = next((p for p in promises if p.due_at == deadline.due_at), None)
+        if same:
+            promises[promises.index(same)] = ChannelPromise(
+                (*same.channels, channel), same.due_at, same.text)
+        else:
+            promises.append(ChannelPromise((channel,), deadline.due_at,
+                                           promise_text(deadline.due_at, language, shop.tz)))
+    return promises, stretched

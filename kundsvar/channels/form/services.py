@@ -1,0 +1,176 @@
+"""Writes of the contact form: a question becomes a case (rules C2, C3, A1–A4), and
+what the visitor did with the suggested articles is counted (K3)."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kundsvar.cases import services as cases
+from kundsvar.cases.models import Attachment, Case, CaseEvent, EventKind, Message
+from kundsvar.cases.services import Inbound
+from kundsvar.channels.email import emails, outbox
+from kundsvar.channels.email.models import OutboundKind
+from kundsvar.channels.email.pipeline import should_acknowledge
+from kundsvar.commerce import matching
+from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.sla.promise import promise_language
+
+from . import knowledge
+from .forms import topic_label
+from .models import ArticleAction, FormSession, SuggestedArticle
+
+log = logging.getLogger(__name__)
+QUERY_CHARS = 200
+
+
+@dataclass
+class Submission:
+    """What the customer sent, already validated by the form."""
+
+    name: str
+    email: str
+    message: str
+    language: str
+    order_number: str = ""
+    topic: str = ""
+    attachment: object | None = None  # an UploadedFile
+    order: object | None = None  # the order a signed link was about
+
+
+def start_session(shop, language: str, now: datetime | None = None) -> FormSession:
+    """One visit to the contact form (K3)."""
+    now = now or timezone.now()
+    return FormSession.objects.create(shop=shop, language=language, started_at=now,
+                                      last_seen_at=now)
+
+
+def _body(submission: Submission, message: str, order_number: str) -> str:
+    """The question as the agent and the acknowledgement show it: the customer's words,
+    then what they chose in the form, labelled in their language."""
+    lines = []
+    with translation.override(promise_language(submission.language)):
+        if order_number:
+            lines.append(_("Order number: %(number)s") % {"number": order_number})
+        if submission.topic:
+            lines.append(_("Topic: %(topic)s") % {"topic": topic_label(submission.topic)})
+    return message.strip() + ("\n\n" + "\n".join(lines) if lines else "")
+
+
+@transaction.atomic
+def submit(shop, submission: Submission, *, session_id: int | None = None,
+           now: datetime | None = None) -> tuple[Case, bool]:
+    """Open a form case, link its order, acknowledge it. Returns (case, whether a
+    personal identity number was masked). Sending the same text twice from one visit
+    (a double click) gives the first case back instead of a second one."""
+    now = now or timezone.now()
+    message, masked = mask_personal_numbers(submission.message)
+    name, masked_name = mask_personal_numbers(submission.name)
+    order_number, masked_number = mask_personal_numbers(submission.order_number.strip())
+    masked = bool(masked or masked_name or masked_number)
+    body = _body(submission, message, order_number)
+    session = (FormSession.objects.select_for_update().filter(pk=session_id, shop=shop).first()
+               if session_id else None)
+    if session and session.case_id and Message.objects.filter(
+            case_id=session.case_id, body_text=body).exists():
+        return session.case, masked
+    case = cases.open_case(shop, "form", Inbound(
+        from_address=submission.email.strip(), from_name=name.strip(), body_text=body,
+        received_at=now, language=submission.language,
+        parse_warnings=["personal_number_masked"] if masked else []))
+    inbound = case.messages.get()
+    if submission.attachment:
+        _save_attachment(inbound, submission.attachment)
+    _best_effort("matching", matching.match_case, case)
+    order = submission.order
+    if order is not None and order_number == order.number:
+        # Only while the number from the signed link still stands in the form: a customer
+        # who wiped it is asking about something else.
+        _best_effort("order link", matching.link_confirmed, case, order, reason="form")
+    _best_effort("acknowledgement", _acknowledge, case, inbound)
+    if session:
+        FormSession.objects.filter(pk=session.pk).update(
+            sent_at=session.sent_at or now, case=session.case or case, last_seen_at=now)
+    return case, masked
+
+
+def _best_effort(what: str, function, *args, **kwargs) -> None:
+    """Linking and acknowledging run in a savepoint: if one fails, the case is still
+    opened and a person still sees the question (rule A6), and the failure is logged."""
+    try:
+        with transaction.atomic():
+            function(*args, **kwargs)
+    except Exception:  # noqa: BLE001
+        log.exception("contact form: %s failed", what)
+
+
+def _acknowledge(case: Case, message: Message) -> None:
+    """As the email pipeline does it (rules A1–A5), with its loop and rate protection."""
+    if not should_acknowledge(case, message):
+        return
+    outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
+                 now=message.created_at)
+    CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
+                             created_at=message.created_at, data={"message": message.pk})
+
+
+def _save_attachment(message: Message, upload) -> Attachment:
+    payload = b"".join(upload.chunks())
+    attachment = Attachment(
+        message=message, filename=(upload.name or "bilaga")[:255],
+        content_type=getattr(upload, "checked_type", "application/octet-stream"),
+        size=len(payload), sha256=hashlib.sha256(payload).hexdigest(), inline=False)
+    attachment.file.save(attachment.filename, ContentFile(payload), save=False)
+    attachment.save()
+    return attachment
+
+
+def _session(shop, session_id: int | None):
+    return FormSession.objects.filter(pk=session_id, shop=shop) if session_id else None
+
+
+def record_suggestions(shop, session_id: int | None, text: str, articles: list,
+                       now: datetime | None = None) -> None:
+    """Suggestions were shown (or none were found: a possible content gap)."""
+    sessions = _session(shop, session_id)
+    if sessions is None:
+        return
+    now = now or timezone.now()
+    query = " ".join(mask_personal_numbers(text)[0].split())[:QUERY_CHARS]
+    with transaction.atomic():
+        changes = {"last_seen_at": now, "last_query": query,
+                   "last_query_results": min(len(articles), 255)}
+        if articles:
+            changes["suggestions_shown"] = F("suggestions_shown") + 1
+        if not sessions.update(**changes) or not articles:
+            return
+        SuggestedArticle.objects.bulk_create(
+            [SuggestedArticle(session_id=session_id, article_id=a.pk, title=a.title[:200],
+                              action=ArticleAction.SHOWN, created_at=now) for a in articles],
+            ignore_conflicts=True)
+
+
+def record_found(shop, session_id: int | None, article, action: str,
+                 now: datetime | None = None) -> bool:
+    """The visitor opened a suggested article or said it answered the question. The
+    first "yes, that answered it" in a visit is also the article's helpful vote."""
+    sessions = _session(shop, session_id)
+    if sessions is None:
+        return False
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not sessions.update(last_seen_at=now):
+            return False
+        sessions.filter(found_at__isnull=True).update(found_at=now)
+        _row, created = SuggestedArticle.objects.get_or_create(
+            session_id=session_id, article_id=article.pk, action=action,
+            defaults={"title": article.title[:200], "created_at": now})
+        if created and action == ArticleAction.ANSWERED:
+            knowledge.record_helpful(article, session_id)
+    return True

@@ -1,0 +1,73 @@
+"""Rule A5: the acknowledgement links to FAQ articles relevant to the question — in the
+case's language, as absolute links — and to nothing when none is relevant enough."""
+
+import pytest
+from django.utils import timezone, translation
+
+from kundsvar.cases.models import Direction
+from kundsvar.cases.tests.factories import open_email_case
+from kundsvar.channels.email import emails as ack_emails
+from kundsvar.knowledge.demo import add_demo_articles
+from kundsvar.knowledge.emails import ack_section
+
+
+@pytest.fixture
+def faq(shop, committed):
+    committed(add_demo_articles, shop)
+    return shop
+
+
+def first_message(case):
+    return case.messages.get(direction=Direction.INBOUND)
+
+
+def test_registered():
+    assert "kundsvar.knowledge.emails.ack_section" in ack_emails.ACK_SECTIONS
+
+
+def test_relevant_articles_as_absolute_links(faq, settings):  # A5
+    settings.SITE_URL = "https://help.example"
+    case = open_email_case(faq, timezone.now(), subject="Leveranstid jacka",
+                           text="Hej! Jag beställde en jacka förra veckan men den har inte "
+                                "kommit, hur lång är leveranstiden?")
+    with translation.override("sv"):
+        section = ack_section(case, first_message(case))
+    article = faq.knowledge_articles.get(title="Hur lång är leveranstiden?")
+    url = f"https://help.example/s/{faq.slug}/faq/{article.slug}/"
+    assert url in section["text"] and f'href="{url}"' in section["html"]
+    assert section["text"].count("https://") <= 3
+
+
+def test_nothing_when_nothing_is_relevant(faq):  # A5
+    case = open_email_case(faq, timezone.now(), subject="Samarbete",
+                           text="Hej, vi vill gärna diskutera ett samarbete kring influencers.")
+    assert ack_section(case, first_message(case)) is None
+
+
+def test_in_the_cases_language_only(faq):  # A5, R7
+    case = open_email_case(faq, timezone.now(), subject="Return",
+                           text="Hi, how do I return a jacket?", language="en")
+    with translation.override("en"):
+        section = ack_section(case, first_message(case))
+    assert "How do I return an item?" in section["text"]
+    assert "Hur returnerar" not in section["text"]
+    case = open_email_case(faq, timezone.now(), subject="Gavekort",
+                           text="Hei, hvor lenge gjelder presentkort?", language="nb")
+    assert ack_section(case, first_message(case)) is None  # no Norwegian articles
+
+
+def test_the_acknowledgement_email_carries_the_links(faq):  # A5
+    case = open_email_case(faq, timezone.now(), subject="Byta storlek",
+                           text="Kan jag byta tröjan till en större storlek?")
+    built = ack_emails.acknowledgement(case, first_message(case))
+    article = faq.knowledge_articles.get(title="Kan jag byta till en annan storlek?")
+    assert f"/s/{faq.slug}/faq/{article.slug}/" in built.get_body(("plain",)).get_content()
+    assert f"/s/{faq.slug}/faq/{article.slug}/" in built.get_body(("html",)).get_content()
+
+
+def test_titles_are_escaped_in_html(shop, make_article):
+    make_article(shop, "Retur <b>nu</b>", "Returnera varor inom 30 dagar.")
+    case = open_email_case(shop, timezone.now(), subject="Retur",
+                           text="Hur returnerar jag varor?")
+    section = ack_section(case, first_message(case))
+    assert "&lt;b&gt;nu&lt;/b&gt;" in section["html"] and "<b>nu" not in section["html"]

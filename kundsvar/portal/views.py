@@ -1,0 +1,158 @@
+"""The customer portal (one case, opened by its signed link) and the help widget's page."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.defaults import page_not_found
+
+from kundsvar.cases.models import OWED_STATUSES, Case, Direction, Message, Status
+from kundsvar.commerce.models import CommerceSettings, Order
+from kundsvar.core.embed import allow_framing
+from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
+from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.feedback import services as feedback
+from kundsvar.feedback.models import Rating
+from kundsvar.shops.hours import hours_summary
+from kundsvar.shops.models import Shop
+from kundsvar.sla.promise import promise_language, promise_text
+
+from . import services
+from .forms import FollowUpForm, RatingForm
+from .links import case_for_token, portal_url
+
+
+def private(view):
+    """The token in the address is the key to the case: keep it out of search engines and
+    other sites' Referer headers, and out of shared caches — the 404 included.
+
+    `same-origin`, not `no-referrer`: with no-referrer Chromium sends `Origin: null` on the
+    page's own form posts, and Django's CSRF check (rightly) refuses those. Either way no
+    other site ever sees the address."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as exc:
+            response = page_not_found(request, exc)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "same-origin"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapper
+
+
+def _language(request, case: Case) -> str:
+    asked = request.GET.get("lang", "")
+    return promise_language(asked if asked in CUSTOMER_LANGUAGES else case.language)
+
+
+def _status_text(case: Case) -> str:
+    """The status in the customer's words (translated at render time)."""
+    if case.status in OWED_STATUSES:
+        if case.is_follow_up:
+            return _("Your follow-up is first in our queue.")
+        return _("We have your question and are working on it.")
+    if case.status == Status.WAITING:
+        return _("We are waiting for your reply.")
+    if case.status == Status.ANSWERED:
+        return _("We have answered your question.")
+    return _("This case is closed. Write below if you need more help.")
+
+
+def _conversation(case: Case) -> list[dict]:
+    """What the customer and the shop said to each other — never the internal notes."""
+    messages = (Message.objects.filter(case=case,
+                                       direction__in=[Direction.INBOUND, Direction.OUTBOUND])
+                .only("direction", "body_text", "new_text", "created_at", "is_follow_up")
+                .order_by("created_at", "id"))
+    return [{"id": m.pk, "from_customer": m.direction == Direction.INBOUND,
+             "text": mask_personal_numbers(m.display_text if m.direction == Direction.INBOUND
+                                           else m.body_text)[0],
+             "at": m.created_at} for m in messages]
+
+
+def _latest_answer(conversation: list[dict]) -> int | None:
+    answers = [m["id"] for m in conversation if not m["from_customer"]]
+    return answers[-1] if answers else None
+
+
+def _handle_post(request, case: Case, answer_id: int | None):
+    """((what was sent, the case to show) or None, follow-up form, rating form)."""
+    action = request.POST.get("action")
+    follow_up, rating = FollowUpForm(), RatingForm()
+    if action == "follow_up":
+        follow_up = FollowUpForm(request.POST)
+        if follow_up.is_valid():
+            message = services.add_follow_up(case, follow_up.cleaned_data["text"])
+            if message.case_id != case.pk:
+                case = message.case  # a new question on an old, closed case
+            return ("follow_up", case), follow_up, rating
+    elif action == "rate":
+        rating = RatingForm(request.POST)
+        if rating.is_valid():
+            if answer_id is None or rating.cleaned_data["answer"] != answer_id:
+                raise Http404  # an answer that is no longer the latest, or someone else's
+            answer = Message.objects.get(pk=answer_id)
+            feedback.rate(case, answer, rating.cleaned_data["score"],
+                          rating.cleaned_data["comment"])
+            return ("rating", case), follow_up, rating
+    return None, follow_up, rating
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def case_page(request, token):
+    case = case_for_token(token)
+    if case is None:
+        raise Http404  # tampered, expired or gone: reveal nothing
+    language = _language(request, case)
+    conversation = _conversation(case)
+    answer_id = _latest_answer(conversation)
+    follow_up_form, rating_form = FollowUpForm(), RatingForm()
+    if request.method == "POST":
+        done, follow_up_form, rating_form = _handle_post(request, case, answer_id)
+        if done:
+            sent, shown = done
+            query = {"sent": sent, **({"lang": request.GET["lang"]}
+                                      if request.GET.get("lang") in CUSTOMER_LANGUAGES else {})}
+            path = request.path if shown.pk == case.pk else urlsplit(portal_url(shown)).path
+            return HttpResponseRedirect(f"{path}?{urlencode(query)}")
+    rating = Rating.objects.filter(message_id=answer_id).first() if answer_id else None
+    with translation.override(language):
+        return render(request, "portal/case.html", {
+            "case": case, "shop": case.shop, "languages": shop_languages(case.shop),
+            "embed": False, "conversation": conversation, "answer_id": answer_id,
+            "rating": rating, "status_text": _status_text(case),
+            "promise": (promise_text(case.due_at, language, case.shop.tz)
+                        if case.due_at and case.status in OWED_STATUSES else ""),
+            "sent": request.GET.get("sent", ""), "follow_up_form": follow_up_form,
+            "rating_form": rating_form, "time_zone": case.shop.time_zone,
+            "now": timezone.now()})
+
+
+def has_commerce(shop: Shop) -> bool:
+    return (Order.objects.filter(shop=shop).exists()
+            or CommerceSettings.objects.filter(shop=shop).exists())
+
+
+@xframe_options_exempt
+@require_GET
+def widget(request, shop):
+    """The page inside the help widget's frame: FAQ search, order lookup, contact."""
+    shop = get_object_or_404(Shop, slug=shop)
+    language = customer_language(request, shop)
+    with translation.override(language):
+        response = render(request, "portal/widget.html", {
+            "shop": shop, "languages": shop_languages(shop), "embed": True,
+            "lang": language, "commerce": has_commerce(shop),
+            "opening_hours": hours_summary(shop.opening_hours.all(), language)})
+    return allow_framing(response, shop)
