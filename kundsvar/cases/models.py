@@ -199,6 +199,8 @@ class EventKind(models.TextChoices):
     DELIVERY_FAILED = "delivery_failed", _("Email could not be delivered")
     BOUNCED = "bounced", _("Email bounced")
     DELIVERY_DELAYED = "delayed", _("Email delayed; the receiving server keeps trying")
+    ORDER_LINKED = "order_linked", _("Order linked")
+    ORDER_UNLINKED = "order_unlinked", _("Order link removed")
 
 
 class CaseEvent(models.Model):

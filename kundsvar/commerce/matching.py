@@ -23,9 +23,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kundsvar.cases.models import Case, Direction
+from kundsvar.cases.models import Case, CaseEvent, Direction, EventKind
 from kundsvar.customers.models import CustomerEmail, CustomerPhone
-from kundsvar.customers.services import add_email
+from kundsvar.customers.services import add_email, merge_customers
+from kundsvar.search.services import index_on_commit
 
 from .carriers import find_tracking_numbers
 from .models import CaseOrder, MatchState, Order, Shipment
@@ -287,17 +288,22 @@ def link_customer(case: Case, order: Order) -> None:
     """A proven link: the order gets the case's customer when it has none, and the
     customer learns the order's address when that address is nobody's yet.
 
-    When the order already belongs to another Customer row (the same person, known by
-    another address) the two should be merged; there is no merge service yet, so this
-    only logs it."""
+    When the order already belongs to another Customer row, the writer is that buyer
+    under another address: the case's customer is merged into the buyer (rule C5), unless
+    it has orders of its own — then they may be two people, and the agent decides."""
     if order.customer_id is None:
         updated = Order.objects.filter(pk=order.pk, customer__isnull=True).update(
             customer_id=case.customer_id)
         if updated:
             order.customer_id = case.customer_id
     elif order.customer_id != case.customer_id:
-        log.info("case %s: customer %s and order %s's customer %s look like one person",
-                 case.number, case.customer_id, order.number, order.customer_id)
+        if Order.objects.filter(customer_id=case.customer_id).exists():
+            log.info("case %s: customer %s and order %s's customer %s may be one person",
+                     case.number, case.customer_id, order.number, order.customer_id)
+            return
+        merged = case.customer
+        case.customer = merge_customers(merged, order.customer)
+        index_on_commit(*case.customer.cases.values_list("pk", flat=True))
         return
     if order.email:
         try:
@@ -337,6 +343,8 @@ def link_confirmed(case: Case, order: Order, *, agent=None, reason: str = "agent
         link.save(update_fields=["state", "confidence", "certain", "reasons", "decided_by",
                                  "decided_at"])
     link_customer(case, order)
+    CaseEvent.objects.create(case=case, kind=EventKind.ORDER_LINKED, actor=agent,
+                             created_at=now, data={"order": order.number, "reason": reason})
     return link
 
 
@@ -346,9 +354,13 @@ def reject(case: Case, order: Order, *, agent=None, now: datetime | None = None)
     never brings a rejected order back; confirming it later does."""
     now = now or timezone.now()
     _lock(case)
-    return CaseOrder.objects.filter(case=case, order=order).exclude(
+    changed = CaseOrder.objects.filter(case=case, order=order).exclude(
         state=MatchState.REJECTED).update(state=MatchState.REJECTED, certain=False,
                                           decided_by=agent, decided_at=now)
+    if changed:
+        CaseEvent.objects.create(case=case, kind=EventKind.ORDER_UNLINKED, actor=agent,
+                                 created_at=now, data={"order": order.number})
+    return changed
 
 
 def ranked_links(case: Case, links: list[CaseOrder] | None = None) -> list[CaseOrder]:

@@ -5,6 +5,7 @@ runs on several workers send nothing twice."""
 from django_tasks import task
 
 from . import proactive
+from .connectors import retry
 
 
 @task()
@@ -15,3 +16,9 @@ def sweep_delayed_parcels() -> int:
 @task()
 def send_check_ins() -> int:
     return proactive.send_check_ins()
+
+
+@task()
+def retry_failed_webhooks() -> int:
+    """Failed platform webhooks again, after a grace period (WooCommerce never retries)."""
+    return sum(retry.retry_due().values())

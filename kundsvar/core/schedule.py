@@ -18,4 +18,5 @@ SCHEDULE = [
     Periodic("kundsvar.webhooks.tasks.send_due_webhooks", 30),
     Periodic("kundsvar.commerce.tasks.sweep_delayed_parcels", 900),
     Periodic("kundsvar.commerce.tasks.send_check_ins", 3600),
+    Periodic("kundsvar.commerce.tasks.retry_failed_webhooks", 900),
 ]

@@ -34,3 +34,26 @@ def add_email(customer: Customer, address: str) -> CustomerEmail:
     row, _ = CustomerEmail.objects.get_or_create(
         shop=customer.shop, address=normalize_email(address), defaults={"customer": customer})
     return row
+
+
+@transaction.atomic
+def merge_customers(source: Customer, target: Customer) -> Customer:
+    """One person known under two Customer rows (they wrote from work, ordered from home):
+    everything that points at `source` — addresses, phones, cases, orders — moves to
+    `target`, and `source` is deleted (rule C5: one customer history)."""
+    if source.pk == target.pk or source.shop_id != target.shop_id:
+        raise ValueError("merge needs two customers of the same shop")
+    known_phones = set(target.phones.values_list("normalized", flat=True))
+    source.phones.filter(normalized__in=known_phones).delete()
+    for relation in Customer._meta.related_objects:
+        if relation.one_to_many and relation.field.model is not Customer:
+            relation.related_model._base_manager.filter(
+                **{relation.field.name: source}).update(**{relation.field.name: target})
+    fields = [name for name in ("name", "language")
+              if not getattr(target, name) and getattr(source, name)]
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+    if fields:
+        target.save(update_fields=fields)
+    source.delete()
+    return target

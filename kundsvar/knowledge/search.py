@@ -20,9 +20,10 @@ calling it late, twice or for a deleted article is always safe.
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Func, QuerySet
+from django.db.models import F, QuerySet
 
 from kundsvar.search import text
+from kundsvar.search.engines import Relevance
 
 from .markup import plain_text
 from .models import Article
@@ -34,18 +35,6 @@ TITLE_WEIGHT = 3.0
 # questions in a hundred at rank 1; for "leveransen" against "leveranstiden" it is the
 # only bridge.
 PREFIX_MIN = 5
-
-
-class Bm25(Func):
-    """SQLite: higher is better (FTS5's bm25 is negative, lower is better)."""
-
-    output_field = FloatField()
-
-    def as_sql(self, compiler, connection, **extra):
-        column = self.source_expressions[0]
-        alias = compiler.quote_name_unless_alias(column.alias)
-        table = connection.ops.quote_name(column.target.model._meta.db_table)
-        return f"(-bm25({alias}.{table}, {TITLE_WEIGHT}, 1.0))", []
 
 
 def prefixes(stems: list[str]) -> set[str]:
@@ -67,7 +56,7 @@ class SqliteEngine:
         star = prefixes(stems)
         expression = " OR ".join(f'"{s}"' + ("*" if s in star else "") for s in stems)
         return (queryset.filter(fts__title__fts_match=expression)
-                .annotate(lexical_score=Bm25(F("fts__title"))))
+                .annotate(lexical_score=Relevance(F("fts__title"), heading_weight=TITLE_WEIGHT)))
 
     def replace(self, rows: list[tuple[int, str, str]], deleted: list[int]) -> None:
         with connection.cursor() as cursor:

@@ -20,15 +20,20 @@ HEADING_WEIGHT = 4.0  # a word in the subject counts four times one in a message
 
 
 class Relevance(Func):
-    """Higher is better: FTS5's bm25 (negative, lower is better) turned around."""
+    """Higher is better: FTS5's bm25 (negative, lower is better) turned around, with the
+    first column (heading, title) weighted `heading_weight` times the second."""
 
     output_field = FloatField()
+
+    def __init__(self, expression, heading_weight: float = HEADING_WEIGHT, **extra):
+        super().__init__(expression, **extra)
+        self.heading_weight = float(heading_weight)
 
     def as_sql(self, compiler, connection, **extra):
         column = self.source_expressions[0]
         alias = compiler.quote_name_unless_alias(column.alias)
         table = connection.ops.quote_name(column.target.model._meta.db_table)
-        return f"(-bm25({alias}.{table}, {HEADING_WEIGHT}, 1.0))", []
+        return f"(-bm25({alias}.{table}, {self.heading_weight}, 1.0))", []
 
 
 class SqliteEngine:

@@ -2,6 +2,7 @@
 
 import copy
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -268,3 +269,22 @@ def test_an_order_without_its_date_is_rejected_not_retried(client, shop, changes
     response = post(client, shop, "orders/create", body)
     assert response.status_code == 200 and response.json()["state"] == "rejected"
     assert not Order.objects.exists()
+
+
+def test_the_worker_retries_failed_receipts_after_a_grace_period(client, shop, monkeypatch):
+    import time_machine
+
+    from kundsvar.commerce.tasks import retry_failed_webhooks
+
+    monkeypatch.setattr("kundsvar.commerce.services.save_order",
+                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("down")))
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False):
+        post(client, shop, "orders/create", fixture("order.json"))
+    monkeypatch.undo()
+    with time_machine.travel(datetime(2026, 11, 23, 9, 5, tzinfo=UTC), tick=False):
+        retry_failed_webhooks.call()  # Shopify's own retry still has its head start
+    assert not Order.objects.exists()
+    with time_machine.travel(datetime(2026, 11, 23, 9, 20, tzinfo=UTC), tick=False):
+        retry_failed_webhooks.call()
+    assert WebhookReceipt.objects.get().processed_at is not None
+    assert Order.objects.count() == 1

@@ -182,7 +182,7 @@ def test_a_proven_link_joins_the_customer_and_the_order(shop, order):  # C4
                                                         "karin.lindqvist@example.se"}
 
 
-def test_an_order_of_another_customer_row_is_left_for_a_merge(shop, order):  # C4
+def test_an_order_of_another_customer_row_keeps_its_owner(shop, order):  # C4, C5
     owner = find_or_create_customer(shop, order.email, order.name)
     order.customer = owner
     order.save(update_fields=["customer"])
@@ -190,9 +190,10 @@ def test_an_order_of_another_customer_row_is_left_for_a_merge(shop, order):  # C
                            text="Postnummer 11122.")
     assert links(case)["10234"].certain
     order.refresh_from_db()
-    assert order.customer == owner  # nothing reassigned; merging customers is not ours
-    assert not CustomerEmail.objects.filter(customer=case.customer,
-                                            address=order.email).exists()
+    case.refresh_from_db()
+    assert order.customer == owner  # the writer joined the buyer, not the other way round
+    assert case.customer == owner
+    assert CustomerEmail.objects.filter(customer=owner, address="karin.jobb@firma.se").exists()
 
 
 def test_matching_again_keeps_the_rows_and_only_adds(shop, order):  # C4

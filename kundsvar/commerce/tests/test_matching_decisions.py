@@ -114,3 +114,18 @@ def test_a_confirmed_link_outranks_a_stronger_suggestion(shop, alice, case):  # 
     match_case(case, now=T0)
     assert certain_order(case) == other
     assert CaseOrder.objects.get(case=case, order=mentioned).state == MatchState.SUGGESTED
+
+
+def test_linking_and_unlinking_are_in_the_case_history(shop):  # C4: decisions are audited
+    from kundsvar.accounts.models import Agent
+    from kundsvar.cases.models import CaseEvent, EventKind
+
+    agent = Agent.objects.create_user("linker", password="pw")
+    order = OrderFactory(shop=shop, number="30001")
+    case = open_email_case(shop, T0, sender="x@example.se", subject="Fråga")
+    link_confirmed(case, order, agent=agent, now=T0)
+    reject(case, order, agent=agent, now=T0)
+    events = list(CaseEvent.objects.filter(case=case, kind__in=[
+        EventKind.ORDER_LINKED, EventKind.ORDER_UNLINKED]).values_list("kind", "actor", "data"))
+    assert events == [(EventKind.ORDER_LINKED, agent.pk, {"order": "30001", "reason": "agent"}),
+                      (EventKind.ORDER_UNLINKED, agent.pk, {"order": "30001"})]

@@ -2,12 +2,8 @@
 WooCommerce never retries). Receipts still waiting for their order are left alone."""
 
 from django.core.management.base import BaseCommand
-from django.db.models import Q
 
-from kundsvar.commerce.connectors import inbox, shopify, woocommerce
-from kundsvar.commerce.models import WebhookReceipt
-
-HANDLERS = {shopify.PLATFORM: shopify.handle, woocommerce.PLATFORM: woocommerce.handle}
+from kundsvar.commerce.connectors import retry
 
 
 class Command(BaseCommand):
@@ -19,13 +15,7 @@ class Command(BaseCommand):
                             help="also those rejected as unreadable (after a fix in the code)")
 
     def handle(self, *args, shop=None, rejected=False, **options):
-        wanted = Q(error__startswith=inbox.FAILED)
-        if rejected:
-            wanted |= Q(error__startswith=inbox.REJECTED)
-        receipts = (WebhookReceipt.objects.select_related("shop")
-                    .filter(wanted, processed_at__isnull=True).order_by("received_at", "id"))
-        if shop:
-            receipts = receipts.filter(shop__slug=shop)
-        counts = inbox.reprocess(list(receipts), HANDLERS, rejected=rejected)
+        receipts = retry.failed_receipts(shop=shop, rejected=rejected)
+        counts = retry.retry(receipts, rejected=rejected)
         summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
         self.stdout.write(f"Reprocessed: {summary or 'nothing to do'}")
