@@ -5,9 +5,11 @@ A case of a shop the token's agent does not work for is answered exactly like a 
 that does not exist (404): the API never tells whether a number is in use.
 """
 
+import logging
 from datetime import datetime
 from typing import Annotated, Literal
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Respond
@@ -28,12 +30,16 @@ from kundsvar.api import (
     errors,
     reject_unknown_query,
 )
+from kundsvar.channels.email import pipeline
+from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.shops.models import Language, Shop
 from kundsvar.sla.promise import promise_text
 
 from . import queries, services
 from .models import Case, Channel, Direction, Message, SlaState, Status
+
+log = logging.getLogger(__name__)
 
 router = Router(tags=["cases"])
 
@@ -164,7 +170,29 @@ def create_case(request, data: CaseIn):
         subject=mask_personal_numbers(data.subject)[0], body_text=text, new_text=text,
         language=data.language or "",
         parse_warnings=["personal_number_masked"] if masked else []))
+    if data.email and data.channel in ANSWERED_BY_EMAIL:
+        _match_and_acknowledge(case)
     return Respond(201, _detail(_case(request.auth, case.number)))
+
+
+# Channels whose answer goes out by email: the customer gets the same acknowledgement
+# (A1–A5) as when they write an email. A phone note or a chat has its own way back.
+ANSWERED_BY_EMAIL = {Channel.EMAIL, Channel.FORM, Channel.API}
+
+
+def _match_and_acknowledge(case: Case) -> None:
+    """As the email pipeline and the web form: link the order (C4), then acknowledge.
+    Each in a savepoint: a failure is logged, and the case stands (A6)."""
+    message = case.messages.get()
+    steps = [("matching", lambda: matching.match_case(case, now=message.created_at))]
+    if pipeline.should_acknowledge(case, message):
+        steps.append(("acknowledgement", lambda: pipeline.acknowledge(case, message)))
+    for what, step in steps:
+        try:
+            with transaction.atomic():
+                step()
+        except Exception:  # noqa: BLE001
+            log.exception("API case %s: %s failed", case.number, what)
 
 
 @router.get("/{number}", response={200: CaseDetail, **errors(404, 422)},

@@ -486,3 +486,20 @@ def _replace_refund_rows(order: Order, refund: Refund, data: RefundData, result)
         _fit(row, reason=applied.reason, label=applied.label)
         row.save()
 
+
+# The shop admin's settings (Settings → Orders and delivery).
+@transaction.atomic
+def save_settings(settings: CommerceSettings, **values) -> CommerceSettings:
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.save(update_fields=list(values))
+    return settings
+
+
+@transaction.atomic
+def save_shipping_method(shop, method: ShippingMethod | None, **values) -> ShippingMethod:
+    method = method or ShippingMethod(shop=shop)
+    for name, value in values.items():
+        setattr(method, name, value)
+    method.save()
+    return method

@@ -10,7 +10,6 @@ from babel.numbers import get_currency_precision
 from django import forms
 from django.contrib import messages
 from django.core.validators import MinValueValidator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kundsvar.accounts.security import shop_admin_required
 
-from . import delivery
+from . import delivery, services
 from .models import Carrier, CommerceSettings, ShippingMethod
 
 SWITCHES = ["notify_confirmed", "notify_waiting", "notify_shipped", "notify_delayed",
@@ -129,26 +128,6 @@ class ShippingMethodForm(forms.ModelForm):
 # -- writes ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_settings(settings: CommerceSettings, **values) -> CommerceSettings:
-    for name, value in values.items():
-        setattr(settings, name, value)
-    settings.save(update_fields=list(values))
-    return settings
-
-
-@transaction.atomic
-def save_shipping_method(shop, method: ShippingMethod | None, **values) -> ShippingMethod:
-    method = method or ShippingMethod(shop=shop)
-    for name, value in values.items():
-        setattr(method, name, value)
-    method.save()
-    return method
-
-
-# -- views ----------------------------------------------------------------------------
-
-
 def _currency(shop) -> str:
     return CURRENCY.get(shop.country, "SEK")
 
@@ -159,7 +138,7 @@ def index(request, shop):
     form = CommerceSettingsForm(request.POST or None, instance=copy.copy(settings),
                                 currency=_currency(shop))
     if form.is_valid():
-        save_settings(settings, **form.values())
+        services.save_settings(settings, **form.values())
         messages.success(request, _("Order settings saved."))
         return redirect("commerce_settings:index", shop.slug)
     return render(request, "commerce/settings/index.html",
@@ -187,7 +166,7 @@ def shipping_edit(request, shop, pk=None):
     method = get_object_or_404(ShippingMethod, shop=shop, pk=pk) if pk else None
     form = ShippingMethodForm(shop, request.POST or None, instance=copy.copy(method))
     if form.is_valid():
-        saved = save_shipping_method(shop, method, **form.cleaned_data)
+        saved = services.save_shipping_method(shop, method, **form.cleaned_data)
         settings = CommerceSettings.for_shop(shop)
         if delivery.is_wide(saved.transit_min_days, saved.transit_max_days, settings):
             messages.warning(request, _(

@@ -472,6 +472,23 @@ def test_create_a_case_for_a_custom_channel(api, alice, as_alice):
     assert body["promise"]["text"].startswith("senast ")
 
 
+def test_a_case_created_with_an_email_is_acknowledged_like_mail(api, as_alice):  # A1, A4
+    from kundsvar.channels.email.models import OutboundEmail, OutboundKind
+
+    body = api.post("/cases", {"shop": "natbutiken", "email": "karin@example.se",
+                               "text": "Var är min order?"}, as_alice).json()
+    ack = OutboundEmail.objects.get(case__number=body["number"], kind=OutboundKind.ACK)
+    assert ack.to_address == "karin@example.se" and f"#{body['number']}" in ack.subject
+
+
+def test_a_chat_case_gets_no_acknowledgement_email(api, as_alice):
+    from kundsvar.channels.email.models import OutboundEmail
+
+    api.post("/cases", {"shop": "natbutiken", "channel": "chat", "email": "karin@example.se",
+                        "text": "Hej"}, as_alice)
+    assert not OutboundEmail.objects.exists()
+
+
 def test_a_created_case_defaults_to_the_api_channel(api, as_alice):
     body = api.post("/cases", {"shop": "natbutiken", "text": "Hej"}, as_alice).json()
     assert body["channel"] == "api" and body["customer"]["email"] == ""

@@ -123,10 +123,7 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
     suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
     if (not automatic and not suppressed and row.source != Source.IMPORT
             and should_acknowledge(case, message)):
-        outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
-                     now=message.created_at)
-        CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
-                                 created_at=message.created_at, data={"message": message.pk})
+        acknowledge(case, message)
 
 
 def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
@@ -168,6 +165,15 @@ def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
             sha256=hashlib.sha256(part.payload).hexdigest(), inline=part.inline)
         attachment.file.save(attachment.filename, ContentFile(part.payload), save=False)
         attachment.save()
+
+
+def acknowledge(case, message: Message) -> None:
+    """Queue the acknowledgement of `message` (rules A1–A5). Callers check
+    `should_acknowledge` first: the web form and the API do it the same way as email."""
+    outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
+                 now=message.created_at)
+    CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
+                             created_at=message.created_at, data={"message": message.pk})
 
 
 def should_acknowledge(case, message: Message) -> bool:

@@ -13,11 +13,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kundsvar.cases import services as cases
-from kundsvar.cases.models import Attachment, Case, CaseEvent, EventKind, Message
+from kundsvar.cases.models import Attachment, Case, Message
 from kundsvar.cases.services import Inbound
-from kundsvar.channels.email import emails, outbox
-from kundsvar.channels.email.models import OutboundKind
-from kundsvar.channels.email.pipeline import should_acknowledge
+from kundsvar.channels.email.pipeline import acknowledge, should_acknowledge
 from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.sla.promise import promise_language
@@ -112,12 +110,8 @@ def _best_effort(what: str, function, *args, **kwargs) -> None:
 
 def _acknowledge(case: Case, message: Message) -> None:
     """As the email pipeline does it (rules A1–A5), with its loop and rate protection."""
-    if not should_acknowledge(case, message):
-        return
-    outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
-                 now=message.created_at)
-    CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
-                             created_at=message.created_at, data={"message": message.pk})
+    if should_acknowledge(case, message):
+        acknowledge(case, message)
 
 
 def _save_attachment(message: Message, upload) -> Attachment:
