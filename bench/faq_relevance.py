@@ -35,8 +35,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from bench._throwaway import throwaway  # noqa: E402
+from kundsvar.core.corpora import CORPORA  # noqa: E402
 
-CORPUS = Path("/work/shared/corpora/swefaq/swefaq_dev.jsonl")
+CORPUS = CORPORA / "swefaq" / "swefaq_dev.jsonl"
 
 
 def main() -> None:

@@ -3,14 +3,13 @@ replaying a platform's body by hand (`./manage.py shell`)."""
 
 import json
 import uuid
-from pathlib import Path
 
 from django.urls import reverse
 
+from kundsvar.core.corpora import CORPORA  # noqa: E402
+
 from . import shopify, woocommerce
 
-# The shared test corpora sit beside the checkout: <repo>/../shared/corpora.
-CORPORA = Path(__file__).resolve().parents[4] / "shared" / "corpora"
 SHOPIFY_FIXTURES = CORPORA / "shopify_python_api" / "test" / "fixtures"
 WOOCOMMERCE_FIXTURES = CORPORA / "woocommerce_rest_api_docs"
 

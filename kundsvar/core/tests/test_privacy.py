@@ -6,7 +6,6 @@ Expected values are computed here with an independent Luhn implementation, so a 
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from kundsvar.core.privacy import MASK, contains_personal_number, mask_personal_numbers
 
 TODAY = datetime.now(UTC).date()
-CORPORA = Path(__file__).resolve().parents[4] / "shared" / "corpora"
+from kundsvar.core.corpora import CORPORA  # noqa: E402
 
 
 def check_digit(nine: str) -> int:

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPORA = Path(__file__).resolve().parents[4] / ".." / "shared" / "corpora"
+from kundsvar.core.corpora import CORPORA  # noqa: E402
 
 SETS = {
     "github": ("github_email_reply_parser", "test/emails"),

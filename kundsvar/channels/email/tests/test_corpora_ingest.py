@@ -1,15 +1,14 @@
 """Every real message in the corpora goes through the whole pipeline (rule A6): none
 raises, each is kept byte for byte, and each ends on a case or is accounted for."""
 
-from pathlib import Path
 
 import pytest
 
 from kundsvar.channels.email import pipeline, rawstore
 from kundsvar.channels.email.models import RawState
+from kundsvar.core.corpora import CORPORA  # noqa: E402
 from kundsvar.shops.tests.factories import ShopFactory
 
-CORPORA = Path(__file__).resolve().parents[4] / ".." / "shared" / "corpora"
 FILES = sorted((CORPORA / "imap_tools").rglob("*.eml")) + sorted(
     p for p in (CORPORA / "flanker").rglob("*") if p.is_file())
 

@@ -16,15 +16,14 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kundsvar.channels.email.parse import ParsedEmail, classify, parse_email
+from kundsvar.core.corpora import CORPORA  # noqa: E402
 
-CORPORA = Path(__file__).resolve().parents[5] / "shared" / "corpora"
 IMAP = CORPORA / "imap_tools" / "tests"
 FLANKER = CORPORA / "flanker" / "tests" / "fixtures" / "messages"
 

@@ -8,7 +8,6 @@ plus Nordic header forms, bottom-posting and the HTML helpers. No database.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +19,8 @@ from kundsvar.channels.email.quotes import (
 )
 from kundsvar.channels.email.tests import reply_corpus
 from kundsvar.channels.email.tests.reply_corpus import evaluate, norm, read_fixture
+from kundsvar.core.corpora import CORPORA  # noqa: E402
 
-# The shared folder is a sibling of the repository root: /work/main/../shared/corpora.
-CORPORA = Path(__file__).resolve().parents[4] / ".." / "shared" / "corpora"
 assert CORPORA.resolve() == reply_corpus.CORPORA.resolve()
 
 # crisp's first fragment keeps "-Abhishek Kona" but not the "__" list footer below it; github
@@ -44,7 +42,6 @@ def _cases():
         yield pytest.param(check, id=f"{key}:{seen[key]}", marks=marks)
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora not checked out next to repo")
 @pytest.mark.parametrize("check", list(_cases()) if CORPORA.is_dir() else [])
 def test_upstream_fixture(check):
     parts = split_reply(read_fixture(check.set, check.fixture))
@@ -54,7 +51,6 @@ def test_upstream_fixture(check):
     )
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora not checked out next to repo")
 def test_every_exact_fixture_is_covered():
     exact = {c.id for c in reply_corpus.load_checks() if c.exact}
     assert len(exact) == 74  # github 11 + zapier 5 + mail-parser-reply 8 + crisp 50
@@ -260,7 +256,6 @@ def test_languages_only_pick_mail_parser_reply_rules():
         assert extract_new_text(text, languages) == "Hei!"
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora not checked out next to repo")
 @pytest.mark.parametrize("fixture", ["pathological", "email_long_quote"])
 def test_huge_and_pathological_bodies_are_fast(fixture):
     started = time.perf_counter()
