@@ -135,3 +135,19 @@ def test_normalize_removes_spaces_and_case_and_surrounding_punctuation():
 ])
 def test_platform_carrier_names_map_to_codes(name, code):  # O4
     assert carrier_code_for_name(name) == code
+
+
+def test_the_table_above_is_every_test_number_of_the_corpus():  # O4: nothing left out
+    import json
+
+    from kundsvar.core.corpora import CORPORA
+
+    found = {}
+    for courier in ("dhl", "ups", "s10"):
+        data = json.loads((CORPORA / "tracking_number_data" / "couriers" / f"{courier}.json")
+                          .read_text(encoding="utf-8"))
+        for spec in data["tracking_numbers"]:
+            numbers = spec.get("test_numbers", {})
+            found[spec["name"]] = (numbers.get("valid", []), numbers.get("invalid", []))
+    assert found == {name: (valid, invalid) for name, (_code, _checked, valid, invalid)
+                     in TRACKING_NUMBER_DATA.items()}
