@@ -250,6 +250,8 @@ def match_case(case: Case, *, now: datetime | None = None) -> list[CaseOrder]:
 
     Safe to run again on every new message: evidence only adds up. A link an agent
     confirmed or rejected keeps the agent's decision."""
+    if not Order.objects.filter(shop_id=case.shop_id).exists():
+        return []  # a shop without orders (no platform connected): nothing to look at
     now = now or timezone.now()
     scored = score_orders(case)
     with transaction.atomic():
