@@ -13,6 +13,8 @@ _TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4", "bl
 _LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _MARKERS = re.compile(r"(\*\*|__|`|^#{1,6}\s+|^>\s?)", re.MULTILINE)
 _BULLET = re.compile(r"^(\s*)[*+-]\s+", re.MULTILINE)
+# *emphasis* and _emphasis_ (single markers; ** and __ are gone by then).
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)([^*_\n]+?)(?<!\s)\1(?![\w*])")
 
 
 def render(body: str) -> str:
@@ -32,4 +34,5 @@ def plain_text(body: str) -> str:
 
     result = _LINK.sub(link, body or "")
     result = _BULLET.sub(r"\1- ", result)
-    return _MARKERS.sub("", result).strip()
+    result = _MARKERS.sub("", result)
+    return _EMPHASIS.sub(r"\2", result).strip()

@@ -18,3 +18,8 @@ def test_dangerous_links_are_dropped():
 def test_plain_text_for_emails_and_the_composer():
     text = plain_text("Läs **mer** i [villkoren](https://example.se/villkor).\n\n* ett\n* två")
     assert text == "Läs mer i villkoren (https://example.se/villkor).\n\n- ett\n- två"
+
+
+def test_plain_text_drops_single_emphasis_but_keeps_ordinary_stars():  # R6: text to adapt
+    text = plain_text("Anmäl under *Mina ordrar* och välj _snabbyte_. 3 * 4 = 12, fil_namn.")
+    assert text == "Anmäl under Mina ordrar och välj snabbyte. 3 * 4 = 12, fil_namn."
