@@ -240,6 +240,16 @@ def ack_section(case, inbound) -> dict | None:
     return {"text": text.strip(), "html": html}
 
 
+def reply_links(case) -> list[dict]:
+    """Registered in REPLY_LINKS: every reply about a proven order links its status page."""
+    order = certain_order(case)
+    url = order_status_url(order) if order else ""
+    if not url:
+        return []
+    label = _("Your order %(number)s, item by item:") % {"number": order.number}
+    return [{"label": label, "url": url}]
+
+
 # ---- saved replies -----------------------------------------------------------------
 
 def saved_reply_variables(case) -> dict:

@@ -27,6 +27,17 @@ ACK_SECTIONS: list[str] = [
 ]
 
 
+# Links at the foot of a reply: dotted paths to `(case) -> list[{"label", "url"}]`,
+# called in the customer's language (the order's status page when the order is proven).
+REPLY_LINKS: list[str] = [
+    "kundsvar.commerce.panels.reply_links",
+]
+
+
+def reply_links(case) -> list[dict]:
+    return [link for path in REPLY_LINKS for link in import_string(path)(case)]
+
+
 def ack_sections(case, inbound) -> list[dict]:
     made = (import_string(path)(case, inbound) for path in ACK_SECTIONS)
     return [section for section in made if section]
@@ -42,8 +53,9 @@ def reply_address(case) -> str:
 
 def _render(name: str, context: dict, language: str) -> tuple[str, str, str]:
     with translation.override(promise_language(language)):
-        if "sections" in context:
-            context["sections"] = context["sections"]()
+        for lazy in ("sections", "links"):
+            if lazy in context:
+                context[lazy] = context[lazy]()
         subject = render_to_string(f"emails/{name}_subject.txt", context)
         text = render_to_string(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)
@@ -117,6 +129,7 @@ def reply(case, answer, question) -> EmailMessage:
         "good_url": rating_url(case, answer, "good"),
         "bad_url": rating_url(case, answer, "bad"),
         "portal_url": portal_url(case),
+        "links": lambda: reply_links(case),
     }
     return _build(case, "reply", context, to=question.from_address,
                   in_reply_to=question.message_id, references=question.references,

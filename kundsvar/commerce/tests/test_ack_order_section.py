@@ -120,3 +120,20 @@ def test_a_delivered_order_promises_no_window(shop, order):  # A5, O3
     text, html = ack_for(case)
     assert "100231" in text
     assert "25–26" not in text and "25–26" not in html
+
+
+def test_a_reply_about_a_proven_order_links_its_status_page(shop, order):  # O2, A5
+    from kundsvar.cases import services
+    from kundsvar.shops.tests.factories import AgentFactory
+
+    agent = AgentFactory(shops=[shop])
+    proven = open_email_case(shop, T0, sender="karin@example.se", subject="Order 100231")
+    guessed = open_email_case(shop, T0, sender="other@example.se", subject="Order 100231")
+    for case in (proven, guessed):
+        match_case(case, now=T0)
+        services.reply(case, agent, "Hej! Paketet är på väg.")
+    texts = {case.pk: bodies(parsed_outbound(OutboundEmail.objects.get(
+        case=case, kind=OutboundKind.REPLY)))[0] for case in (proven, guessed)}
+    assert "Din order 100231, vara för vara:" in texts[proven.pk]
+    assert "/o/" in texts[proven.pk]
+    assert "/o/" not in texts[guessed.pk]  # never another customer's order
