@@ -16,7 +16,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 
 from babel.numbers import format_currency, get_currency_precision
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,10 +55,7 @@ def _window(first: date | None, last: date | None, language: str) -> str:
 
 
 def _faq_url(shop) -> str:
-    try:
-        return absolute(reverse("knowledge:faq", args=[shop.slug]))
-    except NoReverseMatch:  # the knowledge app is not installed
-        return ""
+    return absolute(reverse("knowledge:faq", args=[shop.slug]))
 
 
 def _christmas(order, language: str) -> list[dict]:
@@ -170,9 +167,15 @@ def order_shipped(order, shipment, *, to: str) -> EmailMessage:
 
 
 def order_delayed(order, shipment, *, to: str) -> EmailMessage:
-    """O1: the parcel's window has passed without delivery; say so before they ask."""
-    return _build(order, "delayed", lambda language: {"parcel": _parcel(shipment, language)},
-                  to=to)
+    """O1: the window has passed without delivery; say so before they ask. About one
+    parcel, or (`shipment` None) about an order that has not left the warehouse yet."""
+    def context(language):
+        if shipment is None:
+            first = order.expected_from or order.expected_to
+            return {"window": _window(first, order.expected_to, language)}
+        return {"parcel": _parcel(shipment, language)}
+
+    return _build(order, "delayed", context, to=to)
 
 
 def _returns(order) -> dict:

@@ -50,7 +50,10 @@ CHECK_IN_STALE_AFTER = timedelta(days=14)
 
 def message_key(order, kind: str, obj=None) -> str:
     """What makes a message unique for its order. A new expected date while waiting for
-    goods is news, so it gets a new key; the same date again is not."""
+    goods is news, so it gets a new key; the same date again is not. An order late before
+    any parcel left is keyed by its window, so a new, later window can be late again."""
+    if kind == MessageKind.DELAYED and obj is None:
+        return f"delayed:order:{order.expected_to.isoformat() if order.expected_to else '-'}"
     if kind in _PER_OBJECT:
         return f"{kind}:{obj.pk}"
     if kind == MessageKind.WAITING:
@@ -71,7 +74,7 @@ def on_change(order, kind: str, *, obj=None, now=None) -> OrderMessage | None:
     if kind not in _SWITCHES:
         log.warning("unknown order message kind %r", kind)
         return None
-    if kind in _PER_OBJECT and obj is None:
+    if kind in _PER_OBJECT and obj is None and kind != MessageKind.DELAYED:
         raise ValueError(f"an order message of kind {kind} needs the object it is about")
     settings = CommerceSettings.for_shop(order.shop)
     if not getattr(settings, _SWITCHES[kind]):
@@ -124,6 +127,29 @@ def sweep_delayed(now: datetime | None = None) -> int:
         if _overdue(shipment, now):
             claimed += _claim_and_notify(shipment, now)
     return claimed
+
+
+def sweep_late_orders(now: datetime | None = None) -> int:
+    """O1: an order whose delivery window has passed while nothing has been shipped yet
+    (waiting for goods that came late) gets the delayed message too. The message key
+    (`delayed:order:<window end>`) makes it once per window. Returns how many were sent."""
+    now = now or timezone.now()
+    candidates = (Order.objects
+                  .filter(expected_to__lt=now.date() + timedelta(days=1),
+                          status__in=[OrderStatus.PLACED, OrderStatus.CONFIRMED,
+                                      OrderStatus.WAITING],
+                          shipments__isnull=True)
+                  .select_related("shop"))
+    sent = 0
+    for order in candidates[:500]:
+        if order.expected_to >= now.astimezone(order.shop.tz).date():
+            continue
+        try:
+            with transaction.atomic():
+                sent += on_change(order, MessageKind.DELAYED, now=now) is not None
+        except Exception:  # one broken order must not stop the sweep
+            log.exception("delayed message for order %s failed", order.pk)
+    return sent
 
 
 def _claim_and_notify(shipment, now: datetime) -> bool:

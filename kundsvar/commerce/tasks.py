@@ -10,7 +10,8 @@ from .connectors import retry
 
 @task()
 def sweep_delayed_parcels() -> int:
-    return proactive.sweep_delayed()
+    """Late parcels, and late orders that have not shipped at all."""
+    return proactive.sweep_delayed() + proactive.sweep_late_orders()
 
 
 @task()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from kundsvar.channels.email.tests.mails import parsed_outbound
 from kundsvar.commerce import proactive, tasks
 from kundsvar.commerce.models import (
     CommerceSettings,
@@ -169,3 +170,32 @@ def test_one_failing_parcel_does_not_stop_the_sweep(parcel, time_machine, monkey
     parcel.refresh_from_db()
     assert parcel.delay_notified_at is None  # rolled back: the next sweep tries again
     assert delayed_messages().get().key == f"delayed:{other.pk}"
+
+
+def test_an_order_that_never_shipped_is_late_too(time_machine, order):  # O1
+    """Waiting for goods that came late: the window passes with no parcel at all."""
+    order.expected_from, order.expected_to = date(2026, 11, 23), date(2026, 11, 25)
+    order.save(update_fields=["expected_from", "expected_to"])
+    time_machine.move_to(local(2026, 11, 25, 18), tick=False)
+    assert proactive.sweep_late_orders() == 0  # the last day of the window is not late
+    time_machine.move_to(local(2026, 11, 26, 9), tick=False)
+    assert proactive.sweep_late_orders() == 1
+    assert proactive.sweep_late_orders() == 0  # once per window
+    [message] = delayed_messages()
+    assert message.key == "delayed:order:2026-11-25"
+    assert message.subject == "Nordljus: Din order 10234 är försenad"
+    text = parsed_outbound(message.outbound).get_body(("plain",)).get_content()
+    assert "har inte lämnat vårt lager" in text
+    # A new, later window that passes too is news again.
+    order.expected_to = date(2026, 11, 30)
+    order.save(update_fields=["expected_to"])
+    time_machine.move_to(local(2026, 12, 1, 9), tick=False)
+    assert proactive.sweep_late_orders() == 1
+
+
+def test_a_shipped_or_cancelled_order_is_not_swept_as_late(time_machine, order, parcel):  # O1
+    order.expected_to = date(2026, 11, 25)
+    order.save(update_fields=["expected_to"])
+    OrderFactory(shop=order.shop, status="cancelled", expected_to=date(2026, 11, 25))
+    time_machine.move_to(local(2026, 11, 27, 9), tick=False)
+    assert proactive.sweep_late_orders() == 0  # the parcel has its own sweep
