@@ -82,3 +82,18 @@ def test_rebuild_and_the_reindex_command_index_every_case(capsys):
 def test_rebuild_of_an_empty_database():
     assert rebuild() == 0
     assert found("jacka") == []
+
+
+def test_the_reindex_command_rebuilds_the_faq_index_too(capsys):  # K2
+    from kundsvar.knowledge import search as articles
+    from kundsvar.knowledge.models import Article
+    from kundsvar.knowledge.queries import suggest
+    from kundsvar.knowledge.services import create_article
+
+    shop = ShopFactory()
+    create_article(shop, title="Leveranstid", body="Vi skickar inom två dagar.", language="sv")
+    articles.engine().replace([], deleted=list(Article.objects.values_list("pk", flat=True)))
+    assert suggest(shop, "Hur lång är leveranstiden?", "sv") == []  # the index was lost
+    call_command("reindex")
+    assert "Indexed 1 FAQ articles" in capsys.readouterr().out
+    assert [a.title for a in suggest(shop, "Hur lång är leveranstiden?", "sv")] == ["Leveranstid"]

@@ -3,11 +3,13 @@ import time
 from django.core.management.base import BaseCommand
 
 from kundsvar.cases.models import Case
+from kundsvar.knowledge import search as articles
 from kundsvar.search import services
 
 
 class Command(BaseCommand):
-    help = "Rebuild the full-text search index of every case (or only the given cases)."
+    help = ("Rebuild the full-text search index of every case (or only the given cases) "
+            "and of the FAQ articles.")
 
     def add_arguments(self, parser):
         parser.add_argument("numbers", nargs="*", type=int, metavar="CASE",
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         else:
             count = services.rebuild(progress=self._progress)
         self.stdout.write(f"Indexed {count} cases in {time.monotonic() - started:.1f} s.")
+        if not numbers:
+            self.stdout.write(f"Indexed {articles.rebuild()} FAQ articles.")
 
     def _progress(self, count: int) -> None:
         if self.verbosity > 1 and count % 100_000 < services.REBUILD_CHUNK:
