@@ -410,10 +410,15 @@ def _looks_like_phone(number: str) -> bool:
 
 
 def carrier_for(code: str) -> Carrier | None:
-    """The admin-editable ``Carrier`` row for ``code``, or None."""
+    """The admin-editable ``Carrier`` row for ``code``; when there is no row (an admin
+    deleted it, or the seeded rows were flushed) an unsaved one from the registry; None
+    for a code we do not know."""
     if not code:
         return None
-    return Carrier.objects.filter(code=code).first()
+    row = Carrier.objects.filter(code=code).first()
+    if row is None and code in _BY_CODE:
+        row = Carrier(**_BY_CODE[code].row())
+    return row
 
 
 def tracking_link(code: str, number: str) -> str:
