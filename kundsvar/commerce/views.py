@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
-from kundsvar.core.links import sign
+from kundsvar.core.links import private, sign
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_language
@@ -155,6 +155,7 @@ def _page_language(request, order) -> str:
     return customer_language(request, order.shop)
 
 
+@private()
 @require_GET
 def status(request, token):
     order = order_for_token(token)
@@ -173,11 +174,6 @@ def status(request, token):
             "lookup_url": reverse("commerce:lookup", args=[order.shop.slug])
             + _carried_query(request)})
         response = render(request, "commerce/public/status.html", context)
-    # The token in the address is the key to the page: keep it out of search engines,
-    # other sites' logs and shared caches.
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
     return _public_response(response, request, order.shop)
 
 

@@ -1,6 +1,5 @@
 """The customer portal (one case, opened by its signed link) and the help widget's page."""
 
-from functools import wraps
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpResponseRedirect
@@ -10,12 +9,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.defaults import page_not_found
 
 from kundsvar.cases.models import OWED_STATUSES, Case, Direction, Message, Status
 from kundsvar.commerce.models import CommerceSettings, Order
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
+from kundsvar.core.links import private
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.feedback import services as feedback
 from kundsvar.feedback.models import Rating
@@ -26,28 +25,6 @@ from kundsvar.sla.promise import promise_language, promise_text
 from . import services
 from .forms import FollowUpForm, RatingForm
 from .links import case_for_token, portal_url
-
-
-def private(view):
-    """The token in the address is the key to the case: keep it out of search engines and
-    other sites' Referer headers, and out of shared caches — the 404 included.
-
-    `same-origin`, not `no-referrer`: with no-referrer Chromium sends `Origin: null` on the
-    page's own form posts, and Django's CSRF check (rightly) refuses those. Either way no
-    other site ever sees the address."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404 as exc:
-            response = page_not_found(request, exc)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "same-origin"
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapper
 
 
 def _language(request, case: Case) -> str:
@@ -108,7 +85,7 @@ def _handle_post(request, case: Case, answer_id: int | None):
     return None, follow_up, rating
 
 
-@private
+@private("same-origin")  # the page posts follow-ups and ratings to itself
 @require_http_methods(["GET", "POST"])
 def case_page(request, token):
     case = case_for_token(token)

@@ -180,6 +180,7 @@ def _send(request, shop, language, embed, form, order, session_id):
                     f"{_query(language, embed)}")
 
 
+@links.private()  # the address carries the case's token
 @require_GET
 def thanks(request, shop, token):
     shop, language, embed = _page(request, shop)

@@ -79,6 +79,15 @@ def test_thanks_page_cannot_be_guessed(client, shop, clock):
     assert client.get(f"/s/{shop.slug}/thanks/10001/").status_code == 404
 
 
+def test_thanks_page_keeps_its_token_private(client, shop, clock):  # C3: the link is a key
+    response = send(client, clock, shop)
+    for page in (client.get(response["Location"]),
+                 client.get(f"/s/{shop.slug}/thanks/forged/")):
+        assert page["X-Robots-Tag"] == "noindex, nofollow"
+        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Cache-Control"] == "private, no-store"
+
+
 def test_thanks_token_of_another_shop_is_404(client, shop, clock):
     from kundsvar.shops.tests.factories import ShopFactory
 
