@@ -51,20 +51,20 @@ def reply_address(case) -> str:
     return f"{local}+{case.number}@{domain}"
 
 
-def _render(name: str, context: dict, language: str) -> tuple[str, str, str]:
+def _render(name: str, make_context, language: str) -> tuple[str, str, str]:
+    """The three templates of `name`, with a context made inside the customer's language
+    (the self-service sections and links are worded in it too)."""
     with translation.override(promise_language(language)):
-        for lazy in ("sections", "links"):
-            if lazy in context:
-                context[lazy] = context[lazy]()
+        context = make_context()
         subject = render_to_string(f"emails/{name}_subject.txt", context)
         text = render_to_string(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)
     return " ".join(subject.split()), text, html
 
 
-def _build(case, name: str, context: dict, *, to: str, in_reply_to: str, references: str,
+def _build(case, name: str, make_context, *, to: str, in_reply_to: str, references: str,
            automatic: bool) -> EmailMessage:
-    subject, text, html = _render(name, context, case.language)
+    subject, text, html = _render(name, make_context, case.language)
     domain = case.shop.email.rpartition("@")[2]
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = formataddr((case.shop.name, case.shop.email))
@@ -90,18 +90,22 @@ def acknowledgement(case, inbound) -> EmailMessage:
     """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone
     and opening hours, and an honest word when the promise was stretched for load."""
     opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
-    context = {
-        "case": case,
-        "shop": case.shop,
-        "customer_name": case.customer.first_name,
-        "question": inbound.display_text,
-        "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
-        "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
-        "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
-        "follow_up": inbound.is_follow_up,
-        "sections": lambda: ack_sections(case, inbound),
-        "portal_url": portal_url(case),
-    }
+
+    def context() -> dict:
+        return {
+            "case": case,
+            "shop": case.shop,
+            "customer_name": case.customer.first_name,
+            "question": inbound.display_text,
+            "promise": (promise_text(case.due_at, case.language, case.shop.tz)
+                        if case.due_at else ""),
+            "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
+            "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
+            "follow_up": inbound.is_follow_up,
+            "sections": ack_sections(case, inbound),
+            "portal_url": portal_url(case),
+        }
+
     return _build(case, "ack", context, to=inbound.from_address,
                   in_reply_to=inbound.message_id, references=inbound.references, automatic=True)
 
@@ -121,16 +125,19 @@ def rating_url(case, message, score: str) -> str:
 def reply(case, answer, question) -> EmailMessage:
     """Rules R1–R4: same sender as the acknowledgement, the shop and the subject in the
     subject line, the customer's question quoted, and one-click satisfaction links."""
-    context = {
-        "case": case,
-        "shop": case.shop,
-        "answer": answer.body_text,
-        "question": question.display_text,
-        "good_url": rating_url(case, answer, "good"),
-        "bad_url": rating_url(case, answer, "bad"),
-        "portal_url": portal_url(case),
-        "links": lambda: reply_links(case),
-    }
+
+    def context() -> dict:
+        return {
+            "case": case,
+            "shop": case.shop,
+            "answer": answer.body_text,
+            "question": question.display_text,
+            "good_url": rating_url(case, answer, "good"),
+            "bad_url": rating_url(case, answer, "bad"),
+            "portal_url": portal_url(case),
+            "links": reply_links(case),
+        }
+
     return _build(case, "reply", context, to=question.from_address,
                   in_reply_to=question.message_id, references=question.references,
                   automatic=False)
