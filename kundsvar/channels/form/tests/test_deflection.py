@@ -1,6 +1,7 @@
 """Suggestions while typing (rule C6) and deflection measured (K3): who found an answer
 in the FAQ and left without sending, who sent anyway; the report is for shop admins."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -135,7 +136,11 @@ def test_deflection_report_counts(client, shop, clock, articles):  # K3
     gaps = {row["query"]: row for row in response.context["gaps"]}
     assert gaps["Kan jag betala med presentkort i butiken?"]["none_found"] is True
     assert gaps["Hur lång tid tar leveransen till Kiruna?"]["none_found"] is False
-    assert "67 %" in response.content.decode()
+    html = response.content.decode()
+    assert "67 %" in html
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and shop.name in title  # the page's title is only a title
+    assert html.count("<h2>") == len(set(re.findall(r"<h2>(.*?)</h2>", html)))  # once each
 
 
 def test_report_is_for_shop_admins_only(client, shop):  # K3, permissions
