@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from kundsvar.search.text import language_code
 
-from . import search, semantic, words
+from . import search, words
 from .markup import plain_text
 from .models import Article, ArticleDay, SearchLog, Status, Vote
 
@@ -62,9 +63,11 @@ def _search(queryset, query: str, language: str, limit: int) -> list[Hit]:
     stems = words.meaningful_stems(query, language)
     if not stems:
         return []
-    rerank = semantic.enabled()
     found = search.ranked(queryset.filter(language=language), stems)
-    if rerank:
+    if settings.KNOWLEDGE_SEMANTIC:
+        # Imported only when switched on: numpy and the model come with `.[semantic]`.
+        from . import semantic
+
         found = list(found[:max(limit, semantic.CANDIDATES)])
         found = semantic.rerank(query, found) if len(found) > 1 else found
     else:

@@ -15,7 +15,6 @@ import hashlib
 import threading
 
 import numpy as np
-from django.conf import settings
 
 from .markup import plain_text
 
@@ -29,10 +28,6 @@ CANDIDATES = 20  # lexical hits re-ranked per query
 
 _lock = threading.Lock()
 _model = None
-
-
-def enabled() -> bool:
-    return bool(getattr(settings, "KNOWLEDGE_SEMANTIC", False))
 
 
 def model():
