@@ -15,7 +15,7 @@ from django import forms
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -109,10 +109,7 @@ def _carried_query(request, **extra) -> str:
 
 
 def _contact_url(shop) -> str:
-    try:
-        return reverse("form:contact", args=[shop.slug])
-    except NoReverseMatch:  # the contact form's url module is not filled in yet
-        return f"/s/{shop.slug}/"
+    return reverse("form:contact", args=[shop.slug])
 
 
 def _public_response(response, request, shop):
@@ -169,7 +166,6 @@ def status(request, token):
                                "email": order.email, "name": order.name})
         context.update({
             "embed": embed, "languages": shop_languages(order.shop),
-            "contact_url": _contact_url(order.shop),
             "ask_url": _contact_url(order.shop) + _carried_query(request, t=ask, lang=language),
             "lookup_url": reverse("commerce:lookup", args=[order.shop.slug])
             + _carried_query(request)})

@@ -7,7 +7,7 @@ Internal notes never leave through a webhook: only the customer's messages and r
 from datetime import datetime
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from kundsvar.sla.promise import promise_text
 
@@ -21,10 +21,7 @@ def _agent(agent) -> dict | None:
 
 
 def _url(case) -> str:
-    try:
-        return settings.SITE_URL + reverse("cases:detail", args=[case.number])
-    except NoReverseMatch:
-        return ""
+    return settings.SITE_URL + reverse("cases:detail", args=[case.number])
 
 
 def case_data(case) -> dict:
