@@ -16,8 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 
 from kundsvar.commerce import carriers, delivery, proactive
-from kundsvar.customers.models import CustomerPhone
-from kundsvar.customers.services import find_or_create_customer
+from kundsvar.customers.services import add_phone, find_or_create_customer
 
 from . import refunds as arithmetic
 from .models import (
@@ -55,7 +54,6 @@ FINAL = {OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.REFUNDED}
 CONFIRMED = {OrderStatus.CONFIRMED, OrderStatus.WAITING}
 # Line statuses the platform may set; shipped/delivered/returned come from our own rows.
 PLATFORM_LINE_STATUSES = {LineStatus.IN_STOCK, LineStatus.WAITING, LineStatus.CANCELLED}
-COUNTRY_CALLING_CODES = {"SE": "46", "NO": "47", "DK": "45", "FI": "358"}
 
 
 def _fit(obj: models.Model, **values) -> None:
@@ -145,7 +143,7 @@ def _apply_order(order: Order, data: OrderData) -> None:
         customer = find_or_create_customer(order.shop, order.email, order.name, order.language)
         order.customer = customer
         if order.phone:
-            _add_phone(customer, order.phone, order.country)
+            add_phone(customer, order.phone, order.country)
 
 
 def _shipping_method(shop, data: OrderData) -> ShippingMethod | None:
@@ -158,30 +156,6 @@ def _shipping_method(shop, data: OrderData) -> ShippingMethod | None:
             if found:
                 return found
     return None
-
-
-def normalize_phone(number: str, country: str = "") -> str:
-    """'070-123 45 67' in SE → '46701234567'; '+47 912 34 567' → '4791234567'."""
-    text = number.strip()
-    if text.startswith("+"):
-        return digits(text)[:20]
-    value = digits(text)
-    if value.startswith("00"):
-        return value[2:][:20]
-    code = COUNTRY_CALLING_CODES.get(country.upper())
-    if code and value.startswith("0"):
-        return (code + value[1:])[:20]
-    return value[:20]
-
-
-def _add_phone(customer, number: str, country: str) -> None:
-    # customers.services has no add_phone yet; this is the one place that writes phones.
-    normalized = normalize_phone(number, country)
-    if len(normalized) < 6:
-        return
-    if not customer.phones.filter(normalized=normalized).exists():
-        CustomerPhone.objects.create(customer=customer, number=number[:40],
-                                     normalized=normalized)
 
 
 def _save_lines(order: Order, lines: list[LineData]) -> bool:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
 from kundsvar.core.links import private, sign
+from kundsvar.core.phones import tel_href
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_language
@@ -195,13 +196,9 @@ def _web_link(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
-def _tel(phone: str) -> str:
-    return re.sub(r"[^\d+]", "", phone)
-
-
 def _shop_contact(shop, language: str) -> dict:
     """T3: a person is always reachable, with the hours they answer."""
-    return {"shop_tel": _tel(shop.phone),
+    return {"shop_tel": tel_href(shop.phone, shop.country),
             "shop_hours": hours_summary(shop.opening_hours.all(), language)}
 
 
@@ -230,7 +227,8 @@ def _parcel_rows(order, tz, locale: str) -> list[dict]:
         rows.append({
             "carrier": shipment.carrier_name or getattr(carrier, "name", "") or shipment.carrier,
             "number": shipment.tracking_number, "link": link,
-            "phone": getattr(carrier, "phone", ""), "tel": _tel(getattr(carrier, "phone", "")),
+            "phone": getattr(carrier, "phone", ""),
+            "tel": tel_href(getattr(carrier, "phone", ""), order.shop.country),
             "phone_hours": getattr(carrier, "phone_hours", ""),
             "status": shipment.status, "label": shipment.get_status_display(),
             "window": _window(shipment.expected_from, shipment.expected_to, locale),

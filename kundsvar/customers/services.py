@@ -1,6 +1,8 @@
 from django.db import IntegrityError, transaction
 
-from .models import Customer, CustomerEmail
+from kundsvar.core.phones import international
+
+from .models import Customer, CustomerEmail, CustomerPhone
 
 
 def normalize_email(address: str) -> str:
@@ -33,6 +35,17 @@ def add_email(customer: Customer, address: str) -> CustomerEmail:
     """Another address of the same customer (they write from work and from home)."""
     row, _ = CustomerEmail.objects.get_or_create(
         shop=customer.shop, address=normalize_email(address), defaults={"customer": customer})
+    return row
+
+
+def add_phone(customer: Customer, number: str, country: str = "") -> CustomerPhone | None:
+    """A phone number the customer gave (on an order, say), kept in international digits
+    so "070-123 45 67" and "+46 70 123 45 67" are one number. Too short to be one: None."""
+    normalized = international(number, country)
+    if len(normalized) < 6:
+        return None
+    row, _ = CustomerPhone.objects.get_or_create(
+        customer=customer, normalized=normalized, defaults={"number": number.strip()[:40]})
     return row
 
 

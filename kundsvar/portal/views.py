@@ -15,6 +15,7 @@ from kundsvar.commerce.models import CommerceSettings, Order
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
 from kundsvar.core.links import private
+from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.feedback import services as feedback
 from kundsvar.feedback.models import Rating
@@ -131,5 +132,6 @@ def widget(request, shop):
         response = render(request, "portal/widget.html", {
             "shop": shop, "languages": shop_languages(shop), "embed": True,
             "lang": language, "commerce": has_commerce(shop),
+            "phone_href": tel_href(shop.phone, shop.country),
             "opening_hours": hours_summary(shop.opening_hours.all(), language)})
     return allow_framing(response, shop)

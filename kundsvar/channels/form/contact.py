@@ -3,7 +3,6 @@ number, whether the shop is open now, and when an answer would come if the custo
 wrote this minute. Every time comes from the shop's business calendar and the
 response-time engine; nothing here computes a deadline of its own."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,26 +14,8 @@ from kundsvar.sla import services as sla
 from kundsvar.sla.calendar import BusinessCalendar, NoOpenTime
 from kundsvar.sla.promise import babel_locale, promise_language, promise_text
 
-COUNTRY_CODES = {"SE": "46", "NO": "47", "DK": "45", "FI": "358"}
 # The channels a customer can write on from the contact page, in the order shown.
 WRITTEN_CHANNELS = ("form", "email")
-
-
-def phone_href(phone: str, country: str) -> str:
-    """A `tel:` link that works from abroad too: "08-123 456 00" in Sweden → +46812345600."""
-    digits = re.sub(r"[^\d+]", "", phone or "")
-    if not digits:
-        return ""
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    code = COUNTRY_CODES.get(country)
-    if not digits.startswith("+") and code:
-        # Sweden and Finland dial a trunk 0 at home; Norway and Denmark have none.
-        if digits.startswith("0"):
-            digits = f"+{code}{digits[1:]}"
-        elif country in ("NO", "DK") and len(digits) == 8:
-            digits = f"+{code}{digits}"
-    return f"tel:{digits}"
 
 
 def _clock(moment: datetime, language: str) -> str:

@@ -24,6 +24,7 @@ from kundsvar.commerce.models import Order
 from kundsvar.core import links
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import customer_language, shop_languages
+from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import contains_personal_number
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
@@ -94,7 +95,7 @@ def _contact_context(request, shop, language: str, embed: bool, token: str) -> d
         "shop": shop, "languages": shop_languages(shop), "embed": embed, "language": language,
         "language_links": [(code, _query(code, embed, token)) for code in shop_languages(shop)],
         "token": token, "query": _query(language, embed, token),
-        "phone_href": contact.phone_href(shop.phone, shop.country),
+        "phone_href": tel_href(shop.phone, shop.country),
         "open_state": contact.open_state(shop, now, language),
         "hours": hours_summary(shop.opening_hours.all(), language),
         "promises": [_PROMISES[p.channels]() % {"promise": p.text} for p in promises],
@@ -199,7 +200,7 @@ def thanks(request, shop, token):
             "masked": bool(data.get("pn")),
             "acknowledged": OutboundEmail.objects.filter(case=case,
                                                          kind=OutboundKind.ACK).exists(),
-            "phone_href": contact.phone_href(shop.phone, shop.country),
+            "phone_href": tel_href(shop.phone, shop.country),
         })
     return allow_framing(response, shop) if embed else response
 

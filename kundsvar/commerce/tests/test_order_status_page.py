@@ -111,7 +111,7 @@ def test_parcel_has_carrier_tracking_link_phone_and_latest_events(client, order)
     assert f'href="{link}"' in html.replace("&amp;", "&")
     assert "Track the parcel at PostNord" in text
     assert "RR123456785SE" in text
-    assert 'href="tel:0771333310"' in html
+    assert 'href="tel:+46771333310"' in html
     assert "PostNord customer service: 0771-33 33 10 (mån–fre 08–18)" in text
     assert "Expected 24–25 Nov" in text
     # The latest three events, newest first; the oldest is left out.
@@ -212,7 +212,7 @@ def test_a_person_is_reachable_and_the_question_is_prefilled(client, order, shop
     response = page(client, order)
     html = unescape(response.content.decode())
 
-    assert 'href="tel:0812345600"' in html
+    assert 'href="tel:+46812345600"' in html
     assert "mån–fre 08.00–17.00" in html
     ask = re.search(r'<a class="button primary" href="([^"]+)"', html).group(1)
     parts = urlsplit(ask)

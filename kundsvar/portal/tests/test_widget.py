@@ -28,6 +28,7 @@ def test_the_help_page_has_faq_contact_and_a_person(client, shop):  # C1, T3
     assert 'name="q"' in page and 'name="embed" value="1"' in page  # FAQ search, embedded
     assert "embed=1" in page
     assert "08-123 456 00" in page and shop.email in page  # a person is always reachable
+    assert 'href="tel:+46812345600"' in page  # dialled from abroad too (C1)
     assert 'id="help-order"' not in page  # no commerce: no order lookup
     assert 'class="public-top"' not in page  # embedded: no header
 
