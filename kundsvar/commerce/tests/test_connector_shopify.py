@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kundsvar.commerce.connectors.testing import SHOPIFY_FIXTURES, post_shopify
 from kundsvar.commerce.models import (
     CommerceSettings,
     DeductionReason,
@@ -16,6 +15,7 @@ from kundsvar.commerce.models import (
     Shipment,
     WebhookReceipt,
 )
+from kundsvar.commerce.tests.webhooks import SHOPIFY_FIXTURES, post_shopify
 from kundsvar.customers.models import Customer, CustomerPhone
 from kundsvar.shops.tests.factories import ShopFactory
 

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from kundsvar.commerce.connectors.testing import WOOCOMMERCE_FIXTURES, post_woocommerce
 from kundsvar.commerce.models import (
     CommerceSettings,
     Order,
@@ -12,6 +11,7 @@ from kundsvar.commerce.models import (
     Refund,
     WebhookReceipt,
 )
+from kundsvar.commerce.tests.webhooks import WOOCOMMERCE_FIXTURES, post_woocommerce
 from kundsvar.shops.tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
