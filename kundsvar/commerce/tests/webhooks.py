@@ -6,9 +6,8 @@ import uuid
 
 from django.urls import reverse
 
-from kundsvar.core.corpora import CORPORA  # noqa: E402
-
-from . import shopify, woocommerce
+from kundsvar.commerce.connectors import shopify, woocommerce
+from kundsvar.core.corpora import CORPORA
 
 SHOPIFY_FIXTURES = CORPORA / "shopify_python_api" / "test" / "fixtures"
 WOOCOMMERCE_FIXTURES = CORPORA / "woocommerce_rest_api_docs"
