@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kundsvar.core.corpora import CORPORA
 from kundsvar.core.privacy import MASK, contains_personal_number, mask_personal_numbers
 
 TODAY = datetime.now(UTC).date()
-from kundsvar.core.corpora import CORPORA  # noqa: E402
 
 
 def check_digit(nine: str) -> int:

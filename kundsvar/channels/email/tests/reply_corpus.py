@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kundsvar.core.corpora import CORPORA  # noqa: E402
+from kundsvar.core.corpora import CORPORA
 
 SETS = {
     "github": ("github_email_reply_parser", "test/emails"),

@@ -6,7 +6,7 @@ import pytest
 
 from kundsvar.channels.email import pipeline, rawstore
 from kundsvar.channels.email.models import RawState
-from kundsvar.core.corpora import CORPORA  # noqa: E402
+from kundsvar.core.corpora import CORPORA
 from kundsvar.shops.tests.factories import ShopFactory
 
 FILES = sorted((CORPORA / "imap_tools").rglob("*.eml")) + sorted(

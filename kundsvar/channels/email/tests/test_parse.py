@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kundsvar.channels.email.parse import ParsedEmail, classify, parse_email
-from kundsvar.core.corpora import CORPORA  # noqa: E402
+from kundsvar.core.corpora import CORPORA
 
 IMAP = CORPORA / "imap_tools" / "tests"
 FLANKER = CORPORA / "flanker" / "tests" / "fixtures" / "messages"

@@ -19,7 +19,7 @@ from kundsvar.channels.email.quotes import (
 )
 from kundsvar.channels.email.tests import reply_corpus
 from kundsvar.channels.email.tests.reply_corpus import evaluate, norm, read_fixture
-from kundsvar.core.corpora import CORPORA  # noqa: E402
+from kundsvar.core.corpora import CORPORA
 
 assert CORPORA.resolve() == reply_corpus.CORPORA.resolve()
 
