@@ -15,7 +15,11 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address used in links in emails. `kundsvar serve` and `kundsvar demo` set
+# KUNDSVAR_SITE_URL from the address they listen on when neither variable is given.
+SITE_URL = (
+    envstr("KUNDSVAR_SITE_URL") or envstr("SITE_URL") or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -178,10 +182,14 @@ STORAGES = {
 }
 
 # Outgoing mail. EMAIL_URL: smtp://user:pass@host:port (smtp+tls:// for STARTTLS,
-# smtps:// for TLS), or console:// to print, or locmem:// in tests.
+# smtps:// for TLS), console:// to print, file:///path to write .log files (the demo), or
+# locmem:// in tests.
 _email = envstr("EMAIL_URL", "console://")
 if _email.startswith("console:"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email.startswith("file:"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _email.removeprefix("file://")
 elif _email.startswith("locmem:"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 else:
@@ -203,10 +211,13 @@ SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
 # Loop protection: acknowledgements to one sender per hour, at most.
 ACKS_PER_SENDER_PER_HOUR = envint("ACKS_PER_SENDER_PER_HOUR", 3)
 
+LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # The level sits on the handler too: db_worker sets its own loggers to INFO, and only a
+    # handler level keeps those lines out of a quiet console (the demo runs with WARNING).
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -30,7 +30,7 @@ def test_demo_has_a_shop_customers_and_thirty_cases_in_every_state(demo_logins):
 
 
 def test_demo_logins_work_and_the_queue_shows_the_most_urgent_first(client, demo_logins):
-    assert client.login(username=demo_logins["agent"], password=demo_logins["password"])
+    assert client.login(username=demo_logins["agent"], password=demo_logins["agent_password"])
     response = client.get(reverse("cases:queue"))
     assert response.status_code == 200
     owed = Case.objects.exclude(due_at=None).order_by("due_at")
@@ -41,8 +41,17 @@ def test_demo_logins_work_and_the_queue_shows_the_most_urgent_first(client, demo
 
 def test_reset_passwords_gives_a_new_working_password(client, demo_logins):
     again = demo.reset_passwords()
-    assert again["password"] != demo_logins["password"]
-    assert client.login(username="anna", password=again["password"])
+    assert again["agent_password"] != demo_logins["agent_password"]
+    assert client.login(username="anna", password=again["agent_password"])
+
+
+def test_the_agent_and_the_owner_have_different_passwords(client, demo_logins):
+    for fresh in (False, True):
+        logins = demo.reset_passwords() if fresh else demo_logins
+        assert logins["agent_password"] != logins["admin_password"]
+        owner = Agent.objects.get(username="admin")
+        assert not owner.check_password(logins["agent_password"])
+        assert client.login(username="admin", password=logins["admin_password"])
 
 
 def test_pages_need_a_login(client):

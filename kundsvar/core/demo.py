@@ -128,10 +128,12 @@ SAVED_REPLIES = [
 ]
 
 
-def _agents(shop: Shop, password: str) -> tuple[Agent, Agent]:
-    admin = Agent.objects.create_superuser(ADMIN_USERNAME, "agneta@nordljus.example", password,
+def _agents(shop: Shop, logins: dict) -> tuple[Agent, Agent]:
+    admin = Agent.objects.create_superuser(ADMIN_USERNAME, "agneta@nordljus.example",
+                                           logins["admin_password"],
                                            first_name="Agneta", last_name="Ström")
-    agent = Agent.objects.create_user(AGENT_USERNAME, "anna@nordljus.example", password,
+    agent = Agent.objects.create_user(AGENT_USERNAME, "anna@nordljus.example",
+                                      logins["agent_password"],
                                       first_name="Anna", last_name="Svensson", is_staff=False)
     Membership.objects.create(agent=admin, shop=shop, role=Role.ADMIN)
     Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
@@ -166,9 +168,9 @@ def _story(case: Case, story: str, received: datetime, agent: Agent, now: dateti
 def create_demo(now: datetime | None = None) -> dict:
     """Create the demo shop and its cases. Returns the logins."""
     now = now or timezone.now()
-    password = secrets.token_urlsafe(9)
+    logins = _new_logins()
     shop = create_shop()
-    admin, agent = _agents(shop, password)
+    admin, agent = _agents(shop, logins)
     customers = []
     for name, email, language, other in CUSTOMERS:
         customer = find_or_create_customer(shop, email, name, language)
@@ -193,7 +195,15 @@ def create_demo(now: datetime | None = None) -> dict:
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(state=OutboundState.SENT, sent_at=F("created_at"),
                                  next_attempt_at=None)
-    return {"admin": ADMIN_USERNAME, "agent": AGENT_USERNAME, "password": password}
+    return logins
+
+
+def _new_logins() -> dict:
+    """Each demo login gets its own password: the owner's must not open with the agent's."""
+    return {
+        "admin": ADMIN_USERNAME, "admin_password": secrets.token_urlsafe(9),
+        "agent": AGENT_USERNAME, "agent_password": secrets.token_urlsafe(9),
+    }
 
 
 def _christmas_dates(shop: Shop, now: datetime) -> None:
@@ -205,13 +215,13 @@ def _christmas_dates(shop: Shop, now: datetime) -> None:
 
 
 def reset_passwords() -> dict:
-    """A fresh password for the demo logins (printed by `kundsvar demo` on every start)."""
-    password = secrets.token_urlsafe(9)
-    for username in (ADMIN_USERNAME, AGENT_USERNAME):
-        user = Agent.objects.get(username=username)
-        user.set_password(password)
+    """Fresh passwords for the demo logins (printed by `kundsvar demo` on every start)."""
+    logins = _new_logins()
+    for role in ("admin", "agent"):
+        user = Agent.objects.get(username=logins[role])
+        user.set_password(logins[f"{role}_password"])
         user.save(update_fields=["password"])
-    return {"admin": ADMIN_USERNAME, "agent": AGENT_USERNAME, "password": password}
+    return logins
 
 
 def demo_exists() -> bool:

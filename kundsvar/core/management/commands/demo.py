@@ -1,9 +1,11 @@
+import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -38,17 +40,35 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"  Kundsvar demo: {url}"))
             shop = f"{url.rstrip('/')}/s/{demo.SHOP_SLUG}"
             self.stdout.write(f"  Customer side: {shop}/ (contact), {shop}/faq/, {shop}/order/")
-        self.stdout.write(f"  Agent login:  {logins['agent']} / {logins['password']}")
-        self.stdout.write(f"  Admin login:  {logins['admin']} / {logins['password']}")
+            self.stdout.write(f"  Mail the demo sends is written to {self._mail_dir()}/")
+        self.stdout.write(f"  Agent login:  {logins['agent']} / {logins['agent_password']}")
+        self.stdout.write(f"  Admin login:  {logins['admin']} / {logins['admin_password']}")
         if url:
             self.stdout.write("  Ctrl-C stops the web server and the worker.")
         self.stdout.write(self.style.SUCCESS(line))
 
+    @staticmethod
+    def _mail_dir():
+        return settings.VAR_DIR / "demo-mail"
+
+    def _environment(self, url):
+        """Quiet children that link to the port they really serve, unless told otherwise."""
+        env = dict(os.environ)
+        if not (env.get("KUNDSVAR_SITE_URL") or env.get("SITE_URL")):
+            env["KUNDSVAR_SITE_URL"] = url.rstrip("/")
+        env.setdefault("LOG_LEVEL", "WARNING")
+        env.setdefault("EMAIL_URL", f"file://{self._mail_dir()}")
+        return env
+
     def _run(self, port, logins):
         cli = [sys.executable, "-m", "kundsvar.cli"]
-        web = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}"])
-        worker = subprocess.Popen([*cli, "worker"])
         url = f"http://127.0.0.1:{port}/"
+        env = self._environment(url)
+        # Own sessions: Ctrl-C reaches only this process, which then stops the children
+        # gently (a SIGINT to gunicorn's whole group ends in SIGKILLed workers).
+        web = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--quiet"],
+                               env=env, start_new_session=True)
+        worker = subprocess.Popen([*cli, "worker"], env=env, start_new_session=True)
         stopping = False
 
         def stop(*_):
@@ -58,11 +78,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
-            if self._wait_until_up(url + "healthz", web):
-                self._print_logins(url, logins)
-            else:
+            if not self._wait_until_up(url + "healthz", web):
                 self.stderr.write("The web server did not start; see the messages above.")
                 return
+            self._print_logins(url, logins)
             while not stopping and web.poll() is None and worker.poll() is None:
                 time.sleep(0.5)
         finally:
@@ -74,6 +93,8 @@ class Command(BaseCommand):
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        self.stdout.write("Stopped. The logins of this run were:")
+        self._print_logins(None, logins)
 
     @staticmethod
     def _wait_until_up(url, process, seconds=60):
