@@ -38,3 +38,11 @@ def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
     assert len(first) > 40
     assert secret_key(tmp_path) == first
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_serve_links_to_the_address_it_listens_on():
+    from kundsvar.core.management.commands.serve import site_url_for
+
+    assert site_url_for("127.0.0.1:8100") == "http://127.0.0.1:8100"
+    assert site_url_for("0.0.0.0:9000") == "http://127.0.0.1:9000"  # noqa: S104
+    assert site_url_for("help.shop.example:80") == "http://help.shop.example:80"
