@@ -116,4 +116,4 @@ def report(request, shop):
         "agents": queries.by_agent(qs),
         "channels": [(channels.get(row.key, row.key), row.csat)
                      for row in queries.by_channel(qs)],
-        "comments": queries.comments(qs)})
+        "comments": queries.comments(queries.given(shop, start, end))})
