@@ -26,8 +26,15 @@ def current_rating(answer_id: int | None) -> Rating | None:
 
 
 @transaction.atomic
-def rate(case: Case, answer, score: str, comment: str = "", *, change: bool = False,
-         now: datetime | None = None) -> Rating:
+def rate(
+    case: Case,
+    answer,
+    score: str,
+    comment: str = "",
+    *,
+    change: bool = False,
+    now: datetime | None = None,
+) -> Rating:
     """Record the customer's rating of one answer, once.
 
     The same score again records nothing new (a comment sent with it is added to it).
@@ -54,8 +61,15 @@ def rate(case: Case, answer, score: str, comment: str = "", *, change: bool = Fa
     if current is not None:
         Rating.objects.filter(pk=current.pk).update(replaced_at=now, updated_at=now)
     rating = Rating.objects.create(
-        case=case, message=answer, agent=answer.author, channel=case.channel, score=score,
-        comment=comment, created_at=now, updated_at=now)
+        case=case,
+        message=answer,
+        agent=answer.author,
+        channel=case.channel,
+        score=score,
+        comment=comment,
+        created_at=now,
+        updated_at=now,
+    )
     Case.objects.filter(pk=case.pk).update(satisfaction=1 if score == Score.GOOD else -1)
     if comment:
         _comment_to_case(case, comment, now)
@@ -66,9 +80,15 @@ def rate(case: Case, answer, score: str, comment: str = "", *, change: bool = Fa
 
 def _comment_to_case(case: Case, comment: str, now: datetime) -> None:
     """The comment is a message from the customer: the team reads and answers it (F1)."""
-    cases.add_inbound_message(case, cases.Inbound(
-        from_address=_customer_address(case), body_text=comment, received_at=now,
-        subject=case.subject))
+    cases.add_inbound_message(
+        case,
+        cases.Inbound(
+            from_address=_customer_address(case),
+            body_text=comment,
+            received_at=now,
+            subject=case.subject,
+        ),
+    )
 
 
 def _customer_address(case: Case) -> str:

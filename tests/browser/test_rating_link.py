@@ -23,8 +23,9 @@ def answered(settings, live_server):
     settings.SITE_URL = live_server.url  # the links in the emails point at the live server
     shop = ShopFactory(name="Nordljus", slug="nordljus", email=ADDRESS)
     agent = AgentFactory(shops=[shop], first_name="Anna")
-    row = pipeline.receive(mail(to=ADDRESS, body="Hej! När kommer min jacka?\n\nMvh Karin"),
-                           shop=shop, source="smtp")
+    row = pipeline.receive(
+        mail(to=ADDRESS, body="Hej! När kommer min jacka?\n\nMvh Karin"), shop=shop, source="smtp"
+    )
     case = row.case_message.case
     services.reply(case, agent, "Hej Karin! Jackan skickas i dag med PostNord.")
     reply = OutboundEmail.objects.get(case=case, kind=OutboundKind.REPLY)

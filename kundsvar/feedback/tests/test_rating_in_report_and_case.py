@@ -36,9 +36,16 @@ def owner(shop):
 @pytest.fixture
 def answered(shop):
     anna = AgentFactory(shops=[shop], username="anna", first_name="Anna")
-    case = cases.open_case(shop, "email", cases.Inbound(
-        from_address="karin@example.se", subject="Jackan", body_text="Hej!",
-        received_at=NOW - timedelta(hours=5)))
+    case = cases.open_case(
+        shop,
+        "email",
+        cases.Inbound(
+            from_address="karin@example.se",
+            subject="Jackan",
+            body_text="Hej!",
+            received_at=NOW - timedelta(hours=5),
+        ),
+    )
     return case, cases.reply(case, anna, "Svar.", now=NOW - timedelta(hours=4))
 
 
@@ -47,8 +54,7 @@ def _complaint_then_good(answered):
     rate(case, answer, "bad", "Fel färg på jackan.", now=NOW - timedelta(hours=3))
     with pytest.raises(RatingChangeUnconfirmed):
         rate(case, answer, "good", now=NOW - timedelta(hours=2))  # not without asking
-    return rate(case, answer, "good", "Nu löst, tack!", change=True,
-                now=NOW - timedelta(hours=1))
+    return rate(case, answer, "good", "Nu löst, tack!", change=True, now=NOW - timedelta(hours=1))
 
 
 def test_a_changed_rating_counts_once_with_its_new_score(shop, answered):  # F2
@@ -61,7 +67,7 @@ def test_the_complaint_stays_under_bad_in_the_report(client, owner, answered):  
     _complaint_then_good(answered)
     client.force_login(owner)
     page = client.get("/feedback/report/nordljus/").content.decode()
-    comments = page[page.index('id="csat-comments"'):]
+    comments = page[page.index('id="csat-comments"') :]
     items = comments.split("<li")[1:]
     complaint = next(i for i in items if "Fel färg på jackan." in i)
     thanks = next(i for i in items if "Nu löst, tack!" in i)
@@ -77,7 +83,7 @@ def test_the_case_page_shows_the_rating_and_its_comment(client, shop, answered):
     assert 'id="case-rating"' not in page  # nothing to show before a rating
     _complaint_then_good(answered)
     page = client.get(f"/cases/{case.number}/").content.decode()
-    block = page[page.index('id="case-rating"'):]
-    block = block[:block.index("</div>")]
+    block = page[page.index('id="case-rating"') :]
+    block = block[: block.index("</div>")]
     assert "Good" in block and "Nu löst, tack!" in block and "26 Nov" in block
     assert "Fel färg på jackan." in block and "changed" in block  # the earlier one, marked

@@ -27,9 +27,16 @@ def _now(time_machine):
 def answered():
     shop = ShopFactory(name="Nordljus", slug="nordljus")
     anna = AgentFactory(shops=[shop], username="anna", first_name="Anna")
-    case = cases.open_case(shop, "email", cases.Inbound(
-        from_address="karin@example.se", subject="Jackan", body_text="Hej! Var är jackan?",
-        received_at=NOW - timedelta(hours=3)))
+    case = cases.open_case(
+        shop,
+        "email",
+        cases.Inbound(
+            from_address="karin@example.se",
+            subject="Jackan",
+            body_text="Hej! Var är jackan?",
+            received_at=NOW - timedelta(hours=3),
+        ),
+    )
     answer = cases.reply(case, anna, "Den kommer i morgon.", now=NOW - timedelta(hours=2))
     return Case.objects.get(pk=case.pk), answer
 
@@ -39,9 +46,14 @@ def _link(case, answer, score):
 
 
 def _reopened(case) -> int:
-    return sum(1 for e in CaseEvent.objects.filter(case=case, kind=EventKind.STATUS)
-               if e.data.get("new") == Status.OPEN) + CaseEvent.objects.filter(
-        case=case, kind=EventKind.FOLLOW_UP).count()
+    return (
+        sum(
+            1
+            for e in CaseEvent.objects.filter(case=case, kind=EventKind.STATUS)
+            if e.data.get("new") == Status.OPEN
+        )
+        + CaseEvent.objects.filter(case=case, kind=EventKind.FOLLOW_UP).count()
+    )
 
 
 def test_opening_either_link_records_nothing(client, answered):  # F1

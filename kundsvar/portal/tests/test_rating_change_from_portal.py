@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _rate(client, case, answer, score, comment="", **extra):
-    return client.post(urlsplit(portal_url(case)).path, {
-        "action": "rate", "answer": answer.pk, "score": score, "comment": comment, **extra})
+    return client.post(
+        urlsplit(portal_url(case)).path,
+        {"action": "rate", "answer": answer.pk, "score": score, "comment": comment, **extra},
+    )
 
 
 def test_changing_the_answer_asks_first(client, answered):  # F1, F2
