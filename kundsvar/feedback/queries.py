@@ -52,6 +52,13 @@ def given(shop, start: date, end: date) -> QuerySet[Rating]:
     return Rating.objects.filter(case__shop=shop, created_at__gte=since, created_at__lt=until)
 
 
+def current_rating(answer_id: int | None) -> Rating | None:
+    """The rating that counts for one answer, if the customer gave one."""
+    if answer_id is None:
+        return None
+    return Rating.objects.filter(message_id=answer_id, replaced_at=None).first()
+
+
 def ratings(shop, start: date, end: date) -> QuerySet[Rating]:
     """The ratings that count: one per answer, the customer's latest."""
     return given(shop, start, end).filter(replaced_at=None)

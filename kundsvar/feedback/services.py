@@ -8,6 +8,7 @@ from kundsvar.cases.models import Case, Direction, Message
 from kundsvar.core.privacy import mask_personal_numbers
 
 from .models import Rating, Score
+from .queries import current_rating
 
 
 class RatingChangeUnconfirmed(Exception):
@@ -16,13 +17,6 @@ class RatingChangeUnconfirmed(Exception):
     def __init__(self, current: Rating):
         super().__init__(current.score)
         self.current = current
-
-
-def current_rating(answer_id: int | None) -> Rating | None:
-    """The rating that counts for one answer, if the customer gave one."""
-    if answer_id is None:
-        return None
-    return Rating.objects.filter(message_id=answer_id, replaced_at=None).first()
 
 
 @transaction.atomic

@@ -58,7 +58,7 @@ def rate(request, token, score):
             asked = {"score": chosen, "comment": comment}
         else:  # redirect: a reload must not send the comment twice
             return redirect(reverse("feedback:rate", args=[token, chosen]) + "?sent=1")
-    current = services.current_rating(answer.pk)
+    current = queries.current_rating(answer.pk)
     with translation.override(promise_language(case.language)):
         return render(request, "feedback/rate.html", {
             "case": case, "shop": case.shop, "token": token, "current": current,

@@ -18,6 +18,7 @@ from kundsvar.core.links import private
 from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.feedback import services as feedback
+from kundsvar.feedback.queries import current_rating
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_language, promise_text
@@ -107,7 +108,7 @@ def case_page(request, token):
                                       if request.GET.get("lang") in CUSTOMER_LANGUAGES else {})}
             path = request.path if shown.pk == case.pk else urlsplit(portal_url(shown)).path
             return HttpResponseRedirect(f"{path}?{urlencode(query)}")
-    rating = feedback.current_rating(answer_id)
+    rating = current_rating(answer_id)
     # Another answer than the one given: ask first, keeping what they wrote.
     change_to = (rating_form.cleaned_data["score"] if rating and rating_form.is_bound
                  and rating_form.is_valid() and rating_form.cleaned_data["score"] != rating.score
