@@ -43,12 +43,25 @@ _COUNTS = {"good": Count("id", filter=Q(score=Score.GOOD)),
            "bad": Count("id", filter=Q(score=Score.BAD))}
 
 
-def ratings(shop, start: date, end: date) -> QuerySet[Rating]:
-    """The shop's ratings given from `start` to `end` (both included, the shop's days)."""
+def given(shop, start: date, end: date) -> QuerySet[Rating]:
+    """Every rating the shop's customers gave from `start` to `end` (both included, the
+    shop's days), those they later changed included: each keeps its own comment."""
     tz = shop.tz
     since = datetime.combine(start, time.min, tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     return Rating.objects.filter(case__shop=shop, created_at__gte=since, created_at__lt=until)
+
+
+def current_rating(answer_id: int | None) -> Rating | None:
+    """The rating that counts for one answer, if the customer gave one."""
+    if answer_id is None:
+        return None
+    return Rating.objects.filter(message_id=answer_id, replaced_at=None).first()
+
+
+def ratings(shop, start: date, end: date) -> QuerySet[Rating]:
+    """The ratings that count: one per answer, the customer's latest."""
+    return given(shop, start, end).filter(replaced_at=None)
 
 
 def total(qs: QuerySet[Rating]) -> Csat:
@@ -100,8 +113,10 @@ def by_channel(qs: QuerySet[Rating]) -> list[Row]:
 
 
 def comments(qs: QuerySet[Rating], limit: int = COMMENT_LIMIT) -> list[Rating]:
-    """The ratings with a comment, newest first. Masked when stored; masked again here
-    (it changes nothing then) so a row written some other way cannot show one (C3)."""
+    """The ratings with a comment, newest first, each under the score it was written
+    for — pass `given()` so a rating the customer changed keeps its comment (F2).
+    Masked when stored; masked again here (it changes nothing then) so a row written
+    some other way cannot show one (C3)."""
     rows = list(qs.exclude(comment="").select_related("case", "agent")
                 .order_by("-created_at", "-id")[:limit])
     for row in rows:

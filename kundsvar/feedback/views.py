@@ -3,8 +3,9 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kundsvar.accounts.security import admin_shops, shop_admin_required
 from kundsvar.cases.models import Case, Channel, Direction, Message
 from kundsvar.channels.email.emails import RATING_SALT
+from kundsvar.core.links import private
 from kundsvar.sla.promise import promise_language
 
 from . import queries, services
@@ -34,21 +36,35 @@ def _answer(token: str) -> tuple[Case, Message]:
     return message.case, message
 
 
+@private("same-origin")  # the page posts to itself (CSRF needs the Origin); token-keyed
 @require_http_methods(["GET", "POST"])
 def rate(request, token, score):
-    """GET shows the page, which records the click with a POST from the browser: mail
-    scanners that open links do not run scripts, so they do not rate for the customer."""
+    """GET only shows the question with `score` pre-selected: mail scanners (Safe Links)
+    open every link in a real browser, so opening it must record nothing. The customer's
+    Send (a POST with the CSRF token) records it; another score than the one already given
+    is asked about first and changes only with the confirmation (`change`)."""
     if score not in Score.values:
         raise Http404
     case, answer = _answer(token)
-    saved = False
+    asked = None
     if request.method == "POST":
-        services.rate(case, answer, score, request.POST.get("comment", "")[:5000])
-        saved = True
+        chosen = request.POST.get("score") or score
+        if chosen not in Score.values:
+            return HttpResponseBadRequest()
+        comment = request.POST.get("comment", "")[:5000]
+        try:
+            services.rate(case, answer, chosen, comment, change=request.POST.get("change") == "1")
+        except services.RatingChangeUnconfirmed:
+            asked = {"score": chosen, "comment": comment}
+        else:  # redirect: a reload must not send the comment twice
+            return redirect(reverse("feedback:rate", args=[token, chosen]) + "?sent=1")
+    current = queries.current_rating(answer.pk)
     with translation.override(promise_language(case.language)):
         return render(request, "feedback/rate.html", {
-            "case": case, "shop": case.shop, "score": score, "saved": saved,
-            "commented": saved and bool(request.POST.get("comment", "").strip())})
+            "case": case, "shop": case.shop, "token": token, "current": current,
+            "score": asked["score"] if asked else score,
+            "comment": asked["comment"] if asked else "",
+            "sent": request.GET.get("sent") == "1" and current is not None})
 
 
 class RangeForm(forms.Form):
@@ -100,4 +116,4 @@ def report(request, shop):
         "agents": queries.by_agent(qs),
         "channels": [(channels.get(row.key, row.key), row.csat)
                      for row in queries.by_channel(qs)],
-        "comments": queries.comments(qs)})
+        "comments": queries.comments(queries.given(shop, start, end))})

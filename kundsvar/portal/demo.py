@@ -15,7 +15,7 @@ def add_ratings(shop, now: datetime | None = None) -> int:
     now = now or timezone.now()
     answers = (Message.objects.filter(case__shop=shop, direction=Direction.OUTBOUND,
                                       case__status__in=[Status.ANSWERED, Status.CLOSED],
-                                      rating__isnull=True)
+                                      ratings__isnull=True)
                .select_related("case", "author").order_by("case_id", "-created_at", "-id"))
     seen: set[int] = set()
     for answer in answers:

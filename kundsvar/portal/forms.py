@@ -22,3 +22,5 @@ class RatingForm(forms.Form):
     score = forms.ChoiceField(choices=Score.choices)
     comment = forms.CharField(label=_("Anything to add? (optional)"), required=False,
                               max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    # Set only by the "change your answer?" question: another score needs it (F1).
+    change = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -18,7 +18,7 @@ from kundsvar.core.links import private
 from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.feedback import services as feedback
-from kundsvar.feedback.models import Rating
+from kundsvar.feedback.queries import current_rating
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_language, promise_text
@@ -80,8 +80,12 @@ def _handle_post(request, case: Case, answer_id: int | None):
             if answer_id is None or rating.cleaned_data["answer"] != answer_id:
                 raise Http404  # an answer that is no longer the latest, or someone else's
             answer = Message.objects.get(pk=answer_id)
-            feedback.rate(case, answer, rating.cleaned_data["score"],
-                          rating.cleaned_data["comment"])
+            try:
+                feedback.rate(case, answer, rating.cleaned_data["score"],
+                              rating.cleaned_data["comment"],
+                              change=rating.cleaned_data["change"])
+            except feedback.RatingChangeUnconfirmed:
+                return None, follow_up, rating  # the page asks before changing it
             return ("rating", case), follow_up, rating
     return None, follow_up, rating
 
@@ -104,12 +108,16 @@ def case_page(request, token):
                                       if request.GET.get("lang") in CUSTOMER_LANGUAGES else {})}
             path = request.path if shown.pk == case.pk else urlsplit(portal_url(shown)).path
             return HttpResponseRedirect(f"{path}?{urlencode(query)}")
-    rating = Rating.objects.filter(message_id=answer_id).first() if answer_id else None
+    rating = current_rating(answer_id)
+    # Another answer than the one given: ask first, keeping what they wrote.
+    change_to = (rating_form.cleaned_data["score"] if rating and rating_form.is_bound
+                 and rating_form.is_valid() and rating_form.cleaned_data["score"] != rating.score
+                 else "")
     with translation.override(language):
         return render(request, "portal/case.html", {
             "case": case, "shop": case.shop, "languages": shop_languages(case.shop),
             "embed": False, "conversation": conversation, "answer_id": answer_id,
-            "rating": rating, "status_text": _status_text(case),
+            "rating": rating, "change_to": change_to, "status_text": _status_text(case),
             "promise": (promise_text(case.due_at, language, case.shop.tz)
                         if case.due_at and case.status in OWED_STATUSES else ""),
             "sent": request.GET.get("sent", ""), "follow_up_form": follow_up_form,

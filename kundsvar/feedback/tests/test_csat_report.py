@@ -153,7 +153,7 @@ def test_who_may_open_the_report(client, shop, owner, anna):
     assert client.get("/feedback/report/")["Location"] == url  # the owner's only shop
 
 
-def test_the_one_click_rating_still_works(client, shop, anna):  # R4, F1
+def test_the_rating_link_records_on_send(client, shop, anna):  # R4, F1
     from urllib.parse import urlsplit
 
     from kundsvar.channels.email.emails import rating_url
@@ -164,5 +164,6 @@ def test_the_one_click_rating_still_works(client, shop, anna):  # R4, F1
     answer = cases.reply(case, anna, "Svar.", now=NOW - timedelta(hours=1))
     path = urlsplit(rating_url(case, answer, "bad")).path
     assert client.get(path).status_code == 200
-    assert client.post(path).status_code == 200
+    assert not Rating.objects.exists()  # opening the link records nothing
+    assert client.post(path).status_code == 302  # Send, with the link's score
     assert Rating.objects.get(message=answer).score == "bad"
