@@ -101,6 +101,8 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
                        now=inbound.received_at)
     automatic = kind != "normal"
     if thread.case:
+        if thread.new_participant:
+            cases.add_participant(thread.case, inbound.from_address, at=inbound.received_at)
         message = cases.add_inbound_message(thread.case, inbound, automatic=automatic)
         case = message.case
     else:
