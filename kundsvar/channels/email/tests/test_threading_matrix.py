@@ -231,3 +231,38 @@ def test_the_same_message_delivered_twice_is_one_message(shop):  # A6 dedupe
     assert via_other_route.case_message == first_row.case_message
     assert Message.objects.filter(direction=Direction.INBOUND).count() == 1
     assert Case.objects.count() == 1
+
+
+def test_the_same_message_id_with_other_text_is_a_new_flagged_message(shop):  # A6 dedupe
+    first_row = receive(shop, mail(message_id="<same@example.se>", body="Var är min jacka?"))
+    # Re-wrapped by a relay: the same text, so still the same message.
+    rewrapped = receive(
+        shop, mail(message_id="<same@example.se>", body="Var är  min\njacka?\n"), T0
+    )
+    assert rewrapped.state == RawState.DUPLICATE
+    other = receive(
+        shop,
+        mail(message_id="<same@example.se>", body="Jag vill också returnera mössan."),
+        T0 + timedelta(minutes=3),
+    )
+    assert other.state == RawState.PROCESSED
+    message = other.case_message
+    assert message != first_row.case_message
+    assert message.body_text.strip() == "Jag vill också returnera mössan."
+    assert "message_id_reused" in message.parse_warnings
+    assert "message_id_reused" not in first_row.case_message.parse_warnings
+    assert Message.objects.filter(direction=Direction.INBOUND).count() == 2
+
+
+def test_the_agent_sees_the_reused_message_id(client, shop):  # A6
+    receive(shop, mail(message_id="<same@example.se>", body="Var är min jacka?"))
+    row = receive(shop, mail(message_id="<same@example.se>", body="Och mössan?"), T0)
+    case = row.case_message.case
+    for language, label in [
+        ("sv", "Samma Message-ID som ett tidigare meddelande, men annan text"),
+        ("en", "Same Message-ID as an earlier message, different text"),
+    ]:
+        client.force_login(AgentFactory(shops=[shop], language=language))
+        page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+        assert label in page
+        assert "message_id_reused" not in page  # a code, translated when shown
