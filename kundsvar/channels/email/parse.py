@@ -316,6 +316,12 @@ def _collect(msg: Message, parsed: ParsedEmail, visited: list, *, keep_files: bo
             texts.append(_part_text(part, parsed))
         elif ctype in ("text/plain", "text/html") and not name and disposition != "attachment":
             (texts if ctype == "text/plain" else htmls).append(_part_text(part, parsed))
+        elif ctype == "text/plain" and disposition == "inline":
+            # Apple Mail and some webmails name the text the customer typed ("inline;
+            # filename=…"): it is shown in the mail, so it is body; the file is kept too.
+            texts.append(_part_text(part, parsed))
+            if keep_files:
+                parsed.attachments.append(_attachment(part, ctype, name, disposition, parsed))
         elif ctype in ENCLOSED or ctype in REPORT_PARTS:
             enclosed.append(part)
             if keep_files and ctype in ENCLOSED:

@@ -109,8 +109,9 @@ PHONE = re.compile(r"^\+?[\d\s()./-]{7,}$")
 POSTAL = re.compile(r"^(?:[A-Z]{1,2}-)?(?:\d{3}\s?\d{2}|\d{4})\s+\D")
 STREET = re.compile(r"^\D+\s\d{1,4}\s?[A-Za-z]?(?:,.*)?$")
 # Lines the agent needs wherever they stand: a reference or order number, a postscript.
+# ("Head of Customer Service" is a title: the word needs a number on its line.)
 REFERENCE = re.compile(
-    r"\b(?:order|ordre|ordrenr|ordernr|ordrenummer|ordernummer|bestilling|beställning"
+    r"(?=.*\d).*\b(?:order|ordre|ordrenr|ordernr|ordrenummer|ordernummer|bestilling|beställning"
     r"|bestillingsnummer|kund(?:e)?n(?:umme)?r|customer|account|konto|ref|reference|referens"
     r"|referanse|faktura|fakturanummer|fakturanr|invoice|kolli|kollinummer|sporing|tracking"
     r"|sändning|forsendelse|case|ärende|sak|sag)\w*|#\s?\d|^p\.?\s?s\b",

@@ -241,17 +241,17 @@ def _mark_quotes(lines: list[str], headers: dict[int, int]) -> list[str]:
 
 def _needed(text: str) -> bool:
     """A line the agent needs (a question, a reference, a sentence), so never signature."""
-    if "?" in text or P.REFERENCE.search(text) or len(text) > 80 or len(text.split()) > 8:
+    if len(text) > 80 or "?" in text or len(text.split()) > 8 or P.REFERENCE.search(text):
         return True
-    if text.endswith((".", "!", ":")) and len(re.findall(r"[^\W\d_]{2,}", text)) > 3:
+    if P.CONTACT.search(text):  # "Tel: 070-…", "anna@bergsbygg.se", "www.…"
+        return False
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    if text.endswith((".", "!", ":")) and len(words) > 3:
         return True  # a sentence, not "Acme Inc." or "CEO @ Acme !"
-    if any(ch.isdigit() for ch in text):  # digits are contact details or content
-        return not (
-            P.CONTACT.search(text)
-            or P.PHONE.match(text)
-            or P.POSTAL.match(text)
-            or P.STREET.match(text)
-        )
+    if len(words) >= 3 and 2 * sum(w[0].islower() for w in words) > len(words):
+        return True  # prose ("jag vill avbeställa"), not a name, title or company
+    if any(ch.isdigit() for ch in text):  # digits are a phone, an address or content
+        return not (P.PHONE.match(text) or P.POSTAL.match(text) or P.STREET.match(text))
     return False
 
 
@@ -286,6 +286,14 @@ def _valediction_ok(lines: list[str], i: int, stop: int) -> bool:
     return _signoff_end(lines, i, stop) - i <= 9  # a name and a few contact lines
 
 
+def _delimiter_ok(lines: list[str], i: int, stop: int, text_above: bool) -> bool:
+    """A "-- " line opens the signature, except on top of a body going on with text the agent
+    needs ("--\nHej! Var är min order?"): then it is decoration, not an all-signature body."""
+    if not P.SIG_DELIMITER.match(lines[i].strip()):
+        return False
+    return text_above or not any(_needed(lines[j].strip()) for j in range(i + 1, stop))
+
+
 def _signoff_ok(lines: list[str], i: int, stop: int) -> bool:
     if not P.NAME_SIGNOFF.match(lines[i].strip()):
         return False
@@ -308,7 +316,7 @@ def _mark_signature(
         if not (
             below_text
             or _tagline(text)
-            or P.SIG_DELIMITER.match(text)
+            or _delimiter_ok(lines, i, stop, text_above)
             or _signoff_ok(lines, i, stop)
         ):
             text_above = True

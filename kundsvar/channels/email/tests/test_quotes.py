@@ -373,3 +373,29 @@ def test_own_quote_fixture(name):  # R5
         assert parts.signature == expected["signature"], parts
     # Whatever the customer wrote is in new text or signature; the quoted history holds the rest.
     assert "Hej Märta" not in parts.new_text + parts.signature
+
+
+@pytest.mark.parametrize("delimiter", ["--", "-- ", "---", "__"])
+def test_a_body_starting_with_a_delimiter_is_not_all_signature(delimiter):  # R5, A6
+    text = f"{delimiter}\nHej! Var är min order 10234?\n\nMvh\nAnna\n"
+    parts = split_reply(text)
+    assert parts.new_text.endswith("Hej! Var är min order 10234?")
+    assert parts.signature == "Mvh\nAnna"
+
+
+def test_a_body_that_is_only_a_signature_stays_signature():
+    parts = split_reply("-- \nAnna Svensson\nSvensson AB\n070-123 45 67\n")
+    assert parts.signature == "--\nAnna Svensson\nSvensson AB\n070-123 45 67"
+    assert parts.new_text == ""
+
+
+def test_prose_below_a_leading_delimiter_is_new_text():  # R5, A6
+    parts = split_reply("--\nJag vill avbeställa\n\nMvh Anna")
+    assert "Jag vill avbeställa" in parts.new_text
+    assert parts.signature == "Mvh Anna"
+
+
+def test_a_title_with_a_keyword_stays_in_the_sign_off():
+    parts = split_reply("Hej\n\nVar?\n\nBest regards\nJohn\nHead of Customer Service\nAcme")
+    assert parts.new_text == "Hej\n\nVar?"
+    assert parts.signature == "Best regards\nJohn\nHead of Customer Service\nAcme"
