@@ -790,3 +790,19 @@ def test_inline_named_text_parts_join_the_body_in_order():  # A6
     ))
     assert parsed.text == "Hej,\nse bilden ovan."
     assert [a.filename for a in parsed.attachments] == ["bild.jpg", "text.txt", "logg.txt"]
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ('"x(y)z" <a@example.se>', "x(y)z"),
+        ('"Anna (Nätbutiken) Svensson" <a@example.se>', "Anna (Nätbutiken) Svensson"),
+        ('"Anna (Nätbutiken)" <a@example.se> (jobb)', "Anna (Nätbutiken)"),
+        ("Anna (jobb) <a@example.se>", "Anna"),  # outside quotes it is a comment
+        ("a@example.se (Anna Svensson)", "Anna Svensson"),  # a comment stands in for a name
+        ("=?utf-8?q?x(y)z?= <a@example.se>", "x(y)z"),  # inside an encoded word, too
+    ],
+)
+def test_parentheses_inside_a_quoted_name_are_no_comment(header, name):  # C4
+    parsed = parse_email(f"From: {header}\r\nSubject: x\r\n\r\nHej".encode())
+    assert (parsed.from_name, parsed.from_address) == (name, "a@example.se")
