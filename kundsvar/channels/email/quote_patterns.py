@@ -48,8 +48,8 @@ SUBJECT_KEYS = (
     r"Subject|Ämne|Emne|Betreff|Objet|Sujet|Oggetto|Onderwerp|Temat|Asunto|Assunto|Aihe|Тема"
 )
 KEY_LINE = re.compile(
-    rf"^\s*\*?(?:(?P<from>{FROM_KEYS})|(?P<subject>{SUBJECT_KEYS})|(?P<sent>{SENT_KEYS})"
-    rf"|(?P<to>{TO_KEYS})|{OTHER_KEYS})\*?\s*:",
+    rf"^\s*\**(?:(?P<from>{FROM_KEYS})|(?P<subject>{SUBJECT_KEYS})|(?P<sent>{SENT_KEYS})"
+    rf"|(?P<to>{TO_KEYS})|{OTHER_KEYS})\**\s*:",
     re.IGNORECASE,
 )
 # "-----Original Message-----", "-------- Oprindelig besked --------", forwarded-message lines.
