@@ -146,6 +146,11 @@ class Message(models.Model):
     def display_text(self) -> str:
         return self.new_text or self.body_text
 
+    @property
+    def reading_warnings(self) -> list[str]:
+        """parse_warnings about reading the mail; "message_id_reused" has a badge of its own."""
+        return [code for code in self.parse_warnings if code != "message_id_reused"]
+
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
@@ -201,6 +206,7 @@ class EventKind(models.TextChoices):
     DELIVERY_DELAYED = "delayed", _("Email delayed; the receiving server keeps trying")
     ORDER_LINKED = "order_linked", _("Order linked")
     ORDER_UNLINKED = "order_unlinked", _("Order link removed")
+    PARTICIPANT = "participant", _("New participant")
 
 
 class CaseEvent(models.Model):

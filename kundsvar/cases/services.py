@@ -181,6 +181,18 @@ def accepts_follow_ups(case: Case, now: datetime) -> bool:
 
 
 @transaction.atomic
+def add_participant(case: Case, address: str, *, at: datetime, actor=None) -> bool:
+    """A new address takes part in the case (the customer's colleague replied to our mail):
+    it may write to the case from now on, and the audit trail shows the agent who joined.
+    Returns whether the address is new to the case."""
+    address = address.lower()
+    _, created = Participant.objects.get_or_create(case=case, address=address)
+    if created:
+        _event(case, EventKind.PARTICIPANT, at, actor, address=address)
+    return created
+
+
+@transaction.atomic
 def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False) -> Message:
     """The customer writes again on an existing case.
 

@@ -2,8 +2,9 @@
 templates, in the customer's language, from the shop's customer-service address."""
 
 import email.policy
+import secrets
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 
 from django.conf import settings
 from django.core import signing
@@ -62,6 +63,13 @@ def _render(name: str, make_context, language: str) -> tuple[str, str, str]:
     return " ".join(subject.split()), text, html
 
 
+def message_id(case, domain: str) -> str:
+    """Unguessable (128 bits from `secrets`): a reply citing one of ours joins its case even
+    from a new sender (threading.py), so knowing it must mean having received our mail.
+    email.utils.make_msgid uses the clock, the pid and `random`, which can be predicted."""
+    return f"<{secrets.token_hex(16)}.k{case.number}@{domain}>"
+
+
 def _build(case, name: str, make_context, *, to: str, in_reply_to: str, references: str,
            automatic: bool) -> EmailMessage:
     subject, text, html = _render(name, make_context, case.language)
@@ -72,7 +80,7 @@ def _build(case, name: str, make_context, *, to: str, in_reply_to: str, referenc
     message["Reply-To"] = formataddr((case.shop.name, reply_address(case)))
     message["Subject"] = subject
     message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = make_msgid(f"k{case.number}", domain=domain)
+    message["Message-ID"] = message_id(case, domain)
     if in_reply_to:
         message["In-Reply-To"] = in_reply_to
         message["References"] = " ".join([*message_ids(references), in_reply_to])

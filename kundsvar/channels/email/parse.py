@@ -227,8 +227,7 @@ def _split_addresses(raw: str) -> list[tuple[str, str]]:
     a comment stands in for a missing name."""
     pairs = []
     for chunk in _ADDRESS_CHUNK.findall(unfold(raw)):
-        comment = re.search(r"\(([^()]*)\)", chunk)
-        chunk = re.sub(r"\([^()]*\)", " ", chunk)
+        chunk, comment = _drop_comments(chunk)
         chunk = re.sub(r'^\s*[^"<@:]*:', "", chunk)  # a group name: "Kundtjänst: a@b;"
         angle = re.search(r"<([^<>]*)>", chunk)
         if angle:
@@ -237,9 +236,26 @@ def _split_addresses(raw: str) -> list[tuple[str, str]]:
             tokens = chunk.split()
             address = next((t for t in reversed(tokens) if "@" in t), "")
             name = " ".join(t for t in tokens if t != address)
-        name = name.strip(' ;"') or (comment.group(1) if comment else "")
+        name = name.strip(' ;"') or comment
         pairs.append(_clean_address(decode_words(name), address.strip(" ;")))
     return [(n, a) for n, a in pairs if n or a]
+
+
+# A quoted string or an encoded word is kept whole: '"x(y)z" <a@b>' is named x(y)z.
+_QUOTED_OR_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*"|=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)|\(([^()]*)\)')
+
+
+def _drop_comments(chunk: str) -> tuple[str, str]:
+    """The chunk without its (comments), and the first comment (it may be the only name)."""
+    comments: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        comments.append(match.group(2))
+        return " "
+
+    return _QUOTED_OR_COMMENT.sub(replace, chunk), (comments[0] if comments else "")
 
 
 def _clean_address(name: str, address: str) -> tuple[str, str]:
@@ -316,6 +332,12 @@ def _collect(msg: Message, parsed: ParsedEmail, visited: list, *, keep_files: bo
             texts.append(_part_text(part, parsed))
         elif ctype in ("text/plain", "text/html") and not name and disposition != "attachment":
             (texts if ctype == "text/plain" else htmls).append(_part_text(part, parsed))
+        elif ctype == "text/plain" and disposition == "inline":
+            # Apple Mail and some webmails name the text the customer typed ("inline;
+            # filename=…"): it is shown in the mail, so it is body; the file is kept too.
+            texts.append(_part_text(part, parsed))
+            if keep_files:
+                parsed.attachments.append(_attachment(part, ctype, name, disposition, parsed))
         elif ctype in ENCLOSED or ctype in REPORT_PARTS:
             enclosed.append(part)
             if keep_files and ctype in ENCLOSED:

@@ -37,6 +37,7 @@ _SUPPRESS = re.compile(r"\b(all|autoreply|oof)\b", re.IGNORECASE)
 RETRY_AFTER = timedelta(minutes=1)
 PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
 ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
+MESSAGE_ID_REUSED = "message_id_reused"  # a parse warning code, shown as a badge
 _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
 
@@ -86,21 +87,26 @@ def process(row: RawMessage) -> None:
 def _process(row: RawMessage, parsed: ParsedEmail) -> None:
     shop = row.shop
     kind = classify(parsed)
-    duplicate = _duplicate_of(shop, parsed) if parsed.message_id else None
+    inbound = _inbound(parsed, row)
+    earlier = _same_message_id(shop, parsed)
+    duplicate = _duplicate_of(earlier, inbound)
     if duplicate:
         _finish(row, RawState.DUPLICATE, kind, parsed, duplicate)
         return
     if kind == "bounce" and _link_bounce(parsed, row.received_at):
         _finish(row, RawState.IGNORED, kind, parsed, None)
         return
+    if earlier:  # the same Message-ID with another text: a message of its own, flagged (A6)
+        inbound.parse_warnings.append(MESSAGE_ID_REUSED)
 
-    inbound = _inbound(parsed, row)
     thread = find_case(shop, sender=inbound.from_address, subject=parsed.subject,
                        in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
                        recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
                        now=inbound.received_at)
     automatic = kind != "normal"
     if thread.case:
+        if thread.new_participant:
+            cases.add_participant(thread.case, inbound.from_address, at=inbound.received_at)
         message = cases.add_inbound_message(thread.case, inbound, automatic=automatic)
         case = message.case
     else:
@@ -142,12 +148,27 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     )
 
 
-def _duplicate_of(shop, parsed: ParsedEmail) -> Message | None:
-    """The same Message-ID from the same sender in this shop: one message, not two."""
-    return (Message.objects.filter(case__shop=shop, direction=Direction.INBOUND,
-                                   message_id=parsed.message_id,
-                                   from_address=(parsed.from_address or "").lower())
-            .order_by().only("pk", "case_id").first())
+def _same_message_id(shop, parsed: ParsedEmail) -> list[Message]:
+    if not parsed.message_id:
+        return []
+    return list(Message.objects.filter(case__shop=shop, direction=Direction.INBOUND,
+                                       message_id=parsed.message_id)
+                .order_by("pk").only("pk", "case_id", "from_address", "body_text"))
+
+
+def body_hash(text: str) -> str:
+    """The text as a relay may re-wrap it: NULs as stored (clean_inbound), whitespace run
+    together, so a copy that came another way hashes the same and a changed text does not."""
+    normalised = " ".join(text.replace("\x00", "\ufffd").split())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _duplicate_of(earlier: list[Message], inbound: Inbound) -> Message | None:
+    """The same Message-ID, sender and text in this shop: one message, not two. The same
+    Message-ID with another text is not a copy and must not vanish into the first."""
+    sender, text = inbound.from_address, body_hash(inbound.body_text)
+    return next((m for m in earlier
+                 if m.from_address == sender and body_hash(m.body_text) == text), None)
 
 
 def _finish(row, state, kind, parsed, message) -> None:

@@ -37,17 +37,19 @@ OPENER_WORD = r"^(?:-+\s*)?(?:On|Le|Am|Den|Op|El|Il|In data|Em|W dniu|Dnia|Dne|P
 OPENER = re.compile(rf"{OPENER_WORD}|^\w{{1,5}}\.?,?\s+\d|^\d")
 
 FROM_KEYS = r"From|Från|Fra|Frá|Von|De|Da|Van|Od|От|Lähettäjä|Mittente|Remitente|Feladó"
-OTHER_KEYS = (
-    r"Sent|Date|To|Subject|Cc|Bcc|Reply-To|Skickat|Datum|Till|Ämne|Kopia|Sendt|Dato|Til|Emne"
-    r"|Kopi|Gesendet|An|Betreff|Envoyé(?: le)?|À|A|Objet|Copie(?: à)?|Sujet|Message du|Inviato"
-    r"|Data|Oggetto|Verzonden|Aan|Onderwerp|Wysłano|Do|Temat|DW|Отправлено|Кому|Тема|Дата"
-    r"|Lähetetty|Vastaanottaja|Aihe|Päivämäärä|Enviado|Enviada|Para|Asunto|Assunto|Fecha"
+# The "Sent:" and "To:" keys of Outlook's From/Sent/To order (a header even without a subject).
+SENT_KEYS = (
+    r"Sent|Date|Skickat|Datum|Sendt|Dato|Gesendet|Envoyé(?: le)?|Message du|Inviato|Data"
+    r"|Verzonden|Wysłano|Отправлено|Дата|Lähetetty|Päivämäärä|Enviado|Enviada|Fecha"
 )
+TO_KEYS = r"To|Till|Til|An|À|A|Aan|Do|Кому|Vastaanottaja|Para"
+OTHER_KEYS = r"Cc|Bcc|Reply-To|Kopia|Kopi|Copie(?: à)?|DW"
 SUBJECT_KEYS = (
     r"Subject|Ämne|Emne|Betreff|Objet|Sujet|Oggetto|Onderwerp|Temat|Asunto|Assunto|Aihe|Тема"
 )
 KEY_LINE = re.compile(
-    rf"^\s*\*?(?:(?P<from>{FROM_KEYS})|(?P<subject>{SUBJECT_KEYS})|{OTHER_KEYS})\*?\s*:",
+    rf"^\s*\**(?:(?P<from>{FROM_KEYS})|(?P<subject>{SUBJECT_KEYS})|(?P<sent>{SENT_KEYS})"
+    rf"|(?P<to>{TO_KEYS})|{OTHER_KEYS})\**\s*:",
     re.IGNORECASE,
 )
 # "-----Original Message-----", "-------- Oprindelig besked --------", forwarded-message lines.
@@ -96,6 +98,26 @@ THANKS_ONLY = re.compile(
 )
 # "-Abhishek Kona", "/John": a name on its own line under the text.
 NAME_SIGNOFF = re.compile(r"^[-/][A-ZÅÄÖÆØÜ][\w.'-]*(?:\s+[\w.'-]+){0,3}$")
+# Lines that belong in a sign-off block under the closing: contact details (an address, a phone,
+# a web or mail address), a postcode and town, a street and number.
+CONTACT = re.compile(
+    r"@|https?://|www\.|^(?:tel|tlf|telefon|phone|mobil|mobile|mob|cell|fax|direkt|direct"
+    r"|växel|sentralbord|e-?post|e-?mail|mail|web|adress|adresse|address)\b",
+    re.IGNORECASE,
+)
+PHONE = re.compile(r"^\+?[\d\s()./-]{7,}$")
+POSTAL = re.compile(r"^(?:[A-Z]{1,2}-)?(?:\d{3}\s?\d{2}|\d{4})\s+\D")
+STREET = re.compile(r"^\D+\s\d{1,4}\s?[A-Za-z]?(?:,.*)?$")
+# Lines the agent needs wherever they stand: a reference or order number, a postscript.
+# ("Head of Customer Service" is a title: the word needs a number on its line.)
+REFERENCE = re.compile(
+    r"(?=.*\d).*\b(?:order|ordre|ordrenr|ordernr|ordrenummer|ordernummer|bestilling|beställning"
+    r"|bestillingsnummer|kund(?:e)?n(?:umme)?r|customer|account|konto|ref|reference|referens"
+    r"|referanse|faktura|fakturanummer|fakturanr|invoice|kolli|kollinummer|sporing|tracking"
+    r"|sändning|forsendelse|case|ärende|sak|sag)\w*|#\s?\d|^p\.?\s?s\b",
+    re.IGNORECASE,
+)
+
 # A legal footer's heading line ("Disclaimer", "CONFIDENTIALITY NOTICE") under the text.
 DISCLAIMER = re.compile(
     r"^[* ]*(?:disclaimer|confidentiality notice|confidential|ansvarsfriskrivning|sekretess"

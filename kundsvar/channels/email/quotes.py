@@ -99,6 +99,15 @@ def _reply_headers(lines: list[str]) -> dict[int, int]:
             # "Am heutigen Tage\nAm So., 1. Jan. 2023 … schrieb …:" – the header is the second line.
             if any(re.match(P.OPENER_WORD, w.strip()) for w in window[1:]):
                 continue
+            # A wrapped header starts like one on its own first line, with its opening word or
+            # the date: in "Tack\n2 apr. 2012 kl. 14:20 skrev …:" the "Tack" only looks like a
+            # weekday once the lines are joined, and "10 st\n2 apr. …" is not a date.
+            first = window[0].strip()
+            if body and not (
+                re.match(P.OPENER_WORD, first)
+                or (P.OPENER.match(first) and P.DATE_OR_TIME.search(first))
+            ):
+                continue
             if _quoted(window[-1]) and not (body and P.HEADER_TAIL.fullmatch(window[-1])):
                 continue
             if _is_reply_header(_joined(window), multiline=start < end):
@@ -109,17 +118,20 @@ def _reply_headers(lines: list[str]) -> dict[int, int]:
 
 def _key_block(lines: list[str], start: int) -> int | None:
     """End of an Outlook-style 'From:/Sent:/To:/Subject:' block (any language) at start."""
-    keys, has_from, has_subject, last, i = 0, False, False, start, start
+    keys, last, i = [], start, start
     while i < len(lines) and lines[i].strip() and i - last <= 2 and i - start < 10:
         match = P.KEY_LINE.match(lines[i])
         if match:  # a non-key line in between is a wrapped value
-            keys, last = keys + 1, i
-            has_from = has_from or bool(match.group("from"))
-            has_subject = has_subject or bool(match.group("subject"))
+            keys.append((match.lastgroup or "other", lines[i][match.end() :]))
+            last = i
         i += 1
+    names = [name for name, _ in keys]
     block = " ".join(lines[start : last + 1])
-    # "Från: Stockholm\nTill: Göteborg" is a route; a mail header has a subject or an address.
-    if keys >= 2 and has_from and (has_subject or "@" in block):
+    # "Från: Stockholm\nTill: Göteborg" is a route; a mail header has a subject or an address,
+    # or is Outlook's From, Sent (with a clock time), To in that order.
+    if len(keys) >= 2 and "from" in names and ("subject" in names or "@" in block):
+        return last + 1
+    if names[:3] == ["from", "sent", "to"] and P.TIME.search(keys[1][1]):
         return last + 1
     return None
 
@@ -227,20 +239,59 @@ def _mark_quotes(lines: list[str], headers: dict[int, int]) -> list[str]:
 # --- signatures -----------------------------------------------------------------------------
 
 
+def _needed(text: str) -> bool:
+    """A line the agent needs (a question, a reference, a sentence), so never signature."""
+    if len(text) > 80 or "?" in text or len(text.split()) > 8 or P.REFERENCE.search(text):
+        return True
+    if P.CONTACT.search(text):  # "Tel: 070-…", "anna@bergsbygg.se", "www.…"
+        return False
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    if text.endswith((".", "!", ":")) and len(words) > 3:
+        return True  # a sentence, not "Acme Inc." or "CEO @ Acme !"
+    if len(words) >= 3 and 2 * sum(w[0].islower() for w in words) > len(words):
+        return True  # prose ("jag vill avbeställa"), not a name, title or company
+    if any(ch.isdigit() for ch in text):  # digits are a phone, an address or content
+        return not (P.PHONE.match(text) or P.POSTAL.match(text) or P.STREET.match(text))
+    return False
+
+
+def _signoff_end(lines: list[str], i: int, stop: int) -> int:
+    """End of the sign-off block opened by the closing at line i: name, title, company and
+    contact lines, up to a formal signature or tagline, which belong to it, or up to the first
+    line the agent needs, which stays new text (A6)."""
+    end = i + 1
+    for j in range(i + 1, stop):
+        text = lines[j].strip()
+        if P.SIG_DELIMITER.match(text) or _tagline(text):
+            return stop
+        if text and _needed(text):
+            break
+        end = j + 1 if text else end
+    return end
+
+
 def _valediction_ok(lines: list[str], i: int, stop: int) -> bool:
     line = lines[i].strip()
     if not P.VALEDICTION.match(line):
         return False
-    below = []
-    for j in range(i + 1, stop):
-        text = lines[j].strip()
-        if P.SIG_DELIMITER.match(text) or _tagline(text):
-            break  # a formal signature under the sign-off belongs to it anyway
-        if text:
-            below.append(text)
-        if len(below) > 6 or len(text) > 80:  # a sign-off has a name and a few contact lines
-            return False
-    return bool(below) or not P.THANKS_ONLY.match(line)
+    below = [lines[j].strip() for j in range(i + 1, stop) if lines[j].strip()]
+    if not below:
+        return not P.THANKS_ONLY.match(line)  # a bare "Thanks!" ends the text
+    first = below[0]
+    if P.SIG_DELIMITER.match(first) or _tagline(first):
+        return True
+    # "Tack på förhand!\n\nVårt kundnummer: 55123" is text; so is a closing with a later one.
+    if _needed(first) or any(P.VALEDICTION.match(text) for text in below):
+        return False
+    return _signoff_end(lines, i, stop) - i <= 9  # a name and a few contact lines
+
+
+def _delimiter_ok(lines: list[str], i: int, stop: int, text_above: bool) -> bool:
+    """A "-- " line opens the signature, except on top of a body going on with text the agent
+    needs ("--\nHej! Var är min order?"): then it is decoration, not an all-signature body."""
+    if not P.SIG_DELIMITER.match(lines[i].strip()):
+        return False
+    return text_above or not any(_needed(lines[j].strip()) for j in range(i + 1, stop))
 
 
 def _signoff_ok(lines: list[str], i: int, stop: int) -> bool:
@@ -265,11 +316,15 @@ def _mark_signature(
         if not (
             below_text
             or _tagline(text)
-            or P.SIG_DELIMITER.match(text)
+            or _delimiter_ok(lines, i, stop, text_above)
             or _signoff_ok(lines, i, stop)
         ):
             text_above = True
             continue
+        end = _signoff_end(lines, i, stop) if below_text and not P.DISCLAIMER.match(text) else stop
+        if end < stop:  # text the agent needs follows the sign-off: only the block is cut
+            kinds[i:end] = ["signature"] * (end - i)
+            return _mark_signature(lines, kinds, end, stop, True)
         tagline = next((j for j in range(i, stop) if _tagline(lines[j])), stop - 1)
         kinds[i : tagline + 1] = ["signature"] * (tagline + 1 - i)
         # Below "Sent from my iPhone" mobile clients put the original, header or not.

@@ -2,10 +2,12 @@
 
 Evidence, strongest first: In-Reply-To/References naming one of our outgoing
 Message-IDs or one of the customer's earlier ones; the case number in the subject
-("[#10234]"); the per-case reply address ("kundtjanst+10234@"). Whatever the evidence,
-a message joins a case only when its sender takes part in it (a participant, or any
-known address of the case's customer): a stranger quoting someone else's case number
-gets a case of their own, never a look into another customer's conversation.
+("[#10234]"); the per-case reply address ("kundtjanst+10234@"). A message joins a case
+when its sender takes part in it (a participant, or any known address of the case's
+customer): a stranger quoting someone else's case number gets a case of their own, never
+a look into another customer's conversation. The one exception is a reply citing one of
+*our own* Message-IDs: they are unguessable (emails.message_id), so the sender received
+our mail — the customer's colleague, say — and joins the case as a new participant.
 """
 
 import re
@@ -26,6 +28,7 @@ class Thread:
     case: Case | None
     how: str = ""  # in_reply_to, references, subject, plus_address
     refused: int | None = None  # a case number the sender may not join
+    new_participant: bool = False  # a new sender, let in by one of our Message-IDs
 
 
 def plus_number(addresses: list[str], shop_email: str) -> int | None:
@@ -38,15 +41,17 @@ def plus_number(addresses: list[str], shop_email: str) -> int | None:
     return None
 
 
-def _cases_by_message_ids(shop, ids: list[str]) -> list[Case]:
-    """Cases that sent (our outbox) or received (the customer's mail) these Message-IDs."""
+def _cases_by_message_ids(shop, ids: list[str]) -> list[tuple[Case, bool]]:
+    """Cases that sent (our outbox) or received (the customer's mail) these Message-IDs,
+    each with whether one of the ids is ours."""
     if not ids:
         return []
-    case_ids = set(OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids)
-                   .values_list("case_id", flat=True))
-    case_ids |= set(Message.objects.filter(case__shop=shop, message_id__in=ids)
-                    .values_list("case_id", flat=True))
-    return list(Case.objects.filter(pk__in=case_ids).select_related("merged_into"))
+    ours = set(OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids)
+               .values_list("case_id", flat=True))
+    theirs = set(Message.objects.filter(case__shop=shop, message_id__in=ids)
+                 .values_list("case_id", flat=True))
+    cases = Case.objects.filter(pk__in=ours | theirs).select_related("merged_into")
+    return [(case, case.pk in ours) for case in cases]
 
 
 def may_join(case: Case, sender: str) -> bool:
@@ -59,25 +64,26 @@ def may_join(case: Case, sender: str) -> bool:
 
 def find_case(shop, *, sender: str, subject: str, in_reply_to: str, references: str,
               recipients: list[str], now) -> Thread:
-    candidates: list[tuple[str, Case]] = []
+    candidates: list[tuple[str, Case, bool]] = []  # (how, case, cites our Message-ID)
     direct = message_ids(in_reply_to)
     refs = [i for i in message_ids(references) if i not in direct]
-    candidates += [("in_reply_to", c) for c in _cases_by_message_ids(shop, direct)]
-    candidates += [("references", c) for c in _cases_by_message_ids(shop, refs)]
+    candidates += [("in_reply_to", *c) for c in _cases_by_message_ids(shop, direct)]
+    candidates += [("references", *c) for c in _cases_by_message_ids(shop, refs)]
     numbers = [int(n) for n in SUBJECT_TAG.findall(subject or "")]
     plus = plus_number(recipients, shop.email)
     by_number = {c.number: c for c in Case.objects.filter(
         shop=shop, number__in=[*numbers, *([plus] if plus else [])])}
-    candidates += [("subject", by_number[n]) for n in numbers if n in by_number]
+    candidates += [("subject", by_number[n], False) for n in numbers if n in by_number]
     if plus in by_number:
-        candidates.append(("plus_address", by_number[plus]))
+        candidates.append(("plus_address", by_number[plus], False))
 
     refused = None
-    for how, case in candidates:
+    for how, case, ours in candidates:
         target = case.merged_into if case.merged_into_id else case
-        if not may_join(target, sender):
+        known = may_join(target, sender)
+        if not known and not (ours and "@" in sender):
             refused = refused or target.number
             continue
         if accepts_follow_ups(target, now):
-            return Thread(target, how)
+            return Thread(target, how, new_participant=not known)
     return Thread(None, refused=refused)

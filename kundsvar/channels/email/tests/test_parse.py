@@ -765,3 +765,44 @@ def test_header_policy_default_cannot_parse_is_decoded_by_hand():  # A6
     parsed = parse_email(mail("Message-ID: <\nSubject: Leveranstid\n"))
     assert (parsed.message_id, parsed.subject) == ("", "Leveranstid")
     assert "undecodable_header" in parsed.warnings
+
+
+def test_inline_text_part_with_a_file_name_is_the_body():  # A6
+    # Apple Mail and some webmails name the text part; it is still what the customer wrote.
+    parsed = parse_email(mail(
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; name=Meddelande.txt\n"
+        "Content-Disposition: inline; filename=Meddelande.txt\n",
+        "Hej! Var är min order 10234?".encode()))
+    assert parsed.text == "Hej! Var är min order 10234?"
+    assert "no_body" not in parsed.warnings
+    assert [a.filename for a in parsed.attachments] == ["Meddelande.txt"]  # kept as well
+
+
+def test_inline_named_text_parts_join_the_body_in_order():  # A6
+    parsed = parse_email(multipart(
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nHej,",
+        b"Content-Type: image/jpeg; name=bild.jpg\r\nContent-Disposition: inline; "
+        b"filename=bild.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ",
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Disposition: inline; "
+        b'filename="text.txt"\r\n\r\nse bilden ovan.',
+        b"Content-Type: text/plain; name=logg.txt\r\nContent-Disposition: attachment; "
+        b"filename=logg.txt\r\n\r\nERROR 42",
+    ))
+    assert parsed.text == "Hej,\nse bilden ovan."
+    assert [a.filename for a in parsed.attachments] == ["bild.jpg", "text.txt", "logg.txt"]
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ('"x(y)z" <a@example.se>', "x(y)z"),
+        ('"Anna (Nätbutiken) Svensson" <a@example.se>', "Anna (Nätbutiken) Svensson"),
+        ('"Anna (Nätbutiken)" <a@example.se> (jobb)', "Anna (Nätbutiken)"),
+        ("Anna (jobb) <a@example.se>", "Anna"),  # outside quotes it is a comment
+        ("a@example.se (Anna Svensson)", "Anna Svensson"),  # a comment stands in for a name
+        ("=?utf-8?q?x(y)z?= <a@example.se>", "x(y)z"),  # inside an encoded word, too
+    ],
+)
+def test_parentheses_inside_a_quoted_name_are_no_comment(header, name):  # C4
+    parsed = parse_email(f"From: {header}\r\nSubject: x\r\n\r\nHej".encode())
+    assert (parsed.from_name, parsed.from_address) == (name, "a@example.se")

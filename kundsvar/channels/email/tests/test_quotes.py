@@ -7,7 +7,9 @@ plus Nordic header forms, bottom-posting and the HTML helpers. No database.
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -352,3 +354,48 @@ def test_sanitize_html_images_only_https_cid_and_raster_data():
     assert 'src="cid:part1@mail"' in clean
     assert 'src="data:image/png;base64,iVBORw0KGgo="' in clean
     assert "http://cdn.example" not in clean and "svg" not in clean and "javascript" not in clean
+
+
+# --- our own fixtures: what the customer wrote next to a quote or sign-off (issue #10) --------
+
+QUOTE_FIXTURES = Path(__file__).parent / "fixtures" / "quotes"
+QUOTE_EXPECTED = json.loads((QUOTE_FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(QUOTE_EXPECTED))
+def test_own_quote_fixture(name):  # R5
+    """sv/nb/da/en (and de/fi/fr headers): date-first headers right under a short reply,
+    Outlook From/Sent/To blocks without subject or address, content after a closing phrase."""
+    expected = QUOTE_EXPECTED[name]
+    parts = split_reply((QUOTE_FIXTURES / f"{name}.txt").read_text(encoding="utf-8"))
+    assert parts.new_text == expected["new_text"], parts
+    if "signature" in expected:
+        assert parts.signature == expected["signature"], parts
+    # Whatever the customer wrote is in new text or signature; the quoted history holds the rest.
+    assert "Hej Märta" not in parts.new_text + parts.signature
+
+
+@pytest.mark.parametrize("delimiter", ["--", "-- ", "---", "__"])
+def test_a_body_starting_with_a_delimiter_is_not_all_signature(delimiter):  # R5, A6
+    text = f"{delimiter}\nHej! Var är min order 10234?\n\nMvh\nAnna\n"
+    parts = split_reply(text)
+    assert parts.new_text.endswith("Hej! Var är min order 10234?")
+    assert parts.signature == "Mvh\nAnna"
+
+
+def test_a_body_that_is_only_a_signature_stays_signature():
+    parts = split_reply("-- \nAnna Svensson\nSvensson AB\n070-123 45 67\n")
+    assert parts.signature == "--\nAnna Svensson\nSvensson AB\n070-123 45 67"
+    assert parts.new_text == ""
+
+
+def test_prose_below_a_leading_delimiter_is_new_text():  # R5, A6
+    parts = split_reply("--\nJag vill avbeställa\n\nMvh Anna")
+    assert "Jag vill avbeställa" in parts.new_text
+    assert parts.signature == "Mvh Anna"
+
+
+def test_a_title_with_a_keyword_stays_in_the_sign_off():
+    parts = split_reply("Hej\n\nVar?\n\nBest regards\nJohn\nHead of Customer Service\nAcme")
+    assert parts.new_text == "Hej\n\nVar?"
+    assert parts.signature == "Best regards\nJohn\nHead of Customer Service\nAcme"
