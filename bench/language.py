@@ -10,7 +10,8 @@ share right among those, `accuracy_short_sv_shop` what a Swedish shop's customer
 (fallback "sv"). `holdout` is the same detector on Swedish and English texts from
 ../shared/corpora that were not used to tune it. `model_only_accuracy` is py3langid
 restricted to the four languages, without our nb/da word cues, for comparison;
-`before_accuracy` is the old behaviour (every case in the shop's language, Swedish). The last line printed is one JSON object.
+`before_accuracy` is the old behaviour (every case in the shop's language, Swedish).
+The last line printed is one JSON object.
 
     .venv/bin/python bench/language.py [--quick] [--db sqlite|postgres]
 """
