@@ -481,6 +481,15 @@ def test_a_case_created_with_an_email_is_acknowledged_like_mail(api, as_alice): 
     assert ack.to_address == "karin@example.se" and f"#{body['number']}" in ack.subject
 
 
+def test_a_created_case_speaks_the_language_detected_or_given(api, as_alice):  # R7
+    text = "Hei, jeg har ikke fått pakken min ennå. Hvor lang tid tar det?"
+    detected = api.post("/cases", {"shop": "natbutiken", "text": text}, as_alice).json()
+    given = api.post("/cases", {"shop": "natbutiken", "text": text, "language": "sv"},
+                     as_alice).json()
+    short = api.post("/cases", {"shop": "natbutiken", "text": "Takk!"}, as_alice).json()
+    assert (detected["language"], given["language"], short["language"]) == ("nb", "sv", "sv")
+
+
 def test_a_chat_case_gets_no_acknowledgement_email(api, as_alice):
     from kundsvar.channels.email.models import OutboundEmail
 
