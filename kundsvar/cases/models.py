@@ -201,6 +201,7 @@ class EventKind(models.TextChoices):
     DELIVERY_DELAYED = "delayed", _("Email delayed; the receiving server keeps trying")
     ORDER_LINKED = "order_linked", _("Order linked")
     ORDER_UNLINKED = "order_unlinked", _("Order link removed")
+    LANGUAGE = "language", _("Language changed")
 
 
 class CaseEvent(models.Model):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.channels.registry import channel_for
-from kundsvar.core.language import detect_language
+from kundsvar.core.language import CUSTOMER_LANGUAGES, detect_language
 from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
-from kundsvar.customers.services import find_or_create_customer
+from kundsvar.customers.services import find_or_create_customer, set_customer_language
 from kundsvar.search.services import index_on_commit
 from kundsvar.sla import services as sla
 from kundsvar.webhooks import payloads as webhook_payloads
@@ -318,6 +318,25 @@ def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> 
     case.save(update_fields=["assignee", "updated_at"])
     _event(case, EventKind.ASSIGNED, now or timezone.now(), actor=actor, old=old,
            new=assignee.pk if assignee else None)
+    return case
+
+
+@transaction.atomic
+def set_language(case: Case, language: str, *, actor=None, now: datetime | None = None) -> Case:
+    """The agent knows better than the detector: the case, and so its replies, pages and
+    the promise in them, speak `language` from now on. The customer's language follows,
+    as the fallback for their later texts too short to tell."""
+    if language not in CUSTOMER_LANGUAGES:
+        raise CaseError(_("Unknown language %(language)s.") % {"language": language})
+    case = _locked(case)
+    if case.language == language:
+        return case
+    old = case.language
+    case.language = language
+    case.save(update_fields=["language", "updated_at"])
+    set_customer_language(case.customer, language)
+    _event(case, EventKind.LANGUAGE, now or timezone.now(), actor=actor, old=old, new=language)
+    index_on_commit(case.pk)
     return case
 
 

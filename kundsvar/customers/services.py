@@ -31,6 +31,13 @@ def find_or_create_customer(shop, address: str, name: str = "", language: str = 
         return CustomerEmail.objects.get(shop=shop, address__iexact=address).customer
 
 
+def set_customer_language(customer: Customer, language: str) -> None:
+    """The language the customer writes in, as an agent has set it on one of their cases."""
+    if customer.language != language:
+        customer.language = language
+        customer.save(update_fields=["language"])
+
+
 def add_email(customer: Customer, address: str) -> CustomerEmail:
     """Another address of the same customer (they write from work and from home)."""
     row, _ = CustomerEmail.objects.get_or_create(

@@ -490,6 +490,17 @@ def test_a_created_case_speaks_the_language_detected_or_given(api, as_alice):  #
     assert (detected["language"], given["language"], short["language"]) == ("nb", "sv", "sv")
 
 
+def test_change_the_language(api, case, alice, as_alice, as_bob):  # R7
+    body = api.post(f"/cases/{case.number}/language", {"language": "da"}, as_alice).json()
+    assert body["language"] == "da"
+    event = CaseEvent.objects.get(case=case, kind=EventKind.LANGUAGE)
+    assert event.actor == alice and event.data == {"old": "sv", "new": "da"}
+    assert_error(api.post(f"/cases/{case.number}/language", {"language": "de"}, as_alice),
+                 422, "validation_error")
+    assert_error(api.post(f"/cases/{case.number}/language", {"language": "en"}, as_bob),
+                 404, "not_found")
+
+
 def test_a_chat_case_gets_no_acknowledgement_email(api, as_alice):
     from kundsvar.channels.email.models import OutboundEmail
 
