@@ -540,14 +540,14 @@ def test_every_router_is_mounted_whichever_module_is_imported_first(first):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: S603
                           env={**os.environ, "DJANGO_SETTINGS_MODULE": "kundsvar.settings"},
                           check=True)
-    assert done.stdout.split()[-1] == "7"
+    assert done.stdout.split()[-1] == "8"
 
 
 def test_the_schema_documents_every_error(client):
     schema = client.get(f"{API}/openapi.json").json()
     operations = [(path, method, op) for path, item in schema["paths"].items()
                   for method, op in item.items()]
-    assert len(operations) == 8
+    assert len(operations) == 9
     for path, method, op in operations:
         assert op["security"] == [{"TokenAuth": []}], (path, method)
         for status in ("401", "422"):
