@@ -67,7 +67,9 @@ class CaseSummary(Schema):
     subject: str
     status: Status
     channel: Channel
-    language: str
+    language: str = Field(description=(
+        "The language the customer is answered in (sv, nb, da, en): detected from their first "
+        "message, the fallback's for a text too short to tell, or as an agent set it."))
     customer: CustomerRef
     assignee: AgentRef | None
     tags: list[str]
