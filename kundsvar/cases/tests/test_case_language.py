@@ -88,3 +88,13 @@ def test_an_agent_of_another_shop_cannot_change_the_language(client, shop):
     assert client.post(f"/cases/{case.number}/language/", {"language": "en"}).status_code == 404
     case.refresh_from_db()
     assert case.language == "sv"
+
+
+def test_a_known_customer_without_a_language_gets_the_detected_one(shop):  # R7
+    from kundsvar.customers.services import find_or_create_customer
+
+    customer = find_or_create_customer(shop, "mette@example.dk", "Mette")  # from an order
+    assert customer.language == ""
+    open_email_case(shop, T0, sender="mette@example.dk", subject="Min jakke", text=DANISH)
+    customer.refresh_from_db()
+    assert customer.language == "da"
