@@ -67,7 +67,9 @@ class CaseSummary(Schema):
     subject: str
     status: Status
     channel: Channel
-    language: str
+    language: str = Field(description=(
+        "The language the customer is answered in (sv, nb, da, en): detected from their first "
+        "message, the fallback's for a text too short to tell, or as an agent set it."))
     customer: CustomerRef
     assignee: AgentRef | None
     tags: list[str]
@@ -130,7 +132,10 @@ class CaseIn(Schema):
     name: Text = Field("", max_length=200, description="The customer's name.")
     subject: Text = Field("", max_length=200, description="Made from the text when empty.")
     text: Text = Field(min_length=1, max_length=MAX_TEXT)
-    language: Language | None = Field(None, description="Detected or the shop's when left out.")
+    language: Language | None = Field(None, description=(
+        "The customer's language. Left out: detected from the subject and text (sv, nb, da "
+        "or en); for a text too short to tell (under five words, unless unmistakable) or in "
+        "another language, the customer's earlier language, else the shop's."))
 
 
 class ReplyIn(Schema):
@@ -148,6 +153,10 @@ class AssignIn(Schema):
 
 class StatusIn(Schema):
     status: Status
+
+
+class LanguageIn(Schema):
+    language: Language = Field(description="The language the customer is answered in.")
 
 
 @router.get("", response={200: CasePage, **errors(422)}, summary="List and search cases")
@@ -235,6 +244,14 @@ def assign(request, number: Number, data: AssignIn):
 def change_status(request, number: Number, data: StatusIn):
     case = _case(request.auth, number)
     services.change_status(case, data.status, actor=request.auth)
+    return _summary(_case(request.auth, number))
+
+
+@router.post("/{number}/language", response={200: CaseSummary, **errors(400, 404, 422)},
+             summary="Change the language the customer is answered in")
+def set_language(request, number: Number, data: LanguageIn):
+    case = _case(request.auth, number)
+    services.set_language(case, data.language, actor=request.auth)
     return _summary(_case(request.auth, number))
 
 

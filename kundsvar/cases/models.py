@@ -207,6 +207,7 @@ class EventKind(models.TextChoices):
     ORDER_LINKED = "order_linked", _("Order linked")
     ORDER_UNLINKED = "order_unlinked", _("Order link removed")
     PARTICIPANT = "participant", _("New participant")
+    LANGUAGE = "language", _("Language changed")
 
 
 class CaseEvent(models.Model):

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.channels.registry import channel_for
+from kundsvar.core.language import CUSTOMER_LANGUAGES, detect_language
 from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
-from kundsvar.customers.services import find_or_create_customer
+from kundsvar.customers.services import find_or_create_customer, set_customer_language
 from kundsvar.search.services import index_on_commit
 from kundsvar.sla import services as sla
 from kundsvar.webhooks import payloads as webhook_payloads
@@ -57,7 +58,8 @@ class Inbound:
     subject: str = ""
     body_html: str = ""
     received_at: datetime | None = None
-    language: str = ""
+    language: str = ""  # the customer's, when the channel knows it (the API caller said)
+    language_hint: str = ""  # a guess for texts too short to tell (the form page's language)
     to_addresses: list[str] = field(default_factory=list)
     message_id: str = ""
     in_reply_to: str = ""
@@ -135,18 +137,30 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("shop").get(pk=case.pk)
 
 
+def _language_text(inbound: Inbound) -> str:
+    """What the customer wrote now, to tell their language by: the subject and the new
+    text, without the quoted history or the signature. An unreadable mail's raw source
+    says nothing."""
+    if "unprocessable" in inbound.parse_warnings:
+        return ""
+    subject = strip_reply_prefixes(inbound.subject)
+    return f"{subject}\n{inbound.new_text or inbound.body_text}".strip()
+
+
 @transaction.atomic
 def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
     inbound = clean_inbound(inbound)
     received = inbound.received_at or timezone.now()
+    spoken = inbound.language or detect_language(_language_text(inbound), fallback="")
     if customer is None and not inbound.from_address:
         # Unreadable mail or a phone note: a customer without an address, for now.
         customer = Customer.objects.create(shop=shop, name=inbound.from_name)
     elif customer is None:
         customer = find_or_create_customer(shop, inbound.from_address, inbound.from_name,
-                                           inbound.language)
-    language = inbound.language or customer.language or shop.language
+                                           spoken or inbound.language_hint)
+    # Too short to tell: the page's language, what the customer wrote in before, the shop's.
+    language = spoken or inbound.language_hint or customer.language or shop.language
     subject, derived = case_subject(inbound.subject, inbound.new_text or inbound.body_text,
                                     FALLBACK_SUBJECT.get(language, FALLBACK_SUBJECT["en"]))
     case = Case(
@@ -316,6 +330,25 @@ def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> 
     case.save(update_fields=["assignee", "updated_at"])
     _event(case, EventKind.ASSIGNED, now or timezone.now(), actor=actor, old=old,
            new=assignee.pk if assignee else None)
+    return case
+
+
+@transaction.atomic
+def set_language(case: Case, language: str, *, actor=None, now: datetime | None = None) -> Case:
+    """The agent knows better than the detector: the case, and so its replies, pages and
+    the promise in them, speak `language` from now on. The customer's language follows,
+    as the fallback for their later texts too short to tell."""
+    if language not in CUSTOMER_LANGUAGES:
+        raise CaseError(_("Unknown language %(language)s.") % {"language": language})
+    case = _locked(case)
+    if case.language == language:
+        return case
+    old = case.language
+    case.language = language
+    case.save(update_fields=["language", "updated_at"])
+    set_customer_language(case.customer, language)
+    _event(case, EventKind.LANGUAGE, now or timezone.now(), actor=actor, old=old, new=language)
+    index_on_commit(case.pk)
     return case
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:number>/status/", views.status, name="status"),
     path("<int:number>/assign/", views.assign, name="assign"),
     path("<int:number>/tags/", views.tags, name="tags"),
+    path("<int:number>/language/", views.language, name="language"),
     path("<int:number>/merge/", views.merge, name="merge"),
     path("<int:number>/snooze/", views.snooze, name="snooze"),
     path("<int:number>/messages/<int:message_id>/split/", views.split, name="split"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kundsvar.accounts.models import Agent, Team
 from kundsvar.knowledge import panels as knowledge_panels
 from kundsvar.search.queries import search_cases
+from kundsvar.shops.models import Language
 from kundsvar.sla.promise import promise_text
 
 from . import queries, saved_replies, services
@@ -109,6 +110,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "agents": Agent.objects.filter(memberships__shop=case.shop_id, is_active=True)
         .order_by("first_name"),
         "teams": Team.objects.filter(shop_id=case.shop_id),
+        "languages": Language.choices,
         "previous_cases": queries.previous_cases(case),
         "panels": render_panels(case, request.user),
         "emails": case.customer.emails.all(),
@@ -254,6 +256,15 @@ def assign(request, number):
     if team is not None:
         chosen = get_object_or_404(Team, pk=int(team), shop=case.shop) if team.isdigit() else None
         _attempt(request, services.assign_team, case, chosen, actor=request.user)
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def language(request, number):
+    case = _case(request, number)
+    _attempt(request, services.set_language, case, request.POST.get("language", ""),
+             actor=request.user)
     return redirect("cases:detail", number=number)
 
 

@@ -5,6 +5,8 @@ signed (it cannot be guessed or edited into another order's link) and expires. I
 out in every order message and acknowledgement; the lookup form hands out a fresh one.
 """
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from kundsvar.core.links import absolute, sign, unsign
@@ -24,9 +26,11 @@ def status_path(order) -> str:
     return reverse("commerce:status", args=[status_token(order)])
 
 
-def order_status_url(order) -> str:
-    """An absolute, signed, expiring link to the order's status page."""
-    return absolute(status_path(order))
+def order_status_url(order, language: str = "") -> str:
+    """An absolute, signed, expiring link to the order's status page; in `language`
+    (the case's, from a case's email) rather than the order's or the browser's."""
+    query = f"?{urlencode({'lang': language})}" if language else ""
+    return absolute(status_path(order)) + query
 
 
 def order_for_token(token: str) -> Order | None:

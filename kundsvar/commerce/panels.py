@@ -224,7 +224,8 @@ def order_summary(order: Order, language: str) -> dict:
             window = window_text(order.expected_from, order.expected_to, language)
     words = STATUS_WORDS.get(order.status, STATUS_WORDS[OrderStatus.PLACED])
     return {"order": order, "status_words": words % {"number": order.number},
-            "window": window, "parcels": parcels, "status_url": order_status_url(order)}
+            "window": window, "parcels": parcels,
+            "status_url": order_status_url(order, language)}
 
 
 def ack_section(case, inbound) -> dict | None:
@@ -243,7 +244,7 @@ def ack_section(case, inbound) -> dict | None:
 def reply_links(case) -> list[dict]:
     """Registered in REPLY_LINKS: every reply about a proven order links its status page."""
     order = certain_order(case)
-    url = order_status_url(order) if order else ""
+    url = order_status_url(order, promise_language(case.language)) if order else ""
     if not url:
         return []
     label = _("Your order %(number)s, item by item:") % {"number": order.number}

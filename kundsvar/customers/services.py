@@ -17,9 +17,14 @@ def find_or_create_customer(shop, address: str, name: str = "", language: str = 
                 .filter(shop=shop, address__iexact=address).first())
     if existing:
         customer = existing.customer
-        if name and not customer.name:
-            customer.name = name
-            customer.save(update_fields=["name"])
+        # Known from an order, say: what they tell us now fills what we did not know.
+        known = {"name": name, "language": language}
+        fields = [field for field, value in known.items()
+                  if value and not getattr(customer, field)]
+        for field in fields:
+            setattr(customer, field, known[field])
+        if fields:
+            customer.save(update_fields=fields)
         return customer
     try:
         with transaction.atomic():
@@ -29,6 +34,13 @@ def find_or_create_customer(shop, address: str, name: str = "", language: str = 
     except IntegrityError:
         # Another worker created the same address a moment ago: use theirs.
         return CustomerEmail.objects.get(shop=shop, address__iexact=address).customer
+
+
+def set_customer_language(customer: Customer, language: str) -> None:
+    """The language the customer writes in, as an agent has set it on one of their cases."""
+    if customer.language != language:
+        customer.language = language
+        customer.save(update_fields=["language"])
 
 
 def add_email(customer: Customer, address: str) -> CustomerEmail:

@@ -481,6 +481,26 @@ def test_a_case_created_with_an_email_is_acknowledged_like_mail(api, as_alice): 
     assert ack.to_address == "karin@example.se" and f"#{body['number']}" in ack.subject
 
 
+def test_a_created_case_speaks_the_language_detected_or_given(api, as_alice):  # R7
+    text = "Hei, jeg har ikke fått pakken min ennå. Hvor lang tid tar det?"
+    detected = api.post("/cases", {"shop": "natbutiken", "text": text}, as_alice).json()
+    given = api.post("/cases", {"shop": "natbutiken", "text": text, "language": "sv"},
+                     as_alice).json()
+    short = api.post("/cases", {"shop": "natbutiken", "text": "Takk!"}, as_alice).json()
+    assert (detected["language"], given["language"], short["language"]) == ("nb", "sv", "sv")
+
+
+def test_change_the_language(api, case, alice, as_alice, as_bob):  # R7
+    body = api.post(f"/cases/{case.number}/language", {"language": "da"}, as_alice).json()
+    assert body["language"] == "da"
+    event = CaseEvent.objects.get(case=case, kind=EventKind.LANGUAGE)
+    assert event.actor == alice and event.data == {"old": "sv", "new": "da"}
+    assert_error(api.post(f"/cases/{case.number}/language", {"language": "de"}, as_alice),
+                 422, "validation_error")
+    assert_error(api.post(f"/cases/{case.number}/language", {"language": "en"}, as_bob),
+                 404, "not_found")
+
+
 def test_a_chat_case_gets_no_acknowledgement_email(api, as_alice):
     from kundsvar.channels.email.models import OutboundEmail
 
@@ -520,14 +540,14 @@ def test_every_router_is_mounted_whichever_module_is_imported_first(first):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: S603
                           env={**os.environ, "DJANGO_SETTINGS_MODULE": "kundsvar.settings"},
                           check=True)
-    assert done.stdout.split()[-1] == "7"
+    assert done.stdout.split()[-1] == "8"
 
 
 def test_the_schema_documents_every_error(client):
     schema = client.get(f"{API}/openapi.json").json()
     operations = [(path, method, op) for path, item in schema["paths"].items()
                   for method, op in item.items()]
-    assert len(operations) == 8
+    assert len(operations) == 9
     for path, method, op in operations:
         assert op["security"] == [{"TokenAuth": []}], (path, method)
         for status in ("401", "422"):

@@ -80,7 +80,7 @@ def submit(shop, submission: Submission, *, session_id: int | None = None,
         return session.case, masked
     case = cases.open_case(shop, "form", Inbound(
         from_address=submission.email.strip(), from_name=name.strip(), body_text=body,
-        received_at=now, language=submission.language,
+        received_at=now, language_hint=submission.language,
         parse_warnings=["personal_number_masked"] if masked else []))
     inbound = case.messages.get()
     if submission.attachment:

@@ -106,7 +106,7 @@ def test_an_agent_confirmed_order_is_shown(shop, order):  # A5
 
 
 def test_the_status_page_link_only_when_there_is_one(shop, order, monkeypatch):  # A5, O2
-    monkeypatch.setattr(panels, "order_status_url", lambda order: "")
+    monkeypatch.setattr(panels, "order_status_url", lambda order, language="": "")
     case = open_email_case(shop, T0, sender="karin@example.se", subject="Paket", text="?")
     text, html = ack_for(case)
     assert TRACKING in text
@@ -137,3 +137,20 @@ def test_a_reply_about_a_proven_order_links_its_status_page(shop, order):  # O2,
     assert "Din order 100231, vara för vara:" in texts[proven.pk]
     assert "/o/" in texts[proven.pk]
     assert "/o/" not in texts[guessed.pk]  # never another customer's order
+
+
+def test_the_order_page_links_open_in_the_case_language(shop, order, client):  # R7, O2
+    from kundsvar.cases import services
+    from kundsvar.shops.tests.factories import AgentFactory
+
+    case = open_email_case(shop, T0, sender="karin@example.se", subject="Order 100231",
+                           text="Hi, where is my order? It was meant to arrive on Monday.")
+    assert case.language == "en"
+    text, html = ack_for(case)
+    services.reply(case, AgentFactory(shops=[shop]), "Hi! It is on its way.")
+    reply = bodies(parsed_outbound(OutboundEmail.objects.get(case=case,
+                                                             kind=OutboundKind.REPLY)))[0]
+    links = [word for body in (text, reply) for word in body.split() if "/o/" in word]
+    assert links and all(link.endswith("?lang=en") for link in links)
+    page = client.get(links[0][links[0].index("/o/"):]).content.decode()
+    assert "Your order 100231" in page

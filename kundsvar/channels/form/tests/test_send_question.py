@@ -65,10 +65,22 @@ def test_thanks_page_shows_case_number_and_promise(client, shop, clock):  # A4
 
 
 def test_thanks_page_in_english(client, shop, clock):
-    response = send(client, clock, shop, query="?lang=en")
+    response = send(client, clock, shop, query="?lang=en",
+                    message="Hi! When will my jacket arrive? I ordered it on Friday.")
     assert "?lang=en" in response["Location"]
     html = client.get(response["Location"]).content.decode()
     assert "by Monday 23 November at 16:00" in html
+    assert Case.objects.get().language == "en"
+
+
+def test_the_case_speaks_the_language_the_customer_wrote_in(client, shop, clock):  # R7
+    send(client, clock, shop, query="?lang=sv",
+         message="Hej, jeg har ikke fået min jakke endnu. Hvornår kommer den?")
+    assert Case.objects.get().language == "da"
+
+
+def test_a_text_too_short_to_tell_takes_the_pages_language(client, shop, clock):  # R7
+    send(client, clock, shop, query="?lang=en", message="Jacket?")
     assert Case.objects.get().language == "en"
 
 
