@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kundsvar.channels.registry import channel_for
 from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
-from kundsvar.customers.services import find_or_create_customer
+from kundsvar.customers.services import find_or_create_customer, merge_customers
 from kundsvar.search.services import index_on_commit
 from kundsvar.sla import services as sla
 from kundsvar.webhooks import payloads as webhook_payloads
@@ -339,8 +339,13 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
 
 
 @transaction.atomic
-def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None = None) -> Case:
-    """Fold a duplicate into `target`: messages, participants, tags and the earliest promise."""
+def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None = None,
+                same_person: bool = False) -> Case:
+    """Fold a duplicate into `target`: messages, participants, tags and the earliest promise.
+
+    Cases of two different customers merge only when the agent confirmed they are the same
+    person (`same_person`), and then the customers merge too: otherwise one customer's
+    portal link, replies and order links would show the other's conversation."""
     if source.pk == target.pk:
         raise CaseError(_("A case cannot be merged into itself."))
     now = now or timezone.now()
@@ -351,6 +356,14 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
         raise CaseError(_("Cases of different shops cannot be merged."))
     if source.merged_into_id or target.merged_into_id:
         raise CaseError(_("One of the cases is already merged."))
+    customers_merged = source.customer_id != target.customer_id
+    if customers_merged and not same_person:
+        raise CaseError(_("#%(source)s and #%(target)s are from different customers. Merge "
+                          "them only if they are the same person, and confirm it.")
+                        % {"source": source.number, "target": target.number})
+    if customers_merged:
+        merge_customers(source.customer, target.customer)
+        source.customer_id = target.customer_id  # merge_customers moved every case
 
     Message.objects.filter(case=source).update(case=target)
     for address in source.participants.values_list("address", flat=True):
@@ -370,8 +383,10 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     _set_status(source, Status.CLOSED, now)
     sla.clear_promise(source)
     source.save()
-    _event(target, EventKind.MERGED, now, actor=actor, source=source.number)
-    _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number)
+    _event(target, EventKind.MERGED, now, actor=actor, source=source.number,
+           customers_merged=customers_merged)
+    _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number,
+           customers_merged=customers_merged)
     webhooks.fire(source.shop, Event.CASE_CLOSED,
                   webhook_payloads.case_closed(source, actor=actor, merged_into=target))
     index_on_commit(source.pk, target.pk)

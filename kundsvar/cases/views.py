@@ -2,12 +2,15 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kundsvar.accounts.models import Agent, Team
 from kundsvar.knowledge import panels as knowledge_panels
@@ -49,30 +52,49 @@ def _search(qs, q, language=None):
     return search_cases(qs, q, language or None)
 
 
+def _back(request):
+    """Back to the queue page the agent came from; never to another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("cases:queue")
+
+
 @login_required
 @require_POST
 def bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose cases and an action."))
-        return redirect(request.POST.get("next") or "cases:queue")
-    cases = list(queries.cases_for(request.user).filter(number__in=form.cleaned_data["cases"])
-                 .order_by("number"))
+        return _back(request)
+    wanted = set(form.cleaned_data["cases"])
+    cases = list(queries.cases_for(request.user).filter(number__in=wanted)
+                 .select_related("customer").order_by("received_at", "number"))
     action = form.cleaned_data["action"]
+    if action == "merge":
+        if len(cases) != len(wanted):
+            raise Http404  # a case of another shop, or none at all: nothing to merge
+        if not request.POST.get("confirm"):
+            return _confirm_merge(request, cases[0], cases[1:], {
+                "action": "merge", "cases": [c.number for c in cases],
+                "next": request.POST.get("next", "")})
     try:
-        done = _bulk(request.user, cases, action, form.cleaned_data)
+        done = _bulk(request.user, cases, action, form.cleaned_data,
+                     same_person=request.POST.get("same_person") == "on")
     except services.CaseError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(n)s cases updated.") % {"n": done})
-    return redirect(request.POST.get("next") or "cases:queue")
+    return _back(request)
 
 
-def _bulk(agent, cases: list[Case], action: str, data: dict) -> int:
+@transaction.atomic
+def _bulk(agent, cases: list[Case], action: str, data: dict, same_person=False) -> int:
     if action == "merge":
-        target, *rest = cases
+        target, *rest = cases  # the oldest question survives
         for case in rest:
-            services.merge_cases(case, target, actor=agent)
+            services.merge_cases(case, target, actor=agent, same_person=same_person)
         return len(rest)
     for case in cases:
         if action == "assign_me":
@@ -266,19 +288,36 @@ def tags(request, number):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def merge(request, number):
+    """Merging is shown first and done only on an explicit confirmation: a GET or the
+    first POST from the case page only asks."""
     case = _case(request, number)
-    other = request.POST.get("into", "").lstrip("#")
+    params = request.POST if request.method == "POST" else request.GET
+    other = params.get("into", "").strip().lstrip("#")
     target = queries.cases_for(request.user).filter(number=other).first() if other.isdigit() \
         else None
     if target is None:
         messages.error(request, _("No case %(n)s here.") % {"n": other})
         return redirect("cases:detail", number=number)
-    if _attempt(request, services.merge_cases, case, target, actor=request.user):
+    if request.method == "GET" or not params.get("confirm"):
+        return _confirm_merge(request, target, [case], {"into": target.number})
+    if _attempt(request, services.merge_cases, case, target, actor=request.user,
+                same_person=params.get("same_person") == "on"):
         messages.success(request, _("Merged into #%(n)s.") % {"n": target.number})
         return redirect("cases:detail", number=target.number)
-    return redirect("cases:detail", number=number)
+    return _confirm_merge(request, target, [case], {"into": target.number}, status=400)
+
+
+def _confirm_merge(request, target: Case, sources: list[Case], hidden: dict, status=200):
+    """Both sides of the merge with their customers; different customers need the
+    explicit "these are the same person" box (it merges the customers too)."""
+    customers = {c.customer_id for c in [target, *sources]}
+    return render(request, "cases/merge_confirm.html", {
+        "target": target, "sources": sources, "hidden": hidden,
+        "different_customers": len(customers) > 1,
+        "action": (reverse("cases:bulk") if "action" in hidden
+                   else reverse("cases:merge", args=[sources[0].number]))}, status=status)
 
 
 @login_required
