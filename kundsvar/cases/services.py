@@ -135,6 +135,14 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("shop").get(pk=case.pk)
 
 
+def _refuse_if_merged(case: Case) -> None:
+    """A merged-away case is read-only: its conversation lives on in the target, and a
+    write here would reopen a case nobody looks at."""
+    if case.merged_into_id:
+        raise CaseError(_("This case was merged into #%(number)s; write there instead.")
+                        % {"number": Case.objects.get(pk=case.merged_into_id).number})
+
+
 @transaction.atomic
 def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
@@ -229,6 +237,7 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
         raise CaseError(_("The reply is empty."))
     now = now or timezone.now()
     case = _locked(case)
+    _refuse_if_merged(case)
     message = Message.objects.create(
         case=case, direction=Direction.OUTBOUND, channel=case.channel, author=agent,
         from_address=case.shop.email, body_text=body_text, body_html=body_html, created_at=now,
@@ -265,6 +274,8 @@ def reopen(case: Case, *, now: datetime | None = None, reason: str = "", actor=N
     """Back in front of the team with the follow-up target (rules F1, S3)."""
     now = now or timezone.now()
     case = _locked(case)
+    while case.merged_into_id:  # the conversation lives on in the target
+        case = _locked(case.merged_into)
     if case.due_at is not None:
         return case
     old = case.status
@@ -281,6 +292,7 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
     """An internal note: seen by the team, never sent to the customer."""
     if not body_text.strip():
         raise CaseError(_("The note is empty."))
+    _refuse_if_merged(_locked(case))
     now = now or timezone.now()
     message = Message.objects.create(case=case, direction=Direction.NOTE, channel=case.channel,
                                      author=agent, body_text=body_text, created_at=now)
@@ -434,6 +446,7 @@ def snooze(case: Case, until: datetime | None, *, actor=None,
     if until is not None and until <= now:
         raise CaseError(_("Snooze until a time in the future."))
     case = _locked(case)
+    _refuse_if_merged(case)
     case.snoozed_until = until
     case.save(update_fields=["snoozed_until", "updated_at"])
     _event(case, EventKind.STATUS, now, actor=actor, snoozed_until=until.isoformat() if until
@@ -448,6 +461,7 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
     if message.direction != Direction.INBOUND:
         raise CaseError(_("Only a customer's message can start a case of its own."))
     source = _locked(message.case)
+    _refuse_if_merged(source)
     if source.messages.filter(direction=Direction.INBOUND).count() < 2:
         raise CaseError(_("The case has only this question; nothing to split."))
     now = now or timezone.now()

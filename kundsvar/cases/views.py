@@ -110,7 +110,7 @@ def _bulk(agent, cases: list[Case], action: str, data: dict, same_person=False) 
 
 def _case(request, number) -> Case:
     return get_object_or_404(queries.cases_for(request.user).select_related(
-        "shop", "customer", "assignee", "team"), number=number)
+        "shop", "customer", "assignee", "team", "merged_into"), number=number)
 
 
 def _detail_context(request, case: Case, **extra) -> dict:
