@@ -35,10 +35,18 @@ def agent(shop):
 def two_customers(shop, time_machine):
     time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
     now = timezone.now()
-    x_case = open_email_case(shop, now - timedelta(hours=2), sender="Xena <xena@example.se>",
-                             text="X: min adress är Storgatan 1")
-    y_case = open_email_case(shop, now - timedelta(hours=1), sender="Yngve <yngve@example.se>",
-                             text="Y: mitt ordernummer är 100999")
+    x_case = open_email_case(
+        shop,
+        now - timedelta(hours=2),
+        sender="Xena <xena@example.se>",
+        text="X: min adress är Storgatan 1",
+    )
+    y_case = open_email_case(
+        shop,
+        now - timedelta(hours=1),
+        sender="Yngve <yngve@example.se>",
+        text="Y: mitt ordernummer är 100999",
+    )
     return x_case, y_case
 
 
@@ -59,12 +67,15 @@ def test_confirmed_same_person_merges_the_customers_too(two_customers, agent):  
     assert x_case.merged_into == merged
     assert x_case.customer_id == merged.customer_id == y_case.customer_id
     assert not Customer.objects.filter(pk=x_customer).exists()
-    assert {e.address for e in merged.customer.emails.all()} == {"xena@example.se",
-                                                                "yngve@example.se"}
+    assert {e.address for e in merged.customer.emails.all()} == {
+        "xena@example.se",
+        "yngve@example.se",
+    }
 
 
-def test_x_sees_nothing_of_y_after_a_one_click_merge(client, two_customers, agent,
-                                                     django_capture_on_commit_callbacks):
+def test_x_sees_nothing_of_y_after_a_one_click_merge(
+    client, two_customers, agent, django_capture_on_commit_callbacks
+):
     """The attacker's view: Xena's portal link and mailbox never show Yngve's words."""
     x_case, y_case = two_customers
     client.force_login(agent)
@@ -117,8 +128,9 @@ def test_the_same_customers_cases_merge_after_confirmation(client, shop, agent):
     assert second.merged_into == first and second.status == Status.CLOSED
 
 
-def test_bulk_merge_of_different_customers_needs_the_same_confirmation(client, two_customers,
-                                                                      agent):
+def test_bulk_merge_of_different_customers_needs_the_same_confirmation(
+    client, two_customers, agent
+):
     x_case, y_case = two_customers
     client.force_login(agent)
     data = {"cases": [x_case.number, y_case.number], "action": "merge"}
@@ -139,11 +151,15 @@ def test_bulk_merge_with_a_case_the_agent_cannot_see_is_refused(client, shop, ag
     theirs = open_email_case(other_shop, timezone.now(), sender="k@example.se")
     also_theirs = open_email_case(other_shop, timezone.now(), sender="k@example.se")
     client.force_login(agent)
-    response = client.post(reverse("cases:bulk"), {"cases": [theirs.number, also_theirs.number],
-                                                   "action": "merge", "confirm": "1"})
+    response = client.post(
+        reverse("cases:bulk"),
+        {"cases": [theirs.number, also_theirs.number], "action": "merge", "confirm": "1"},
+    )
     assert response.status_code == 404
-    response = client.post(reverse("cases:bulk"), {"cases": [mine.number, theirs.number],
-                                                   "action": "merge", "confirm": "1"})
+    response = client.post(
+        reverse("cases:bulk"),
+        {"cases": [mine.number, theirs.number], "action": "merge", "confirm": "1"},
+    )
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.merged_into is None
@@ -152,11 +168,15 @@ def test_bulk_merge_with_a_case_the_agent_cannot_see_is_refused(client, shop, ag
 def test_bulk_next_only_goes_to_this_site(client, shop, agent):
     case = open_email_case(shop, timezone.now())
     client.force_login(agent)
-    response = client.post(reverse("cases:bulk"), {"cases": [case.number], "action": "close",
-                                                   "next": "https://evil.example/phish"})
+    response = client.post(
+        reverse("cases:bulk"),
+        {"cases": [case.number], "action": "close", "next": "https://evil.example/phish"},
+    )
     assert response["Location"] == reverse("cases:queue")
-    response = client.post(reverse("cases:bulk"), {"cases": [case.number], "action": "close",
-                                                   "next": "/cases/?view=mine"})
+    response = client.post(
+        reverse("cases:bulk"),
+        {"cases": [case.number], "action": "close", "next": "/cases/?view=mine"},
+    )
     assert response["Location"] == "/cases/?view=mine"
 
 

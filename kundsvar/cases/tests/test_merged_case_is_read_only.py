@@ -42,11 +42,12 @@ def merged(shop, agent):
 
 def test_services_refuse_to_write_on_a_merged_case(merged, agent):
     source, target = merged
-    for write in (lambda: services.reply(source, agent, "Hej!"),
-                  lambda: services.add_note(source, agent, "Notering"),
-                  lambda: services.change_status(source, Status.OPEN, actor=agent),
-                  lambda: services.snooze(source, timezone.now() + timedelta(days=1),
-                                          actor=agent)):
+    for write in (
+        lambda: services.reply(source, agent, "Hej!"),
+        lambda: services.add_note(source, agent, "Notering"),
+        lambda: services.change_status(source, Status.OPEN, actor=agent),
+        lambda: services.snooze(source, timezone.now() + timedelta(days=1), actor=agent),
+    ):
         with pytest.raises(services.CaseError, match=f"#{target.number}"):
             write()
     source.refresh_from_db()
@@ -63,8 +64,9 @@ def test_the_case_page_points_to_the_target_and_has_no_composer(client, merged, 
     assert f"Merged into #{target.number}" in page
     assert reverse("cases:reply", args=[source.number]) not in page
     assert reverse("cases:note", args=[source.number]) not in page
-    response = client.post(reverse("cases:reply", args=[source.number]),
-                           {"body": "Hej!", "then": "answered"})
+    response = client.post(
+        reverse("cases:reply", args=[source.number]), {"body": "Hej!", "then": "answered"}
+    )
     assert response.status_code == 400
     source.refresh_from_db()
     assert source.status == Status.CLOSED
@@ -81,15 +83,22 @@ def test_a_bad_rating_on_a_merged_case_reopens_the_target(merged):  # F1
 
 def test_mail_threading_to_the_merged_case_lands_on_the_target(shop, agent):  # R5
     now = timezone.now()
-    row = pipeline.receive(mail(message_id="<q1@example.se>"), shop=shop, source="smtp",
-                           received_at=now - timedelta(hours=1))
+    row = pipeline.receive(
+        mail(message_id="<q1@example.se>"),
+        shop=shop,
+        source="smtp",
+        received_at=now - timedelta(hours=1),
+    )
     source = row.case_message.case
     target = open_email_case(shop, now - timedelta(hours=2), sender=source.customer.primary_email)
     ack = OutboundEmail.objects.get(case=source, kind=OutboundKind.ACK)
     services.merge_cases(source, target, actor=agent)
-    row = pipeline.receive(mail(subject="Re: jackan", in_reply_to=ack.message_id,
-                                body="Storlek M, förresten."),
-                           shop=shop, source="smtp", received_at=now)
+    row = pipeline.receive(
+        mail(subject="Re: jackan", in_reply_to=ack.message_id, body="Storlek M, förresten."),
+        shop=shop,
+        source="smtp",
+        received_at=now,
+    )
     assert row.case_message.case == target
     source.refresh_from_db()
     assert source.status == Status.CLOSED and not source.messages.exists()
@@ -100,11 +109,15 @@ def test_the_api_names_the_target(client, merged, agent):
 
     source, target = merged
     _token, secret = ApiToken.issue(agent, "test")
-    response = client.get(f"/api/v1/cases/{source.number}",
-                          headers={"authorization": f"Bearer {secret}"})
+    response = client.get(
+        f"/api/v1/cases/{source.number}", headers={"authorization": f"Bearer {secret}"}
+    )
     assert response.json()["merged_into"] == target.number
-    response = client.post(f"/api/v1/cases/{source.number}/replies", {"body": "Hej!"},
-                           content_type="application/json",
-                           headers={"authorization": f"Bearer {secret}"})
+    response = client.post(
+        f"/api/v1/cases/{source.number}/replies",
+        {"body": "Hej!"},
+        content_type="application/json",
+        headers={"authorization": f"Bearer {secret}"},
+    )
     assert response.status_code == 400
     assert str(target.number) in response.json()["error"]["message"]
