@@ -47,6 +47,10 @@ class CaseError(ValueError):
     """A write that the rules do not allow; the message is safe to show."""
 
 
+class StaleView(CaseError):
+    """Someone replied, or the customer wrote, since the agent opened the composer."""
+
+
 @dataclass
 class Inbound:
     """What a channel hands over: one message from a customer."""
@@ -227,10 +231,37 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     return message
 
 
+def last_message_id(case: Case) -> int | None:
+    """The newest message the customer and the shop exchanged: what a composer 'saw'."""
+    return (case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND])
+            .aggregate(last=Max("id"))["last"])
+
+
+def _changes_since(case: Case, seen: int) -> list[str]:
+    """What happened after message `seen`, in words for the agent (shop's local time)."""
+    changes = []
+    newer = (case.messages.filter(pk__gt=seen, direction__in=[Direction.INBOUND,
+                                                               Direction.OUTBOUND])
+             .select_related("author").order_by("id"))
+    for message in newer:
+        at = timezone.localtime(message.created_at, case.shop.tz).strftime("%H:%M")
+        if message.direction == Direction.OUTBOUND:
+            changes.append(_("%(agent)s replied at %(time)s.")
+                           % {"agent": message.author or case.shop, "time": at})
+        else:
+            changes.append(_("The customer wrote again at %(time)s.") % {"time": at})
+    return changes
+
+
 @transaction.atomic
 def reply(case: Case, agent, body_text: str, *, body_html: str = "",
-          then: str = Status.ANSWERED, now: datetime | None = None) -> Message:
-    """An agent answers the customer. Measures whether the promise was kept (rule S4)."""
+          then: str = Status.ANSWERED, now: datetime | None = None,
+          seen_last_message: int | None = None) -> Message:
+    """An agent answers the customer. Measures whether the promise was kept (rule S4).
+
+    `seen_last_message` is the last message the agent had in front of them: if a
+    colleague answered or the customer wrote since, nothing is sent (StaleView), so the
+    customer does not get two answers to one question or an answer to an old one."""
     if then not in (Status.ANSWERED, Status.WAITING, Status.CLOSED):
         raise CaseError(_("After a reply a case is answered, waiting or closed."))
     if not body_text.strip():
@@ -238,6 +269,10 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
     now = now or timezone.now()
     case = _locked(case)
     _refuse_if_merged(case)
+    if seen_last_message is not None:
+        changes = _changes_since(case, seen_last_message)  # under the case lock: no race
+        if changes:
+            raise StaleView(" ".join(str(c) for c in changes))
     message = Message.objects.create(
         case=case, direction=Direction.OUTBOUND, channel=case.channel, author=agent,
         from_address=case.shop.email, body_text=body_text, body_html=body_html, created_at=now,

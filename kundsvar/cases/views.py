@@ -122,7 +122,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "conversation": conversation,
         "events": case.events.select_related("actor"),
         "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
-        "reply_form": ReplyForm(initial={"loaded_at": now.isoformat(), "then": Status.ANSWERED}),
+        "reply_form": ReplyForm(initial={"loaded_at": now.isoformat(), "then": Status.ANSWERED,
+                                         "last_message": services.last_message_id(case)}),
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status}),
         "saved_replies": [(r, saved_replies.render(r, case, request.user))
@@ -172,8 +173,17 @@ def reply(request, number):
     warnings = _reply_warnings(request, case, data)
     if warnings:
         return _composer_again(request, case, form, warnings=warnings)
+    seen = None if data["send_anyway"] else data["last_message"]
     try:
-        services.reply(case, request.user, data["body"], then=data["then"])
+        services.reply(case, request.user, data["body"], then=data["then"],
+                       seen_last_message=seen)
+    except services.StaleView as error:
+        # The draft stays; the page now shows (and remembers) what arrived meanwhile.
+        again = request.POST.copy()
+        again["last_message"] = services.last_message_id(case)
+        return _composer_again(request, case, ReplyForm(again), status=409, warnings=[
+            str(error), _("Nothing was sent. Read the conversation again, then send your "
+                          "reply or change it.")])
     except services.CaseError as error:
         return _composer_again(request, case, form, warnings=[str(error)], status=400)
     messages.success(request, _("Reply sent to %(who)s.") % {"who": case.customer})
@@ -199,7 +209,8 @@ def _reply_warnings(request, case: Case, data: dict) -> list[str]:
             warnings.append(_("This is a saved reply as it stands. Does it answer what the "
                               "customer actually asked? Add a personal line, or send anyway."))
     loaded = data["loaded_at"]
-    if loaded and not data["send_anyway"]:
+    # A composer without last_message (a page from before it existed): warn by time.
+    if loaded and not data["send_anyway"] and data["last_message"] is None:
         newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded)
         if newer.exists():
             warnings.append(_("The customer wrote again after you opened the case. Read the "
