@@ -193,13 +193,17 @@ def accepts_follow_ups(case: Case, now: datetime) -> bool:
 
 
 @transaction.atomic
-def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False) -> Message:
+def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False,
+                        asks_again: bool = False) -> Message:
     """The customer writes again on an existing case.
 
     After the shop has answered, this is a follow-up (rule S3): the case reopens with the
     shorter follow-up target and goes to the top of the queue. Before any answer, the
-    message joins the question and the promise already given stands. An `automatic`
-    message (an out-of-office reply) is kept on the case but owes nobody anything.
+    message joins the question and the promise already given stands — unless the
+    customer `asks_again` explicitly (the portal's follow-up form, which tells them it
+    goes to the front of the queue): then it is a follow-up too, with the follow-up
+    target when that is sooner. An `automatic` message (an out-of-office reply) is kept
+    on the case but owes nobody anything.
     """
     inbound = clean_inbound(inbound)
     case = _locked(case)
@@ -208,12 +212,18 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     received = inbound.received_at or timezone.now()
     # An answer already owed keeps its promise; an automatic message creates none.
     promise_stands = case.due_at is not None or automatic
-    follow_up = not promise_stands and case.last_response_at is not None
+    chased = promise_stands and asks_again and not automatic
+    follow_up = (not promise_stands and case.last_response_at is not None) or chased
     message = _store_inbound(case, inbound, received, follow_up=follow_up)
     case.last_inbound_at = max(received, case.last_inbound_at or received)
     case.snoozed_until = None  # the customer wrote: back in the queue
     fields = ["last_inbound_at", "snoozed_until", "updated_at"]
-    if promise_stands:
+    if chased:
+        _sooner_for_follow_up(case, received)
+        fields += sla.SLA_FIELDS
+        _event(case, EventKind.FOLLOW_UP, received, message=message.pk,
+               due_at=case.due_at.isoformat(), old_status=case.status)
+    elif promise_stands:
         _event(case, EventKind.INBOUND, received, message=message.pk, automatic=automatic)
     else:
         # Nothing was owed (answered, waiting, closed): the customer is owed an answer again.
@@ -251,6 +261,18 @@ def _changes_since(case: Case, seen: int) -> list[str]:
         else:
             changes.append(_("The customer wrote again at %(time)s.") % {"time": at})
     return changes
+
+
+def _sooner_for_follow_up(case: Case, received: datetime) -> None:
+    """Flag an owed case as a follow-up; its deadline becomes the follow-up target if that
+    is sooner (a promise already given never moves later). Time is owed since the
+    first unanswered message still, so response times stay honest (S4)."""
+    sooner = sla.deadline_for(case, received, follow_up=True)
+    if sooner.due_at < case.due_at:
+        owed_since = case.owed_since
+        sla.owe_answer(case, received, sooner)
+        case.owed_since = owed_since or received
+    case.is_follow_up = True
 
 
 @transaction.atomic
