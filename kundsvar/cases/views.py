@@ -248,7 +248,7 @@ def note(request, number):
     case = _case(request, number)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(case, request.user, form.cleaned_data["body"])
+        _attempt(request, services.add_note, case, request.user, form.cleaned_data["body"])
     return redirect("cases:detail", number=number)
 
 

@@ -121,3 +121,17 @@ def test_the_api_names_the_target(client, merged, agent):
     )
     assert response.status_code == 400
     assert str(target.number) in response.json()["error"]["message"]
+
+
+def test_posting_a_note_or_snooze_to_a_merged_case_is_refused_not_a_500(client, merged, agent):
+    source, target = merged
+    client.force_login(agent)
+    for name, data in (
+        ("cases:note", {"body": "Notering"}),
+        ("cases:snooze", {"until": "2030-01-01T10:00"}),
+    ):
+        response = client.post(reverse(name, args=[source.number]), data, follow=True)
+        assert response.status_code == 200
+        assert f"#{target.number}" in response.content.decode()
+    assert not source.messages.exists()
+    assert not target.messages.filter(direction=Direction.NOTE).exists()
