@@ -141,6 +141,10 @@ class CaseIn(Schema):
 class ReplyIn(Schema):
     body: Text = Field(min_length=1, max_length=MAX_TEXT)
     then: Then = Field("answered", description="The case's status after the reply.")
+    last_message_id: int | None = Field(
+        None, description="The id of the last message you saw. When a reply was sent or the "
+        "customer wrote after it, nothing is sent and the answer is 409; leave it out to "
+        "send regardless.")
 
 
 class NoteIn(Schema):
@@ -210,11 +214,16 @@ def get_case(request, number: Number):
     return _detail(_case(request.auth, number))
 
 
-@router.post("/{number}/replies", response={201: MessageOut, **errors(400, 404, 422)},
+@router.post("/{number}/replies", response={201: MessageOut, **errors(400, 404, 409, 422)},
              summary="Answer the customer")
 def reply(request, number: Number, data: ReplyIn):
     case = _case(request.auth, number)
-    return Respond(201, _message(services.reply(case, request.auth, data.body, then=data.then)))
+    try:
+        message = services.reply(case, request.auth, data.body, then=data.then,
+                                 seen_last_message=data.last_message_id)
+    except services.StaleView as error:
+        raise ApiError(409, "conflict", str(error)) from None
+    return Respond(201, _message(message))
 
 
 @router.post("/{number}/notes", response={201: MessageOut, **errors(400, 404, 422)},

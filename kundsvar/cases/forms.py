@@ -16,6 +16,8 @@ class ReplyForm(forms.Form):
     )
     inserted = forms.CharField(required=False, widget=forms.HiddenInput)
     loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # The last message on the page when the composer opened (the collision check).
+    last_message = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     send_anyway = forms.BooleanField(required=False, label=_("Send anyway"))
 
 

@@ -18,7 +18,11 @@ from kundsvar.channels.registry import channel_for
 from kundsvar.core.language import CUSTOMER_LANGUAGES, detect_language
 from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
-from kundsvar.customers.services import find_or_create_customer, set_customer_language
+from kundsvar.customers.services import (
+    find_or_create_customer,
+    merge_customers,
+    set_customer_language,
+)
 from kundsvar.search.services import index_on_commit
 from kundsvar.sla import services as sla
 from kundsvar.webhooks import payloads as webhook_payloads
@@ -46,6 +50,10 @@ FALLBACK_SUBJECT = {"sv": "Fråga", "nb": "Spørsmål", "da": "Spørgsmål", "en
 
 class CaseError(ValueError):
     """A write that the rules do not allow; the message is safe to show."""
+
+
+class StaleView(CaseError):
+    """Someone replied, or the customer wrote, since the agent opened the composer."""
 
 
 @dataclass
@@ -147,6 +155,14 @@ def _language_text(inbound: Inbound) -> str:
     return f"{subject}\n{inbound.new_text or inbound.body_text}".strip()
 
 
+def _refuse_if_merged(case: Case) -> None:
+    """A merged-away case is read-only: its conversation lives on in the target, and a
+    write here would reopen a case nobody looks at."""
+    if case.merged_into_id:
+        raise CaseError(_("This case was merged into #%(number)s; write there instead.")
+                        % {"number": Case.objects.get(pk=case.merged_into_id).number})
+
+
 @transaction.atomic
 def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
@@ -207,13 +223,17 @@ def add_participant(case: Case, address: str, *, at: datetime, actor=None) -> bo
 
 
 @transaction.atomic
-def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False) -> Message:
+def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False,
+                        asks_again: bool = False) -> Message:
     """The customer writes again on an existing case.
 
     After the shop has answered, this is a follow-up (rule S3): the case reopens with the
     shorter follow-up target and goes to the top of the queue. Before any answer, the
-    message joins the question and the promise already given stands. An `automatic`
-    message (an out-of-office reply) is kept on the case but owes nobody anything.
+    message joins the question and the promise already given stands — unless the
+    customer `asks_again` explicitly (the portal's follow-up form, which tells them it
+    goes to the front of the queue): then it is a follow-up too, with the follow-up
+    target when that is sooner. An `automatic` message (an out-of-office reply) is kept
+    on the case but owes nobody anything.
     """
     inbound = clean_inbound(inbound)
     case = _locked(case)
@@ -222,12 +242,18 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     received = inbound.received_at or timezone.now()
     # An answer already owed keeps its promise; an automatic message creates none.
     promise_stands = case.due_at is not None or automatic
-    follow_up = not promise_stands and case.last_response_at is not None
+    chased = promise_stands and asks_again and not automatic
+    follow_up = (not promise_stands and case.last_response_at is not None) or chased
     message = _store_inbound(case, inbound, received, follow_up=follow_up)
     case.last_inbound_at = max(received, case.last_inbound_at or received)
     case.snoozed_until = None  # the customer wrote: back in the queue
     fields = ["last_inbound_at", "snoozed_until", "updated_at"]
-    if promise_stands:
+    if chased:
+        _sooner_for_follow_up(case, received)
+        fields += sla.SLA_FIELDS
+        _event(case, EventKind.FOLLOW_UP, received, message=message.pk,
+               due_at=case.due_at.isoformat(), old_status=case.status)
+    elif promise_stands:
         _event(case, EventKind.INBOUND, received, message=message.pk, automatic=automatic)
     else:
         # Nothing was owed (answered, waiting, closed): the customer is owed an answer again.
@@ -245,16 +271,60 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     return message
 
 
+def last_message_id(case: Case) -> int | None:
+    """The newest message the customer and the shop exchanged: what a composer 'saw'."""
+    return (case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND])
+            .aggregate(last=Max("id"))["last"])
+
+
+def _changes_since(case: Case, seen: int) -> list[str]:
+    """What happened after message `seen`, in words for the agent (shop's local time)."""
+    changes = []
+    newer = (case.messages.filter(pk__gt=seen, direction__in=[Direction.INBOUND,
+                                                               Direction.OUTBOUND])
+             .select_related("author").order_by("id"))
+    for message in newer:
+        at = timezone.localtime(message.created_at, case.shop.tz).strftime("%H:%M")
+        if message.direction == Direction.OUTBOUND:
+            changes.append(_("%(agent)s replied at %(time)s.")
+                           % {"agent": message.author or case.shop, "time": at})
+        else:
+            changes.append(_("The customer wrote again at %(time)s.") % {"time": at})
+    return changes
+
+
+def _sooner_for_follow_up(case: Case, received: datetime) -> None:
+    """Flag an owed case as a follow-up; its deadline becomes the follow-up target if that
+    is sooner (a promise already given never moves later). Time is owed since the
+    first unanswered message still, so response times stay honest (S4)."""
+    sooner = sla.deadline_for(case, received, follow_up=True)
+    if sooner.due_at < case.due_at:
+        owed_since = case.owed_since
+        sla.owe_answer(case, received, sooner)
+        case.owed_since = owed_since or received
+    case.is_follow_up = True
+
+
 @transaction.atomic
 def reply(case: Case, agent, body_text: str, *, body_html: str = "",
-          then: str = Status.ANSWERED, now: datetime | None = None) -> Message:
-    """An agent answers the customer. Measures whether the promise was kept (rule S4)."""
+          then: str = Status.ANSWERED, now: datetime | None = None,
+          seen_last_message: int | None = None) -> Message:
+    """An agent answers the customer. Measures whether the promise was kept (rule S4).
+
+    `seen_last_message` is the last message the agent had in front of them: if a
+    colleague answered or the customer wrote since, nothing is sent (StaleView), so the
+    customer does not get two answers to one question or an answer to an old one."""
     if then not in (Status.ANSWERED, Status.WAITING, Status.CLOSED):
         raise CaseError(_("After a reply a case is answered, waiting or closed."))
     if not body_text.strip():
         raise CaseError(_("The reply is empty."))
     now = now or timezone.now()
     case = _locked(case)
+    _refuse_if_merged(case)
+    if seen_last_message is not None:
+        changes = _changes_since(case, seen_last_message)  # under the case lock: no race
+        if changes:
+            raise StaleView(" ".join(str(c) for c in changes))
     message = Message.objects.create(
         case=case, direction=Direction.OUTBOUND, channel=case.channel, author=agent,
         from_address=case.shop.email, body_text=body_text, body_html=body_html, created_at=now,
@@ -291,6 +361,8 @@ def reopen(case: Case, *, now: datetime | None = None, reason: str = "", actor=N
     """Back in front of the team with the follow-up target (rules F1, S3)."""
     now = now or timezone.now()
     case = _locked(case)
+    while case.merged_into_id:  # the conversation lives on in the target
+        case = _locked(case.merged_into)
     if case.due_at is not None:
         return case
     old = case.status
@@ -307,6 +379,7 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
     """An internal note: seen by the team, never sent to the customer."""
     if not body_text.strip():
         raise CaseError(_("The note is empty."))
+    _refuse_if_merged(_locked(case))
     now = now or timezone.now()
     message = Message.objects.create(case=case, direction=Direction.NOTE, channel=case.channel,
                                      author=agent, body_text=body_text, created_at=now)
@@ -384,8 +457,13 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
 
 
 @transaction.atomic
-def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None = None) -> Case:
-    """Fold a duplicate into `target`: messages, participants, tags and the earliest promise."""
+def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None = None,
+                same_person: bool = False) -> Case:
+    """Fold a duplicate into `target`: messages, participants, tags and the earliest promise.
+
+    Cases of two different customers merge only when the agent confirmed they are the same
+    person (`same_person`), and then the customers merge too: otherwise one customer's
+    portal link, replies and order links would show the other's conversation."""
     if source.pk == target.pk:
         raise CaseError(_("A case cannot be merged into itself."))
     now = now or timezone.now()
@@ -396,6 +474,14 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
         raise CaseError(_("Cases of different shops cannot be merged."))
     if source.merged_into_id or target.merged_into_id:
         raise CaseError(_("One of the cases is already merged."))
+    customers_merged = source.customer_id != target.customer_id
+    if customers_merged and not same_person:
+        raise CaseError(_("#%(source)s and #%(target)s are from different customers. Merge "
+                          "them only if they are the same person, and confirm it.")
+                        % {"source": source.number, "target": target.number})
+    if customers_merged:
+        merge_customers(source.customer, target.customer)
+        source.customer_id = target.customer_id  # merge_customers moved every case
 
     Message.objects.filter(case=source).update(case=target)
     for address in source.participants.values_list("address", flat=True):
@@ -415,8 +501,10 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     _set_status(source, Status.CLOSED, now)
     sla.clear_promise(source)
     source.save()
-    _event(target, EventKind.MERGED, now, actor=actor, source=source.number)
-    _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number)
+    _event(target, EventKind.MERGED, now, actor=actor, source=source.number,
+           customers_merged=customers_merged)
+    _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number,
+           customers_merged=customers_merged)
     webhooks.fire(source.shop, Event.CASE_CLOSED,
                   webhook_payloads.case_closed(source, actor=actor, merged_into=target))
     index_on_commit(source.pk, target.pk)
@@ -464,6 +552,7 @@ def snooze(case: Case, until: datetime | None, *, actor=None,
     if until is not None and until <= now:
         raise CaseError(_("Snooze until a time in the future."))
     case = _locked(case)
+    _refuse_if_merged(case)
     case.snoozed_until = until
     case.save(update_fields=["snoozed_until", "updated_at"])
     _event(case, EventKind.STATUS, now, actor=actor, snoozed_until=until.isoformat() if until
@@ -478,6 +567,7 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
     if message.direction != Direction.INBOUND:
         raise CaseError(_("Only a customer's message can start a case of its own."))
     source = _locked(message.case)
+    _refuse_if_merged(source)
     if source.messages.filter(direction=Direction.INBOUND).count() < 2:
         raise CaseError(_("The case has only this question; nothing to split."))
     now = now or timezone.now()

@@ -2,12 +2,15 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kundsvar.accounts.models import Agent, Team
 from kundsvar.knowledge import panels as knowledge_panels
@@ -50,30 +53,49 @@ def _search(qs, q, language=None):
     return search_cases(qs, q, language or None)
 
 
+def _back(request):
+    """Back to the queue page the agent came from; never to another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("cases:queue")
+
+
 @login_required
 @require_POST
 def bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose cases and an action."))
-        return redirect(request.POST.get("next") or "cases:queue")
-    cases = list(queries.cases_for(request.user).filter(number__in=form.cleaned_data["cases"])
-                 .order_by("number"))
+        return _back(request)
+    wanted = set(form.cleaned_data["cases"])
+    cases = list(queries.cases_for(request.user).filter(number__in=wanted)
+                 .select_related("customer").order_by("received_at", "number"))
     action = form.cleaned_data["action"]
+    if action == "merge":
+        if len(cases) != len(wanted):
+            raise Http404  # a case of another shop, or none at all: nothing to merge
+        if not request.POST.get("confirm"):
+            return _confirm_merge(request, cases[0], cases[1:], {
+                "action": "merge", "cases": [c.number for c in cases],
+                "next": request.POST.get("next", "")})
     try:
-        done = _bulk(request.user, cases, action, form.cleaned_data)
+        done = _bulk(request.user, cases, action, form.cleaned_data,
+                     same_person=request.POST.get("same_person") == "on")
     except services.CaseError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(n)s cases updated.") % {"n": done})
-    return redirect(request.POST.get("next") or "cases:queue")
+    return _back(request)
 
 
-def _bulk(agent, cases: list[Case], action: str, data: dict) -> int:
+@transaction.atomic
+def _bulk(agent, cases: list[Case], action: str, data: dict, same_person=False) -> int:
     if action == "merge":
-        target, *rest = cases
+        target, *rest = cases  # the oldest question survives
         for case in rest:
-            services.merge_cases(case, target, actor=agent)
+            services.merge_cases(case, target, actor=agent, same_person=same_person)
         return len(rest)
     for case in cases:
         if action == "assign_me":
@@ -89,7 +111,7 @@ def _bulk(agent, cases: list[Case], action: str, data: dict) -> int:
 
 def _case(request, number) -> Case:
     return get_object_or_404(queries.cases_for(request.user).select_related(
-        "shop", "customer", "assignee", "team"), number=number)
+        "shop", "customer", "assignee", "team", "merged_into"), number=number)
 
 
 def _detail_context(request, case: Case, **extra) -> dict:
@@ -101,7 +123,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "conversation": conversation,
         "events": case.events.select_related("actor"),
         "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
-        "reply_form": ReplyForm(initial={"loaded_at": now.isoformat(), "then": Status.ANSWERED}),
+        "reply_form": ReplyForm(initial={"loaded_at": now.isoformat(), "then": Status.ANSWERED,
+                                         "last_message": services.last_message_id(case)}),
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status}),
         "saved_replies": [(r, saved_replies.render(r, case, request.user))
@@ -152,8 +175,17 @@ def reply(request, number):
     warnings = _reply_warnings(request, case, data)
     if warnings:
         return _composer_again(request, case, form, warnings=warnings)
+    seen = None if data["send_anyway"] else data["last_message"]
     try:
-        services.reply(case, request.user, data["body"], then=data["then"])
+        services.reply(case, request.user, data["body"], then=data["then"],
+                       seen_last_message=seen)
+    except services.StaleView as error:
+        # The draft stays; the page now shows (and remembers) what arrived meanwhile.
+        again = request.POST.copy()
+        again["last_message"] = services.last_message_id(case)
+        return _composer_again(request, case, ReplyForm(again), status=409, warnings=[
+            str(error), _("Nothing was sent. Read the conversation again, then send your "
+                          "reply or change it.")])
     except services.CaseError as error:
         return _composer_again(request, case, form, warnings=[str(error)], status=400)
     messages.success(request, _("Reply sent to %(who)s.") % {"who": case.customer})
@@ -179,7 +211,8 @@ def _reply_warnings(request, case: Case, data: dict) -> list[str]:
             warnings.append(_("This is a saved reply as it stands. Does it answer what the "
                               "customer actually asked? Add a personal line, or send anyway."))
     loaded = data["loaded_at"]
-    if loaded and not data["send_anyway"]:
+    # A composer without last_message (a page from before it existed): warn by time.
+    if loaded and not data["send_anyway"] and data["last_message"] is None:
         newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded)
         if newer.exists():
             warnings.append(_("The customer wrote again after you opened the case. Read the "
@@ -217,7 +250,7 @@ def note(request, number):
     case = _case(request, number)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(case, request.user, form.cleaned_data["body"])
+        _attempt(request, services.add_note, case, request.user, form.cleaned_data["body"])
     return redirect("cases:detail", number=number)
 
 
@@ -277,19 +310,36 @@ def tags(request, number):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def merge(request, number):
+    """Merging is shown first and done only on an explicit confirmation: a GET or the
+    first POST from the case page only asks."""
     case = _case(request, number)
-    other = request.POST.get("into", "").lstrip("#")
+    params = request.POST if request.method == "POST" else request.GET
+    other = params.get("into", "").strip().lstrip("#")
     target = queries.cases_for(request.user).filter(number=other).first() if other.isdigit() \
         else None
     if target is None:
         messages.error(request, _("No case %(n)s here.") % {"n": other})
         return redirect("cases:detail", number=number)
-    if _attempt(request, services.merge_cases, case, target, actor=request.user):
+    if request.method == "GET" or not params.get("confirm"):
+        return _confirm_merge(request, target, [case], {"into": target.number})
+    if _attempt(request, services.merge_cases, case, target, actor=request.user,
+                same_person=params.get("same_person") == "on"):
         messages.success(request, _("Merged into #%(n)s.") % {"n": target.number})
         return redirect("cases:detail", number=target.number)
-    return redirect("cases:detail", number=number)
+    return _confirm_merge(request, target, [case], {"into": target.number}, status=400)
+
+
+def _confirm_merge(request, target: Case, sources: list[Case], hidden: dict, status=200):
+    """Both sides of the merge with their customers; different customers need the
+    explicit "these are the same person" box (it merges the customers too)."""
+    customers = {c.customer_id for c in [target, *sources]}
+    return render(request, "cases/merge_confirm.html", {
+        "target": target, "sources": sources, "hidden": hidden,
+        "different_customers": len(customers) > 1,
+        "action": (reverse("cases:bulk") if "action" in hidden
+                   else reverse("cases:merge", args=[sources[0].number]))}, status=status)
 
 
 @login_required

@@ -19,7 +19,8 @@ def portal_url(case: Case) -> str:
 
 
 def case_for_token(token: str) -> Case | None:
-    """The case a link opens — the one it was merged into, if merged — or None."""
+    """The case a link opens — the one it was merged into, if merged, when that is the
+    same customer's — or None."""
     data = links.unsign(PURPOSE, token, max_age_days=LINK_DAYS)
     if not data or not isinstance(data.get("c"), int):
         return None
@@ -27,6 +28,11 @@ def case_for_token(token: str) -> Case | None:
     for _ in range(_MAX_MERGES):
         if case is None or case.merged_into_id is None:
             return case
-        case = Case.objects.select_related("shop", "customer").filter(
+        into = Case.objects.select_related("shop", "customer").filter(
             pk=case.merged_into_id).first()
+        if into is not None and into.customer_id != case.customer_id:
+            # Merged into another customer's case (merge_cases refuses that now, but not
+            # every row was made by it): never show someone else's conversation.
+            return None
+        case = into
     return None

@@ -35,4 +35,4 @@ def add_follow_up(case: Case, text: str, *, now: datetime | None = None) -> Mess
         # Closed long ago: a new question, as when the customer answers an old email.
         return cases.open_case(case.shop, case.channel, inbound,
                                customer=case.customer).messages.get()
-    return cases.add_inbound_message(case, inbound)
+    return cases.add_inbound_message(case, inbound, asks_again=True)

@@ -25,7 +25,7 @@ def test_merging_moves_everything_and_keeps_the_earliest_promise():
                                 subject="Samma fråga igen")
     duplicate.tags.add(Tag.objects.create(shop=shop, name="leverans"))
 
-    merged = services.merge_cases(duplicate, target, actor=agent)
+    merged = services.merge_cases(duplicate, target, actor=agent, same_person=True)
 
     duplicate.refresh_from_db()
     assert merged.messages.count() == 2

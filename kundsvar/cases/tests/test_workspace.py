@@ -110,7 +110,9 @@ def test_bulk_assign_tag_close_and_merge(logged_in, shop, agent):
     for case in cases:
         case.refresh_from_db()
         assert case.assignee == agent and [t.name for t in case.tags.all()] == ["leverans"]
-    logged_in.post(bulk, {"cases": chosen[1:], "action": "merge"})
+    page = logged_in.post(bulk, {"cases": chosen[1:], "action": "merge"})
+    assert page.status_code == 200  # asks first
+    logged_in.post(bulk, {"cases": chosen[1:], "action": "merge", "confirm": "1"})
     cases[2].refresh_from_db()
     assert cases[2].merged_into_id == cases[1].pk
     logged_in.post(bulk, {"cases": chosen[:1], "action": "close"})

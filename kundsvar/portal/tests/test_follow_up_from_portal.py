@@ -73,3 +73,21 @@ def test_writing_on_a_case_closed_long_ago_starts_a_new_case(client, agent, answ
     assert case.status == Status.CLOSED
     page = client.get(response["Location"]).content.decode()
     assert f"{new.number}" in page and "Nu gick dragkedjan sönder." in page
+
+
+def test_a_follow_up_before_any_answer_also_jumps_the_queue(client, shop, agent, frozen):  # S3
+    """The portal says the message "goes to the front of our queue": it must, even when the
+    first question has not been answered yet (the case stayed 14th of 15 before)."""
+    case = open_email_case(shop, T0, sender="Karin <karin@example.se>", text="Var är jackan?")
+    others = [open_email_case(shop, T0 - timedelta(minutes=m), sender=f"k{m}@example.se")
+              for m in (10, 20, 30)]
+    promised = case.due_at
+    assert list(queries.queue(agent))[-1] == case
+
+    client.post(urlsplit(portal_url(case)).path, {"action": "follow_up", "text": "Hallå?"})
+
+    case.refresh_from_db()
+    assert case.is_follow_up and case.due_at < promised  # never later than promised
+    assert list(queries.queue(agent)) == [case, *reversed(others)]
+    message = case.messages.filter(direction=Direction.INBOUND).last()
+    assert message.is_follow_up

@@ -49,7 +49,7 @@ def test_after_a_merge_the_target_finds_the_duplicates_words():
     shop = ShopFactory()
     target = indexed_case(shop, "Leverans", "När kommer paketet?")
     duplicate = indexed_case(shop, "Reklamation", "Vasen var krossad.")
-    services.merge_cases(duplicate, target)
+    services.merge_cases(duplicate, target, same_person=True)
     index_case(target.pk)
     index_case(duplicate.pk)
     # The duplicate keeps its subject; its message now belongs to the target.
