@@ -72,29 +72,37 @@ def process(row: RawMessage) -> None:
     row.attempts += 1
     raw = rawstore.get(row.sha256)
     try:
+        # The slow work (parsing, new text, masking, sanitising) before the write
+        # transaction: SQLite has one writer, and every other write (the API, SMTP, an
+        # agent opening a case) waits for this one (issue #10).
         parsed = parse_email(raw)
-        _process(row, parsed)
+        kind, inbound = classify(parsed), _inbound(parsed, row)
+        stored = _process(row, parsed, kind, inbound)
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
         RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED,
                                                      error=repr(error)[:2000])
         if row.attempts >= 3:
             _as_unreadable_case(row, raw, error)
+        return
+    if stored:
+        _after_storing(row, parsed, kind, *stored)
 
 
 @transaction.atomic
-def _process(row: RawMessage, parsed: ParsedEmail) -> None:
+def _process(row: RawMessage, parsed: ParsedEmail, kind: str,
+             inbound: Inbound) -> tuple | None:
+    """The writes, and the reads they depend on (duplicates, threading). Returns the case
+    and message made, or None when the mail needs no case."""
     shop = row.shop
-    kind = classify(parsed)
     duplicate = _duplicate_of(shop, parsed) if parsed.message_id else None
     if duplicate:
         _finish(row, RawState.DUPLICATE, kind, parsed, duplicate)
-        return
+        return None
     if kind == "bounce" and _link_bounce(parsed, row.received_at):
         _finish(row, RawState.IGNORED, kind, parsed, None)
-        return
+        return None
 
-    inbound = _inbound(parsed, row)
     thread = find_case(shop, sender=inbound.from_address, subject=parsed.subject,
                        in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
                        recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
@@ -112,6 +120,13 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
                                      data={"refers_to_other_case": thread.refused})
     _save_attachments(message, parsed)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
+    return case, message
+
+
+def _after_storing(row: RawMessage, parsed: ParsedEmail, kind: str, case, message) -> None:
+    """Order matching and the acknowledgement, each in a short transaction of its own once
+    the message is safely stored: neither holds the write lock while it reads and renders,
+    and neither failing can undo the message (A6)."""
     try:  # C4: link the order before the acknowledgement shows it (A5)
         with transaction.atomic():
             matching.match_case(case, now=message.created_at)
@@ -121,9 +136,12 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
     # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
     # not make the mail automatic (Outlook sets it on mail people write, too).
     suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
-    if (not automatic and not suppressed and row.source != Source.IMPORT
-            and should_acknowledge(case, message)):
-        acknowledge(case, message)
+    try:
+        if (kind == "normal" and not suppressed and row.source != Source.IMPORT
+                and should_acknowledge(case, message)):
+            acknowledge(case, message)
+    except Exception:  # noqa: BLE001 — the case is stored; a person answers it
+        log.exception("acknowledging case %s failed", case.number)
 
 
 def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
@@ -169,11 +187,13 @@ def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
 
 def acknowledge(case, message: Message) -> None:
     """Queue the acknowledgement of `message` (rules A1–A5). Callers check
-    `should_acknowledge` first: the web form and the API do it the same way as email."""
-    outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
-                 now=message.created_at)
-    CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
-                             created_at=message.created_at, data={"message": message.pk})
+    `should_acknowledge` first: the web form and the API do it the same way as email.
+    Rendered before the transaction that stores it, so the write lock is not held meanwhile."""
+    built = emails.acknowledgement(case, message)
+    with transaction.atomic():
+        outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
+        CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
+                                 created_at=message.created_at, data={"message": message.pk})
 
 
 def should_acknowledge(case, message: Message) -> bool:
