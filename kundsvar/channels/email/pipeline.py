@@ -7,17 +7,16 @@ is dropped (rule A6): a message that cannot be parsed still becomes a case, with
 raw source kept and a visible parse warning.
 """
 
-import hashlib
 import logging
 import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kundsvar.cases import files
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Attachment, CaseEvent, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
@@ -28,6 +27,7 @@ from . import emails, outbox, rawstore
 from .classify import classify
 from .htmltext import html_to_text, sanitize_html
 from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
+from .parse import Attachment as ParsedAttachment
 from .parse import ParsedEmail, parse_email
 from .quotes import extract_new_text
 from .threading import find_case
@@ -77,7 +77,7 @@ def process(row: RawMessage) -> None:
         # agent opening a case) waits for this one (issue #10).
         parsed = parse_email(raw)
         kind, inbound = classify(parsed), _inbound(parsed, row)
-        stored = _process(row, parsed, kind, inbound)
+        stored = _process(row, parsed, kind, inbound, _store_files(parsed))
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
         RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED,
@@ -90,8 +90,8 @@ def process(row: RawMessage) -> None:
 
 
 @transaction.atomic
-def _process(row: RawMessage, parsed: ParsedEmail, kind: str,
-             inbound: Inbound) -> tuple | None:
+def _process(row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound,
+             attachments: list) -> tuple | None:
     """The writes, and the reads they depend on (duplicates, threading). Returns the case
     and message made, or None when the mail needs no case."""
     shop = row.shop
@@ -118,7 +118,7 @@ def _process(row: RawMessage, parsed: ParsedEmail, kind: str,
             CaseEvent.objects.create(case=case, kind=EventKind.INBOUND,
                                      created_at=message.created_at,
                                      data={"refers_to_other_case": thread.refused})
-    _save_attachments(message, parsed)
+    _save_attachments(message, attachments)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
     return case, message
 
@@ -175,14 +175,39 @@ def _finish(row, state, kind, parsed, message) -> None:
         error="", processed_at=timezone.now())
 
 
-def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
+def _store_files(parsed: ParsedEmail) -> list[tuple[ParsedAttachment, str, str] | None]:
+    """Each attachment's bytes into the file store, before the write transaction: per
+    part its SHA-256 and storage name, or None for a part that could not be stored (it
+    stays in the raw message, and the message says so; the rest goes on, A6)."""
+    stored = []
     for part in parsed.attachments:
-        attachment = Attachment(
-            message=message, filename=(part.filename or "bilaga")[:255],
-            content_type=part.content_type[:255], size=len(part.payload),
-            sha256=hashlib.sha256(part.payload).hexdigest(), inline=part.inline)
-        attachment.file.save(attachment.filename, ContentFile(part.payload), save=False)
-        attachment.save()
+        try:
+            stored.append((part, *files.store(part.payload)))
+        except Exception:  # noqa: BLE001 — one bad part never fails the message
+            log.exception("storing attachment %r failed", part.filename)
+            stored.append(None)
+    return stored
+
+
+def _save_attachments(message: Message, stored: list) -> None:
+    failed = False
+    for item in stored:
+        if item is None:
+            failed = True
+            continue
+        part, sha, name = item
+        try:
+            with transaction.atomic():  # a savepoint: PostgreSQL goes on after an error
+                Attachment.objects.create(
+                    message=message, filename=files.display_name(part.filename),
+                    content_type=part.content_type[:255], size=len(part.payload),
+                    sha256=sha, file=name, inline=part.inline)
+        except Exception:  # noqa: BLE001 — one bad part never fails the message
+            log.exception("attachment %r of message %s failed", part.filename, message.pk)
+            failed = True
+    if failed:
+        message.parse_warnings = [*message.parse_warnings, "attachment_failed"]
+        Message.objects.filter(pk=message.pk).update(parse_warnings=message.parse_warnings)
 
 
 def acknowledge(case, message: Message) -> None:
@@ -234,13 +259,33 @@ def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
 
 
 def _as_unreadable_case(row: RawMessage, raw: bytes, error: Exception) -> None:
-    """Last resort (A6): the message could not be processed; a person must see it."""
-    text = raw.decode("utf-8", errors="replace")
-    text, _ = mask_personal_numbers(text)
-    with transaction.atomic():
-        case = cases.open_case(row.shop, "email", Inbound(
+    """Last resort (A6): the message could not be processed; a person must see it. With
+    its sender, subject and text when those can still be read, so the agent can answer;
+    if even that case cannot be made, one with the raw source as its text."""
+    warnings = ["unprocessable", type(error).__name__]
+    try:
+        _open_unreadable_case(row, _readable(raw, row, warnings))
+    except Exception:  # noqa: BLE001 — what could be read is the trouble: keep the raw
+        log.exception("the readable unprocessable case for %s failed", row.sha256)
+        text, _ = mask_personal_numbers(raw.decode("utf-8", errors="replace"))
+        _open_unreadable_case(row, Inbound(
             from_address="", subject="", body_text=text[:100_000], received_at=row.received_at,
-            raw_sha256=row.sha256, parse_warnings=["unprocessable", type(error).__name__]))
+            raw_sha256=row.sha256, parse_warnings=warnings))
+
+
+def _readable(raw: bytes, row: RawMessage, warnings: list[str]) -> Inbound:
+    parsed = parse_email(raw)
+    text, _ = mask_personal_numbers(parsed.text or html_to_text(parsed.html))
+    return Inbound(
+        from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
+        subject=mask_personal_numbers(parsed.subject)[0], body_text=text[:100_000],
+        received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
+        raw_sha256=row.sha256, parse_warnings=[*warnings, *parsed.warnings])
+
+
+def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
+    with transaction.atomic():
+        case = cases.open_case(row.shop, "email", inbound)
         RawMessage.objects.filter(pk=row.pk).update(
             state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now())
 
