@@ -43,16 +43,23 @@ _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not
 def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = None,
             received_at: datetime | None = None) -> RawMessage:
     """Store, then process. The same bytes delivered again are the same row."""
-    sha = rawstore.put(raw)
+    return accept(rawstore.put(raw), len(raw), shop=shop, source=source,
+                  envelope_to=envelope_to, received_at=received_at)
+
+
+def accept(sha: str, size: int, *, shop, source: str, envelope_to: list[str] | None = None,
+           received_at: datetime | None = None, truncated: bool = False) -> RawMessage:
+    """Record, then process, a message already in the raw store (an HTTP body streamed
+    there by `rawstore.put_stream`)."""
     row, created = RawMessage.objects.get_or_create(sha256=sha, defaults={
-        "size": len(raw), "source": source, "shop": shop, "envelope_to": envelope_to or [],
-        "received_at": received_at or timezone.now()})
+        "size": size, "source": source, "shop": shop, "envelope_to": envelope_to or [],
+        "received_at": received_at or timezone.now(), "truncated": truncated})
     if row.shop_id != shop.pk:
         # The very same bytes for a second shop: that shop's own copy, marked the way a
         # mail server marks a local delivery, so each shop gets its case (A6).
-        copy = f"Delivered-To: {shop.email}\r\n".encode() + raw
-        return receive(copy, shop=shop, source=source, envelope_to=envelope_to,
-                       received_at=received_at)
+        copy = f"Delivered-To: {shop.email}\r\n".encode() + rawstore.get(sha)
+        return accept(rawstore.put(copy), len(copy), shop=shop, source=source,
+                      envelope_to=envelope_to, received_at=received_at, truncated=truncated)
     if created or row.state in (RawState.PENDING, RawState.FAILED):
         process(row)
         row.refresh_from_db()
@@ -150,6 +157,7 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     new_text, _ = mask_personal_numbers(extract_new_text(text))
     html = sanitize_html(mask_personal_numbers(parsed.html)[0]) if parsed.html else ""
     warnings = list(parsed.warnings) + (["personal_number_masked"] if masked else [])
+    warnings += ["too_large"] if row.truncated else []  # the rest never came (HTTP 413)
     return Inbound(
         from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
         subject=mask_personal_numbers(parsed.subject)[0], body_text=text, body_html=html,
@@ -280,7 +288,8 @@ def _readable(raw: bytes, row: RawMessage, warnings: list[str]) -> Inbound:
         from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
         subject=mask_personal_numbers(parsed.subject)[0], body_text=text[:100_000],
         received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
-        raw_sha256=row.sha256, parse_warnings=[*warnings, *parsed.warnings])
+        raw_sha256=row.sha256,
+        parse_warnings=[*warnings, *parsed.warnings, *(["too_large"] if row.truncated else [])])
 
 
 def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
