@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from kundsvar.cases.models import Attachment, CaseEvent, Direction, EventKind, M
 from kundsvar.cases.services import Inbound
 from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.shops.models import Shop
 
 from . import emails, outbox, rawstore
 from .classify import classify
@@ -35,6 +36,7 @@ from .threading import find_case
 log = logging.getLogger(__name__)
 _SUPPRESS = re.compile(r"\b(all|autoreply|oof)\b", re.IGNORECASE)
 RETRY_AFTER = timedelta(minutes=1)
+RECORDING_GRACE = timedelta(minutes=2)  # from arrival note to committed row: milliseconds
 PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
 ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
 _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
@@ -50,10 +52,13 @@ def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = No
 def accept(sha: str, size: int, *, shop, source: str, envelope_to: list[str] | None = None,
            received_at: datetime | None = None, truncated: bool = False) -> RawMessage:
     """Record, then process, a message already in the raw store (an HTTP body streamed
-    there by `rawstore.put_stream`)."""
+    there by `rawstore.put_stream`). Safe to call again for the same bytes."""
+    received_at = received_at or timezone.now()
+    rawstore.note_arrival(sha, shop=shop.pk, source=source, size=size, truncated=truncated,
+                          envelope_to=envelope_to or [], received_at=received_at)
     row, created = RawMessage.objects.get_or_create(sha256=sha, defaults={
         "size": size, "source": source, "shop": shop, "envelope_to": envelope_to or [],
-        "received_at": received_at or timezone.now(), "truncated": truncated})
+        "received_at": received_at, "truncated": truncated})
     if row.shop_id != shop.pk:
         # The very same bytes for a second shop: that shop's own copy, marked the way a
         # mail server marks a local delivery, so each shop gets its case (A6).
@@ -297,6 +302,48 @@ def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
         case = cases.open_case(row.shop, "email", inbound)
         RawMessage.objects.filter(pk=row.pk).update(
             state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now())
+
+
+def recover_unrecorded() -> int:
+    """Take in again raw messages whose database row vanished after they were accepted
+    (SQLite's synchronous=NORMAL loses the last commits on power loss; the raw file and
+    its arrival note are fsynced before the row). Returns how many were recovered.
+
+    Arrivals younger than RECORDING_GRACE are left to the process receiving them. The
+    notes of messages whose rows exist are dropped once those rows are known to be on
+    disk (after a complete WAL checkpoint on SQLite, at once on PostgreSQL)."""
+    noted = rawstore.arrivals()
+    known = set(RawMessage.objects.filter(sha256__in=[sha for sha, _ in noted])
+                .values_list("sha256", flat=True))
+    recovered = 0
+    for sha, note in noted:
+        if sha in known or note["noted_at"] > timezone.now() - RECORDING_GRACE:
+            continue
+        shop = Shop.objects.filter(pk=note["shop"]).first()
+        if shop is None:
+            log.error("raw message %s has no row, and its shop %s is gone", sha, note["shop"])
+            continue
+        log.warning("raw message %s had no row (lost on power loss?): taking it in again", sha)
+        accept(sha, note["size"], shop=shop, source=note["source"],
+               envelope_to=note["envelope_to"], received_at=note["received_at"],
+               truncated=note["truncated"])
+        recovered += 1
+    if _commits_on_disk():
+        rawstore.forget_arrivals(known)
+    return recovered
+
+
+def _commits_on_disk() -> bool:
+    """Is every committed transaction in the database files on disk? SQLite in WAL mode
+    with synchronous=NORMAL: only after a checkpoint that copied the whole log."""
+    if connection.vendor != "sqlite":
+        return True
+    if connection.in_atomic_block:
+        return False  # a checkpoint cannot see past our own open transaction
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        busy, log_frames, checkpointed = cursor.fetchone()
+    return not busy and log_frames == checkpointed
 
 
 def retry_failed() -> int:
