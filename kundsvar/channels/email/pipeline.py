@@ -324,10 +324,13 @@ def recover_unrecorded() -> int:
             log.error("raw message %s has no row, and its shop %s is gone", sha, note["shop"])
             continue
         log.warning("raw message %s had no row (lost on power loss?): taking it in again", sha)
-        accept(sha, note["size"], shop=shop, source=note["source"],
-               envelope_to=note["envelope_to"], received_at=note["received_at"],
-               truncated=note["truncated"])
-        recovered += 1
+        try:
+            accept(sha, note["size"], shop=shop, source=note["source"],
+                   envelope_to=note["envelope_to"], received_at=note["received_at"],
+                   truncated=note["truncated"])
+            recovered += 1
+        except Exception:  # noqa: BLE001 — the note stays; the next sweep tries again
+            log.exception("taking in raw message %s again failed", sha)
     if _commits_on_disk():
         rawstore.forget_arrivals(known)
     return recovered

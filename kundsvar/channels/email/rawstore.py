@@ -6,6 +6,7 @@ the whole message or nothing; the same bytes delivered twice are stored once.
 
 import hashlib
 import json
+import logging
 import os
 import uuid
 from collections.abc import Iterable
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 
 def root() -> Path:
@@ -117,9 +120,13 @@ def arrivals(limit: int = 1000) -> list[tuple[str, dict]]:
     for entry in os.scandir(_arrivals_dir()):
         if not entry.name.endswith(".json") or len(found) >= limit:
             continue
-        note = json.loads(Path(entry.path).read_text())
-        for key in ("received_at", "noted_at"):
-            note[key] = datetime.fromisoformat(note[key])
+        try:
+            note = json.loads(Path(entry.path).read_text())
+            for key in ("received_at", "noted_at"):
+                note[key] = datetime.fromisoformat(note[key])
+        except (OSError, ValueError, KeyError):  # one bad note must not stop the others
+            log.exception("unreadable arrival note %s", entry.path)
+            continue
         found.append((entry.name.removesuffix(".json"), note))
     return sorted(found, key=lambda item: item[1]["noted_at"])
 

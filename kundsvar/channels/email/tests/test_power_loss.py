@@ -73,3 +73,12 @@ def test_arrivals_are_forgotten_once_their_rows_are_on_disk(shop, time_machine):
     assert pipeline.recover_unrecorded() == 0
     assert rawstore.arrivals() == []
     assert rawstore.get(row.sha256)  # the raw message itself stays, always
+
+
+@pytest.mark.django_db
+def test_one_unreadable_note_does_not_stop_the_sweep(shop, time_machine):  # A6
+    time_machine.move_to(T0, tick=False)
+    lose_power_after_accepting(shop, mail(), time_machine)
+    (rawstore.root() / "arrivals" / f"{'0' * 64}.json").write_text("{torn")
+    assert pipeline.recover_unrecorded() == 1
+    assert Case.objects.count() == 1
