@@ -320,8 +320,9 @@ def recover_unrecorded() -> int:
         if sha in known or note["noted_at"] > timezone.now() - RECORDING_GRACE:
             continue
         shop = Shop.objects.filter(pk=note["shop"]).first()
-        if shop is None:
+        if shop is None:  # said once; the raw file stays in the store
             log.error("raw message %s has no row, and its shop %s is gone", sha, note["shop"])
+            rawstore.forget_arrivals([sha])
             continue
         log.warning("raw message %s had no row (lost on power loss?): taking it in again", sha)
         try:
