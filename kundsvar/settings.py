@@ -206,7 +206,9 @@ else:
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 
 # Inbound mail.
-SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
+# The largest inbound mail accepted whole, over HTTP (and SMTP, unless set apart).
+MAIL_MAX_MESSAGE_SIZE = envint("MAIL_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
+SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", MAIL_MAX_MESSAGE_SIZE)
 SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
 # Loop protection: acknowledgements to one sender per hour, at most.
 ACKS_PER_SENDER_PER_HOUR = envint("ACKS_PER_SENDER_PER_HOUR", 3)

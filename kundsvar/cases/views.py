@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -372,8 +372,8 @@ def attachment(request, number, attachment_id):
     inline = item.content_type.startswith("image/") and item.content_type != "image/svg+xml"
     response = HttpResponse(item.file.open("rb").read(), content_type=item.content_type
                             if inline else "application/octet-stream")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{item.filename}"'
+    # RFC 6266 (filename*=utf-8''…): customers' names have å, dashes and quotes.
+    response["Content-Disposition"] = content_disposition_header(not inline, item.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

@@ -25,6 +25,8 @@ class RawMessage(models.Model):
 
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveIntegerField()
+    # Only the first MAIL_MAX_MESSAGE_SIZE bytes of a larger message came in (HTTP 413).
+    truncated = models.BooleanField(default=False)
     source = models.CharField(max_length=8, choices=Source.choices)
     shop = models.ForeignKey("shops.Shop", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")

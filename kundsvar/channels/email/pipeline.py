@@ -7,27 +7,28 @@ is dropped (rule A6): a message that cannot be parsed still becomes a case, with
 raw source kept and a visible parse warning.
 """
 
-import hashlib
 import logging
 import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kundsvar.cases import files
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Attachment, CaseEvent, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
 from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.shops.models import Shop
 
 from . import emails, outbox, rawstore
 from .classify import classify
 from .htmltext import html_to_text, sanitize_html
 from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
+from .parse import Attachment as ParsedAttachment
 from .parse import ParsedEmail, parse_email
 from .quotes import extract_new_text
 from .threading import find_case
@@ -35,6 +36,7 @@ from .threading import find_case
 log = logging.getLogger(__name__)
 _SUPPRESS = re.compile(r"\b(all|autoreply|oof)\b", re.IGNORECASE)
 RETRY_AFTER = timedelta(minutes=1)
+RECORDING_GRACE = timedelta(minutes=2)  # from arrival note to committed row: milliseconds
 PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
 ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
 MESSAGE_ID_REUSED = "message_id_reused"  # a parse warning code, shown as a badge
@@ -44,16 +46,26 @@ _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not
 def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = None,
             received_at: datetime | None = None) -> RawMessage:
     """Store, then process. The same bytes delivered again are the same row."""
-    sha = rawstore.put(raw)
+    return accept(rawstore.put(raw), len(raw), shop=shop, source=source,
+                  envelope_to=envelope_to, received_at=received_at)
+
+
+def accept(sha: str, size: int, *, shop, source: str, envelope_to: list[str] | None = None,
+           received_at: datetime | None = None, truncated: bool = False) -> RawMessage:
+    """Record, then process, a message already in the raw store (an HTTP body streamed
+    there by `rawstore.put_stream`). Safe to call again for the same bytes."""
+    received_at = received_at or timezone.now()
+    rawstore.note_arrival(sha, shop=shop.pk, source=source, size=size, truncated=truncated,
+                          envelope_to=envelope_to or [], received_at=received_at)
     row, created = RawMessage.objects.get_or_create(sha256=sha, defaults={
-        "size": len(raw), "source": source, "shop": shop, "envelope_to": envelope_to or [],
-        "received_at": received_at or timezone.now()})
+        "size": size, "source": source, "shop": shop, "envelope_to": envelope_to or [],
+        "received_at": received_at, "truncated": truncated})
     if row.shop_id != shop.pk:
         # The very same bytes for a second shop: that shop's own copy, marked the way a
         # mail server marks a local delivery, so each shop gets its case (A6).
-        copy = f"Delivered-To: {shop.email}\r\n".encode() + raw
-        return receive(copy, shop=shop, source=source, envelope_to=envelope_to,
-                       received_at=received_at)
+        copy = f"Delivered-To: {shop.email}\r\n".encode() + rawstore.get(sha)
+        return accept(rawstore.put(copy), len(copy), shop=shop, source=source,
+                      envelope_to=envelope_to, received_at=received_at, truncated=truncated)
     if created or row.state in (RawState.PENDING, RawState.FAILED):
         process(row)
         row.refresh_from_db()
@@ -73,29 +85,37 @@ def process(row: RawMessage) -> None:
     row.attempts += 1
     raw = rawstore.get(row.sha256)
     try:
+        # The slow work (parsing, new text, masking, sanitising) before the write
+        # transaction: SQLite has one writer, and every other write (the API, SMTP, an
+        # agent opening a case) waits for this one (issue #10).
         parsed = parse_email(raw)
-        _process(row, parsed)
+        kind, inbound = classify(parsed), _inbound(parsed, row)
+        stored = _process(row, parsed, kind, inbound, _store_files(parsed))
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
         RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED,
                                                      error=repr(error)[:2000])
         if row.attempts >= 3:
             _as_unreadable_case(row, raw, error)
+        return
+    if stored:
+        _after_storing(row, parsed, kind, *stored)
 
 
 @transaction.atomic
-def _process(row: RawMessage, parsed: ParsedEmail) -> None:
+def _process(row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound,
+             attachments: list) -> tuple | None:
+    """The writes, and the reads they depend on (duplicates, threading). Returns the case
+    and message made, or None when the mail needs no case."""
     shop = row.shop
-    kind = classify(parsed)
-    inbound = _inbound(parsed, row)
     earlier = _same_message_id(shop, parsed)
     duplicate = _duplicate_of(earlier, inbound)
     if duplicate:
         _finish(row, RawState.DUPLICATE, kind, parsed, duplicate)
-        return
+        return None
     if kind == "bounce" and _link_bounce(parsed, row.received_at):
         _finish(row, RawState.IGNORED, kind, parsed, None)
-        return
+        return None
     if earlier:  # the same Message-ID with another text: a message of its own, flagged (A6)
         inbound.parse_warnings.append(MESSAGE_ID_REUSED)
 
@@ -116,8 +136,15 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
             CaseEvent.objects.create(case=case, kind=EventKind.INBOUND,
                                      created_at=message.created_at,
                                      data={"refers_to_other_case": thread.refused})
-    _save_attachments(message, parsed)
+    _save_attachments(message, attachments)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
+    return case, message
+
+
+def _after_storing(row: RawMessage, parsed: ParsedEmail, kind: str, case, message) -> None:
+    """Order matching and the acknowledgement, each in a short transaction of its own once
+    the message is safely stored: neither holds the write lock while it reads and renders,
+    and neither failing can undo the message (A6)."""
     try:  # C4: link the order before the acknowledgement shows it (A5)
         with transaction.atomic():
             matching.match_case(case, now=message.created_at)
@@ -127,9 +154,12 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
     # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
     # not make the mail automatic (Outlook sets it on mail people write, too).
     suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
-    if (not automatic and not suppressed and row.source != Source.IMPORT
-            and should_acknowledge(case, message)):
-        acknowledge(case, message)
+    try:
+        if (kind == "normal" and not suppressed and row.source != Source.IMPORT
+                and should_acknowledge(case, message)):
+            acknowledge(case, message)
+    except Exception:  # noqa: BLE001 — the case is stored; a person answers it
+        log.exception("acknowledging case %s failed", case.number)
 
 
 def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
@@ -138,6 +168,7 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     new_text, _ = mask_personal_numbers(extract_new_text(text))
     html = sanitize_html(mask_personal_numbers(parsed.html)[0]) if parsed.html else ""
     warnings = list(parsed.warnings) + (["personal_number_masked"] if masked else [])
+    warnings += ["too_large"] if row.truncated else []  # the rest never came (HTTP 413)
     return Inbound(
         from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
         subject=mask_personal_numbers(parsed.subject)[0], body_text=text, body_html=html,
@@ -178,23 +209,50 @@ def _finish(row, state, kind, parsed, message) -> None:
         error="", processed_at=timezone.now())
 
 
-def _save_attachments(message: Message, parsed: ParsedEmail) -> None:
+def _store_files(parsed: ParsedEmail) -> list[tuple[ParsedAttachment, str, str] | None]:
+    """Each attachment's bytes into the file store, before the write transaction: per
+    part its SHA-256 and storage name, or None for a part that could not be stored (it
+    stays in the raw message, and the message says so; the rest goes on, A6)."""
+    stored = []
     for part in parsed.attachments:
-        attachment = Attachment(
-            message=message, filename=(part.filename or "bilaga")[:255],
-            content_type=part.content_type[:255], size=len(part.payload),
-            sha256=hashlib.sha256(part.payload).hexdigest(), inline=part.inline)
-        attachment.file.save(attachment.filename, ContentFile(part.payload), save=False)
-        attachment.save()
+        try:
+            stored.append((part, *files.store(part.payload)))
+        except Exception:  # noqa: BLE001 — one bad part never fails the message
+            log.exception("storing attachment %r failed", part.filename)
+            stored.append(None)
+    return stored
+
+
+def _save_attachments(message: Message, stored: list) -> None:
+    failed = False
+    for item in stored:
+        if item is None:
+            failed = True
+            continue
+        part, sha, name = item
+        try:
+            with transaction.atomic():  # a savepoint: PostgreSQL goes on after an error
+                Attachment.objects.create(
+                    message=message, filename=files.display_name(part.filename),
+                    content_type=part.content_type[:255], size=len(part.payload),
+                    sha256=sha, file=name, inline=part.inline)
+        except Exception:  # noqa: BLE001 — one bad part never fails the message
+            log.exception("attachment %r of message %s failed", part.filename, message.pk)
+            failed = True
+    if failed:
+        message.parse_warnings = [*message.parse_warnings, "attachment_failed"]
+        Message.objects.filter(pk=message.pk).update(parse_warnings=message.parse_warnings)
 
 
 def acknowledge(case, message: Message) -> None:
     """Queue the acknowledgement of `message` (rules A1–A5). Callers check
-    `should_acknowledge` first: the web form and the API do it the same way as email."""
-    outbox.queue(case, OutboundKind.ACK, message, emails.acknowledgement(case, message),
-                 now=message.created_at)
-    CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
-                             created_at=message.created_at, data={"message": message.pk})
+    `should_acknowledge` first: the web form and the API do it the same way as email.
+    Rendered before the transaction that stores it, so the write lock is not held meanwhile."""
+    built = emails.acknowledgement(case, message)
+    with transaction.atomic():
+        outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
+        CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
+                                 created_at=message.created_at, data={"message": message.pk})
 
 
 def should_acknowledge(case, message: Message) -> bool:
@@ -235,15 +293,82 @@ def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
 
 
 def _as_unreadable_case(row: RawMessage, raw: bytes, error: Exception) -> None:
-    """Last resort (A6): the message could not be processed; a person must see it."""
-    text = raw.decode("utf-8", errors="replace")
-    text, _ = mask_personal_numbers(text)
-    with transaction.atomic():
-        case = cases.open_case(row.shop, "email", Inbound(
+    """Last resort (A6): the message could not be processed; a person must see it. With
+    its sender, subject and text when those can still be read, so the agent can answer;
+    if even that case cannot be made, one with the raw source as its text."""
+    warnings = ["unprocessable", type(error).__name__]
+    try:
+        _open_unreadable_case(row, _readable(raw, row, warnings))
+    except Exception:  # noqa: BLE001 — what could be read is the trouble: keep the raw
+        log.exception("the readable unprocessable case for %s failed", row.sha256)
+        text, _ = mask_personal_numbers(raw.decode("utf-8", errors="replace"))
+        _open_unreadable_case(row, Inbound(
             from_address="", subject="", body_text=text[:100_000], received_at=row.received_at,
-            raw_sha256=row.sha256, parse_warnings=["unprocessable", type(error).__name__]))
+            raw_sha256=row.sha256, parse_warnings=warnings))
+
+
+def _readable(raw: bytes, row: RawMessage, warnings: list[str]) -> Inbound:
+    parsed = parse_email(raw)
+    text, _ = mask_personal_numbers(parsed.text or html_to_text(parsed.html))
+    return Inbound(
+        from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
+        subject=mask_personal_numbers(parsed.subject)[0], body_text=text[:100_000],
+        received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
+        raw_sha256=row.sha256,
+        parse_warnings=[*warnings, *parsed.warnings, *(["too_large"] if row.truncated else [])])
+
+
+def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
+    with transaction.atomic():
+        case = cases.open_case(row.shop, "email", inbound)
         RawMessage.objects.filter(pk=row.pk).update(
             state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now())
+
+
+def recover_unrecorded() -> int:
+    """Take in again raw messages whose database row vanished after they were accepted
+    (SQLite's synchronous=NORMAL loses the last commits on power loss; the raw file and
+    its arrival note are fsynced before the row). Returns how many were recovered.
+
+    Arrivals younger than RECORDING_GRACE are left to the process receiving them. The
+    notes of messages whose rows exist are dropped once those rows are known to be on
+    disk (after a complete WAL checkpoint on SQLite, at once on PostgreSQL)."""
+    noted = rawstore.arrivals()
+    known = set(RawMessage.objects.filter(sha256__in=[sha for sha, _ in noted])
+                .values_list("sha256", flat=True))
+    recovered = 0
+    for sha, note in noted:
+        if sha in known or note["noted_at"] > timezone.now() - RECORDING_GRACE:
+            continue
+        shop = Shop.objects.filter(pk=note["shop"]).first()
+        if shop is None:  # said once; the raw file stays in the store
+            log.error("raw message %s has no row, and its shop %s is gone", sha, note["shop"])
+            rawstore.forget_arrivals([sha])
+            continue
+        log.warning("raw message %s had no row (lost on power loss?): taking it in again", sha)
+        try:
+            accept(sha, note["size"], shop=shop, source=note["source"],
+                   envelope_to=note["envelope_to"], received_at=note["received_at"],
+                   truncated=note["truncated"])
+            recovered += 1
+        except Exception:  # noqa: BLE001 — the note stays; the next sweep tries again
+            log.exception("taking in raw message %s again failed", sha)
+    if _commits_on_disk():
+        rawstore.forget_arrivals(known)
+    return recovered
+
+
+def _commits_on_disk() -> bool:
+    """Is every committed transaction in the database files on disk? SQLite in WAL mode
+    with synchronous=NORMAL: only after a checkpoint that copied the whole log."""
+    if connection.vendor != "sqlite":
+        return True
+    if connection.in_atomic_block:
+        return False  # a checkpoint cannot see past our own open transaction
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        busy, log_frames, checkpointed = cursor.fetchone()
+    return not busy and log_frames == checkpointed
 
 
 def retry_failed() -> int:

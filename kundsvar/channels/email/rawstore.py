@@ -5,10 +5,18 @@ the whole message or nothing; the same bytes delivered twice are stored once.
 """
 
 import hashlib
+import json
+import logging
 import os
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 
 def root() -> Path:
@@ -21,23 +29,109 @@ def path_for(sha256: str) -> Path:
 
 def put(raw: bytes) -> str:
     sha = hashlib.sha256(raw).hexdigest()
+    if path_for(sha).exists():
+        return sha
+    return put_stream([raw])[0]
+
+
+def put_stream(chunks: Iterable[bytes], limit: int | None = None) -> tuple[str, int, bool]:
+    """Store bytes that arrive in chunks (an HTTP body), hashing as they come, never
+    holding the whole message in memory. At most `limit` bytes are kept; returns the
+    SHA-256 and size of what was kept, and whether that is everything that came."""
+    digest, size, complete = hashlib.sha256(), 0, True
+    temporary = root() / "tmp" / f"{uuid.uuid4().hex}.tmp"  # unique per thread and process
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(temporary, "xb") as handle:
+            for chunk in chunks:
+                if limit is not None and size + len(chunk) > limit:
+                    chunk, complete = chunk[: limit - size], False
+                handle.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                if not complete:
+                    break
+            handle.flush()
+            os.fsync(handle.fileno())
+        _install(temporary, digest.hexdigest())
+    finally:
+        temporary.unlink(missing_ok=True)
+    return digest.hexdigest(), size, complete
+
+
+def _install(temporary: Path, sha: str) -> None:
+    """Rename a complete, fsynced file into place (atomic), and make the rename durable."""
     target = path_for(sha)
     if target.exists():
-        return sha
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(raw)
-        handle.flush()
-        os.fsync(handle.fileno())
     os.replace(temporary, target)
-    directory = os.open(target.parent, os.O_RDONLY)
+    _fsync_directory(target.parent)
+
+
+def _fsync_directory(path: Path) -> None:
+    directory = os.open(path, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return sha
 
 
 def get(sha256: str) -> bytes:
     return path_for(sha256).read_bytes()
+
+
+# --- arrivals: what the database row will say, on disk before the row ----------------
+# SQLite with synchronous=NORMAL may lose the last commits on power loss, while the raw
+# file (fsynced) stays. An arrival note, as durable as the raw file, lets the worker
+# find a message whose row vanished and take it in again (pipeline.recover_unrecorded).
+
+
+def _arrivals_dir() -> Path:
+    return root() / "arrivals"
+
+
+def note_arrival(sha256: str, *, received_at: datetime, **fields) -> None:
+    """Write down durably where `sha256` came from (shop id, source, envelope, size …)."""
+    target = _arrivals_dir() / f"{sha256}.json"
+    if target.exists():
+        return
+    temporary = root() / "tmp" / f"{uuid.uuid4().hex}.tmp"
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    now = timezone.now()
+    note = {**fields, "received_at": received_at.isoformat(), "noted_at": now.isoformat()}
+    try:
+        with open(temporary, "x") as handle:
+            json.dump(note, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+        _fsync_directory(target.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def arrivals(limit: int = 1000) -> list[tuple[str, dict]]:
+    """Noted arrivals (at most `limit`): SHA-256 and the note, with datetimes parsed."""
+    if not _arrivals_dir().exists():
+        return []
+    found = []
+    for entry in os.scandir(_arrivals_dir()):
+        if not entry.name.endswith(".json") or len(found) >= limit:
+            continue
+        try:
+            note = json.loads(Path(entry.path).read_text())
+            for key in ("received_at", "noted_at"):
+                note[key] = datetime.fromisoformat(note[key])
+        except (OSError, ValueError, KeyError):  # one bad note must not stop the others
+            log.exception("unreadable arrival note %s", entry.path)
+            continue
+        found.append((entry.name.removesuffix(".json"), note))
+    return sorted(found, key=lambda item: item[1]["noted_at"])
+
+
+def forget_arrivals(shas: Iterable[str]) -> None:
+    """Drop the notes of messages whose rows are safely on disk."""
+    for sha in shas:
+        (_arrivals_dir() / f"{sha}.json").unlink(missing_ok=True)

@@ -1,17 +1,16 @@
 """Writes of the contact form: a question becomes a case (rules C2, C3, A1–A4), and
 what the visitor did with the suggested articles is counted (K3)."""
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kundsvar.cases import files
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Attachment, Case, Message
 from kundsvar.cases.services import Inbound
@@ -116,13 +115,11 @@ def _acknowledge(case: Case, message: Message) -> None:
 
 def _save_attachment(message: Message, upload) -> Attachment:
     payload = b"".join(upload.chunks())
-    attachment = Attachment(
-        message=message, filename=(upload.name or "bilaga")[:255],
+    sha, name = files.store(payload)  # under its hash: a long file name is only data
+    return Attachment.objects.create(
+        message=message, filename=files.display_name(upload.name or ""),
         content_type=getattr(upload, "checked_type", "application/octet-stream"),
-        size=len(payload), sha256=hashlib.sha256(payload).hexdigest(), inline=False)
-    attachment.file.save(attachment.filename, ContentFile(payload), save=False)
-    attachment.save()
-    return attachment
+        size=len(payload), sha256=sha, file=name, inline=False)
 
 
 def _session(shop, session_id: int | None):

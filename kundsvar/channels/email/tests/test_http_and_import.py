@@ -55,6 +55,8 @@ def test_an_empty_body_is_a_clear_error(client, shop):
 
 
 def test_import_eml_reads_files_mbox_and_maildir_without_acknowledging(tmp_path, shop):
+    tmp_path = tmp_path / "mail"  # beside var/, the raw store (its notes are not mail)
+    tmp_path.mkdir()
     (tmp_path / "one.eml").write_bytes(mail(message_id="<e1@example.se>", subject="Ett"))
     box = mailbox.mbox(tmp_path / "archive.mbox")
     box.add(mail(message_id="<e2@example.se>", subject="Två"))

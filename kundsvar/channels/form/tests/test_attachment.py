@@ -51,3 +51,13 @@ def test_too_large_is_refused(client, shop, clock, monkeypatch):
     response = client.post(f"/s/{shop.slug}/?lang=en", data)
     assert response.status_code == 400
     assert "larger than 10 MB" in response.content.decode()
+
+
+def test_a_photo_with_a_long_name_is_stored_under_its_hash(client, shop, clock):  # A6
+    name = "Skärmavbild 2026-11-20 kl. 14.32.05 – trasig dragkedja på jackan, sedd framifrån.png"
+    data = fill(client, clock, shop)
+    data["attachment"] = SimpleUploadedFile(name, PNG, content_type="image/png")
+    assert client.post(f"/s/{shop.slug}/?lang=en", data).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.filename == name
+    assert attachment.file.name.endswith(attachment.sha256)
