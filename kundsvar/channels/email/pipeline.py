@@ -7,6 +7,7 @@ is dropped (rule A6): a message that cannot be parsed still becomes a case, with
 raw source kept and a visible parse warning.
 """
 
+import hashlib
 import logging
 import re
 from datetime import datetime, timedelta
