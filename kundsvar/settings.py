@@ -200,8 +200,27 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # Inbound mail.
 SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
 SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
-# Loop protection: acknowledgements to one sender per hour, at most.
+# Loop protection (kundsvar/channels/email/loops.py). Acknowledgements at most: per sender
+# and hour (kund+1@ and kund+2@ are one sender), per sender domain and hour (not for the
+# big mail providers in ACK_SHARED_MAIL_DOMAINS, whose users are strangers to each other),
+# and per shop and minute. The counts are the outbox rows, shared by every process.
 ACKS_PER_SENDER_PER_HOUR = envint("ACKS_PER_SENDER_PER_HOUR", 3)
+ACKS_PER_DOMAIN_PER_HOUR = envint("ACKS_PER_DOMAIN_PER_HOUR", 5)
+ACKS_PER_SHOP_PER_MINUTE = envint("ACKS_PER_SHOP_PER_MINUTE", 20)
+ACK_SHARED_MAIL_DOMAINS = envlist("ACK_SHARED_MAIL_DOMAINS", [
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "icloud.com", "me.com", "mac.com", "yahoo.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.net", "gmx.de", "hotmail.se", "live.se", "outlook.se",
+    "yahoo.se", "telia.com", "bredband.net", "spray.se", "comhem.se", "bahnhof.se",
+    "hotmail.no", "live.no", "online.no", "yahoo.no", "hotmail.dk", "live.dk", "yahoo.dk",
+    "mail.dk", "jubii.dk", "get2net.dk", "hotmail.fi", "luukku.com",
+])
+# Unmarked automatic mail: an answer to one of our acknowledgements within
+# AUTO_ANSWER_SECONDS (nobody reads and writes that fast), or the same text from one
+# sender domain the AUTO_REPEAT_COUNT-th time within AUTO_REPEAT_MINUTES.
+AUTO_ANSWER_SECONDS = envint("AUTO_ANSWER_SECONDS", 60)
+AUTO_REPEAT_COUNT = envint("AUTO_REPEAT_COUNT", 3)
+AUTO_REPEAT_MINUTES = envint("AUTO_REPEAT_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,6 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -24,7 +23,7 @@ from kundsvar.cases.services import Inbound
 from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
 
-from . import emails, outbox, rawstore
+from . import emails, loops, outbox, rawstore
 from .classify import classify
 from .htmltext import html_to_text, sanitize_html
 from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
@@ -95,6 +94,8 @@ def _process(row: RawMessage, parsed: ParsedEmail) -> None:
         return
 
     inbound = _inbound(parsed, row)
+    if kind == "normal":  # unmarked machine mail: filed, never answered (loops.py)
+        kind = loops.automatic_kind(shop, inbound) or kind
     thread = find_case(shop, sender=inbound.from_address, subject=parsed.subject,
                        in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
                        recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
@@ -188,11 +189,7 @@ def should_acknowledge(case, message: Message) -> bool:
     if message.is_follow_up is False and case.messages.filter(
             direction=Direction.INBOUND).count() > 1:
         return False  # more words on an unanswered question: the promise stands
-    limit = settings.ACKS_PER_SENDER_PER_HOUR
-    recent = OutboundEmail.objects.filter(
-        kind=OutboundKind.ACK, to_address__iexact=sender,
-        created_at__gte=message.created_at - timedelta(hours=1)).count()
-    return recent < limit
+    return loops.within_ack_limits(case.shop, sender, message.created_at)
 
 
 def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
