@@ -104,9 +104,14 @@ def _database(url: str) -> dict:
 DATABASES = {"default": _database(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR}/kundsvar.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two queues: "outbound" (sending mail) and "default" (everything else, incoming mail
+# first of all). `kundsvar worker` runs a worker process for each, so a slow SMTP server
+# never holds up incoming mail.
+TASK_QUEUES = ["default", "outbound"]
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 
@@ -195,7 +200,9 @@ else:
     EMAIL_HOST_PASSWORD = unquote(_u.password or "")
     EMAIL_USE_TLS = _u.scheme == "smtp+tls"
     EMAIL_USE_SSL = _u.scheme == "smtps"
-EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+# Seconds for the connect and for each answer of the SMTP server: a server that takes
+# the connection and never answers must not hold the worker for long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
 # Inbound mail.
 SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
