@@ -123,7 +123,7 @@ def send(row_id: int, now: datetime | None = None) -> str:
     OutboundEmail.objects.filter(pk=row.pk).update(
         state=OutboundState.SENT, sent_at=now, attempts=row.attempts + 1, last_error="",
         next_attempt_at=None, claimed_until=None)
-    cache.delete(UNREACHABLE)
+    _remember_unreachable(None)
     return "sent"
 
 
@@ -136,7 +136,7 @@ def _failed(row: OutboundEmail, error: Exception, now: datetime) -> str:
         state=OutboundState.FAILED if final else OutboundState.QUEUED,
         next_attempt_at=None if final else now + backoff(attempts), claimed_until=None)
     if unreachable(error):
-        cache.set(UNREACHABLE, now.isoformat(), timeout=7 * 24 * 3600)
+        _remember_unreachable(now)
     if final and row.case_id:
         CaseEvent.objects.create(case_id=row.case_id, kind="delivery_failed", created_at=now,
                                  data={"outbound": row.pk, "to": row.to_address,
@@ -153,8 +153,8 @@ def send_due(now: datetime | None = None) -> int:
     is back and if so make that mail due now. Then send, oldest first, and stop at the
     first unreachable failure: the rest would only wait out the same timeout."""
     now = now or timezone.now()
-    if cache.get(UNREACHABLE) and _server_answers():
-        cache.delete(UNREACHABLE)
+    if _was_unreachable() and _server_answers():
+        _remember_unreachable(None)
         retry_now(OutboundEmail.objects.filter(state=OutboundState.QUEUED), now=now,
                   enqueue=False)
     due = OutboundEmail.objects.filter(state=OutboundState.QUEUED, next_attempt_at__lte=now)
@@ -165,6 +165,26 @@ def send_due(now: datetime | None = None) -> int:
         if result == "unreachable":
             break
     return sent
+
+
+def _remember_unreachable(since: datetime | None) -> None:
+    """Shared by every worker process (the cache is a database table). A cache that
+    fails costs only the early resumption, never the mail."""
+    try:
+        if since is None:
+            cache.delete(UNREACHABLE)
+        else:
+            cache.set(UNREACHABLE, since.isoformat(), timeout=7 * 24 * 3600)
+    except Exception:  # noqa: BLE001
+        log.exception("outbox: the cache is not available")
+
+
+def _was_unreachable() -> bool:
+    try:
+        return bool(cache.get(UNREACHABLE))
+    except Exception:  # noqa: BLE001
+        log.exception("outbox: the cache is not available")
+        return False
 
 
 def _server_answers() -> bool:

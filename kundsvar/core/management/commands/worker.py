@@ -3,6 +3,7 @@ import subprocess
 import sys
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                             help="Only run tasks; another worker enqueues periodic jobs.")
 
     def handle(self, *args, no_schedule=False, **options):
+        call_command("createcachetable", verbosity=0)  # shared state of the outbox
         # Two worker processes: sending mail waits on SMTP servers (up to EMAIL_TIMEOUT a
         # try), and incoming mail must never wait behind it.
         children = [subprocess.Popen(command) for command in worker_commands()]
