@@ -83,6 +83,9 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
     )
     if _shared(domain):  # strangers at gmail.com may well write the same words
         recent = recent.filter(from_address__istartswith=local)
+    # A person who asks again in the same words is a person: only other addresses count
+    # (one address answering itself is held by the per-sender limit).
+    recent = recent.exclude(from_address__iexact=inbound.from_address)
     same = sum(
         _normalised(m.new_text or m.body_text) == text
         for m in recent.order_by("-created_at").only("new_text", "body_text")[:200]

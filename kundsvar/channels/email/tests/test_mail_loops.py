@@ -196,3 +196,18 @@ def test_a_person_answering_the_acknowledgement_later_is_a_person(shop, time_mac
     assert row.kind == "normal"
     assert row.case_message.case != first.case_message.case
     assert acks().count() == 2
+
+
+def test_a_customer_asking_again_in_the_same_words_is_a_person(shop, time_machine):
+    t = T0
+    kinds = []
+    for _ in range(4):
+        t += timedelta(minutes=10)
+        time_machine.move_to(t, tick=False)
+        row = receive(
+            shop,
+            mail(sender="karin@example.se", body="Hallå? Var är min beställning? Svara snälla."),
+            t,
+        )
+        kinds.append(row.kind)
+    assert kinds == ["normal"] * 4
