@@ -223,8 +223,8 @@ ACK_SHARED_MAIL_DOMAINS = envlist("ACK_SHARED_MAIL_DOMAINS", [
     "mail.dk", "jubii.dk", "get2net.dk", "hotmail.fi", "luukku.com",
 ])
 # Unmarked automatic mail: an answer to one of our acknowledgements within
-# AUTO_ANSWER_SECONDS (nobody reads and writes that fast), or the same text from one
-# sender domain the AUTO_REPEAT_COUNT-th time within AUTO_REPEAT_MINUTES.
+# AUTO_ANSWER_SECONDS (nobody reads and writes that fast), or the same text from other
+# addresses of one sender domain the AUTO_REPEAT_COUNT-th time within AUTO_REPEAT_MINUTES.
 AUTO_ANSWER_SECONDS = envint("AUTO_ANSWER_SECONDS", 60)
 AUTO_REPEAT_COUNT = envint("AUTO_REPEAT_COUNT", 3)
 AUTO_REPEAT_MINUTES = envint("AUTO_REPEAT_MINUTES", 60)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings as django_settings
 
-from kundsvar.cases.models import Direction, Message
+from kundsvar.cases.models import Case, Direction, Message
 from kundsvar.channels.email import pipeline
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind, RawMessage
 from kundsvar.shops.tests.factories import ShopFactory
@@ -211,3 +211,25 @@ def test_a_customer_asking_again_in_the_same_words_is_a_person(shop, time_machin
         )
         kinds.append(row.kind)
     assert kinds == ["normal"] * 4
+
+
+def test_a_responder_answering_only_what_it_gets_stops_after_one_round(shop, time_machine):
+    """The real loop: the responder answers each acknowledgement once, from a new
+    address. Its first answer is recognised, gets no acknowledgement, and the loop ends
+    with two cases (before: 115 in two minutes). Loop mail opens a case of its own
+    rather than joining the first: a sender joins only cases it takes part in (R5)."""
+    t = T0
+    time_machine.move_to(t, tick=False)
+    receive(shop, _bot_answer(1, None, body="Hej, var är min order?"), t)
+    answered: set[int] = set()
+    n = 1
+    while len(answered) < acks().count() and n < 115:
+        ack = acks().exclude(pk__in=answered).order_by("pk").first()
+        answered.add(ack.pk)
+        n += 1
+        t += timedelta(seconds=2)
+        time_machine.move_to(t, tick=False)
+        receive(shop, _bot_answer(n, ack, body=f"Tack! Ert ärende har nummer {n}."), t)
+    assert acks().count() == 1
+    assert Case.objects.count() == 2
+    assert RawMessage.objects.filter(kind="auto_loop").count() == 1
