@@ -127,6 +127,15 @@ def send(row_id: int, now: datetime | None = None) -> str:
     return "sent"
 
 
+def send_new(row_id: int) -> str:
+    """The first try, right after commit. While the server is known to be unreachable
+    the row stays due for `send_due`, which asks the server first: a hundred new
+    acknowledgements during an outage must not each wait out EMAIL_TIMEOUT."""
+    if _was_unreachable():
+        return "waiting"
+    return send(row_id)
+
+
 def _failed(row: OutboundEmail, error: Exception, now: datetime) -> str:
     attempts = row.attempts + 1
     final = attempts >= MAX_ATTEMPTS

@@ -7,7 +7,7 @@ from . import imap, outbox, pipeline
 # mail, which `kundsvar worker` processes in a separate worker process.
 @task(queue_name=outbox.QUEUE)
 def send_outbound(outbound_id: int) -> str:
-    return outbox.send(outbound_id)
+    return outbox.send_new(outbound_id)
 
 
 @task(queue_name=outbox.QUEUE)

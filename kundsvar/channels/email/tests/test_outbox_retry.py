@@ -270,3 +270,21 @@ def test_db_worker_takes_the_queue_options():
     command = [*worker.worker_commands()[0][:4], "--help"]  # our Python, our arguments
     help_text = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     assert "--queue-name" in help_text and "--exclude-queues" in help_text
+
+
+def test_new_mail_during_an_outage_waits_for_the_worker_run(
+    shop, smtp_sink, _now, django_capture_on_commit_callbacks
+):
+    first = question(shop, 1)
+    smtp_sink.go_down()
+    assert outbox.send_due(now=T0) == 0  # unreachable: noted for every process
+    with django_capture_on_commit_callbacks(execute=True):  # the send-after-commit task
+        second = question(shop, 2)
+    second.refresh_from_db()
+    assert (second.attempts, second.next_attempt_at) == (0, T0)  # not tried, still due
+    smtp_sink.accept()
+    assert outbox.send_due(now=T0 + TICK) == 2  # the run asks the server, then sends
+    assert {m["Message-ID"] for m in smtp_sink.messages()} == {
+        first.message_id,
+        second.message_id,
+    }
