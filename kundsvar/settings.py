@@ -108,9 +108,14 @@ def _database(url: str) -> dict:
 DATABASES = {"default": _database(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR}/kundsvar.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two queues: "outbound" (sending mail) and "default" (everything else, incoming mail
+# first of all). `kundsvar worker` runs a worker process for each, so a slow SMTP server
+# never holds up incoming mail.
+TASK_QUEUES = ["default", "outbound"]
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 
@@ -203,15 +208,36 @@ else:
     EMAIL_HOST_PASSWORD = unquote(_u.password or "")
     EMAIL_USE_TLS = _u.scheme == "smtp+tls"
     EMAIL_USE_SSL = _u.scheme == "smtps"
-EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+# Seconds for the connect and for each answer of the SMTP server: a server that takes
+# the connection and never answers must not hold the worker for long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
 # Inbound mail.
 # The largest inbound mail accepted whole, over HTTP (and SMTP, unless set apart).
 MAIL_MAX_MESSAGE_SIZE = envint("MAIL_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
 SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", MAIL_MAX_MESSAGE_SIZE)
 SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
-# Loop protection: acknowledgements to one sender per hour, at most.
+# Loop protection (kundsvar/channels/email/loops.py). Acknowledgements at most: per sender
+# and hour (kund+1@ and kund+2@ are one sender), per sender domain and hour (not for the
+# big mail providers in ACK_SHARED_MAIL_DOMAINS, whose users are strangers to each other),
+# and per shop and minute. The counts are the outbox rows, shared by every process.
 ACKS_PER_SENDER_PER_HOUR = envint("ACKS_PER_SENDER_PER_HOUR", 3)
+ACKS_PER_DOMAIN_PER_HOUR = envint("ACKS_PER_DOMAIN_PER_HOUR", 5)
+ACKS_PER_SHOP_PER_MINUTE = envint("ACKS_PER_SHOP_PER_MINUTE", 20)
+ACK_SHARED_MAIL_DOMAINS = envlist("ACK_SHARED_MAIL_DOMAINS", [
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "icloud.com", "me.com", "mac.com", "yahoo.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.net", "gmx.de", "hotmail.se", "live.se", "outlook.se",
+    "yahoo.se", "telia.com", "bredband.net", "spray.se", "comhem.se", "bahnhof.se",
+    "hotmail.no", "live.no", "online.no", "yahoo.no", "hotmail.dk", "live.dk", "yahoo.dk",
+    "mail.dk", "jubii.dk", "get2net.dk", "hotmail.fi", "luukku.com",
+])
+# Unmarked automatic mail: an answer to one of our acknowledgements within
+# AUTO_ANSWER_SECONDS (nobody reads and writes that fast), or the same text from other
+# addresses of one sender domain the AUTO_REPEAT_COUNT-th time within AUTO_REPEAT_MINUTES.
+AUTO_ANSWER_SECONDS = envint("AUTO_ANSWER_SECONDS", 60)
+AUTO_REPEAT_COUNT = envint("AUTO_REPEAT_COUNT", 3)
+AUTO_REPEAT_MINUTES = envint("AUTO_REPEAT_MINUTES", 60)
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 LOGGING = {

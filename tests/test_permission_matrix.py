@@ -67,7 +67,8 @@ def world():
                "uidb64": "x", "object_id": 1, "content_type_id": 1, "app_label": "cases",
                "url": "x", "path": "x", "team_id": 1, "reply_id": 1, "policy_id": 1,
                "agent_id": agent_a.pk, "day_id": 1, "endpoint_id": 1, "article_id": 1,
-               "shop": shop_a.slug, "article": "x", "order_id": 1, "language": "en"}
+               "shop": shop_a.slug, "article": "x", "order_id": 1, "language": "en",
+               "outbound_id": 1}
     actors = {"anonymous": None, "agent_a": agent_a, "admin_a": admin_a, "agent_b": agent_b,
               "superuser": superuser}
     return samples, actors

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kundsvar.accounts.models import Agent, Team
+from kundsvar.channels.email import outbox
 from kundsvar.knowledge import panels as knowledge_panels
 from kundsvar.search.queries import search_cases
 from kundsvar.shops.models import Language
@@ -349,6 +350,20 @@ def split(request, number, message_id):
     message = get_object_or_404(case.messages, pk=message_id)
     new = _attempt(request, services.split_message, message, actor=request.user)
     return redirect("cases:detail", number=new.number if new else number)
+
+
+@login_required
+@require_POST
+def retry_delivery(request, number, outbound_id):
+    """Send one waiting or failed mail of this case now (after an outage, say)."""
+    case = _case(request, number)
+    row = get_object_or_404(case.outbound, pk=outbound_id)
+    if outbox.retry_now(case.outbound.filter(pk=row.pk)):
+        messages.success(request, _("The email is being sent again."))
+    else:
+        messages.info(request, _("This email is not waiting to be sent."))
+    anchor = f"#m{row.case_message_id}" if row.case_message_id else ""
+    return redirect(reverse("cases:detail", args=[case.number]) + anchor)
 
 
 @login_required

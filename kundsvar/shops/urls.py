@@ -3,6 +3,7 @@
 from django.urls import path
 
 from kundsvar.accounts import views as accounts
+from kundsvar.channels.email import views as mail
 
 from . import views
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("<slug:slug>/teams/new/", accounts.team_edit, name="team_new"),
     path("<slug:slug>/teams/<int:pk>/", accounts.team_edit, name="team_edit"),
     path("<slug:slug>/teams/<int:pk>/delete/", accounts.team_delete, name="team_delete"),
+    path("<slug:slug>/outgoing-mail/", mail.outgoing, name="outgoing_mail"),
     path("<slug:slug>/saved-replies/", views.saved_replies, name="saved_replies"),
     path("<slug:slug>/saved-replies/new/", views.saved_reply_edit, name="saved_reply_new"),
     path("<slug:slug>/saved-replies/<int:pk>/", views.saved_reply_edit, name="saved_reply_edit"),

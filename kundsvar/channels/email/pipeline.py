@@ -12,7 +12,6 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +24,7 @@ from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.shops.models import Shop
 
-from . import emails, outbox, rawstore
+from . import emails, loops, outbox, rawstore
 from .classify import classify
 from .htmltext import html_to_text, sanitize_html
 from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
@@ -91,6 +90,8 @@ def process(row: RawMessage) -> None:
         # agent opening a case) waits for this one (issue #10).
         parsed = parse_email(raw)
         kind, inbound = classify(parsed), _inbound(parsed, row)
+        if kind == "normal":  # unmarked machine mail: filed, never answered (loops.py)
+            kind = loops.automatic_kind(row.shop, inbound) or kind
         stored = _process(row, parsed, kind, inbound, _store_files(parsed))
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
@@ -268,11 +269,7 @@ def should_acknowledge(case, message: Message) -> bool:
     if message.is_follow_up is False and case.messages.filter(
             direction=Direction.INBOUND).count() > 1:
         return False  # more words on an unanswered question: the promise stands
-    limit = settings.ACKS_PER_SENDER_PER_HOUR
-    recent = OutboundEmail.objects.filter(
-        kind=OutboundKind.ACK, to_address__iexact=sender,
-        created_at__gte=message.created_at - timedelta(hours=1)).count()
-    return recent < limit
+    return loops.within_ack_limits(case.shop, sender, message.created_at)
 
 
 def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:

@@ -174,10 +174,35 @@ class KundsvarHandler:
 
 
 class _LenientLines:
-    # RFC 5321 allows 1000 octets a line, but real mail sometimes has longer lines.
-    # Refusing them would bounce a customer's question (rule A6); the size limit
-    # still bounds memory.
+    """RFC 5321 allows 1000 octets a line, but real mail sometimes has longer lines (a
+    1 MB header line, issue #10). Refusing them would bounce a customer's question (rule
+    A6), and aiosmtpd refuses with "500 Line too long", a permanent error that reads like
+    a syntax error. So inside DATA a line may be as long as the whole message may be;
+    the size limit still bounds memory. Command lines keep the 1 MB limit (500 is the
+    right answer there, RFC 5321 4.5.3.1.4). A message over the size limit, however its
+    lines run, is answered 552 5.3.4, which tells the sender why it bounced."""
+
     line_length_limit = 1024 * 1024
+    _command_line_limit = line_length_limit
+
+    async def smtp_DATA(self, arg):
+        self._set_line_limit(max(self._command_line_limit, (self.data_size_limit or 0) + 2))
+        try:
+            return await super().smtp_DATA(arg)
+        finally:
+            self._set_line_limit(self._command_line_limit)
+
+    def _set_line_limit(self, limit: int) -> None:
+        # aiosmtpd checks both: its own attribute, and the StreamReader's limit, which
+        # asyncio keeps in a private attribute and reads on every readuntil().
+        self.line_length_limit = limit
+        self._reader._limit = limit
+
+    async def push(self, status):
+        if isinstance(status, str) and status.startswith(
+                ("500 Line too long", "552 Error: Too much mail data")):
+            status = f"552 5.3.4 Message too big (at most {self.data_size_limit} bytes)"
+        return await super().push(status)
 
 
 class KundsvarSMTP(_LenientLines, SMTP):

@@ -3,12 +3,14 @@ from django_tasks import task
 from . import imap, outbox, pipeline
 
 
-@task()
+# Sending has a queue of its own: a slow or silent SMTP server never holds up incoming
+# mail, which `kundsvar worker` processes in a separate worker process.
+@task(queue_name=outbox.QUEUE)
 def send_outbound(outbound_id: int) -> str:
-    return outbox.send(outbound_id)
+    return outbox.send_new(outbound_id)
 
 
-@task()
+@task(queue_name=outbox.QUEUE)
 def send_due_outbound() -> int:
     return outbox.send_due()
 

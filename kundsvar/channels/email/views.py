@@ -2,15 +2,18 @@ import hmac
 from itertools import chain
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from kundsvar.accounts.security import shop_admin_required
 from kundsvar.shops.models import Shop
 
-from . import pipeline, rawstore
-from .models import Source
+from . import outbox, pipeline, rawstore
+from .models import OutboundState, Source
 
 CHUNK = 1024 * 1024
 
@@ -56,3 +59,23 @@ def inbound(request, shop_slug):
             status=413,
         )
     return JsonResponse({"sha256": row.sha256, "state": row.state}, status=202)
+
+
+@require_http_methods(["GET", "POST"])
+@shop_admin_required
+def outgoing(request, shop):
+    """Settings: the shop's mail waiting to be sent or given up on, and "retry now"."""
+    rows = outbox.for_shop(shop)
+    if request.method == "POST":
+        count = outbox.retry_now(rows)
+        messages.success(request, ngettext("%(count)d email is being sent again.",
+                                           "%(count)d emails are being sent again.",
+                                           count) % {"count": count})
+        return redirect("settings:outgoing_mail", shop.slug)
+    pending = rows.filter(state__in=[OutboundState.QUEUED, OutboundState.FAILED])
+    return render(request, "shops/outgoing_mail.html", {
+        "shop": shop, "section": "outgoing_mail",
+        "rows": pending.select_related("case").order_by("created_at")[:100],
+        "queued": pending.filter(state=OutboundState.QUEUED).count(),
+        "failed": pending.filter(state=OutboundState.FAILED).count(),
+    })

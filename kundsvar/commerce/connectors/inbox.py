@@ -13,8 +13,11 @@ What `receipt.error` says afterwards (and `processed_at` is None in all three ca
   processed as soon as that order is saved (`replay_waiting`). Answered 200: nothing
   for the platform to retry. (We chose this over an empty "shell" order: a shell would
   have no number, date or customer, and could be shown or messaged about.)
-* ``rejected: …`` — the payload itself cannot be understood (bad JSON, missing fields).
-  Answered 200, because a retry would send the same bytes; the body is kept for a human.
+* ``rejected: …`` — the payload itself cannot be understood (missing fields). Answered
+  200, because a retry would send the same bytes; the body is kept for a human.
+* ``rejected: unparseable …`` — not JSON at all, or JSON nested deeper than the parser
+  goes (a RecursionError). Answered 400, a bad request, after the body is stored; the
+  platform's retry of the same delivery is a duplicate (200), so nothing loops.
 * ``failed: …`` — anything else (a database hiccup, a bug). Shopify is answered 500, so
   it retries (up to 8 times in 4 hours, same webhook id) and the retry processes the
   kept receipt again. WooCommerce is answered 200 instead: it does not retry and turns a
@@ -40,6 +43,11 @@ FAILED = "failed: "
 
 PROCESSED, DUPLICATE, WAITING_STATE, REJECTED_STATE, FAILED_STATE = (
     "processed", "duplicate", "waiting", "rejected", "failed")
+UNPARSEABLE_STATE = "unparseable"
+
+
+class Unparseable(ValueError):
+    """The body is not JSON we can read: bad bytes, bad syntax, or too deep."""
 
 
 @dataclass
@@ -53,7 +61,11 @@ class Result:
 
 def load_json(body: bytes):
     """Platform JSON with every number as Decimal or int: money never passes through float."""
-    return json.loads(body.decode("utf-8"), parse_float=Decimal)
+    try:
+        return json.loads(body.decode("utf-8"), parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        # are ValueErrors; a 100,000-deep array exhausts the parser's recursion instead.
+        raise Unparseable(f"unparseable {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
 def receive(shop, platform: str, webhook_id: str, topic: str, body: bytes
@@ -86,6 +98,10 @@ def process(receipt: WebhookReceipt, handler, *, rejected: bool = False) -> str:
             if not needs_processing(locked, rejected=rejected):
                 return DUPLICATE  # another delivery got there first
             state = _run(locked, handler)
+    except Unparseable as exc:
+        WebhookReceipt.objects.filter(pk=receipt.pk).update(error=(REJECTED + str(exc))[:2000])
+        logger.warning("webhook %s %s: %s", receipt.platform, receipt.webhook_id, exc)
+        return UNPARSEABLE_STATE
     except (ValueError, KeyError, TypeError) as exc:
         _park(receipt, REJECTED, exc)
         return REJECTED_STATE

@@ -44,4 +44,6 @@ def _receive(request, slug: str, connector):
         return JsonResponse({"state": inbox.DUPLICATE, "receipt": receipt.pk})
     state = inbox.process(receipt, connector.handle)
     status = 500 if state == inbox.FAILED_STATE and connector.RETRY_ON_FAILURE else 200
+    if state == inbox.UNPARSEABLE_STATE:
+        status = 400  # stored and kept; the request itself is bad
     return JsonResponse({"state": state, "receipt": receipt.pk}, status=status)

@@ -213,7 +213,7 @@ def test_a_cancelled_order_says_so(client, shop, changes):
 
 def test_a_body_that_is_not_json_is_kept_and_not_retried(client, shop, changes):  # A6
     response = post(client, shop, "orders/create", b"{not json")
-    assert response.status_code == 200 and response.json()["state"] == "rejected"
+    assert response.status_code == 400 and response.json()["state"] == "unparseable"
     receipt = WebhookReceipt.objects.get()
     assert bytes(receipt.body) == b"{not json" and receipt.error.startswith("rejected: ")
 

@@ -331,3 +331,40 @@ def test_the_command_starts_serve(monkeypatch):
     call_command("smtpd", "--host", "0.0.0.0", "--port", "24", "--lmtp")  # noqa: S104
     call_command("smtpd")
     assert calls == [("0.0.0.0", 24, True), ("127.0.0.1", 2525, False)]  # noqa: S104
+
+
+def test_a_one_megabyte_header_line_is_still_a_case(server, shop):  # A6
+    """Issue #10: a 1 MB header line was answered "500 Line too long" (a permanent
+    failure: the customer's question bounced). It is mail like any other within the
+    size limit; the connection goes on serving."""
+    raw = swedish_mail(extra_headers="X-Tracking: " + "a" * (1024 * 1024) + "\r\n")
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=30) as client:
+        assert client.sendmail(CUSTOMER, [SHOP], raw) == {}
+        assert client.noop()[0] == 250  # the same connection still works
+        assert client.sendmail(CUSTOMER, [SHOP], swedish_mail(message_id="<next@x.se>")) == {}
+    first = RawMessage.objects.order_by("pk").first()
+    assert rawstore.get(first.sha256) == raw
+    assert first.state == RawState.PROCESSED
+    assert Case.objects.count() == 2
+
+
+def test_a_line_longer_than_the_size_limit_is_too_big_not_a_syntax_error(
+        shop, settings, transactional_db):
+    settings.SMTPD_MAX_MESSAGE_SIZE = 20_000
+    handler, controller = _running()
+    try:
+        with smtplib.SMTP("127.0.0.1", controller.port, timeout=30) as client:
+            client.ehlo()
+            assert client.docmd("MAIL", f"FROM:<{CUSTOMER}>")[0] == 250
+            assert client.docmd("RCPT", f"TO:<{SHOP}>")[0] == 250
+            code, text = client.data(swedish_mail(extra_headers="X-Long: " + "b" * 50_000
+                                                  + "\r\n"))
+            assert code == 552 and b"5.3.4" in text  # too big: the sender's bounce says so
+            assert client.noop()[0] == 250
+            # A command line that long is still refused as one (RFC 5321 4.5.3.1.4).
+            assert client.docmd("NOOP", "x" * (2 * 1024 * 1024))[0] == 500
+            assert client.noop()[0] == 250
+    finally:
+        controller.stop()
+        handler.close()
+    assert not RawMessage.objects.exists()

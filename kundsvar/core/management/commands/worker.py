@@ -3,10 +3,19 @@ import subprocess
 import sys
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from kundsvar.channels.email import outbox
 from kundsvar.core.schedule import SCHEDULE
+
+
+def worker_commands() -> list[list[str]]:
+    """db_worker for the outbound queue, and one for every other queue."""
+    base = [sys.executable, "-m", "kundsvar.cli", "db_worker", "--no-reload", "-v", "1"]
+    return [[*base, "--queue-name", "*", "--exclude-queues", outbox.QUEUE],
+            [*base, "--queue-name", outbox.QUEUE]]
 
 
 class Command(BaseCommand):
@@ -17,8 +26,10 @@ class Command(BaseCommand):
                             help="Only run tasks; another worker enqueues periodic jobs.")
 
     def handle(self, *args, no_schedule=False, **options):
-        child = subprocess.Popen([sys.executable, "-m", "kundsvar.cli", "db_worker",
-                                  "--queue-name", "*", "--no-reload", "-v", "1"])
+        call_command("createcachetable", verbosity=0)  # shared state of the outbox
+        # Two worker processes: sending mail waits on SMTP servers (up to EMAIL_TIMEOUT a
+        # try), and incoming mail must never wait behind it.
+        children = [subprocess.Popen(command) for command in worker_commands()]
         stopping = False
 
         def stop(*_):
@@ -29,13 +40,15 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         last_run: dict[str, float] = {}
         try:
-            while not stopping and child.poll() is None:
+            while not stopping and all(child.poll() is None for child in children):
                 if not no_schedule:
                     self._enqueue_due(last_run)
                 time.sleep(1)
         finally:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
                 try:
                     child.wait(timeout=30)
                 except subprocess.TimeoutExpired:

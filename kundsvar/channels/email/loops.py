@@ -1,0 +1,112 @@
+"""Mail loops with responders that do not say what they are (no Auto-Submitted, a new
+sender address for every answer, our case number cut from the subject).
+
+Two defences. Recognising the machine: an answer to one of our acknowledgements that
+comes faster than anyone reads and writes, or the same text from one sender domain
+again and again. And limits that hold even when it is not recognised: acknowledgements
+per sender, per sender domain and per shop and minute (settings ACKS_PER_*). Either way
+the mail itself is kept on a case (A6); only the acknowledgement is left out.
+"""
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from kundsvar.cases.models import Direction, Message
+from kundsvar.cases.services import Inbound
+
+from .mimetext import message_ids
+from .models import OutboundEmail, OutboundKind
+
+log = logging.getLogger(__name__)
+AUTO_LOOP = "auto_loop"  # RawMessage.kind of mail recognised here
+_MIN_REPEAT_TEXT = 20  # "Tack!" three times is people being polite, not a machine
+_NOT_WORDS = re.compile(r"[\W\d_]+")
+
+
+def sender_key(address: str) -> tuple[str, str]:
+    """(local part without its +tag, domain): kund+1@ and kund+2@ are one sender."""
+    local, _, domain = address.lower().strip().rpartition("@")
+    return local.split("+", 1)[0], domain
+
+
+def _shared(domain: str) -> bool:
+    return domain in settings.ACK_SHARED_MAIL_DOMAINS
+
+
+def automatic_kind(shop, inbound: Inbound) -> str:
+    """AUTO_LOOP when an unmarked inbound mail is a machine's, else ""."""
+    if not inbound.from_address or "@" not in inbound.from_address:
+        return ""
+    reason = _answers_our_ack_at_once(shop, inbound) or _repeats_itself(shop, inbound)
+    if reason:
+        log.info("mail from %s taken for automatic: %s", inbound.from_address, reason)
+        return AUTO_LOOP
+    return ""
+
+
+def _answers_our_ack_at_once(shop, inbound: Inbound) -> str:
+    ids = message_ids(inbound.in_reply_to) + message_ids(inbound.references)
+    if not ids:
+        return ""
+    at = inbound.received_at
+    window = timedelta(seconds=settings.AUTO_ANSWER_SECONDS)
+    for ack in OutboundEmail.objects.filter(
+        case__shop=shop, kind=OutboundKind.ACK, message_id__in=ids[:20]
+    ):
+        if ack.to_address.lower() == inbound.from_address.lower():
+            continue  # the customer adding a line at once; it joins their case anyway
+        if ack.created_at - window <= at <= (ack.sent_at or ack.created_at) + window:
+            return f"answered acknowledgement {ack.pk} within {window}"
+    return ""
+
+
+def _normalised(text: str) -> str:
+    """Words only: a responder's numbers (ticket, date) change, its words do not."""
+    return _NOT_WORDS.sub(" ", text.lower()).strip()
+
+
+def _repeats_itself(shop, inbound: Inbound) -> str:
+    text = _normalised(inbound.new_text or inbound.body_text)
+    if len(text) < _MIN_REPEAT_TEXT:
+        return ""
+    local, domain = sender_key(inbound.from_address)
+    since = inbound.received_at - timedelta(minutes=settings.AUTO_REPEAT_MINUTES)
+    recent = Message.objects.filter(
+        case__shop=shop,
+        direction=Direction.INBOUND,
+        from_address__iendswith=f"@{domain}",
+        created_at__gte=since,
+        created_at__lte=inbound.received_at,
+    )
+    if _shared(domain):  # strangers at gmail.com may well write the same words
+        recent = recent.filter(from_address__istartswith=local)
+    # A person who asks again in the same words is a person: only other addresses count
+    # (one address answering itself is held by the per-sender limit).
+    recent = recent.exclude(from_address__iexact=inbound.from_address)
+    same = sum(
+        _normalised(m.new_text or m.body_text) == text
+        for m in recent.order_by("-created_at").only("new_text", "body_text")[:200]
+    )
+    if same >= settings.AUTO_REPEAT_COUNT - 1:
+        return f"the same text {same + 1} times from {domain}"
+    return ""
+
+
+def within_ack_limits(shop, sender: str, at: datetime) -> bool:
+    """May one more acknowledgement go to `sender` now? Counted from the outbox rows,
+    so every process (web, SMTP, worker) sees the same numbers."""
+    local, domain = sender_key(sender)
+    acks = OutboundEmail.objects.filter(kind=OutboundKind.ACK)
+    hour = acks.filter(created_at__gte=at - timedelta(hours=1), to_address__iendswith=f"@{domain}")
+    to_domain = list(hour.values_list("to_address", flat=True)[:1000])
+    if sum(sender_key(a) == (local, domain) for a in to_domain) >= (
+        settings.ACKS_PER_SENDER_PER_HOUR
+    ):
+        return False
+    if not _shared(domain) and len(to_domain) >= settings.ACKS_PER_DOMAIN_PER_HOUR:
+        return False
+    minute = acks.filter(case__shop=shop, created_at__gt=at - timedelta(minutes=1))
+    return minute.count() < settings.ACKS_PER_SHOP_PER_MINUTE

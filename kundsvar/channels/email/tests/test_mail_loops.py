@@ -1,0 +1,235 @@
+"""Mail loops with responders that hide what they are (issue #10): rotating sender
+addresses, no Auto-Submitted, a cut subject. Whatever the responder does, few
+acknowledgements go out and every message it sends is kept (A6)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.conf import settings as django_settings
+
+from kundsvar.cases.models import Case, Direction, Message
+from kundsvar.channels.email import pipeline
+from kundsvar.channels.email.models import OutboundEmail, OutboundKind, RawMessage
+from kundsvar.shops.tests.factories import ShopFactory
+
+from .mails import SHOP_ADDRESS, mail
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Stockholm
+
+
+def word(n: int) -> str:
+    """A different word for every n (digits alone do not make texts differ)."""
+    return "".join("abcdefghij"[int(d)] for d in str(n))
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(name="Nätbutiken", email=SHOP_ADDRESS)
+
+
+def receive(shop, raw, at):
+    return pipeline.receive(raw, shop=shop, source="smtp", received_at=at)
+
+
+def acks():
+    return OutboundEmail.objects.filter(kind=OutboundKind.ACK)
+
+
+def _bot_answer(
+    n: int, ack: OutboundEmail | None, *, body: str, domain="bots.example", sender=None
+) -> bytes:
+    subject = f"Re: {ack.subject}"[:40] if ack else "Fråga om min order"  # our [#tag] cut off
+    return mail(
+        sender=sender or f"Hjälpdesk <bot+{n}@{domain}>",
+        subject=subject,
+        body=body,
+        message_id=f"<answer{n}@{domain}>",
+        in_reply_to=ack.message_id if ack else "",
+    )
+
+
+def test_a_responder_rotating_addresses_gets_few_acknowledgements(shop, time_machine):  # A6, loops
+    """bot+1@ … bot+115@: each answers the acknowledgement the previous one got, seconds
+    later. Before: 115 acknowledgements and 115 cases in two minutes."""
+    t = T0
+    time_machine.move_to(t, tick=False)
+    receive(shop, _bot_answer(1, None, body="Hej, var är min order?"), t)
+    sent = 1
+    for n in range(2, 116):
+        newest = acks().order_by("-pk").first()
+        t += timedelta(seconds=1)
+        time_machine.move_to(t, tick=False)
+        # A crude responder answers whatever we sent last; when we stay quiet, it goes on
+        # answering the same acknowledgement (the worst case for us).
+        receive(shop, _bot_answer(n, newest, body=f"Tack! Ert ärende har nummer {n}."), t)
+        sent += 1
+    assert acks().count() <= 2
+    assert RawMessage.objects.count() == sent == 115
+    assert Message.objects.filter(direction=Direction.INBOUND).count() == 115  # A6: all kept
+
+
+def test_rotating_senders_without_threading_are_stopped_by_the_domain_limit(
+    shop, time_machine
+):  # loops
+    """No In-Reply-To, a different text each time, bot1@, bot2@ …: only the limits
+    recognise it."""
+    limit = django_settings.ACKS_PER_DOMAIN_PER_HOUR
+    t = T0
+    for n in range(1, 31):
+        t += timedelta(seconds=30)
+        time_machine.move_to(t, tick=False)
+        receive(
+            shop,
+            mail(
+                sender=f"bot{n}@bots.example",
+                subject=f"Ärende {n}",
+                body=f"Ny fråga om artikeln {word(n)}, order {1000 + n}.",
+            ),
+            t,
+        )
+    assert acks().count() == limit
+    assert Message.objects.count() == 30  # A6
+
+
+def test_a_big_mail_provider_is_not_one_sender(shop, time_machine):  # A1
+    t = T0
+    time_machine.move_to(t, tick=False)
+    for n in range(1, 9):
+        receive(
+            shop,
+            mail(
+                sender=f"kund{n}@gmail.com",
+                subject=f"Fråga {n}",
+                body=f"Hej! Har ni jackan {word(n)} i lager?",
+            ),
+            t,
+        )
+    assert acks().count() == 8
+
+
+def test_subaddresses_count_as_one_sender(shop, time_machine):  # loops
+    t = T0
+    for n in range(1, 9):
+        t += timedelta(minutes=2)
+        time_machine.move_to(t, tick=False)
+        receive(
+            shop,
+            mail(
+                sender=f"kund+{n}@gmail.com",
+                subject=f"Fråga {n}",
+                body=f"Hej! Har ni jackan {word(n)} i lager?",
+            ),
+            t,
+        )
+    assert acks().count() == django_settings.ACKS_PER_SENDER_PER_HOUR
+
+
+def test_at_most_so_many_acknowledgements_per_shop_and_minute(
+    shop, settings, time_machine
+):  # loops
+    t = T0
+    time_machine.move_to(t, tick=False)
+    for n in range(1, 31):
+        receive(
+            shop,
+            mail(
+                sender=f"kund@firma{n}.example",
+                subject=f"Fråga {n}",
+                body=f"Hej! Har ni jackan {word(n)} i lager?",
+            ),
+            t,
+        )
+    assert acks().count() == settings.ACKS_PER_SHOP_PER_MINUTE
+    # The next minute, acknowledgements go out again.
+    t += timedelta(seconds=61)
+    time_machine.move_to(t, tick=False)
+    receive(shop, mail(sender="kund@ny.example", body="Hej! En helt ny fråga."), t)
+    assert acks().count() == settings.ACKS_PER_SHOP_PER_MINUTE + 1
+    assert Message.objects.count() == 31  # A6
+
+
+def test_the_same_text_again_and_again_from_one_domain_is_automatic(
+    shop, time_machine
+):  # loops, A6
+    """A responder that writes fresh mail (no threading) from new addresses, slowly,
+    always with the same words."""
+    t = T0
+    kinds = []
+    for n in range(1, 6):
+        t += timedelta(minutes=5)
+        time_machine.move_to(t, tick=False)
+        row = receive(
+            shop,
+            mail(
+                sender=f"robot{n}@maskin.example",
+                subject=f"Ärende {n}",
+                body=f"Tack för ditt mejl!\nÄrende {n}\n\nVi svarar snart.",
+            ),
+            t,
+        )
+        kinds.append(row.kind)
+    repeat = django_settings.AUTO_REPEAT_COUNT
+    assert kinds == ["normal"] * (repeat - 1) + ["auto_loop"] * (5 - repeat + 1)
+    assert acks().count() == repeat - 1
+    assert Message.objects.count() == 5  # A6
+
+
+def test_a_person_answering_the_acknowledgement_later_is_a_person(shop, time_machine):
+    t = T0
+    time_machine.move_to(t, tick=False)
+    first = receive(shop, mail(sender="karin@example.se", body="Hej! Var är min jacka?"), t)
+    ack = acks().get()
+    t += timedelta(minutes=10)
+    time_machine.move_to(t, tick=False)
+    # From her colleague's address: a case of its own, acknowledged like any question.
+    row = receive(
+        shop,
+        mail(
+            sender="per@example.se",
+            subject=f"Re: {ack.subject}",
+            body="Hej, jag är Karins kollega och undrar samma sak.",
+            in_reply_to=ack.message_id,
+        ),
+        t,
+    )
+    assert row.kind == "normal"
+    assert row.case_message.case != first.case_message.case
+    assert acks().count() == 2
+
+
+def test_a_customer_asking_again_in_the_same_words_is_a_person(shop, time_machine):
+    t = T0
+    kinds = []
+    for _ in range(4):
+        t += timedelta(minutes=10)
+        time_machine.move_to(t, tick=False)
+        row = receive(
+            shop,
+            mail(sender="karin@example.se", body="Hallå? Var är min beställning? Svara snälla."),
+            t,
+        )
+        kinds.append(row.kind)
+    assert kinds == ["normal"] * 4
+
+
+def test_a_responder_answering_only_what_it_gets_stops_after_one_round(shop, time_machine):
+    """The real loop: the responder answers each acknowledgement once, from a new
+    address. Its first answer is recognised, gets no acknowledgement, and the loop ends
+    with two cases (before: 115 in two minutes). Loop mail opens a case of its own
+    rather than joining the first: a sender joins only cases it takes part in (R5)."""
+    t = T0
+    time_machine.move_to(t, tick=False)
+    receive(shop, _bot_answer(1, None, body="Hej, var är min order?"), t)
+    answered: set[int] = set()
+    n = 1
+    while len(answered) < acks().count() and n < 115:
+        ack = acks().exclude(pk__in=answered).order_by("pk").first()
+        answered.add(ack.pk)
+        n += 1
+        t += timedelta(seconds=2)
+        time_machine.move_to(t, tick=False)
+        receive(shop, _bot_answer(n, ack, body=f"Tack! Ert ärende har nummer {n}."), t)
+    assert acks().count() == 1
+    assert Case.objects.count() == 2
+    assert RawMessage.objects.filter(kind="auto_loop").count() == 1
