@@ -182,7 +182,8 @@ def test_a_person_answering_the_acknowledgement_later_is_a_person(shop, time_mac
     ack = acks().get()
     t += timedelta(minutes=10)
     time_machine.move_to(t, tick=False)
-    # From her colleague's address: a case of its own, acknowledged like any question.
+    # From her colleague's address, citing our acknowledgement: a person who joins her
+    # case (R5), not a machine; the promise already given stands, so no second receipt.
     row = receive(
         shop,
         mail(
@@ -194,8 +195,8 @@ def test_a_person_answering_the_acknowledgement_later_is_a_person(shop, time_mac
         t,
     )
     assert row.kind == "normal"
-    assert row.case_message.case != first.case_message.case
-    assert acks().count() == 2
+    assert row.case_message.case == first.case_message.case
+    assert row.case_message.case.participants.filter(address="per@example.se").exists()
 
 
 def test_a_customer_asking_again_in_the_same_words_is_a_person(shop, time_machine):
@@ -216,8 +217,8 @@ def test_a_customer_asking_again_in_the_same_words_is_a_person(shop, time_machin
 def test_a_responder_answering_only_what_it_gets_stops_after_one_round(shop, time_machine):
     """The real loop: the responder answers each acknowledgement once, from a new
     address. Its first answer is recognised, gets no acknowledgement, and the loop ends
-    with two cases (before: 115 in two minutes). Loop mail opens a case of its own
-    rather than joining the first: a sender joins only cases it takes part in (R5)."""
+    with one case (before: 115 in two minutes): the answer cites our acknowledgement's
+    Message-ID, so it joins that case (R5) and is kept there (A6)."""
     t = T0
     time_machine.move_to(t, tick=False)
     receive(shop, _bot_answer(1, None, body="Hej, var är min order?"), t)
@@ -231,5 +232,5 @@ def test_a_responder_answering_only_what_it_gets_stops_after_one_round(shop, tim
         time_machine.move_to(t, tick=False)
         receive(shop, _bot_answer(n, ack, body=f"Tack! Ert ärende har nummer {n}."), t)
     assert acks().count() == 1
-    assert Case.objects.count() == 2
+    assert Case.objects.count() == 1
     assert RawMessage.objects.filter(kind="auto_loop").count() == 1
