@@ -159,6 +159,10 @@ def _decorate(orders: list[Order]) -> None:
             events = list(shipment.events.all())
             shipment.link = tracking_url(shipment, carrier)
             shipment.carrier_row = carrier
+            # The name as the platform sent it wins; a carrier we have no row for
+            # (Shopify's free-text tracking_company) has no name or phone of ours.
+            shipment.carrier_label = (shipment.carrier_name or getattr(carrier, "name", "")
+                                      or shipment.carrier)
             shipment.last_event = events[-1] if events else None
             order.parcels.append(shipment)
         for refund in order.refunds.all():
