@@ -26,14 +26,19 @@ URL = "https://track.bastexpress.example/BX998877"
 
 @pytest.fixture
 def order(client, shop, monkeypatch):
-    monkeypatch.setattr("kundsvar.commerce.proactive.on_change",
-                        lambda order, kind, *, obj=None, now=None: None)
+    monkeypatch.setattr(
+        "kundsvar.commerce.proactive.on_change", lambda order, kind, *, obj=None, now=None: None
+    )
     body = json.loads((SHOPIFY_FIXTURES / "order.json").read_text())
     post_shopify(client, shop, "orders/create", body, secret=SECRET)
     parcel = json.loads((SHOPIFY_FIXTURES / "fulfillment.json").read_text())
-    parcel["fulfillment"].update(tracking_company=CARRIER, tracking_number="BX998877",
-                                 tracking_numbers=["BX998877"], tracking_url=URL,
-                                 tracking_urls=[URL])
+    parcel["fulfillment"].update(
+        tracking_company=CARRIER,
+        tracking_number="BX998877",
+        tracking_numbers=["BX998877"],
+        tracking_url=URL,
+        tracking_urls=[URL],
+    )
     response = post_shopify(client, shop, "fulfillments/create", parcel, secret=SECRET)
     assert response.json()["state"] == "processed"
     shipment = Shipment.objects.get()
