@@ -214,9 +214,6 @@ class PolicyForm(forms.Form):
         return data
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
 class SavedReplyForm(forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
 
@@ -226,12 +223,14 @@ class SavedReplyForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
 
     def clean_body(self) -> str:
-        """A misspelt variable would stay in every answer as {custmer_name}."""
+        """A misspelt variable would stay in every answer as {custmer_name}; named as
+        written, so "Hej {kund" shows what to fix."""
         body = self.cleaned_data["body"]
-        unknown = sorted(set(_PLACEHOLDER.findall(body)) - set(saved_replies.VARIABLES))
+        unknown = saved_replies.problems(body)
         if unknown:
             raise ValidationError(
-                _("Unknown variable %(names)s. The variables are listed below the text."),
-                params={"names": ", ".join(f"{{{name}}}" for name in unknown)},
+                _("Unknown variable: %(names)s. The variables you can use are listed below "
+                  "the text, written like {customer_first_name}."),
+                params={"names": ", ".join(unknown)},
                 code="unknown_variable")
         return body

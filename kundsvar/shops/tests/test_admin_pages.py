@@ -478,7 +478,7 @@ def test_a_misspelt_variable_is_refused(as_alice, shop):
     response = as_alice.post(_url("saved_reply_new", shop), {
         "title": "Retur", "body": "Hej {custmer_first_name}!", "language": "sv"})
     assert response.status_code == 200
-    assert "Unknown variable {custmer_first_name}" in response.content.decode()
+    assert "Unknown variable: {custmer_first_name}." in response.content.decode()
     assert not SavedReply.objects.exists()
 
 
