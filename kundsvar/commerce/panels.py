@@ -15,19 +15,20 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.customers.models import CustomerEmail
 from kundsvar.sla.promise import promise_language
 
-from . import carriers
+from . import carriers, delivery
 from .links import order_status_url
 from .matching import certain_from, certain_order, ranked_links
 from .models import (
     Carrier,
     CaseOrder,
     MatchState,
+    MessageKind,
     Order,
     OrderStatus,
     Refund,
@@ -217,18 +218,25 @@ def order_summary(order: Order, language: str) -> dict:
                 "url": tracking_url(s, carriers.get(s.carrier)),
                 "phone": getattr(carriers.get(s.carrier), "phone", "")}
                for s in shipments if s.tracking_number]
-    window = ""
+    window, delay = "", ""
     if order.status not in FINISHED:
         moving = [s for s in shipments if s.delivered_at is None
                   and s.status != ShipmentStatus.DELIVERED and (s.expected_from or s.expected_to)]
         if moving:
-            window = window_text(min(s.expected_from or s.expected_to for s in moving),
-                                 max(s.expected_to or s.expected_from for s in moving), language)
+            first = min(s.expected_from or s.expected_to for s in moving)
+            last = max(s.expected_to or s.expected_from for s in moving)
+            told = any(s.delay_notified_at for s in moving)
         else:
-            window = window_text(order.expected_from, order.expected_to, language)
+            first, last = order.expected_from, order.expected_to
+            told = order.messages.filter(kind=MessageKind.DELAYED).exists()
+        window = window_text(first, last, language)
+        # The same story as the delay email and the order page: never a window that is over.
+        delay = delivery.delay_state(first, last, timezone.localdate(timezone=order.shop.tz),
+                                     told=told)
     words = STATUS_WORDS.get(order.status, STATUS_WORDS[OrderStatus.PLACED])
     return {"order": order, "status_words": words % {"number": order.number},
-            "window": window, "parcels": parcels, "status_url": order_status_url(order)}
+            "window": window, "delay": delay, "parcels": parcels,
+            "status_url": order_status_url(order)}
 
 
 def ack_section(case, inbound) -> dict | None:
@@ -270,6 +278,8 @@ def saved_reply_variables(case) -> dict:
     parcels = summary["parcels"]
     parcel = next((p for p in reversed(parcels) if p["url"]), parcels[-1] if parcels else {})
     values = {"order_number": order.number, "order_status": status,
-              "expected_delivery": summary["window"], "tracking_link": parcel.get("url", ""),
+              # A window that is over is no answer: left in braces for the agent.
+              "expected_delivery": "" if summary["delay"] == "late" else summary["window"],
+              "tracking_link": parcel.get("url", ""),
               "carrier": parcel.get("carrier", ""), "carrier_phone": parcel.get("phone", "")}
     return {name: value for name, value in values.items() if value}
