@@ -154,15 +154,14 @@ class PolicyForm(forms.Form):
         help_text=_("Counted in opening hours. Under 2 hours is very good, under 6 acceptable."))
     follow_up = HoursField(
         label=_("Follow-up questions answered within (working hours)"),
-        help_text=_("A follow-up gets the fastest lane (rule S3): no longer than a first "
-                    "answer."))
+        help_text=_("A follow-up gets the fastest lane: no longer than a first answer."))
     ceiling = HoursField(
         label=_("Never later than (hours on the clock)"),
-        help_text=_("Caps every promise, nights and weekends included. Rule S1: never more "
+        help_text=_("Caps every promise, nights and weekends included: never more "
                     "than 24 hours."))
     override_over_48h = forms.BooleanField(
         label=_("Allow promises over 48 hours"), required=False,
-        help_text=_("Customers who wait more than 48 hours are usually lost (rule S1). "
+        help_text=_("Customers who wait more than 48 hours are usually lost. "
                     "The service audit flags this override."))
     override_reason = forms.CharField(label=_("Reason for the override"), required=False,
                                       max_length=200)
