@@ -100,6 +100,30 @@ def window_text(first: date | None, last: date | None, language: str | None = No
            f"{format_date(last, day_month, locale=locale)}"
 
 
+# How sure an automatic match is, in words. "Certain" only for a link proven to be the
+# customer's with strong evidence; a proven owner alone (their address, no number) can
+# still be another of their orders than the one the message is about.
+CERTAIN_FROM = 80
+LIKELY_FROM = 60
+
+
+def match_words(link: CaseOrder) -> tuple[str, str]:
+    """(badge, note) for the agent: "Possible match, 50%" and what "certain" means here."""
+    if link.certain and link.confidence >= CERTAIN_FROM:
+        label = _("Certain match, %(confidence)s%%")
+    elif link.confidence >= LIKELY_FROM:
+        label = _("Likely match, %(confidence)s%%")
+    else:
+        label = _("Possible match, %(confidence)s%%")
+    if not link.certain:
+        note = _("Not proven to be the customer's: not shown to the customer")
+    elif link.state == MatchState.CONFIRMED or link.confidence >= CERTAIN_FROM:
+        note = _("Proven to be this customer's order")
+    else:
+        note = _("The customer's own order, but perhaps not the one the message is about")
+    return str(label) % {"confidence": link.confidence}, str(note)
+
+
 def reason_labels(codes: list[str]) -> list[str]:
     return [str(REASONS.get(code, code)) for code in codes]
 
@@ -185,6 +209,7 @@ def panel_context(case, *, error: str = "") -> dict:
     _decorate(orders)
     for link in live:
         link.reason_labels = reason_labels(link.reasons)
+        link.badge, link.note = match_words(link)
     certain = certain_from(case, live)
     confirmed = next((link.order_id for link in live if link.state == MatchState.CONFIRMED),
                      None)
