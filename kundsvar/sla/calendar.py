@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 Period = tuple[time, time]
 
@@ -71,7 +71,9 @@ def holiday_name(country: str, day: date) -> str | None:
     if day in _holidays(country):
         language = translation.get_language() or settings.LANGUAGE_CODE
         return _named_holidays(country, language.split("-")[0]).get(day)
-    return str(_("Christmas Eve") if (day.month, day.day) == (12, 24) else _("New Year's Eve"))
+    if (day.month, day.day) == (12, 24):
+        return gettext("Christmas Eve")
+    return gettext("New Year's Eve")
 
 
 @dataclass(frozen=True)
