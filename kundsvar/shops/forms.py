@@ -34,7 +34,7 @@ class ShopProfileForm(forms.ModelForm):
             zoneinfo.available_timezones())]
         self.fields["email"].help_text = _(
             "Acknowledgements and replies come from here, and customers answer to it. "
-            "Never a noreply@ address (rule A3).")
+            "Never a noreply@ address.")
 
 
 class PeriodForm(forms.Form):

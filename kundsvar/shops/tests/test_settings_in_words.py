@@ -55,3 +55,21 @@ def test_policies_in_words(admin, shop, language, heading, durations):  # S1
     for text in durations:
         assert f">{text}<" in page
     assert "6:00 h" not in page and "1:30 h" not in page
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_settings_pages_explain_rules_without_citing_ids(admin, shop, language):
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    urls = [
+        reverse(f"settings:{name}", args=[shop.slug])
+        for name in ("profile", "saved_replies", "policies", "policy_new")
+    ]
+    urls += [
+        reverse(f"commerce_settings:{name}", args=[shop.slug]) for name in ("index", "shipping")
+    ]
+    urls += [reverse("feedback:report", args=[shop.slug]), reverse("form:deflection")]
+    for url in urls:
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        found = re.search(r"\((?:rules?|regel|regler) [A-Z]\d[^)]*\)", response.content.decode())
+        assert found is None, (url, found.group())
