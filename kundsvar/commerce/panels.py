@@ -173,11 +173,15 @@ def _orders(case, links: list[CaseOrder], addresses: list[str]) -> list[Order]:
         [:PANEL_ORDERS])
 
 
-def _decorate(orders: list[Order]) -> None:
-    """Formatted money, tracking links and last events, ready for the template."""
+def _decorate(orders: list[Order], today: date) -> None:
+    """Formatted money, tracking links, last events and whether a window is over (the
+    agent tells the story the delay email told), ready for the template."""
     carriers = _carriers([s for o in orders for s in o.shipments.all()])
     for order in orders:
         order.total_display = money(order.total_minor, order.currency)
+        order.delay = "" if order.status in FINISHED else delivery.delay_state(
+            order.expected_from, order.expected_to, today,
+            told=any(m.kind == MessageKind.DELAYED for m in order.messages.all()))
         order.parcels = []
         for shipment in order.shipments.all():
             carrier = carriers.get(shipment.carrier)
@@ -189,6 +193,9 @@ def _decorate(orders: list[Order]) -> None:
             shipment.carrier_label = (shipment.carrier_name or getattr(carrier, "name", "")
                                       or shipment.carrier)
             shipment.last_event = events[-1] if events else None
+            shipment.delay = "" if shipment.delivered_at else delivery.delay_state(
+                shipment.expected_from, shipment.expected_to, today,
+                told=shipment.delay_notified_at is not None)
             order.parcels.append(shipment)
         for refund in order.refunds.all():
             refund.paid_display = money(refund.paid_minor, refund.currency)
@@ -206,7 +213,7 @@ def panel_context(case, *, error: str = "") -> dict:
     addresses = [a.lower() for a in CustomerEmail.objects.filter(customer_id=case.customer_id)
                  .values_list("address", flat=True)]
     orders = _orders(case, live, addresses)
-    _decorate(orders)
+    _decorate(orders, timezone.localdate(timezone=case.shop.tz))
     for link in live:
         link.reason_labels = reason_labels(link.reasons)
         link.badge, link.note = match_words(link)

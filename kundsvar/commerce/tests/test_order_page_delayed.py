@@ -132,3 +132,21 @@ def test_the_acknowledgement_and_saved_replies_tell_the_same_story(order, parcel
     assert "Expected delivery" not in text and "Beräknad leverans" not in text
     assert "Försenad: Det beräknades komma 27 november – 1 december" in text
     assert "expected_delivery" not in variables  # left in braces for the agent to fill in
+
+
+def test_the_agents_panel_says_delayed_too(client, order, parcel):  # O1, T3
+    from django.urls import reverse
+
+    from kundsvar.shops.tests.factories import AgentFactory
+
+    with time_machine.travel(TOLD, tick=False):
+        proactive.sweep_delayed()
+    with time_machine.travel(TODAY, tick=False):
+        case = open_email_case(order.shop, TODAY, sender=order.email, subject="Var är jackan?")
+        link_confirmed(case, order, now=TODAY)
+        client.force_login(AgentFactory(shops=[order.shop], language="en"))
+        client.cookies["django_language"] = "en"
+        page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    panel = re.sub(r"<[^>]+>", "", page[page.index('class="commerce-panel"') :])
+    assert "Delayed, was expected: 27 Nov–1 Dec" in panel
+    assert "Expected: 27 Nov" not in panel
