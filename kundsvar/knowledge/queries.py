@@ -110,12 +110,17 @@ def rank(shop, query: str, language: str | None, limit: int = 5,
          queryset=None, fallback: bool = True) -> list[Hit]:
     """The best published articles of `shop` for a free-text question: any meaningful
     word of it, stemmed in `language`, BM25-ranked with the title above the body.
-    Articles in the customer's language come first; when they are too few, the nearest
-    other languages fill up (one version per article) unless `fallback` is off."""
+    Articles in the customer's language come first; when they are too few, the nearer
+    languages up to the shop's own fill up (one version per article) unless `fallback`
+    is off."""
     queryset = published(shop) if queryset is None else queryset
     language = language_code(language) or shop.language
     hits = _search(queryset, query, language, limit)
-    for other in language_order(shop, language)[1:] if fallback else []:
+    order = language_order(shop, language)
+    # Up to the shop's own language, whose answers are the most complete: a search per
+    # language while the customer types is enough cost.
+    nearer = order[1:order.index(shop.language) + 1] if shop.language in order else order[1:]
+    for other in nearer if fallback else []:
         if len(hits) >= limit:
             break
         groups = [h.article.translation_group for h in hits]

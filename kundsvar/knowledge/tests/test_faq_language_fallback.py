@@ -80,3 +80,18 @@ def test_an_article_in_the_visitors_language_has_no_note(client, faq):
 def test_search_finds_answers_in_another_language(client, faq, language):  # K2
     page = get(client, faq, q="returnera vara", lang=language).content.decode()
     assert "Hur returnerar jag en vara?" in page
+
+
+def test_search_prefers_the_nearest_language(client, shop, make_article, committed):  # K2
+    swedish = make_article(shop, "Hur lång är leveranstiden?", "Två till fyra dagar.")
+    committed(
+        services.add_translation,
+        swedish,
+        language="nb",
+        title="Hvor lang er leveringstiden?",
+        body="To til fire dager.",
+        published=True,
+    )
+    page = get(client, shop, q="leveringstiden", lang="da").content.decode()
+    assert "Hvor lang er leveringstiden?" in page  # da → nb before the shop's sv
+    assert "Hur lång är leveranstiden?" not in page  # one version per answer
