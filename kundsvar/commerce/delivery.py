@@ -204,6 +204,14 @@ def delay_state(first: date | None, last: date | None, today: date, *, told: boo
     return "moved" if told else ""
 
 
+def shipment_delay(shipment, today: date) -> str:
+    """`delay_state` of a parcel: nothing once it has arrived."""
+    if shipment.delivered_at or shipment.status in _ARRIVED:
+        return ""
+    return delay_state(shipment.expected_from, shipment.expected_to, today,
+                       told=shipment.delay_notified_at is not None)
+
+
 def is_wide(first, last, settings) -> bool:
     """O3: a range wider than the shop's threshold ("2–14 dagar") is flagged; a narrow
     one ("12–14 dagar") is fine. Takes two dates or two day counts."""

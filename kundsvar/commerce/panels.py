@@ -193,9 +193,7 @@ def _decorate(orders: list[Order], today: date) -> None:
             shipment.carrier_label = (shipment.carrier_name or getattr(carrier, "name", "")
                                       or shipment.carrier)
             shipment.last_event = events[-1] if events else None
-            shipment.delay = "" if shipment.delivered_at else delivery.delay_state(
-                shipment.expected_from, shipment.expected_to, today,
-                told=shipment.delay_notified_at is not None)
+            shipment.delay = delivery.shipment_delay(shipment, today)
             order.parcels.append(shipment)
         for refund in order.refunds.all():
             refund.paid_display = money(refund.paid_minor, refund.currency)

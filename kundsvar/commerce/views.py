@@ -233,9 +233,7 @@ def _parcel_rows(order, tz, locale: str) -> list[dict]:
             "phone_hours": getattr(carrier, "phone_hours", ""),
             "status": shipment.status, "label": shipment.get_status_display(),
             "window": _window(shipment.expected_from, shipment.expected_to, locale),
-            "delay": "" if shipment.delivered_at else delivery.delay_state(
-                shipment.expected_from, shipment.expected_to, today,
-                told=shipment.delay_notified_at is not None),
+            "delay": delivery.shipment_delay(shipment, today),
             "delivered": _day(shipment.delivered_at.astimezone(tz).date(), locale)
             if shipment.delivered_at else "",
             "events": [{"when": _moment(e.happened_at, tz, locale),

@@ -150,3 +150,12 @@ def test_the_agents_panel_says_delayed_too(client, order, parcel):  # O1, T3
     panel = re.sub(r"<[^>]+>", "", page[page.index('class="commerce-panel"') :])
     assert "Delayed, was expected: 27 Nov–1 Dec" in panel
     assert "Expected: 27 Nov" not in panel
+
+
+def test_a_parcel_the_carrier_reports_delivered_is_not_delayed(client, order, parcel):  # O2
+    parcel.status = ShipmentStatus.DELIVERED  # without a delivery time from the platform
+    parcel.save()
+    with time_machine.travel(TODAY, tick=False):
+        page = text(client, order)
+    assert "Delivered" in page
+    assert "has not been delivered yet" not in page.split("Parcels", 1)[1]
