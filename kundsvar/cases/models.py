@@ -113,6 +113,32 @@ class Direction(models.TextChoices):
     NOTE = "note", _("Internal note")
 
 
+# Message.parse_warnings holds codes (channels.email.parse, the intake services); these
+# are the words the agent reads. NOTICES are not reading problems but something done.
+NOTICES = {"personal_number_masked": _("Personal identity number masked")}
+READING_PROBLEMS = {
+    "compat32": _("an unusual MIME structure"),
+    "unparsable": _("the structure could not be read; shown as raw text"),
+    "bad_charset": _("unknown character encoding"),
+    "8bit_header": _("a header with unencoded characters"),
+    "undecodable_header": _("a header that could not be decoded"),
+    "bad_address": _("an address that could not be read"),
+    "bad_date": _("the date could not be read"),
+    "missing_boundary": _("parts without boundaries; kept as plain text"),
+    "bad_base64": _("a damaged attachment encoding"),
+    "bad_encoding": _("a body whose encoding could not be undone"),
+    "defects": _("other format defects"),
+    "enclosed_body": _("the text comes from an attached message"),
+    "no_body": _("no text at all"),
+    "unprocessable": _("the message could not be processed automatically; the original is kept"),
+    "too_large": _("larger than the shop accepts: only the first part arrived"),
+    "attachment_failed": _("an attachment could not be stored"),
+}
+# Codes with a badge of their own on the message, not a reading problem.
+BADGES = {"message_id_reused"}
+OTHER_PROBLEM = _("another reading problem")
+
+
 class Message(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=4, choices=Direction.choices)
@@ -146,10 +172,18 @@ class Message(models.Model):
     def display_text(self) -> str:
         return self.new_text or self.body_text
 
-    @property
-    def reading_warnings(self) -> list[str]:
-        """parse_warnings about reading the mail; "message_id_reused" has a badge of its own."""
-        return [code for code in self.parse_warnings if code != "message_id_reused"]
+    def notices(self) -> list[str]:
+        return [str(NOTICES[code]) for code in self.parse_warnings if code in NOTICES]
+
+    def reading_problems(self) -> list[str]:
+        """In words, once each; an unknown code (an exception's name after "unprocessable")
+        is never shown as it is stored."""
+        codes = [code for code in self.parse_warnings
+                 if code not in NOTICES and code not in BADGES]
+        if "unprocessable" in codes:
+            codes = ["unprocessable"]
+        words = [str(READING_PROBLEMS.get(code, OTHER_PROBLEM)) for code in codes]
+        return list(dict.fromkeys(words))
 
 
 class Attachment(models.Model):

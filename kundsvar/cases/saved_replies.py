@@ -2,7 +2,6 @@
 made one into an answer to this customer's actual question before sending it."""
 
 import re
-import string
 
 from django.db.models import Case as Choose
 from django.db.models import IntegerField, Value, When
@@ -29,11 +28,20 @@ ORDER_VARIABLES = ("order_number", "order_status", "tracking_link", "carrier",
 # A reply counts as adapted once the agent wrote at least this much of their own.
 OWN_WORDS_MIN = 15
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# Anything in braces, an unclosed "{…" up to the end of the line, or a stray "}".
+_BRACED = re.compile(r"\{[^{}\n]*\}?|\}")
 
 
-class _Keep(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"  # unknown or not yet available: left for the agent to see
+def problems(body: str) -> list[str]:
+    """The placeholders in `body` that are not one of VARIABLES written plainly, as
+    written ("{kund", "{0}", "{customer_name[0]}", "}"), in order, once each."""
+    found = []
+    for match in _BRACED.finditer(body):
+        text = match.group()
+        plain = _PLACEHOLDER.fullmatch(text)
+        if (plain is None or plain.group(1) not in VARIABLES) and text not in found:
+            found.append(text)
+    return found
 
 
 def context(case, agent) -> dict:
@@ -62,7 +70,10 @@ def render(reply: SavedReply, case, agent) -> str:
     values = context(case, agent)
     if set(_PLACEHOLDER.findall(reply.body)) & set(ORDER_VARIABLES):
         values.update(order_context(case))
-    return string.Formatter().vformat(reply.body, (), _Keep(values))
+    # Plain {name} only, never str.format: a stray brace made it raise on every case
+    # page of the shop, and its {x.attr} and {x[0]} reach into the objects behind the
+    # values. Anything else, and a variable without a value, stays as text for the agent.
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group())), reply.body)
 
 
 def for_case(case):

@@ -128,7 +128,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
                                          "last_message": services.last_message_id(case)}),
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status}),
-        "saved_replies": [(r, saved_replies.render(r, case, request.user))
+        "saved_replies": [(r, saved_replies.render(r, case, request.user),
+                           saved_replies.problems(r.body))
                           for r in saved_replies.for_case(case)],
         "variables": saved_replies.VARIABLES,
         "agents": Agent.objects.filter(memberships__shop=case.shop_id, is_active=True)

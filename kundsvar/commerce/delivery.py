@@ -193,6 +193,25 @@ def _parcels_window(order):
     return min(w[0] for w in windows), max(w[1] for w in windows)
 
 
+def delay_state(first: date | None, last: date | None, today: date, *, told: bool) -> str:
+    """O1: "late" once the window is over without delivery, "moved" when the customer was
+    told of a delay and a later window has come since, "" while on time. Pages and
+    messages then say what the delay email said instead of a window that is over."""
+    if not (first or last):
+        return ""
+    if (last or first) < today:
+        return "late"
+    return "moved" if told else ""
+
+
+def shipment_delay(shipment, today: date) -> str:
+    """`delay_state` of a parcel: nothing once it has arrived."""
+    if shipment.delivered_at or shipment.status in _ARRIVED:
+        return ""
+    return delay_state(shipment.expected_from, shipment.expected_to, today,
+                       told=shipment.delay_notified_at is not None)
+
+
 def is_wide(first, last, settings) -> bool:
     """O3: a range wider than the shop's threshold ("2–14 dagar") is flagged; a narrow
     one ("12–14 dagar") is fine. Takes two dates or two day counts."""

@@ -85,6 +85,8 @@ class Evidence:
     name_keys: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
     postcodes: set[str] = field(default_factory=set)
+    # When the customer last wrote: an order placed later cannot be what they wrote about.
+    written_until: datetime | None = None
 
 
 @dataclass
@@ -126,7 +128,8 @@ def order_numbers(text: str, *, exclude: set[str] = frozenset()) -> tuple[set[st
 
 def _inbound_texts(case: Case) -> list:
     return list(case.messages.filter(direction=Direction.INBOUND)
-                .only("subject", "new_text", "body_text", "from_address", "from_name"))
+                .only("subject", "new_text", "body_text", "from_address", "from_name",
+                      "created_at"))
 
 
 def gather(case: Case) -> Evidence:
@@ -146,6 +149,8 @@ def gather(case: Case) -> Evidence:
             evidence.addresses.add(message.from_address.strip().lower())
         if message.from_name:
             evidence.names.add(message.from_name.strip())
+        if evidence.written_until is None or message.created_at > evidence.written_until:
+            evidence.written_until = message.created_at
     evidence.postcodes -= evidence.explicit_numbers
     evidence.addresses |= {a.lower() for a in CustomerEmail.objects.filter(customer=customer)
                            .values_list("address", flat=True)}
@@ -160,7 +165,8 @@ def gather(case: Case) -> Evidence:
 
 def _candidates(case: Case, ev: Evidence) -> tuple[dict[int, Order], set[int], set[int]]:
     """Orders of the case's shop that any evidence points at, by one query per kind."""
-    shop_orders = Order.objects.filter(shop_id=case.shop_id)
+    shop_orders = Order.objects.filter(shop_id=case.shop_id,
+                                       placed_at__lte=ev.written_until or case.received_at)
     numbers = sorted(ev.explicit_numbers | ev.bare_numbers)[:MAX_NUMBERS]
     found: dict[int, Order] = {}
     if numbers:

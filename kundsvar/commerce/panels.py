@@ -15,19 +15,20 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.customers.models import CustomerEmail
 from kundsvar.sla.promise import promise_language
 
-from . import carriers
+from . import carriers, delivery
 from .links import order_status_url
 from .matching import certain_from, certain_order, ranked_links
 from .models import (
     Carrier,
     CaseOrder,
     MatchState,
+    MessageKind,
     Order,
     OrderStatus,
     Refund,
@@ -99,6 +100,30 @@ def window_text(first: date | None, last: date | None, language: str | None = No
            f"{format_date(last, day_month, locale=locale)}"
 
 
+# How sure an automatic match is, in words. "Certain" only for a link proven to be the
+# customer's with strong evidence; a proven owner alone (their address, no number) can
+# still be another of their orders than the one the message is about.
+CERTAIN_FROM = 80
+LIKELY_FROM = 60
+
+
+def match_words(link: CaseOrder) -> tuple[str, str]:
+    """(badge, note) for the agent: "Possible match, 50%" and what "certain" means here."""
+    if link.certain and link.confidence >= CERTAIN_FROM:
+        label = _("Certain match, %(confidence)s%%")
+    elif link.confidence >= LIKELY_FROM:
+        label = _("Likely match, %(confidence)s%%")
+    else:
+        label = _("Possible match, %(confidence)s%%")
+    if not link.certain:
+        note = _("Not proven to be the customer's: not shown to the customer")
+    elif link.state == MatchState.CONFIRMED or link.confidence >= CERTAIN_FROM:
+        note = _("Proven to be this customer's order")
+    else:
+        note = _("The customer's own order, but perhaps not the one the message is about")
+    return str(label) % {"confidence": link.confidence}, str(note)
+
+
 def reason_labels(codes: list[str]) -> list[str]:
     return [str(REASONS.get(code, code)) for code in codes]
 
@@ -148,18 +173,27 @@ def _orders(case, links: list[CaseOrder], addresses: list[str]) -> list[Order]:
         [:PANEL_ORDERS])
 
 
-def _decorate(orders: list[Order]) -> None:
-    """Formatted money, tracking links and last events, ready for the template."""
+def _decorate(orders: list[Order], today: date) -> None:
+    """Formatted money, tracking links, last events and whether a window is over (the
+    agent tells the story the delay email told), ready for the template."""
     carriers = _carriers([s for o in orders for s in o.shipments.all()])
     for order in orders:
         order.total_display = money(order.total_minor, order.currency)
+        order.delay = "" if order.status in FINISHED else delivery.delay_state(
+            order.expected_from, order.expected_to, today,
+            told=any(m.kind == MessageKind.DELAYED for m in order.messages.all()))
         order.parcels = []
         for shipment in order.shipments.all():
             carrier = carriers.get(shipment.carrier)
             events = list(shipment.events.all())
             shipment.link = tracking_url(shipment, carrier)
             shipment.carrier_row = carrier
+            # The name as the platform sent it wins; a carrier we have no row for
+            # (Shopify's free-text tracking_company) has no name or phone of ours.
+            shipment.carrier_label = (shipment.carrier_name or getattr(carrier, "name", "")
+                                      or shipment.carrier)
             shipment.last_event = events[-1] if events else None
+            shipment.delay = delivery.shipment_delay(shipment, today)
             order.parcels.append(shipment)
         for refund in order.refunds.all():
             refund.paid_display = money(refund.paid_minor, refund.currency)
@@ -177,9 +211,10 @@ def panel_context(case, *, error: str = "") -> dict:
     addresses = [a.lower() for a in CustomerEmail.objects.filter(customer_id=case.customer_id)
                  .values_list("address", flat=True)]
     orders = _orders(case, live, addresses)
-    _decorate(orders)
+    _decorate(orders, timezone.localdate(timezone=case.shop.tz))
     for link in live:
         link.reason_labels = reason_labels(link.reasons)
+        link.badge, link.note = match_words(link)
     certain = certain_from(case, live)
     confirmed = next((link.order_id for link in live if link.state == MatchState.CONFIRMED),
                      None)
@@ -213,18 +248,24 @@ def order_summary(order: Order, language: str) -> dict:
                 "url": tracking_url(s, carriers.get(s.carrier)),
                 "phone": getattr(carriers.get(s.carrier), "phone", "")}
                for s in shipments if s.tracking_number]
-    window = ""
+    window, delay = "", ""
     if order.status not in FINISHED:
         moving = [s for s in shipments if s.delivered_at is None
                   and s.status != ShipmentStatus.DELIVERED and (s.expected_from or s.expected_to)]
         if moving:
-            window = window_text(min(s.expected_from or s.expected_to for s in moving),
-                                 max(s.expected_to or s.expected_from for s in moving), language)
+            first = min(s.expected_from or s.expected_to for s in moving)
+            last = max(s.expected_to or s.expected_from for s in moving)
+            told = any(s.delay_notified_at for s in moving)
         else:
-            window = window_text(order.expected_from, order.expected_to, language)
+            first, last = order.expected_from, order.expected_to
+            told = order.messages.filter(kind=MessageKind.DELAYED).exists()
+        window = window_text(first, last, language)
+        # The same story as the delay email and the order page: never a window that is over.
+        delay = delivery.delay_state(first, last, timezone.localdate(timezone=order.shop.tz),
+                                     told=told)
     words = STATUS_WORDS.get(order.status, STATUS_WORDS[OrderStatus.PLACED])
     return {"order": order, "status_words": words % {"number": order.number},
-            "window": window, "parcels": parcels,
+            "window": window, "delay": delay, "parcels": parcels,
             "status_url": order_status_url(order, language)}
 
 
@@ -267,6 +308,8 @@ def saved_reply_variables(case) -> dict:
     parcels = summary["parcels"]
     parcel = next((p for p in reversed(parcels) if p["url"]), parcels[-1] if parcels else {})
     values = {"order_number": order.number, "order_status": status,
-              "expected_delivery": summary["window"], "tracking_link": parcel.get("url", ""),
+              # A window that is over is no answer: left in braces for the agent.
+              "expected_delivery": "" if summary["delay"] == "late" else summary["window"],
+              "tracking_link": parcel.get("url", ""),
               "carrier": parcel.get("carrier", ""), "carrier_phone": parcel.get("phone", "")}
     return {name: value for name, value in values.items() if value}

@@ -54,6 +54,9 @@ class CommerceSettingsForm(forms.ModelForm):
         model = CommerceSettings
         fields = [*SWITCHES, "check_in_days", "wide_range_days", "return_days",
                   "return_policy"]
+        # The model's help text cites the rule for developers; the shop reads words.
+        help_texts = {"return_policy": gettext_lazy(
+            "In plain words, shown on the order page and in refund messages.")}
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,7 +31,7 @@ from kundsvar.sla.promise import promise_language
 
 from . import carriers, delivery
 from .links import order_for_token, status_path
-from .models import CommerceSettings, LineStatus, Order, OrderStatus
+from .models import CommerceSettings, LineStatus, MessageKind, Order, OrderStatus
 
 LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "da": "da_DK", "en": "en_GB"}
 # "fredag 4 december", "fredag 4. desember": the weekday in full helps plan a delivery.
@@ -214,6 +214,7 @@ def _parcel_rows(order, tz, locale: str) -> list[dict]:
     shipments = list(order.shipments.prefetch_related("events"))
     if not shipments:
         return []
+    today = timezone.localdate(timezone=tz)
     known: dict[str, object] = {}
     rows = []
     for shipment in shipments:
@@ -232,6 +233,7 @@ def _parcel_rows(order, tz, locale: str) -> list[dict]:
             "phone_hours": getattr(carrier, "phone_hours", ""),
             "status": shipment.status, "label": shipment.get_status_display(),
             "window": _window(shipment.expected_from, shipment.expected_to, locale),
+            "delay": delivery.shipment_delay(shipment, today),
             "delivered": _day(shipment.delivered_at.astimezone(tz).date(), locale)
             if shipment.delivered_at else "",
             "events": [{"when": _moment(e.happened_at, tz, locale),
@@ -300,6 +302,9 @@ def _status_context(order, language: str) -> dict:
         "shop": shop, "order": order, "status_label": order.get_status_display(),
         "placed": format_date(order.placed_at.astimezone(tz).date(), "long", locale=locale),
         "window": "" if finished else _window(order.expected_from, order.expected_to, locale),
+        "delay": "" if finished else delivery.delay_state(
+            order.expected_from, order.expected_to, timezone.localdate(timezone=tz),
+            told=order.messages.filter(kind=MessageKind.DELAYED).exists()),
         "lines": _line_rows(order, locale),
         "parcels": _parcel_rows(order, tz, locale),
         "returns": _return_rows(order, tz, locale),

@@ -40,6 +40,37 @@ def published(shop, language: str | None = None):
     return articles.filter(language=language) if language else articles
 
 
+# The nearest languages first when an article has no version in the visitor's own: a
+# Norwegian reads Danish, then Swedish, before English (rule R7).
+FALLBACKS = {"sv": ("sv", "nb", "da", "en"), "nb": ("nb", "da", "sv", "en"),
+             "da": ("da", "nb", "sv", "en"), "en": ("en", "sv", "nb", "da")}
+
+
+def language_order(shop, language: str) -> list[str]:
+    """`language`, then the others nearest first; for English the shop's own comes next
+    (its articles are the most complete)."""
+    order = FALLBACKS.get(language, (language, "sv", "nb", "da", "en"))
+    if language == "en":
+        order = ("en", shop.language, *order[1:])
+    return list(dict.fromkeys(order))
+
+
+def best_version(articles, order: list[str]):
+    """The one of `articles` (versions of one answer) in the earliest language of `order`."""
+    position = {code: i for i, code in enumerate(order)}
+    return min(articles, key=lambda a: position.get(a.language, len(order)), default=None)
+
+
+def published_for(shop, language: str) -> list[Article]:
+    """One published version of every answer: in `language` when it has one, else in
+    the nearest language that does (so a Norwegian FAQ is never empty)."""
+    groups: dict = {}
+    for article in published(shop).defer("embedding"):
+        groups.setdefault(article.translation_group, []).append(article)
+    order = language_order(shop, language)
+    return [best_version(versions, order) for versions in groups.values()]
+
+
 def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
     """Whether the article answers enough of the question to offer it unasked (in an
     acknowledgement, beside the agent's composer): a title word counts double. A
@@ -79,15 +110,22 @@ def rank(shop, query: str, language: str | None, limit: int = 5,
          queryset=None, fallback: bool = True) -> list[Hit]:
     """The best published articles of `shop` for a free-text question: any meaningful
     word of it, stemmed in `language`, BM25-ranked with the title above the body.
-    Articles in the customer's language come first; when they are too few, the shop's
-    own language fills up (one version per article) unless `fallback` is off."""
+    Articles in the customer's language come first; when they are too few, the nearer
+    languages up to the shop's own fill up (one version per article) unless `fallback`
+    is off."""
     queryset = published(shop) if queryset is None else queryset
     language = language_code(language) or shop.language
     hits = _search(queryset, query, language, limit)
-    if fallback and len(hits) < limit and shop.language != language:
+    order = language_order(shop, language)
+    # Up to the shop's own language, whose answers are the most complete: a search per
+    # language while the customer types is enough cost.
+    nearer = order[1:order.index(shop.language) + 1] if shop.language in order else order[1:]
+    for other in nearer if fallback else []:
+        if len(hits) >= limit:
+            break
         groups = [h.article.translation_group for h in hits]
         rest = queryset.exclude(translation_group__in=groups)
-        hits += _search(rest, query, shop.language, limit - len(hits))
+        hits += _search(rest, query, other, limit - len(hits))
     return hits
 
 
@@ -104,9 +142,10 @@ def relevant_articles(shop, text: str, language: str | None, limit: int = 3,
 
 
 def top_for_faq(shop, language: str, limit: int = 6) -> list[Article]:
-    """The FAQ's front page: most read, then most helpful."""
-    return list(published(shop, language).order_by("-view_count", "-helpful_count",
-                                                   "position", "title")[:limit])
+    """The FAQ's front page: most read, then most helpful (one version per answer)."""
+    articles = published_for(shop, language)
+    articles.sort(key=lambda a: (-a.view_count, -a.helpful_count, a.position, a.title))
+    return articles[:limit]
 
 
 def versions(article: Article) -> list[Article]:

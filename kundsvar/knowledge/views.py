@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kundsvar.core.embed import allow_framing
-from kundsvar.core.language import customer_language, shop_languages
+from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_language
 
@@ -32,8 +33,26 @@ def _page(request, template: str, shop, language: str, context: dict):
     return allow_framing(response, shop) if embed else response
 
 
+# Beside an article shown in another language than the visitor's, and above it.
+IN_LANGUAGE = {"sv": _("in Swedish"), "nb": _("in Norwegian"), "da": _("in Danish"),
+               "en": _("in English")}
+NOT_IN_LANGUAGE = {"sv": _("This article is not available in Swedish."),
+                   "nb": _("This article is not available in Norwegian."),
+                   "da": _("This article is not available in Danish."),
+                   "en": _("This article is not available in English.")}
+
+
+def _mark(articles, language: str):
+    """Each article shown in another language says which (in the visitor's words)."""
+    for article in articles:
+        article.in_language = IN_LANGUAGE.get(article.language, "") \
+            if article.language != language else ""
+    return articles
+
+
 def _categories(shop, language: str) -> list[dict]:
-    articles = list(queries.published(shop, language).order_by("position", "title"))
+    articles = _mark(queries.published_for(shop, language), language)
+    articles.sort(key=lambda a: (a.position, a.title))
     groups = []
     for category in Category.objects.filter(shop=shop):
         inside = [a for a in articles if a.category_id == category.pk]
@@ -52,11 +71,12 @@ def faq(request, shop):
     hits = None
     if query:
         hits = queries.rank(shop, query, language, RESULTS)
+        _mark([hit.article for hit in hits], language)
         services.log_search(shop, query, language, len(hits),
                             answered=any(hit.relevant for hit in hits))
     return _page(request, "knowledge/faq.html", shop, language, {
         "query": query, "hits": hits,
-        "top": [] if query else queries.top_for_faq(shop, language),
+        "top": [] if query else _mark(queries.top_for_faq(shop, language), language),
         "categories": _categories(shop, language),
     })
 
@@ -66,17 +86,21 @@ def article(request, shop, article):
     found = get_object_or_404(Article, shop=shop, slug=article, status=Status.PUBLISHED)
     versions = queries.versions(found)
     asked = request.GET.get("lang", "")
-    if asked and asked != found.language:  # the language links in the page header
-        other = next((v for v in versions if v.language == asked), None)
-        if other is not None:
-            return redirect(_article_url(other, request.GET.get("embed") == "1"))
+    language = asked if asked in CUSTOMER_LANGUAGES else found.language
+    if language != found.language:  # the language links in the page header, the FAQ's
+        best = queries.best_version([found, *versions], queries.language_order(shop, language))
+        if best != found:
+            params = {"lang": language} if best.language != language else {}
+            return redirect(_article_url(best, request.GET.get("embed") == "1", **params))
     voted = request.GET.get("voted", "")
     if not voted:
         services.record_view(found)
-    return _page(request, "knowledge/article.html", shop, found.language, {
+    return _page(request, "knowledge/article.html", shop, language, {
         "article": found, "versions": versions, "related": queries.related_articles(found),
         "voted": voted if voted in ("yes", "no") else "",
-        "category": found.category.label(found.language) if found.category else "",
+        "category": found.category.label(language) if found.category else "",
+        "not_in_language": NOT_IN_LANGUAGE.get(language, "")
+        if language != found.language else "",
     })
 
 

@@ -34,7 +34,7 @@ class ShopProfileForm(forms.ModelForm):
             zoneinfo.available_timezones())]
         self.fields["email"].help_text = _(
             "Acknowledgements and replies come from here, and customers answer to it. "
-            "Never a noreply@ address (rule A3).")
+            "Never a noreply@ address.")
 
 
 class PeriodForm(forms.Form):
@@ -154,15 +154,14 @@ class PolicyForm(forms.Form):
         help_text=_("Counted in opening hours. Under 2 hours is very good, under 6 acceptable."))
     follow_up = HoursField(
         label=_("Follow-up questions answered within (working hours)"),
-        help_text=_("A follow-up gets the fastest lane (rule S3): no longer than a first "
-                    "answer."))
+        help_text=_("A follow-up gets the fastest lane: no longer than a first answer."))
     ceiling = HoursField(
         label=_("Never later than (hours on the clock)"),
-        help_text=_("Caps every promise, nights and weekends included. Rule S1: never more "
+        help_text=_("Caps every promise, nights and weekends included: never more "
                     "than 24 hours."))
     override_over_48h = forms.BooleanField(
         label=_("Allow promises over 48 hours"), required=False,
-        help_text=_("Customers who wait more than 48 hours are usually lost (rule S1). "
+        help_text=_("Customers who wait more than 48 hours are usually lost. "
                     "The service audit flags this override."))
     override_reason = forms.CharField(label=_("Reason for the override"), required=False,
                                       max_length=200)
@@ -214,9 +213,6 @@ class PolicyForm(forms.Form):
         return data
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
 class SavedReplyForm(forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
 
@@ -226,12 +222,14 @@ class SavedReplyForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
 
     def clean_body(self) -> str:
-        """A misspelt variable would stay in every answer as {custmer_name}."""
+        """A misspelt variable would stay in every answer as {custmer_name}; named as
+        written, so "Hej {kund" shows what to fix."""
         body = self.cleaned_data["body"]
-        unknown = sorted(set(_PLACEHOLDER.findall(body)) - set(saved_replies.VARIABLES))
+        unknown = saved_replies.problems(body)
         if unknown:
             raise ValidationError(
-                _("Unknown variable %(names)s. The variables are listed below the text."),
-                params={"names": ", ".join(f"{{{name}}}" for name in unknown)},
+                _("Unknown variable: %(names)s. The variables you can use are listed below "
+                  "the text, written like {customer_first_name}."),
+                params={"names": ", ".join(unknown)},
                 code="unknown_variable")
         return body

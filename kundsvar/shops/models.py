@@ -15,7 +15,7 @@ def validate_reply_address(value: str) -> None:
     if local.split("+", 1)[0] in NO_REPLY_LOCAL_PARTS or local.startswith("noreply"):
         raise ValidationError(
             _("%(address)s tells customers not to reply. Use a real customer-service "
-              "address such as kundtjanst@ (rule A3)."),
+              "address such as kundtjanst@."),
             code="no_reply_address",
             params={"address": value},
         )

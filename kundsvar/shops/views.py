@@ -4,10 +4,11 @@ response-time policies and saved replies. Agents and teams: accounts/views.py.""
 import copy
 from datetime import timedelta
 
+from babel.dates import format_timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -109,7 +110,16 @@ def special_day_delete(request, shop, pk):
 
 
 def _hours(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    """ "6 tim", "1 tim 30 min", "45 min" in the agent's language: a duration in words,
+    not the form's "6:00" with an "h" after it."""
+    locale = translation.to_locale(translation.get_language() or "sv")
+    hours, rest = divmod(minutes, 60)
+    parts = [format_timedelta(timedelta(hours=hours), granularity="hour", threshold=10**6,
+                              format="short", locale=locale)] if hours else []
+    if rest or not hours:
+        parts.append(format_timedelta(timedelta(minutes=rest), granularity="minute",
+                                      threshold=10**6, format="short", locale=locale))
+    return " ".join(parts)
 
 
 @shop_admin_required

@@ -14,6 +14,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 Period = tuple[time, time]
 
@@ -44,12 +47,33 @@ def is_holiday(country: str, day: date) -> bool:
     return day in _holidays(country) or (day.month, day.day) in _EXTRA_DAYS_OFF.get(country, ())
 
 
+# Our language codes as the holidays package spells them.
+_HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US", "nb": "no", "da": "da"}
+
+
+@lru_cache(maxsize=64)
+def _named_holidays(country: str, language: str) -> holidays.HolidayBase:
+    """Names in `language` when the package has them for the country, else in the
+    country's own language (a Swede reads "Første juledag"), else English."""
+    base = holidays.country_holidays(country)
+    wanted = _HOLIDAY_LANGUAGES.get(language, language)
+    supported = base.supported_languages
+    chosen = next((code for code in (wanted, base.default_language, "en_US")
+                   if code and code in supported), None)
+    categories = tuple(c for c in ("public", "de_facto") if c in base.supported_categories)
+    return holidays.country_holidays(country, categories=categories, language=chosen)
+
+
 def holiday_name(country: str, day: date) -> str | None:
+    """The holiday's name in the active language (the settings page follows it)."""
+    if not is_holiday(country, day):
+        return None
     if day in _holidays(country):
-        return _holidays(country).get(day)
-    if (day.month, day.day) in _EXTRA_DAYS_OFF.get(country, ()):
-        return "Christmas Eve" if day.month == 12 and day.day == 24 else "New Year's Eve"
-    return None
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return _named_holidays(country, language.split("-")[0]).get(day)
+    if (day.month, day.day) == (12, 24):
+        return gettext("Christmas Eve")
+    return gettext("New Year's Eve")
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ class ResponsePolicy(models.Model):
         longest = max(self.first_response_minutes, self.follow_up_minutes, self.ceiling_minutes)
         if longest > LOST_CUSTOMER_MINUTES and not self.override_over_48h:
             raise ValidationError(
-                _("A promise over 48 hours loses the customer (rule S1). Tick the override "
+                _("A promise over 48 hours loses the customer. Tick the override "
                   "and give a reason if you really mean it."),
                 code="over_48h",
             )
@@ -60,7 +60,7 @@ class ResponsePolicy(models.Model):
         if self.follow_up_minutes > self.first_response_minutes:
             raise ValidationError(
                 {"follow_up_minutes": _("A follow-up must not wait longer than a first "
-                                        "question (rule S3).")},
+                                        "question.")},
                 code="follow_up_slower",
             )
 

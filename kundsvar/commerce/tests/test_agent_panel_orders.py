@@ -94,9 +94,9 @@ def test_the_case_view_shows_the_match_and_the_order_by_itself(client, alice, sh
     page = detail(client, case)
     assert 'class="commerce-panel"' in page
     assert "#10234" in page
-    assert "50% match" in page
+    assert "Possible match, 50%" in page
     assert "order number in the message" in page
-    assert "not proven" in page
+    assert "Not proven" in page
     # The order itself: lines with their status, the parcel, its last event.
     for text in ("Vinterjacka", "Mössa", "Waiting for goods", "PostNord",
                  "https://www.postnord.se/track-and-trace/RR102340000SE",

@@ -4,6 +4,7 @@ and delivery window — from the order proven to be the customer's, and only tha
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from kundsvar.cases import saved_replies
@@ -19,6 +20,13 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 BODY = ("Hej {customer_first_name}! Order {order_number} är {order_status}. Spåra med "
         "{carrier} här: {tracking_link} (tel. {carrier_phone}). Beräknad leverans "
         "{expected_delivery}.")
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """Before the windows below are over (a window that is over is not filled in)."""
+    with time_machine.travel(T0, tick=False):
+        yield
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.utils import translation
 
 from kundsvar.sla.calendar import NoOpenTime, holiday_name, is_holiday
 
@@ -106,10 +107,14 @@ def test_ordinary_weekdays_around_christmas_are_open():
 
 
 def test_swedish_holiday_names():
-    # A4
-    assert holiday_name("SE", date(2026, 6, 19)) == "Midsummer Eve"
-    assert holiday_name("SE", date(2026, 12, 24)) == "Christmas Eve"
-    assert holiday_name("SE", date(2026, 11, 24)) is None
+    # A4; names follow the active language
+    with translation.override("en"):
+        assert holiday_name("SE", date(2026, 6, 19)) == "Midsummer Eve"
+        assert holiday_name("SE", date(2026, 12, 24)) == "Christmas Eve"
+        assert holiday_name("SE", date(2026, 11, 24)) is None
+    with translation.override("sv"):
+        assert holiday_name("SE", date(2026, 6, 19)) == "Midsommarafton"
+        assert holiday_name("NO", date(2026, 12, 24)) == "Julafton"
 
 
 def test_thursday_1655_before_easter_is_continued_on_tuesday_after_annandag():
@@ -151,8 +156,11 @@ def test_julaften_and_nyttarsaften_are_days_off_in_norway_and_denmark(country):
     # S1: not public holidays in the holidays package, named in _EXTRA_DAYS_OFF.
     assert is_holiday(country, date(2026, 12, 24))
     assert is_holiday(country, date(2026, 12, 31))
-    assert holiday_name(country, date(2026, 12, 24)) == "Christmas Eve"
-    assert holiday_name(country, date(2026, 12, 31)) == "New Year's Eve"
+    with translation.override("en"):  # named in the active language
+        assert holiday_name(country, date(2026, 12, 24)) == "Christmas Eve"
+        assert holiday_name(country, date(2026, 12, 31)) == "New Year's Eve"
+    with translation.override("sv"):
+        assert holiday_name(country, date(2026, 12, 31)) == "Nyårsafton"
     assert not is_holiday(country, date(2026, 12, 23))
 
 
