@@ -56,3 +56,18 @@ def test_an_unknown_code_is_not_shown_raw(client, shop):  # A6
     page = detail(client, shop, case, "sv")
     assert "unprocessable" not in page and "KeyError" not in page
     assert "Svårläst: meddelandet kunde inte behandlas automatiskt" in page
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("too_large", "större än butiken tar emot"),
+        ("attachment_failed", "en bilaga kunde inte sparas"),
+        ("message_id_reused", "Samma Message-ID som ett tidigare meddelande"),
+    ],
+)
+def test_every_code_the_mail_intake_writes_has_words(client, shop, code, words):  # A6
+    case = open_email_case(shop, T0, parse_warnings=[code])
+    page = detail(client, shop, case, "sv")
+    assert words in page
+    assert "ett annat läsproblem" not in page.lower()
