@@ -242,9 +242,11 @@ def _faketime_environment() -> str:
     """Under Debian's faketime (.ci/run moves the clock of the whole test run) Dovecot's
     imap processes must see the test's clock too, or INTERNALDATE and "now" disagree; Dovecot
     clears its children's environment unless told to keep a variable."""
+    if "FAKETIME" not in os.environ:
+        return ""
     names = [name for name in os.environ
              if name in ("LD_PRELOAD", "NO_FAKE_STAT") or name.startswith("FAKETIME")]
-    return f"import_environment = $import_environment {' '.join(names)}\n" if names else ""
+    return f"import_environment = $import_environment {' '.join(names)}\n"
 
 
 def _nobody() -> tuple[int, int]:
