@@ -71,6 +71,15 @@ def pytest_configure(config):
     }
 
 
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "now" in item.fixturenames:
+            # Set the clock before any other fixture makes rows that carry a time.
+            item.fixturenames.remove("now")
+            item.fixturenames.insert(0, "now")
+            item.add_marker("today")
+
+
 def pytest_report_header(config):
     return f"today (--today, the `now` fixture): {config.today.isoformat()}"
 
