@@ -9,7 +9,7 @@ particular calendar situation travels there itself with time_machine.
 
 import select
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +52,8 @@ def parse_today(text: str) -> datetime:
         raise pytest.UsageError(f"--today={text}: expected YYYY-MM-DD[THH:MM]") from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=STOCKHOLM)  # fold=0: the first 02:30 in October
-    return moment.astimezone(STOCKHOLM)
+    # In UTC: a Stockholm time in the October fold never compares equal to another zone's.
+    return moment.astimezone(UTC)
 
 
 def pytest_configure(config):
@@ -81,13 +82,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
-    return f"today (--today, the `now` fixture): {config.today.isoformat()}"
+    local = config.today.astimezone(STOCKHOLM).isoformat()
+    return f"today (--today, the `now` fixture): {local} = {config.today.isoformat()}"
 
 
 @pytest.fixture
 def now(request, time_machine) -> datetime:
-    """The moment `--today` names, as an aware Stockholm datetime; the clock is frozen there
+    """The moment `--today` names, as an aware datetime in UTC; the clock is frozen there
     and ticks on from it (code that stamps two rows in a row still sees them in order).
+    UTC, not Stockholm time: `now + timedelta(...)` on a zoneinfo datetime is wall-clock
+    arithmetic that drops the fold, so in the night the clocks go back "the second 02:30
+    plus 5 seconds" came out an hour early (timezone.localtime(now) for the local day).
     Take `time_machine` too to move or shift the clock further."""
     time_machine.move_to(request.config.today, tick=True)
     return request.config.today
