@@ -1,6 +1,6 @@
 """Test settings shared by every app's tests, and the test clock.
 
-Time in tests: no test reads the real clock. A test that means "any day" takes the `now`
+Time in tests: no test may depend on the real day. A test that means "any day" takes the `now`
 fixture: time is frozen (ticking) at the moment given by `--today` (a fixed default, so
 plain runs are deterministic), and `.ci/run` moves that moment to the awkward days (a June
 Monday, 30 November, 23 December, the night the clocks go back). A test that means one
@@ -27,7 +27,7 @@ def _sleep_on_select(seconds: float) -> None:
     select.select([], [], [], seconds)
 
 
-# Under Debian's faketime (libfaketime 0.9.10, FAKETIME_DONT_FAKE_MONOTONIC=1, as .ci/run
+# Under Debian's faketime (libfaketime 0.9.10, FAKETIME_DONT_FAKE_MONOTONIC=1, as .ci/at
 # uses it) Python's time.sleep fails with EINVAL: libfaketime mangles the absolute
 # clock_nanosleep it is built on. Faking the monotonic clock as well instead hangs every
 # timed lock wait. So when sleeping is broken, sleep on select(), which it leaves alone.
