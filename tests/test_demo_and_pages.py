@@ -10,7 +10,8 @@ from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.core import demo
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 
 @pytest.fixture

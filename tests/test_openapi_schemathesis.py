@@ -11,7 +11,6 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -50,15 +49,15 @@ def _one_connection():
 
 
 @pytest.fixture
-def seeded(db, _one_connection):
+def seeded(db, _one_connection, now):
     # The schema's examples name this shop and the first case number (10001).
     shop = ShopFactory(slug="natbutiken")
     agent = AgentFactory(shops=[shop])
     AgentFactory(shops=[shop], first_name="Carl")  # someone to assign to
     ApiToken.objects.create(agent=agent, name="schemathesis", key_hash=ApiToken.hash(TOKEN),
                             prefix=TOKEN[:10])
-    open_email_case(shop, timezone.now())
-    open_email_case(ShopFactory(slug="andra"), timezone.now(), sender="other@example.se")
+    open_email_case(shop, now)
+    open_email_case(ShopFactory(slug="andra"), now, sender="other@example.se")
 
 
 @schema.parametrize()

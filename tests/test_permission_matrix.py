@@ -16,7 +16,8 @@ from kundsvar.cases import services
 from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.shops.tests.factories import ShopFactory
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 # Machine endpoints with their own authentication, and pages anyone may open.
 # Customers' pages: s/<shop>/… (contact, FAQ, order lookup, widget), o/ (order status),

@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's /usr/bin/chromium (never a downloaded one)
 against pytest-django's live server."""
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +15,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
+@contextlib.contextmanager
+def _without_faketime():
+    """Under Debian's faketime (.ci/at) Chromium hangs on its first page load. The browser
+    is the customer's machine anyway, with a clock of its own: Playwright's driver and
+    Chromium start without libfaketime, the server under test keeps the moved clock."""
+    saved = {name: os.environ.pop(name) for name in list(os.environ)
+             if name.startswith("FAKETIME") or name == "NO_FAKE_STAT"
+             or (name == "LD_PRELOAD" and "faketime" in os.environ[name])}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not shutil.which(CHROMIUM):
@@ -21,10 +36,12 @@ def chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server thread and Playwright
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with _without_faketime():
+        playwright = sync_playwright().start()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
 @pytest.fixture

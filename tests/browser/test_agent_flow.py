@@ -1,10 +1,9 @@
 """An agent's day in a real browser: the queue in promise order, a case, a saved reply
 that triggers the R6 warning, the answer sent, the case answered. Swedish and English."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from kundsvar.accounts.models import Agent, Membership, Role
 from kundsvar.cases import services
@@ -14,6 +13,16 @@ from kundsvar.shops.tests.factories import ShopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "rätt-lösenord-123"
+# Tuesday 24 November 2026, 13:00 in Stockholm, inside the shop's working hours: the three
+# promises fall at three different moments. At night or at a weekend both first-response
+# promises fall at the same hour of the next working day, and the queue's order between
+# them says nothing about S2.
+TUESDAY_13 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _tuesday_afternoon(time_machine):
+    time_machine.move_to(TUESDAY_13, tick=True)
 
 
 def _world(language: str):
@@ -24,7 +33,7 @@ def _world(language: str):
     SavedReply.objects.create(shop=shop, title="Leveranstid", language="sv",
                               body="Hej {customer_first_name}!\n\nDin order skickas inom "
                                    "1–2 arbetsdagar.")
-    now = timezone.now()
+    now = TUESDAY_13
     later = open_email_case(shop, now - timedelta(minutes=10), sender="Erik <erik@example.se>",
                             subject="Presentkort", from_name="Erik Johansson")
     urgent = open_email_case(shop, now - timedelta(hours=3), sender="Karin <karin@example.se>",
@@ -34,8 +43,9 @@ def _world(language: str):
     services.reply(follow, agent, "Skicka tillbaka den.", now=now - timedelta(hours=29))
     services.add_inbound_message(follow, services.Inbound(
         from_address="lena@example.se", body_text="Vilken adress?", received_at=now))
-    return agent, [c.number for c in Case.objects.filter(
-        pk__in=[later.pk, urgent.pk, follow.pk]).order_by("due_at", "-is_follow_up")]
+    # S2: the follow-up is due at 15:00 (2 working hours), Karin's first answer at 16:00
+    # (received 10:00, 6 working hours), Erik's tomorrow morning.
+    return agent, [follow.number, urgent.number, later.number]
 
 
 def _log_in(page, live_server):

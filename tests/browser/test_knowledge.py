@@ -5,7 +5,6 @@ into the reply from the panel beside the composer (rules C6, K2, R6)."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from kundsvar.accounts.models import Agent, Membership, Role
 from kundsvar.cases.tests.factories import open_email_case
@@ -38,12 +37,12 @@ def test_customer_searches_without_javascript_and_votes_no(chromium, live_server
         context.close()
 
 
-def test_agent_inserts_a_suggested_article(browser_page, live_server, screenshot):  # R6
+def test_agent_inserts_a_suggested_article(browser_page, live_server, screenshot, now):  # R6
     shop = ShopFactory(name="Nordljus", slug="nordljus")
     add_demo_articles(shop)
     agent = Agent.objects.create_user("anna", password=PASSWORD, first_name="Anna")
     Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
-    case = open_email_case(shop, timezone.now() - timedelta(minutes=5), subject="Byte",
+    case = open_email_case(shop, now - timedelta(minutes=5), subject="Byte",
                            text="Hej! Kan jag byta tröjan till en större storlek?")
     page = browser_page
     page.goto(f"{live_server.url}/login/")

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from kundsvar.cases import queries, services
 from kundsvar.cases.models import Case, Status
@@ -56,10 +55,10 @@ def test_the_link_in_the_acknowledgement_opens_the_case(browser_page, site, scre
     screenshot(page, "portal-ack-link")
 
 
-def test_a_follow_up_in_the_portal_jumps_the_queue(browser_page, site, screenshot):  # S3
+def test_a_follow_up_in_the_portal_jumps_the_queue(browser_page, site, screenshot, now):  # S3
     shop, agent = site
     case = _answered_by_mail(shop, agent)
-    waiting = open_email_case(shop, timezone.now() - timedelta(minutes=30),
+    waiting = open_email_case(shop, now - timedelta(minutes=30),
                               sender="erik@example.se", subject="Presentkort")
     assert list(queries.queue(agent))[0].pk == waiting.pk
     reply = OutboundEmail.objects.get(case=case, kind=OutboundKind.REPLY)

@@ -2,7 +2,6 @@
 
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from .conftest import PASSWORD
 
@@ -34,8 +33,8 @@ def test_the_right_password_does_not_help_during_the_lockout(english, alice):
     assert "_auth_user_id" not in english.session
 
 
-def test_the_lock_opens_after_thirty_minutes(english, alice):
-    with time_machine.travel(timezone.now(), tick=False) as clock:
+def test_the_lock_opens_after_thirty_minutes(english, alice, now):
+    with time_machine.travel(now, tick=False) as clock:
         _fail(english, 5)
         clock.shift(29 * 60)
         assert _login(english).status_code == 429

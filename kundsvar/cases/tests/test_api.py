@@ -21,7 +21,8 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 from .factories import open_email_case, write_again
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 API = "/api/v1"
 
 

@@ -16,7 +16,8 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 from .factories import open_email_case, write_again
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 
 @pytest.fixture

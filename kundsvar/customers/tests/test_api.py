@@ -9,7 +9,8 @@ from kundsvar.accounts.models import ApiToken
 from kundsvar.customers.services import add_email, find_or_create_customer
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 URL = "/api/v1/customers"
 
 

@@ -2,7 +2,7 @@
 case's language, as absolute links — and to nothing when none is relevant enough."""
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from kundsvar.cases.models import Direction
 from kundsvar.cases.tests.factories import open_email_case
@@ -25,9 +25,9 @@ def test_registered():
     assert "kundsvar.knowledge.emails.ack_section" in ack_emails.ACK_SECTIONS
 
 
-def test_relevant_articles_as_absolute_links(faq, settings):  # A5
+def test_relevant_articles_as_absolute_links(faq, settings, now):  # A5
     settings.SITE_URL = "https://help.example"
-    case = open_email_case(faq, timezone.now(), subject="Leveranstid jacka",
+    case = open_email_case(faq, now, subject="Leveranstid jacka",
                            text="Hej! Jag beställde en jacka förra veckan men den har inte "
                                 "kommit, hur lång är leveranstiden?")
     with translation.override("sv"):
@@ -38,26 +38,26 @@ def test_relevant_articles_as_absolute_links(faq, settings):  # A5
     assert section["text"].count("https://") <= 3
 
 
-def test_nothing_when_nothing_is_relevant(faq):  # A5
-    case = open_email_case(faq, timezone.now(), subject="Samarbete",
+def test_nothing_when_nothing_is_relevant(faq, now):  # A5
+    case = open_email_case(faq, now, subject="Samarbete",
                            text="Hej, vi vill gärna diskutera ett samarbete kring influencers.")
     assert ack_section(case, first_message(case)) is None
 
 
-def test_in_the_cases_language_only(faq):  # A5, R7
-    case = open_email_case(faq, timezone.now(), subject="Return",
+def test_in_the_cases_language_only(faq, now):  # A5, R7
+    case = open_email_case(faq, now, subject="Return",
                            text="Hi, how do I return a jacket?", language="en")
     with translation.override("en"):
         section = ack_section(case, first_message(case))
     assert "How do I return an item?" in section["text"]
     assert "Hur returnerar" not in section["text"]
-    case = open_email_case(faq, timezone.now(), subject="Gavekort",
+    case = open_email_case(faq, now, subject="Gavekort",
                            text="Hei, hvor lenge gjelder presentkort?", language="nb")
     assert ack_section(case, first_message(case)) is None  # no Norwegian articles
 
 
-def test_the_acknowledgement_email_carries_the_links(faq):  # A5
-    case = open_email_case(faq, timezone.now(), subject="Byta storlek",
+def test_the_acknowledgement_email_carries_the_links(faq, now):  # A5
+    case = open_email_case(faq, now, subject="Byta storlek",
                            text="Kan jag byta tröjan till en större storlek?")
     built = ack_emails.acknowledgement(case, first_message(case))
     article = faq.knowledge_articles.get(title="Kan jag byta till en annan storlek?")
@@ -65,9 +65,9 @@ def test_the_acknowledgement_email_carries_the_links(faq):  # A5
     assert f"/s/{faq.slug}/faq/{article.slug}/" in built.get_body(("html",)).get_content()
 
 
-def test_titles_are_escaped_in_html(shop, make_article):
+def test_titles_are_escaped_in_html(shop, make_article, now):
     make_article(shop, "Retur <b>nu</b>", "Returnera varor inom 30 dagar.")
-    case = open_email_case(shop, timezone.now(), subject="Retur",
+    case = open_email_case(shop, now, subject="Retur",
                            text="Hur returnerar jag varor?")
     section = ack_section(case, first_message(case))
     assert "&lt;b&gt;nu&lt;/b&gt;" in section["html"] and "<b>nu" not in section["html"]

@@ -3,7 +3,6 @@ customer's question, and can insert their link or text as a starting point — w
 same "not adapted" check as saved replies."""
 
 import pytest
-from django.utils import timezone
 
 from kundsvar.cases.panels import CUSTOMER_PANELS
 from kundsvar.cases.saved_replies import unadapted
@@ -22,8 +21,8 @@ def test_the_panel_is_registered():
     assert "kundsvar.knowledge.panels.suggested_articles" in CUSTOMER_PANELS
 
 
-def test_panel_offers_the_matching_article_with_insert_buttons(faq, agent):  # R6
-    case = open_email_case(faq, timezone.now(), subject="Retur",
+def test_panel_offers_the_matching_article_with_insert_buttons(faq, agent, now):  # R6
+    case = open_email_case(faq, now, subject="Retur",
                            text="Hej, hur gör jag för att returnera en jacka?")
     html = panels.suggested_articles(case, agent)
     assert "Hur returnerar jag en vara?" in html
@@ -35,14 +34,14 @@ def test_panel_offers_the_matching_article_with_insert_buttons(faq, agent):  # R
     assert "30 dagars öppet köp" in html  # the text, as plain text, in data-text
 
 
-def test_no_panel_when_nothing_matches(faq, agent):
-    case = open_email_case(faq, timezone.now(), subject="Samarbete",
+def test_no_panel_when_nothing_matches(faq, agent, now):
+    case = open_email_case(faq, now, subject="Samarbete",
                            text="Vi är en influencerbyrå och vill samarbeta med er.")
     assert panels.suggested_articles(case, agent) is None
 
 
-def test_inserted_article_text_counts_as_not_adapted(faq, agent):  # R6
-    case = open_email_case(faq, timezone.now(), subject="Retur",
+def test_inserted_article_text_counts_as_not_adapted(faq, agent, now):  # R6
+    case = open_email_case(faq, now, subject="Retur",
                            text="Hur returnerar jag en vara?")
     article = case.shop.knowledge_articles.get(title="Hur returnerar jag en vara?")
     texts = panels.inserted_texts(case, [f"kbt{article.pk}", "12", "junk", "kbtx"])
@@ -55,7 +54,7 @@ def test_inserted_article_text_counts_as_not_adapted(faq, agent):  # R6
     assert unadapted(link[0], link) == ["unchanged"]  # a bare link is no answer
 
 
-def test_inserted_texts_ignore_other_shops_articles(faq, other_shop, agent, make_article):
+def test_inserted_texts_ignore_other_shops_articles(faq, other_shop, agent, make_article, now):
     theirs = make_article(other_shop, "Deras", "x", language="nb")
-    case = open_email_case(faq, timezone.now())
+    case = open_email_case(faq, now)
     assert panels.inserted_texts(case, [f"kbt{theirs.pk}"]) == []

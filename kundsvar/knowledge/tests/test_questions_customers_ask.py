@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kundsvar.accounts.models import Membership, Role
 from kundsvar.cases.tests.factories import open_email_case
@@ -13,8 +12,7 @@ from kundsvar.knowledge.topics import proposed_topics
 
 
 @pytest.fixture
-def cases(shop):
-    now = timezone.now()
+def cases(shop, now):
     made = []
     for i, name in enumerate(["Karin", "Erik", "Sofia", "Lena"]):
         made.append(open_email_case(

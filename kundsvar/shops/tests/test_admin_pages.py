@@ -376,12 +376,12 @@ def test_the_admin_changes_a_role_but_never_leaves_the_shop_without_an_admin(as_
 
 
 def test_a_removed_agent_leaves_teams_and_their_open_cases_return_to_the_queue(
-        as_alice, shop, alice, bob):
+        as_alice, shop, alice, bob, now):
     from kundsvar.cases import services as cases
 
     team = Team.objects.create(shop=shop, name="Returer")
     team.members.add(bob)
-    case = cases.assign(open_email_case(shop, timezone.now()), bob, actor=alice)
+    case = cases.assign(open_email_case(shop, now), bob, actor=alice)
     membership = Membership.objects.get(agent=bob, shop=shop)
     response = as_alice.post(_url("member_remove", shop, membership.pk))
     assert response.status_code == 302

@@ -13,7 +13,8 @@ from kundsvar.cases.tests.factories import open_email_case, write_again
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 from kundsvar.webhooks.models import WebhookDelivery, WebhookEndpoint
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from kundsvar.webhooks import services
 from kundsvar.webhooks.models import DeliveryState, Event, WebhookDelivery, WebhookEndpoint
 from kundsvar.webhooks.tasks import send_due_webhooks
 
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 PAYLOAD = {"case": {"number": 10001, "shop": "natbutiken", "status": "new"}}
 
 

@@ -127,7 +127,7 @@ auth_failure_delay = 0
 first_valid_uid = {first_valid_uid}
 first_valid_gid = {min(mail_gid, first_valid_uid)}
 mail_location = maildir:~/Maildir
-{users}
+{_faketime_environment()}{users}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {passwd}
@@ -236,6 +236,17 @@ service imap-login {{
             _, data = box.append(raw, folder, dt=arrived, flag_set=list(flags))
         # b'[APPENDUID <uidvalidity> <uid>] Append completed.'
         return int(data[0].split(b"]")[0].split()[-1])
+
+
+def _faketime_environment() -> str:
+    """Under Debian's faketime (.ci/run moves the clock of the whole test run) Dovecot's
+    imap processes must see the test's clock too, or INTERNALDATE and "now" disagree; Dovecot
+    clears its children's environment unless told to keep a variable."""
+    if "FAKETIME" not in os.environ:
+        return ""
+    names = [name for name in os.environ
+             if name in ("LD_PRELOAD", "NO_FAKE_STAT") or name.startswith("FAKETIME")]
+    return f"import_environment = $import_environment {' '.join(names)}\n"
 
 
 def _nobody() -> tuple[int, int]:

@@ -27,7 +27,8 @@ from kundsvar.channels.email.models import OutboundEmail, OutboundKind, Outbound
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 pytest_plugins = ["kundsvar.channels.email.tests.smtp_sink"]
-pytestmark = pytest.mark.django_db
+# Any day: the times here are relative to now, which --today moves (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 SHOP = "kundtjanst@butik.example"
 TICK = timedelta(seconds=30)  # how often the worker runs send_due
