@@ -49,9 +49,9 @@ def test_agent_pages_write_swedish_months_in_lower_case(client):
     agent = AgentFactory()
     Membership.objects.create(agent=agent, shop=shop, role=Role.ADMIN)
     SpecialDay.objects.create(shop=shop, date=date(2026, 12, 3), closed=True, note="Inventering")
-    client.force_login(agent)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     with time_machine.travel(THURSDAY, tick=False):
+        client.force_login(agent)  # on that day: a session from another day may have expired
         case = open_email_case(shop, THURSDAY)
         pages = [
             client.get(reverse("settings:special_days", args=[shop.slug])),
