@@ -51,10 +51,15 @@ NAMES = ["Karin Lindqvist", "Erik Johansson", "Sofia Berg", "Mohammed Ali", "Len
 PDF = b"%PDF-1.4\n" + bytes(random.Random(1).randrange(256) for _ in range(20_000))
 
 
+DOMAINS = ["gmail.com", "hotmail.com", "outlook.com", "icloud.com", "telia.com", "live.se"]
+
+
 def customer(i: int) -> tuple[str, str]:
     name = NAMES[i % len(NAMES)]
     local = name.lower().replace(" ", ".").translate(str.maketrans("åäöé", "aaoe"))
-    return name, f"{local}{i}@example.se"
+    # Customers write from the mail providers people use, not all from one company domain
+    # (which the loop limits would rightly slow down).
+    return name, f"{local}{i}@{DOMAINS[i % len(DOMAINS)]}"
 
 
 def question(rng: random.Random, i: int, shop_address: str) -> bytes:
@@ -122,6 +127,7 @@ def run(n: int, args) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from kundsvar.channels.email import pipeline
@@ -129,6 +135,9 @@ def run(n: int, args) -> dict:
     from kundsvar.core.demo import create_shop
 
     call_command("migrate", verbosity=0)
+    # The bench sends hours of mail in seconds: lift the per-shop-minute backstop so every
+    # question is acknowledged, as it would be at a real pace (that work is what we time).
+    settings.ACKS_PER_SHOP_PER_MINUTE = 10**9
     shop = create_shop()
     rng = random.Random(42)
     # Build the mail first so the timing is the pipeline's, not the generator's.
@@ -164,6 +173,7 @@ def run(n: int, args) -> dict:
         "new_case_messages_per_s": round(len(firsts) / first_phase, 1),
         "reply_messages_per_s": round(len(replies) / second_phase, 1) if replies else None,
         "cases": Case.objects.count(), "messages": Message.objects.count(),
+        "acknowledged": OutboundEmail.objects.filter(kind="ack").count(),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 

@@ -81,14 +81,17 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
         created_at__gte=since,
         created_at__lte=inbound.received_at,
     )
-    if _shared(domain):  # strangers at gmail.com may well write the same words
-        recent = recent.filter(from_address__istartswith=local)
     # A person who asks again in the same words is a person: only other addresses count
     # (one address answering itself is held by the per-sender limit).
     recent = recent.exclude(from_address__iexact=inbound.from_address)
+    if _shared(domain):  # strangers at gmail.com may well write the same words: only
+        # the same sender's +tags count (anna1@ and anna12@ are two people)
+        recent = recent.filter(from_address__istartswith=local)
     same = sum(
         _normalised(m.new_text or m.body_text) == text
-        for m in recent.order_by("-created_at").only("new_text", "body_text")[:200]
+        and (not _shared(domain) or sender_key(m.from_address)[0] == local)
+        for m in recent.order_by("-created_at")
+        .only("new_text", "body_text", "from_address")[:200]
     )
     if same >= settings.AUTO_REPEAT_COUNT - 1:
         return f"the same text {same + 1} times from {domain}"
@@ -96,10 +99,10 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
 
 
 def within_ack_limits(shop, sender: str, at: datetime) -> bool:
-    """May one more acknowledgement go to `sender` now? Counted from the outbox rows,
-    so every process (web, SMTP, worker) sees the same numbers."""
+    """May one more acknowledgement of this shop go to `sender` now? Counted from the
+    shop's outbox rows, so every process (web, SMTP, worker) sees the same numbers."""
     local, domain = sender_key(sender)
-    acks = OutboundEmail.objects.filter(kind=OutboundKind.ACK)
+    acks = OutboundEmail.objects.filter(kind=OutboundKind.ACK, case__shop=shop)
     hour = acks.filter(created_at__gte=at - timedelta(hours=1), to_address__iendswith=f"@{domain}")
     to_domain = list(hour.values_list("to_address", flat=True)[:1000])
     if sum(sender_key(a) == (local, domain) for a in to_domain) >= (
@@ -108,5 +111,5 @@ def within_ack_limits(shop, sender: str, at: datetime) -> bool:
         return False
     if not _shared(domain) and len(to_domain) >= settings.ACKS_PER_DOMAIN_PER_HOUR:
         return False
-    minute = acks.filter(case__shop=shop, created_at__gt=at - timedelta(minutes=1))
+    minute = acks.filter(created_at__gt=at - timedelta(minutes=1))
     return minute.count() < settings.ACKS_PER_SHOP_PER_MINUTE
