@@ -39,10 +39,13 @@ except OSError:
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--today", default=DEFAULT_TODAY, metavar="YYYY-MM-DD[THH:MM]",
+        "--today",
+        default=DEFAULT_TODAY,
+        metavar="YYYY-MM-DD[THH:MM]",
         help="the moment the `now` fixture freezes time at, in Stockholm local time unless "
-             "an offset is given (a date alone means 10:00; an ambiguous time in the night "
-             f"the clocks go back is the first one, summer time). Default {DEFAULT_TODAY}.")
+        "an offset is given (a date alone means 10:00; an ambiguous time in the night "
+        f"the clocks go back is the first one, summer time). Default {DEFAULT_TODAY}.",
+    )
 
 
 def parse_today(text: str) -> datetime:
@@ -59,8 +62,12 @@ def parse_today(text: str) -> datetime:
 def pytest_configure(config):
     config.today = parse_today(config.getoption("today"))
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": settings.TASK_QUEUES}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Rate-limit counters live in the cache: per process in tests, emptied after each test.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -100,15 +100,21 @@ def run(rows: list[dict], args) -> dict:
     for row in rows:
         by_category[row["category_id"]].append(row)
     for category_id, members in by_category.items():
-        shop = Shop.objects.create(name=f"FAQ {category_id}", slug=f"faq-{category_id}",
-                                   email=f"kundtjanst@faq{category_id}.example")
-        articles = [services.create_article(shop, title="", body=answer, language="sv",
-                                            slug=f"svar-{i}")
-                    for i, answer in enumerate(members[0]["candidate_answers"])]
+        shop = Shop.objects.create(
+            name=f"FAQ {category_id}",
+            slug=f"faq-{category_id}",
+            email=f"kundtjanst@faq{category_id}.example",
+        )
+        articles = [
+            services.create_article(shop, title="", body=answer, language="sv", slug=f"svar-{i}")
+            for i, answer in enumerate(members[0]["candidate_answers"])
+        ]
         categories[category_id] = (shop, articles)
-    say(f"{len(rows)} questions, {len(categories)} categories, "
+    say(
+        f"{len(rows)} questions, {len(categories)} categories, "
         f"{sum(len(a) for _s, a in categories.values())} answers indexed in "
-        f"{time.perf_counter() - started:.1f} s")
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
     lexical, semantic_score, hybrid = Score(), Score(), Score()
     retrieved = 0
@@ -138,11 +144,14 @@ def run(rows: list[dict], args) -> dict:
         hybrid.add(_rank_of(ids, wanted))
     settings.KNOWLEDGE_SEMANTIC = False
 
-    result = {"bench": "faq_relevance", "db": args.db, "questions": len(rows),
-              "categories": len(categories),
-              "lexical_recall": round(retrieved / len(rows), 4)}
-    for name, score in [("lexical", lexical), ("semantic", semantic_score),
-                        ("hybrid", hybrid)]:
+    result = {
+        "bench": "faq_relevance",
+        "db": args.db,
+        "questions": len(rows),
+        "categories": len(categories),
+        "lexical_recall": round(retrieved / len(rows), 4),
+    }
+    for name, score in [("lexical", lexical), ("semantic", semantic_score), ("hybrid", hybrid)]:
         acc, mrr = score.figures()
         result[f"{name}_acc_at_1"] = acc
         result[f"{name}_mrr"] = mrr

@@ -46,8 +46,18 @@ FOLLOW_UPS = [
     "Hej igen, jag har fortfarande inte fått något paket.",
     "Okej, jag skickar tillbaka den i dag. Behöver jag skriva ut en etikett?",
 ]
-NAMES = ["Karin Lindqvist", "Erik Johansson", "Sofia Berg", "Mohammed Ali", "Lena Nyström",
-         "Oskar Holm", "Maja Ek", "Johan Sandberg", "Aino Virtanen", "Elsa Wikström"]
+NAMES = [
+    "Karin Lindqvist",
+    "Erik Johansson",
+    "Sofia Berg",
+    "Mohammed Ali",
+    "Lena Nyström",
+    "Oskar Holm",
+    "Maja Ek",
+    "Johan Sandberg",
+    "Aino Virtanen",
+    "Elsa Wikström",
+]
 PDF = b"%PDF-1.4\n" + bytes(random.Random(1).randrange(256) for _ in range(20_000))
 
 
@@ -73,15 +83,15 @@ def question(rng: random.Random, i: int, shop_address: str) -> bytes:
     message["Message-ID"] = make_msgid(domain="example.se")
     body = f"{text}\n\nMed vänliga hälsningar\n{name}\n"
     if rng.random() < 0.2:  # HTML-only mail from a webmail
-        message.set_content(f"<html><body><p>{text}</p><p>Mvh {name}</p></body></html>",
-                            subtype="html")
+        message.set_content(
+            f"<html><body><p>{text}</p><p>Mvh {name}</p></body></html>", subtype="html"
+        )
     else:
         message.set_content(body)
         if rng.random() < 0.3:
             message.add_alternative(f"<p>{text}</p><p>Mvh<br>{name}</p>", subtype="html")
     if rng.random() < 0.1:
-        message.add_attachment(PDF, maintype="application", subtype="pdf",
-                               filename="kvitto.pdf")
+        message.add_attachment(PDF, maintype="application", subtype="pdf", filename="kvitto.pdf")
     return message.as_bytes()
 
 
@@ -97,8 +107,10 @@ def follow_up(rng: random.Random, ack) -> bytes:
     message["Message-ID"] = make_msgid(domain="example.se")
     message["In-Reply-To"] = ack["Message-ID"]
     message["References"] = ack["Message-ID"]
-    message.set_content(f"{rng.choice(FOLLOW_UPS)}\n\nDen mån 23 nov. 2026 kl 10:12 skrev "
-                        f"{ack['From']}:\n{quoted}\n")
+    message.set_content(
+        f"{rng.choice(FOLLOW_UPS)}\n\nDen mån 23 nov. 2026 kl 10:12 skrev "
+        f"{ack['From']}:\n{quoted}\n"
+    )
     return message.as_bytes()
 
 
@@ -151,8 +163,10 @@ def run(n: int, args) -> dict:
     first_phase = time.perf_counter() - start
     if profiler:
         profiler.disable()
-    acks = [email.message_from_bytes(bytes(row.mime), policy=email.policy.default)
-            for row in OutboundEmail.objects.order_by("?")[: n - len(firsts)]]
+    acks = [
+        email.message_from_bytes(bytes(row.mime), policy=email.policy.default)
+        for row in OutboundEmail.objects.order_by("?")[: n - len(firsts)]
+    ]
     replies = [follow_up(rng, ack) for ack in acks]
     if profiler:
         profiler.enable()
@@ -168,11 +182,14 @@ def run(n: int, args) -> dict:
     from kundsvar.cases.models import Case, Message
 
     return {
-        "bench": "ingest", "db": args.db, "n": total,
+        "bench": "ingest",
+        "db": args.db,
+        "n": total,
         "messages_per_s": round(total / elapsed, 1),
         "new_case_messages_per_s": round(len(firsts) / first_phase, 1),
         "reply_messages_per_s": round(len(replies) / second_phase, 1) if replies else None,
-        "cases": Case.objects.count(), "messages": Message.objects.count(),
+        "cases": Case.objects.count(),
+        "messages": Message.objects.count(),
         "acknowledged": OutboundEmail.objects.filter(kind="ack").count(),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }

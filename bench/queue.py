@@ -42,29 +42,101 @@ COMMON_WORD = "paketet"  # in a good share of all cases
 
 # (indefinite, definite) Swedish product nouns.
 PRODUCTS = [
-    ("jacka", "jackan"), ("kudde", "kudden"), ("lampa", "lampan"), ("stol", "stolen"),
-    ("matta", "mattan"), ("tröja", "tröjan"), ("vas", "vasen"), ("halsduk", "halsduken"),
-    ("mössa", "mössan"), ("filt", "filten"), ("gardin", "gardinen"), ("ryggsäck", "ryggsäcken"),
-    ("klänning", "klänningen"), ("kavaj", "kavajen"), ("byxa", "byxan"), ("sko", "skon"),
-    ("stövel", "stöveln"), ("kanna", "kannan"), ("skål", "skålen"), ("tallrik", "tallriken"),
-    ("bricka", "brickan"), ("spegel", "spegeln"), ("pall", "pallen"), ("soffa", "soffan"),
-    ("hylla", "hyllan"), ("byrå", "byrån"), ("väska", "väskan"), ("handduk", "handduken"),
-    ("duk", "duken"), ("ljusstake", "ljusstaken"), ("kruka", "krukan"), ("klocka", "klockan"),
-    ("plånbok", "plånboken"), ("vante", "vanten"), ("keps", "kepsen"), ("skjorta", "skjortan"),
-    ("kofta", "koftan"), ("regnjacka", "regnjackan"), ("termos", "termosen"),
+    ("jacka", "jackan"),
+    ("kudde", "kudden"),
+    ("lampa", "lampan"),
+    ("stol", "stolen"),
+    ("matta", "mattan"),
+    ("tröja", "tröjan"),
+    ("vas", "vasen"),
+    ("halsduk", "halsduken"),
+    ("mössa", "mössan"),
+    ("filt", "filten"),
+    ("gardin", "gardinen"),
+    ("ryggsäck", "ryggsäcken"),
+    ("klänning", "klänningen"),
+    ("kavaj", "kavajen"),
+    ("byxa", "byxan"),
+    ("sko", "skon"),
+    ("stövel", "stöveln"),
+    ("kanna", "kannan"),
+    ("skål", "skålen"),
+    ("tallrik", "tallriken"),
+    ("bricka", "brickan"),
+    ("spegel", "spegeln"),
+    ("pall", "pallen"),
+    ("soffa", "soffan"),
+    ("hylla", "hyllan"),
+    ("byrå", "byrån"),
+    ("väska", "väskan"),
+    ("handduk", "handduken"),
+    ("duk", "duken"),
+    ("ljusstake", "ljusstaken"),
+    ("kruka", "krukan"),
+    ("klocka", "klockan"),
+    ("plånbok", "plånboken"),
+    ("vante", "vanten"),
+    ("keps", "kepsen"),
+    ("skjorta", "skjortan"),
+    ("kofta", "koftan"),
+    ("regnjacka", "regnjackan"),
+    ("termos", "termosen"),
     ("skärbräda", "skärbrädan"),
 ]
 CITIES = ["Umeå", "Göteborg", "Malmö", "Uppsala", "Luleå", "Västerås", "Örebro", "Visby"]
 CARRIERS = ["PostNord", "DHL", "Budbee", "Instabox", "Bring", "Schenker"]
 COLORS = ["blå", "grå", "svart", "vit", "grön", "röd", "beige"]
-FIRST_NAMES = ["Karin", "Erik", "Sofia", "Mohammed", "Lena", "Oskar", "Maja", "Johan", "Aino",
-               "Elsa", "Ali", "Fatima", "Nils", "Ebba", "Lars", "Ingrid", "Mette", "James"]
-LAST_NAMES = ["Lindqvist", "Johansson", "Berg", "Ali", "Nyström", "Holm", "Ek", "Sandberg",
-              "Virtanen", "Wikström", "Karlsson", "Andersson", "Solberg", "Kristensen"]
+FIRST_NAMES = [
+    "Karin",
+    "Erik",
+    "Sofia",
+    "Mohammed",
+    "Lena",
+    "Oskar",
+    "Maja",
+    "Johan",
+    "Aino",
+    "Elsa",
+    "Ali",
+    "Fatima",
+    "Nils",
+    "Ebba",
+    "Lars",
+    "Ingrid",
+    "Mette",
+    "James",
+]
+LAST_NAMES = [
+    "Lindqvist",
+    "Johansson",
+    "Berg",
+    "Ali",
+    "Nyström",
+    "Holm",
+    "Ek",
+    "Sandberg",
+    "Virtanen",
+    "Wikström",
+    "Karlsson",
+    "Andersson",
+    "Solberg",
+    "Kristensen",
+]
 
-SUBJECTS = ["Leveranstid {p}", "Retur av {p}", "Trasig {p}", "Fråga om order {order}",
-            "Reklamation {p}", "Byte av {p}", "Faktura saknas", "Rabattkod fungerar inte",
-            "Ändra adress", "Dubbeldragning", "Var är mitt paket?", "Storlek på {p}"]
+SUBJECTS = [
+    "Leveranstid {p}",
+    "Retur av {p}",
+    "Trasig {p}",
+    "Fråga om order {order}",
+    "Reklamation {p}",
+    "Byte av {p}",
+    "Faktura saknas",
+    "Rabattkod fungerar inte",
+    "Ändra adress",
+    "Dubbeldragning",
+    "Var är mitt paket?",
+    "Storlek på {p}",
+]
 QUESTIONS = [
     "Hej! Jag beställde en {p} i fredags, order {order}. När kan jag räkna med leverans?",
     "Hej, paketet med min {p} har inte kommit fram fast det stod levererat i går. "
@@ -107,8 +179,11 @@ NOTES = [
 OTHER_LANGUAGES = {
     "nb": ("Levering", "Hei! Jeg har ikke fått pakken min ennå, ordre {order}. Hvor er den?"),
     "da": ("Ombytning", "Hej, kan jeg bytte en trøje til en større størrelse? Ordre {order}."),
-    "en": ("Order status", "Hi, I ordered a {p} last week (order {order}) and haven't heard "
-                           "anything since. Could you check?"),
+    "en": (
+        "Order status",
+        "Hi, I ordered a {p} last week (order {order}) and haven't heard "
+        "anything since. Could you check?",
+    ),
 }
 
 
@@ -175,17 +250,25 @@ def run(n: int, args) -> dict:
     slowest = timer.explain_slowest(results)
     ok = [f for f in queue.values() if "error" not in f]
     return {
-        "bench": "queue", "db": args.db, "n": n, **counts,
-        "fill_s": round(fill_s, 1), "index_s": round(index_s, 1),
+        "bench": "queue",
+        "db": args.db,
+        "n": n,
+        **counts,
+        "fill_s": round(fill_s, 1),
+        "index_s": round(index_s, 1),
         "queue_median_ms": max((f["median_ms"] for f in ok), default=None),
         "queue_p95_ms": max((f["p95_ms"] for f in ok), default=None),
         "queue_views": queue,
-        "case_median_ms": case.get("median_ms"), "case_p95_ms": case.get("p95_ms"),
-        "search_median_ms": search["median_ms"], "search_p95_ms": search["p95_ms"],
-        "search_word": SEARCH_WORD, "search_matches": search["matches"],
-        "search_common": common, "errors": {k: v["error"] for k, v in
-                                            [*queue.items(), ("case", case)] if "error" in v},
-        "slowest": slowest, "goal_p95_ms": 50,
+        "case_median_ms": case.get("median_ms"),
+        "case_p95_ms": case.get("p95_ms"),
+        "search_median_ms": search["median_ms"],
+        "search_p95_ms": search["p95_ms"],
+        "search_word": SEARCH_WORD,
+        "search_matches": search["matches"],
+        "search_common": common,
+        "errors": {k: v["error"] for k, v in [*queue.items(), ("case", case)] if "error" in v},
+        "slowest": slowest,
+        "goal_p95_ms": 50,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
@@ -219,8 +302,10 @@ class Timer:
 
         with CaptureQueriesContext(connection) as captured:
             self.client.get(url)
-        return {"queries": len(captured.captured_queries),
-                "sql_ms": round(sum(float(q["time"]) for q in captured) * 1000, 1)}
+        return {
+            "queries": len(captured.captured_queries),
+            "sql_ms": round(sum(float(q["time"]) for q in captured) * 1000, 1),
+        }
 
     def url(self, url: str) -> dict:
         self._get(url)  # warm: templates compiled, pages cached
@@ -237,13 +322,16 @@ class Timer:
     def case_view(self, numbers: list[int]) -> dict:
         self._get(f"/cases/{numbers[0]}/")
         samples, statuses = [], set()
-        for number in numbers[1:REQUESTS + 1]:
+        for number in numbers[1 : REQUESTS + 1]:
             ms, status = self._get(f"/cases/{number}/")
             samples.append(ms)
             statuses.add(status)
-        figures = {**self._figures(samples), "url": "/cases/<number>/",
-                   "sample_url": f"/cases/{numbers[1]}/", **self._sql_share(
-                       f"/cases/{numbers[1]}/")}
+        figures = {
+            **self._figures(samples),
+            "url": "/cases/<number>/",
+            "sample_url": f"/cases/{numbers[1]}/",
+            **self._sql_share(f"/cases/{numbers[1]}/"),
+        }
         if statuses != {200}:
             figures["error"] = f"HTTP {sorted(statuses)}"
         return figures
@@ -262,8 +350,12 @@ class Timer:
             page()
             samples.append((time.perf_counter() - started) * 1000)
         matches = search_cases(cases_for(self.agent), word).count()
-        return {**self._figures(samples), "word": word, "matches": matches,
-                "first_page": len(page())}
+        return {
+            **self._figures(samples),
+            "word": word,
+            "matches": matches,
+            "first_page": len(page()),
+        }
 
     def explain_slowest(self, results: dict) -> dict:
         """EXPLAIN the slowest query of the slowest measured page."""
@@ -271,10 +363,11 @@ class Timer:
         from django.test.utils import CaptureQueriesContext
 
         candidates = [(f["p95_ms"], name, f) for name, f in results["queue"].items()]
-        candidates += [(results["case"]["p95_ms"], "case", results["case"]),
-                       (results["search"]["p95_ms"], "search", results["search"]),
-                       (results["search_common"]["p95_ms"], "search_common",
-                        results["search_common"])]
+        candidates += [
+            (results["case"]["p95_ms"], "case", results["case"]),
+            (results["search"]["p95_ms"], "search", results["search"]),
+            (results["search_common"]["p95_ms"], "search_common", results["search_common"]),
+        ]
         _, name, figures = max(candidates, key=lambda c: c[0])
         with CaptureQueriesContext(connection) as captured:
             if name.startswith("search"):
@@ -286,20 +379,29 @@ class Timer:
                 self.client.get(figures.get("sample_url") or figures["url"])
         query = max(captured.captured_queries, key=lambda q: float(q["time"]))
         sql = query["sql"]
-        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else \
-            "EXPLAIN (ANALYZE, BUFFERS) "
+        explain = (
+            "EXPLAIN QUERY PLAN "
+            if connection.vendor == "sqlite"
+            else "EXPLAIN (ANALYZE, BUFFERS) "
+        )
         with connection.cursor() as cursor:
             cursor.execute(explain + sql)
             rows = cursor.fetchall()
         plan = [" | ".join(str(c) for c in row) for row in rows]
-        say(f"\nslowest: {name} ({figures['p95_ms']} ms p95); its slowest query "
-            f"({float(query['time']) * 1000:.1f} ms of {len(captured.captured_queries)}):")
+        say(
+            f"\nslowest: {name} ({figures['p95_ms']} ms p95); its slowest query "
+            f"({float(query['time']) * 1000:.1f} ms of {len(captured.captured_queries)}):"
+        )
         say(sql)
         say("\n".join(plan))
-        return {"page": name, "page_p95_ms": figures["p95_ms"],
-                "queries": len(captured.captured_queries),
-                "query_ms": round(float(query["time"]) * 1000, 1), "sql": sql[:2000],
-                "plan": plan}
+        return {
+            "page": name,
+            "page_p95_ms": figures["p95_ms"],
+            "queries": len(captured.captured_queries),
+            "query_ms": round(float(query["time"]) * 1000, 1),
+            "sql": sql[:2000],
+            "plan": plan,
+        }
 
 
 class Filler:
@@ -338,8 +440,10 @@ class Filler:
             elif field.has_default() or field.empty_strings_allowed or field.null:
                 value = field.get_db_prep_save(field.get_default(), connection)
             else:
-                raise SystemExit(f"{meta.label}.{field.name} is new and required: "
-                                 "teach bench/queue.py to fill it")
+                raise SystemExit(
+                    f"{meta.label}.{field.name} is new and required: "
+                    "teach bench/queue.py to fill it"
+                )
             defaults.append(value)
         names = columns + [f.column for f in rest]
         extra = tuple(defaults)
@@ -353,8 +457,10 @@ class Filler:
             else:
                 marks = ", ".join(["%s"] * len(names))
                 quoted = ", ".join(connection.ops.quote_name(c) for c in names)
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
-                                   [row + extra for row in rows])
+                cursor.executemany(
+                    f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
+                    [row + extra for row in rows],
+                )
 
     # -- the fill ----------------------------------------------------------------------
 
@@ -374,8 +480,9 @@ class Filler:
         next_ids = {"message": 1, "event": 1, "tag": 1}
         for start in range(0, self.n, CHUNK):
             with transaction.atomic():
-                added = self._cases(start, min(self.n, start + CHUNK), shops, agents, tags,
-                                    customers, next_ids)
+                added = self._cases(
+                    start, min(self.n, start + CHUNK), shops, agents, tags, customers, next_ids
+                )
             for key, value in added.items():
                 counts[key] += value
         self._after(counts)
@@ -389,14 +496,22 @@ class Filler:
         from kundsvar.sla.models import ResponsePolicy
 
         shops = []
-        for slug, name, country in [("nordljus", "Nordljus", "SE"),
-                                    ("fjellpost", "Fjellpost", "NO"),
-                                    ("havbrise", "Havbrise", "DK")]:
-            shop = Shop.objects.create(name=name, slug=slug, email=f"kundtjanst@{slug}.example",
-                                       country=country, languages=["sv", "nb", "da", "en"])
+        for slug, name, country in [
+            ("nordljus", "Nordljus", "SE"),
+            ("fjellpost", "Fjellpost", "NO"),
+            ("havbrise", "Havbrise", "DK"),
+        ]:
+            shop = Shop.objects.create(
+                name=name,
+                slug=slug,
+                email=f"kundtjanst@{slug}.example",
+                country=country,
+                languages=["sv", "nb", "da", "en"],
+            )
             OpeningHours.objects.bulk_create(
                 OpeningHours(shop=shop, weekday=d, opens=clock(8), closes=clock(17))
-                for d in range(5))
+                for d in range(5)
+            )
             ResponsePolicy.objects.create(shop=shop, channel="")
             shops.append(shop.pk)
         return shops
@@ -406,12 +521,17 @@ class Filler:
 
         ids = []
         for i in range(20):
-            agent = Agent.objects.create(username=f"agent{i}", first_name=FIRST_NAMES[i % 18],
-                                         last_name=LAST_NAMES[i % 14], language="sv")
+            agent = Agent.objects.create(
+                username=f"agent{i}",
+                first_name=FIRST_NAMES[i % 18],
+                last_name=LAST_NAMES[i % 14],
+                language="sv",
+            )
             ids.append(agent.pk)
-            for shop in (shops if i < 10 else [shops[i % 3]]):
-                Membership.objects.create(agent=agent, shop_id=shop,
-                                          role=Role.ADMIN if i == 1 else Role.AGENT)
+            for shop in shops if i < 10 else [shops[i % 3]]:
+                Membership.objects.create(
+                    agent=agent, shop_id=shop, role=Role.ADMIN if i == 1 else Role.AGENT
+                )
                 self.shop_members.setdefault(shop, []).append(agent.pk)
             if i == 0:
                 self.agent = agent
@@ -421,8 +541,10 @@ class Filler:
         from kundsvar.cases.models import Tag
 
         names = ["leverans", "retur", "reklamation", "faktura", "vip", "byte", "rabatt"]
-        return {shop: [Tag.objects.create(shop_id=shop, name=name).pk for name in names]
-                for shop in shops}
+        return {
+            shop: [Tag.objects.create(shop_id=shop, name=name).pk for name in names]
+            for shop in shops
+        }
 
     def _customers(self, shops: list[int]) -> dict[int, list[int]]:
         from kundsvar.customers.models import Customer, CustomerEmail
@@ -441,8 +563,9 @@ class Filler:
                 emails.append((pk, pk, shop, address, self.ts(self.now)))
                 by_shop[shop].append(pk)
         self.insert(Customer, ["id", "shop_id", "name", "language", "created_at"], customers)
-        self.insert(CustomerEmail, ["id", "customer_id", "shop_id", "address", "created_at"],
-                    emails)
+        self.insert(
+            CustomerEmail, ["id", "customer_id", "shop_id", "address", "created_at"], emails
+        )
         return by_shop
 
     def _language(self) -> str:
@@ -451,8 +574,17 @@ class Filler:
 
     def _status(self) -> str:
         roll = self.rng.random()
-        return ("new" if roll < 0.05 else "open" if roll < 0.15 else "waiting" if roll < 0.23
-                else "answered" if roll < 0.35 else "closed")
+        return (
+            "new"
+            if roll < 0.05
+            else "open"
+            if roll < 0.15
+            else "waiting"
+            if roll < 0.23
+            else "answered"
+            if roll < 0.35
+            else "closed"
+        )
 
     def _cases(self, start, stop, shops, agents, tags, customers, ids) -> dict:
         from kundsvar.cases.models import Case, CaseEvent, Message
@@ -466,12 +598,19 @@ class Filler:
             language = self._language()
             status = self._status()
             product, definite = rng.choice(PRODUCTS)
-            slots = {"p": product, "P": definite.capitalize(), "P_lower": definite,
-                     "order": 100000 + pk, "track": f"0037073025{pk:010d}",
-                     "city": rng.choice(CITIES), "color": rng.choice(COLORS),
-                     "carrier": rng.choice(CARRIERS), "n": rng.randrange(10, 99),
-                     "first": rng.choice(FIRST_NAMES),
-                     "agent": rng.choice(FIRST_NAMES)}
+            slots = {
+                "p": product,
+                "P": definite.capitalize(),
+                "P_lower": definite,
+                "order": 100000 + pk,
+                "track": f"0037073025{pk:010d}",
+                "city": rng.choice(CITIES),
+                "color": rng.choice(COLORS),
+                "carrier": rng.choice(CARRIERS),
+                "n": rng.randrange(10, 99),
+                "first": rng.choice(FIRST_NAMES),
+                "agent": rng.choice(FIRST_NAMES),
+            }
             if language == "sv":
                 subject = rng.choice(SUBJECTS).format(**slots)
                 question = rng.choice(QUESTIONS).format(**slots)
@@ -513,14 +652,23 @@ class Filler:
                 if direction == "in" and m > 0:
                     new_text = text
                     body = f"{text}\n\nDen {moment:%d %b} skrev {CARRIERS[0]}:\n> Hej!"
-                message_rows.append((
-                    ids["message"], pk, direction, "email", author,
-                    f"{slots['first'].lower()}@example.se" if direction == "in" else "",
-                    subject if direction == "in" else "", body, new_text,
-                    follow_up and direction == "in", self.ts(moment)))
+                message_rows.append(
+                    (
+                        ids["message"],
+                        pk,
+                        direction,
+                        "email",
+                        author,
+                        f"{slots['first'].lower()}@example.se" if direction == "in" else "",
+                        subject if direction == "in" else "",
+                        body,
+                        new_text,
+                        follow_up and direction == "in",
+                        self.ts(moment),
+                    )
+                )
                 kind = {"in": "inbound" if m else "opened", "out": "replied", "note": "note"}
-                event_rows.append((ids["event"], pk, kind[direction],
-                                   author, self.ts(moment)))
+                event_rows.append((ids["event"], pk, kind[direction], author, self.ts(moment)))
                 ids["message"] += 1
                 ids["event"] += 1
             owed = status in ("new", "open")
@@ -530,34 +678,92 @@ class Filler:
                 owed_since = last_in or received
                 due = now + timedelta(minutes=rng.randrange(-24 * 60, 48 * 60))
                 at_risk = due - timedelta(hours=2)
-                sla_state = ("breached" if due < now else "at_risk" if at_risk < now
-                             else "ok")
+                sla_state = "breached" if due < now else "at_risk" if at_risk < now else "ok"
             closed_at = moment if status == "closed" else None
-            snoozed = (now + timedelta(days=rng.randrange(1, 5))
-                       if status == "waiting" and rng.random() < 0.1 else None)
-            case_rows.append((
-                pk, 10000 + pk, shop, customer, subject[:200], status, "email", language,
-                assignee, self.ts(snoozed), self.ts(received), self.ts(first_out),
-                self.ts(last_in or received), self.ts(last_out), self.ts(closed_at),
-                self.ts(owed_since), self.ts(due), self.ts(at_risk), sla_state,
-                owed and follow_up, rng.choice([None, None, None, 4, 5, 2]) if closed_at
-                else None, self.ts(received), self.ts(moment)))
+            snoozed = (
+                now + timedelta(days=rng.randrange(1, 5))
+                if status == "waiting" and rng.random() < 0.1
+                else None
+            )
+            case_rows.append(
+                (
+                    pk,
+                    10000 + pk,
+                    shop,
+                    customer,
+                    subject[:200],
+                    status,
+                    "email",
+                    language,
+                    assignee,
+                    self.ts(snoozed),
+                    self.ts(received),
+                    self.ts(first_out),
+                    self.ts(last_in or received),
+                    self.ts(last_out),
+                    self.ts(closed_at),
+                    self.ts(owed_since),
+                    self.ts(due),
+                    self.ts(at_risk),
+                    sla_state,
+                    owed and follow_up,
+                    rng.choice([None, None, None, 4, 5, 2]) if closed_at else None,
+                    self.ts(received),
+                    self.ts(moment),
+                )
+            )
             if rng.random() < 0.3:
                 tag_rows.append((ids["tag"], pk, rng.choice(tags[shop])))
                 ids["tag"] += 1
-        self.insert(Case, [
-            "id", "number", "shop_id", "customer_id", "subject", "status", "channel",
-            "language", "assignee_id", "snoozed_until", "received_at", "first_response_at",
-            "last_inbound_at", "last_response_at", "closed_at", "owed_since", "due_at",
-            "at_risk_at", "sla_state", "is_follow_up", "satisfaction", "created_at",
-            "updated_at"], case_rows)
-        self.insert(Message, [
-            "id", "case_id", "direction", "channel", "author_id", "from_address", "subject",
-            "body_text", "new_text", "is_follow_up", "created_at"], message_rows)
+        self.insert(
+            Case,
+            [
+                "id",
+                "number",
+                "shop_id",
+                "customer_id",
+                "subject",
+                "status",
+                "channel",
+                "language",
+                "assignee_id",
+                "snoozed_until",
+                "received_at",
+                "first_response_at",
+                "last_inbound_at",
+                "last_response_at",
+                "closed_at",
+                "owed_since",
+                "due_at",
+                "at_risk_at",
+                "sla_state",
+                "is_follow_up",
+                "satisfaction",
+                "created_at",
+                "updated_at",
+            ],
+            case_rows,
+        )
+        self.insert(
+            Message,
+            [
+                "id",
+                "case_id",
+                "direction",
+                "channel",
+                "author_id",
+                "from_address",
+                "subject",
+                "body_text",
+                "new_text",
+                "is_follow_up",
+                "created_at",
+            ],
+            message_rows,
+        )
         self.insert(CaseEvent, ["id", "case_id", "kind", "actor_id", "created_at"], event_rows)
         self.insert(Case.tags.through, ["id", "case_id", "tag_id"], tag_rows)
-        return {"cases": len(case_rows), "messages": len(message_rows),
-                "events": len(event_rows)}
+        return {"cases": len(case_rows), "messages": len(message_rows), "events": len(event_rows)}
 
     def _after(self, counts: dict) -> None:
         """Sequences and the case-number counter past what was inserted."""

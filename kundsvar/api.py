@@ -36,8 +36,15 @@ MAX_TOKEN_LENGTH = 200
 MAX_INT = 2**31 - 1
 MAX_PAGE = 100
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 422: "validation_error", 429: "throttled"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "validation_error",
+    429: "throttled",
+}
 
 
 class ErrorBody(Schema):
@@ -82,11 +89,16 @@ def _email(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
-Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}),
-                 AfterValidator(_storable), AfterValidator(_email)]
+Email = Annotated[
+    str,
+    Field(max_length=254, json_schema_extra={"format": "email"}),
+    AfterValidator(_storable),
+    AfterValidator(_email),
+]
 # A shop's short name, as Django's SlugField takes it.
-Slug = Annotated[str, Field(max_length=50, pattern=r"^[-a-zA-Z0-9_]+$",
-                            description="A shop's short name.")]
+Slug = Annotated[
+    str, Field(max_length=50, pattern=r"^[-a-zA-Z0-9_]+$", description="A shop's short name.")
+]
 Limit = Annotated[int, Field(ge=1, le=MAX_PAGE, description=f"At most {MAX_PAGE}.")]
 Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
@@ -102,9 +114,15 @@ def reject_unknown_query(request: HttpRequest, filters: type[Schema]) -> None:
     """A misspelt filter (`?stauts=closed`) must not quietly return every case."""
     unknown = sorted(set(request.GET) - set(filters.model_fields))
     if unknown:
-        raise ApiError(422, CODES[422], "Unknown query parameters.", [
-            {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown parameter"}
-            for name in unknown])
+        raise ApiError(
+            422,
+            CODES[422],
+            "Unknown query parameters.",
+            [
+                {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown parameter"}
+                for name in unknown
+            ],
+        )
 
 
 class TokenAuth(HttpBearer):
@@ -114,10 +132,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
             return None
-        row = (ApiToken.objects.select_related("agent")
-               .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True,
-                       agent__is_active=True)
-               .first())
+        row = (
+            ApiToken.objects.select_related("agent")
+            .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True, agent__is_active=True)
+            .first()
+        )
         if row is None:
             return None
         _touch(row, timezone.now())
@@ -128,16 +147,19 @@ def _touch(token: ApiToken, now) -> None:
     stale = now - LAST_USED_RESOLUTION
     if token.last_used_at is None or token.last_used_at <= stale:
         # Conditional: of two requests in the same second only one writes.
-        ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale),
-                                pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=token.pk
+        ).update(last_used_at=now)
 
 
 api = NinjaAPI(
     title="Kundsvar API",
     version="1",
-    description=("Cases and customers of the shops your agent works for. Authenticate with "
-                 "`Authorization: Bearer ks_…` (a personal API token). Every error has the "
-                 "shape `{\"error\": {\"code\", \"message\", \"details\"}}`."),
+    description=(
+        "Cases and customers of the shops your agent works for. Authenticate with "
+        "`Authorization: Bearer ks_…` (a personal API token). Every error has the "
+        'shape `{"error": {"code", "message", "details"}}`.'
+    ),
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
@@ -169,8 +191,7 @@ def _validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc: AuthenticationError):
-    return _error(request, 401, CODES[401],
-                  "Send a valid API token: Authorization: Bearer ks_…")
+    return _error(request, 401, CODES[401], "Send a valid API token: Authorization: Bearer ks_…")
 
 
 @api.exception_handler(HttpError)

@@ -1,9 +1,9 @@
 """The `kundsvar` command: manage.py under a friendlier name.
 
-    kundsvar demo      demo shop, web and worker in the foreground
-    kundsvar serve     the web server (gunicorn)
-    kundsvar worker    background tasks and the periodic schedule
-    kundsvar <any manage.py command>
+kundsvar demo      demo shop, web and worker in the foreground
+kundsvar serve     the web server (gunicorn)
+kundsvar worker    background tasks and the periodic schedule
+kundsvar <any manage.py command>
 """
 
 import os

@@ -17,9 +17,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # The public address used in links in emails. `kundsvar serve` and `kundsvar demo` set
 # KUNDSVAR_SITE_URL from the address they listen on when neither variable is given.
-SITE_URL = (
-    envstr("KUNDSVAR_SITE_URL") or envstr("SITE_URL") or "http://127.0.0.1:8000"
-).rstrip("/")
+SITE_URL = (envstr("KUNDSVAR_SITE_URL") or envstr("SITE_URL") or "http://127.0.0.1:8000").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -227,14 +227,48 @@ SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
 ACKS_PER_SENDER_PER_HOUR = envint("ACKS_PER_SENDER_PER_HOUR", 3)
 ACKS_PER_DOMAIN_PER_HOUR = envint("ACKS_PER_DOMAIN_PER_HOUR", 20)
 ACKS_PER_SHOP_PER_MINUTE = envint("ACKS_PER_SHOP_PER_MINUTE", 60)
-ACK_SHARED_MAIL_DOMAINS = envlist("ACK_SHARED_MAIL_DOMAINS", [
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-    "icloud.com", "me.com", "mac.com", "yahoo.com", "aol.com", "proton.me",
-    "protonmail.com", "gmx.com", "gmx.net", "gmx.de", "hotmail.se", "live.se", "outlook.se",
-    "yahoo.se", "telia.com", "bredband.net", "spray.se", "comhem.se", "bahnhof.se",
-    "hotmail.no", "live.no", "online.no", "yahoo.no", "hotmail.dk", "live.dk", "yahoo.dk",
-    "mail.dk", "jubii.dk", "get2net.dk", "hotmail.fi", "luukku.com",
-])
+ACK_SHARED_MAIL_DOMAINS = envlist(
+    "ACK_SHARED_MAIL_DOMAINS",
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "yahoo.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.net",
+        "gmx.de",
+        "hotmail.se",
+        "live.se",
+        "outlook.se",
+        "yahoo.se",
+        "telia.com",
+        "bredband.net",
+        "spray.se",
+        "comhem.se",
+        "bahnhof.se",
+        "hotmail.no",
+        "live.no",
+        "online.no",
+        "yahoo.no",
+        "hotmail.dk",
+        "live.dk",
+        "yahoo.dk",
+        "mail.dk",
+        "jubii.dk",
+        "get2net.dk",
+        "hotmail.fi",
+        "luukku.com",
+    ],
+)
 # Unmarked automatic mail: an answer to one of our acknowledgements within
 # AUTO_ANSWER_SECONDS (nobody reads and writes that fast), or the same text from other
 # addresses of one sender domain the AUTO_REPEAT_COUNT-th time within AUTO_REPEAT_MINUTES.

@@ -23,7 +23,8 @@ def test_demo_has_a_shop_customers_and_thirty_cases_in_every_state(demo_logins):
     assert Case.objects.count() == 30
     statuses = Counter(Case.objects.values_list("status", flat=True))
     assert {Status.NEW, Status.OPEN, Status.ANSWERED, Status.WAITING, Status.CLOSED} <= set(
-        statuses)
+        statuses
+    )
     assert Case.objects.filter(is_follow_up=True).count() == 3
     assert Case.objects.filter(sla_state=SlaState.BREACHED).exists()
     assert Case.objects.values("customer").distinct().count() == 12
@@ -68,8 +69,9 @@ def test_an_agent_sees_only_the_cases_of_their_shop(client):
     client.force_login(agent)
     assert client.get(reverse("cases:detail", args=[own_case.number])).status_code == 200
     assert client.get(reverse("cases:detail", args=[other_case.number])).status_code == 404
-    response = client.post(reverse("cases:reply", args=[other_case.number]),
-                           {"body": "Hej", "then": "answered"})
+    response = client.post(
+        reverse("cases:reply", args=[other_case.number]), {"body": "Hej", "then": "answered"}
+    )
     assert response.status_code == 404
     assert other_case.messages.count() == 1
 
@@ -79,8 +81,10 @@ def test_an_agent_replies_from_the_case_page(client):
     agent = AgentFactory(shops=[shop])
     case = open_email_case(shop, timezone.now())
     client.force_login(agent)
-    response = client.post(reverse("cases:reply", args=[case.number]),
-                           {"body": "Hej! Jackan skickas i dag.", "then": "answered"})
+    response = client.post(
+        reverse("cases:reply", args=[case.number]),
+        {"body": "Hej! Jackan skickas i dag.", "then": "answered"},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.ANSWERED

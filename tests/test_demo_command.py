@@ -33,13 +33,20 @@ def _wait_for(predicate, seconds):
 def demo_run(tmp_path):
     port = _free_port()
     log = tmp_path / "demo.log"
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "SITE_URL", "KUNDSVAR_SITE_URL", "EMAIL_URL", "LOG_LEVEL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "SITE_URL", "KUNDSVAR_SITE_URL", "EMAIL_URL", "LOG_LEVEL")
+    }
     env.update(KUNDSVAR_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 (our own CLI)
             [sys.executable, "-m", "kundsvar.cli", "demo", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=Path(__file__).parents[1])
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=Path(__file__).parents[1],
+        )
     try:
         yield port, log, tmp_path / "var", process
     finally:
@@ -63,12 +70,14 @@ def test_demo_prints_logins_last_links_to_its_port_and_stops_cleanly(demo_run):
     admin = re.search(r"Admin login:\s+admin / (\S+)", banner).group(1)
     assert agent != admin
 
-    links = re.findall(r"http://127\.0\.0\.1:(\d+)/", "".join(
-        path.read_text(errors="replace") for path in mail_dir.iterdir()))
+    links = re.findall(
+        r"http://127\.0\.0\.1:(\d+)/",
+        "".join(path.read_text(errors="replace") for path in mail_dir.iterdir()),
+    )
     assert links and set(links) == {str(port)}
 
     process.send_signal(signal.SIGINT)  # Ctrl-C
     assert process.wait(timeout=40) == 0
-    after = log.read_text()[len(banner):]
+    after = log.read_text()[len(banner) :]
     assert "SIGKILL" not in after and "Traceback" not in after, after
     assert f"anna / {agent}" in after and f"admin / {admin}" in after

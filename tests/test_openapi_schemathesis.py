@@ -22,18 +22,21 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 MAX_EXAMPLES = 25
 TOKEN = "ks_schemathesis-agent-of-natbutiken"  # noqa: S105 (a test database's token)
 
-CONFIG = SchemathesisConfig.from_dict({
-    "auth": {"openapi": {"TokenAuth": {"bearer": TOKEN}}},
-    "checks": {
-        # A schema-valid request may still be refused by the case rules (assigning to
-        # someone outside the shop, an empty reply): the documented 400 "refused", or
-        # 409 "conflict" for a reply whose last_message_id is no longer the last.
-        "positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 409]},
-    },
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "auth": {"openapi": {"TokenAuth": {"bearer": TOKEN}}},
+        "checks": {
+            # A schema-valid request may still be refused by the case rules (assigning to
+            # someone outside the shop, an empty reply): the documented 400 "refused", or
+            # 409 "conflict" for a reply whose last_message_id is no longer the last.
+            "positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 409]},
+        },
+    }
+)
 # Fetched over WSGI as a client would (the schema needs no token and no database).
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(),
-                                        config=CONFIG)
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
+)
 
 
 @pytest.fixture
@@ -54,15 +57,23 @@ def seeded(db, _one_connection, now):
     shop = ShopFactory(slug="natbutiken")
     agent = AgentFactory(shops=[shop])
     AgentFactory(shops=[shop], first_name="Carl")  # someone to assign to
-    ApiToken.objects.create(agent=agent, name="schemathesis", key_hash=ApiToken.hash(TOKEN),
-                            prefix=TOKEN[:10])
+    ApiToken.objects.create(
+        agent=agent, name="schemathesis", key_hash=ApiToken.hash(TOKEN), prefix=TOKEN[:10]
+    )
     open_email_case(shop, now)
     open_email_case(ShopFactory(slug="andra"), now, sender="other@example.se")
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_the_api_keeps_to_its_schema(case, seeded):
     case.call_and_validate()

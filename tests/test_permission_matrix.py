@@ -23,8 +23,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 # Customers' pages: s/<shop>/… (contact, FAQ, order lookup, widget), o/ (order status),
 # p/ (case portal) and feedback/<token>/ (ratings) open by signed link or to anyone;
 # hooks/ are shop platforms' webhooks, verified by signature.
-PUBLIC = re.compile(r"^(login/|logout/|healthz|i18n/|feedback/<|inbound/|admin/|api/|"
-                    r"accounts/(login|verify)|static/|s/|o/|p/|hooks/)")
+PUBLIC = re.compile(
+    r"^(login/|logout/|healthz|i18n/|feedback/<|inbound/|admin/|api/|"
+    r"accounts/(login|verify)|static/|s/|o/|p/|hooks/)"
+)
 # Routes whose "no" is not one of ours: Django admin, the API (tested on its own).
 SKIP = re.compile(r"^(admin/|api/|static/)")
 NEVER = {500, 501, 502, 503}
@@ -60,18 +62,46 @@ def world():
     Membership.objects.create(agent=agent_b, shop=shop_b, role=Role.AGENT)
     superuser = Agent.objects.create_superuser("root", password="pw")
     case = open_email_case(shop_a, timezone.now())
-    services.add_inbound_message(case, services.Inbound(from_address="kund@example.se",
-                                                       body_text="Och en sak till."))
-    samples = {"number": case.number, "message_id": case.messages.first().pk,
-               "attachment_id": 1, "shop_slug": shop_a.slug, "slug": shop_a.slug,
-               "pk": 1, "id": 1, "token": "x", "score": "good", "shop_id": shop_a.pk,
-               "uidb64": "x", "object_id": 1, "content_type_id": 1, "app_label": "cases",
-               "url": "x", "path": "x", "team_id": 1, "reply_id": 1, "policy_id": 1,
-               "agent_id": agent_a.pk, "day_id": 1, "endpoint_id": 1, "article_id": 1,
-               "shop": shop_a.slug, "article": "x", "order_id": 1, "language": "en",
-               "outbound_id": 1}
-    actors = {"anonymous": None, "agent_a": agent_a, "admin_a": admin_a, "agent_b": agent_b,
-              "superuser": superuser}
+    services.add_inbound_message(
+        case, services.Inbound(from_address="kund@example.se", body_text="Och en sak till.")
+    )
+    samples = {
+        "number": case.number,
+        "message_id": case.messages.first().pk,
+        "attachment_id": 1,
+        "shop_slug": shop_a.slug,
+        "slug": shop_a.slug,
+        "pk": 1,
+        "id": 1,
+        "token": "x",
+        "score": "good",
+        "shop_id": shop_a.pk,
+        "uidb64": "x",
+        "object_id": 1,
+        "content_type_id": 1,
+        "app_label": "cases",
+        "url": "x",
+        "path": "x",
+        "team_id": 1,
+        "reply_id": 1,
+        "policy_id": 1,
+        "agent_id": agent_a.pk,
+        "day_id": 1,
+        "endpoint_id": 1,
+        "article_id": 1,
+        "shop": shop_a.slug,
+        "article": "x",
+        "order_id": 1,
+        "language": "en",
+        "outbound_id": 1,
+    }
+    actors = {
+        "anonymous": None,
+        "agent_a": agent_a,
+        "admin_a": admin_a,
+        "agent_b": agent_b,
+        "superuser": superuser,
+    }
     return samples, actors
 
 

@@ -26,10 +26,19 @@ class CodeForm(forms.Form):
     """A six-digit code from the authenticator app."""
 
     token = forms.RegexField(
-        label=_("Code from the app"), regex=r"^\s*\d{6}\s*$", max_length=12,
+        label=_("Code from the app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
         error_messages={"invalid": _("The code is six digits.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True, "size": 8}))
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip()
@@ -38,9 +47,11 @@ class CodeForm(forms.Form):
 class ConfirmPasswordForm(forms.Form):
     """Asks for the password again before something that weakens the account."""
 
-    password = forms.CharField(label=_("Your password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete":
-                                                                 "current-password"}))
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, agent, *args, **kwargs):
         self.agent = agent
@@ -53,20 +64,25 @@ class ConfirmPasswordForm(forms.Form):
 
 
 class NewAgentForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               validators=[Agent.username_validator])
+    username = forms.CharField(
+        label=_("Username"), max_length=150, validators=[Agent.username_validator]
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.AGENT)
-    password = forms.CharField(label=_("Password"), strip=False,
-                               help_text=password_validators_help_text_html(),
-                               widget=forms.PasswordInput(attrs={"autocomplete":
-                                                                 "new-password"}))
-    password_again = forms.CharField(label=_("Password again"), strip=False,
-                                     widget=forms.PasswordInput(attrs={"autocomplete":
-                                                                       "new-password"}))
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -80,8 +96,9 @@ class NewAgentForm(forms.Form):
         if password and password != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         elif password:
-            someone = Agent(**{k: data.get(k, "") for k in ("username", "first_name",
-                                                            "last_name", "email")})
+            someone = Agent(
+                **{k: data.get(k, "") for k in ("username", "first_name", "last_name", "email")}
+            )
             try:
                 validate_password(password, someone)
             except forms.ValidationError as error:
@@ -99,8 +116,11 @@ class RoleForm(forms.Form):
 
 class TeamForm(forms.ModelForm):
     members = forms.ModelMultipleChoiceField(
-        label=_("Members"), queryset=Agent.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Members"),
+        queryset=Agent.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Team
@@ -110,8 +130,8 @@ class TeamForm(forms.ModelForm):
         self.shop = shop
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = Agent.objects.filter(
-            pk__in=Membership.objects.filter(shop=shop).values("agent")).order_by(
-            "first_name", "username")
+            pk__in=Membership.objects.filter(shop=shop).values("agent")
+        ).order_by("first_name", "username")
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -119,8 +139,7 @@ class TeamForm(forms.ModelForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(_("The shop already has a team called that."),
-                                        code="taken")
+            raise forms.ValidationError(_("The shop already has a team called that."), code="taken")
         return name
 
     def validate_unique(self):

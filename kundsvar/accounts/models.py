@@ -80,6 +80,7 @@ class ApiToken(models.Model):
     def issue(cls, agent: Agent, name: str) -> tuple["ApiToken", str]:
         """A new token for `agent`; returns the row and the token, which is not stored."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = cls.objects.create(agent=agent, name=name, key_hash=cls.hash(token),
-                                 prefix=token[:10])
+        row = cls.objects.create(
+            agent=agent, name=name, key_hash=cls.hash(token), prefix=token[:10]
+        )
         return row, token

@@ -48,9 +48,13 @@ class SecondStepMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if (user is None or not user.is_authenticated or user.is_verified()
-                or request.resolver_match.view_name in _SECOND_STEP_OPEN
-                or not user_has_device(user)):
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.is_verified()
+            or request.resolver_match.view_name in _SECOND_STEP_OPEN
+            or not user_has_device(user)
+        ):
             return None
         target = request.get_full_path() if request.method == "GET" else "/"
         url = f"{reverse('accounts:verify')}?{urlencode({'next': target})}"
@@ -82,4 +86,3 @@ def shop_admin_required(view):
         return view(request, shop, *args, **kwargs)
 
     return wrapper
-

@@ -61,12 +61,25 @@ def turn_off_two_factor(agent: Agent) -> None:
 
 
 @transaction.atomic
-def create_agent(shop, *, username: str, password: str, role: str = Role.AGENT,
-                 first_name: str = "", last_name: str = "", email: str = "",
-                 language: str = "sv") -> Agent:
+def create_agent(
+    shop,
+    *,
+    username: str,
+    password: str,
+    role: str = Role.AGENT,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    language: str = "sv",
+) -> Agent:
     """A new login that works for `shop` in `role`."""
-    agent = Agent(username=username, first_name=first_name, last_name=last_name,
-                  email=email, language=language)
+    agent = Agent(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        language=language,
+    )
     validate_password(password, agent)
     agent.set_password(password)
     agent.save()
@@ -75,17 +88,22 @@ def create_agent(shop, *, username: str, password: str, role: str = Role.AGENT,
 
 
 def _other_admins(membership: Membership):
-    return (Membership.objects.select_for_update()
-            .filter(shop_id=membership.shop_id, role=Role.ADMIN)
-            .exclude(pk=membership.pk))
+    return (
+        Membership.objects.select_for_update()
+        .filter(shop_id=membership.shop_id, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+    )
 
 
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise MembershipError(_("Unknown role."))
-    if membership.role == Role.ADMIN and role != Role.ADMIN and not _other_admins(
-            membership).exists():
+    if (
+        membership.role == Role.ADMIN
+        and role != Role.ADMIN
+        and not _other_admins(membership).exists()
+    ):
         raise MembershipError(_("The shop needs at least one administrator."))
     membership.role = role
     membership.save(update_fields=["role"])
@@ -105,7 +123,8 @@ def remove_member(membership: Membership, *, actor=None) -> None:
     agent.teams.remove(*Team.objects.filter(shop_id=membership.shop_id))
     membership.delete()
     for case in Case.objects.filter(shop_id=membership.shop_id, assignee=agent).exclude(
-            status=Status.CLOSED):
+        status=Status.CLOSED
+    ):
         cases.assign(case, None, actor=actor)
 
 
@@ -114,8 +133,9 @@ def remove_member(membership: Membership, *, actor=None) -> None:
 
 def _members_of(shop, agents) -> list[Agent]:
     agents = list(agents)
-    allowed = set(Membership.objects.filter(shop=shop, agent__in=agents)
-                  .values_list("agent_id", flat=True))
+    allowed = set(
+        Membership.objects.filter(shop=shop, agent__in=agents).values_list("agent_id", flat=True)
+    )
     if any(a.pk not in allowed for a in agents):
         raise MembershipError(_("Only agents of the shop can be in its teams."))
     return agents

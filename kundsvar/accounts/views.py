@@ -38,16 +38,23 @@ def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this instead of its bare 429 (AXES_LOCKOUT_CALLABLE): the login
     page again, saying why and for how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/login.html", {
-        "locked_out": True, "lockout_minutes": minutes,
-        "next": request.POST.get("next", ""),
-    }, status=429)
+    return render(
+        request,
+        "registration/login.html",
+        {
+            "locked_out": True,
+            "lockout_minutes": minutes,
+            "next": request.POST.get("next", ""),
+        },
+        status=429,
+    )
 
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -60,8 +67,9 @@ def verify(request):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        verified = django_otp.verify_token(request.user, device.persistent_id,
-                                           form.cleaned_data["token"])
+        verified = django_otp.verify_token(
+            request.user, device.persistent_id, form.cleaned_data["token"]
+        )
         if verified:
             request.session.cycle_key()  # more rights now: a new session id, as at login
             django_otp.login(request, verified)
@@ -74,10 +82,13 @@ def _wrong_code_message(device) -> str:
     allowed, info = type(device).objects.get(pk=device.pk).verify_is_allowed()
     if not allowed and info and info.get("locked_until"):
         seconds = max(1, int((info["locked_until"] - timezone.now()).total_seconds()))
-        return _("Wrong code. After several wrong codes, wait %(seconds)s seconds before "
-                 "the next try.") % {"seconds": seconds}
-    return _("Wrong code. Codes change every 30 seconds: check the clock on your phone "
-             "and try the next one.")
+        return _(
+            "Wrong code. After several wrong codes, wait %(seconds)s seconds before the next try."
+        ) % {"seconds": seconds}
+    return _(
+        "Wrong code. Codes change every 30 seconds: check the clock on your phone "
+        "and try the next one."
+    )
 
 
 # -- the agent's own account -------------------------------------------------------------
@@ -127,8 +138,7 @@ def password(request):
 
 
 def _qr_svg(device) -> str:
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage,
-                        box_size=8)
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     # Our own drawing of our own URL: no user text goes into the SVG.
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308
 
@@ -147,10 +157,15 @@ def two_factor(request):
 
 def _two_factor_page(request, device, form):
     secret = b32encode(device.bin_key).decode()
-    return render(request, "accounts/two_factor.html", {
-        "form": form, "qr_svg": _qr_svg(device),
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-    })
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
 
 
 @login_required
@@ -163,8 +178,13 @@ def two_factor_confirm(request):
     if form.is_valid() and services.confirm_two_factor(device, form.cleaned_data["token"]):
         device.refresh_from_db()
         django_otp.login(request, device)  # this session already passed the second step
-        messages.success(request, _("Two-factor login is on. From now on you give a code "
-                                    "from the app after your password."))
+        messages.success(
+            request,
+            _(
+                "Two-factor login is on. From now on you give a code "
+                "from the app after your password."
+            ),
+        )
         return redirect("accounts:account")
     if form.is_valid():
         form.add_error("token", _wrong_code_message(device))
@@ -186,8 +206,11 @@ def two_factor_off(request):
 
 
 def _members(shop):
-    return (Membership.objects.filter(shop=shop).select_related("agent")
-            .order_by("agent__first_name", "agent__username"))
+    return (
+        Membership.objects.filter(shop=shop)
+        .select_related("agent")
+        .order_by("agent__first_name", "agent__username")
+    )
 
 
 @shop_admin_required
@@ -196,10 +219,13 @@ def members(request, shop):
     for team in shop.teams.prefetch_related("members"):
         for agent in team.members.all():
             teams.setdefault(agent.pk, []).append(team.name)
-    rows = [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"), teams.get(m.agent_id, []))
-            for m in _members(shop)]
-    return render(request, "accounts/members.html",
-                  {"shop": shop, "rows": rows, "section": "members"})
+    rows = [
+        (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"), teams.get(m.agent_id, []))
+        for m in _members(shop)
+    ]
+    return render(
+        request, "accounts/members.html", {"shop": shop, "rows": rows, "section": "members"}
+    )
 
 
 @shop_admin_required
@@ -207,11 +233,15 @@ def member_new(request, shop):
     form = NewAgentForm(request.POST or None)
     if form.is_valid():
         agent = services.create_agent(shop, **form.agent_values())
-        messages.success(request, _("%(agent)s can now log in as %(username)s.")
-                         % {"agent": agent, "username": agent.username})
+        messages.success(
+            request,
+            _("%(agent)s can now log in as %(username)s.")
+            % {"agent": agent, "username": agent.username},
+        )
         return redirect("settings:members", shop.slug)
-    return render(request, "accounts/member_new.html",
-                  {"shop": shop, "form": form, "section": "members"})
+    return render(
+        request, "accounts/member_new.html", {"shop": shop, "form": form, "section": "members"}
+    )
 
 
 @shop_admin_required
@@ -225,8 +255,11 @@ def member_role(request, shop, pk):
         except services.MembershipError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(agent)s is now %(role)s.") % {
-                "agent": membership.agent, "role": Role(membership.role).label.lower()})
+            messages.success(
+                request,
+                _("%(agent)s is now %(role)s.")
+                % {"agent": membership.agent, "role": Role(membership.role).label.lower()},
+            )
     return _back_to_members(request, shop)
 
 
@@ -239,8 +272,11 @@ def member_remove(request, shop, pk):
     except services.MembershipError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(agent)s no longer works for %(shop)s.")
-                         % {"agent": membership.agent, "shop": shop})
+        messages.success(
+            request,
+            _("%(agent)s no longer works for %(shop)s.")
+            % {"agent": membership.agent, "shop": shop},
+        )
     return _back_to_members(request, shop)
 
 
@@ -253,8 +289,11 @@ def _back_to_members(request, shop):
 
 @shop_admin_required
 def teams(request, shop):
-    return render(request, "accounts/teams.html", {
-        "shop": shop, "teams": shop.teams.prefetch_related("members"), "section": "teams"})
+    return render(
+        request,
+        "accounts/teams.html",
+        {"shop": shop, "teams": shop.teams.prefetch_related("members"), "section": "teams"},
+    )
 
 
 @shop_admin_required
@@ -270,8 +309,11 @@ def team_edit(request, shop, pk=None):
             services.update_team(team, name, members)
         messages.success(request, _("Team %(name)s saved.") % {"name": name})
         return redirect("settings:teams", shop.slug)
-    return render(request, "accounts/team_form.html",
-                  {"shop": shop, "form": form, "team": team, "title": title, "section": "teams"})
+    return render(
+        request,
+        "accounts/team_form.html",
+        {"shop": shop, "form": form, "team": team, "title": title, "section": "teams"},
+    )
 
 
 @shop_admin_required

@@ -45,8 +45,7 @@ router = Router(tags=["cases"])
 
 View = Literal["open", "mine", "waiting", "closed"]
 Then = Literal["answered", "waiting", "closed"]
-Number = Annotated[int, Path(ge=1, le=MAX_INT, description="The case number.",
-                             example=10001)]
+Number = Annotated[int, Path(ge=1, le=MAX_INT, description="The case number.", example=10001)]
 MAX_TEXT = 100_000
 
 
@@ -67,9 +66,12 @@ class CaseSummary(Schema):
     subject: str
     status: Status
     channel: Channel
-    language: str = Field(description=(
-        "The language the customer is answered in (sv, nb, da, en): detected from their first "
-        "message, the fallback's for a text too short to tell, or as an agent set it."))
+    language: str = Field(
+        description=(
+            "The language the customer is answered in (sv, nb, da, en): detected from their first "
+            "message, the fallback's for a text too short to tell, or as an agent set it."
+        )
+    )
     customer: CustomerRef
     assignee: AgentRef | None
     tags: list[str]
@@ -85,17 +87,21 @@ class CaseSummary(Schema):
 class Promise(Schema):
     due_at: datetime | None
     sla_state: SlaState
-    text: str | None = Field(description=(
-        "The promise as the customer reads it: the shop's local time in the case's "
-        "language, e.g. \"senast tisdag 24 november kl. 14.00\". Null if none is owed."))
+    text: str | None = Field(
+        description=(
+            "The promise as the customer reads it: the shop's local time in the case's "
+            'language, e.g. "senast tisdag 24 november kl. 14.00". Null if none is owed.'
+        )
+    )
     follow_up: bool
     beyond_ceiling: bool
 
 
 class MessageOut(Schema):
     id: int
-    direction: Direction = Field(description="in: from the customer; out: to the customer; "
-                                             "note: internal, never sent.")
+    direction: Direction = Field(
+        description="in: from the customer; out: to the customer; note: internal, never sent."
+    )
     channel: Channel
     author: AgentRef | None = Field(description="The agent who wrote a reply or note.")
     from_address: str
@@ -119,8 +125,9 @@ class CaseFilters(Schema):
     view: View | None = Field(None, description="A queue view; all cases when left out.")
     status: Status | None = None
     shop: Slug | None = None
-    q: Text | None = Field(None, max_length=200,
-                           description="Words in the subject or the messages, or a case number.")
+    q: Text | None = Field(
+        None, max_length=200, description="Words in the subject or the messages, or a case number."
+    )
     limit: Limit = 50
     offset: Offset = 0
 
@@ -132,19 +139,25 @@ class CaseIn(Schema):
     name: Text = Field("", max_length=200, description="The customer's name.")
     subject: Text = Field("", max_length=200, description="Made from the text when empty.")
     text: Text = Field(min_length=1, max_length=MAX_TEXT)
-    language: Language | None = Field(None, description=(
-        "The customer's language. Left out: detected from the subject and text (sv, nb, da "
-        "or en); for a text too short to tell (under five words, unless unmistakable) or in "
-        "another language, the customer's earlier language, else the shop's."))
+    language: Language | None = Field(
+        None,
+        description=(
+            "The customer's language. Left out: detected from the subject and text (sv, nb, da "
+            "or en); for a text too short to tell (under five words, unless unmistakable) or in "
+            "another language, the customer's earlier language, else the shop's."
+        ),
+    )
 
 
 class ReplyIn(Schema):
     body: Text = Field(min_length=1, max_length=MAX_TEXT)
     then: Then = Field("answered", description="The case's status after the reply.")
     last_message_id: int | None = Field(
-        None, description="The id of the last message you saw. When a reply was sent or the "
+        None,
+        description="The id of the last message you saw. When a reply was sent or the "
         "customer wrote after it, nothing is sent and the answer is 409; leave it out to "
-        "send regardless.")
+        "send regardless.",
+    )
 
 
 class NoteIn(Schema):
@@ -167,22 +180,35 @@ class LanguageIn(Schema):
 def list_cases(request, filters: Query[CaseFilters]):
     reject_unknown_query(request, CaseFilters)
     qs = _cases(request.auth, filters)
-    page = list(qs[filters.offset:filters.offset + filters.limit])
-    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset,
-            "items": [_summary(case) for case in page]}
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_summary(case) for case in page],
+    }
 
 
-@router.post("", response={201: CaseDetail, **errors(400, 404, 422)},
-             summary="Open a case (custom channels)")
+@router.post(
+    "", response={201: CaseDetail, **errors(400, 404, 422)}, summary="Open a case (custom channels)"
+)
 def create_case(request, data: CaseIn):
     shop = _shop(request.auth, data.shop)
     # Rule C3, as for email: a personal identity number is masked before it is stored.
     text, masked = mask_personal_numbers(data.text)
-    case = services.open_case(shop, data.channel, services.Inbound(
-        from_address=data.email or "", from_name=data.name,
-        subject=mask_personal_numbers(data.subject)[0], body_text=text, new_text=text,
-        language=data.language or "",
-        parse_warnings=["personal_number_masked"] if masked else []))
+    case = services.open_case(
+        shop,
+        data.channel,
+        services.Inbound(
+            from_address=data.email or "",
+            from_name=data.name,
+            subject=mask_personal_numbers(data.subject)[0],
+            body_text=text,
+            new_text=text,
+            language=data.language or "",
+            parse_warnings=["personal_number_masked"] if masked else [],
+        ),
+    )
     if data.email and data.channel in ANSWERED_BY_EMAIL:
         _match_and_acknowledge(case)
     return Respond(201, _detail(_case(request.auth, case.number)))
@@ -208,56 +234,76 @@ def _match_and_acknowledge(case: Case) -> None:
             log.exception("API case %s: %s failed", case.number, what)
 
 
-@router.get("/{number}", response={200: CaseDetail, **errors(404, 422)},
-            summary="One case with its messages and promise")
+@router.get(
+    "/{number}",
+    response={200: CaseDetail, **errors(404, 422)},
+    summary="One case with its messages and promise",
+)
 def get_case(request, number: Number):
     return _detail(_case(request.auth, number))
 
 
-@router.post("/{number}/replies", response={201: MessageOut, **errors(400, 404, 409, 422)},
-             summary="Answer the customer")
+@router.post(
+    "/{number}/replies",
+    response={201: MessageOut, **errors(400, 404, 409, 422)},
+    summary="Answer the customer",
+)
 def reply(request, number: Number, data: ReplyIn):
     case = _case(request.auth, number)
     try:
-        message = services.reply(case, request.auth, data.body, then=data.then,
-                                 seen_last_message=data.last_message_id)
+        message = services.reply(
+            case, request.auth, data.body, then=data.then, seen_last_message=data.last_message_id
+        )
     except services.StaleView as error:
         raise ApiError(409, "conflict", str(error)) from None
     return Respond(201, _message(message))
 
 
-@router.post("/{number}/notes", response={201: MessageOut, **errors(400, 404, 422)},
-             summary="Add an internal note")
+@router.post(
+    "/{number}/notes",
+    response={201: MessageOut, **errors(400, 404, 422)},
+    summary="Add an internal note",
+)
 def add_note(request, number: Number, data: NoteIn):
     case = _case(request.auth, number)
     return Respond(201, _message(services.add_note(case, request.auth, data.body)))
 
 
-@router.post("/{number}/assign", response={200: CaseSummary, **errors(400, 404, 422)},
-             summary="Give the case to an agent, or to nobody")
+@router.post(
+    "/{number}/assign",
+    response={200: CaseSummary, **errors(400, 404, 422)},
+    summary="Give the case to an agent, or to nobody",
+)
 def assign(request, number: Number, data: AssignIn):
     case = _case(request.auth, number)
     assignee = None
     if data.agent_id is not None:
         # Looked up among the shop's agents only: no hint about agents elsewhere.
-        assignee = Agent.objects.filter(pk=data.agent_id, is_active=True,
-                                        memberships__shop=case.shop_id).first()
+        assignee = Agent.objects.filter(
+            pk=data.agent_id, is_active=True, memberships__shop=case.shop_id
+        ).first()
         if assignee is None:
             raise ApiError(400, "refused", f"Agent {data.agent_id} does not work for this shop.")
     services.assign(case, assignee, actor=request.auth)
     return _summary(_case(request.auth, number))
 
 
-@router.post("/{number}/status", response={200: CaseSummary, **errors(400, 404, 422)},
-             summary="Change the status")
+@router.post(
+    "/{number}/status",
+    response={200: CaseSummary, **errors(400, 404, 422)},
+    summary="Change the status",
+)
 def change_status(request, number: Number, data: StatusIn):
     case = _case(request.auth, number)
     services.change_status(case, data.status, actor=request.auth)
     return _summary(_case(request.auth, number))
 
 
-@router.post("/{number}/language", response={200: CaseSummary, **errors(400, 404, 422)},
-             summary="Change the language the customer is answered in")
+@router.post(
+    "/{number}/language",
+    response={200: CaseSummary, **errors(400, 404, 422)},
+    summary="Change the language the customer is answered in",
+)
 def set_language(request, number: Number, data: LanguageIn):
     case = _case(request.auth, number)
     services.set_language(case, data.language, actor=request.auth)
@@ -268,9 +314,12 @@ def _cases(agent, filters: CaseFilters) -> QuerySet[Case]:
     if filters.view:
         qs = queries.queue(agent, filters.view)
     else:
-        qs = (queries.cases_for(agent).select_related("shop", "customer", "assignee")
-              .prefetch_related("tags")
-              .order_by("-received_at", "-id"))
+        qs = (
+            queries.cases_for(agent)
+            .select_related("shop", "customer", "assignee")
+            .prefetch_related("tags")
+            .order_by("-received_at", "-id")
+        )
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.shop:
@@ -283,8 +332,9 @@ def _cases(agent, filters: CaseFilters) -> QuerySet[Case]:
 def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     """A plain match until the search module replaces it: the subject, any message's
     text, or the case number ("10234" or "#10234")."""
-    in_messages = Message.objects.filter(Q(body_text__icontains=q) | Q(new_text__icontains=q),
-                                         case=OuterRef("pk"))
+    in_messages = Message.objects.filter(
+        Q(body_text__icontains=q) | Q(new_text__icontains=q), case=OuterRef("pk")
+    )
     match = Q(subject__icontains=q) | Q(Exists(in_messages))
     digits = q.removeprefix("#")
     if digits.isascii() and digits.isdigit() and int(digits) <= MAX_INT:
@@ -293,10 +343,13 @@ def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
 
 
 def _case(agent, number: int) -> Case:
-    case = (queries.cases_for(agent)
-            .select_related("shop", "customer", "assignee", "merged_into")
-            .prefetch_related("customer__emails", "tags")
-            .filter(number=number).first())
+    case = (
+        queries.cases_for(agent)
+        .select_related("shop", "customer", "assignee", "merged_into")
+        .prefetch_related("customer__emails", "tags")
+        .filter(number=number)
+        .first()
+    )
     if case is None:
         raise ApiError(404, "not_found", f"No case {number}.")
     return case
@@ -319,12 +372,20 @@ def _agent(agent) -> dict | None:
 def _summary(case: Case) -> dict:
     customer = case.customer
     return {
-        "number": case.number, "shop": case.shop.slug, "subject": case.subject,
-        "status": case.status, "channel": case.channel, "language": case.language,
+        "number": case.number,
+        "shop": case.shop.slug,
+        "subject": case.subject,
+        "status": case.status,
+        "channel": case.channel,
+        "language": case.language,
         "customer": {"id": customer.pk, "name": customer.name, "email": customer.primary_email},
-        "assignee": _agent(case.assignee), "tags": [tag.name for tag in case.tags.all()],
-        "received_at": case.received_at, "first_response_at": case.first_response_at,
-        "due_at": case.due_at, "sla_state": case.sla_state, "is_follow_up": case.is_follow_up,
+        "assignee": _agent(case.assignee),
+        "tags": [tag.name for tag in case.tags.all()],
+        "received_at": case.received_at,
+        "first_response_at": case.first_response_at,
+        "due_at": case.due_at,
+        "sla_state": case.sla_state,
+        "is_follow_up": case.is_follow_up,
         "merged_into": case.merged_into.number if case.merged_into else None,
         "updated_at": case.updated_at,
     }
@@ -335,18 +396,28 @@ def _detail(case: Case) -> dict:
     messages = case.messages.select_related("author").order_by("created_at", "id")
     return {
         **_summary(case),
-        "promise": {"due_at": case.due_at, "sla_state": case.sla_state, "text": promise,
-                    "follow_up": case.is_follow_up, "beyond_ceiling": case.beyond_ceiling},
+        "promise": {
+            "due_at": case.due_at,
+            "sla_state": case.sla_state,
+            "text": promise,
+            "follow_up": case.is_follow_up,
+            "beyond_ceiling": case.beyond_ceiling,
+        },
         "messages": [_message(message) for message in messages],
     }
 
 
 def _message(message: Message) -> dict:
     return {
-        "id": message.pk, "direction": message.direction, "channel": message.channel,
-        "author": _agent(message.author), "from_address": message.from_address,
-        "from_name": message.from_name, "subject": message.subject,
-        "new_text": message.new_text, "body_text": message.body_text,
+        "id": message.pk,
+        "direction": message.direction,
+        "channel": message.channel,
+        "author": _agent(message.author),
+        "from_address": message.from_address,
+        "from_name": message.from_name,
+        "subject": message.subject,
+        "new_text": message.new_text,
+        "body_text": message.body_text,
         "created_at": message.created_at,
     }
 

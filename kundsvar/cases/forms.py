@@ -10,8 +10,11 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 8}))
     then = forms.ChoiceField(
         label=_("Then"),
-        choices=[(Status.ANSWERED, _("Answered")), (Status.WAITING, _("Waiting on customer")),
-                 (Status.CLOSED, _("Closed"))],
+        choices=[
+            (Status.ANSWERED, _("Answered")),
+            (Status.WAITING, _("Waiting on customer")),
+            (Status.CLOSED, _("Closed")),
+        ],
         initial=Status.ANSWERED,
     )
     inserted = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -30,8 +33,13 @@ class StatusForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [("assign_me", _("Assign to me")), ("assign", _("Assign to…")),
-               ("tag", _("Add tag")), ("close", _("Close")), ("merge", _("Merge"))]
+    ACTIONS = [
+        ("assign_me", _("Assign to me")),
+        ("assign", _("Assign to…")),
+        ("tag", _("Add tag")),
+        ("close", _("Close")),
+        ("merge", _("Merge")),
+    ]
     cases = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
     action = forms.ChoiceField(choices=ACTIONS)
     assignee = forms.ModelChoiceField(queryset=Agent.objects.all(), required=False)

@@ -50,9 +50,14 @@ class Filters:
             value = params.get(name, "")
             return int(value) if value.isdigit() else None
 
-        return cls(shop=number("shop"), channel=params.get("channel", "")[:16],
-                   tag=params.get("tag", "")[:50], language=params.get("language", "")[:2],
-                   assignee=params.get("assignee", "")[:12], team=number("team"))
+        return cls(
+            shop=number("shop"),
+            channel=params.get("channel", "")[:16],
+            tag=params.get("tag", "")[:50],
+            language=params.get("language", "")[:2],
+            assignee=params.get("assignee", "")[:12],
+            team=number("team"),
+        )
 
     def apply(self, qs: QuerySet[Case]) -> QuerySet[Case]:
         if self.shop:
@@ -90,18 +95,21 @@ def _view(qs: QuerySet[Case], agent, view: str, now) -> QuerySet[Case]:
     return qs.filter(owed, awake)
 
 
-def queue(agent, view: str = "open", filters: Filters | None = None,
-          now=None) -> QuerySet[Case]:
+def queue(agent, view: str = "open", filters: Filters | None = None, now=None) -> QuerySet[Case]:
     """One page's worth of rows costs a fixed number of queries however long the queue."""
     now = now or timezone.now()
     qs = _view(cases_for(agent), agent, view if view in VIEWS else "open", now)
     qs = (filters or Filters()).apply(qs)
-    seen = CaseView.objects.filter(case=OuterRef("pk"), agent=agent,
-                                   seen_at__gte=OuterRef("last_inbound_at"))
-    qs = (qs.select_related("shop", "customer", "assignee", "team")
-          .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")),
-                            "customer__emails")
-          .annotate(seen=Exists(seen)))
+    seen = CaseView.objects.filter(
+        case=OuterRef("pk"), agent=agent, seen_at__gte=OuterRef("last_inbound_at")
+    )
+    qs = (
+        qs.select_related("shop", "customer", "assignee", "team")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name")), "customer__emails"
+        )
+        .annotate(seen=Exists(seen))
+    )
     if view == "closed":
         return qs.order_by("-closed_at", "-id")
     return qs.order_by(*queue_order())
@@ -109,10 +117,18 @@ def queue(agent, view: str = "open", filters: Filters | None = None,
 
 def colleagues_viewing(case: Case, agent, since) -> list:
     """Other agents who have had the case open since `since` (the collision notice)."""
-    return [v.agent for v in CaseView.objects.filter(case=case, seen_at__gte=since)
-            .exclude(agent=agent).select_related("agent").order_by("agent__first_name")]
+    return [
+        v.agent
+        for v in CaseView.objects.filter(case=case, seen_at__gte=since)
+        .exclude(agent=agent)
+        .select_related("agent")
+        .order_by("agent__first_name")
+    ]
 
 
 def previous_cases(case: Case, limit: int = 10) -> list[Case]:
-    return list(Case.objects.filter(customer_id=case.customer_id).exclude(pk=case.pk)
-                .order_by("-received_at")[:limit])
+    return list(
+        Case.objects.filter(customer_id=case.customer_id)
+        .exclude(pk=case.pk)
+        .order_by("-received_at")[:limit]
+    )

@@ -23,8 +23,14 @@ VARIABLES = {
     "carrier_phone": "the carrier's customer-service phone",
     "expected_delivery": "when the order is expected to arrive",
 }
-ORDER_VARIABLES = ("order_number", "order_status", "tracking_link", "carrier",
-                   "carrier_phone", "expected_delivery")
+ORDER_VARIABLES = (
+    "order_number",
+    "order_status",
+    "tracking_link",
+    "carrier",
+    "carrier_phone",
+    "expected_delivery",
+)
 # A reply counts as adapted once the agent wrote at least this much of their own.
 OWN_WORDS_MIN = 15
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -78,10 +84,17 @@ def render(reply: SavedReply, case, agent) -> str:
 
 def for_case(case):
     """The shop's saved replies, those in the case's language first (rule R7)."""
-    return (SavedReply.objects.filter(shop_id=case.shop_id)
-            .annotate(other_language=Choose(When(language=case.language, then=Value(0)),
-                                           default=Value(1), output_field=IntegerField()))
-            .order_by("other_language", "title"))
+    return (
+        SavedReply.objects.filter(shop_id=case.shop_id)
+        .annotate(
+            other_language=Choose(
+                When(language=case.language, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("other_language", "title")
+    )
 
 
 def _words(text: str) -> str:

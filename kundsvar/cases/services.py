@@ -91,14 +91,20 @@ def _clean(value, limit: int | None = None):
 def clean_inbound(inbound: Inbound) -> Inbound:
     limits = {f.name: getattr(f, "max_length", None) for f in Message._meta.fields}
     limits["to_addresses"] = 320
-    cleaned = replace(inbound, **{
-        name: _clean(getattr(inbound, name), limits.get(name))
-        for name in inbound.__dataclass_fields__ if name != "received_at"})
+    cleaned = replace(
+        inbound,
+        **{
+            name: _clean(getattr(inbound, name), limits.get(name))
+            for name in inbound.__dataclass_fields__
+            if name != "received_at"
+        },
+    )
     # "Karin <karin@example.se>" from a form or the API: the name and the address apart.
     name, address = parseaddr(cleaned.from_address)
     if address and "@" in address:
-        cleaned = replace(cleaned, from_address=address.lower(),
-                          from_name=cleaned.from_name or name[:200])
+        cleaned = replace(
+            cleaned, from_address=address.lower(), from_name=cleaned.from_name or name[:200]
+        )
     return cleaned
 
 
@@ -159,8 +165,10 @@ def _refuse_if_merged(case: Case) -> None:
     """A merged-away case is read-only: its conversation lives on in the target, and a
     write here would reopen a case nobody looks at."""
     if case.merged_into_id:
-        raise CaseError(_("This case was merged into #%(number)s; write there instead.")
-                        % {"number": Case.objects.get(pk=case.merged_into_id).number})
+        raise CaseError(
+            _("This case was merged into #%(number)s; write there instead.")
+            % {"number": Case.objects.get(pk=case.merged_into_id).number}
+        )
 
 
 @transaction.atomic
@@ -173,12 +181,16 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
         # Unreadable mail or a phone note: a customer without an address, for now.
         customer = Customer.objects.create(shop=shop, name=inbound.from_name)
     elif customer is None:
-        customer = find_or_create_customer(shop, inbound.from_address, inbound.from_name,
-                                           spoken or inbound.language_hint)
+        customer = find_or_create_customer(
+            shop, inbound.from_address, inbound.from_name, spoken or inbound.language_hint
+        )
     # Too short to tell: the page's language, what the customer wrote in before, the shop's.
     language = spoken or inbound.language_hint or customer.language or shop.language
-    subject, derived = case_subject(inbound.subject, inbound.new_text or inbound.body_text,
-                                    FALLBACK_SUBJECT.get(language, FALLBACK_SUBJECT["en"]))
+    subject, derived = case_subject(
+        inbound.subject,
+        inbound.new_text or inbound.body_text,
+        FALLBACK_SUBJECT.get(language, FALLBACK_SUBJECT["en"]),
+    )
     case = Case(
         number=next_case_number(),
         shop=shop,
@@ -192,12 +204,20 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
         last_inbound_at=received,
     )
     stretched = sla.under_load(shop, received)
-    sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=False,
-                                                    stretched=stretched))
+    sla.owe_answer(
+        case, received, sla.deadline_for(case, received, follow_up=False, stretched=stretched)
+    )
     case.save()
     message = _store_inbound(case, inbound, received, follow_up=False)
-    _event(case, EventKind.OPENED, received, channel=channel, due_at=case.due_at.isoformat(),
-           beyond_ceiling=case.beyond_ceiling, under_load=stretched)
+    _event(
+        case,
+        EventKind.OPENED,
+        received,
+        channel=channel,
+        due_at=case.due_at.isoformat(),
+        beyond_ceiling=case.beyond_ceiling,
+        under_load=stretched,
+    )
     webhooks.fire(shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
     index_on_commit(case.pk)
     return case
@@ -223,8 +243,9 @@ def add_participant(case: Case, address: str, *, at: datetime, actor=None) -> bo
 
 
 @transaction.atomic
-def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False,
-                        asks_again: bool = False) -> Message:
+def add_inbound_message(
+    case: Case, inbound: Inbound, *, automatic: bool = False, asks_again: bool = False
+) -> Message:
     """The customer writes again on an existing case.
 
     After the shop has answered, this is a follow-up (rule S3): the case reopens with the
@@ -251,8 +272,14 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
     if chased:
         _sooner_for_follow_up(case, received)
         fields += sla.SLA_FIELDS
-        _event(case, EventKind.FOLLOW_UP, received, message=message.pk,
-               due_at=case.due_at.isoformat(), old_status=case.status)
+        _event(
+            case,
+            EventKind.FOLLOW_UP,
+            received,
+            message=message.pk,
+            due_at=case.due_at.isoformat(),
+            old_status=case.status,
+        )
     elif promise_stands:
         _event(case, EventKind.INBOUND, received, message=message.pk, automatic=automatic)
     else:
@@ -262,32 +289,46 @@ def add_inbound_message(case: Case, inbound: Inbound, *, automatic: bool = False
         old_status = case.status
         _set_status(case, Status.OPEN if case.last_response_at else Status.NEW, received)
         fields += [*sla.SLA_FIELDS, "status", "closed_at"]
-        _event(case, EventKind.FOLLOW_UP if follow_up else EventKind.INBOUND, received,
-               message=message.pk, due_at=case.due_at.isoformat(), old_status=old_status)
+        _event(
+            case,
+            EventKind.FOLLOW_UP if follow_up else EventKind.INBOUND,
+            received,
+            message=message.pk,
+            due_at=case.due_at.isoformat(),
+            old_status=old_status,
+        )
     case.save(update_fields=fields)
-    webhooks.fire(case.shop, Event.MESSAGE_RECEIVED,
-                  webhook_payloads.message_received(case, message, automatic=automatic))
+    webhooks.fire(
+        case.shop,
+        Event.MESSAGE_RECEIVED,
+        webhook_payloads.message_received(case, message, automatic=automatic),
+    )
     index_on_commit(case.pk)
     return message
 
 
 def last_message_id(case: Case) -> int | None:
     """The newest message the customer and the shop exchanged: what a composer 'saw'."""
-    return (case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND])
-            .aggregate(last=Max("id"))["last"])
+    return case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND]).aggregate(
+        last=Max("id")
+    )["last"]
 
 
 def _changes_since(case: Case, seen: int) -> list[str]:
     """What happened after message `seen`, in words for the agent (shop's local time)."""
     changes = []
-    newer = (case.messages.filter(pk__gt=seen, direction__in=[Direction.INBOUND,
-                                                               Direction.OUTBOUND])
-             .select_related("author").order_by("id"))
+    newer = (
+        case.messages.filter(pk__gt=seen, direction__in=[Direction.INBOUND, Direction.OUTBOUND])
+        .select_related("author")
+        .order_by("id")
+    )
     for message in newer:
         at = timezone.localtime(message.created_at, case.shop.tz).strftime("%H:%M")
         if message.direction == Direction.OUTBOUND:
-            changes.append(_("%(agent)s replied at %(time)s.")
-                           % {"agent": message.author or case.shop, "time": at})
+            changes.append(
+                _("%(agent)s replied at %(time)s.")
+                % {"agent": message.author or case.shop, "time": at}
+            )
         else:
             changes.append(_("The customer wrote again at %(time)s.") % {"time": at})
     return changes
@@ -306,9 +347,16 @@ def _sooner_for_follow_up(case: Case, received: datetime) -> None:
 
 
 @transaction.atomic
-def reply(case: Case, agent, body_text: str, *, body_html: str = "",
-          then: str = Status.ANSWERED, now: datetime | None = None,
-          seen_last_message: int | None = None) -> Message:
+def reply(
+    case: Case,
+    agent,
+    body_text: str,
+    *,
+    body_html: str = "",
+    then: str = Status.ANSWERED,
+    now: datetime | None = None,
+    seen_last_message: int | None = None,
+) -> Message:
     """An agent answers the customer. Measures whether the promise was kept (rule S4).
 
     `seen_last_message` is the last message the agent had in front of them: if a
@@ -326,23 +374,39 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
         if changes:
             raise StaleView(" ".join(str(c) for c in changes))
     message = Message.objects.create(
-        case=case, direction=Direction.OUTBOUND, channel=case.channel, author=agent,
-        from_address=case.shop.email, body_text=body_text, body_html=body_html, created_at=now,
+        case=case,
+        direction=Direction.OUTBOUND,
+        channel=case.channel,
+        author=agent,
+        from_address=case.shop.email,
+        body_text=body_text,
+        body_html=body_html,
+        created_at=now,
     )
     measured = {}
     if case.due_at is not None:
-        measured = {"due_at": case.due_at.isoformat(), "kept": now <= case.due_at,
-                    "follow_up": case.is_follow_up}
+        measured = {
+            "due_at": case.due_at.isoformat(),
+            "kept": now <= case.due_at,
+            "follow_up": case.is_follow_up,
+        }
     first = case.first_response_at is None
     case.first_response_at = case.first_response_at or now
     case.last_response_at = now
     old_status = case.status
     _set_status(case, then, now)
     sla.clear_promise(case)
-    case.save(update_fields=["first_response_at", "last_response_at", "status", "closed_at",
-                             "updated_at", *sla.SLA_FIELDS])
-    _event(case, EventKind.REPLIED, now, actor=agent, message=message.pk, first=first,
-           **measured)
+    case.save(
+        update_fields=[
+            "first_response_at",
+            "last_response_at",
+            "status",
+            "closed_at",
+            "updated_at",
+            *sla.SLA_FIELDS,
+        ]
+    )
+    _event(case, EventKind.REPLIED, now, actor=agent, message=message.pk, first=first, **measured)
     channel = channel_for(case.channel)
     if channel:
         channel.send_reply(case, message)
@@ -350,8 +414,7 @@ def reply(case: Case, agent, body_text: str, *, body_html: str = "",
         _event(case, EventKind.STATUS, now, actor=agent, old=old_status, new=case.status)
     webhooks.fire(case.shop, Event.REPLY_SENT, webhook_payloads.reply_sent(case, message))
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
-        webhooks.fire(case.shop, Event.CASE_CLOSED,
-                      webhook_payloads.case_closed(case, actor=agent))
+        webhooks.fire(case.shop, Event.CASE_CLOSED, webhook_payloads.case_closed(case, actor=agent))
     index_on_commit(case.pk)
     return message
 
@@ -381,8 +444,14 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
         raise CaseError(_("The note is empty."))
     _refuse_if_merged(_locked(case))
     now = now or timezone.now()
-    message = Message.objects.create(case=case, direction=Direction.NOTE, channel=case.channel,
-                                     author=agent, body_text=body_text, created_at=now)
+    message = Message.objects.create(
+        case=case,
+        direction=Direction.NOTE,
+        channel=case.channel,
+        author=agent,
+        body_text=body_text,
+        created_at=now,
+    )
     _event(case, EventKind.NOTE, now, actor=agent, message=message.pk)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     index_on_commit(case.pk)
@@ -394,15 +463,22 @@ def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> 
     """Give the case to an agent (or to nobody). The assignee must work for the shop."""
     case = _locked(case)
     if assignee is not None and not assignee.memberships.filter(shop=case.shop_id).exists():
-        raise CaseError(_("%(agent)s does not work for %(shop)s.")
-                        % {"agent": assignee, "shop": case.shop})
+        raise CaseError(
+            _("%(agent)s does not work for %(shop)s.") % {"agent": assignee, "shop": case.shop}
+        )
     if case.assignee_id == (assignee.pk if assignee else None):
         return case
     old = case.assignee_id
     case.assignee = assignee
     case.save(update_fields=["assignee", "updated_at"])
-    _event(case, EventKind.ASSIGNED, now or timezone.now(), actor=actor, old=old,
-           new=assignee.pk if assignee else None)
+    _event(
+        case,
+        EventKind.ASSIGNED,
+        now or timezone.now(),
+        actor=actor,
+        old=old,
+        new=assignee.pk if assignee else None,
+    )
     return case
 
 
@@ -440,8 +516,10 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
     if case.status == status:
         return case
     if case.merged_into_id and status != Status.CLOSED:
-        raise CaseError(_("A merged case stays closed; open #%(number)s instead.")
-                        % {"number": case.merged_into.number})
+        raise CaseError(
+            _("A merged case stays closed; open #%(number)s instead.")
+            % {"number": case.merged_into.number}
+        )
     old = case.status
     _set_status(case, status, now)
     fields = ["status", "closed_at", "updated_at"]
@@ -451,14 +529,19 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
     case.save(update_fields=fields)
     _event(case, EventKind.STATUS, now, actor=actor, old=old, new=status)
     if status == Status.CLOSED:
-        webhooks.fire(case.shop, Event.CASE_CLOSED,
-                      webhook_payloads.case_closed(case, actor=actor))
+        webhooks.fire(case.shop, Event.CASE_CLOSED, webhook_payloads.case_closed(case, actor=actor))
     return case
 
 
 @transaction.atomic
-def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None = None,
-                same_person: bool = False) -> Case:
+def merge_cases(
+    source: Case,
+    target: Case,
+    *,
+    actor=None,
+    now: datetime | None = None,
+    same_person: bool = False,
+) -> Case:
     """Fold a duplicate into `target`: messages, participants, tags and the earliest promise.
 
     Cases of two different customers merge only when the agent confirmed they are the same
@@ -476,9 +559,13 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
         raise CaseError(_("One of the cases is already merged."))
     customers_merged = source.customer_id != target.customer_id
     if customers_merged and not same_person:
-        raise CaseError(_("#%(source)s and #%(target)s are from different customers. Merge "
-                          "them only if they are the same person, and confirm it.")
-                        % {"source": source.number, "target": target.number})
+        raise CaseError(
+            _(
+                "#%(source)s and #%(target)s are from different customers. Merge "
+                "them only if they are the same person, and confirm it."
+            )
+            % {"source": source.number, "target": target.number}
+        )
     if customers_merged:
         merge_customers(source.customer, target.customer)
         source.customer_id = target.customer_id  # merge_customers moved every case
@@ -489,7 +576,8 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     target.tags.add(*source.tags.all())
     target.received_at = min(target.received_at, source.received_at)
     target.last_inbound_at = Message.objects.filter(
-        case=target, direction=Direction.INBOUND).aggregate(last=Max("created_at"))["last"]
+        case=target, direction=Direction.INBOUND
+    ).aggregate(last=Max("created_at"))["last"]
     if source.due_at and (target.due_at is None or source.due_at < target.due_at):
         for name in sla.SLA_FIELDS:
             setattr(target, name, getattr(source, name))
@@ -501,12 +589,27 @@ def merge_cases(source: Case, target: Case, *, actor=None, now: datetime | None 
     _set_status(source, Status.CLOSED, now)
     sla.clear_promise(source)
     source.save()
-    _event(target, EventKind.MERGED, now, actor=actor, source=source.number,
-           customers_merged=customers_merged)
-    _event(source, EventKind.MERGED_INTO, now, actor=actor, target=target.number,
-           customers_merged=customers_merged)
-    webhooks.fire(source.shop, Event.CASE_CLOSED,
-                  webhook_payloads.case_closed(source, actor=actor, merged_into=target))
+    _event(
+        target,
+        EventKind.MERGED,
+        now,
+        actor=actor,
+        source=source.number,
+        customers_merged=customers_merged,
+    )
+    _event(
+        source,
+        EventKind.MERGED_INTO,
+        now,
+        actor=actor,
+        target=target.number,
+        customers_merged=customers_merged,
+    )
+    webhooks.fire(
+        source.shop,
+        Event.CASE_CLOSED,
+        webhook_payloads.case_closed(source, actor=actor, merged_into=target),
+    )
     index_on_commit(source.pk, target.pk)
     return target
 
@@ -521,14 +624,21 @@ def assign_team(case: Case, team, *, actor=None, now: datetime | None = None) ->
     old = case.team_id
     case.team = team
     case.save(update_fields=["team", "updated_at"])
-    _event(case, EventKind.ASSIGNED, now or timezone.now(), actor=actor, old_team=old,
-           new_team=team.pk if team else None)
+    _event(
+        case,
+        EventKind.ASSIGNED,
+        now or timezone.now(),
+        actor=actor,
+        old_team=old,
+        new_team=team.pk if team else None,
+    )
     return case
 
 
 @transaction.atomic
-def set_tags(case: Case, names: list[str], *, actor=None, add_only: bool = False,
-             now: datetime | None = None) -> Case:
+def set_tags(
+    case: Case, names: list[str], *, actor=None, add_only: bool = False, now: datetime | None = None
+) -> Case:
     """Tags by name, created in the case's shop on first use."""
     wanted = {" ".join(n.split())[:50].lower() for n in names if n.strip()}
     tags = [Tag.objects.get_or_create(shop_id=case.shop_id, name=n)[0] for n in sorted(wanted)]
@@ -544,8 +654,7 @@ def set_tags(case: Case, names: list[str], *, actor=None, add_only: bool = False
 
 
 @transaction.atomic
-def snooze(case: Case, until: datetime | None, *, actor=None,
-           now: datetime | None = None) -> Case:
+def snooze(case: Case, until: datetime | None, *, actor=None, now: datetime | None = None) -> Case:
     """Out of the open queue until `until` (None: back now). The promise still stands:
     a snoozed case that owes an answer still shows at risk and breached (rule S2)."""
     now = now or timezone.now()
@@ -555,8 +664,9 @@ def snooze(case: Case, until: datetime | None, *, actor=None,
     _refuse_if_merged(case)
     case.snoozed_until = until
     case.save(update_fields=["snoozed_until", "updated_at"])
-    _event(case, EventKind.STATUS, now, actor=actor, snoozed_until=until.isoformat() if until
-           else None)
+    _event(
+        case, EventKind.STATUS, now, actor=actor, snoozed_until=until.isoformat() if until else None
+    )
     return case
 
 
@@ -573,22 +683,36 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
     now = now or timezone.now()
     # "Re: <the old subject>" says nothing about the new question: take its words then.
     own = strip_reply_prefixes(message.subject)
-    subject, derived = case_subject("" if own == source.subject else own,
-                                    message.display_text, source.subject)
-    case = Case(
-        number=next_case_number(), shop=source.shop, customer=source.customer,
-        subject=subject, subject_derived=derived, status=Status.NEW, channel=message.channel,
-        language=source.language,
-        received_at=message.created_at, last_inbound_at=message.created_at,
+    subject, derived = case_subject(
+        "" if own == source.subject else own, message.display_text, source.subject
     )
-    sla.owe_answer(case, message.created_at,
-                   sla.deadline_for(case, message.created_at, follow_up=False))
+    case = Case(
+        number=next_case_number(),
+        shop=source.shop,
+        customer=source.customer,
+        subject=subject,
+        subject_derived=derived,
+        status=Status.NEW,
+        channel=message.channel,
+        language=source.language,
+        received_at=message.created_at,
+        last_inbound_at=message.created_at,
+    )
+    sla.owe_answer(
+        case, message.created_at, sla.deadline_for(case, message.created_at, follow_up=False)
+    )
     case.save()
     Message.objects.filter(pk=message.pk).update(case=case, is_follow_up=False)
     for address in source.participants.values_list("address", flat=True):
         Participant.objects.get_or_create(case=case, address=address)
-    _event(case, EventKind.OPENED, now, actor=actor, split_from=source.number,
-           due_at=case.due_at.isoformat())
+    _event(
+        case,
+        EventKind.OPENED,
+        now,
+        actor=actor,
+        split_from=source.number,
+        due_at=case.due_at.isoformat(),
+    )
     _event(source, EventKind.STATUS, now, actor=actor, split_to=case.number)
     webhooks.fire(case.shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
     index_on_commit(source.pk, case.pk)
@@ -597,5 +721,6 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
 
 def mark_seen(case: Case, agent, now: datetime | None = None) -> None:
     """The agent has the case open (unread markers, collision notice). Not audited."""
-    CaseView.objects.update_or_create(case=case, agent=agent,
-                                      defaults={"seen_at": now or timezone.now()})
+    CaseView.objects.update_or_create(
+        case=case, agent=agent, defaults={"seen_at": now or timezone.now()}
+    )

@@ -17,8 +17,11 @@ urlpatterns = [
     path("<int:number>/language/", views.language, name="language"),
     path("<int:number>/merge/", views.merge, name="merge"),
     path("<int:number>/snooze/", views.snooze, name="snooze"),
-    path("<int:number>/deliveries/<int:outbound_id>/retry/", views.retry_delivery,
-         name="retry_delivery"),
+    path(
+        "<int:number>/deliveries/<int:outbound_id>/retry/",
+        views.retry_delivery,
+        name="retry_delivery",
+    ),
     path("<int:number>/messages/<int:message_id>/split/", views.split, name="split"),
     path("<int:number>/messages/<int:message_id>/raw/", views.raw_source, name="raw"),
     path("<int:number>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),

@@ -38,8 +38,15 @@ def queue(request):
     if q:
         qs = _search(qs, q, filters.language)
     cases = list(qs[:PAGE_SIZE])
-    context = {"cases": cases, "view": view, "views": queries.VIEWS, "filters": filters,
-               "q": q, "now": timezone.now(), "query": request.GET.urlencode()}
+    context = {
+        "cases": cases,
+        "view": view,
+        "views": queries.VIEWS,
+        "filters": filters,
+        "q": q,
+        "now": timezone.now(),
+        "query": request.GET.urlencode(),
+    }
     if request.htmx and request.htmx.target == "queue-rows":
         return render(request, "cases/_queue_rows.html", context)
     shops = queries.shop_ids(request.user)
@@ -57,8 +64,9 @@ def _search(qs, q, language=None):
 def _back(request):
     """Back to the queue page the agent came from; never to another site."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("cases:queue")
 
@@ -71,19 +79,35 @@ def bulk(request):
         messages.error(request, _("Choose cases and an action."))
         return _back(request)
     wanted = set(form.cleaned_data["cases"])
-    cases = list(queries.cases_for(request.user).filter(number__in=wanted)
-                 .select_related("customer").order_by("received_at", "number"))
+    cases = list(
+        queries.cases_for(request.user)
+        .filter(number__in=wanted)
+        .select_related("customer")
+        .order_by("received_at", "number")
+    )
     action = form.cleaned_data["action"]
     if action == "merge":
         if len(cases) != len(wanted):
             raise Http404  # a case of another shop, or none at all: nothing to merge
         if not request.POST.get("confirm"):
-            return _confirm_merge(request, cases[0], cases[1:], {
-                "action": "merge", "cases": [c.number for c in cases],
-                "next": request.POST.get("next", "")})
+            return _confirm_merge(
+                request,
+                cases[0],
+                cases[1:],
+                {
+                    "action": "merge",
+                    "cases": [c.number for c in cases],
+                    "next": request.POST.get("next", ""),
+                },
+            )
     try:
-        done = _bulk(request.user, cases, action, form.cleaned_data,
-                     same_person=request.POST.get("same_person") == "on")
+        done = _bulk(
+            request.user,
+            cases,
+            action,
+            form.cleaned_data,
+            same_person=request.POST.get("same_person") == "on",
+        )
     except services.CaseError as error:
         messages.error(request, str(error))
     else:
@@ -111,29 +135,41 @@ def _bulk(agent, cases: list[Case], action: str, data: dict, same_person=False) 
 
 
 def _case(request, number) -> Case:
-    return get_object_or_404(queries.cases_for(request.user).select_related(
-        "shop", "customer", "assignee", "team", "merged_into"), number=number)
+    return get_object_or_404(
+        queries.cases_for(request.user).select_related(
+            "shop", "customer", "assignee", "team", "merged_into"
+        ),
+        number=number,
+    )
 
 
 def _detail_context(request, case: Case, **extra) -> dict:
     now = timezone.now()
-    conversation = (case.messages.select_related("author")
-                    .prefetch_related("outbound", "attachments"))
+    conversation = case.messages.select_related("author").prefetch_related(
+        "outbound", "attachments"
+    )
     context = {
         "case": case,
         "conversation": conversation,
         "events": case.events.select_related("actor"),
         "promise": promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else "",
-        "reply_form": ReplyForm(initial={"loaded_at": now.isoformat(), "then": Status.ANSWERED,
-                                         "last_message": services.last_message_id(case)}),
+        "reply_form": ReplyForm(
+            initial={
+                "loaded_at": now.isoformat(),
+                "then": Status.ANSWERED,
+                "last_message": services.last_message_id(case),
+            }
+        ),
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status}),
-        "saved_replies": [(r, saved_replies.render(r, case, request.user),
-                           saved_replies.problems(r.body))
-                          for r in saved_replies.for_case(case)],
+        "saved_replies": [
+            (r, saved_replies.render(r, case, request.user), saved_replies.problems(r.body))
+            for r in saved_replies.for_case(case)
+        ],
         "variables": saved_replies.VARIABLES,
-        "agents": Agent.objects.filter(memberships__shop=case.shop_id, is_active=True)
-        .order_by("first_name"),
+        "agents": Agent.objects.filter(memberships__shop=case.shop_id, is_active=True).order_by(
+            "first_name"
+        ),
         "teams": Team.objects.filter(shop_id=case.shop_id),
         "languages": Language.choices,
         "previous_cases": queries.previous_cases(case),
@@ -162,8 +198,9 @@ def presence(request, number):
     loaded = parse_datetime(request.GET.get("loaded_at", "")) or timezone.now()
     newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded).count()
     viewers = queries.colleagues_viewing(case, request.user, timezone.now() - PRESENCE_WINDOW)
-    return render(request, "cases/_presence.html", {"viewers": viewers, "newer": newer,
-                                                    "case": case})
+    return render(
+        request, "cases/_presence.html", {"viewers": viewers, "newer": newer, "case": case}
+    )
 
 
 @login_required
@@ -179,15 +216,24 @@ def reply(request, number):
         return _composer_again(request, case, form, warnings=warnings)
     seen = None if data["send_anyway"] else data["last_message"]
     try:
-        services.reply(case, request.user, data["body"], then=data["then"],
-                       seen_last_message=seen)
+        services.reply(case, request.user, data["body"], then=data["then"], seen_last_message=seen)
     except services.StaleView as error:
         # The draft stays; the page now shows (and remembers) what arrived meanwhile.
         again = request.POST.copy()
         again["last_message"] = services.last_message_id(case)
-        return _composer_again(request, case, ReplyForm(again), status=409, warnings=[
-            str(error), _("Nothing was sent. Read the conversation again, then send your "
-                          "reply or change it.")])
+        return _composer_again(
+            request,
+            case,
+            ReplyForm(again),
+            status=409,
+            warnings=[
+                str(error),
+                _(
+                    "Nothing was sent. Read the conversation again, then send your "
+                    "reply or change it."
+                ),
+            ],
+        )
     except services.CaseError as error:
         return _composer_again(request, case, form, warnings=[str(error)], status=400)
     messages.success(request, _("Reply sent to %(who)s.") % {"who": case.customer})
@@ -203,22 +249,36 @@ def _reply_warnings(request, case: Case, data: dict) -> list[str]:
     ids = [int(i) for i in tokens if i.isdigit()]
     articles = knowledge_panels.inserted_texts(case, tokens)  # FAQ text is a start too
     if (ids or articles) and not data["send_anyway"]:
-        inserted = [saved_replies.render(r, case, request.user)
-                    for r in saved_replies.for_case(case).filter(pk__in=ids)] + articles
+        inserted = [
+            saved_replies.render(r, case, request.user)
+            for r in saved_replies.for_case(case).filter(pk__in=ids)
+        ] + articles
         reasons = saved_replies.unadapted(data["body"], inserted)
         if "placeholders" in reasons:
-            warnings.append(_("The reply still has variables in braces, such as "
-                              "{customer_first_name}, to fill in."))
+            warnings.append(
+                _(
+                    "The reply still has variables in braces, such as "
+                    "{customer_first_name}, to fill in."
+                )
+            )
         if "unchanged" in reasons:
-            warnings.append(_("This is a saved reply as it stands. Does it answer what the "
-                              "customer actually asked? Add a personal line, or send anyway."))
+            warnings.append(
+                _(
+                    "This is a saved reply as it stands. Does it answer what the "
+                    "customer actually asked? Add a personal line, or send anyway."
+                )
+            )
     loaded = data["loaded_at"]
     # A composer without last_message (a page from before it existed): warn by time.
     if loaded and not data["send_anyway"] and data["last_message"] is None:
         newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded)
         if newer.exists():
-            warnings.append(_("The customer wrote again after you opened the case. Read the "
-                              "new message first, or send anyway."))
+            warnings.append(
+                _(
+                    "The customer wrote again after you opened the case. Read the "
+                    "new message first, or send anyway."
+                )
+            )
     return warnings
 
 
@@ -237,13 +297,26 @@ def preview(request, number):
     question = case.messages.filter(direction=Direction.INBOUND).order_by("-created_at").first()
     if question is None:
         return HttpResponse(_("Nothing to answer: the case has no message from the customer."))
-    draft = Message(pk=0, case=case, direction=Direction.OUTBOUND, author=request.user,
-                    body_text=request.POST.get("body", ""), created_at=timezone.now())
+    draft = Message(
+        pk=0,
+        case=case,
+        direction=Direction.OUTBOUND,
+        author=request.user,
+        body_text=request.POST.get("body", ""),
+        created_at=timezone.now(),
+    )
     built = emails.reply(case, draft, question)
-    return render(request, "cases/_preview.html", {
-        "subject": built["Subject"], "sender": built["From"], "to": built["To"],
-        "html": built.get_body(("html",)).get_content(),
-        "text": built.get_body(("plain",)).get_content()})
+    return render(
+        request,
+        "cases/_preview.html",
+        {
+            "subject": built["Subject"],
+            "sender": built["From"],
+            "to": built["To"],
+            "html": built.get_body(("html",)).get_content(),
+            "text": built.get_body(("plain",)).get_content(),
+        },
+    )
 
 
 @login_required
@@ -262,8 +335,9 @@ def status(request, number):
     case = _case(request, number)
     form = StatusForm(request.POST)
     if form.is_valid():
-        _attempt(request, services.change_status, case, form.cleaned_data["status"],
-                 actor=request.user)
+        _attempt(
+            request, services.change_status, case, form.cleaned_data["status"], actor=request.user
+        )
     return redirect("cases:detail", number=number)
 
 
@@ -298,8 +372,9 @@ def assign(request, number):
 @require_POST
 def language(request, number):
     case = _case(request, number)
-    _attempt(request, services.set_language, case, request.POST.get("language", ""),
-             actor=request.user)
+    _attempt(
+        request, services.set_language, case, request.POST.get("language", ""), actor=request.user
+    )
     return redirect("cases:detail", number=number)
 
 
@@ -319,15 +394,22 @@ def merge(request, number):
     case = _case(request, number)
     params = request.POST if request.method == "POST" else request.GET
     other = params.get("into", "").strip().lstrip("#")
-    target = queries.cases_for(request.user).filter(number=other).first() if other.isdigit() \
-        else None
+    target = (
+        queries.cases_for(request.user).filter(number=other).first() if other.isdigit() else None
+    )
     if target is None:
         messages.error(request, _("No case %(n)s here.") % {"n": other})
         return redirect("cases:detail", number=number)
     if request.method == "GET" or not params.get("confirm"):
         return _confirm_merge(request, target, [case], {"into": target.number})
-    if _attempt(request, services.merge_cases, case, target, actor=request.user,
-                same_person=params.get("same_person") == "on"):
+    if _attempt(
+        request,
+        services.merge_cases,
+        case,
+        target,
+        actor=request.user,
+        same_person=params.get("same_person") == "on",
+    ):
         messages.success(request, _("Merged into #%(n)s.") % {"n": target.number})
         return redirect("cases:detail", number=target.number)
     return _confirm_merge(request, target, [case], {"into": target.number}, status=400)
@@ -337,11 +419,22 @@ def _confirm_merge(request, target: Case, sources: list[Case], hidden: dict, sta
     """Both sides of the merge with their customers; different customers need the
     explicit "these are the same person" box (it merges the customers too)."""
     customers = {c.customer_id for c in [target, *sources]}
-    return render(request, "cases/merge_confirm.html", {
-        "target": target, "sources": sources, "hidden": hidden,
-        "different_customers": len(customers) > 1,
-        "action": (reverse("cases:bulk") if "action" in hidden
-                   else reverse("cases:merge", args=[sources[0].number]))}, status=status)
+    return render(
+        request,
+        "cases/merge_confirm.html",
+        {
+            "target": target,
+            "sources": sources,
+            "hidden": hidden,
+            "different_customers": len(customers) > 1,
+            "action": (
+                reverse("cases:bulk")
+                if "action" in hidden
+                else reverse("cases:merge", args=[sources[0].number])
+            ),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -386,8 +479,10 @@ def attachment(request, number, attachment_id):
 
     item = get_object_or_404(Attachment, pk=attachment_id, message__case=case)
     inline = item.content_type.startswith("image/") and item.content_type != "image/svg+xml"
-    response = HttpResponse(item.file.open("rb").read(), content_type=item.content_type
-                            if inline else "application/octet-stream")
+    response = HttpResponse(
+        item.file.open("rb").read(),
+        content_type=item.content_type if inline else "application/octet-stream",
+    )
     # RFC 6266 (filename*=utf-8''…): customers' names have å, dashes and quotes.
     response["Content-Disposition"] = content_disposition_header(not inline, item.filename)
     response["X-Content-Type-Options"] = "nosniff"

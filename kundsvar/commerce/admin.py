@@ -30,8 +30,17 @@ class CarrierAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     ordering = ["name"]
     readonly_fields = ["example_link"]
-    fields = ["code", "name", "tracking_url", "example_link", "phone", "phone_hours",
-              "countries", "verified", "source"]
+    fields = [
+        "code",
+        "name",
+        "tracking_url",
+        "example_link",
+        "phone",
+        "phone_hours",
+        "countries",
+        "verified",
+        "source",
+    ]
 
     @admin.display(description=_("example link"))
     def example_link(self, obj):
@@ -64,21 +73,35 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "name", "quantity", "unit_price_minor", "total_minor", "status",
-              "expected_at"]
+    fields = ["sku", "name", "quantity", "unit_price_minor", "total_minor", "status", "expected_at"]
     show_change_link = False
 
 
 class ShipmentInline(ReadOnlyInline):
     model = Shipment
-    fields = ["carrier", "carrier_name", "tracking_number", "status", "shipped_at",
-              "expected_to", "delivered_at"]
+    fields = [
+        "carrier",
+        "carrier_name",
+        "tracking_number",
+        "status",
+        "shipped_at",
+        "expected_to",
+        "delivered_at",
+    ]
 
 
 @admin.register(Order)
 class OrderAdmin(ReadMostlyAdmin):
-    list_display = ["number", "shop", "name", "email", "status", "total_minor", "currency",
-                    "placed_at"]
+    list_display = [
+        "number",
+        "shop",
+        "name",
+        "email",
+        "status",
+        "total_minor",
+        "currency",
+        "placed_at",
+    ]
     list_filter = ["status", "platform", "shop"]
     search_fields = ["number", "email", "name", "postcode"]
     list_select_related = ["shop"]
@@ -94,8 +117,16 @@ class ShipmentEventInline(ReadOnlyInline):
 
 @admin.register(Shipment)
 class ShipmentAdmin(ReadMostlyAdmin):
-    list_display = ["tracking_number", "carrier", "order", "status", "shipped_at",
-                    "expected_to", "delivered_at", "tracking_page"]
+    list_display = [
+        "tracking_number",
+        "carrier",
+        "order",
+        "status",
+        "shipped_at",
+        "expected_to",
+        "delivered_at",
+        "tracking_page",
+    ]
     list_filter = ["status", "carrier"]
     search_fields = ["tracking_number", "order__number"]
     list_select_related = ["order"]
@@ -120,8 +151,16 @@ class RefundDeductionInline(ReadOnlyInline):
 
 @admin.register(Refund)
 class RefundAdmin(ReadMostlyAdmin):
-    list_display = ["id", "order", "paid_minor", "deducted_minor", "refunded_minor",
-                    "currency", "created_at", "paid_at"]
+    list_display = [
+        "id",
+        "order",
+        "paid_minor",
+        "deducted_minor",
+        "refunded_minor",
+        "currency",
+        "created_at",
+        "paid_at",
+    ]
     search_fields = ["order__number", "external_id"]
     list_select_related = ["order"]
     inlines = [RefundLineInline, RefundDeductionInline]
@@ -129,8 +168,16 @@ class RefundAdmin(ReadMostlyAdmin):
 
 @admin.register(ShippingMethod)
 class ShippingMethodAdmin(ReadMostlyAdmin):
-    list_display = ["name", "shop", "code", "carrier", "transit_min_days", "transit_max_days",
-                    "christmas_last_order", "active"]
+    list_display = [
+        "name",
+        "shop",
+        "code",
+        "carrier",
+        "transit_min_days",
+        "transit_max_days",
+        "christmas_last_order",
+        "active",
+    ]
     list_filter = ["active", "shop"]
     search_fields = ["name", "code"]
     list_select_related = ["shop"]
@@ -138,16 +185,25 @@ class ShippingMethodAdmin(ReadMostlyAdmin):
 
 @admin.register(WebhookReceipt)
 class WebhookReceiptAdmin(ReadMostlyAdmin):
-    list_display = ["webhook_id", "shop", "platform", "topic", "received_at", "processed_at",
-                    "has_error"]
+    list_display = [
+        "webhook_id",
+        "shop",
+        "platform",
+        "topic",
+        "received_at",
+        "processed_at",
+        "has_error",
+    ]
     list_filter = ["platform", "topic"]
     search_fields = ["webhook_id", "topic"]
     list_select_related = ["shop"]
     exclude = ["body"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*(f for f in super().get_readonly_fields(request, obj) if f != "body"),
-                "body_preview"]
+        return [
+            *(f for f in super().get_readonly_fields(request, obj) if f != "body"),
+            "body_preview",
+        ]
 
     @admin.display(boolean=True, description=_("error"))
     def has_error(self, obj):
@@ -160,8 +216,7 @@ class WebhookReceiptAdmin(ReadMostlyAdmin):
 
 @admin.register(CaseOrder)
 class CaseOrderAdmin(ReadMostlyAdmin):
-    list_display = ["case", "order", "state", "confidence", "certain", "created_at",
-                    "decided_at"]
+    list_display = ["case", "order", "state", "confidence", "certain", "created_at", "decided_at"]
     list_filter = ["state", "certain"]
     search_fields = ["order__number", "case__number"]
     list_select_related = ["case", "order"]

@@ -17,8 +17,9 @@ from .models import Order
 
 def _case(request, number):
     """Only cases of the agent's own shops: any other case is a 404, never a 403."""
-    return get_object_or_404(cases_for(request.user).select_related("shop", "customer"),
-                             number=number)
+    return get_object_or_404(
+        cases_for(request.user).select_related("shop", "customer"), number=number
+    )
 
 
 def _answer(request, case, error: str = ""):
@@ -59,8 +60,9 @@ def link(request, number):
     else:
         return _answer(request, case, _("Choose an order or type its number."))
     if order is None:
-        return _answer(request, case, _("No order %(number)s in this shop.")
-                       % {"number": typed or chosen})
+        return _answer(
+            request, case, _("No order %(number)s in this shop.") % {"number": typed or chosen}
+        )
     matching.link_confirmed(case, order, agent=request.user)
     return _answer(request, case)
 

@@ -58,104 +58,198 @@ class CarrierData:
     def row(self) -> dict:
         """The Carrier model's fields, as the seed migration stores them."""
         return {
-            "code": self.code, "name": self.name, "tracking_url": self.tracking_url,
-            "phone": self.phone, "phone_hours": self.phone_hours,
-            "countries": list(self.countries), "verified": self.verified,
+            "code": self.code,
+            "name": self.name,
+            "tracking_url": self.tracking_url,
+            "phone": self.phone,
+            "phone_hours": self.phone_hours,
+            "countries": list(self.countries),
+            "verified": self.verified,
             "source": self.source,
         }
 
 
 REGISTRY: tuple[CarrierData, ...] = (
     CarrierData(
-        "postnord", "PostNord", "https://www.postnord.se/track-and-trace/{number}",
-        countries=("SE", "DK", "NO", "FI"), verified=True,
+        "postnord",
+        "PostNord",
+        "https://www.postnord.se/track-and-trace/{number}",
+        countries=("SE", "DK", "NO", "FI"),
+        verified=True,
         source=f"URL: {_WOO}PostNordShippingProvider.php @2949f9ba. No consumer phone number "
-               "found (postnord.se/kundservice names phone and email, no number).",
-        aliases=("postnord", "post nord", "postnord mypack", "mypack", "postnord sverige",
-                 "postnord danmark", "postnord norge", "post danmark", "posten ab",
-                 "posten sverige")),
+        "found (postnord.se/kundservice names phone and email, no number).",
+        aliases=(
+            "postnord",
+            "post nord",
+            "postnord mypack",
+            "mypack",
+            "postnord sverige",
+            "postnord danmark",
+            "postnord norge",
+            "post danmark",
+            "posten ab",
+            "posten sverige",
+        ),
+    ),
     CarrierData(
-        "bring", "Bring", "https://www.posten.no/sporing/{number}",
-        phone="04045", phone_hours="mån–fre 08–17, lör 09–14", countries=("NO",),
+        "bring",
+        "Bring",
+        "https://www.posten.no/sporing/{number}",
+        phone="04045",
+        phone_hours="mån–fre 08–17, lör 09–14",
+        countries=("NO",),
         verified=True,
         source=f"URL: {_WOO}PostenNorgeBringShippingProvider.php @1674d4da. Phone: "
-               "bring.no/kundeservice; hours from an old snapshot of bring.no/Kundeservice.",
-        aliases=("bring", "posten norge", "posten norge as", "posten no", "posten.no",
-                 "bring parcels", "posten bring", "posten/bring", "posten norge / bring")),
+        "bring.no/kundeservice; hours from an old snapshot of bring.no/Kundeservice.",
+        aliases=(
+            "bring",
+            "posten norge",
+            "posten norge as",
+            "posten no",
+            "posten.no",
+            "bring parcels",
+            "posten bring",
+            "posten/bring",
+            "posten norge / bring",
+        ),
+    ),
     CarrierData(
-        "dhl_express", "DHL Express", "https://www.dhl.com/en/express/tracking.html?AWB={number}",
+        "dhl_express",
+        "DHL Express",
+        "https://www.dhl.com/en/express/tracking.html?AWB={number}",
         verified=True,
         source=f"URL: {_WOO}DHLShippingProvider.php @1cf83fd3; formats: {_TND}dhl.json (MIT).",
-        aliases=("dhl express", "dhl", "dhl worldwide express")),
+        aliases=("dhl express", "dhl", "dhl worldwide express"),
+    ),
     CarrierData(
-        "dhl_freight", "DHL Freight",
+        "dhl_freight",
+        "DHL Freight",
         "https://www.dhl.com/se-sv/home/tracking/tracking-freight.html?tracking-id={number}",
-        phone="0771-345 345", phone_hours="vardagar 08.00–17.00", countries=("SE",),
+        phone="0771-345 345",
+        phone_hours="vardagar 08.00–17.00",
+        countries=("SE",),
         verified=False,
         source="Phone: dhl.com/se-en/home/freight/help-center-for-european-road-and-rail/"
-               "faq-for-international-road-freight.html. Tracking URL not sourced: check it.",
-        aliases=("dhl freight", "dhl service point", "dhl servicepoint", "dhl parcel",
-                 "dhl paket", "dhl home delivery", "dhl hemleverans")),
+        "faq-for-international-road-freight.html. Tracking URL not sourced: check it.",
+        aliases=(
+            "dhl freight",
+            "dhl service point",
+            "dhl servicepoint",
+            "dhl parcel",
+            "dhl paket",
+            "dhl home delivery",
+            "dhl hemleverans",
+        ),
+    ),
     CarrierData(
-        "dhl_ecommerce", "DHL eCommerce",
-        "https://webtrack.dhlglobalmail.com/?trackingnumber={number}", verified=True,
+        "dhl_ecommerce",
+        "DHL eCommerce",
+        "https://webtrack.dhlglobalmail.com/?trackingnumber={number}",
+        verified=True,
         source=f"URL: {_WOO}DHLShippingProvider.php @1cf83fd3 (GM/LX/RX prefixes); formats: "
-               f"{_TND}dhl.json (MIT).",
-        aliases=("dhl ecommerce", "dhl e-commerce", "dhl global mail", "dhl globalmail")),
+        f"{_TND}dhl.json (MIT).",
+        aliases=("dhl ecommerce", "dhl e-commerce", "dhl global mail", "dhl globalmail"),
+    ),
     CarrierData(
-        "ups", "UPS", "https://www.ups.com/track?tracknum={number}", verified=True,
+        "ups",
+        "UPS",
+        "https://www.ups.com/track?tracknum={number}",
+        verified=True,
         source=f"URL: {_WOO}UPSShippingProvider.php @04ca6916; formats: {_TND}ups.json (MIT). "
-               "No phone found (ups.com/se/sv/support/tracking-support).",
-        aliases=("ups", "ups standard", "ups express", "ups access point",
-                 "united parcel service")),
+        "No phone found (ups.com/se/sv/support/tracking-support).",
+        aliases=("ups", "ups standard", "ups express", "ups access point", "united parcel service"),
+    ),
     CarrierData(
-        "gls", "GLS", "https://gls-group.eu/EU/en/parcel-tracking/{number}",
-        countries=("DK", "SE", "NO", "FI"), verified=True,
+        "gls",
+        "GLS",
+        "https://gls-group.eu/EU/en/parcel-tracking/{number}",
+        countries=("DK", "SE", "NO", "FI"),
+        verified=True,
         source=f"URL: {_WOO}GLSShippingProvider.php @8d58a421. No phone found.",
-        aliases=("gls", "gls denmark", "gls sweden", "gls sverige", "gls norge",
-                 "general logistics systems")),
+        aliases=(
+            "gls",
+            "gls denmark",
+            "gls sweden",
+            "gls sverige",
+            "gls norge",
+            "general logistics systems",
+        ),
+    ),
     CarrierData(
-        "schenker", "DB Schenker (DSV)",
+        "schenker",
+        "DB Schenker (DSV)",
         "https://www.dbschenker.com/app/tracking-public/?refNumber={number}",
-        countries=("SE", "DK", "NO", "FI"), verified=False,
+        countries=("SE", "DK", "NO", "FI"),
+        verified=False,
         source="Tracking URL seen only in unrelated third-party code: check it. Complaints: "
-               "dbschenker.com/se-sv/produkter/praktisk-information/så-reklamerar-du.",
-        aliases=("schenker", "db schenker", "dbschenker", "schenker privpak", "privpak",
-                 "dsv", "dsv schenker")),
+        "dbschenker.com/se-sv/produkter/praktisk-information/så-reklamerar-du.",
+        aliases=(
+            "schenker",
+            "db schenker",
+            "dbschenker",
+            "schenker privpak",
+            "privpak",
+            "dsv",
+            "dsv schenker",
+        ),
+    ),
     CarrierData(
-        "budbee", "Budbee", "https://tracking.budbee.com/{number}",
-        countries=("SE", "DK", "NO", "FI"), verified=False,
+        "budbee",
+        "Budbee",
+        "https://tracking.budbee.com/{number}",
+        countries=("SE", "DK", "NO", "FI"),
+        verified=False,
         source="Tracking URL seen only in unrelated third-party code: check it. No phone "
-               "(budbee.com/privacy-policy: Budbee AB, Stockholm).",
-        aliases=("budbee", "budbee box", "budbee home")),
+        "(budbee.com/privacy-policy: Budbee AB, Stockholm).",
+        aliases=("budbee", "budbee box", "budbee home"),
+    ),
     CarrierData(
-        "instabox", "Instabox", "https://instabox.se/sv/spara?token={number}",
-        countries=("SE", "DK", "NO"), verified=False,
+        "instabox",
+        "Instabox",
+        "https://instabox.se/sv/spara?token={number}",
+        countries=("SE", "DK", "NO"),
+        verified=False,
         source="Tracking URL seen only in unrelated third-party code: check it. Help centre "
-               "with chat, email, phone: instabox.io/no-NO/help.",
-        aliases=("instabox", "instabee", "instabox express")),
+        "with chat, email, phone: instabox.io/no-NO/help.",
+        aliases=("instabox", "instabee", "instabox express"),
+    ),
     CarrierData(
-        "airmee", "Airmee", countries=("SE",), verified=False,
+        "airmee",
+        "Airmee",
+        countries=("SE",),
+        verified=False,
         source="No source found for a tracking URL or phone: fill in.",
-        aliases=("airmee",)),
+        aliases=("airmee",),
+    ),
     CarrierData(
-        "earlybird", "Early Bird", countries=("SE",), verified=False,
+        "earlybird",
+        "Early Bird",
+        countries=("SE",),
+        verified=False,
         source="Early Bird texts the customer a tracking link (dinsko.se/kundservice/"
-               "kopinformation/leverans); no public URL template or phone found: fill in.",
-        aliases=("early bird", "earlybird", "early bird postlådeleverans")),
+        "kopinformation/leverans); no public URL template or phone found: fill in.",
+        aliases=("early bird", "earlybird", "early bird postlådeleverans"),
+    ),
     CarrierData(
-        "posti", "Posti", "https://www.smartposti.fi/track/{number}", countries=("FI",),
+        "posti",
+        "Posti",
+        "https://www.smartposti.fi/track/{number}",
+        countries=("FI",),
         verified=False,
         source=f"URL: {_WOO}ItellaShippingProvider.php @8d58a421 ('Smartposti (Itella)'); "
-               "that it tracks Posti's Finnish items is not confirmed.",
-        aliases=("posti", "itella", "smartposti", "posti oy")),
+        "that it tracks Posti's Finnish items is not confirmed.",
+        aliases=("posti", "itella", "smartposti", "posti oy"),
+    ),
     CarrierData(
-        "upu", "Post (UPU)", "https://www.postnord.se/track-and-trace/{number}",
+        "upu",
+        "Post (UPU)",
+        "https://www.postnord.se/track-and-trace/{number}",
         verified=False,
         source=f"International postal items (S10 format, {_TND}s10.json, MIT) from a country "
-               "without its own entry. Assumed: PostNord tracks items arriving in Sweden; "
-               "change to your country's post.",
-        aliases=()),
+        "without its own entry. Assumed: PostNord tracks items arriving in Sweden; "
+        "change to your country's post.",
+        aliases=(),
+    ),
 )
 
 _BY_CODE = {c.code: c for c in REGISTRY}
@@ -272,13 +366,13 @@ def _dhl(n: str) -> list[CarrierGuess]:
     guesses = []
     if m := re.fullmatch(r"(\d{9,10})(\d)", n):
         ok = dhl_mod7_ok(m.group(1), m.group(2))
-        guesses.append(_guess("dhl_express", ok, (70 if len(n) == 11 else 60) if ok else 10,
-                              "dhl_express"))
+        guesses.append(
+            _guess("dhl_express", ok, (70 if len(n) == 11 else 60) if ok else 10, "dhl_express")
+        )
     # DHL Freight Sweden: "normally 10 digits … order numbers like ABC-EC-123467 or 11
     # digits for foreign countries" (DHL Freight SE FAQ). No check digit.
     if re.fullmatch(r"\d{10,11}|[A-Z]{3}-[A-Z]{2}-\d{6}", n):
-        guesses.append(_guess("dhl_freight", False, 30 if n[0].isdigit() else 60,
-                              "dhl_freight"))
+        guesses.append(_guess("dhl_freight", False, 30 if n[0].isdigit() else 60, "dhl_freight"))
     return guesses
 
 
@@ -315,14 +409,14 @@ def _detect(n: str) -> tuple[CarrierGuess, ...]:
 # Candidates, loosely: the strict test is detect() plus the acceptance rule below.
 _CANDIDATES = re.compile(
     r"(?<![\w\-+])(?:"
-    r"[A-Za-z]{2} ?\d{3} ?\d{3} ?\d{3} ?[A-Za-z]{2}"      # S10, also "RR 123 456 785 SE"
-    r"|1[Zz](?: ?[A-Za-z0-9]){16}"                         # UPS 1Z, also in groups
-    r"|[AHJKTV]\d{10}"                                     # UPS waybill
-    r"|J[A-Z]{2,3}\d{9,10}"                                # DHL piece id
-    r"|(?:GM|LX|RX|UV|CN|SG|TH|IN|HK|MY)[0-9A-Z]{10,39}"   # DHL eCommerce (upper case only)
-    r"|[A-Z]{3}-[A-Z]{2}-\d{6}"                            # DHL Freight order number
-    r"|\(?00\)? ?\d{18}"                                   # SSCC with its "(00)"
-    r"|\d{10,18}"                                          # bare digits: need a label
+    r"[A-Za-z]{2} ?\d{3} ?\d{3} ?\d{3} ?[A-Za-z]{2}"  # S10, also "RR 123 456 785 SE"
+    r"|1[Zz](?: ?[A-Za-z0-9]){16}"  # UPS 1Z, also in groups
+    r"|[AHJKTV]\d{10}"  # UPS waybill
+    r"|J[A-Z]{2,3}\d{9,10}"  # DHL piece id
+    r"|(?:GM|LX|RX|UV|CN|SG|TH|IN|HK|MY)[0-9A-Z]{10,39}"  # DHL eCommerce (upper case only)
+    r"|[A-Z]{3}-[A-Z]{2}-\d{6}"  # DHL Freight order number
+    r"|\(?00\)? ?\d{18}"  # SSCC with its "(00)"
+    r"|\d{10,18}"  # bare digits: need a label
     r")(?![\w\-])"
 )
 # Formats that stand on their own in text once detect() agrees (check digit or unmistakable).
@@ -400,9 +494,11 @@ def _labelled_as_tracking(before: str) -> bool:
 
 def _looks_like_phone(number: str) -> bool:
     # Nordic phone numbers: national (0…) or with the country code but without "+".
-    return (number.startswith("0") and len(number) <= 11) or (
-        number.startswith(("45", "46", "47")) and len(number) <= 11) or (
-        number.startswith("358") and len(number) <= 12)
+    return (
+        (number.startswith("0") and len(number) <= 11)
+        or (number.startswith(("45", "46", "47")) and len(number) <= 11)
+        or (number.startswith("358") and len(number) <= 12)
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -31,10 +31,13 @@ from kundsvar.sla.promise import babel_locale, promise_language
 from .models import LineStatus, OrderStatus, ShipmentStatus, ShippingMethod
 
 _MAX_DAYS = 400  # a calendar with no working day in a year and a month is broken
-_DONE_LINES = {LineStatus.SHIPPED, LineStatus.DELIVERED, LineStatus.RETURNED,
-               LineStatus.CANCELLED}
-_NO_WINDOW = {OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED,
-              OrderStatus.REFUNDED}
+_DONE_LINES = {LineStatus.SHIPPED, LineStatus.DELIVERED, LineStatus.RETURNED, LineStatus.CANCELLED}
+_NO_WINDOW = {
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+    OrderStatus.RETURNED,
+    OrderStatus.REFUNDED,
+}
 _ARRIVED = {ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED}
 
 
@@ -116,8 +119,7 @@ def method_for(order) -> ShippingMethod | None:
         return order.shipping
     if not order.shipping_method:
         return None
-    return ShippingMethod.objects.filter(shop_id=order.shop_id,
-                                         code=order.shipping_method).first()
+    return ShippingMethod.objects.filter(shop_id=order.shop_id, code=order.shipping_method).first()
 
 
 def _country(order) -> str:
@@ -131,8 +133,10 @@ def _country(order) -> str:
 
 def _transit(order, method, dispatched: date) -> tuple[date, date]:
     country = _country(order)
-    return (add_delivery_days(country, dispatched, method.transit_min_days),
-            add_delivery_days(country, dispatched, method.transit_max_days))
+    return (
+        add_delivery_days(country, dispatched, method.transit_min_days),
+        add_delivery_days(country, dispatched, method.transit_max_days),
+    )
 
 
 def shipment_window(shipment):
@@ -155,8 +159,9 @@ def _ready_day(dispatch: _Dispatch, lines, now: datetime) -> date | None:
         if line.expected_at is not None:
             restocked = line.expected_at
         elif line.supplier_lead_days is not None:
-            restocked = dispatch.add(now.astimezone(dispatch.calendar.tz).date(),
-                                     line.supplier_lead_days)
+            restocked = dispatch.add(
+                now.astimezone(dispatch.calendar.tz).date(), line.supplier_lead_days
+            )
         else:
             return None
         day = max(day, dispatch.next_after(restocked))
@@ -185,8 +190,11 @@ def order_window(order, now=None):
 
 
 def _parcels_window(order):
-    windows = [shipment_window(s) for s in order.shipments.all()
-               if s.delivered_at is None and s.status not in _ARRIVED]
+    windows = [
+        shipment_window(s)
+        for s in order.shipments.all()
+        if s.delivered_at is None and s.status not in _ARRIVED
+    ]
     windows = [w for w in windows if w[0] is not None]
     if not windows:
         return None, None
@@ -208,8 +216,12 @@ def shipment_delay(shipment, today: date) -> str:
     """`delay_state` of a parcel: nothing once it has arrived."""
     if shipment.delivered_at or shipment.status in _ARRIVED:
         return ""
-    return delay_state(shipment.expected_from, shipment.expected_to, today,
-                       told=shipment.delay_notified_at is not None)
+    return delay_state(
+        shipment.expected_from,
+        shipment.expected_to,
+        today,
+        told=shipment.delay_notified_at is not None,
+    )
 
 
 def is_wide(first, last, settings) -> bool:
@@ -235,15 +247,16 @@ def christmas_deadlines(shop, today) -> list:
     if not in_christmas_season(today):
         return []
     methods = shop.shipping_methods.filter(active=True, christmas_last_order__year=today.year)
-    return [(m, m.christmas_last_order, m.christmas_last_order < today)
-            for m in methods.order_by("christmas_last_order", "name")]
+    return [
+        (m, m.christmas_last_order, m.christmas_last_order < today)
+        for m in methods.order_by("christmas_last_order", "name")
+    ]
 
 
 # -- in words -----------------------------------------------------------------------
 
 _DAY = {"sv": "d", "nb": "d.", "da": "d.", "en": "d"}
-_LONG = {"sv": "EEEE d MMMM", "nb": "EEEE d. MMMM", "da": "EEEE 'den' d. MMMM",
-         "en": "EEEE d MMMM"}
+_LONG = {"sv": "EEEE d MMMM", "nb": "EEEE d. MMMM", "da": "EEEE 'den' d. MMMM", "en": "EEEE d MMMM"}
 
 
 def format_day(day: date, language: str | None, weekday: bool = True) -> str:
@@ -253,9 +266,8 @@ def format_day(day: date, language: str | None, weekday: bool = True) -> str:
     return format_date(day, pattern, locale=locale)
 
 
-def format_window(first: date, last: date, language: str | None,
-                  weekday: bool = True) -> str:
-    """"tisdag 1 december – torsdag 3 december", or without weekdays "1–3 december"
+def format_window(first: date, last: date, language: str | None, weekday: bool = True) -> str:
+    """ "tisdag 1 december – torsdag 3 december", or without weekdays "1–3 december"
     ("30 november – 2 december" across months)."""
     language = promise_language(language)
     if first == last:
@@ -263,5 +275,6 @@ def format_window(first: date, last: date, language: str | None,
     if not weekday and (first.year, first.month) == (last.year, last.month):
         locale = babel_locale(language)
         return f"{format_date(first, _DAY[language], locale=locale)}–" + format_day(
-            last, language, weekday=False)
+            last, language, weekday=False
+        )
     return f"{format_day(first, language, weekday)} – {format_day(last, language, weekday)}"

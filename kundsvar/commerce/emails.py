@@ -31,8 +31,9 @@ from .models import CommerceSettings, LineStatus, MessageKind, OrderLine
 def order_language(order) -> str:
     """The order's language, else the customer's, else the shop's (sv/nb/da/en)."""
     customer = order.customer if order.customer_id else None
-    return promise_language(order.language or (customer.language if customer else "")
-                            or order.shop.language)
+    return promise_language(
+        order.language or (customer.language if customer else "") or order.shop.language
+    )
 
 
 def order_address(order) -> str:
@@ -61,9 +62,11 @@ def _faq_url(shop) -> str:
 def _christmas(order, language: str) -> list[dict]:
     """O5: in the season, the last order dates still ahead."""
     today = timezone.localdate(timezone=order.shop.tz)
-    return [{"method": method.name, "date": delivery.format_day(day, language)}
-            for method, day, passed in delivery.christmas_deadlines(order.shop, today)
-            if not passed]
+    return [
+        {"method": method.name, "date": delivery.format_day(day, language)}
+        for method, day, passed in delivery.christmas_deadlines(order.shop, today)
+        if not passed
+    ]
 
 
 def _base_context(order, language: str) -> dict:
@@ -79,11 +82,15 @@ def _base_context(order, language: str) -> dict:
 
 
 def _lines(lines, language: str, currency: str) -> list[dict]:
-    return [{"name": line.name, "quantity": line.quantity,
-             "total": money(line.total_minor, currency, language),
-             "expected": delivery.format_day(line.expected_at, language)
-             if line.expected_at else ""}
-            for line in lines]
+    return [
+        {
+            "name": line.name,
+            "quantity": line.quantity,
+            "total": money(line.total_minor, currency, language),
+            "expected": delivery.format_day(line.expected_at, language) if line.expected_at else "",
+        }
+        for line in lines
+    ]
 
 
 def _build(order, kind: str, make_context, *, to: str) -> EmailMessage:
@@ -101,8 +108,7 @@ def _build(order, kind: str, make_context, *, to: str) -> EmailMessage:
     message["Reply-To"] = formataddr((shop.name, shop.email))
     message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = make_msgid(f"o{order.pk}.{kind}",
-                                       domain=shop.email.rpartition("@")[2])
+    message["Message-ID"] = make_msgid(f"o{order.pk}.{kind}", domain=shop.email.rpartition("@")[2])
     # Lets an answer be matched to the order (C4) even when the subject was changed.
     message["X-Kundsvar-Order"] = order.number
     message.set_content(text)
@@ -120,9 +126,11 @@ def order_confirmed(order, *, to: str) -> EmailMessage:
         first, last = order.expected_from, order.expected_to
         if first is None or last is None:
             first, last = delivery.order_window(order)
-        return {"lines": _lines(order.lines.all(), language, order.currency),
-                "total": money(order.total_minor, order.currency, language),
-                "window": _window(first, last, language)}
+        return {
+            "lines": _lines(order.lines.all(), language, order.currency),
+            "total": money(order.total_minor, order.currency, language),
+            "window": _window(first, last, language),
+        }
 
     return _build(order, "confirmed", context, to=to)
 
@@ -133,8 +141,10 @@ def order_waiting(order, *, to: str) -> EmailMessage:
     def context(language):
         waiting = order.lines.filter(status=LineStatus.WAITING)
         first, last = delivery.order_window(order)
-        return {"lines": _lines(waiting, language, order.currency),
-                "window": _window(first, last, language)}
+        return {
+            "lines": _lines(waiting, language, order.currency),
+            "window": _window(first, last, language),
+        }
 
     return _build(order, "waiting", context, to=to)
 
@@ -156,19 +166,20 @@ def _parcel(shipment, language: str) -> dict:
         "carrier_phone": carrier.phone if carrier else "",
         "carrier_hours": carrier.phone_hours if carrier else "",
         "window": _window(first, last, language),
-        "lines": _lines(OrderLine.objects.filter(pk__in=line_ids), language,
-                        shipment.order.currency),
+        "lines": _lines(
+            OrderLine.objects.filter(pk__in=line_ids), language, shipment.order.currency
+        ),
     }
 
 
 def order_shipped(order, shipment, *, to: str) -> EmailMessage:
-    return _build(order, "shipped", lambda language: {"parcel": _parcel(shipment, language)},
-                  to=to)
+    return _build(order, "shipped", lambda language: {"parcel": _parcel(shipment, language)}, to=to)
 
 
 def order_delayed(order, shipment, *, to: str) -> EmailMessage:
     """O1: the window has passed without delivery; say so before they ask. About one
     parcel, or (`shipment` None) about an order that has not left the warehouse yet."""
+
     def context(language):
         if shipment is None:
             first = order.expected_from or order.expected_to
@@ -194,8 +205,10 @@ def return_received(order, ret, *, to: str) -> EmailMessage:
     """O6: the return arrived; the money follows."""
 
     def context(language):
-        lines = [{"name": rl.line.name, "quantity": rl.quantity}
-                 for rl in ret.lines.select_related("line")]
+        lines = [
+            {"name": rl.line.name, "quantity": rl.quantity}
+            for rl in ret.lines.select_related("line")
+        ]
         return {"lines": lines, **_returns(order)}
 
     return _build(order, "return_received", context, to=to)
@@ -216,16 +229,28 @@ def refund_breakdown(refund, language: str) -> dict:
     def fmt(minor):
         return money(minor, currency, language)
 
-    deductions = [{"label": d.label or d.get_reason_display(), "amount": fmt(d.amount_minor),
-                   "policy": d.policy_text} for d in refund.deductions.all()]
+    deductions = [
+        {
+            "label": d.label or d.get_reason_display(),
+            "amount": fmt(d.amount_minor),
+            "policy": d.policy_text,
+        }
+        for d in refund.deductions.all()
+    ]
     parts = [_("Paid %(amount)s") % {"amount": fmt(refund.paid_minor)}]
     parts += [f"− {_lower_first(str(d['label']))} {d['amount']}" for d in deductions]
     parts.append("= " + _("refunded %(amount)s") % {"amount": fmt(refund.refunded_minor)})
     return {
         "equation": " ".join(parts),
         "deductions": deductions,
-        "lines": [{"description": line.description, "quantity": line.quantity,
-                   "amount": fmt(line.amount_minor)} for line in refund.lines.all()],
+        "lines": [
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "amount": fmt(line.amount_minor),
+            }
+            for line in refund.lines.all()
+        ],
         "paid": fmt(refund.paid_minor),
         "refunded": fmt(refund.refunded_minor),
         "method": refund.method,
@@ -233,8 +258,9 @@ def refund_breakdown(refund, language: str) -> dict:
 
 
 def refund_paid(order, refund, *, to: str) -> EmailMessage:
-    return _build(order, "refund_paid",
-                  lambda language: {"refund": refund_breakdown(refund, language)}, to=to)
+    return _build(
+        order, "refund_paid", lambda language: {"refund": refund_breakdown(refund, language)}, to=to
+    )
 
 
 def check_in(order, *, to: str) -> EmailMessage:
@@ -242,8 +268,11 @@ def check_in(order, *, to: str) -> EmailMessage:
 
     def context(language):
         lines = order.lines.exclude(status__in=[LineStatus.CANCELLED, LineStatus.RETURNED])
-        return {"lines": _lines(lines, language, order.currency),
-                "faq_url": _faq_url(order.shop), **_returns(order)}
+        return {
+            "lines": _lines(lines, language, order.currency),
+            "faq_url": _faq_url(order.shop),
+            **_returns(order),
+        }
 
     return _build(order, "check_in", context, to=to)
 

@@ -38,5 +38,8 @@ def order_for_token(token: str) -> Order | None:
     data = unsign(PURPOSE, token, max_age_days=STATUS_LINK_DAYS)
     if data is None:
         return None
-    return (Order.objects.select_related("shop")
-            .filter(pk=data.get("order"), shop_id=data.get("shop")).first())
+    return (
+        Order.objects.select_related("shop")
+        .filter(pk=data.get("order"), shop_id=data.get("shop"))
+        .first()
+    )

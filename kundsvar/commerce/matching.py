@@ -59,11 +59,15 @@ RECENT_STEP = 5
 NAME_ORDERS = 5
 MAX_NUMBERS = 60
 
-_WORDS = (r"order(?:n|nr|nummer|number|no)?|ordre(?:n|nr|nummer)?|best(?:ä|a)llning(?:en|snr|"
-          r"snummer)?|bestilling(?:en|snr|snummer)?")
+_WORDS = (
+    r"order(?:n|nr|nummer|number|no)?|ordre(?:n|nr|nummer)?|best(?:ä|a)llning(?:en|snr|"
+    r"snummer)?|bestilling(?:en|snr|snummer)?"
+)
 _EXPLICIT = re.compile(
     rf"(?:\b(?:{_WORDS})\b\.?\s*(?:nr\.?|nummer|number|no\.?|n:o)?\s*[:.]?\s*#?\s*|#\s?)"
-    r"([A-Z0-9][A-Z0-9-]{1,40})", re.IGNORECASE)
+    r"([A-Z0-9][A-Z0-9-]{1,40})",
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"(?<![\w#-])([A-Z]{0,5}-?\d{3,30}(?:-\d{1,10})?)(?![\w-])", re.IGNORECASE)
 _CASE_TAG = re.compile(r"\[#\d+\]")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d \-]{6,16}\d(?!\w)")
@@ -101,7 +105,7 @@ class Scored:
 
 
 def name_key(name: str) -> str:
-    """"Åsa  Öberg", "öberg åsa" and "Asa Oberg" are one name; one word is not a name."""
+    """ "Åsa  Öberg", "öberg åsa" and "Asa Oberg" are one name; one word is not a name."""
     plain = unicodedata.normalize("NFKD", name or "")
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
     words = sorted(re.findall(r"\w+", plain))
@@ -127,9 +131,11 @@ def order_numbers(text: str, *, exclude: set[str] = frozenset()) -> tuple[set[st
 
 
 def _inbound_texts(case: Case) -> list:
-    return list(case.messages.filter(direction=Direction.INBOUND)
-                .only("subject", "new_text", "body_text", "from_address", "from_name",
-                      "created_at"))
+    return list(
+        case.messages.filter(direction=Direction.INBOUND).only(
+            "subject", "new_text", "body_text", "from_address", "from_name", "created_at"
+        )
+    )
 
 
 def gather(case: Case) -> Evidence:
@@ -152,10 +158,18 @@ def gather(case: Case) -> Evidence:
         if evidence.written_until is None or message.created_at > evidence.written_until:
             evidence.written_until = message.created_at
     evidence.postcodes -= evidence.explicit_numbers
-    evidence.addresses |= {a.lower() for a in CustomerEmail.objects.filter(customer=customer)
-                           .values_list("address", flat=True)}
-    evidence.phones |= {key for key in map(phone_key, CustomerPhone.objects.filter(
-        customer=customer).values_list("number", flat=True)) if key}
+    evidence.addresses |= {
+        a.lower()
+        for a in CustomerEmail.objects.filter(customer=customer).values_list("address", flat=True)
+    }
+    evidence.phones |= {
+        key
+        for key in map(
+            phone_key,
+            CustomerPhone.objects.filter(customer=customer).values_list("number", flat=True),
+        )
+        if key
+    }
     if customer.name:
         evidence.names.add(customer.name.strip())
     evidence.names = {name for name in evidence.names if name_key(name)}
@@ -165,17 +179,20 @@ def gather(case: Case) -> Evidence:
 
 def _candidates(case: Case, ev: Evidence) -> tuple[dict[int, Order], set[int], set[int]]:
     """Orders of the case's shop that any evidence points at, by one query per kind."""
-    shop_orders = Order.objects.filter(shop_id=case.shop_id,
-                                       placed_at__lte=ev.written_until or case.received_at)
+    shop_orders = Order.objects.filter(
+        shop_id=case.shop_id, placed_at__lte=ev.written_until or case.received_at
+    )
     numbers = sorted(ev.explicit_numbers | ev.bare_numbers)[:MAX_NUMBERS]
     found: dict[int, Order] = {}
     if numbers:
         found.update((o.pk, o) for o in shop_orders.filter(number__in=numbers))
     tracked = set()
     if ev.tracking:
-        tracked = set(Shipment.objects.filter(order__shop_id=case.shop_id,
-                                              tracking_number__in=sorted(ev.tracking))
-                      .values_list("order_id", flat=True))
+        tracked = set(
+            Shipment.objects.filter(
+                order__shop_id=case.shop_id, tracking_number__in=sorted(ev.tracking)
+            ).values_list("order_id", flat=True)
+        )
         found.update((o.pk, o) for o in shop_orders.filter(pk__in=tracked - set(found)))
     owned = Q(customer_id=case.customer_id)
     for address in sorted(ev.addresses):
@@ -186,8 +203,11 @@ def _candidates(case: Case, ev: Evidence) -> tuple[dict[int, Order], set[int], s
         by_name = Q()
         for name in sorted(ev.names):
             by_name |= Q(name__iexact=name)
-        named = [o for o in shop_orders.filter(by_name).order_by("-placed_at", "-id")
-                 [:NAME_ORDERS * 2] if name_key(o.name) in ev.name_keys][:NAME_ORDERS]
+        named = [
+            o
+            for o in shop_orders.filter(by_name).order_by("-placed_at", "-id")[: NAME_ORDERS * 2]
+            if name_key(o.name) in ev.name_keys
+        ][:NAME_ORDERS]
     recent_ids = [o.pk for o in recent]
     for order in [*recent, *named]:
         found.setdefault(order.pk, order)
@@ -203,8 +223,7 @@ def _score(case: Case, order: Order, ev: Evidence, tracked: set[int]) -> Scored:
         points = EXPLICIT_NUMBER_POINTS if number in ev.explicit_numbers else BARE_NUMBER_POINTS
     if order.pk in tracked:
         reasons.append(TRACKING_NUMBER)
-        points = (max(points, TRACKING_POINTS) + BOTH_NUMBERS_BONUS) if points \
-            else TRACKING_POINTS
+        points = (max(points, TRACKING_POINTS) + BOTH_NUMBERS_BONUS) if points else TRACKING_POINTS
     if order.email and order.email.strip().lower() in ev.addresses:
         reasons.append(EMAIL)
     if order.customer_id and order.customer_id == case.customer_id:
@@ -224,8 +243,9 @@ def _score(case: Case, order: Order, ev: Evidence, tracked: set[int]) -> Scored:
     identified = bool(IDENTIFYING & set(reasons))
     owned = bool(OWNING & set(reasons))
     certain = bool({EMAIL, CUSTOMER} & set(reasons)) or (identified and owned)
-    named = (order.pk in tracked or number in ev.explicit_numbers
-             or (ORDER_NUMBER in reasons and owned))
+    named = (
+        order.pk in tracked or number in ev.explicit_numbers or (ORDER_NUMBER in reasons and owned)
+    )
     return Scored(order, min(100, points), certain, reasons, named)
 
 
@@ -262,9 +282,18 @@ def match_case(case: Case, *, now: datetime | None = None) -> list[CaseOrder]:
     scored = score_orders(case)
     with transaction.atomic():
         existing = {link.order_id: link for link in CaseOrder.objects.filter(case=case)}
-        new = [CaseOrder(case=case, order=s.order, confidence=s.confidence, certain=s.certain,
-                         reasons=s.reasons, created_at=now)
-               for s in scored if s.order.pk not in existing]
+        new = [
+            CaseOrder(
+                case=case,
+                order=s.order,
+                confidence=s.confidence,
+                certain=s.certain,
+                reasons=s.reasons,
+                created_at=now,
+            )
+            for s in scored
+            if s.order.pk not in existing
+        ]
         CaseOrder.objects.bulk_create(new, ignore_conflicts=True)
         for s in scored:
             link = existing.get(s.order.pk)
@@ -272,17 +301,24 @@ def match_case(case: Case, *, now: datetime | None = None) -> list[CaseOrder]:
                 CaseOrder.objects.filter(pk=link.pk, state=MatchState.SUGGESTED).update(
                     confidence=max(link.confidence, s.confidence),
                     certain=link.certain or s.certain,
-                    reasons=sorted(set(link.reasons) | set(s.reasons), key=_reason_order))
+                    reasons=sorted(set(link.reasons) | set(s.reasons), key=_reason_order),
+                )
         for s in scored:
             if s.certain:
                 link_customer(case, s.order)
-    return list(CaseOrder.objects.filter(case=case).exclude(state=MatchState.REJECTED)
-                .select_related("order"))
+    return list(
+        CaseOrder.objects.filter(case=case)
+        .exclude(state=MatchState.REJECTED)
+        .select_related("order")
+    )
 
 
 def _stronger(link: CaseOrder, scored: Scored) -> bool:
-    return (scored.confidence > link.confidence or (scored.certain and not link.certain)
-            or not set(scored.reasons) <= set(link.reasons))
+    return (
+        scored.confidence > link.confidence
+        or (scored.certain and not link.certain)
+        or not set(scored.reasons) <= set(link.reasons)
+    )
 
 
 _ORDERED_REASONS = [ORDER_NUMBER, TRACKING_NUMBER, EMAIL, CUSTOMER, PHONE, POSTCODE, NAME]
@@ -301,13 +337,19 @@ def link_customer(case: Case, order: Order) -> None:
     it has orders of its own — then they may be two people, and the agent decides."""
     if order.customer_id is None:
         updated = Order.objects.filter(pk=order.pk, customer__isnull=True).update(
-            customer_id=case.customer_id)
+            customer_id=case.customer_id
+        )
         if updated:
             order.customer_id = case.customer_id
     elif order.customer_id != case.customer_id:
         if Order.objects.filter(customer_id=case.customer_id).exists():
-            log.info("case %s: customer %s and order %s's customer %s may be one person",
-                     case.number, case.customer_id, order.number, order.customer_id)
+            log.info(
+                "case %s: customer %s and order %s's customer %s may be one person",
+                case.number,
+                case.customer_id,
+                order.number,
+                order.customer_id,
+            )
             return
         merged = case.customer
         case.customer = merge_customers(merged, order.customer)
@@ -326,8 +368,9 @@ def _lock(case: Case) -> Case:
 
 
 @transaction.atomic
-def link_confirmed(case: Case, order: Order, *, agent=None, reason: str = "agent",
-                   now: datetime | None = None) -> CaseOrder:
+def link_confirmed(
+    case: Case, order: Order, *, agent=None, reason: str = "agent", now: datetime | None = None
+) -> CaseOrder:
     """Link `case` to `order` for certain (an agent's click, or a signed link).
 
     One order is confirmed per case: confirming another one moves the earlier one back
@@ -337,10 +380,21 @@ def link_confirmed(case: Case, order: Order, *, agent=None, reason: str = "agent
     now = now or timezone.now()
     _lock(case)
     CaseOrder.objects.filter(case=case, state=MatchState.CONFIRMED).exclude(order=order).update(
-        state=MatchState.SUGGESTED, decided_by=agent, decided_at=now)
-    link, created = CaseOrder.objects.get_or_create(case=case, order=order, defaults={
-        "state": MatchState.CONFIRMED, "confidence": 100, "certain": True,
-        "reasons": [reason], "decided_by": agent, "created_at": now, "decided_at": now})
+        state=MatchState.SUGGESTED, decided_by=agent, decided_at=now
+    )
+    link, created = CaseOrder.objects.get_or_create(
+        case=case,
+        order=order,
+        defaults={
+            "state": MatchState.CONFIRMED,
+            "confidence": 100,
+            "certain": True,
+            "reasons": [reason],
+            "decided_by": agent,
+            "created_at": now,
+            "decided_at": now,
+        },
+    )
     if not created:
         link.state = MatchState.CONFIRMED
         link.confidence = 100
@@ -348,11 +402,17 @@ def link_confirmed(case: Case, order: Order, *, agent=None, reason: str = "agent
         link.reasons = sorted({*link.reasons, reason}, key=_reason_order)
         link.decided_by = agent
         link.decided_at = now
-        link.save(update_fields=["state", "confidence", "certain", "reasons", "decided_by",
-                                 "decided_at"])
+        link.save(
+            update_fields=["state", "confidence", "certain", "reasons", "decided_by", "decided_at"]
+        )
     link_customer(case, order)
-    CaseEvent.objects.create(case=case, kind=EventKind.ORDER_LINKED, actor=agent,
-                             created_at=now, data={"order": order.number, "reason": reason})
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.ORDER_LINKED,
+        actor=agent,
+        created_at=now,
+        data={"order": order.number, "reason": reason},
+    )
     return link
 
 
@@ -362,12 +422,19 @@ def reject(case: Case, order: Order, *, agent=None, now: datetime | None = None)
     never brings a rejected order back; confirming it later does."""
     now = now or timezone.now()
     _lock(case)
-    changed = CaseOrder.objects.filter(case=case, order=order).exclude(
-        state=MatchState.REJECTED).update(state=MatchState.REJECTED, certain=False,
-                                          decided_by=agent, decided_at=now)
+    changed = (
+        CaseOrder.objects.filter(case=case, order=order)
+        .exclude(state=MatchState.REJECTED)
+        .update(state=MatchState.REJECTED, certain=False, decided_by=agent, decided_at=now)
+    )
     if changed:
-        CaseEvent.objects.create(case=case, kind=EventKind.ORDER_UNLINKED, actor=agent,
-                                 created_at=now, data={"order": order.number})
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.ORDER_UNLINKED,
+            actor=agent,
+            created_at=now,
+            data={"order": order.number},
+        )
     return changed
 
 
@@ -376,8 +443,15 @@ def ranked_links(case: Case, links: list[CaseOrder] | None = None) -> list[CaseO
     if links is None:
         links = list(CaseOrder.objects.filter(case=case).select_related("order"))
     live = [link for link in links if link.state != MatchState.REJECTED]
-    return sorted(live, key=lambda link: (link.state != MatchState.CONFIRMED,
-                                          -link.confidence, not link.certain, link.pk))
+    return sorted(
+        live,
+        key=lambda link: (
+            link.state != MatchState.CONFIRMED,
+            -link.confidence,
+            not link.certain,
+            link.pk,
+        ),
+    )
 
 
 def certain_from(case: Case, ranked: list[CaseOrder]) -> Order | None:

@@ -22,18 +22,28 @@ class CommerceSettings(models.Model):
 
     shop = models.OneToOneField("shops.Shop", on_delete=models.CASCADE, related_name="commerce")
     shopify_secret = models.CharField(
-        _("Shopify webhook secret"), max_length=200, blank=True,
-        help_text=_("Verifies X-Shopify-Hmac-Sha256. Empty: Shopify webhooks are refused."))
+        _("Shopify webhook secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("Verifies X-Shopify-Hmac-Sha256. Empty: Shopify webhooks are refused."),
+    )
     woocommerce_secret = models.CharField(
-        _("WooCommerce webhook secret"), max_length=200, blank=True,
-        help_text=_("Verifies X-WC-Webhook-Signature. Empty: WooCommerce webhooks are refused."))
+        _("WooCommerce webhook secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("Verifies X-WC-Webhook-Signature. Empty: WooCommerce webhooks are refused."),
+    )
     return_days = models.PositiveSmallIntegerField(_("days to return"), default=30)
     return_shipping_fee_minor = models.PositiveIntegerField(
-        _("return shipping fee (minor units)"), default=0,
-        help_text=_("Deducted from a refund when the customer returns by choice. 0: free."))
+        _("return shipping fee (minor units)"),
+        default=0,
+        help_text=_("Deducted from a refund when the customer returns by choice. 0: free."),
+    )
     return_policy = models.TextField(
-        _("return policy"), blank=True,
-        help_text=_("In plain words, shown on the order page and in refund messages (rule O7)."))
+        _("return policy"),
+        blank=True,
+        help_text=_("In plain words, shown on the order page and in refund messages (rule O7)."),
+    )
     # Proactive messages (rules O1, O4, O6, O8), each switchable.
     notify_confirmed = models.BooleanField(_("order confirmed"), default=True)
     notify_waiting = models.BooleanField(_("waiting for goods"), default=True)
@@ -43,11 +53,11 @@ class CommerceSettings(models.Model):
     notify_return_received = models.BooleanField(_("return received"), default=True)
     notify_refund_paid = models.BooleanField(_("refund paid"), default=True)
     notify_check_in = models.BooleanField(_("check-in after delivery"), default=True)
-    check_in_days = models.PositiveSmallIntegerField(_("check-in, days after delivery"),
-                                                     default=5)
+    check_in_days = models.PositiveSmallIntegerField(_("check-in, days after delivery"), default=5)
     # O3: "2–14 dagar" is flagged, "12–14 dagar" is fine.
     wide_range_days = models.PositiveSmallIntegerField(
-        _("flag delivery ranges wider than (days)"), default=3)
+        _("flag delivery ranges wider than (days)"), default=3
+    )
 
     def __str__(self) -> str:
         return f"commerce settings for {self.shop_id}"
@@ -64,8 +74,11 @@ class Carrier(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     tracking_url = models.CharField(
-        _("tracking URL"), max_length=300, blank=True,
-        help_text=_("With {number} where the tracking number goes."))
+        _("tracking URL"),
+        max_length=300,
+        blank=True,
+        help_text=_("With {number} where the tracking number goes."),
+    )
     phone = models.CharField(_("customer-service phone"), max_length=40, blank=True)
     phone_hours = models.CharField(_("phone hours"), max_length=120, blank=True)
     countries = models.JSONField(_("countries"), default=list, blank=True)
@@ -82,26 +95,31 @@ class Carrier(models.Model):
 class ShippingMethod(models.Model):
     """How a shop ships: transit time in working days and the Christmas cut-off (O3, O5)."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE,
-                             related_name="shipping_methods")
-    code = models.CharField(_("code"), max_length=120,
-                            help_text=_("The name or id the shop platform sends."))
+    shop = models.ForeignKey(
+        "shops.Shop", on_delete=models.CASCADE, related_name="shipping_methods"
+    )
+    code = models.CharField(
+        _("code"), max_length=120, help_text=_("The name or id the shop platform sends.")
+    )
     name = models.CharField(_("name"), max_length=120)
     carrier = models.CharField(_("carrier code"), max_length=40, blank=True)
-    transit_min_days = models.PositiveSmallIntegerField(_("transit, fewest working days"),
-                                                        default=1)
-    transit_max_days = models.PositiveSmallIntegerField(_("transit, most working days"),
-                                                        default=3)
-    christmas_last_order = models.DateField(_("last order date for Christmas"), null=True,
-                                            blank=True)
+    transit_min_days = models.PositiveSmallIntegerField(
+        _("transit, fewest working days"), default=1
+    )
+    transit_max_days = models.PositiveSmallIntegerField(_("transit, most working days"), default=3)
+    christmas_last_order = models.DateField(
+        _("last order date for Christmas"), null=True, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "code"], name="shipping_method_code"),
-            models.CheckConstraint(condition=Q(transit_min_days__lte=F("transit_max_days")),
-                                   name="shipping_method_min_le_max"),
+            models.CheckConstraint(
+                condition=Q(transit_min_days__lte=F("transit_max_days")),
+                name="shipping_method_min_le_max",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,22 +140,33 @@ class OrderStatus(models.TextChoices):
 
 class Order(models.Model):
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="orders")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="orders")
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
     platform = models.CharField(max_length=16, choices=Platform.choices)
     external_id = models.CharField(max_length=64, help_text="The platform's id for the order.")
-    number = models.CharField(_("order number"), max_length=64,
-                              help_text="As the customer sees it, without '#'.")
+    number = models.CharField(
+        _("order number"), max_length=64, help_text="As the customer sees it, without '#'."
+    )
     email = models.EmailField(_("email"), blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=16, blank=True,
-                                help_text="Delivery address postcode, digits only.")
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=16,
+        blank=True,
+        help_text="Delivery address postcode, digits only.",
+    )
     country = models.CharField(_("country"), max_length=2, blank=True)
     language = models.CharField(_("language"), max_length=2, blank=True)
     placed_at = models.DateTimeField(_("placed"))
-    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices,
-                              default=OrderStatus.PLACED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED
+    )
     financial_status = models.CharField(max_length=32, blank=True)
     currency = models.CharField(max_length=3, default="SEK")
     subtotal_minor = models.BigIntegerField(default=0)
@@ -147,8 +176,9 @@ class Order(models.Model):
     total_minor = models.BigIntegerField(default=0)
     payment_method = models.CharField(_("payment method"), max_length=120, blank=True)
     shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
-    shipping = models.ForeignKey(ShippingMethod, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="orders")
+    shipping = models.ForeignKey(
+        ShippingMethod, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
     # The delivery window promised to the customer (O3), in the shop's calendar.
     expected_from = models.DateField(null=True, blank=True)
     expected_to = models.DateField(null=True, blank=True)
@@ -160,8 +190,9 @@ class Order(models.Model):
     class Meta:
         ordering = ["-placed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["shop", "platform", "external_id"],
-                                    name="order_platform_id"),
+            models.UniqueConstraint(
+                fields=["shop", "platform", "external_id"], name="order_platform_id"
+            ),
         ]
         indexes = [
             models.Index(fields=["shop", "number"], name="order_number"),
@@ -192,10 +223,12 @@ class OrderLine(models.Model):
     unit_price_minor = models.BigIntegerField(default=0, help_text="Including VAT.")
     total_minor = models.BigIntegerField(default=0, help_text="Including VAT, after discounts.")
     tax_minor = models.BigIntegerField(default=0)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                   help_text="Percent, e.g. 25.00.")
-    status = models.CharField(_("status"), max_length=16, choices=LineStatus.choices,
-                              default=LineStatus.IN_STOCK)
+    vat_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent, e.g. 25.00."
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=LineStatus.choices, default=LineStatus.IN_STOCK
+    )
     # Waiting for goods: when the supplier delivers (O1, O3).
     expected_at = models.DateField(_("expected in stock"), null=True, blank=True)
     supplier_lead_days = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -224,12 +257,18 @@ class Shipment(models.Model):
     external_id = models.CharField(max_length=64, blank=True)
     carrier = models.CharField(_("carrier code"), max_length=40, blank=True)
     carrier_name = models.CharField(_("carrier"), max_length=80, blank=True)
-    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True,
-                                       db_index=True)
-    tracking_url = models.URLField(max_length=500, blank=True,
-                                   help_text="As the platform sent it; else from the carrier.")
-    status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices,
-                              default=ShipmentStatus.IN_TRANSIT)
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=64, blank=True, db_index=True
+    )
+    tracking_url = models.URLField(
+        max_length=500, blank=True, help_text="As the platform sent it; else from the carrier."
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ShipmentStatus.choices,
+        default=ShipmentStatus.IN_TRANSIT,
+    )
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     expected_from = models.DateField(null=True, blank=True)
     expected_to = models.DateField(null=True, blank=True)
@@ -242,8 +281,11 @@ class Shipment(models.Model):
         ordering = ["shipped_at", "id"]
         indexes = [
             # The delayed-parcel sweep: undelivered parcels whose window has passed.
-            models.Index(fields=["expected_to"], name="shipment_overdue",
-                         condition=Q(delivered_at__isnull=True, delay_notified_at__isnull=True)),
+            models.Index(
+                fields=["expected_to"],
+                name="shipment_overdue",
+                condition=Q(delivered_at__isnull=True, delay_notified_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -314,9 +356,13 @@ class Refund(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(refunded_minor__gte=0, deducted_minor__gte=0,
-                            refunded_minor=F("paid_minor") - F("deducted_minor")),
-                name="refund_adds_up"),
+                condition=Q(
+                    refunded_minor__gte=0,
+                    deducted_minor__gte=0,
+                    refunded_minor=F("paid_minor") - F("deducted_minor"),
+                ),
+                name="refund_adds_up",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,8 +371,9 @@ class Refund(models.Model):
 
 class RefundLine(models.Model):
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
-    line = models.ForeignKey(OrderLine, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="refund_lines")
+    line = models.ForeignKey(
+        OrderLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="refund_lines"
+    )
     description = models.CharField(max_length=300)
     quantity = models.PositiveIntegerField(default=1)
     amount_minor = models.BigIntegerField(default=0)
@@ -356,8 +403,9 @@ class RefundDeduction(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0),
-                                              name="deduction_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="deduction_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reason} {self.amount_minor}"
@@ -384,8 +432,9 @@ class OrderMessage(models.Model):
     language = models.CharField(max_length=2)
     to_address = models.CharField(max_length=320)
     subject = models.CharField(max_length=998)
-    outbound = models.ForeignKey("mail.OutboundEmail", on_delete=models.SET_NULL,
-                                 null=True, blank=True, related_name="+")
+    outbound = models.ForeignKey(
+        "mail.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -408,14 +457,20 @@ class CaseOrder(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="order_links")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="case_links")
-    state = models.CharField(max_length=10, choices=MatchState.choices,
-                             default=MatchState.SUGGESTED)
+    state = models.CharField(
+        max_length=10, choices=MatchState.choices, default=MatchState.SUGGESTED
+    )
     confidence = models.PositiveSmallIntegerField(default=0)
-    certain = models.BooleanField(default=False, help_text=(
-        "Proven to belong to this customer (number and address agree, or an agent confirmed)."))
+    certain = models.BooleanField(
+        default=False,
+        help_text=(
+            "Proven to belong to this customer (number and address agree, or an agent confirmed)."
+        ),
+    )
     reasons = models.JSONField(default=list, help_text="Codes, translated at render time.")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -423,8 +478,9 @@ class CaseOrder(models.Model):
         ordering = ["-confidence", "id"]
         constraints = [
             models.UniqueConstraint(fields=["case", "order"], name="case_order_once"),
-            models.UniqueConstraint(fields=["case"], condition=Q(state="confirmed"),
-                                    name="case_one_confirmed_order"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="confirmed"), name="case_one_confirmed_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -445,8 +501,11 @@ class WebhookReceipt(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["shop", "platform", "webhook_id"],
-                                               name="webhook_receipt_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "platform", "webhook_id"], name="webhook_receipt_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform} {self.topic} {self.webhook_id}"

@@ -65,8 +65,12 @@ STATUS_WORDS = {
     OrderStatus.RETURNED: _("Your order %(number)s has been returned to us."),
     OrderStatus.REFUNDED: _("Your order %(number)s has been refunded."),
 }
-FINISHED = {OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED,
-            OrderStatus.REFUNDED}
+FINISHED = {
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+    OrderStatus.RETURNED,
+    OrderStatus.REFUNDED,
+}
 
 _LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "da": "da_DK", "en": "en_GB"}
 # Day and month, as each language writes them ("26 november", "26. november").
@@ -85,7 +89,7 @@ def money(minor: int, currency: str, language: str | None = None) -> str:
 
 
 def window_text(first: date | None, last: date | None, language: str | None = None) -> str:
-    """"26–28 november"; "30 november – 2 december"; one day alone when they agree."""
+    """ "26–28 november"; "30 november – 2 december"; one day alone when they agree."""
     first, last = first or last, last or first
     if first is None:
         return ""
@@ -94,10 +98,14 @@ def window_text(first: date | None, last: date | None, language: str | None = No
     if first == last:
         return format_date(first, day_month, locale=locale)
     if (first.year, first.month) == (last.year, last.month):
-        return (f"{format_date(first, _DAY[code], locale=locale)}–"
-                f"{format_date(last, day_month, locale=locale)}")
-    return f"{format_date(first, day_month, locale=locale)} – " \
-           f"{format_date(last, day_month, locale=locale)}"
+        return (
+            f"{format_date(first, _DAY[code], locale=locale)}–"
+            f"{format_date(last, day_month, locale=locale)}"
+        )
+    return (
+        f"{format_date(first, day_month, locale=locale)} – "
+        f"{format_date(last, day_month, locale=locale)}"
+    )
 
 
 # How sure an automatic match is, in words. "Certain" only for a link proven to be the
@@ -141,8 +149,9 @@ def tracking_url(shipment: Shipment, carrier: Carrier | None) -> str:
     if not number or not shipment.carrier:
         return ""
     entry = carriers.registry_entry(shipment.carrier)
-    template = ((carrier.tracking_url if carrier else "")
-                or (entry.tracking_url if entry else "")).strip()
+    template = (
+        (carrier.tracking_url if carrier else "") or (entry.tracking_url if entry else "")
+    ).strip()
     if not template.lower().startswith(("https://", "http://")):
         return ""
     return template.replace("{number}", quote(number, safe=""))
@@ -155,6 +164,7 @@ def _carriers(shipments) -> dict[str, Carrier]:
 
 # ---- the agent's panel -------------------------------------------------------------
 
+
 def _orders(case, links: list[CaseOrder], addresses: list[str]) -> list[Order]:
     """The customer's orders (by customer or by any of their addresses) and every order
     linked to the case, newest first, with everything the panel shows prefetched."""
@@ -162,15 +172,20 @@ def _orders(case, links: list[CaseOrder], addresses: list[str]) -> list[Order]:
     for address in addresses:
         wanted |= Q(email__iexact=address)
     returns = Return.objects.prefetch_related(
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("line")))
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("line"))
+    )
     refunds = Refund.objects.prefetch_related("lines", "deductions")
     return list(
-        Order.objects.filter(wanted, shop_id=case.shop_id).order_by("-placed_at", "-id")
-        .prefetch_related("lines", Prefetch("shipments", queryset=Shipment.objects
-                                            .prefetch_related("events")),
-                          Prefetch("returns", queryset=returns),
-                          Prefetch("refunds", queryset=refunds), "messages")
-        [:PANEL_ORDERS])
+        Order.objects.filter(wanted, shop_id=case.shop_id)
+        .order_by("-placed_at", "-id")
+        .prefetch_related(
+            "lines",
+            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
+            Prefetch("returns", queryset=returns),
+            Prefetch("refunds", queryset=refunds),
+            "messages",
+        )[:PANEL_ORDERS]
+    )
 
 
 def _decorate(orders: list[Order], today: date) -> None:
@@ -179,9 +194,16 @@ def _decorate(orders: list[Order], today: date) -> None:
     carriers = _carriers([s for o in orders for s in o.shipments.all()])
     for order in orders:
         order.total_display = money(order.total_minor, order.currency)
-        order.delay = "" if order.status in FINISHED else delivery.delay_state(
-            order.expected_from, order.expected_to, today,
-            told=any(m.kind == MessageKind.DELAYED for m in order.messages.all()))
+        order.delay = (
+            ""
+            if order.status in FINISHED
+            else delivery.delay_state(
+                order.expected_from,
+                order.expected_to,
+                today,
+                told=any(m.kind == MessageKind.DELAYED for m in order.messages.all()),
+            )
+        )
         order.parcels = []
         for shipment in order.shipments.all():
             carrier = carriers.get(shipment.carrier)
@@ -190,8 +212,9 @@ def _decorate(orders: list[Order], today: date) -> None:
             shipment.carrier_row = carrier
             # The name as the platform sent it wins; a carrier we have no row for
             # (Shopify's free-text tracking_company) has no name or phone of ours.
-            shipment.carrier_label = (shipment.carrier_name or getattr(carrier, "name", "")
-                                      or shipment.carrier)
+            shipment.carrier_label = (
+                shipment.carrier_name or getattr(carrier, "name", "") or shipment.carrier
+            )
             shipment.last_event = events[-1] if events else None
             shipment.delay = delivery.shipment_delay(shipment, today)
             order.parcels.append(shipment)
@@ -208,20 +231,31 @@ def panel_context(case, *, error: str = "") -> dict:
     all_links = list(CaseOrder.objects.filter(case=case).select_related("order"))
     live = ranked_links(case, all_links)
     rejected = [link for link in all_links if link.state == MatchState.REJECTED]
-    addresses = [a.lower() for a in CustomerEmail.objects.filter(customer_id=case.customer_id)
-                 .values_list("address", flat=True)]
+    addresses = [
+        a.lower()
+        for a in CustomerEmail.objects.filter(customer_id=case.customer_id).values_list(
+            "address", flat=True
+        )
+    ]
     orders = _orders(case, live, addresses)
     _decorate(orders, timezone.localdate(timezone=case.shop.tz))
     for link in live:
         link.reason_labels = reason_labels(link.reasons)
         link.badge, link.note = match_words(link)
     certain = certain_from(case, live)
-    confirmed = next((link.order_id for link in live if link.state == MatchState.CONFIRMED),
-                     None)
-    return {"case": case, "links": live, "rejected": rejected, "orders": orders,
-            "certain": certain, "confirmed_id": confirmed, "error": error,
-            "open_id": confirmed or (certain.pk if certain else None)
-            or (orders[0].pk if orders else None)}
+    confirmed = next((link.order_id for link in live if link.state == MatchState.CONFIRMED), None)
+    return {
+        "case": case,
+        "links": live,
+        "rejected": rejected,
+        "orders": orders,
+        "certain": certain,
+        "confirmed_id": confirmed,
+        "error": error,
+        "open_id": confirmed
+        or (certain.pk if certain else None)
+        or (orders[0].pk if orders else None),
+    }
 
 
 def render_panel(case, *, error: str = "") -> str:
@@ -238,20 +272,31 @@ def customer_panel(case, agent) -> str | None:
 
 # ---- the acknowledgement -----------------------------------------------------------
 
+
 def order_summary(order: Order, language: str) -> dict:
     """The order as the customer may see it: status in words, the delivery window of
     what is still on its way, and the parcels' tracking links."""
     shipments = list(order.shipments.all())
     carriers = _carriers(shipments)
-    parcels = [{"carrier": s.carrier_name or getattr(carriers.get(s.carrier), "name", "")
-                or s.carrier, "number": s.tracking_number,
-                "url": tracking_url(s, carriers.get(s.carrier)),
-                "phone": getattr(carriers.get(s.carrier), "phone", "")}
-               for s in shipments if s.tracking_number]
+    parcels = [
+        {
+            "carrier": s.carrier_name or getattr(carriers.get(s.carrier), "name", "") or s.carrier,
+            "number": s.tracking_number,
+            "url": tracking_url(s, carriers.get(s.carrier)),
+            "phone": getattr(carriers.get(s.carrier), "phone", ""),
+        }
+        for s in shipments
+        if s.tracking_number
+    ]
     window, delay = "", ""
     if order.status not in FINISHED:
-        moving = [s for s in shipments if s.delivered_at is None
-                  and s.status != ShipmentStatus.DELIVERED and (s.expected_from or s.expected_to)]
+        moving = [
+            s
+            for s in shipments
+            if s.delivered_at is None
+            and s.status != ShipmentStatus.DELIVERED
+            and (s.expected_from or s.expected_to)
+        ]
         if moving:
             first = min(s.expected_from or s.expected_to for s in moving)
             last = max(s.expected_to or s.expected_from for s in moving)
@@ -261,12 +306,18 @@ def order_summary(order: Order, language: str) -> dict:
             told = order.messages.filter(kind=MessageKind.DELAYED).exists()
         window = window_text(first, last, language)
         # The same story as the delay email and the order page: never a window that is over.
-        delay = delivery.delay_state(first, last, timezone.localdate(timezone=order.shop.tz),
-                                     told=told)
+        delay = delivery.delay_state(
+            first, last, timezone.localdate(timezone=order.shop.tz), told=told
+        )
     words = STATUS_WORDS.get(order.status, STATUS_WORDS[OrderStatus.PLACED])
-    return {"order": order, "status_words": words % {"number": order.number},
-            "window": window, "delay": delay, "parcels": parcels,
-            "status_url": order_status_url(order, language)}
+    return {
+        "order": order,
+        "status_words": words % {"number": order.number},
+        "window": window,
+        "delay": delay,
+        "parcels": parcels,
+        "status_url": order_status_url(order, language),
+    }
 
 
 def ack_section(case, inbound) -> dict | None:
@@ -294,6 +345,7 @@ def reply_links(case) -> list[dict]:
 
 # ---- saved replies -----------------------------------------------------------------
 
+
 def saved_reply_variables(case) -> dict:
     """{order_number}, {order_status}, {tracking_link}, {carrier}, {carrier_phone} and
     {expected_delivery} for `cases.saved_replies`, in the case's language. Empty when no
@@ -307,9 +359,13 @@ def saved_reply_variables(case) -> dict:
         status = str(order.get_status_display())
     parcels = summary["parcels"]
     parcel = next((p for p in reversed(parcels) if p["url"]), parcels[-1] if parcels else {})
-    values = {"order_number": order.number, "order_status": status,
-              # A window that is over is no answer: left in braces for the agent.
-              "expected_delivery": "" if summary["delay"] == "late" else summary["window"],
-              "tracking_link": parcel.get("url", ""),
-              "carrier": parcel.get("carrier", ""), "carrier_phone": parcel.get("phone", "")}
+    values = {
+        "order_number": order.number,
+        "order_status": status,
+        # A window that is over is no answer: left in braces for the agent.
+        "expected_delivery": "" if summary["delay"] == "late" else summary["window"],
+        "tracking_link": parcel.get("url", ""),
+        "carrier": parcel.get("carrier", ""),
+        "carrier_phone": parcel.get("phone", ""),
+    }
     return {name: value for name, value in values.items() if value}

@@ -31,8 +31,13 @@ from .models import (
 log = logging.getLogger(__name__)
 
 # Kinds that are about one object; the others are about the order as a whole.
-_PER_OBJECT = {MessageKind.SHIPPED, MessageKind.DELAYED, MessageKind.DELIVERED,
-               MessageKind.RETURN_RECEIVED, MessageKind.REFUND_PAID}
+_PER_OBJECT = {
+    MessageKind.SHIPPED,
+    MessageKind.DELAYED,
+    MessageKind.DELIVERED,
+    MessageKind.RETURN_RECEIVED,
+    MessageKind.REFUND_PAID,
+}
 _SWITCHES = {
     MessageKind.CONFIRMED: "notify_confirmed",
     MessageKind.WAITING: "notify_waiting",
@@ -57,8 +62,11 @@ def message_key(order, kind: str, obj=None) -> str:
     if kind in _PER_OBJECT:
         return f"{kind}:{obj.pk}"
     if kind == MessageKind.WAITING:
-        dates = [line.expected_at for line in order.lines.all()
-                 if line.status == LineStatus.WAITING and line.expected_at]
+        dates = [
+            line.expected_at
+            for line in order.lines.all()
+            if line.status == LineStatus.WAITING and line.expected_at
+        ]
         return f"waiting:{max(dates).isoformat() if dates else '-'}"
     return str(kind)
 
@@ -93,8 +101,14 @@ def _send(order, kind, key, obj, to, now) -> OrderMessage | None:
     try:
         with transaction.atomic():
             message = OrderMessage.objects.create(
-                order=order, kind=kind, key=key, language=emails.order_language(order),
-                to_address=to, subject=str(built["Subject"]), created_at=now)
+                order=order,
+                kind=kind,
+                key=key,
+                language=emails.order_language(order),
+                to_address=to,
+                subject=str(built["Subject"]),
+                created_at=now,
+            )
             row = outbox.queue(None, OutboundKind.ORDER, None, built, now=now)
             message.outbound = row
             message.save(update_fields=["outbound"])
@@ -116,12 +130,16 @@ def sweep_delayed(now: datetime | None = None) -> int:
     two workers never send it twice. Returns how many were claimed."""
     now = now or timezone.now()
     # The shop's date may be a day ahead of UTC; the exact check is per parcel.
-    candidates = (Shipment.objects
-                  .filter(delivered_at__isnull=True, delay_notified_at__isnull=True,
-                          expected_to__lt=now.date() + timedelta(days=1))
-                  .exclude(status__in=[ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED])
-                  .exclude(order__status=OrderStatus.CANCELLED)
-                  .select_related("order__shop"))
+    candidates = (
+        Shipment.objects.filter(
+            delivered_at__isnull=True,
+            delay_notified_at__isnull=True,
+            expected_to__lt=now.date() + timedelta(days=1),
+        )
+        .exclude(status__in=[ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED])
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .select_related("order__shop")
+    )
     claimed = 0
     for shipment in candidates[:500]:
         if _overdue(shipment, now):
@@ -134,12 +152,11 @@ def sweep_late_orders(now: datetime | None = None) -> int:
     (waiting for goods that came late) gets the delayed message too. The message key
     (`delayed:order:<window end>`) makes it once per window. Returns how many were sent."""
     now = now or timezone.now()
-    candidates = (Order.objects
-                  .filter(expected_to__lt=now.date() + timedelta(days=1),
-                          status__in=[OrderStatus.PLACED, OrderStatus.CONFIRMED,
-                                      OrderStatus.WAITING],
-                          shipments__isnull=True)
-                  .select_related("shop"))
+    candidates = Order.objects.filter(
+        expected_to__lt=now.date() + timedelta(days=1),
+        status__in=[OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.WAITING],
+        shipments__isnull=True,
+    ).select_related("shop")
     sent = 0
     for order in candidates[:500]:
         if order.expected_to >= now.astimezone(order.shop.tz).date():
@@ -156,8 +173,8 @@ def _claim_and_notify(shipment, now: datetime) -> bool:
     try:
         with transaction.atomic():
             if not Shipment.objects.filter(
-                    pk=shipment.pk, delay_notified_at__isnull=True,
-                    delivered_at__isnull=True).update(delay_notified_at=now):
+                pk=shipment.pk, delay_notified_at__isnull=True, delivered_at__isnull=True
+            ).update(delay_notified_at=now):
                 return False  # another worker got there first, or it was just delivered
             on_change(shipment.order, MessageKind.DELAYED, obj=shipment, now=now)
             return True
@@ -168,28 +185,33 @@ def _claim_and_notify(shipment, now: datetime) -> bool:
 
 def _check_in_due(order, settings, now: datetime) -> bool:
     shipments = list(order.shipments.all())
-    if not shipments or any(s.delivered_at is None and s.status != ShipmentStatus.RETURNED
-                            for s in shipments):
+    if not shipments or any(
+        s.delivered_at is None and s.status != ShipmentStatus.RETURNED for s in shipments
+    ):
         return False  # not all of it has arrived yet
     delivered = max(s.delivered_at for s in shipments if s.delivered_at)
     due = delivered + timedelta(days=settings.check_in_days)
     local = now.astimezone(order.shop.tz).time()
-    return (due <= now < due + CHECK_IN_STALE_AFTER
-            and CHECK_IN_HOURS[0] <= local < CHECK_IN_HOURS[1])
+    return (
+        due <= now < due + CHECK_IN_STALE_AFTER and CHECK_IN_HOURS[0] <= local < CHECK_IN_HOURS[1]
+    )
 
 
 def send_check_ins(now: datetime | None = None) -> int:
     """O8: `check_in_days` after the order was delivered, ask whether all is well.
     Returns how many were sent."""
     now = now or timezone.now()
-    longest = max(CommerceSettings.objects.values_list("check_in_days", flat=True),
-                  default=0)
+    longest = max(CommerceSettings.objects.values_list("check_in_days", flat=True), default=0)
     longest = max(longest, CommerceSettings._meta.get_field("check_in_days").default)
     recent = Shipment.objects.filter(
         delivered_at__gte=now - timedelta(days=longest) - CHECK_IN_STALE_AFTER,
-        delivered_at__lte=now)
-    orders = (recent.exclude(order__messages__kind=MessageKind.CHECK_IN)
-              .values_list("order_id", flat=True).distinct())
+        delivered_at__lte=now,
+    )
+    orders = (
+        recent.exclude(order__messages__kind=MessageKind.CHECK_IN)
+        .values_list("order_id", flat=True)
+        .distinct()
+    )
     sent = 0
     for order in Order.objects.filter(pk__in=list(orders[:2000])).select_related("shop"):
         settings = CommerceSettings.for_shop(order.shop)

@@ -64,7 +64,13 @@ def breakdown(paid_minor: int, deductions: Iterable[Requested] = ()) -> Breakdow
             continue
         amount = min(item.amount_minor, left)
         left -= amount
-        applied.append(Applied(reason=item.reason, requested_minor=item.amount_minor,
-                               amount_minor=amount, label=item.label,
-                               policy_text=item.policy_text))
+        applied.append(
+            Applied(
+                reason=item.reason,
+                requested_minor=item.amount_minor,
+                amount_minor=amount,
+                label=item.label,
+                policy_text=item.policy_text,
+            )
+        )
     return Breakdown(paid_minor=paid_minor, deductions=tuple(applied))

@@ -83,6 +83,7 @@ def _locked(order: Order) -> Order:
 
 # Orders ---------------------------------------------------------------------------------
 
+
 def save_order(shop, data: OrderData, *, platform: str, notify: bool = True) -> Order:
     """Create or update the order (shop, platform, external_id) and its lines.
 
@@ -93,8 +94,11 @@ def save_order(shop, data: OrderData, *, platform: str, notify: bool = True) -> 
     if not data.external_id or not data.number or data.placed_at is None:
         raise RecordError("an order needs an id, a number and the time it was placed")
     with transaction.atomic():
-        order = (Order.objects.select_for_update()
-                 .filter(shop=shop, platform=platform, external_id=data.external_id).first())
+        order = (
+            Order.objects.select_for_update()
+            .filter(shop=shop, platform=platform, external_id=data.external_id)
+            .first()
+        )
         created = False
         if order is None:
             order, created = _create_order(shop, platform, data)
@@ -122,20 +126,36 @@ def _create_order(shop, platform: str, data: OrderData) -> tuple[Order, bool]:
         return order, True
     except IntegrityError:
         # The same order arrived through another webhook a moment ago: update theirs.
-        return (Order.objects.select_for_update()
-                .get(shop=shop, platform=platform, external_id=data.external_id), False)
+        return (
+            Order.objects.select_for_update().get(
+                shop=shop, platform=platform, external_id=data.external_id
+            ),
+            False,
+        )
 
 
 def _apply_order(order: Order, data: OrderData) -> None:
-    _fit(order, external_id=data.external_id, number=data.number.lstrip("#"),
-         email=data.email.strip(), name=data.name.strip(), phone=data.phone.strip(),
-         postcode=digits(data.postcode), country=data.country.upper()[:2],
-         language=data.language.lower()[:2], placed_at=data.placed_at,
-         financial_status=data.financial_status, currency=(data.currency or "SEK").upper(),
-         subtotal_minor=data.subtotal_minor, shipping_minor=data.shipping_minor,
-         discount_minor=data.discount_minor, tax_minor=data.tax_minor,
-         total_minor=data.total_minor, payment_method=data.payment_method,
-         shipping_method=data.shipping_method)
+    _fit(
+        order,
+        external_id=data.external_id,
+        number=data.number.lstrip("#"),
+        email=data.email.strip(),
+        name=data.name.strip(),
+        phone=data.phone.strip(),
+        postcode=digits(data.postcode),
+        country=data.country.upper()[:2],
+        language=data.language.lower()[:2],
+        placed_at=data.placed_at,
+        financial_status=data.financial_status,
+        currency=(data.currency or "SEK").upper(),
+        subtotal_minor=data.subtotal_minor,
+        shipping_minor=data.shipping_minor,
+        discount_minor=data.discount_minor,
+        tax_minor=data.tax_minor,
+        total_minor=data.total_minor,
+        payment_method=data.payment_method,
+        shipping_method=data.shipping_method,
+    )
     if data.updated_at is not None:
         order.source_updated_at = data.updated_at
     order.shipping = _shipping_method(order.shop, data)
@@ -151,8 +171,10 @@ def _shipping_method(shop, data: OrderData) -> ShippingMethod | None:
     for value in (data.shipping_code, data.shipping_method):
         value = value.strip()
         if value:
-            found = (methods.filter(code__iexact=value).first()
-                     or methods.filter(name__iexact=value).first())
+            found = (
+                methods.filter(code__iexact=value).first()
+                or methods.filter(name__iexact=value).first()
+            )
             if found:
                 return found
     return None
@@ -173,10 +195,19 @@ def _save_lines(order: Order, lines: list[LineData]) -> bool:
             taken.add(line.pk)
         was = None if new else line.status
         was_expected = None if new else line.expected_at
-        _fit(line, external_id=data.external_id, sku=data.sku, name=data.name or data.sku,
-             quantity=max(data.quantity, 0), unit_price_minor=data.unit_price_minor,
-             total_minor=data.total_minor, tax_minor=data.tax_minor, vat_rate=data.vat_rate,
-             expected_at=data.expected_at, supplier_lead_days=data.supplier_lead_days)
+        _fit(
+            line,
+            external_id=data.external_id,
+            sku=data.sku,
+            name=data.name or data.sku,
+            quantity=max(data.quantity, 0),
+            unit_price_minor=data.unit_price_minor,
+            total_minor=data.total_minor,
+            tax_minor=data.tax_minor,
+            vat_rate=data.vat_rate,
+            expected_at=data.expected_at,
+            supplier_lead_days=data.supplier_lead_days,
+        )
         if data.status and (new or line.status in PLATFORM_LINE_STATUSES):
             line.status = data.status
         line.save()
@@ -185,7 +216,8 @@ def _save_lines(order: Order, lines: list[LineData]) -> bool:
             taken.add(line.pk)
         # A new expected date for goods already waited for is news too (O1, O3).
         if line.status == LineStatus.WAITING and (
-                was != LineStatus.WAITING or line.expected_at != was_expected):
+            was != LineStatus.WAITING or line.expected_at != was_expected
+        ):
             became_waiting = True
     return became_waiting
 
@@ -245,12 +277,17 @@ def _all_shipped(lines, shipments) -> bool:
     # A parcel the platform sent without its lines counts as the whole order.
     if any(not s.lines.exists() for s in shipments):
         return True
-    sent = dict(ShipmentLine.objects.filter(shipment__in=shipments)
-                .values("line").annotate(n=Sum("quantity")).values_list("line", "n"))
+    sent = dict(
+        ShipmentLine.objects.filter(shipment__in=shipments)
+        .values("line")
+        .annotate(n=Sum("quantity"))
+        .values_list("line", "n")
+    )
     return all(sent.get(line.pk, 0) >= line.quantity for line in lines)
 
 
 # Parcels --------------------------------------------------------------------------------
+
 
 def save_shipment(order: Order, data: ShipmentData, *, notify: bool = True) -> Shipment:
     """Create or update a parcel (by external id, else tracking number) with its lines.
@@ -266,19 +303,24 @@ def save_shipment(order: Order, data: ShipmentData, *, notify: bool = True) -> S
             return shipment
         was_delivered = shipment.delivered_at is not None
         carrier, carrier_name = _carrier(data)
-        _fit(shipment, external_id=data.external_id or shipment.external_id,
-             tracking_number=carriers.normalize(data.tracking_number) or shipment.tracking_number,
-             carrier=carrier or shipment.carrier,
-             carrier_name=carrier_name or shipment.carrier_name,
-             tracking_url=data.tracking_url or shipment.tracking_url)
+        _fit(
+            shipment,
+            external_id=data.external_id or shipment.external_id,
+            tracking_number=carriers.normalize(data.tracking_number) or shipment.tracking_number,
+            carrier=carrier or shipment.carrier,
+            carrier_name=carrier_name or shipment.carrier_name,
+            tracking_url=data.tracking_url or shipment.tracking_url,
+        )
         if data.status:
             shipment.status = data.status
         shipment.shipped_at = data.shipped_at or shipment.shipped_at
         if data.updated_at is not None:
             shipment.source_updated_at = data.updated_at
         delivered_at = data.delivered_at or (
-            (data.updated_at or data.shipped_at) if data.status == ShipmentStatus.DELIVERED
-            else None)
+            (data.updated_at or data.shipped_at)
+            if data.status == ShipmentStatus.DELIVERED
+            else None
+        )
         if delivered_at and not was_delivered:
             shipment.delivered_at = delivered_at
             shipment.status = ShipmentStatus.DELIVERED
@@ -288,8 +330,11 @@ def save_shipment(order: Order, data: ShipmentData, *, notify: bool = True) -> S
         shipment.save(update_fields=["expected_from", "expected_to"])
         delivered_now = shipment.delivered_at is not None and not was_delivered
         if delivered_now:
-            ShipmentEvent.objects.create(shipment=shipment, happened_at=shipment.delivered_at,
-                                         status=ShipmentStatus.DELIVERED)
+            ShipmentEvent.objects.create(
+                shipment=shipment,
+                happened_at=shipment.delivered_at,
+                status=ShipmentStatus.DELIVERED,
+            )
             _lines_delivered(shipment)
         _refresh(order, base=order.status)
         if created and not delivered_now:
@@ -328,34 +373,37 @@ def _save_shipment_lines(order: Order, shipment: Shipment, refs: list[ItemRef]) 
         line = _line_for(order, ref)
         if line is None:
             continue
-        row, _ = ShipmentLine.objects.get_or_create(shipment=shipment, line=line,
-                                                    defaults={"quantity": ref.quantity})
+        row, _ = ShipmentLine.objects.get_or_create(
+            shipment=shipment, line=line, defaults={"quantity": ref.quantity}
+        )
         if row.quantity != ref.quantity:
             row.quantity = ref.quantity
             row.save(update_fields=["quantity"])
     for line in order.lines.filter(shipment_lines__shipment=shipment).distinct():
         sent = line.shipment_lines.aggregate(n=Sum("quantity"))["n"] or 0
-        if sent >= line.quantity and line.status in PLATFORM_LINE_STATUSES - {
-                LineStatus.CANCELLED}:
+        if sent >= line.quantity and line.status in PLATFORM_LINE_STATUSES - {LineStatus.CANCELLED}:
             OrderLine.objects.filter(pk=line.pk).update(status=LineStatus.SHIPPED)
 
 
 def _lines_delivered(shipment: Shipment) -> None:
-    OrderLine.objects.filter(shipment_lines__shipment=shipment,
-                             status=LineStatus.SHIPPED).update(status=LineStatus.DELIVERED)
+    OrderLine.objects.filter(shipment_lines__shipment=shipment, status=LineStatus.SHIPPED).update(
+        status=LineStatus.DELIVERED
+    )
 
 
 def mark_delivered(shipment: Shipment, at, *, notify: bool = True) -> bool:
     """The parcel was delivered at `at`. False (and nothing said) if it already was."""
     with transaction.atomic():
         order = _locked(shipment.order)
-        claimed = (Shipment.objects.filter(pk=shipment.pk, delivered_at__isnull=True)
-                   .update(delivered_at=at, status=ShipmentStatus.DELIVERED))
+        claimed = Shipment.objects.filter(pk=shipment.pk, delivered_at__isnull=True).update(
+            delivered_at=at, status=ShipmentStatus.DELIVERED
+        )
         if not claimed:
             return False
         shipment.refresh_from_db()
-        ShipmentEvent.objects.create(shipment=shipment, happened_at=at,
-                                     status=ShipmentStatus.DELIVERED)
+        ShipmentEvent.objects.create(
+            shipment=shipment, happened_at=at, status=ShipmentStatus.DELIVERED
+        )
         _lines_delivered(shipment)
         _refresh(order, base=order.status)
         _notify(order, MessageKind.DELIVERED.value, shipment, notify=notify)
@@ -363,6 +411,7 @@ def mark_delivered(shipment: Shipment, at, *, notify: bool = True) -> bool:
 
 
 # Returns --------------------------------------------------------------------------------
+
 
 def save_return(order: Order, data: ReturnData, *, notify: bool = True) -> Return:
     """Create or update a return (by external id) with its lines; if `received_at` is
@@ -379,8 +428,9 @@ def save_return(order: Order, data: ReturnData, *, notify: bool = True) -> Retur
         for ref in data.lines:
             line = _line_for(order, ref)
             if line is not None:
-                ReturnLine.objects.update_or_create(ret=ret, line=line,
-                                                    defaults={"quantity": ref.quantity})
+                ReturnLine.objects.update_or_create(
+                    ret=ret, line=line, defaults={"quantity": ref.quantity}
+                )
         if data.received_at is not None:
             mark_return_received(ret, data.received_at, notify=notify)
             ret.refresh_from_db()
@@ -395,14 +445,16 @@ def mark_return_received(ret: Return, at, *, notify: bool = True) -> bool:
         if not claimed:
             return False
         ret.received_at = at
-        OrderLine.objects.filter(return_lines__ret=ret).exclude(
-            status=LineStatus.CANCELLED).update(status=LineStatus.RETURNED)
+        OrderLine.objects.filter(return_lines__ret=ret).exclude(status=LineStatus.CANCELLED).update(
+            status=LineStatus.RETURNED
+        )
         _refresh(order, base=order.status)
         _notify(order, MessageKind.RETURN_RECEIVED.value, ret, notify=notify)
         return True
 
 
 # Refunds --------------------------------------------------------------------------------
+
 
 def save_refund(order: Order, data: RefundData, *, notify: bool = True) -> Refund:
     """Create or update a refund (by external id) with its lines and deductions.
@@ -415,8 +467,11 @@ def save_refund(order: Order, data: RefundData, *, notify: bool = True) -> Refun
         order = _locked(order)
         refund = None
         if data.external_id:
-            refund = (Refund.objects.select_for_update()
-                      .filter(order=order, external_id=data.external_id).first())
+            refund = (
+                Refund.objects.select_for_update()
+                .filter(order=order, external_id=data.external_id)
+                .first()
+            )
         was_paid = refund is not None and refund.paid_at is not None
         if refund is None:
             refund = Refund(order=order, created_at=data.created_at)
@@ -424,12 +479,23 @@ def save_refund(order: Order, data: RefundData, *, notify: bool = True) -> Refun
         if paid is None:
             paid = sum(line.amount_minor for line in data.lines)
         policy = CommerceSettings.for_shop(order.shop).return_policy
-        result = arithmetic.breakdown(max(paid, 0), [
-            arithmetic.Requested(d.reason, d.amount_minor, d.label, d.policy_text or policy)
-            for d in data.deductions])
-        _fit(refund, external_id=data.external_id, currency=data.currency or order.currency,
-             paid_minor=result.paid_minor, deducted_minor=result.deducted_minor,
-             refunded_minor=result.refunded_minor, method=data.method, note=data.note)
+        result = arithmetic.breakdown(
+            max(paid, 0),
+            [
+                arithmetic.Requested(d.reason, d.amount_minor, d.label, d.policy_text or policy)
+                for d in data.deductions
+            ],
+        )
+        _fit(
+            refund,
+            external_id=data.external_id,
+            currency=data.currency or order.currency,
+            paid_minor=result.paid_minor,
+            deducted_minor=result.deducted_minor,
+            refunded_minor=result.refunded_minor,
+            method=data.method,
+            note=data.note,
+        )
         refund.paid_at = refund.paid_at or data.paid_at
         refund.save()
         refund.breakdown = result  # for the caller: which deductions were capped
@@ -448,15 +514,20 @@ def _replace_refund_rows(order: Order, refund: Refund, data: RefundData, result)
     refund.deductions.all().delete()
     for item in data.lines:
         row = RefundLine(refund=refund, line=_line_for(order, item))
-        _fit(row, description=item.description or (row.line.name if row.line else ""),
-             quantity=max(item.quantity, 0), amount_minor=item.amount_minor,
-             tax_minor=item.tax_minor)
+        _fit(
+            row,
+            description=item.description or (row.line.name if row.line else ""),
+            quantity=max(item.quantity, 0),
+            amount_minor=item.amount_minor,
+            tax_minor=item.tax_minor,
+        )
         row.save()
     for applied in result.deductions:
         if applied.amount_minor <= 0:
             continue  # capped to nothing: shown in the breakdown, not stored
-        row = RefundDeduction(refund=refund, amount_minor=applied.amount_minor,
-                              policy_text=applied.policy_text)
+        row = RefundDeduction(
+            refund=refund, amount_minor=applied.amount_minor, policy_text=applied.policy_text
+        )
         _fit(row, reason=applied.reason, label=applied.label)
         row.save()
 

@@ -35,22 +35,30 @@ from .models import CommerceSettings, LineStatus, MessageKind, Order, OrderStatu
 
 LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "da": "da_DK", "en": "en_GB"}
 # "fredag 4 december", "fredag 4. desember": the weekday in full helps plan a delivery.
-DAY_PATTERNS = {"sv_SE": "EEEE d MMMM", "nb_NO": "EEEE d. MMMM", "da_DK": "EEEE 'den' d. MMMM",
-                "en_GB": "EEEE d MMMM"}
+DAY_PATTERNS = {
+    "sv_SE": "EEEE d MMMM",
+    "nb_NO": "EEEE d. MMMM",
+    "da_DK": "EEEE 'den' d. MMMM",
+    "en_GB": "EEEE d MMMM",
+}
 # Lookup tries per client IP and per order number in a window: enough for typos, too
 # few to guess someone else's email or postcode.
 LOOKUP_TRIES = 10
 LOOKUP_WINDOW_SECONDS = 15 * 60
 LATEST_EVENTS = 3
-NOT_FOUND = _("We could not find an order with those details. Check the order number and "
-              "use the email address or delivery postcode you gave when you ordered.")
+NOT_FOUND = _(
+    "We could not find an order with those details. Check the order number and "
+    "use the email address or delivery postcode you gave when you ordered."
+)
 
 
 class LookupForm(forms.Form):
     number = forms.CharField(label=_("Order number"), max_length=64)
     detail = forms.CharField(
-        label=_("Email address or delivery postcode"), max_length=254,
-        help_text=_("The one you gave when you ordered."))
+        label=_("Email address or delivery postcode"),
+        max_length=254,
+        help_text=_("The one you gave when you ordered."),
+    )
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().lstrip("#").strip()
@@ -137,10 +145,20 @@ def lookup(request, shop):
         if not limited:
             form.add_error(None, NOT_FOUND)  # the same words whether it exists or not
     with translation.override(language):
-        response = render(request, "commerce/public/lookup.html", {
-            "shop": shop, "languages": shop_languages(shop), "embed": _embed(request),
-            "form": form, "limited": limited, "contact_url": _contact_url(shop),
-            **_shop_contact(shop, language)}, status=429 if limited else 200)
+        response = render(
+            request,
+            "commerce/public/lookup.html",
+            {
+                "shop": shop,
+                "languages": shop_languages(shop),
+                "embed": _embed(request),
+                "form": form,
+                "limited": limited,
+                "contact_url": _contact_url(shop),
+                **_shop_contact(shop, language),
+            },
+            status=429 if limited else 200,
+        )
     return _public_response(response, request, shop)
 
 
@@ -163,18 +181,25 @@ def status(request, token):
     embed = _embed(request)
     with translation.override(language):
         context = _status_context(order, language)
-        ask = sign("contact", {"shop": order.shop_id, "order": order.pk,
-                               "email": order.email, "name": order.name})
-        context.update({
-            "embed": embed, "languages": shop_languages(order.shop),
-            "ask_url": _contact_url(order.shop) + _carried_query(request, t=ask, lang=language),
-            "lookup_url": reverse("commerce:lookup", args=[order.shop.slug])
-            + _carried_query(request)})
+        ask = sign(
+            "contact",
+            {"shop": order.shop_id, "order": order.pk, "email": order.email, "name": order.name},
+        )
+        context.update(
+            {
+                "embed": embed,
+                "languages": shop_languages(order.shop),
+                "ask_url": _contact_url(order.shop) + _carried_query(request, t=ask, lang=language),
+                "lookup_url": reverse("commerce:lookup", args=[order.shop.slug])
+                + _carried_query(request),
+            }
+        )
         response = render(request, "commerce/public/status.html", context)
     return _public_response(response, request, order.shop)
 
 
 # The page's content, formatted in the customer's language.
+
 
 def _money(minor: int, currency: str, locale: str) -> str:
     amount = Decimal(minor).scaleb(-get_currency_precision(currency))
@@ -198,16 +223,25 @@ def _web_link(url: str) -> str:
 
 def _shop_contact(shop, language: str) -> dict:
     """T3: a person is always reachable, with the hours they answer."""
-    return {"shop_tel": tel_href(shop.phone, shop.country),
-            "shop_hours": hours_summary(shop.opening_hours.all(), language)}
+    return {
+        "shop_tel": tel_href(shop.phone, shop.country),
+        "shop_hours": hours_summary(shop.opening_hours.all(), language),
+    }
 
 
 def _line_rows(order, locale: str) -> list[dict]:
-    return [{"name": line.name, "quantity": line.quantity, "status": line.status,
-             "label": line.get_status_display(),
-             "expected": _day(line.expected_at, locale)
-             if line.status == LineStatus.WAITING and line.expected_at else ""}
-            for line in order.lines.all()]
+    return [
+        {
+            "name": line.name,
+            "quantity": line.quantity,
+            "status": line.status,
+            "label": line.get_status_display(),
+            "expected": _day(line.expected_at, locale)
+            if line.status == LineStatus.WAITING and line.expected_at
+            else "",
+        }
+        for line in order.lines.all()
+    ]
 
 
 def _parcel_rows(order, tz, locale: str) -> list[dict]:
@@ -223,88 +257,137 @@ def _parcel_rows(order, tz, locale: str) -> list[dict]:
         carrier = known[shipment.carrier]
         link = _web_link(shipment.tracking_url) or (
             carriers.tracking_link(shipment.carrier, shipment.tracking_number)
-            if shipment.tracking_number else "")
+            if shipment.tracking_number
+            else ""
+        )
         events = list(shipment.events.all())[-LATEST_EVENTS:][::-1]
-        rows.append({
-            "carrier": shipment.carrier_name or getattr(carrier, "name", "") or shipment.carrier,
-            "number": shipment.tracking_number, "link": link,
-            "phone": getattr(carrier, "phone", ""),
-            "tel": tel_href(getattr(carrier, "phone", ""), order.shop.country),
-            "phone_hours": getattr(carrier, "phone_hours", ""),
-            "status": shipment.status, "label": shipment.get_status_display(),
-            "window": _window(shipment.expected_from, shipment.expected_to, locale),
-            "delay": delivery.shipment_delay(shipment, today),
-            "delivered": _day(shipment.delivered_at.astimezone(tz).date(), locale)
-            if shipment.delivered_at else "",
-            "events": [{"when": _moment(e.happened_at, tz, locale),
+        rows.append(
+            {
+                "carrier": shipment.carrier_name
+                or getattr(carrier, "name", "")
+                or shipment.carrier,
+                "number": shipment.tracking_number,
+                "link": link,
+                "phone": getattr(carrier, "phone", ""),
+                "tel": tel_href(getattr(carrier, "phone", ""), order.shop.country),
+                "phone_hours": getattr(carrier, "phone_hours", ""),
+                "status": shipment.status,
+                "label": shipment.get_status_display(),
+                "window": _window(shipment.expected_from, shipment.expected_to, locale),
+                "delay": delivery.shipment_delay(shipment, today),
+                "delivered": _day(shipment.delivered_at.astimezone(tz).date(), locale)
+                if shipment.delivered_at
+                else "",
+                "events": [
+                    {
+                        "when": _moment(e.happened_at, tz, locale),
                         "text": e.description or e.get_status_display(),
-                        "location": e.location} for e in events],
-        })
+                        "location": e.location,
+                    }
+                    for e in events
+                ],
+            }
+        )
     return rows
 
 
 def _moment(value, tz, locale: str) -> str:
     local = value.astimezone(tz)
-    return (f"{format_skeleton('MMMd', local, locale=locale)} "
-            f"{format_time(local, 'short', tzinfo=tz, locale=locale)}")
+    return (
+        f"{format_skeleton('MMMd', local, locale=locale)} "
+        f"{format_time(local, 'short', tzinfo=tz, locale=locale)}"
+    )
 
 
 def _return_rows(order, tz, locale: str) -> list[dict]:
-    return [{"created": _day(ret.created_at.astimezone(tz).date(), locale),
-             "received": _day(ret.received_at.astimezone(tz).date(), locale)
-             if ret.received_at else "",
-             "reason": ret.reason,
-             "lines": [f"{rl.quantity} × {rl.line.name}" for rl in ret.lines.all()]}
-            for ret in order.returns.prefetch_related("lines__line")]
+    return [
+        {
+            "created": _day(ret.created_at.astimezone(tz).date(), locale),
+            "received": _day(ret.received_at.astimezone(tz).date(), locale)
+            if ret.received_at
+            else "",
+            "reason": ret.reason,
+            "lines": [f"{rl.quantity} × {rl.line.name}" for rl in ret.lines.all()],
+        }
+        for ret in order.returns.prefetch_related("lines__line")
+    ]
 
 
 def _refund_rows(order, tz, locale: str) -> list[dict]:
     """O6: paid − each deduction (with the policy line behind it) = refunded."""
     rows = []
     for refund in order.refunds.prefetch_related("lines", "deductions"):
-        rows.append({
-            "paid": _money(refund.paid_minor, refund.currency, locale),
-            "items": [{"text": f"{line.quantity} × {line.description}",
-                       "amount": _money(line.amount_minor, refund.currency, locale)}
-                      for line in refund.lines.all()],
-            "deductions": [{"label": d.label or d.get_reason_display(),
-                            "amount": _money(d.amount_minor, refund.currency, locale),
-                            "policy": d.policy_text} for d in refund.deductions.all()],
-            "refunded": _money(refund.refunded_minor, refund.currency, locale),
-            "method": refund.method,
-            "paid_at": _day(refund.paid_at.astimezone(tz).date(), locale)
-            if refund.paid_at else "",
-        })
+        rows.append(
+            {
+                "paid": _money(refund.paid_minor, refund.currency, locale),
+                "items": [
+                    {
+                        "text": f"{line.quantity} × {line.description}",
+                        "amount": _money(line.amount_minor, refund.currency, locale),
+                    }
+                    for line in refund.lines.all()
+                ],
+                "deductions": [
+                    {
+                        "label": d.label or d.get_reason_display(),
+                        "amount": _money(d.amount_minor, refund.currency, locale),
+                        "policy": d.policy_text,
+                    }
+                    for d in refund.deductions.all()
+                ],
+                "refunded": _money(refund.refunded_minor, refund.currency, locale),
+                "method": refund.method,
+                "paid_at": _day(refund.paid_at.astimezone(tz).date(), locale)
+                if refund.paid_at
+                else "",
+            }
+        )
     return rows
 
 
 def _policy(order, locale: str) -> dict:
     """O7: the return policy and its fee, in plain words, always on the page."""
-    shop_settings = (CommerceSettings.objects.filter(shop=order.shop).first()
-                     or CommerceSettings(shop=order.shop))
+    shop_settings = CommerceSettings.objects.filter(shop=order.shop).first() or CommerceSettings(
+        shop=order.shop
+    )
     fee = shop_settings.return_shipping_fee_minor
-    return {"days": shop_settings.return_days,
-            "fee": _money(fee, order.currency, locale) if fee else "",
-            "text": shop_settings.return_policy}
+    return {
+        "days": shop_settings.return_days,
+        "fee": _money(fee, order.currency, locale) if fee else "",
+        "text": shop_settings.return_policy,
+    }
 
 
 def _christmas(shop, locale: str) -> list[dict]:
     today = timezone.localdate(timezone=shop.tz)
-    return [{"method": method.name, "date": _day(last_day, locale), "passed": passed}
-            for method, last_day, passed in delivery.christmas_deadlines(shop, today)]
+    return [
+        {"method": method.name, "date": _day(last_day, locale), "passed": passed}
+        for method, last_day, passed in delivery.christmas_deadlines(shop, today)
+    ]
 
 
 def _status_context(order, language: str) -> dict:
     shop, locale, tz = order.shop, LOCALES[language], order.shop.tz
-    finished = order.status in {OrderStatus.DELIVERED, OrderStatus.CANCELLED,
-                                OrderStatus.RETURNED, OrderStatus.REFUNDED}
+    finished = order.status in {
+        OrderStatus.DELIVERED,
+        OrderStatus.CANCELLED,
+        OrderStatus.RETURNED,
+        OrderStatus.REFUNDED,
+    }
     return {
-        "shop": shop, "order": order, "status_label": order.get_status_display(),
+        "shop": shop,
+        "order": order,
+        "status_label": order.get_status_display(),
         "placed": format_date(order.placed_at.astimezone(tz).date(), "long", locale=locale),
         "window": "" if finished else _window(order.expected_from, order.expected_to, locale),
-        "delay": "" if finished else delivery.delay_state(
-            order.expected_from, order.expected_to, timezone.localdate(timezone=tz),
-            told=order.messages.filter(kind=MessageKind.DELAYED).exists()),
+        "delay": ""
+        if finished
+        else delivery.delay_state(
+            order.expected_from,
+            order.expected_to,
+            timezone.localdate(timezone=tz),
+            told=order.messages.filter(kind=MessageKind.DELAYED).exists(),
+        ),
         "lines": _line_rows(order, locale),
         "parcels": _parcel_rows(order, tz, locale),
         "returns": _return_rows(order, tz, locale),

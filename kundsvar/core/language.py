@@ -45,10 +45,12 @@ SHORT_TEXT_CONFIDENCE = 0.8
 # English. Kept because they fix nb/da mistakes in the labelled set (bench/language.py).
 _NB_WORDS = frozenset(
     "hei heisann hva noen noe av takk fått fikk meg deg seg dere nå mye ennå uke uker dager "
-    "kjøpe kjøpt kjøpte sjekke tilbake vennlig penger gjerne ikkje".split())
+    "kjøpe kjøpt kjøpte sjekke tilbake vennlig penger gjerne ikkje".split()
+)
 _DA_WORDS = frozenset(
     "hej hejsa hvad nogen noget af tak fået fik mig dig sig jer jeres nu meget endnu uge uger "
-    "dage købe købt købte tjekke tilbage venlig penge gerne".split())
+    "dage købe købt købte tjekke tilbage venlig penge gerne".split()
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

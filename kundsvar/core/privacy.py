@@ -120,8 +120,10 @@ def _is_personal_number(match: re.Match, before: str, after: str) -> bool:
 def _in_digit_groups(before: str, after: str) -> bool:
     # A mask stands where digits stood, so next to a space it groups like digits do.
     return bool(
-        _GROUP_BEFORE.search(before[-2:]) or _GROUP_AFTER.match(after[:2])
-        or before.endswith(MASK + " ") or after.startswith(" " + MASK)
+        _GROUP_BEFORE.search(before[-2:])
+        or _GROUP_AFTER.match(after[:2])
+        or before.endswith(MASK + " ")
+        or after.startswith(" " + MASK)
     )
 
 

@@ -37,9 +37,13 @@ class CustomerFilters(Schema):
 def list_customers(request, filters: Query[CustomerFilters]):
     reject_unknown_query(request, CustomerFilters)
     qs = _customers(request.auth, filters)
-    page = list(qs[filters.offset:filters.offset + filters.limit])
-    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset,
-            "items": [_customer(customer) for customer in page]}
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_customer(customer) for customer in page],
+    }
 
 
 def _customers(agent, filters: CustomerFilters) -> QuerySet[Customer]:
@@ -56,10 +60,14 @@ def _customers(agent, filters: CustomerFilters) -> QuerySet[Customer]:
 
 
 def _customer(customer: Customer) -> dict:
-    return {"id": customer.pk, "shop": customer.shop.slug, "name": customer.name,
-            "language": customer.language,
-            "emails": [row.address for row in customer.emails.all()],
-            "created_at": customer.created_at}
+    return {
+        "id": customer.pk,
+        "shop": customer.shop.slug,
+        "name": customer.name,
+        "language": customer.language,
+        "emails": [row.address for row in customer.emails.all()],
+        "created_at": customer.created_at,
+    }
 
 
 api.add_router("/customers", router)

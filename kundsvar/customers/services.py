@@ -13,14 +13,16 @@ def find_or_create_customer(shop, address: str, name: str = "", language: str = 
     """The shop's customer who owns this address, created on first contact."""
     address = normalize_email(address)[:254]
     name = name[:200]
-    existing = (CustomerEmail.objects.select_related("customer")
-                .filter(shop=shop, address__iexact=address).first())
+    existing = (
+        CustomerEmail.objects.select_related("customer")
+        .filter(shop=shop, address__iexact=address)
+        .first()
+    )
     if existing:
         customer = existing.customer
         # Known from an order, say: what they tell us now fills what we did not know.
         known = {"name": name, "language": language}
-        fields = [field for field, value in known.items()
-                  if value and not getattr(customer, field)]
+        fields = [field for field, value in known.items() if value and not getattr(customer, field)]
         for field in fields:
             setattr(customer, field, known[field])
         if fields:
@@ -46,7 +48,8 @@ def set_customer_language(customer: Customer, language: str) -> None:
 def add_email(customer: Customer, address: str) -> CustomerEmail:
     """Another address of the same customer (they write from work and from home)."""
     row, _ = CustomerEmail.objects.get_or_create(
-        shop=customer.shop, address=normalize_email(address), defaults={"customer": customer})
+        shop=customer.shop, address=normalize_email(address), defaults={"customer": customer}
+    )
     return row
 
 
@@ -57,7 +60,8 @@ def add_phone(customer: Customer, number: str, country: str = "") -> CustomerPho
     if len(normalized) < 6:
         return None
     row, _ = CustomerPhone.objects.get_or_create(
-        customer=customer, normalized=normalized, defaults={"number": number.strip()[:40]})
+        customer=customer, normalized=normalized, defaults={"number": number.strip()[:40]}
+    )
     return row
 
 
@@ -72,10 +76,12 @@ def merge_customers(source: Customer, target: Customer) -> Customer:
     source.phones.filter(normalized__in=known_phones).delete()
     for relation in Customer._meta.related_objects:
         if relation.one_to_many and relation.field.model is not Customer:
-            relation.related_model._base_manager.filter(
-                **{relation.field.name: source}).update(**{relation.field.name: target})
-    fields = [name for name in ("name", "language")
-              if not getattr(target, name) and getattr(source, name)]
+            relation.related_model._base_manager.filter(**{relation.field.name: source}).update(
+                **{relation.field.name: target}
+            )
+    fields = [
+        name for name in ("name", "language") if not getattr(target, name) and getattr(source, name)
+    ]
     for name in fields:
         setattr(target, name, getattr(source, name))
     if fields:

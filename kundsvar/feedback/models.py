@@ -16,10 +16,14 @@ class Rating(models.Model):
     (F2). Counts use the current row (`replaced_at` is None), at most one per reply."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="ratings")
-    message = models.ForeignKey("cases.Message", on_delete=models.CASCADE,
-                                related_name="ratings")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="ratings")
+    message = models.ForeignKey("cases.Message", on_delete=models.CASCADE, related_name="ratings")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
     channel = models.CharField(max_length=16)
     score = models.CharField(max_length=4, choices=Score.choices)
     comment = models.TextField(blank=True)
@@ -29,9 +33,13 @@ class Rating(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["created_at"], name="rating_time")]
-        constraints = [models.UniqueConstraint(fields=["message"],
-                                               condition=models.Q(replaced_at=None),
-                                               name="one_current_rating_per_answer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message"],
+                condition=models.Q(replaced_at=None),
+                name="one_current_rating_per_answer",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.score} on #{self.case_id}"

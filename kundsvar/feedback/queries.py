@@ -39,8 +39,10 @@ class Row:
     csat: Csat
 
 
-_COUNTS = {"good": Count("id", filter=Q(score=Score.GOOD)),
-           "bad": Count("id", filter=Q(score=Score.BAD))}
+_COUNTS = {
+    "good": Count("id", filter=Q(score=Score.GOOD)),
+    "bad": Count("id", filter=Q(score=Score.BAD)),
+}
 
 
 def given(shop, start: date, end: date) -> QuerySet[Rating]:
@@ -79,12 +81,17 @@ def _next(day: date, period: str) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def by_period(qs: QuerySet[Rating], period: str, start: date, end: date,
-              tz: ZoneInfo) -> list[Row]:
+def by_period(qs: QuerySet[Rating], period: str, start: date, end: date, tz: ZoneInfo) -> list[Row]:
     """One row per week (from Monday) or month in the range, the empty ones included."""
-    found = {row["period"]: Csat(row["good"], row["bad"]) for row in (
-        qs.annotate(period=Trunc("created_at", period, output_field=DateField(), tzinfo=tz))
-        .order_by().values("period").annotate(**_COUNTS))}
+    found = {
+        row["period"]: Csat(row["good"], row["bad"])
+        for row in (
+            qs.annotate(period=Trunc("created_at", period, output_field=DateField(), tzinfo=tz))
+            .order_by()
+            .values("period")
+            .annotate(**_COUNTS)
+        )
+    }
     rows, day = [], period_start(start, period)
     while day <= end:
         rows.append(Row(day, found.get(day, Csat(0, 0))))
@@ -94,8 +101,11 @@ def by_period(qs: QuerySet[Rating], period: str, start: date, end: date,
 
 def by_agent(qs: QuerySet[Rating]) -> list[Row]:
     """Per agent who wrote the rated answer, best-rated first; None: no agent (deleted)."""
-    rows = (qs.order_by().values("agent_id", "agent__first_name", "agent__last_name",
-                                 "agent__username").annotate(**_COUNTS))
+    rows = (
+        qs.order_by()
+        .values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
+        .annotate(**_COUNTS)
+    )
     result = [Row(_agent_name(r), Csat(r["good"], r["bad"])) for r in rows]
     return sorted(result, key=lambda r: (-(r.csat.percent or 0), -r.csat.n, str(r.key)))
 
@@ -117,8 +127,11 @@ def comments(qs: QuerySet[Rating], limit: int = COMMENT_LIMIT) -> list[Rating]:
     for — pass `given()` so a rating the customer changed keeps its comment (F2).
     Masked when stored; masked again here (it changes nothing then) so a row written
     some other way cannot show one (C3)."""
-    rows = list(qs.exclude(comment="").select_related("case", "agent")
-                .order_by("-created_at", "-id")[:limit])
+    rows = list(
+        qs.exclude(comment="")
+        .select_related("case", "agent")
+        .order_by("-created_at", "-id")[:limit]
+    )
     for row in rows:
         row.comment = mask_personal_numbers(row.comment)[0]
     return rows

@@ -28,9 +28,11 @@ def _answer(token: str) -> tuple[Case, Message]:
         data = signing.loads(token, salt=RATING_SALT, max_age=LINK_DAYS * 86400)
     except signing.BadSignature:
         raise Http404 from None  # tampered or expired: reveal nothing
-    message = (Message.objects.select_related("case__shop")
-               .filter(pk=data.get("m"), case_id=data.get("c"), direction=Direction.OUTBOUND)
-               .first())
+    message = (
+        Message.objects.select_related("case__shop")
+        .filter(pk=data.get("m"), case_id=data.get("c"), direction=Direction.OUTBOUND)
+        .first()
+    )
     if message is None:
         raise Http404
     return message.case, message
@@ -60,20 +62,31 @@ def rate(request, token, score):
             return redirect(reverse("feedback:rate", args=[token, chosen]) + "?sent=1")
     current = queries.current_rating(answer.pk)
     with translation.override(promise_language(case.language)):
-        return render(request, "feedback/rate.html", {
-            "case": case, "shop": case.shop, "token": token, "current": current,
-            "score": asked["score"] if asked else score,
-            "comment": asked["comment"] if asked else "",
-            "sent": request.GET.get("sent") == "1" and current is not None})
+        return render(
+            request,
+            "feedback/rate.html",
+            {
+                "case": case,
+                "shop": case.shop,
+                "token": token,
+                "current": current,
+                "score": asked["score"] if asked else score,
+                "comment": asked["comment"] if asked else "",
+                "sent": request.GET.get("sent") == "1" and current is not None,
+            },
+        )
 
 
 class RangeForm(forms.Form):
-    period = forms.ChoiceField(label=_("Per"), required=False,
-                               choices=[("week", _("week")), ("month", _("month"))])
-    start = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(
+        label=_("Per"), required=False, choices=[("week", _("week")), ("month", _("month"))]
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def range(self, today: date) -> tuple[str, date, date]:
         """(period, start, end); the last 12 weeks or months unless chosen."""
@@ -82,8 +95,11 @@ class RangeForm(forms.Form):
         end = min(data.get("end") or today, today)
         start = data.get("start")
         if start is None:
-            start = (end - timedelta(weeks=11) if period == "week"
-                     else (end.replace(day=1) - timedelta(days=320)).replace(day=1))
+            start = (
+                end - timedelta(weeks=11)
+                if period == "week"
+                else (end.replace(day=1) - timedelta(days=320)).replace(day=1)
+            )
         start = max(min(start, end), end - timedelta(days=MAX_REPORT_DAYS))
         return period, queries.period_start(start, period), end
 
@@ -109,11 +125,22 @@ def report(request, shop):
     period, start, end = form.range(timezone.localdate(timezone=shop.tz))
     qs = queries.ratings(shop, start, end)
     channels = dict(Channel.choices)
-    return render(request, "feedback/report.html", {
-        "shop": shop, "section": "feedback", "form": form, "period": period,
-        "start": start, "end": end, "total": queries.total(qs),
-        "periods": queries.by_period(qs, period, start, end, shop.tz),
-        "agents": queries.by_agent(qs),
-        "channels": [(channels.get(row.key, row.key), row.csat)
-                     for row in queries.by_channel(qs)],
-        "comments": queries.comments(queries.given(shop, start, end))})
+    return render(
+        request,
+        "feedback/report.html",
+        {
+            "shop": shop,
+            "section": "feedback",
+            "form": form,
+            "period": period,
+            "start": start,
+            "end": end,
+            "total": queries.total(qs),
+            "periods": queries.by_period(qs, period, start, end, shop.tz),
+            "agents": queries.by_agent(qs),
+            "channels": [
+                (channels.get(row.key, row.key), row.csat) for row in queries.by_channel(qs)
+            ],
+            "comments": queries.comments(queries.given(shop, start, end)),
+        },
+    )

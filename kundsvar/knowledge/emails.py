@@ -19,11 +19,14 @@ def article_url(article) -> str:
 def ack_section(case, inbound) -> dict | None:
     """Called by the acknowledgement inside the customer's language (ACK_SECTIONS)."""
     question = f"{case.subject}\n{inbound.display_text}"
-    articles = queries.relevant_articles(case.shop, question, case.language, ARTICLES,
-                                         fallback=False)
+    articles = queries.relevant_articles(
+        case.shop, question, case.language, ARTICLES, fallback=False
+    )
     if not articles:
         return None
     links = [(article.title, article_url(article)) for article in articles]
     context = {"links": links}
-    return {"text": render_to_string("knowledge/ack_section.txt", context).strip(),
-            "html": render_to_string("knowledge/ack_section.html", context)}
+    return {
+        "text": render_to_string("knowledge/ack_section.txt", context).strip(),
+        "html": render_to_string("knowledge/ack_section.html", context),
+    }

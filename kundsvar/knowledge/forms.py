@@ -9,22 +9,39 @@ LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200,
-                            help_text=_("The question as a customer would ask it."))
-    body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 14}),
-                           help_text=_("Markdown: **bold**, - lists, [link text](https://…). "
-                                       "Raw HTML is shown as text."))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
-                                      required=False)
-    slug = forms.SlugField(label=_("Address"), max_length=80, required=False,
-                           help_text=_("Part of the link, e.g. leveranstid. Empty: made from "
-                                       "the title."))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("The question as a customer would ask it.")
+    )
+    body = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Markdown: **bold**, - lists, [link text](https://…). Raw HTML is shown as text."
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        required=False,
+        help_text=_("Part of the link, e.g. leveranstid. Empty: made from the title."),
+    )
     related = forms.ModelMultipleChoiceField(
-        label=_("Related articles"), queryset=Article.objects.none(), required=False,
+        label=_("Related articles"),
+        queryset=Article.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Shown under the answer. None chosen: others of the same category."))
-    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, initial=0,
-                                  help_text=_("Lower numbers come first in their category."))
+        help_text=_("Shown under the answer. None chosen: others of the same category."),
+    )
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=999,
+        initial=0,
+        help_text=_("Lower numbers come first in their category."),
+    )
 
     def __init__(self, *args, shop, language, article=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,13 +57,22 @@ class NewArticleForm(ArticleForm):
     language = forms.ChoiceField(label=_("Language"))
     published = forms.BooleanField(label=_("Publish now"), required=False)
 
-    field_order = ["language", "title", "body", "category", "slug", "related", "position",
-                   "published"]
+    field_order = [
+        "language",
+        "title",
+        "body",
+        "category",
+        "slug",
+        "related",
+        "position",
+        "published",
+    ]
 
     def __init__(self, *args, shop, language, **kwargs):
         super().__init__(*args, shop=shop, language=language, **kwargs)
-        self.fields["language"].choices = [(code, LANGUAGE_NAMES[code])
-                                           for code in shop_languages(shop)]
+        self.fields["language"].choices = [
+            (code, LANGUAGE_NAMES[code]) for code in shop_languages(shop)
+        ]
         self.fields["language"].initial = language
 
 
@@ -75,5 +101,8 @@ class CategoryForm(forms.Form):
         return name
 
     def names(self) -> dict:
-        return {key[5:]: value.strip() for key, value in self.cleaned_data.items()
-                if key.startswith("name_") and value.strip()}
+        return {
+            key[5:]: value.strip()
+            for key, value in self.cleaned_data.items()
+            if key.startswith("name_") and value.strip()
+        }

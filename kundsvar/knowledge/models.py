@@ -13,16 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from kundsvar.search.models import FtsField
 
-LANGUAGES = [("sv", _("Swedish")), ("nb", _("Norwegian")), ("da", _("Danish")),
-             ("en", _("English"))]
+LANGUAGES = [
+    ("sv", _("Swedish")),
+    ("nb", _("Norwegian")),
+    ("da", _("Danish")),
+    ("en", _("English")),
+]
 
 
 class Category(models.Model):
     """A heading on the FAQ page ("Leverans", "Returer"). The name is written in the
     shop's language; `names` may hold the other languages' names ({"en": "Delivery"})."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE,
-                             related_name="knowledge_categories")
+    shop = models.ForeignKey(
+        "shops.Shop", on_delete=models.CASCADE, related_name="knowledge_categories"
+    )
     name = models.CharField(_("name"), max_length=80)
     names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -31,8 +36,9 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["position", "name"]
-        constraints = [models.UniqueConstraint(fields=["shop", "name"],
-                                               name="knowledge_category_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "name"], name="knowledge_category_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -50,22 +56,33 @@ class Article(models.Model):
     """One language version of an FAQ answer. Versions of the same answer share a
     `translation_group`; the body is Markdown, `body_html` its sanitised rendering."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE,
-                             related_name="knowledge_articles")
-    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="articles", verbose_name=_("category"))
+    shop = models.ForeignKey(
+        "shops.Shop", on_delete=models.CASCADE, related_name="knowledge_articles"
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("category"),
+    )
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="sv")
     translation_group = models.UUIDField(default=uuid.uuid4, db_index=True)
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80)
-    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, lists, [links](https://…)."))
+    body = models.TextField(
+        _("text"), help_text=_("Markdown: **bold**, lists, [links](https://…).")
+    )
     body_html = models.TextField(blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    related = models.ManyToManyField("self", blank=True, symmetrical=True,
-                                     verbose_name=_("related articles"))
+    related = models.ManyToManyField(
+        "self", blank=True, symmetrical=True, verbose_name=_("related articles")
+    )
     helpful_count = models.PositiveIntegerField(default=0)
     unhelpful_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
@@ -75,8 +92,9 @@ class Article(models.Model):
     embedding_of = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey("accounts.Agent", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        "accounts.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("article")
@@ -84,11 +102,13 @@ class Article(models.Model):
         ordering = ["position", "title"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "slug"], name="knowledge_article_slug"),
-            models.UniqueConstraint(fields=["translation_group", "language"],
-                                    name="knowledge_article_one_per_language"),
+            models.UniqueConstraint(
+                fields=["translation_group", "language"], name="knowledge_article_one_per_language"
+            ),
         ]
-        indexes = [models.Index(fields=["shop", "language", "status"],
-                                name="knowledge_article_listing")]
+        indexes = [
+            models.Index(fields=["shop", "language", "status"], name="knowledge_article_listing")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -107,9 +127,13 @@ class Vote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["article", "session_key"], condition=~models.Q(session_key=""),
-            name="knowledge_vote_once_per_session")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "session_key"],
+                condition=~models.Q(session_key=""),
+                name="knowledge_vote_once_per_session",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id}: {'yes' if self.helpful else 'no'}"
@@ -123,8 +147,9 @@ class ArticleDay(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "day"],
-                                               name="knowledge_article_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="knowledge_article_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.day}: {self.views}"
@@ -135,8 +160,9 @@ class SearchLog(models.Model):
     back. `terms` is the query's meaningful stems, sorted, so that "returnera varor" and
     "Returnera vara?" count as one question in the content-gap report."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE,
-                             related_name="knowledge_searches")
+    shop = models.ForeignKey(
+        "shops.Shop", on_delete=models.CASCADE, related_name="knowledge_searches"
+    )
     query = models.CharField(max_length=200)
     terms = models.CharField(max_length=200)
     language = models.CharField(max_length=2)
@@ -155,9 +181,14 @@ class FtsRow(models.Model):
     """SQLite: one row of the FTS5 table `knowledge_fts` per article, rowid = article id;
     title and body stemmed in the article's language."""
 
-    article = models.OneToOneField(Article, primary_key=True, db_column="rowid",
-                                   on_delete=models.DO_NOTHING, db_constraint=False,
-                                   related_name="fts")
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="fts",
+    )
     title = FtsField()
     body = FtsField()
 
@@ -172,8 +203,13 @@ class FtsRow(models.Model):
 class ArticleDocument(models.Model):
     """PostgreSQL: one tsvector per article (title weighted A, body B), GIN-indexed."""
 
-    article = models.OneToOneField(Article, primary_key=True, on_delete=models.DO_NOTHING,
-                                   db_constraint=False, related_name="document")
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="document",
+    )
     vector = SearchVectorField()
 
     class Meta:

@@ -18,26 +18,41 @@ TEXT_TOKEN, LINK_TOKEN = "kbt", "kbl"
 
 
 def _question(case) -> str:
-    latest = (case.messages.filter(direction=Direction.INBOUND).order_by("-created_at", "-pk")
-              .only("new_text", "body_text").first())
+    latest = (
+        case.messages.filter(direction=Direction.INBOUND)
+        .order_by("-created_at", "-pk")
+        .only("new_text", "body_text")
+        .first()
+    )
     return f"{case.subject}\n{latest.display_text if latest else ''}"
 
 
 def suggested_articles(case, agent) -> str | None:
     """CUSTOMER_PANELS entry: nothing when no article matches well."""
-    hits = [hit for hit in queries.rank(case.shop, _question(case), case.language, ARTICLES)
-            if hit.relevant]
+    hits = [
+        hit
+        for hit in queries.rank(case.shop, _question(case), case.language, ARTICLES)
+        if hit.relevant
+    ]
     if not hits:
         return None
-    items = [{"article": hit.article, "url": article_url(hit.article),
-              "text": queries.article_text(hit.article), "id": hit.article.pk,
-              "other_language": hit.article.language != case.language} for hit in hits]
+    items = [
+        {
+            "article": hit.article,
+            "url": article_url(hit.article),
+            "text": queries.article_text(hit.article),
+            "id": hit.article.pk,
+            "other_language": hit.article.language != case.language,
+        }
+        for hit in hits
+    ]
     return render_to_string("knowledge/panel.html", {"items": items, "case": case})
 
 
 def _ids(tokens, prefix: str) -> list[int]:
-    return [int(t[len(prefix):]) for t in tokens
-            if t.startswith(prefix) and t[len(prefix):].isdigit()]
+    return [
+        int(t[len(prefix) :]) for t in tokens if t.startswith(prefix) and t[len(prefix) :].isdigit()
+    ]
 
 
 def inserted_texts(case, tokens) -> list[str]:
@@ -46,8 +61,10 @@ def inserted_texts(case, tokens) -> list[str]:
     texts, links = _ids(tokens, TEXT_TOKEN), _ids(tokens, LINK_TOKEN)
     if not texts and not links:
         return []
-    articles = Article.objects.filter(shop_id=case.shop_id, pk__in=[*texts, *links],
-                                      status=Status.PUBLISHED).select_related("shop")
+    articles = Article.objects.filter(
+        shop_id=case.shop_id, pk__in=[*texts, *links], status=Status.PUBLISHED
+    ).select_related("shop")
     found = {article.pk: article for article in articles}
-    return ([queries.article_text(found[pk]) for pk in texts if pk in found]
-            + [article_url(found[pk]) for pk in links if pk in found])
+    return [queries.article_text(found[pk]) for pk in texts if pk in found] + [
+        article_url(found[pk]) for pk in links if pk in found
+    ]

@@ -42,8 +42,12 @@ def published(shop, language: str | None = None):
 
 # The nearest languages first when an article has no version in the visitor's own: a
 # Norwegian reads Danish, then Swedish, before English (rule R7).
-FALLBACKS = {"sv": ("sv", "nb", "da", "en"), "nb": ("nb", "da", "sv", "en"),
-             "da": ("da", "nb", "sv", "en"), "en": ("en", "sv", "nb", "da")}
+FALLBACKS = {
+    "sv": ("sv", "nb", "da", "en"),
+    "nb": ("nb", "da", "sv", "en"),
+    "da": ("da", "nb", "sv", "en"),
+    "en": ("en", "sv", "nb", "da"),
+}
 
 
 def language_order(shop, language: str) -> list[str]:
@@ -81,8 +85,9 @@ def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
     title_stems, body_stems = set(title.split()), set(body.split())
     star = search.prefixes(stems)
     in_title = [s for s in stems if search.stem_matches(s, title_stems, s in star)]
-    in_body = [s for s in stems
-               if s not in in_title and search.stem_matches(s, body_stems, s in star)]
+    in_body = [
+        s for s in stems if s not in in_title and search.stem_matches(s, body_stems, s in star)
+    ]
     if len(stems) <= 2:
         ok = bool(in_title) or (bool(in_body) and len(in_body) == len(stems))
     else:
@@ -99,15 +104,16 @@ def _search(queryset, query: str, language: str, limit: int) -> list[Hit]:
         # Imported only when switched on: numpy and the model come with `.[semantic]`.
         from . import semantic
 
-        found = list(found[:max(limit, semantic.CANDIDATES)])
+        found = list(found[: max(limit, semantic.CANDIDATES)])
         found = semantic.rerank(query, found) if len(found) > 1 else found
     else:
         found = list(found.defer("embedding")[:limit])
     return [Hit(article, article.lexical_score, stems) for article in found[:limit]]
 
 
-def rank(shop, query: str, language: str | None, limit: int = 5,
-         queryset=None, fallback: bool = True) -> list[Hit]:
+def rank(
+    shop, query: str, language: str | None, limit: int = 5, queryset=None, fallback: bool = True
+) -> list[Hit]:
     """The best published articles of `shop` for a free-text question: any meaningful
     word of it, stemmed in `language`, BM25-ranked with the title above the body.
     Articles in the customer's language come first; when they are too few, the nearer
@@ -119,7 +125,7 @@ def rank(shop, query: str, language: str | None, limit: int = 5,
     order = language_order(shop, language)
     # Up to the shop's own language, whose answers are the most complete: a search per
     # language while the customer types is enough cost.
-    nearer = order[1:order.index(shop.language) + 1] if shop.language in order else order[1:]
+    nearer = order[1 : order.index(shop.language) + 1] if shop.language in order else order[1:]
     for other in nearer if fallback else []:
         if len(hits) >= limit:
             break
@@ -134,11 +140,13 @@ def suggest(shop, text: str, language: str | None, limit: int = 5) -> list[Artic
     return [hit.article for hit in rank(shop, text, language, limit)]
 
 
-def relevant_articles(shop, text: str, language: str | None, limit: int = 3,
-                      fallback: bool = True) -> list[Article]:
+def relevant_articles(
+    shop, text: str, language: str | None, limit: int = 3, fallback: bool = True
+) -> list[Article]:
     """Like `suggest`, but only articles that clearly match (is_relevant)."""
-    return [hit.article for hit in rank(shop, text, language, limit, fallback=fallback)
-            if hit.relevant]
+    return [
+        hit.article for hit in rank(shop, text, language, limit, fallback=fallback) if hit.relevant
+    ]
 
 
 def top_for_faq(shop, language: str, limit: int = 6) -> list[Article]:
@@ -150,61 +158,91 @@ def top_for_faq(shop, language: str, limit: int = 6) -> list[Article]:
 
 def versions(article: Article) -> list[Article]:
     """The article's other published language versions."""
-    return list(Article.objects.filter(translation_group=article.translation_group,
-                                       status=Status.PUBLISHED)
-                .exclude(pk=article.pk).order_by("language"))
+    return list(
+        Article.objects.filter(translation_group=article.translation_group, status=Status.PUBLISHED)
+        .exclude(pk=article.pk)
+        .order_by("language")
+    )
 
 
 def related_articles(article: Article, limit: int = 5) -> list[Article]:
     """The editor's choice; otherwise others of the same category."""
-    chosen = list(article.related.filter(status=Status.PUBLISHED,
-                                         language=article.language)[:limit])
+    chosen = list(
+        article.related.filter(status=Status.PUBLISHED, language=article.language)[:limit]
+    )
     if chosen or article.category_id is None:
         return chosen
-    return list(published(article.shop, article.language).filter(category=article.category_id)
-                .exclude(pk=article.pk).order_by("-helpful_count", "position", "title")[:limit])
+    return list(
+        published(article.shop, article.language)
+        .filter(category=article.category_id)
+        .exclude(pk=article.pk)
+        .order_by("-helpful_count", "position", "title")[:limit]
+    )
 
 
 def content_gaps(shop, since: datetime, limit: int = 20) -> list[dict]:
     """What customers searched for on the FAQ without getting a relevant answer, most
     frequent first: {"query" (the latest wording), "terms", "count", "last_searched",
     "language"}."""
-    rows = (SearchLog.objects.filter(shop=shop, created_at__gte=since, answered=False)
-            .values("terms").annotate(count=Count("pk"), last_searched=Max("created_at"),
-                                      last_id=Max("pk"))
-            .order_by("-count", "-last_searched")[:limit])
+    rows = (
+        SearchLog.objects.filter(shop=shop, created_at__gte=since, answered=False)
+        .values("terms")
+        .annotate(count=Count("pk"), last_searched=Max("created_at"), last_id=Max("pk"))
+        .order_by("-count", "-last_searched")[:limit]
+    )
     rows = list(rows)
     latest = SearchLog.objects.in_bulk([row["last_id"] for row in rows])
-    return [{"query": latest[row["last_id"]].query, "terms": row["terms"],
-             "count": row["count"], "last_searched": row["last_searched"],
-             "language": latest[row["last_id"]].language} for row in rows]
+    return [
+        {
+            "query": latest[row["last_id"]].query,
+            "terms": row["terms"],
+            "count": row["count"],
+            "last_searched": row["last_searched"],
+            "language": latest[row["last_id"]].language,
+        }
+        for row in rows
+    ]
 
 
 def top_articles(shop, since: datetime, limit: int = 10) -> list[Article]:
     """The shop's articles most read and found helpful since `since`, each with
     `views_since`, `helpful_since` and `unhelpful_since`."""
-    def votes(helpful: bool):
-        return Coalesce(Subquery(
-            Vote.objects.filter(article=OuterRef("pk"), helpful=helpful,
-                                created_at__gte=since)
-            .values("article").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField()), 0)
 
-    views = Coalesce(Subquery(
-        ArticleDay.objects.filter(article=OuterRef("pk"), day__gte=since.date())
-        .values("article").annotate(n=Sum("views")).values("n"),
-        output_field=IntegerField()), 0)
-    return list(Article.objects.filter(shop=shop)
-                .annotate(views_since=views, helpful_since=votes(True),
-                          unhelpful_since=votes(False))
-                .filter(Q(views_since__gt=0) | Q(helpful_since__gt=0) | Q(unhelpful_since__gt=0))
-                .order_by("-helpful_since", "-views_since", "unhelpful_since", "title")[:limit])
+    def votes(helpful: bool):
+        return Coalesce(
+            Subquery(
+                Vote.objects.filter(article=OuterRef("pk"), helpful=helpful, created_at__gte=since)
+                .values("article")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    views = Coalesce(
+        Subquery(
+            ArticleDay.objects.filter(article=OuterRef("pk"), day__gte=since.date())
+            .values("article")
+            .annotate(n=Sum("views"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    return list(
+        Article.objects.filter(shop=shop)
+        .annotate(views_since=views, helpful_since=votes(True), unhelpful_since=votes(False))
+        .filter(Q(views_since__gt=0) | Q(helpful_since__gt=0) | Q(unhelpful_since__gt=0))
+        .order_by("-helpful_since", "-views_since", "unhelpful_since", "title")[:limit]
+    )
 
 
 def searches(shop, since: datetime) -> dict:
     """How many FAQ searches there were and how many found a relevant answer."""
     figures = SearchLog.objects.filter(shop=shop, created_at__gte=since).aggregate(
-        total=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+        total=Count("pk"), answered=Count("pk", filter=Q(answered=True))
+    )
     return {"total": figures["total"], "answered": figures["answered"]}
 
 

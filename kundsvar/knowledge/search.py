@@ -55,22 +55,26 @@ class SqliteEngine:
         # out of, and FTS5 keywords (AND, NEAR) typed by a customer stay plain words.
         star = prefixes(stems)
         expression = " OR ".join(f'"{s}"' + ("*" if s in star else "") for s in stems)
-        return (queryset.filter(fts__title__fts_match=expression)
-                .annotate(lexical_score=Relevance(F("fts__title"), heading_weight=TITLE_WEIGHT)))
+        return queryset.filter(fts__title__fts_match=expression).annotate(
+            lexical_score=Relevance(F("fts__title"), heading_weight=TITLE_WEIGHT)
+        )
 
     def replace(self, rows: list[tuple[int, str, str]], deleted: list[int]) -> None:
         with connection.cursor() as cursor:
             gone = [(pk,) for pk in deleted] + [(row[0],) for row in rows]
             cursor.executemany("DELETE FROM knowledge_fts WHERE rowid = %s", gone)
             cursor.executemany(
-                "INSERT INTO knowledge_fts (rowid, title, body) VALUES (%s, %s, %s)", rows)
+                "INSERT INTO knowledge_fts (rowid, title, body) VALUES (%s, %s, %s)", rows
+            )
 
 
 class PostgresEngine:
-    _UPSERT = ("INSERT INTO knowledge_document (article_id, vector) VALUES (%s, "
-               "setweight(to_tsvector('simple', %s), 'A') || "
-               "setweight(to_tsvector('simple', %s), 'B')) "
-               "ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector")
+    _UPSERT = (
+        "INSERT INTO knowledge_document (article_id, vector) VALUES (%s, "
+        "setweight(to_tsvector('simple', %s), 'A') || "
+        "setweight(to_tsvector('simple', %s), 'B')) "
+        "ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector"
+    )
     # ts_rank's weights are for D, C, B, A.
     _WEIGHTS = [0.0, 0.0, round(1 / TITLE_WEIGHT, 3), 1.0]
 
@@ -79,15 +83,18 @@ class PostgresEngine:
         star = prefixes(stems)
         raw = " | ".join(f"'{s}'" + (":*" if s in star else "") for s in stems)
         query = SearchQuery(raw, config="simple", search_type="raw")
-        return (queryset.filter(document__vector=query)
-                .annotate(lexical_score=SearchRank(F("document__vector"), query,
-                                                   weights=self._WEIGHTS, normalization=1)))
+        return queryset.filter(document__vector=query).annotate(
+            lexical_score=SearchRank(
+                F("document__vector"), query, weights=self._WEIGHTS, normalization=1
+            )
+        )
 
     def replace(self, rows: list[tuple[int, str, str]], deleted: list[int]) -> None:
         with connection.cursor() as cursor:
             if deleted:
-                cursor.execute("DELETE FROM knowledge_document WHERE article_id = ANY(%s)",
-                               [deleted])
+                cursor.execute(
+                    "DELETE FROM knowledge_document WHERE article_id = ANY(%s)", [deleted]
+                )
             cursor.executemany(self._UPSERT, rows)
 
 
@@ -117,9 +124,11 @@ def index_articles(article_ids: list[int]) -> None:
     """(Re)index these articles from their rows; ids of deleted articles leave the index."""
     with transaction.atomic():
         articles = Article.objects.filter(pk__in=article_ids).values_list(
-            "pk", "title", "body", "language")
-        rows = [(pk, *document_stems(title, body, language))
-                for pk, title, body, language in articles]
+            "pk", "title", "body", "language"
+        )
+        rows = [
+            (pk, *document_stems(title, body, language)) for pk, title, body, language in articles
+        ]
         found = {row[0] for row in rows}
         engine().replace(rows, deleted=[pk for pk in article_ids if pk not in found])
 
@@ -133,5 +142,5 @@ def rebuild() -> int:
     """Index every article again (after a restore, or a change to the stemming)."""
     ids = list(Article.objects.values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
-        index_articles(ids[start:start + 500])
+        index_articles(ids[start : start + 500])
     return len(ids)

@@ -65,8 +65,7 @@ def article_vectors(articles) -> np.ndarray:
 
     passages = [passage_text(a.title, a.body) for a in articles]
     keys = [_key(p) for p in passages]
-    missing = [i for i, a in enumerate(articles)
-               if a.embedding_of != keys[i] or not a.embedding]
+    missing = [i for i, a in enumerate(articles) if a.embedding_of != keys[i] or not a.embedding]
     vectors: list = [None] * len(articles)
     for i, article in enumerate(articles):
         if i not in missing:
@@ -77,9 +76,9 @@ def article_vectors(articles) -> np.ndarray:
             vectors[i] = vector
             blob = vector.astype(np.float32).tobytes()
             # Only if nobody changed the article meanwhile (derived data, best effort).
-            Article.objects.filter(pk=articles[i].pk, body=articles[i].body,
-                                   title=articles[i].title).update(
-                embedding=blob, embedding_of=keys[i])
+            Article.objects.filter(
+                pk=articles[i].pk, body=articles[i].body, title=articles[i].title
+            ).update(embedding=blob, embedding_of=keys[i])
             articles[i].embedding, articles[i].embedding_of = blob, keys[i]
     return np.vstack(vectors) if vectors else np.zeros((0, 384), dtype=np.float32)
 
@@ -95,9 +94,10 @@ def fuse(lexical_order: list[int], similarities: list[float]) -> list[int]:
     reciprocal-rank fusion of the BM25 rank and the cosine rank."""
     by_cosine = sorted(range(len(similarities)), key=lambda i: -similarities[i])
     cosine_rank = {i: rank for rank, i in enumerate(by_cosine)}
-    score = {i: (1 - SEMANTIC_WEIGHT) / (RRF_K + rank)
-             + SEMANTIC_WEIGHT / (RRF_K + cosine_rank[i])
-             for rank, i in enumerate(lexical_order)}
+    score = {
+        i: (1 - SEMANTIC_WEIGHT) / (RRF_K + rank) + SEMANTIC_WEIGHT / (RRF_K + cosine_rank[i])
+        for rank, i in enumerate(lexical_order)
+    }
     return sorted(lexical_order, key=lambda i: -score[i])
 
 

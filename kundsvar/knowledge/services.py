@@ -19,9 +19,12 @@ class KnowledgeError(Exception):
 
 
 def _unique_slug(shop, title: str, wanted: str = "", exclude: int | None = None) -> str:
-    base = slugify(wanted or title)[:SLUG_MAX - 4].strip("-") or "artikel"
-    taken = set(Article.objects.filter(shop=shop, slug__startswith=base)
-                .exclude(pk=exclude).values_list("slug", flat=True))
+    base = slugify(wanted or title)[: SLUG_MAX - 4].strip("-") or "artikel"
+    taken = set(
+        Article.objects.filter(shop=shop, slug__startswith=base)
+        .exclude(pk=exclude)
+        .values_list("slug", flat=True)
+    )
     slug, n = base, 1
     while slug in taken:
         n += 1
@@ -36,9 +39,20 @@ def _language(language: str) -> str:
     return code
 
 
-def create_article(shop, *, title: str, body: str, language: str, category=None,
-                   published: bool = True, slug: str = "", related=(), agent=None,
-                   translation_of: Article | None = None, position: int = 0) -> Article:
+def create_article(
+    shop,
+    *,
+    title: str,
+    body: str,
+    language: str,
+    category=None,
+    published: bool = True,
+    slug: str = "",
+    related=(),
+    agent=None,
+    translation_of: Article | None = None,
+    position: int = 0,
+) -> Article:
     """A new article (or a new language version of `translation_of`), indexed after
     commit. Its address is made from the title, unique within the shop."""
     language = _language(language)
@@ -46,36 +60,68 @@ def create_article(shop, *, title: str, body: str, language: str, category=None,
         try:
             with transaction.atomic():
                 article = Article.objects.create(
-                    shop=shop, title=title.strip(), body=body, body_html=render(body),
-                    language=language, category=category, position=position,
+                    shop=shop,
+                    title=title.strip(),
+                    body=body,
+                    body_html=render(body),
+                    language=language,
+                    category=category,
+                    position=position,
                     slug=_unique_slug(shop, title, slug),
                     status=Status.PUBLISHED if published else Status.DRAFT,
-                    published_at=timezone.now() if published else None, updated_by=agent,
-                    **({"translation_group": translation_of.translation_group}
-                       if translation_of else {}))
+                    published_at=timezone.now() if published else None,
+                    updated_by=agent,
+                    **(
+                        {"translation_group": translation_of.translation_group}
+                        if translation_of
+                        else {}
+                    ),
+                )
                 if related:
                     article.related.set(related)
                 search.index_on_commit(article.pk)
                 return article
         except IntegrityError:
-            if translation_of and Article.objects.filter(
-                    translation_group=translation_of.translation_group,
-                    language=language).exists():
-                raise KnowledgeError("This article already has a version in that "
-                                     "language.") from None
+            if (
+                translation_of
+                and Article.objects.filter(
+                    translation_group=translation_of.translation_group, language=language
+                ).exists()
+            ):
+                raise KnowledgeError(
+                    "This article already has a version in that language."
+                ) from None
     raise KnowledgeError("Could not find a free address for the article.")
 
 
-def add_translation(article: Article, *, language: str, title: str, body: str,
-                    agent=None, published: bool = False) -> Article:
+def add_translation(
+    article: Article, *, language: str, title: str, body: str, agent=None, published: bool = False
+) -> Article:
     """Another language version of `article`: same category, same translation group."""
-    return create_article(article.shop, title=title, body=body, language=language,
-                          category=article.category, published=published, agent=agent,
-                          translation_of=article, position=article.position)
+    return create_article(
+        article.shop,
+        title=title,
+        body=body,
+        language=language,
+        category=article.category,
+        published=published,
+        agent=agent,
+        translation_of=article,
+        position=article.position,
+    )
 
 
-def update_article(article: Article, *, title: str, body: str, category=None, slug: str = "",
-                   related=None, agent=None, position: int | None = None) -> Article:
+def update_article(
+    article: Article,
+    *,
+    title: str,
+    body: str,
+    category=None,
+    slug: str = "",
+    related=None,
+    agent=None,
+    position: int | None = None,
+) -> Article:
     with transaction.atomic():
         article.title = title.strip()
         article.body = body
@@ -86,8 +132,18 @@ def update_article(article: Article, *, title: str, body: str, category=None, sl
         if position is not None:
             article.position = position
         article.updated_by = agent
-        article.save(update_fields=["title", "body", "body_html", "category", "slug",
-                                    "position", "updated_by", "updated_at"])
+        article.save(
+            update_fields=[
+                "title",
+                "body",
+                "body_html",
+                "category",
+                "slug",
+                "position",
+                "updated_by",
+                "updated_at",
+            ]
+        )
         if related is not None:
             article.related.set([a for a in related if a.pk != article.pk])
         search.index_on_commit(article.pk)
@@ -96,16 +152,24 @@ def update_article(article: Article, *, title: str, body: str, category=None, sl
 
 def publish(article: Article, agent=None) -> bool:
     """True when this call published it (a second click changes nothing)."""
-    changed = (Article.objects.filter(pk=article.pk).exclude(status=Status.PUBLISHED)
-               .update(status=Status.PUBLISHED, published_at=timezone.now(), updated_by=agent,
-                       updated_at=timezone.now()))
+    changed = (
+        Article.objects.filter(pk=article.pk)
+        .exclude(status=Status.PUBLISHED)
+        .update(
+            status=Status.PUBLISHED,
+            published_at=timezone.now(),
+            updated_by=agent,
+            updated_at=timezone.now(),
+        )
+    )
     article.refresh_from_db(fields=["status", "published_at"])
     return bool(changed)
 
 
 def unpublish(article: Article, agent=None) -> bool:
-    changed = (Article.objects.filter(pk=article.pk, status=Status.PUBLISHED)
-               .update(status=Status.DRAFT, updated_by=agent, updated_at=timezone.now()))
+    changed = Article.objects.filter(pk=article.pk, status=Status.PUBLISHED).update(
+        status=Status.DRAFT, updated_by=agent, updated_at=timezone.now()
+    )
     article.refresh_from_db(fields=["status"])
     return bool(changed)
 
@@ -117,12 +181,19 @@ def delete_article(article: Article) -> None:
         search.index_on_commit(pk)
 
 
-def save_category(shop, *, name: str, names: dict | None = None, position: int = 0,
-                  category: Category | None = None) -> Category:
+def save_category(
+    shop,
+    *,
+    name: str,
+    names: dict | None = None,
+    position: int = 0,
+    category: Category | None = None,
+) -> Category:
     with transaction.atomic():
         if category is None:
-            return Category.objects.create(shop=shop, name=name.strip(), names=names or {},
-                                           position=position)
+            return Category.objects.create(
+                shop=shop, name=name.strip(), names=names or {}, position=position
+            )
         category.name, category.names, category.position = name.strip(), names or {}, position
         category.save(update_fields=["name", "names", "position"])
         return category
@@ -160,6 +231,11 @@ def log_search(shop, query: str, language: str, result_count: int, answered: boo
     terms = " ".join(sorted(words.meaningful_stems(query, language)))[:200]
     if not terms:
         return
-    SearchLog.objects.create(shop=shop, query=" ".join(query.split())[:200], terms=terms,
-                             language=language, result_count=min(result_count, 32767),
-                             answered=answered)
+    SearchLog.objects.create(
+        shop=shop,
+        query=" ".join(query.split())[:200],
+        terms=terms,
+        language=language,
+        result_count=min(result_count, 32767),
+        answered=answered,
+    )

@@ -48,9 +48,11 @@ class Proposal:
 
 def _first_messages(case_ids: list[int]) -> dict[int, str]:
     first: dict[int, str] = {}
-    rows = (Message.objects.filter(case_id__in=case_ids, direction=Direction.INBOUND)
-            .order_by("case_id", "created_at", "pk")
-            .values_list("case_id", "new_text", "body_text"))
+    rows = (
+        Message.objects.filter(case_id__in=case_ids, direction=Direction.INBOUND)
+        .order_by("case_id", "created_at", "pk")
+        .values_list("case_id", "new_text", "body_text")
+    )
     for case_id, new_text, body_text in rows.iterator(chunk_size=2000):
         if case_id not in first:
             first[case_id] = (new_text or body_text or "")[:TEXT_CHARS]
@@ -75,10 +77,11 @@ def _terms(text: str, language: str) -> list[tuple[tuple[str, ...], str]]:
 
 def proposed_topics(shop, now=None, limit: int = 10) -> Proposal:
     since = (now or timezone.now()) - timedelta(days=DAYS)
-    cases = list(Case.objects.filter(shop=shop, received_at__gte=since,
-                                     merged_into__isnull=True)
-                 .order_by("-received_at").values_list("pk", "number", "subject",
-                                                       "language")[:MAX_CASES])
+    cases = list(
+        Case.objects.filter(shop=shop, received_at__gte=since, merged_into__isnull=True)
+        .order_by("-received_at")
+        .values_list("pk", "number", "subject", "language")[:MAX_CASES]
+    )
     first = _first_messages([pk for pk, *_ in cases])
     counts: Counter = Counter()
     surfaces: dict[tuple, Counter] = defaultdict(Counter)
@@ -98,15 +101,19 @@ def proposed_topics(shop, now=None, limit: int = 10) -> Proposal:
 
     frequent = [(key, n) for key, n in counts.most_common() if n >= MIN_CASES]
     phrases = [key for key, _n in frequent if len(key) == 2]
-    chosen = [key for key, n in frequent
-              if len(key) == 2 or not any(key[0] in phrase and counts[phrase] >= PHRASE_SHARE * n
-                                          for phrase in phrases)]
+    chosen = [
+        key
+        for key, n in frequent
+        if len(key) == 2
+        or not any(key[0] in phrase and counts[phrase] >= PHRASE_SHARE * n for phrase in phrases)
+    ]
     missing, answered = [], []
     for key in chosen:
         language = languages[key].most_common(1)[0][0]
         phrase = surfaces[key].most_common(1)[0][0]
-        topic = Topic(phrase, counts[key], round(counts[key] / len(cases), 3), language,
-                      examples[key])
+        topic = Topic(
+            phrase, counts[key], round(counts[key] / len(cases), 3), language, examples[key]
+        )
         hits = queries.rank(shop, phrase, language, limit=1)
         if hits and hits[0].relevant:
             topic.article = hits[0].article

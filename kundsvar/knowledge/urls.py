@@ -14,11 +14,11 @@ urlpatterns = [
     path("kb/<slug:slug>/new/", agent_views.new, name="new"),
     path("kb/<slug:slug>/questions/", agent_views.questions, name="questions"),
     path("kb/<slug:slug>/categories/", agent_views.categories, name="categories"),
-    path("kb/<slug:slug>/categories/<int:pk>/", agent_views.category_edit,
-         name="category_edit"),
+    path("kb/<slug:slug>/categories/<int:pk>/", agent_views.category_edit, name="category_edit"),
     path("kb/<slug:slug>/<int:pk>/", agent_views.edit, name="edit"),
     path("kb/<slug:slug>/<int:pk>/publish/", agent_views.publish, name="publish"),
     path("kb/<slug:slug>/<int:pk>/delete/", agent_views.delete, name="delete"),
-    path("kb/<slug:slug>/<int:pk>/translate/<str:language>/", agent_views.translate,
-         name="translate"),
+    path(
+        "kb/<slug:slug>/<int:pk>/translate/<str:language>/", agent_views.translate, name="translate"
+    ),
 ]

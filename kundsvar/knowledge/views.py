@@ -25,8 +25,14 @@ RESULTS = 10
 
 def _page(request, template: str, shop, language: str, context: dict):
     embed = request.GET.get("embed") == "1" or request.POST.get("embed") == "1"
-    context = {"shop": shop, "languages": shop_languages(shop), "embed": embed,
-               "embed_query": "embed=1" if embed else "", "language": language, **context}
+    context = {
+        "shop": shop,
+        "languages": shop_languages(shop),
+        "embed": embed,
+        "embed_query": "embed=1" if embed else "",
+        "language": language,
+        **context,
+    }
     with translation.override(promise_language(language)):
         response = render(request, template, context)
     # Shown inside the help widget's iframe on the shop's own site.
@@ -34,19 +40,26 @@ def _page(request, template: str, shop, language: str, context: dict):
 
 
 # Beside an article shown in another language than the visitor's, and above it.
-IN_LANGUAGE = {"sv": _("in Swedish"), "nb": _("in Norwegian"), "da": _("in Danish"),
-               "en": _("in English")}
-NOT_IN_LANGUAGE = {"sv": _("This article is not available in Swedish."),
-                   "nb": _("This article is not available in Norwegian."),
-                   "da": _("This article is not available in Danish."),
-                   "en": _("This article is not available in English.")}
+IN_LANGUAGE = {
+    "sv": _("in Swedish"),
+    "nb": _("in Norwegian"),
+    "da": _("in Danish"),
+    "en": _("in English"),
+}
+NOT_IN_LANGUAGE = {
+    "sv": _("This article is not available in Swedish."),
+    "nb": _("This article is not available in Norwegian."),
+    "da": _("This article is not available in Danish."),
+    "en": _("This article is not available in English."),
+}
 
 
 def _mark(articles, language: str):
     """Each article shown in another language says which (in the visitor's words)."""
     for article in articles:
-        article.in_language = IN_LANGUAGE.get(article.language, "") \
-            if article.language != language else ""
+        article.in_language = (
+            IN_LANGUAGE.get(article.language, "") if article.language != language else ""
+        )
     return articles
 
 
@@ -72,13 +85,21 @@ def faq(request, shop):
     if query:
         hits = queries.rank(shop, query, language, RESULTS)
         _mark([hit.article for hit in hits], language)
-        services.log_search(shop, query, language, len(hits),
-                            answered=any(hit.relevant for hit in hits))
-    return _page(request, "knowledge/faq.html", shop, language, {
-        "query": query, "hits": hits,
-        "top": [] if query else _mark(queries.top_for_faq(shop, language), language),
-        "categories": _categories(shop, language),
-    })
+        services.log_search(
+            shop, query, language, len(hits), answered=any(hit.relevant for hit in hits)
+        )
+    return _page(
+        request,
+        "knowledge/faq.html",
+        shop,
+        language,
+        {
+            "query": query,
+            "hits": hits,
+            "top": [] if query else _mark(queries.top_for_faq(shop, language), language),
+            "categories": _categories(shop, language),
+        },
+    )
 
 
 def article(request, shop, article):
@@ -95,13 +116,22 @@ def article(request, shop, article):
     voted = request.GET.get("voted", "")
     if not voted:
         services.record_view(found)
-    return _page(request, "knowledge/article.html", shop, language, {
-        "article": found, "versions": versions, "related": queries.related_articles(found),
-        "voted": voted if voted in ("yes", "no") else "",
-        "category": found.category.label(language) if found.category else "",
-        "not_in_language": NOT_IN_LANGUAGE.get(language, "")
-        if language != found.language else "",
-    })
+    return _page(
+        request,
+        "knowledge/article.html",
+        shop,
+        language,
+        {
+            "article": found,
+            "versions": versions,
+            "related": queries.related_articles(found),
+            "voted": voted if voted in ("yes", "no") else "",
+            "category": found.category.label(language) if found.category else "",
+            "not_in_language": NOT_IN_LANGUAGE.get(language, "")
+            if language != found.language
+            else "",
+        },
+    )
 
 
 def _article_url(article: Article, embed: bool, **params) -> str:
@@ -122,6 +152,5 @@ def vote(request, shop, article):
     if not request.session.session_key:  # one vote per browser session and article
         request.session.save()
     services.record_vote(found, helpful, session_key=request.session.session_key)
-    url = _article_url(found, request.POST.get("embed") == "1",
-                       voted="yes" if helpful else "no")
+    url = _article_url(found, request.POST.get("embed") == "1", voted="yes" if helpful else "no")
     return redirect(url + "#helpful")

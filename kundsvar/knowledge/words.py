@@ -70,8 +70,12 @@ def meaningful_words(query: str, language: str) -> list[str]:
     """The words of `query` that say what it is about, case-folded, in order, no repeats."""
     found: list[str] = []
     for word in text.words(query):
-        if (len(word) < MIN_LETTERS or any(c.isdigit() for c in word)
-                or is_stop_word(word, language) or word in found):
+        if (
+            len(word) < MIN_LETTERS
+            or any(c.isdigit() for c in word)
+            or is_stop_word(word, language)
+            or word in found
+        ):
             continue
         found.append(word)
         if len(found) == MAX_TERMS:

@@ -28,8 +28,9 @@ def case_for_token(token: str) -> Case | None:
     for _ in range(_MAX_MERGES):
         if case is None or case.merged_into_id is None:
             return case
-        into = Case.objects.select_related("shop", "customer").filter(
-            pk=case.merged_into_id).first()
+        into = (
+            Case.objects.select_related("shop", "customer").filter(pk=case.merged_into_id).first()
+        )
         if into is not None and into.customer_id != case.customer_id:
             # Merged into another customer's case (merge_cases refuses that now, but not
             # every row was made by it): never show someone else's conversation.

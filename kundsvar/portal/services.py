@@ -14,8 +14,13 @@ MAX_TEXT = 10_000
 
 def customer_address(case: Case) -> tuple[str, str]:
     """The address and name the customer last wrote from (else their primary address)."""
-    last = (case.messages.filter(direction=Direction.INBOUND).exclude(from_address="")
-            .order_by("-created_at", "-id").values("from_address", "from_name").first())
+    last = (
+        case.messages.filter(direction=Direction.INBOUND)
+        .exclude(from_address="")
+        .order_by("-created_at", "-id")
+        .values("from_address", "from_name")
+        .first()
+    )
     if last:
         return last["from_address"], last["from_name"]
     return case.customer.primary_email, case.customer.name
@@ -28,11 +33,18 @@ def add_follow_up(case: Case, text: str, *, now: datetime | None = None) -> Mess
     now = now or timezone.now()
     text, _count = mask_personal_numbers(text.strip()[:MAX_TEXT])
     address, name = customer_address(case)
-    inbound = cases.Inbound(from_address=address, from_name=name, subject=case.subject,
-                            body_text=text, new_text=text, received_at=now,
-                            language=case.language)
+    inbound = cases.Inbound(
+        from_address=address,
+        from_name=name,
+        subject=case.subject,
+        body_text=text,
+        new_text=text,
+        received_at=now,
+        language=case.language,
+    )
     if not cases.accepts_follow_ups(case, now):
         # Closed long ago: a new question, as when the customer answers an old email.
-        return cases.open_case(case.shop, case.channel, inbound,
-                               customer=case.customer).messages.get()
+        return cases.open_case(
+            case.shop, case.channel, inbound, customer=case.customer
+        ).messages.get()
     return cases.add_inbound_message(case, inbound, asks_again=True)

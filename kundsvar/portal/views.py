@@ -48,14 +48,22 @@ def _status_text(case: Case) -> str:
 
 def _conversation(case: Case) -> list[dict]:
     """What the customer and the shop said to each other — never the internal notes."""
-    messages = (Message.objects.filter(case=case,
-                                       direction__in=[Direction.INBOUND, Direction.OUTBOUND])
-                .only("direction", "body_text", "new_text", "created_at", "is_follow_up")
-                .order_by("created_at", "id"))
-    return [{"id": m.pk, "from_customer": m.direction == Direction.INBOUND,
-             "text": mask_personal_numbers(m.display_text if m.direction == Direction.INBOUND
-                                           else m.body_text)[0],
-             "at": m.created_at} for m in messages]
+    messages = (
+        Message.objects.filter(case=case, direction__in=[Direction.INBOUND, Direction.OUTBOUND])
+        .only("direction", "body_text", "new_text", "created_at", "is_follow_up")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": m.pk,
+            "from_customer": m.direction == Direction.INBOUND,
+            "text": mask_personal_numbers(
+                m.display_text if m.direction == Direction.INBOUND else m.body_text
+            )[0],
+            "at": m.created_at,
+        }
+        for m in messages
+    ]
 
 
 def _latest_answer(conversation: list[dict]) -> int | None:
@@ -81,9 +89,13 @@ def _handle_post(request, case: Case, answer_id: int | None):
                 raise Http404  # an answer that is no longer the latest, or someone else's
             answer = Message.objects.get(pk=answer_id)
             try:
-                feedback.rate(case, answer, rating.cleaned_data["score"],
-                              rating.cleaned_data["comment"],
-                              change=rating.cleaned_data["change"])
+                feedback.rate(
+                    case,
+                    answer,
+                    rating.cleaned_data["score"],
+                    rating.cleaned_data["comment"],
+                    change=rating.cleaned_data["change"],
+                )
             except feedback.RatingChangeUnconfirmed:
                 return None, follow_up, rating  # the page asks before changing it
             return ("rating", case), follow_up, rating
@@ -104,30 +116,59 @@ def case_page(request, token):
         done, follow_up_form, rating_form = _handle_post(request, case, answer_id)
         if done:
             sent, shown = done
-            query = {"sent": sent, **({"lang": request.GET["lang"]}
-                                      if request.GET.get("lang") in CUSTOMER_LANGUAGES else {})}
+            query = {
+                "sent": sent,
+                **(
+                    {"lang": request.GET["lang"]}
+                    if request.GET.get("lang") in CUSTOMER_LANGUAGES
+                    else {}
+                ),
+            }
             path = request.path if shown.pk == case.pk else urlsplit(portal_url(shown)).path
             return HttpResponseRedirect(f"{path}?{urlencode(query)}")
     rating = current_rating(answer_id)
     # Another answer than the one given: ask first, keeping what they wrote.
-    change_to = (rating_form.cleaned_data["score"] if rating and rating_form.is_bound
-                 and rating_form.is_valid() and rating_form.cleaned_data["score"] != rating.score
-                 else "")
+    change_to = (
+        rating_form.cleaned_data["score"]
+        if rating
+        and rating_form.is_bound
+        and rating_form.is_valid()
+        and rating_form.cleaned_data["score"] != rating.score
+        else ""
+    )
     with translation.override(language):
-        return render(request, "portal/case.html", {
-            "case": case, "shop": case.shop, "languages": shop_languages(case.shop),
-            "embed": False, "conversation": conversation, "answer_id": answer_id,
-            "rating": rating, "change_to": change_to, "status_text": _status_text(case),
-            "promise": (promise_text(case.due_at, language, case.shop.tz)
-                        if case.due_at and case.status in OWED_STATUSES else ""),
-            "sent": request.GET.get("sent", ""), "follow_up_form": follow_up_form,
-            "rating_form": rating_form, "time_zone": case.shop.time_zone,
-            "now": timezone.now()})
+        return render(
+            request,
+            "portal/case.html",
+            {
+                "case": case,
+                "shop": case.shop,
+                "languages": shop_languages(case.shop),
+                "embed": False,
+                "conversation": conversation,
+                "answer_id": answer_id,
+                "rating": rating,
+                "change_to": change_to,
+                "status_text": _status_text(case),
+                "promise": (
+                    promise_text(case.due_at, language, case.shop.tz)
+                    if case.due_at and case.status in OWED_STATUSES
+                    else ""
+                ),
+                "sent": request.GET.get("sent", ""),
+                "follow_up_form": follow_up_form,
+                "rating_form": rating_form,
+                "time_zone": case.shop.time_zone,
+                "now": timezone.now(),
+            },
+        )
 
 
 def has_commerce(shop: Shop) -> bool:
-    return (Order.objects.filter(shop=shop).exists()
-            or CommerceSettings.objects.filter(shop=shop).exists())
+    return (
+        Order.objects.filter(shop=shop).exists()
+        or CommerceSettings.objects.filter(shop=shop).exists()
+    )
 
 
 @xframe_options_exempt
@@ -137,9 +178,17 @@ def widget(request, shop):
     shop = get_object_or_404(Shop, slug=shop)
     language = customer_language(request, shop)
     with translation.override(language):
-        response = render(request, "portal/widget.html", {
-            "shop": shop, "languages": shop_languages(shop), "embed": True,
-            "lang": language, "commerce": has_commerce(shop),
-            "phone_href": tel_href(shop.phone, shop.country),
-            "opening_hours": hours_summary(shop.opening_hours.all(), language)})
+        response = render(
+            request,
+            "portal/widget.html",
+            {
+                "shop": shop,
+                "languages": shop_languages(shop),
+                "embed": True,
+                "lang": language,
+                "commerce": has_commerce(shop),
+                "phone_href": tel_href(shop.phone, shop.country),
+                "opening_hours": hours_summary(shop.opening_hours.all(), language),
+            },
+        )
     return allow_framing(response, shop)

@@ -12,8 +12,10 @@ from . import text
 from .text import Document, Term
 
 # Keep in step with migration 0001, which creates the same tables.
-FTS_TABLE_SQL = ("CREATE VIRTUAL TABLE search_fts USING fts5("
-                 "heading, body, tokenize = 'unicode61 remove_diacritics 0')")
+FTS_TABLE_SQL = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "heading, body, tokenize = 'unicode61 remove_diacritics 0')"
+)
 PG_INDEX_SQL = "CREATE INDEX search_document_vector ON search_document USING gin (vector)"
 PG_CONFIG = "simple"
 HEADING_WEIGHT = 4.0  # a word in the subject counts four times one in a message
@@ -40,9 +42,11 @@ class SqliteEngine:
     def search(self, queryset: QuerySet, clauses: list[list[Term]], languages) -> QuerySet:
         expression = " AND ".join(
             "(" + " OR ".join(self._forms(term, languages) for term in clause) + ")"
-            for clause in clauses)
-        return (queryset.filter(search_fts__heading__fts_match=expression)
-                .annotate(search_rank=Relevance(F("search_fts__heading"))))
+            for clause in clauses
+        )
+        return queryset.filter(search_fts__heading__fts_match=expression).annotate(
+            search_rank=Relevance(F("search_fts__heading"))
+        )
 
     @staticmethod
     def _forms(term: Term, languages) -> str:
@@ -53,8 +57,10 @@ class SqliteEngine:
 
     @staticmethod
     def _rows(documents: list[Document]) -> list[tuple]:
-        return [(d.case_id, text.stem_words(d.heading, d.language),
-                 text.stem_words(d.body, d.language)) for d in documents]
+        return [
+            (d.case_id, text.stem_words(d.heading, d.language), text.stem_words(d.body, d.language))
+            for d in documents
+        ]
 
     def replace(self, documents: list[Document], deleted: list[int]) -> None:
         rows = self._rows(documents)
@@ -62,7 +68,8 @@ class SqliteEngine:
             gone = [(case_id,) for case_id in deleted] + [(row[0],) for row in rows]
             cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", gone)
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, heading, body) VALUES (%s, %s, %s)", rows)
+                "INSERT INTO search_fts (rowid, heading, body) VALUES (%s, %s, %s)", rows
+            )
 
     # A rebuild fills a second table and swaps it in at the end, so searching and
     # indexing go on meanwhile and the write lock is only ever held for one chunk.
@@ -73,8 +80,10 @@ class SqliteEngine:
 
     def add(self, documents: list[Document]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO search_fts_new (rowid, heading, body) "
-                               "VALUES (%s, %s, %s)", self._rows(documents))
+            cursor.executemany(
+                "INSERT INTO search_fts_new (rowid, heading, body) VALUES (%s, %s, %s)",
+                self._rows(documents),
+            )
 
     def finish_rebuild(self) -> None:
         with connection.cursor() as cursor:
@@ -89,24 +98,29 @@ class PostgresEngine:
     # configuration. Its own Swedish Snowball (PostgreSQL 15) predates the "-et" rule
     # and keeps "paketet" apart from "paket"; stemming in one place gives the same
     # answers on both engines and on every PostgreSQL version.
-    _UPSERT = ("INSERT INTO search_document (case_id, vector) VALUES (%(case_id)s, "
-               "setweight(to_tsvector('simple', %(heading)s), 'A') || "
-               "setweight(to_tsvector('simple', %(body)s), 'B')) "
-               "ON CONFLICT (case_id) DO UPDATE SET vector = EXCLUDED.vector")
-    _LOAD = ("INSERT INTO search_document_new (case_id, vector) SELECT case_id, "
-             "setweight(to_tsvector('simple', heading), 'A') || "
-             "setweight(to_tsvector('simple', body), 'B') FROM search_load")
+    _UPSERT = (
+        "INSERT INTO search_document (case_id, vector) VALUES (%(case_id)s, "
+        "setweight(to_tsvector('simple', %(heading)s), 'A') || "
+        "setweight(to_tsvector('simple', %(body)s), 'B')) "
+        "ON CONFLICT (case_id) DO UPDATE SET vector = EXCLUDED.vector"
+    )
+    _LOAD = (
+        "INSERT INTO search_document_new (case_id, vector) SELECT case_id, "
+        "setweight(to_tsvector('simple', heading), 'A') || "
+        "setweight(to_tsvector('simple', body), 'B') FROM search_load"
+    )
 
     def search(self, queryset: QuerySet, clauses: list[list[Term]], languages) -> QuerySet:
         # Forms are letters and digits only (text.words), so they are safe as tsquery
         # syntax, and what the agent typed (& | ! : <->) never reaches it.
         raw = " & ".join(
             "(" + " | ".join(self._forms(term, languages) for term in clause) + ")"
-            for clause in clauses)
+            for clause in clauses
+        )
         query = SearchQuery(raw, config=PG_CONFIG, search_type="raw")
-        return (queryset.filter(search_document__vector=query)
-                .annotate(search_rank=SearchRank(F("search_document__vector"), query,
-                                                 normalization=1)))
+        return queryset.filter(search_document__vector=query).annotate(
+            search_rank=SearchRank(F("search_document__vector"), query, normalization=1)
+        )
 
     @staticmethod
     def _forms(term: Term, languages) -> str:
@@ -115,9 +129,11 @@ class PostgresEngine:
 
     @staticmethod
     def _row(document: Document) -> dict:
-        return {"case_id": document.case_id,
-                "heading": text.stem_words(document.heading, document.language),
-                "body": text.stem_words(document.body, document.language)}
+        return {
+            "case_id": document.case_id,
+            "heading": text.stem_words(document.heading, document.language),
+            "body": text.stem_words(document.body, document.language),
+        }
 
     def replace(self, documents: list[Document], deleted: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -136,8 +152,10 @@ class PostgresEngine:
         for row in map(self._row, documents):  # words only: no tab, newline or backslash
             buffer.write(f"{row['case_id']}\t{row['heading']}\t{row['body']}\n")
         with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS search_load "
-                           "(case_id bigint, heading text, body text)")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS search_load "
+                "(case_id bigint, heading text, body text)"
+            )
             with cursor.cursor.copy("COPY search_load FROM STDIN") as copy:
                 copy.write(buffer.getvalue())
             cursor.execute(self._LOAD)
@@ -154,8 +172,9 @@ class PostgresEngine:
             cursor.execute("DROP TABLE search_document")
             cursor.execute("ALTER TABLE search_document_new RENAME TO search_document")
             cursor.execute("ALTER INDEX search_document_new_pkey RENAME TO search_document_pkey")
-            cursor.execute("ALTER INDEX search_document_new_vector "
-                           "RENAME TO search_document_vector")
+            cursor.execute(
+                "ALTER INDEX search_document_new_vector RENAME TO search_document_vector"
+            )
 
 
 def engine() -> SqliteEngine | PostgresEngine:

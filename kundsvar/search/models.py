@@ -37,9 +37,14 @@ class FtsRow(models.Model):
     """SQLite: one row of the FTS5 table `search_fts` per case, rowid = case id.
     Columns hold words already stemmed in the case's language (see text.py)."""
 
-    case = models.OneToOneField("cases.Case", primary_key=True, db_column="rowid",
-                                on_delete=models.DO_NOTHING, db_constraint=False,
-                                related_name="search_fts")
+    case = models.OneToOneField(
+        "cases.Case",
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_fts",
+    )
     heading = FtsField()
     body = FtsField()
 
@@ -54,8 +59,13 @@ class FtsRow(models.Model):
 class SearchDocument(models.Model):
     """PostgreSQL: one tsvector per case (heading weighted A, messages B), GIN-indexed."""
 
-    case = models.OneToOneField("cases.Case", primary_key=True, on_delete=models.DO_NOTHING,
-                                db_constraint=False, related_name="search_document")
+    case = models.OneToOneField(
+        "cases.Case",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_document",
+    )
     vector = SearchVectorField()
 
     class Meta:

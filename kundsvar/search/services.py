@@ -27,7 +27,7 @@ def index_cases(case_ids: Iterable[int]) -> None:
     """(Re)index these cases; ids of deleted cases leave the index."""
     case_ids = list(case_ids)
     for start in range(0, len(case_ids), INDEX_CHUNK):
-        chunk = case_ids[start:start + INDEX_CHUNK]
+        chunk = case_ids[start : start + INDEX_CHUNK]
         with transaction.atomic():
             documents = _documents(Case.objects.filter(pk__in=chunk))
             found = {d.case_id for d in documents}
@@ -54,7 +54,8 @@ def rebuild(progress=None) -> int:
         for start in range(bounds["low"], bounds["high"] + 1, REBUILD_CHUNK):
             with transaction.atomic():
                 documents = _documents(
-                    Case.objects.filter(pk__gte=start, pk__lt=start + REBUILD_CHUNK))
+                    Case.objects.filter(pk__gte=start, pk__lt=start + REBUILD_CHUNK)
+                )
                 backend.add(documents)
             count += len(documents)
             if progress:
@@ -69,12 +70,18 @@ def _documents(cases) -> list[Document]:
     if not rows:
         return []
     messages: dict[int, list[tuple[str, str]]] = {pk: [] for pk, *_ in rows}
-    texts = (Message.objects.filter(case__in=cases.values("pk"))
-             .order_by("case_id", "created_at", "pk")
-             .values_list("case_id", "subject",
-                          Coalesce(NullIf("new_text", Value("")), "body_text",
-                                   output_field=TextField())))
+    texts = (
+        Message.objects.filter(case__in=cases.values("pk"))
+        .order_by("case_id", "created_at", "pk")
+        .values_list(
+            "case_id",
+            "subject",
+            Coalesce(NullIf("new_text", Value("")), "body_text", output_field=TextField()),
+        )
+    )
     for case_id, subject, text in texts:
         messages[case_id].append((subject, text))
-    return [document(pk, number, subject, language, messages[pk])
-            for pk, number, subject, language in rows]
+    return [
+        document(pk, number, subject, language, messages[pk])
+        for pk, number, subject, language in rows
+    ]

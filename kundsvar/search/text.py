@@ -23,10 +23,10 @@ _ALIASES = {"no": "nb", "nn": "nb"}  # what language detectors say for Norwegian
 
 # A letter or digit run; "_" is a separator, as it is for FTS5's unicode61 tokenizer.
 _WORD = re.compile(r"[^\W_]+")
-MAX_WORD = 64            # longer runs are base64, hashes or URLs: not words anyone searches
-MAX_MESSAGE_CHARS = 20_000   # a pasted log or a forwarded thread: the start is what matters
+MAX_WORD = 64  # longer runs are base64, hashes or URLs: not words anyone searches
+MAX_MESSAGE_CHARS = 20_000  # a pasted log or a forwarded thread: the start is what matters
 MAX_DOCUMENT_CHARS = 200_000  # keeps a PostgreSQL tsvector far below its 1 MB limit
-MIN_PREFIX = 3           # "be*" would match half the index
+MIN_PREFIX = 3  # "be*" would match half the index
 _STEM_CACHE_LIMIT = 500_000
 _OR = "OR"
 _AND = "AND"  # what every space means already
@@ -100,8 +100,9 @@ class Document:
     body: str
 
 
-def document(case_id: int, number: int, subject: str, language: str,
-             messages: list[tuple[str, str]]) -> Document:
+def document(
+    case_id: int, number: int, subject: str, language: str, messages: list[tuple[str, str]]
+) -> Document:
     """The searchable text of a case. `messages` are (subject, text) pairs in order,
     internal notes included: agents search their notes too.
 

@@ -17,10 +17,15 @@ _TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
 class ShopProfileForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages answered"), choices=Language.choices, required=False,
+        label=_("Languages answered"),
+        choices=Language.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Besides the default language. Cases in other languages are still "
-                    "answered, just not promised in them."))
+        help_text=_(
+            "Besides the default language. Cases in other languages are still "
+            "answered, just not promised in them."
+        ),
+    )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[])
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
@@ -30,22 +35,31 @@ class ShopProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(
-            zoneinfo.available_timezones())]
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
         self.fields["email"].help_text = _(
             "Acknowledgements and replies come from here, and customers answer to it. "
-            "Never a noreply@ address.")
+            "Never a noreply@ address."
+        )
 
 
 class PeriodForm(forms.Form):
     """One open period on a weekday; several on one day give split hours. A row left
     blank (or emptied) is no period."""
 
-    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=[("", "—"), *Weekday.choices],
-                                     coerce=int, empty_value=None, required=False)
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        choices=[("", "—"), *Weekday.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     opens = forms.TimeField(label=_("Opens"), widget=_TIME, required=False)
-    closes = forms.TimeField(label=_("Closes"), widget=_TIME, required=False,
-                             help_text=_("23:59 means open until midnight."))
+    closes = forms.TimeField(
+        label=_("Closes"),
+        widget=_TIME,
+        required=False,
+        help_text=_("23:59 means open until midnight."),
+    )
 
     def clean(self):
         data = super().clean()
@@ -53,8 +67,9 @@ class PeriodForm(forms.Form):
             return data
         filled = [data.get(f) is not None for f in ("weekday", "opens", "closes")]
         if any(filled) and not all(filled):
-            raise ValidationError(_("Give the weekday and both times, or leave the row empty."),
-                                  code="incomplete")
+            raise ValidationError(
+                _("Give the weekday and both times, or leave the row empty."), code="incomplete"
+            )
         if all(filled) and data["opens"] >= data["closes"]:
             raise ValidationError(_("A period must close after it opens."), code="backwards")
         return data
@@ -63,10 +78,11 @@ class PeriodForm(forms.Form):
 class BasePeriodFormSet(forms.BaseFormSet):
     def periods(self) -> list[tuple]:
         """(weekday, opens, closes) of every filled-in row not marked for removal."""
-        return [(f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"])
-                for f in self.forms
-                if f.cleaned_data.get("weekday") is not None
-                and not f.cleaned_data.get("DELETE")]
+        return [
+            (f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"])
+            for f in self.forms
+            if f.cleaned_data.get("weekday") is not None and not f.cleaned_data.get("DELETE")
+        ]
 
     def clean(self):
         if any(self.errors):
@@ -80,11 +96,13 @@ class BasePeriodFormSet(forms.BaseFormSet):
                 if o2 < c1:
                     raise ValidationError(
                         _("Two periods on %(day)s overlap.") % {"day": Weekday(weekday).label},
-                        code="overlap")
+                        code="overlap",
+                    )
 
 
-PeriodFormSet = forms.formset_factory(PeriodForm, formset=BasePeriodFormSet, extra=3,
-                                      can_delete=True)
+PeriodFormSet = forms.formset_factory(
+    PeriodForm, formset=BasePeriodFormSet, extra=3, can_delete=True
+)
 
 
 class SpecialDayForm(forms.Form):
@@ -101,11 +119,9 @@ class SpecialDayForm(forms.Form):
         if not data.get("closed") and not self.errors:
             opens, closes = data.get("opens"), data.get("closes")
             if not (opens and closes):
-                raise ValidationError(_("Give the hours, or tick closed all day."),
-                                      code="no_hours")
+                raise ValidationError(_("Give the hours, or tick closed all day."), code="no_hours")
             if opens >= closes:
-                raise ValidationError(_("The day must close after it opens."),
-                                      code="backwards")
+                raise ValidationError(_("The day must close after it opens."), code="backwards")
         return data
 
 
@@ -140,40 +156,56 @@ class HoursField(forms.CharField):
 
 
 # Which policy field each form field carries, for errors raised by ResponsePolicy.clean().
-_POLICY_FIELDS = {"first_response_minutes": "first_response", "follow_up_minutes": "follow_up",
-                  "ceiling_minutes": "ceiling", "override_reason": "override_reason",
-                  "channel": "channel"}
+_POLICY_FIELDS = {
+    "first_response_minutes": "first_response",
+    "follow_up_minutes": "follow_up",
+    "ceiling_minutes": "ceiling",
+    "override_reason": "override_reason",
+    "channel": "channel",
+}
 
 
 class PolicyForm(forms.Form):
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False,
-        choices=[("", _("Every channel without its own policy"))] + Channel.choices)
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("Every channel without its own policy"))] + Channel.choices,
+    )
     first_response = HoursField(
         label=_("First answer within (working hours)"),
-        help_text=_("Counted in opening hours. Under 2 hours is very good, under 6 acceptable."))
+        help_text=_("Counted in opening hours. Under 2 hours is very good, under 6 acceptable."),
+    )
     follow_up = HoursField(
         label=_("Follow-up questions answered within (working hours)"),
-        help_text=_("A follow-up gets the fastest lane: no longer than a first answer."))
+        help_text=_("A follow-up gets the fastest lane: no longer than a first answer."),
+    )
     ceiling = HoursField(
         label=_("Never later than (hours on the clock)"),
-        help_text=_("Caps every promise, nights and weekends included: never more "
-                    "than 24 hours."))
+        help_text=_("Caps every promise, nights and weekends included: never more than 24 hours."),
+    )
     override_over_48h = forms.BooleanField(
-        label=_("Allow promises over 48 hours"), required=False,
-        help_text=_("Customers who wait more than 48 hours are usually lost. "
-                    "The service audit flags this override."))
-    override_reason = forms.CharField(label=_("Reason for the override"), required=False,
-                                      max_length=200)
+        label=_("Allow promises over 48 hours"),
+        required=False,
+        help_text=_(
+            "Customers who wait more than 48 hours are usually lost. "
+            "The service audit flags this override."
+        ),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for the override"), required=False, max_length=200
+    )
 
     def __init__(self, shop, *args, policy: ResponsePolicy | None = None, **kwargs):
         self.shop, self.policy = shop, policy
         if policy is not None:
             kwargs["initial"] = {
-                "channel": policy.channel, "first_response": policy.first_response_minutes,
-                "follow_up": policy.follow_up_minutes, "ceiling": policy.ceiling_minutes,
+                "channel": policy.channel,
+                "first_response": policy.first_response_minutes,
+                "follow_up": policy.follow_up_minutes,
+                "ceiling": policy.ceiling_minutes,
                 "override_over_48h": policy.override_over_48h,
-                "override_reason": policy.override_reason}
+                "override_reason": policy.override_reason,
+            }
         super().__init__(*args, **kwargs)
         if policy is None:
             defaults = ResponsePolicy()
@@ -186,17 +218,22 @@ class PolicyForm(forms.Form):
         if self.policy is not None:
             taken = taken.exclude(pk=self.policy.pk)
         if taken.exists():
-            raise ValidationError(_("This channel already has a policy; change that one."),
-                                  code="taken")
+            raise ValidationError(
+                _("This channel already has a policy; change that one."), code="taken"
+            )
         return channel
 
     def values(self) -> dict:
         """The policy's field values, for services.save_policy()."""
         data = self.cleaned_data
-        return {"channel": data["channel"], "first_response_minutes": data["first_response"],
-                "follow_up_minutes": data["follow_up"], "ceiling_minutes": data["ceiling"],
-                "override_over_48h": data["override_over_48h"],
-                "override_reason": data["override_reason"].strip()}
+        return {
+            "channel": data["channel"],
+            "first_response_minutes": data["first_response"],
+            "follow_up_minutes": data["follow_up"],
+            "ceiling_minutes": data["ceiling"],
+            "override_over_48h": data["override_over_48h"],
+            "override_reason": data["override_reason"].strip(),
+        }
 
     def clean(self):
         data = super().clean()
@@ -228,8 +265,11 @@ class SavedReplyForm(forms.ModelForm):
         unknown = saved_replies.problems(body)
         if unknown:
             raise ValidationError(
-                _("Unknown variable: %(names)s. The variables you can use are listed below "
-                  "the text, written like {customer_first_name}."),
+                _(
+                    "Unknown variable: %(names)s. The variables you can use are listed below "
+                    "the text, written like {customer_first_name}."
+                ),
                 params={"names": ", ".join(unknown)},
-                code="unknown_variable")
+                code="unknown_variable",
+            )
         return body

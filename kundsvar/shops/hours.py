@@ -26,7 +26,10 @@ def hours_summary(opening_hours, language: str) -> str:
             groups.append((day, day, by_day[day]))
     parts = []
     for first, last, period in groups:
-        days = names[first].rstrip(".") if first == last else (
-            f"{names[first].rstrip('.')}–{names[last].rstrip('.')}")
+        days = (
+            names[first].rstrip(".")
+            if first == last
+            else (f"{names[first].rstrip('.')}–{names[last].rstrip('.')}")
+        )
         parts.append(f"{days} {period}")
     return ", ".join(parts)

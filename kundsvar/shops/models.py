@@ -5,8 +5,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Local parts that tell the customer "do not answer" (rule A3).
-NO_REPLY_LOCAL_PARTS = {"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
-                        "do_not_reply", "dontreply", "ingetsvar", "svarainte", "mailer-daemon"}
+NO_REPLY_LOCAL_PARTS = {
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "do_not_reply",
+    "dontreply",
+    "ingetsvar",
+    "svarainte",
+    "mailer-daemon",
+}
 
 
 def validate_reply_address(value: str) -> None:
@@ -14,8 +24,10 @@ def validate_reply_address(value: str) -> None:
     local = value.split("@", 1)[0].lower()
     if local.split("+", 1)[0] in NO_REPLY_LOCAL_PARTS or local.startswith("noreply"):
         raise ValidationError(
-            _("%(address)s tells customers not to reply. Use a real customer-service "
-              "address such as kundtjanst@."),
+            _(
+                "%(address)s tells customers not to reply. Use a real customer-service "
+                "address such as kundtjanst@."
+            ),
             code="no_reply_address",
             params={"address": value},
         )
@@ -50,21 +62,31 @@ class Shop(models.Model):
     email = models.EmailField(_("customer-service address"), validators=[validate_reply_address])
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     phone_is_free = models.BooleanField(_("toll-free number"), default=False)
-    country = models.CharField(_("country"), max_length=2, choices=Country.choices,
-                               default=Country.SE)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Stockholm",
-                                 validators=[validate_time_zone])
-    language = models.CharField(_("default language"), max_length=2, choices=Language.choices,
-                                default=Language.SV)
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.SE
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Stockholm", validators=[validate_time_zone]
+    )
+    language = models.CharField(
+        _("default language"), max_length=2, choices=Language.choices, default=Language.SV
+    )
     languages = models.JSONField(_("languages answered"), default=list, blank=True)
     website = models.URLField(_("website"), blank=True)
     plus_addressing = models.BooleanField(
-        _("per-case reply addresses"), default=False,
-        help_text=_("Replies go to kundtjanst+10234@… Only if your mail server delivers "
-                    "plus addresses to the customer-service mailbox."))
+        _("per-case reply addresses"),
+        default=False,
+        help_text=_(
+            "Replies go to kundtjanst+10234@… Only if your mail server delivers "
+            "plus addresses to the customer-service mailbox."
+        ),
+    )
     inbound_secret = models.CharField(
-        _("secret for the HTTP mail endpoint"), max_length=64, blank=True,
-        help_text=_("Mail relays POST raw messages with this as a Bearer token. Empty: off."))
+        _("secret for the HTTP mail endpoint"),
+        max_length=64,
+        blank=True,
+        help_text=_("Mail relays POST raw messages with this as a Bearer token. Empty: off."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -101,8 +123,10 @@ class OpeningHours(models.Model):
     class Meta:
         ordering = ["weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")),
-                                   name="opening_hours_opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="opening_hours_opens_before_closes",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,8 +10,18 @@ from kundsvar.sla.models import ResponsePolicy
 
 from .models import OpeningHours, Shop, SpecialDay
 
-PROFILE_FIELDS = ["name", "email", "phone", "phone_is_free", "country", "time_zone",
-                  "language", "languages", "website", "plus_addressing"]
+PROFILE_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "phone_is_free",
+    "country",
+    "time_zone",
+    "language",
+    "languages",
+    "website",
+    "plus_addressing",
+]
 
 
 def update_profile(shop: Shop, **values) -> Shop:
@@ -32,17 +42,27 @@ def set_opening_hours(shop: Shop, periods: list[tuple[int, time, time]]) -> None
     shop.opening_hours.all().delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(shop=shop, weekday=weekday, opens=opens, closes=closes)
-        for weekday, opens, closes in sorted(periods))
+        for weekday, opens, closes in sorted(periods)
+    )
 
 
-def set_special_day(shop: Shop, day: date, *, closed: bool, opens: time | None = None,
-                    closes: time | None = None, note: str = "") -> SpecialDay:
+def set_special_day(
+    shop: Shop,
+    day: date,
+    *,
+    closed: bool,
+    opens: time | None = None,
+    closes: time | None = None,
+    note: str = "",
+) -> SpecialDay:
     """One date that differs from the week; a date given again replaces the earlier one."""
     if closed:
         opens = closes = None
     row, _created = SpecialDay.objects.update_or_create(
-        shop=shop, date=day,
-        defaults={"closed": closed, "opens": opens, "closes": closes, "note": note})
+        shop=shop,
+        date=day,
+        defaults={"closed": closed, "opens": opens, "closes": closes, "note": note},
+    )
     return row
 
 
@@ -68,8 +88,15 @@ def delete_policy(policy: ResponsePolicy) -> None:
     policy.delete()
 
 
-def save_saved_reply(shop: Shop, reply: SavedReply | None = None, *, title: str, body: str,
-                     language: str, author=None) -> SavedReply:
+def save_saved_reply(
+    shop: Shop,
+    reply: SavedReply | None = None,
+    *,
+    title: str,
+    body: str,
+    language: str,
+    author=None,
+) -> SavedReply:
     if reply is None:
         reply = SavedReply(shop=shop, created_by=author)
     reply.title, reply.body, reply.language = title, body, language

@@ -56,23 +56,30 @@ def profile(request, shop):
         services.update_profile(shop, **form.cleaned_data)
         messages.success(request, _("Shop profile saved."))
         return redirect("settings:profile", shop.slug)
-    return render(request, "shops/profile.html",
-                  {"shop": shop, "form": form, "section": "profile"})
+    return render(request, "shops/profile.html", {"shop": shop, "form": form, "section": "profile"})
 
 
 @shop_admin_required
 def hours(request, shop):
-    initial = [{"weekday": p.weekday, "opens": p.opens, "closes": p.closes}
-               for p in shop.opening_hours.all()]
+    initial = [
+        {"weekday": p.weekday, "opens": p.opens, "closes": p.closes}
+        for p in shop.opening_hours.all()
+    ]
     formset = PeriodFormSet(request.POST or None, initial=initial, prefix="hours")
     if formset.is_valid():
         services.set_opening_hours(shop, formset.periods())
         messages.success(request, _("Opening hours saved."))
         return redirect("settings:hours", shop.slug)
-    return render(request, "shops/hours.html", {
-        "shop": shop, "formset": formset, "section": "hours",
-        "summary": hours_summary(shop.opening_hours.all(), request.LANGUAGE_CODE),
-    })
+    return render(
+        request,
+        "shops/hours.html",
+        {
+            "shop": shop,
+            "formset": formset,
+            "section": "hours",
+            "summary": hours_summary(shop.opening_hours.all(), request.LANGUAGE_CODE),
+        },
+    )
 
 
 def _coming_holidays(shop, special: dict) -> list[dict]:
@@ -80,8 +87,11 @@ def _coming_holidays(shop, special: dict) -> list[dict]:
     closed unless a special day says otherwise."""
     today = timezone.localdate(timezone=shop.tz)
     days = (today + timedelta(days=n) for n in range(366))
-    return [{"date": day, "name": holiday_name(shop.country, day), "special": special.get(day)}
-            for day in days if is_holiday(shop.country, day)]
+    return [
+        {"date": day, "name": holiday_name(shop.country, day), "special": special.get(day)}
+        for day in days
+        if is_holiday(shop.country, day)
+    ]
 
 
 @shop_admin_required
@@ -89,16 +99,29 @@ def special_days(request, shop):
     form = SpecialDayForm(request.POST or None)
     if form.is_valid():
         data = form.cleaned_data
-        services.set_special_day(shop, data["date"], closed=data["closed"], opens=data["opens"],
-                                 closes=data["closes"], note=data["note"])
+        services.set_special_day(
+            shop,
+            data["date"],
+            closed=data["closed"],
+            opens=data["opens"],
+            closes=data["closes"],
+            note=data["note"],
+        )
         messages.success(request, _("Special day saved."))
         return redirect("settings:special_days", shop.slug)
     today = timezone.localdate(timezone=shop.tz)
     rows = list(shop.special_days.filter(date__gte=today - timedelta(days=31)))
-    return render(request, "shops/special_days.html", {
-        "shop": shop, "form": form, "special_days": rows, "section": "special_days",
-        "holidays": _coming_holidays(shop, {row.date: row for row in rows}),
-    })
+    return render(
+        request,
+        "shops/special_days.html",
+        {
+            "shop": shop,
+            "form": form,
+            "special_days": rows,
+            "section": "special_days",
+            "holidays": _coming_holidays(shop, {row.date: row for row in rows}),
+        },
+    )
 
 
 @shop_admin_required
@@ -114,24 +137,49 @@ def _hours(minutes: int) -> str:
     not the form's "6:00" with an "h" after it."""
     locale = translation.to_locale(translation.get_language() or "sv")
     hours, rest = divmod(minutes, 60)
-    parts = [format_timedelta(timedelta(hours=hours), granularity="hour", threshold=10**6,
-                              format="short", locale=locale)] if hours else []
+    parts = (
+        [
+            format_timedelta(
+                timedelta(hours=hours),
+                granularity="hour",
+                threshold=10**6,
+                format="short",
+                locale=locale,
+            )
+        ]
+        if hours
+        else []
+    )
     if rest or not hours:
-        parts.append(format_timedelta(timedelta(minutes=rest), granularity="minute",
-                                      threshold=10**6, format="short", locale=locale))
+        parts.append(
+            format_timedelta(
+                timedelta(minutes=rest),
+                granularity="minute",
+                threshold=10**6,
+                format="short",
+                locale=locale,
+            )
+        )
     return " ".join(parts)
 
 
 @shop_admin_required
 def policies(request, shop):
     channels = dict(Channel.choices)
-    rows = [{"policy": p, "channel": channels.get(p.channel, p.channel) if p.channel else None,
-             "first_response": _hours(p.first_response_minutes),
-             "follow_up": _hours(p.follow_up_minutes), "ceiling": _hours(p.ceiling_minutes),
-             "over_24h": p.ceiling_minutes > DEFAULT_CEILING_MINUTES}
-            for p in shop.policies.order_by("channel")]
-    return render(request, "shops/policies.html", {"shop": shop, "rows": rows,
-                                                   "section": "policies"})
+    rows = [
+        {
+            "policy": p,
+            "channel": channels.get(p.channel, p.channel) if p.channel else None,
+            "first_response": _hours(p.first_response_minutes),
+            "follow_up": _hours(p.follow_up_minutes),
+            "ceiling": _hours(p.ceiling_minutes),
+            "over_24h": p.ceiling_minutes > DEFAULT_CEILING_MINUTES,
+        }
+        for p in shop.policies.order_by("channel")
+    ]
+    return render(
+        request, "shops/policies.html", {"shop": shop, "rows": rows, "section": "policies"}
+    )
 
 
 @shop_admin_required
@@ -142,8 +190,11 @@ def policy_edit(request, shop, pk=None):
         services.save_policy(shop, policy, **form.values())
         messages.success(request, _("Response-time policy saved."))
         return redirect("settings:policies", shop.slug)
-    return render(request, "shops/policy_form.html",
-                  {"shop": shop, "form": form, "policy": policy, "section": "policies"})
+    return render(
+        request,
+        "shops/policy_form.html",
+        {"shop": shop, "form": form, "policy": policy, "section": "policies"},
+    )
 
 
 @shop_admin_required
@@ -156,8 +207,11 @@ def policy_delete(request, shop, pk):
 
 @shop_admin_required
 def saved_replies(request, shop):
-    return render(request, "shops/saved_replies.html", {
-        "shop": shop, "replies": shop.saved_replies.all(), "section": "saved_replies"})
+    return render(
+        request,
+        "shops/saved_replies.html",
+        {"shop": shop, "replies": shop.saved_replies.all(), "section": "saved_replies"},
+    )
 
 
 @shop_admin_required
@@ -170,9 +224,18 @@ def saved_reply_edit(request, shop, pk=None):
         services.save_saved_reply(shop, reply, author=request.user, **form.cleaned_data)
         messages.success(request, _("Saved reply saved."))
         return redirect("settings:saved_replies", shop.slug)
-    return render(request, "shops/saved_reply_form.html", {
-        "shop": shop, "form": form, "reply": reply, "title": title,
-        "variables": REPLY_VARIABLES, "section": "saved_replies"})
+    return render(
+        request,
+        "shops/saved_reply_form.html",
+        {
+            "shop": shop,
+            "form": form,
+            "reply": reply,
+            "title": title,
+            "variables": REPLY_VARIABLES,
+            "section": "saved_replies",
+        },
+    )
 
 
 @shop_admin_required

@@ -58,8 +58,10 @@ def _named_holidays(country: str, language: str) -> holidays.HolidayBase:
     base = holidays.country_holidays(country)
     wanted = _HOLIDAY_LANGUAGES.get(language, language)
     supported = base.supported_languages
-    chosen = next((code for code in (wanted, base.default_language, "en_US")
-                   if code and code in supported), None)
+    chosen = next(
+        (code for code in (wanted, base.default_language, "en_US") if code and code in supported),
+        None,
+    )
     categories = tuple(c for c in ("public", "de_facto") if c in base.supported_categories)
     return holidays.country_holidays(country, categories=categories, language=chosen)
 

@@ -37,8 +37,9 @@ class Deadline:
     beyond_ceiling: bool
 
 
-def compute_deadline(calendar: BusinessCalendar, received_at: datetime,
-                     targets: Targets) -> Deadline:
+def compute_deadline(
+    calendar: BusinessCalendar, received_at: datetime, targets: Targets
+) -> Deadline:
     ceiling = received_at + targets.ceiling
     try:
         by_target = calendar.add_working_time(received_at, targets.answer)

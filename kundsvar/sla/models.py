@@ -17,18 +17,29 @@ class ResponsePolicy(models.Model):
     """
 
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="policies")
-    channel = models.CharField(_("channel"), max_length=16, blank=True,
-                               help_text=_("Empty: applies to every channel without its own."))
+    channel = models.CharField(
+        _("channel"),
+        max_length=16,
+        blank=True,
+        help_text=_("Empty: applies to every channel without its own."),
+    )
     first_response_minutes = models.PositiveIntegerField(
-        _("first response (working minutes)"), default=DEFAULT_FIRST_RESPONSE_MINUTES)
+        _("first response (working minutes)"), default=DEFAULT_FIRST_RESPONSE_MINUTES
+    )
     follow_up_minutes = models.PositiveIntegerField(
-        _("follow-up response (working minutes)"), default=DEFAULT_FOLLOW_UP_MINUTES)
+        _("follow-up response (working minutes)"), default=DEFAULT_FOLLOW_UP_MINUTES
+    )
     ceiling_minutes = models.PositiveIntegerField(
-        _("never later than (calendar minutes)"), default=DEFAULT_CEILING_MINUTES)
+        _("never later than (calendar minutes)"), default=DEFAULT_CEILING_MINUTES
+    )
     override_over_48h = models.BooleanField(
-        _("allow promises over 48 hours"), default=False,
-        help_text=_("Customers who wait more than 48 hours are usually lost (rule S1). "
-                    "The service audit flags this override."))
+        _("allow promises over 48 hours"),
+        default=False,
+        help_text=_(
+            "Customers who wait more than 48 hours are usually lost (rule S1). "
+            "The service audit flags this override."
+        ),
+    )
     override_reason = models.CharField(_("reason for the override"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,10 +48,12 @@ class ResponsePolicy(models.Model):
         verbose_name_plural = _("response-time policies")
         constraints = [
             models.UniqueConstraint(fields=["shop", "channel"], name="policy_shop_channel_unique"),
-            models.CheckConstraint(condition=models.Q(first_response_minutes__gt=0)
-                                   & models.Q(follow_up_minutes__gt=0)
-                                   & models.Q(ceiling_minutes__gt=0),
-                                   name="policy_positive_targets"),
+            models.CheckConstraint(
+                condition=models.Q(first_response_minutes__gt=0)
+                & models.Q(follow_up_minutes__gt=0)
+                & models.Q(ceiling_minutes__gt=0),
+                name="policy_positive_targets",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -50,17 +63,20 @@ class ResponsePolicy(models.Model):
         longest = max(self.first_response_minutes, self.follow_up_minutes, self.ceiling_minutes)
         if longest > LOST_CUSTOMER_MINUTES and not self.override_over_48h:
             raise ValidationError(
-                _("A promise over 48 hours loses the customer. Tick the override "
-                  "and give a reason if you really mean it."),
+                _(
+                    "A promise over 48 hours loses the customer. Tick the override "
+                    "and give a reason if you really mean it."
+                ),
                 code="over_48h",
             )
         if self.override_over_48h and not self.override_reason.strip():
-            raise ValidationError({"override_reason": _("Say why the override is needed.")},
-                                  code="override_without_reason")
+            raise ValidationError(
+                {"override_reason": _("Say why the override is needed.")},
+                code="override_without_reason",
+            )
         if self.follow_up_minutes > self.first_response_minutes:
             raise ValidationError(
-                {"follow_up_minutes": _("A follow-up must not wait longer than a first "
-                                        "question.")},
+                {"follow_up_minutes": _("A follow-up must not wait longer than a first question.")},
                 code="follow_up_slower",
             )
 

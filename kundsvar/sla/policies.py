@@ -6,8 +6,9 @@ from .models import ResponsePolicy
 
 def policy_for(shop, channel: str) -> ResponsePolicy:
     """The channel's own policy, else the shop's default, else the rule-S1 defaults."""
-    found = {p.channel: p for p in ResponsePolicy.objects.filter(shop=shop,
-                                                                 channel__in=[channel, ""])}
+    found = {
+        p.channel: p for p in ResponsePolicy.objects.filter(shop=shop, channel__in=[channel, ""])
+    }
     return found.get(channel) or found.get("") or ResponsePolicy(shop=shop, channel="")
 
 

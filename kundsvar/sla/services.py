@@ -28,8 +28,9 @@ def under_load(shop, now: datetime) -> bool:
     return broken >= BEHIND_BREACHED or (broken >= 3 and broken >= BEHIND_SHARE * counts["all"])
 
 
-def deadline_for(case: Case, since: datetime, *, follow_up: bool,
-                 stretched: bool = False) -> Deadline:
+def deadline_for(
+    case: Case, since: datetime, *, follow_up: bool, stretched: bool = False
+) -> Deadline:
     """What the shop can promise for `case` when the customer wrote at `since`."""
     policy = policy_for(case.shop, case.channel)
     calendar = BusinessCalendar.for_shop(case.shop)
@@ -71,20 +72,31 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     breached = Case.objects.filter(due_at__lte=now).exclude(sla_state=SlaState.BREACHED)
     for case_id, due_at in breached.values_list("id", "due_at"):
         with transaction.atomic():
-            claimed = (Case.objects.filter(id=case_id, due_at=due_at)
-                       .exclude(sla_state=SlaState.BREACHED)
-                       .update(sla_state=SlaState.BREACHED))
+            claimed = (
+                Case.objects.filter(id=case_id, due_at=due_at)
+                .exclude(sla_state=SlaState.BREACHED)
+                .update(sla_state=SlaState.BREACHED)
+            )
             if claimed:
-                CaseEvent.objects.create(case_id=case_id, kind=EventKind.BREACHED,
-                                         data={"due_at": due_at.isoformat()}, created_at=now)
+                CaseEvent.objects.create(
+                    case_id=case_id,
+                    kind=EventKind.BREACHED,
+                    data={"due_at": due_at.isoformat()},
+                    created_at=now,
+                )
                 counts["breached"] += 1
     at_risk = Case.objects.filter(sla_state=SlaState.OK, at_risk_at__lte=now, due_at__gt=now)
     for case_id, due_at in at_risk.values_list("id", "due_at"):
         with transaction.atomic():
-            claimed = (Case.objects.filter(Q(id=case_id, due_at=due_at, sla_state=SlaState.OK))
-                       .update(sla_state=SlaState.AT_RISK))
+            claimed = Case.objects.filter(
+                Q(id=case_id, due_at=due_at, sla_state=SlaState.OK)
+            ).update(sla_state=SlaState.AT_RISK)
             if claimed:
-                CaseEvent.objects.create(case_id=case_id, kind=EventKind.AT_RISK,
-                                         data={"due_at": due_at.isoformat()}, created_at=now)
+                CaseEvent.objects.create(
+                    case_id=case_id,
+                    kind=EventKind.AT_RISK,
+                    data={"due_at": due_at.isoformat()},
+                    created_at=now,
+                )
                 counts["at_risk"] += 1
     return counts

@@ -8,8 +8,9 @@ from .models import Event, WebhookDelivery, WebhookEndpoint
 
 class EndpointForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
-    events = forms.MultipleChoiceField(label=_("Events"), choices=Event.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = WebhookEndpoint
@@ -28,8 +29,17 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     """Read-only: what was sent, when, and what the receiver answered."""
 
-    list_display = ["id", "event", "endpoint", "state", "attempts", "last_status_code",
-                    "next_attempt_at", "created_at", "delivered_at"]
+    list_display = [
+        "id",
+        "event",
+        "endpoint",
+        "state",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "created_at",
+        "delivered_at",
+    ]
     list_filter = ["state", "event"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
     list_select_related = ["endpoint"]

@@ -26,13 +26,19 @@ class WebhookEndpoint(models.Model):
     """A URL of the shop's own systems that hears about its cases. Every delivery is
     signed with `secret` (X-Kundsvar-Signature), so the receiver can check it is ours."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE,
-                             related_name="webhook_endpoints")
-    url = models.URLField(_("URL"), max_length=500,
-                          validators=[URLValidator(schemes=["http", "https"])])
+    shop = models.ForeignKey(
+        "shops.Shop", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(
+        _("URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
     secret = models.CharField(_("signing secret"), max_length=128, default=new_secret)
-    events = models.JSONField(_("events"), default=all_events, blank=True,
-                              help_text=_("Event codes to send, e.g. [\"case.created\"]."))
+    events = models.JSONField(
+        _("events"),
+        default=all_events,
+        blank=True,
+        help_text=_('Event codes to send, e.g. ["case.created"].'),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -45,8 +51,9 @@ class WebhookEndpoint(models.Model):
 
     def clean(self) -> None:
         if not isinstance(self.events, list) or set(map(str, self.events)) - set(Event.values):
-            raise ValidationError({"events": _("Choose from %(events)s.")
-                                   % {"events": ", ".join(Event.values)}})
+            raise ValidationError(
+                {"events": _("Choose from %(events)s.") % {"events": ", ".join(Event.values)}}
+            )
 
     def wants(self, event: str) -> bool:
         return self.active and event in (self.events or [])
@@ -62,12 +69,14 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint (STYLE practice 6): written in the transaction of the
     change that caused it, sent by the worker after commit, retried with backoff."""
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
-                                 related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.CharField(max_length=32, choices=Event.choices)
     payload = models.JSONField(encoder=DjangoJSONEncoder)
-    state = models.CharField(max_length=8, choices=DeliveryState.choices,
-                             default=DeliveryState.QUEUED)
+    state = models.CharField(
+        max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -78,8 +87,13 @@ class WebhookDelivery(models.Model):
     class Meta:
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        indexes = [models.Index(fields=["next_attempt_at"], name="webhook_delivery_due",
-                                condition=models.Q(state="queued"))]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_due",
+                condition=models.Q(state="queued"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.state})"

@@ -33,8 +33,7 @@ def case_data(case) -> dict:
         "status": str(case.status),
         "channel": str(case.channel),
         "language": case.language,
-        "customer": {"id": customer.pk, "name": customer.name,
-                     "email": customer.primary_email},
+        "customer": {"id": customer.pk, "name": customer.name, "email": customer.primary_email},
         "assignee": _agent(case.assignee),
         "received_at": _at(case.received_at),
         "due_at": _at(case.due_at),
@@ -65,8 +64,12 @@ def case_created(case, message) -> dict:
 
 def message_received(case, message, *, automatic: bool = False) -> dict:
     """The customer wrote again on `case` (an out-of-office reply when `automatic`)."""
-    return {"case": case_data(case), "message": message_data(message),
-            "follow_up": message.is_follow_up, "automatic": automatic}
+    return {
+        "case": case_data(case),
+        "message": message_data(message),
+        "follow_up": message.is_follow_up,
+        "automatic": automatic,
+    }
 
 
 def reply_sent(case, message) -> dict:
@@ -74,6 +77,9 @@ def reply_sent(case, message) -> dict:
 
 
 def case_closed(case, *, actor=None, merged_into=None) -> dict:
-    return {"case": case_data(case), "closed_at": _at(case.closed_at),
-            "closed_by": _agent(actor),
-            "merged_into": merged_into.number if merged_into else None}
+    return {
+        "case": case_data(case),
+        "closed_at": _at(case.closed_at),
+        "closed_by": _agent(actor),
+        "merged_into": merged_into.number if merged_into else None,
+    }

@@ -40,19 +40,21 @@ def backoff(attempts: int) -> timedelta:
 
 
 @transaction.atomic
-def fire(shop, event: str, payload: dict, *, now: datetime | None = None
-         ) -> list[WebhookDelivery]:
+def fire(shop, event: str, payload: dict, *, now: datetime | None = None) -> list[WebhookDelivery]:
     """Queue `event` for every active endpoint of `shop` that wants it. Call it inside
     the write that caused the event: nothing is sent if that write rolls back."""
     if event not in Event.values:
         raise ValueError(f"Unknown webhook event {event!r}")
     now = now or timezone.now()
-    endpoints = [e for e in WebhookEndpoint.objects.filter(shop=shop, active=True)
-                 if e.wants(event)]  # few per shop; JSON "contains" is not portable to SQLite
-    deliveries = [WebhookDelivery.objects.create(endpoint=endpoint, event=event,
-                                                 payload=payload, created_at=now,
-                                                 next_attempt_at=now)
-                  for endpoint in endpoints]
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(shop=shop, active=True) if e.wants(event)
+    ]  # few per shop; JSON "contains" is not portable to SQLite
+    deliveries = [
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event=event, payload=payload, created_at=now, next_attempt_at=now
+        )
+        for endpoint in endpoints
+    ]
     _enqueue_on_commit([d.pk for d in deliveries])
     return deliveries
 
@@ -66,10 +68,15 @@ def _enqueue_on_commit(ids: list[int]) -> None:
 
 def body(delivery: WebhookDelivery) -> bytes:
     """The exact bytes sent (and signed); the same on every attempt."""
-    envelope = {"id": delivery.pk, "event": delivery.event,
-                "created_at": delivery.created_at.isoformat(), "data": delivery.payload}
-    return json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+    envelope = {
+        "id": delivery.pk,
+        "event": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(
+        envelope, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    ).encode()
 
 
 def signature(secret: str, raw: bytes) -> str:
@@ -97,13 +104,18 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
     if urlsplit(endpoint.url).scheme not in ("http", "https"):
         raise DeliveryError("Only http and https URLs are called.")
     raw = body(delivery)
-    request = urllib.request.Request(endpoint.url, data=raw, method="POST", headers={  # noqa: S310 (scheme checked above)
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": USER_AGENT,
-        "X-Kundsvar-Event": delivery.event,
-        "X-Kundsvar-Delivery": str(delivery.pk),
-        "X-Kundsvar-Signature": signature(endpoint.secret, raw),
-    })
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        endpoint.url,
+        data=raw,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "X-Kundsvar-Event": delivery.event,
+            "X-Kundsvar-Delivery": str(delivery.pk),
+            "X-Kundsvar-Signature": signature(endpoint.secret, raw),
+        },
+    )
     try:
         with _opener.open(request, timeout=TIMEOUT) as response:
             response.read(4096)
@@ -117,10 +129,13 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
 
 def _claim(delivery_id: int, now: datetime) -> bool:
     """Take the row for one attempt; False when another worker has it or it is done."""
-    return bool(WebhookDelivery.objects.filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
-        pk=delivery_id, state=DeliveryState.QUEUED,
-    ).update(next_attempt_at=now + LEASE))
+    return bool(
+        WebhookDelivery.objects.filter(
+            Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
+            pk=delivery_id,
+            state=DeliveryState.QUEUED,
+        ).update(next_attempt_at=now + LEASE)
+    )
 
 
 def send(delivery_id: int, now: datetime | None = None) -> str:
@@ -131,29 +146,43 @@ def send(delivery_id: int, now: datetime | None = None) -> str:
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     if not delivery.endpoint.active:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            state=DeliveryState.FAILED, next_attempt_at=None,
-            last_error="The endpoint was switched off before this was sent.")
+            state=DeliveryState.FAILED,
+            next_attempt_at=None,
+            last_error="The endpoint was switched off before this was sent.",
+        )
         return "failed"
     try:
         status = post(delivery.endpoint, delivery)
     except Exception as error:  # any failure is retried, and shown on the row
         return _failed(delivery, error, now)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.SENT, delivered_at=now, attempts=delivery.attempts + 1,
-        last_status_code=status, last_error="", next_attempt_at=None)
+        state=DeliveryState.SENT,
+        delivered_at=now,
+        attempts=delivery.attempts + 1,
+        last_status_code=status,
+        last_error="",
+        next_attempt_at=None,
+    )
     return "sent"
 
 
 def _failed(delivery: WebhookDelivery, error: Exception, now: datetime) -> str:
     attempts = delivery.attempts + 1
     final = attempts >= MAX_ATTEMPTS
-    log.warning("webhook delivery %s to %s failed (attempt %s): %s", delivery.pk,
-                delivery.endpoint.url, attempts, error)
+    log.warning(
+        "webhook delivery %s to %s failed (attempt %s): %s",
+        delivery.pk,
+        delivery.endpoint.url,
+        attempts,
+        error,
+    )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        attempts=attempts, last_status_code=getattr(error, "status", None),
+        attempts=attempts,
+        last_status_code=getattr(error, "status", None),
         last_error=str(error)[:2000] or type(error).__name__,
         state=DeliveryState.FAILED if final else DeliveryState.QUEUED,
-        next_attempt_at=None if final else now + backoff(attempts))
+        next_attempt_at=None if final else now + backoff(attempts),
+    )
     return "failed" if final else "retry"
 
 
@@ -170,6 +199,7 @@ def send_again(deliveries: QuerySet[WebhookDelivery], *, now: datetime | None = 
     now = now or timezone.now()
     ids = list(deliveries.exclude(state=DeliveryState.SENT).values_list("pk", flat=True))
     WebhookDelivery.objects.filter(pk__in=ids).update(
-        state=DeliveryState.QUEUED, attempts=0, next_attempt_at=now)
+        state=DeliveryState.QUEUED, attempts=0, next_attempt_at=now
+    )
     _enqueue_on_commit(ids)
     return len(ids)

@@ -11,8 +11,14 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Without these Chromium floods the closed network with background requests.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @contextlib.contextmanager
@@ -20,9 +26,13 @@ def _without_faketime():
     """Under Debian's faketime (.ci/at) Chromium hangs on its first page load. The browser
     is the customer's machine anyway, with a clock of its own: Playwright's driver and
     Chromium start without libfaketime, the server under test keeps the moved clock."""
-    saved = {name: os.environ.pop(name) for name in list(os.environ)
-             if name.startswith("FAKETIME") or name == "NO_FAKE_STAT"
-             or (name == "LD_PRELOAD" and "faketime" in os.environ[name])}
+    saved = {
+        name: os.environ.pop(name)
+        for name in list(os.environ)
+        if name.startswith("FAKETIME")
+        or name == "NO_FAKE_STAT"
+        or (name == "LD_PRELOAD" and "faketime" in os.environ[name])
+    }
     try:
         yield
     finally:

@@ -27,22 +27,45 @@ def _tuesday_afternoon(time_machine):
 
 def _world(language: str):
     shop = ShopFactory(name="Nordljus")
-    agent = Agent.objects.create_user("anna", password=PASSWORD, first_name="Anna",
-                                      language=language)
+    agent = Agent.objects.create_user(
+        "anna", password=PASSWORD, first_name="Anna", language=language
+    )
     Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
-    SavedReply.objects.create(shop=shop, title="Leveranstid", language="sv",
-                              body="Hej {customer_first_name}!\n\nDin order skickas inom "
-                                   "1–2 arbetsdagar.")
+    SavedReply.objects.create(
+        shop=shop,
+        title="Leveranstid",
+        language="sv",
+        body="Hej {customer_first_name}!\n\nDin order skickas inom 1–2 arbetsdagar.",
+    )
     now = TUESDAY_13
-    later = open_email_case(shop, now - timedelta(minutes=10), sender="Erik <erik@example.se>",
-                            subject="Presentkort", from_name="Erik Johansson")
-    urgent = open_email_case(shop, now - timedelta(hours=3), sender="Karin <karin@example.se>",
-                             subject="Leveranstid jacka", from_name="Karin Lindqvist")
-    follow = open_email_case(shop, now - timedelta(hours=30), sender="Lena <lena@example.se>",
-                             subject="Retur", from_name="Lena Nyström")
+    later = open_email_case(
+        shop,
+        now - timedelta(minutes=10),
+        sender="Erik <erik@example.se>",
+        subject="Presentkort",
+        from_name="Erik Johansson",
+    )
+    urgent = open_email_case(
+        shop,
+        now - timedelta(hours=3),
+        sender="Karin <karin@example.se>",
+        subject="Leveranstid jacka",
+        from_name="Karin Lindqvist",
+    )
+    follow = open_email_case(
+        shop,
+        now - timedelta(hours=30),
+        sender="Lena <lena@example.se>",
+        subject="Retur",
+        from_name="Lena Nyström",
+    )
     services.reply(follow, agent, "Skicka tillbaka den.", now=now - timedelta(hours=29))
-    services.add_inbound_message(follow, services.Inbound(
-        from_address="lena@example.se", body_text="Vilken adress?", received_at=now))
+    services.add_inbound_message(
+        follow,
+        services.Inbound(
+            from_address="lena@example.se", body_text="Vilken adress?", received_at=now
+        ),
+    )
     # S2: the follow-up is due at 15:00 (2 working hours), Karin's first answer at 16:00
     # (received 10:00, 6 working hours), Erik's tomorrow morning.
     return agent, [follow.number, urgent.number, later.number]
@@ -56,12 +79,16 @@ def _log_in(page, live_server):
     page.wait_for_url(f"{live_server.url}/")
 
 
-@pytest.mark.parametrize(("language", "warning", "answered"), [
-    ("sv", "Svarar det på", "Besvarat"),
-    ("en", "Does it answer what the customer actually asked?", "Answered"),
-])
-def test_queue_case_saved_reply_warning_and_answer(browser_page, live_server, screenshot, language,
-                                                   warning, answered):  # S2, S3, R6
+@pytest.mark.parametrize(
+    ("language", "warning", "answered"),
+    [
+        ("sv", "Svarar det på", "Besvarat"),
+        ("en", "Does it answer what the customer actually asked?", "Answered"),
+    ],
+)
+def test_queue_case_saved_reply_warning_and_answer(
+    browser_page, live_server, screenshot, language, warning, answered
+):  # S2, S3, R6
     page = browser_page
     agent, promise_order = _world(language)
     _log_in(page, live_server)
@@ -82,8 +109,10 @@ def test_queue_case_saved_reply_warning_and_answer(browser_page, live_server, sc
     assert case.status != Status.ANSWERED
     screenshot(page, f"case-warning-{language}")
 
-    page.fill("#reply textarea", page.input_value("#reply textarea")
-              + "\n\nDin jacka gick i väg i morse med PostNord.")
+    page.fill(
+        "#reply textarea",
+        page.input_value("#reply textarea") + "\n\nDin jacka gick i väg i morse med PostNord.",
+    )
     page.click("#reply button[name=then_submit]")
     page.wait_for_url(f"**/cases/{case.number}/")
     assert answered in page.inner_text(".meta")

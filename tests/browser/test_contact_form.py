@@ -22,12 +22,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def shop(monkeypatch):
     monkeypatch.setattr(spam, "MIN_SECONDS", 1)  # Playwright types faster than people
-    shop = ShopFactory(name="Nordljus", slug="nordljus", email="kundtjanst@nordljus.example",
-                       phone="020-12 34 56", phone_is_free=True)
-    create_article(shop, language="sv", title="Hur lång är leveranstiden?",
-                   body="Vi skickar inom 1–2 arbetsdagar och leveransen tar sedan 2–4 dagar.")
-    create_article(shop, language="sv", title="Hur gör jag en retur?",
-                   body="Du har 30 dagars öppet köp. Fyll i returformuläret.")
+    shop = ShopFactory(
+        name="Nordljus",
+        slug="nordljus",
+        email="kundtjanst@nordljus.example",
+        phone="020-12 34 56",
+        phone_is_free=True,
+    )
+    create_article(
+        shop,
+        language="sv",
+        title="Hur lång är leveranstiden?",
+        body="Vi skickar inom 1–2 arbetsdagar och leveransen tar sedan 2–4 dagar.",
+    )
+    create_article(
+        shop,
+        language="sv",
+        title="Hur gör jag en retur?",
+        body="Du har 30 dagars öppet köp. Fyll i returformuläret.",
+    )
     return shop
 
 
@@ -64,8 +77,9 @@ def test_suggestions_then_send(live_server, browser_page, screenshot, shop):  # 
 
 
 def test_contact_page_on_a_phone(live_server, chromium, screenshot, shop):  # C1
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE",
-                                   is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, locale="sv-SE", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/s/{shop.slug}/")

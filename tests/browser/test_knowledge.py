@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "rätt-lösenord-123"
 
 
-def test_customer_searches_without_javascript_and_votes_no(chromium, live_server,
-                                                           screenshot):  # K2, C6
+def test_customer_searches_without_javascript_and_votes_no(
+    chromium, live_server, screenshot
+):  # K2, C6
     shop = ShopFactory(name="Nordljus", slug="nordljus")
     add_demo_articles(shop)
     context = chromium.new_context(java_script_enabled=False, locale="sv-SE")
@@ -42,8 +43,12 @@ def test_agent_inserts_a_suggested_article(browser_page, live_server, screenshot
     add_demo_articles(shop)
     agent = Agent.objects.create_user("anna", password=PASSWORD, first_name="Anna")
     Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
-    case = open_email_case(shop, now - timedelta(minutes=5), subject="Byte",
-                           text="Hej! Kan jag byta tröjan till en större storlek?")
+    case = open_email_case(
+        shop,
+        now - timedelta(minutes=5),
+        subject="Byte",
+        text="Hej! Kan jag byta tröjan till en större storlek?",
+    )
     page = browser_page
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "anna")

@@ -16,16 +16,32 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _order():
     shop = ShopFactory(name="Nordljus", slug="nordljus", phone="08-123 456 00")
-    Carrier.objects.update_or_create(code="postnord", defaults={
-        "name": "PostNord", "tracking_url": "https://tracking.example/?id={number}",
-        "phone": "0771-33 33 10"})
-    order = OrderFactory(shop=shop, number="20077", postcode="41319",
-                         expected_from=date(2026, 11, 25), expected_to=date(2026, 11, 27))
+    Carrier.objects.update_or_create(
+        code="postnord",
+        defaults={
+            "name": "PostNord",
+            "tracking_url": "https://tracking.example/?id={number}",
+            "phone": "0771-33 33 10",
+        },
+    )
+    order = OrderFactory(
+        shop=shop,
+        number="20077",
+        postcode="41319",
+        expected_from=date(2026, 11, 25),
+        expected_to=date(2026, 11, 27),
+    )
     OrderLineFactory(order=order, name="Vantar", status=LineStatus.SHIPPED)
-    OrderLineFactory(order=order, name="Vinterjacka", status=LineStatus.WAITING,
-                     expected_at=date(2026, 12, 4))
-    ShipmentFactory(order=order, carrier="postnord", carrier_name="PostNord",
-                    tracking_number="RR123456785SE", tracking_url="")
+    OrderLineFactory(
+        order=order, name="Vinterjacka", status=LineStatus.WAITING, expected_at=date(2026, 12, 4)
+    )
+    ShipmentFactory(
+        order=order,
+        carrier="postnord",
+        carrier_name="PostNord",
+        tracking_number="RR123456785SE",
+        tracking_url="",
+    )
     return shop, order
 
 
@@ -40,8 +56,9 @@ def _sees_the_order(page):
     assert "fredag 4 december" in waiting.locator(".line-note").inner_text()  # O2
 
 
-def test_signed_link_shows_parcel_tracking_and_waiting_line(browser_page, live_server,
-                                                            screenshot):  # O2, O4
+def test_signed_link_shows_parcel_tracking_and_waiting_line(
+    browser_page, live_server, screenshot
+):  # O2, O4
     _shop, order = _order()
 
     browser_page.goto(f"{live_server.url}{status_path(order)}")
@@ -53,8 +70,13 @@ def test_signed_link_shows_parcel_tracking_and_waiting_line(browser_page, live_s
 
 def test_status_page_on_a_phone(chromium, live_server, screenshot):  # O2
     _shop, order = _order()
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE",
-                                   is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="sv-SE",
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}{status_path(order)}")

@@ -32,8 +32,9 @@ def _portal_link(row) -> str:
 
 
 def _answered_by_mail(shop, agent):
-    row = pipeline.receive(mail(to=ADDRESS, body="Hej! När kommer min jacka?\n\nMvh Karin"),
-                           shop=shop, source="smtp")
+    row = pipeline.receive(
+        mail(to=ADDRESS, body="Hej! När kommer min jacka?\n\nMvh Karin"), shop=shop, source="smtp"
+    )
     case = row.case_message.case
     services.reply(case, agent, "Hej Karin! Jackan skickas i dag med PostNord.")
     return Case.objects.get(pk=case.pk)
@@ -41,8 +42,9 @@ def _answered_by_mail(shop, agent):
 
 def test_the_link_in_the_acknowledgement_opens_the_case(browser_page, site, screenshot):  # A1
     shop, _agent = site
-    row = pipeline.receive(mail(to=ADDRESS, body="Hej! När kommer min jacka?\n\nMvh Karin"),
-                           shop=shop, source="smtp")
+    row = pipeline.receive(
+        mail(to=ADDRESS, body="Hej! När kommer min jacka?\n\nMvh Karin"), shop=shop, source="smtp"
+    )
     case = row.case_message.case
     ack = OutboundEmail.objects.get(case=case, kind=OutboundKind.ACK)
     page = browser_page
@@ -58,8 +60,9 @@ def test_the_link_in_the_acknowledgement_opens_the_case(browser_page, site, scre
 def test_a_follow_up_in_the_portal_jumps_the_queue(browser_page, site, screenshot, now):  # S3
     shop, agent = site
     case = _answered_by_mail(shop, agent)
-    waiting = open_email_case(shop, now - timedelta(minutes=30),
-                              sender="erik@example.se", subject="Presentkort")
+    waiting = open_email_case(
+        shop, now - timedelta(minutes=30), sender="erik@example.se", subject="Presentkort"
+    )
     assert list(queries.queue(agent))[0].pk == waiting.pk
     reply = OutboundEmail.objects.get(case=case, kind=OutboundKind.REPLY)
     page = browser_page

@@ -36,8 +36,9 @@ def shop_site(tmp_path, live_server):
     server.server_close()
 
 
-def test_the_widget_opens_the_help_panel_and_esc_closes_it(browser_page, shop_site,
-                                                           screenshot):  # C1, T3
+def test_the_widget_opens_the_help_panel_and_esc_closes_it(
+    browser_page, shop_site, screenshot
+):  # C1, T3
     ShopFactory(name="Nordljus", slug="nordljus", phone="08-123 456 00")
     page = browser_page
     page.goto(shop_site)
@@ -60,9 +61,12 @@ def test_the_widget_opens_the_help_panel_and_esc_closes_it(browser_page, shop_si
     page.keyboard.press("Escape")  # Esc inside the frame closes the widget
     panel.wait_for(state="hidden")
     assert launcher.get_attribute("aria-expanded") == "false"
-    assert page.evaluate(
-        "document.getElementById('kundsvar-widget').shadowRoot.activeElement.className"
-    ) == "launcher"  # focus back on the button
+    assert (
+        page.evaluate(
+            "document.getElementById('kundsvar-widget').shadowRoot.activeElement.className"
+        )
+        == "launcher"
+    )  # focus back on the button
 
     launcher.click()
     panel.wait_for(state="visible")

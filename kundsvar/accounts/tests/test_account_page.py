@@ -31,8 +31,10 @@ def test_only_the_ui_languages_can_be_chosen(client, alice):
 def test_an_agent_changes_their_password_and_stays_logged_in(client, alice):
     client.force_login(alice)
     new = "kanelbulle-med-kardemumma"
-    response = client.post(reverse("accounts:password"), {
-        "old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    response = client.post(
+        reverse("accounts:password"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(new)
@@ -42,8 +44,10 @@ def test_an_agent_changes_their_password_and_stays_logged_in(client, alice):
 def test_the_old_password_is_needed_to_change_it(english, alice):
     english.force_login(alice)
     new = "kanelbulle-med-kardemumma"
-    response = english.post(reverse("accounts:password"), {
-        "old_password": "wrong", "new_password1": new, "new_password2": new})
+    response = english.post(
+        reverse("accounts:password"),
+        {"old_password": "wrong", "new_password1": new, "new_password2": new},
+    )
     assert response.status_code == 200
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
@@ -51,8 +55,10 @@ def test_the_old_password_is_needed_to_change_it(english, alice):
 
 def test_a_weak_new_password_is_refused(client, alice):
     client.force_login(alice)
-    client.post(reverse("accounts:password"), {
-        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    client.post(
+        reverse("accounts:password"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
 

@@ -7,8 +7,9 @@ from .conftest import PASSWORD
 
 
 def _login(client, username="alice", password=PASSWORD, ip="127.0.0.1"):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=ip)
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def _fail(client, times, **kwargs):
@@ -64,8 +65,7 @@ def test_a_successful_login_starts_the_count_again(english, alice):
 
 def test_the_django_admin_login_is_locked_too(english, alice):
     for _ in range(5):
-        response = english.post(reverse("admin:login"),
-                                {"username": "alice", "password": "wrong"})
+        response = english.post(reverse("admin:login"), {"username": "alice", "password": "wrong"})
     assert response.status_code == 429
 
 

@@ -50,8 +50,9 @@ def test_an_unfinished_setup_is_started_again_not_stacked(client, alice):
 
 def test_login_asks_for_the_code_after_the_password(english, alice, now):
     device = confirmed_device(alice)
-    response = english.post(reverse("login"), {"username": "alice", "password": PASSWORD,
-                                               "next": "/cases/"})
+    response = english.post(
+        reverse("login"), {"username": "alice", "password": PASSWORD, "next": "/cases/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/cases/"
     response = english.get("/cases/")
     assert response.status_code == 302
@@ -62,8 +63,9 @@ def test_login_asks_for_the_code_after_the_password(english, alice, now):
     response = english.post(reverse("accounts:verify"), {"token": "000000", "next": "/cases/"})
     assert response.status_code == 200 and "Wrong code" in response.content.decode()
     with time_machine.travel(now + timezone.timedelta(seconds=5)):
-        response = english.post(reverse("accounts:verify"),
-                                {"token": totp_code(device), "next": "/cases/"})
+        response = english.post(
+            reverse("accounts:verify"), {"token": totp_code(device), "next": "/cases/"}
+        )
         assert response.status_code == 302 and response["Location"] == "/cases/"
         assert english.get("/cases/").status_code == 200
 
@@ -71,8 +73,12 @@ def test_login_asks_for_the_code_after_the_password(english, alice, now):
 def test_every_page_needs_the_second_step_however_the_agent_logged_in(client, alice):
     confirmed_device(alice)
     client.force_login(alice)  # like a login through the Django admin
-    for url in [reverse("home"), reverse("cases:queue"), reverse("accounts:account"),
-                reverse("admin:index")]:
+    for url in [
+        reverse("home"),
+        reverse("cases:queue"),
+        reverse("accounts:account"),
+        reverse("admin:index"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:verify"))
@@ -99,8 +105,9 @@ def test_the_code_page_and_logout_stay_open(client, alice):
 def test_the_code_page_does_not_redirect_elsewhere(client, alice):
     device = confirmed_device(alice)
     client.force_login(alice)
-    response = client.post(reverse("accounts:verify"),
-                           {"token": totp_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("accounts:verify"), {"token": totp_code(device), "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
 
 

@@ -85,8 +85,9 @@ class Api:
         return self.client.get(API + path, params, headers=headers or {})
 
     def post(self, path, body=None, headers=None):
-        return self.client.post(API + path, body, content_type="application/json",
-                                headers=headers or {})
+        return self.client.post(
+            API + path, body, content_type="application/json", headers=headers or {}
+        )
 
 
 @pytest.fixture
@@ -110,8 +111,7 @@ def assert_error(response, status: int, code: str):
 ROUTES = {
     # name: (method, path, body, status for a member or superuser, status for another shop)
     "list": ("get", "/cases", None, 200, 200),
-    "create": ("post", "/cases", {"shop": "natbutiken", "text": "Hej! Var är paketet?"},
-               201, 404),
+    "create": ("post", "/cases", {"shop": "natbutiken", "text": "Hej! Var är paketet?"}, 201, 404),
     "get": ("get", "/cases/{number}", None, 200, 404),
     "reply": ("post", "/cases/{number}/replies", {"body": "Hej! Det kommer i morgon."}, 201, 404),
     "note": ("post", "/cases/{number}/notes", {"body": "Kollat med lagret."}, 201, 404),
@@ -132,8 +132,16 @@ def test_without_a_token_every_route_is_401(api, case, route):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@pytest.mark.parametrize("header", ["Bearer ks_not-a-real-token", "Bearer ", "Token x",
-                                    "Basic YWxpY2U6cHc=", "Bearer " + "ks_" + "x" * 500])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer ks_not-a-real-token",
+        "Bearer ",
+        "Token x",
+        "Basic YWxpY2U6cHc=",
+        "Bearer " + "ks_" + "x" * 500,
+    ],
+)
 def test_a_wrong_token_is_401(api, case, route, header):
     assert_error(call(api, route, case, {"Authorization": header}), 401, "unauthorized")
 
@@ -167,22 +175,29 @@ def test_a_superuser_may_use_every_route(api, case, as_root, route):
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_an_agent_of_another_shop_gets_404_and_changes_nothing(api, case, as_bob, route):
-    before = (case.messages.count(), CaseEvent.objects.filter(case=case).count(),
-              Case.objects.count())
+    before = (
+        case.messages.count(),
+        CaseEvent.objects.filter(case=case).count(),
+        Case.objects.count(),
+    )
     response = call(api, route, case, as_bob)
     assert response.status_code == ROUTES[route][4]
     if response.status_code == 404:
         assert_error(response, 404, "not_found")
-    after = (case.messages.count(), CaseEvent.objects.filter(case=case).count(),
-             Case.objects.count())
+    after = (
+        case.messages.count(),
+        CaseEvent.objects.filter(case=case).count(),
+        Case.objects.count(),
+    )
     assert after == before
 
 
 def test_another_shops_case_looks_exactly_like_a_missing_one(api, case, as_bob):
     hidden = api.get(f"/cases/{case.number}", as_bob).json()
     missing = api.get(f"/cases/{case.number + 1}", as_bob).json()
-    assert hidden["error"]["message"].replace(str(case.number), "N") == \
-        missing["error"]["message"].replace(str(case.number + 1), "N")
+    assert hidden["error"]["message"].replace(str(case.number), "N") == missing["error"][
+        "message"
+    ].replace(str(case.number + 1), "N")
 
 
 def test_the_list_shows_only_the_agents_shops(api, case, shop_b, as_bob, as_root):
@@ -194,6 +209,7 @@ def test_the_list_shows_only_the_agents_shops(api, case, shop_b, as_bob, as_root
 
 
 # --- tokens -----------------------------------------------------------------------------
+
 
 def test_last_used_is_written_at_most_once_a_minute(api, case, alice, time_machine):
     row, token = ApiToken.issue(alice, "shop system")
@@ -213,8 +229,9 @@ def test_last_used_is_written_at_most_once_a_minute(api, case, alice, time_machi
     assert row.last_used_at == start + timedelta(seconds=61)
 
 
-def test_a_request_with_a_fresh_last_used_writes_nothing(api, case, alice,
-                                                         django_assert_num_queries):
+def test_a_request_with_a_fresh_last_used_writes_nothing(
+    api, case, alice, django_assert_num_queries
+):
     row, token = ApiToken.issue(alice, "shop system")
     headers = {"Authorization": f"Bearer {token}"}
     api.get(f"/cases/{case.number}", headers)
@@ -224,44 +241,65 @@ def test_a_request_with_a_fresh_last_used_writes_nothing(api, case, alice,
 
 # --- the single error shape ------------------------------------------------------------
 
+
 def test_validation_errors_have_the_single_shape(api, case, as_alice):
-    error = assert_error(api.post(f"/cases/{case.number}/replies", {"then": "open"}, as_alice),
-                         422, "validation_error")
+    error = assert_error(
+        api.post(f"/cases/{case.number}/replies", {"then": "open"}, as_alice),
+        422,
+        "validation_error",
+    )
     fields = {tuple(d["loc"]) for d in error["details"]}
     assert ("body", "data", "body") in fields and ("body", "data", "then") in fields
 
 
-@pytest.mark.parametrize("query", [{"limit": 101}, {"limit": 0}, {"offset": -1},
-                                   {"view": "everything"}, {"status": "gone"},
-                                   {"limit": "many"}, {"offset": 2**40}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"limit": 101},
+        {"limit": 0},
+        {"offset": -1},
+        {"view": "everything"},
+        {"status": "gone"},
+        {"limit": "many"},
+        {"offset": 2**40},
+    ],
+)
 def test_bad_list_parameters_are_422(api, as_alice, query):
     assert_error(api.get("/cases", as_alice, **query), 422, "validation_error")
 
 
 def test_a_misspelt_filter_is_refused_rather_than_ignored(api, case, as_alice):
     error = assert_error(api.get("/cases", as_alice, stauts="closed"), 422, "validation_error")
-    assert error["details"] == [{"type": "extra_forbidden", "loc": ["query", "stauts"],
-                                 "msg": "Unknown parameter"}]
+    assert error["details"] == [
+        {"type": "extra_forbidden", "loc": ["query", "stauts"], "msg": "Unknown parameter"}
+    ]
 
 
 @pytest.mark.parametrize("number", ["0", "-1", "abc", str(2**40), "1.5"])
-def test_a_case_number_that_cannot_exist_is_422_or_404_in_the_same_shape(api, as_alice,
-                                                                        number):
+def test_a_case_number_that_cannot_exist_is_422_or_404_in_the_same_shape(api, as_alice, number):
     response = api.get(f"/cases/{number}", as_alice)
     assert response.status_code in (404, 422)
-    assert_error(response, response.status_code, "not_found" if response.status_code == 404
-                 else "validation_error")
+    assert_error(
+        response,
+        response.status_code,
+        "not_found" if response.status_code == 404 else "validation_error",
+    )
 
 
 def test_a_body_that_is_not_json_is_400_in_the_same_shape(api, case, as_alice):
-    response = api.client.post(f"{API}/cases/{case.number}/notes", "{not json",
-                               content_type="application/json", headers=as_alice)
+    response = api.client.post(
+        f"{API}/cases/{case.number}/notes",
+        "{not json",
+        content_type="application/json",
+        headers=as_alice,
+    )
     assert_error(response, 400, "bad_request")
 
 
 def test_a_refusal_from_the_services_is_400(api, case, as_alice):
-    error = assert_error(api.post(f"/cases/{case.number}/replies", {"body": "   "}, as_alice),
-                         400, "refused")
+    error = assert_error(
+        api.post(f"/cases/{case.number}/replies", {"body": "   "}, as_alice), 400, "refused"
+    )
     assert error["message"]
     assert not case.messages.filter(direction=Direction.OUTBOUND).exists()
 
@@ -272,23 +310,29 @@ def test_nul_in_text_is_stored_as_the_services_store_it(api, case, as_alice):
     assert response.json()["body_text"] == "a\ufffdb"
 
 
-@pytest.mark.parametrize("query", ["q=jacka%00", "shop=a%00b", "q=%ED%A0%80", "shop=%FF",
-                                   "q=%C3"])
+@pytest.mark.parametrize("query", ["q=jacka%00", "shop=a%00b", "q=%ED%A0%80", "shop=%FF", "q=%C3"])
 def test_text_no_database_takes_is_never_a_server_error(api, case, as_alice, query):
     # PostgreSQL refuses NUL in text; bytes that are not UTF-8 cannot be stored at all.
     response = api.client.get(f"{API}/cases?{query}", headers=as_alice)
     assert response.status_code in (200, 422)
 
 
-@pytest.mark.parametrize("raw", ['{"shop": "natbutiken\\u0000", "text": "Hej"}',
-                                 '{"shop": "natbutiken", "text": "Hej \\ud800"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"shop": "natbutiken\\u0000", "text": "Hej"}',
+        '{"shop": "natbutiken", "text": "Hej \\ud800"}',
+    ],
+)
 def test_a_body_with_text_no_database_takes_is_422(api, as_alice, raw):
-    response = api.client.post(f"{API}/cases", raw, content_type="application/json",
-                               headers=as_alice)
+    response = api.client.post(
+        f"{API}/cases", raw, content_type="application/json", headers=as_alice
+    )
     assert_error(response, 422, "validation_error")
 
 
 # --- reading ----------------------------------------------------------------------------
+
 
 def test_a_case_has_its_messages_and_its_promise(api, case, alice, as_alice):
     services.add_note(case, alice, "Kollat lagret.")
@@ -317,16 +361,23 @@ def test_the_promise_is_in_the_case_language(api, shop_a, as_alice):
 def test_a_case_that_owes_nothing_has_no_promise_text(api, case, alice, as_alice):
     services.reply(case, alice, "Klart!", then=Status.CLOSED)
     promise = api.get(f"/cases/{case.number}", as_alice).json()["promise"]
-    assert promise == {"due_at": None, "sla_state": "none", "text": None, "follow_up": False,
-                       "beyond_ceiling": False}
+    assert promise == {
+        "due_at": None,
+        "sla_state": "none",
+        "text": None,
+        "follow_up": False,
+        "beyond_ceiling": False,
+    }
 
 
-def test_the_list_filters_by_view_status_shop_and_words(api, shop_a, alice, as_alice, as_root,
-                                                        shop_b):
+def test_the_list_filters_by_view_status_shop_and_words(
+    api, shop_a, alice, as_alice, as_root, shop_b
+):
     now = timezone.now()
     jacket = open_email_case(shop_a, now - timedelta(hours=3))
-    shoes = open_email_case(shop_a, now - timedelta(hours=2), subject="Skor",
-                            text="Mina skor är för små, kan jag byta?")
+    shoes = open_email_case(
+        shop_a, now - timedelta(hours=2), subject="Skor", text="Mina skor är för små, kan jag byta?"
+    )
     done = open_email_case(shop_a, now - timedelta(hours=1), subject="Faktura")
     services.reply(done, alice, "Här är fakturan.", then=Status.CLOSED)
     services.assign(shoes, alice, actor=alice)
@@ -358,8 +409,9 @@ def test_the_list_pages(api, shop_a, as_alice):
     assert (rest["offset"], len(rest["items"])) == (4, 1)
 
 
-def test_the_list_costs_the_same_queries_however_many_cases(api, shop_a, alice, as_alice,
-                                                            django_assert_num_queries):
+def test_the_list_costs_the_same_queries_however_many_cases(
+    api, shop_a, alice, as_alice, django_assert_num_queries
+):
     retur = Tag.objects.create(shop=shop_a, name="retur")
 
     def fill(n):
@@ -378,11 +430,16 @@ def test_the_list_costs_the_same_queries_however_many_cases(api, shop_a, alice, 
 
 # --- writing ----------------------------------------------------------------------------
 
-def test_a_reply_through_the_api_answers_the_customer(api, case, alice, as_alice,
-                                                      django_capture_on_commit_callbacks):
+
+def test_a_reply_through_the_api_answers_the_customer(
+    api, case, alice, as_alice, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
-        response = api.post(f"/cases/{case.number}/replies",
-                            {"body": "Hej! Jackan skickas i dag.", "then": "waiting"}, as_alice)
+        response = api.post(
+            f"/cases/{case.number}/replies",
+            {"body": "Hej! Jackan skickas i dag.", "then": "waiting"},
+            as_alice,
+        )
     assert response.status_code == 201
     message = response.json()
     assert message["direction"] == "out" and message["author"]["id"] == alice.pk
@@ -398,8 +455,12 @@ def test_a_reply_through_the_api_answers_the_customer(api, case, alice, as_alice
 
 def test_a_token_needs_no_csrf_cookie(case, as_alice):
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(f"{API}/cases/{case.number}/notes", {"body": "Från skriptet."},
-                           content_type="application/json", headers=as_alice)
+    response = strict.post(
+        f"{API}/cases/{case.number}/notes",
+        {"body": "Från skriptet."},
+        content_type="application/json",
+        headers=as_alice,
+    )
     assert response.status_code == 201
 
 
@@ -428,16 +489,16 @@ def test_assign_to_an_agent_of_the_shop_and_back_to_nobody(api, case, shop_a, al
 @pytest.mark.parametrize("who", ["bob", "nobody"])
 def test_assign_to_someone_outside_the_shop_is_refused(api, case, bob, as_alice, who):
     agent_id = bob.pk if who == "bob" else bob.pk + 1000
-    error = assert_error(api.post(f"/cases/{case.number}/assign", {"agent_id": agent_id},
-                                  as_alice), 400, "refused")
+    error = assert_error(
+        api.post(f"/cases/{case.number}/assign", {"agent_id": agent_id}, as_alice), 400, "refused"
+    )
     assert error["message"] == f"Agent {agent_id} does not work for this shop."
     case.refresh_from_db()
     assert case.assignee is None
 
 
 def test_assign_needs_the_agent_id_key(api, case, as_alice):
-    assert_error(api.post(f"/cases/{case.number}/assign", {}, as_alice), 422,
-                 "validation_error")
+    assert_error(api.post(f"/cases/{case.number}/assign", {}, as_alice), 422, "validation_error")
 
 
 def test_change_status(api, case, alice, as_alice):
@@ -450,22 +511,34 @@ def test_change_status(api, case, alice, as_alice):
 def test_a_merged_case_cannot_be_opened_again(api, case, shop_a, as_alice):
     target = open_email_case(shop_a, timezone.now(), subject="Samma fråga")
     services.merge_cases(case, target)
-    error = assert_error(api.post(f"/cases/{case.number}/status", {"status": "open"}, as_alice),
-                         400, "refused")
+    error = assert_error(
+        api.post(f"/cases/{case.number}/status", {"status": "open"}, as_alice), 400, "refused"
+    )
     assert str(target.number) in error["message"]
 
 
 def test_create_a_case_for_a_custom_channel(api, alice, as_alice):
-    response = api.post("/cases", {
-        "shop": "natbutiken", "channel": "chat", "email": "Karin@Example.se",
-        "name": "Karin Lindqvist", "text": "Hej! Mitt personnummer är 19121212-1212, var är "
-        "min order 100231?", "language": "sv"}, as_alice)
+    response = api.post(
+        "/cases",
+        {
+            "shop": "natbutiken",
+            "channel": "chat",
+            "email": "Karin@Example.se",
+            "name": "Karin Lindqvist",
+            "text": "Hej! Mitt personnummer är 19121212-1212, var är min order 100231?",
+            "language": "sv",
+        },
+        as_alice,
+    )
     assert response.status_code == 201
     body = response.json()
     case = Case.objects.get(number=body["number"])
     assert case.channel == "chat" and case.status == Status.NEW and case.due_at is not None
-    assert body["customer"] == {"id": case.customer_id, "name": "Karin Lindqvist",
-                                "email": "karin@example.se"}
+    assert body["customer"] == {
+        "id": case.customer_id,
+        "name": "Karin Lindqvist",
+        "email": "karin@example.se",
+    }
     assert body["subject"]  # derived from the text (rule A2)
     [message] = body["messages"]
     assert "19121212-1212" not in message["body_text"] + body["subject"]  # rule C3
@@ -476,8 +549,11 @@ def test_create_a_case_for_a_custom_channel(api, alice, as_alice):
 def test_a_case_created_with_an_email_is_acknowledged_like_mail(api, as_alice):  # A1, A4
     from kundsvar.channels.email.models import OutboundEmail, OutboundKind
 
-    body = api.post("/cases", {"shop": "natbutiken", "email": "karin@example.se",
-                               "text": "Var är min order?"}, as_alice).json()
+    body = api.post(
+        "/cases",
+        {"shop": "natbutiken", "email": "karin@example.se", "text": "Var är min order?"},
+        as_alice,
+    ).json()
     ack = OutboundEmail.objects.get(case__number=body["number"], kind=OutboundKind.ACK)
     assert ack.to_address == "karin@example.se" and f"#{body['number']}" in ack.subject
 
@@ -485,8 +561,9 @@ def test_a_case_created_with_an_email_is_acknowledged_like_mail(api, as_alice): 
 def test_a_created_case_speaks_the_language_detected_or_given(api, as_alice):  # R7
     text = "Hei, jeg har ikke fått pakken min ennå. Hvor lang tid tar det?"
     detected = api.post("/cases", {"shop": "natbutiken", "text": text}, as_alice).json()
-    given = api.post("/cases", {"shop": "natbutiken", "text": text, "language": "sv"},
-                     as_alice).json()
+    given = api.post(
+        "/cases", {"shop": "natbutiken", "text": text, "language": "sv"}, as_alice
+    ).json()
     short = api.post("/cases", {"shop": "natbutiken", "text": "Takk!"}, as_alice).json()
     assert (detected["language"], given["language"], short["language"]) == ("nb", "sv", "sv")
 
@@ -496,17 +573,24 @@ def test_change_the_language(api, case, alice, as_alice, as_bob):  # R7
     assert body["language"] == "da"
     event = CaseEvent.objects.get(case=case, kind=EventKind.LANGUAGE)
     assert event.actor == alice and event.data == {"old": "sv", "new": "da"}
-    assert_error(api.post(f"/cases/{case.number}/language", {"language": "de"}, as_alice),
-                 422, "validation_error")
-    assert_error(api.post(f"/cases/{case.number}/language", {"language": "en"}, as_bob),
-                 404, "not_found")
+    assert_error(
+        api.post(f"/cases/{case.number}/language", {"language": "de"}, as_alice),
+        422,
+        "validation_error",
+    )
+    assert_error(
+        api.post(f"/cases/{case.number}/language", {"language": "en"}, as_bob), 404, "not_found"
+    )
 
 
 def test_a_chat_case_gets_no_acknowledgement_email(api, as_alice):
     from kundsvar.channels.email.models import OutboundEmail
 
-    api.post("/cases", {"shop": "natbutiken", "channel": "chat", "email": "karin@example.se",
-                        "text": "Hej"}, as_alice)
+    api.post(
+        "/cases",
+        {"shop": "natbutiken", "channel": "chat", "email": "karin@example.se", "text": "Hej"},
+        as_alice,
+    )
     assert not OutboundEmail.objects.exists()
 
 
@@ -515,14 +599,17 @@ def test_a_created_case_defaults_to_the_api_channel(api, as_alice):
     assert body["channel"] == "api" and body["customer"]["email"] == ""
 
 
-@pytest.mark.parametrize("body", [
-    {"shop": "natbutiken", "text": "Hej", "channel": "pigeon"},
-    {"shop": "natbutiken", "text": "Hej", "email": "not an address"},
-    {"shop": "natbutiken", "text": ""},
-    {"shop": "natbutiken"},
-    {"shop": "natbutiken", "text": "Hej", "language": "de"},
-    {"text": "Hej"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"shop": "natbutiken", "text": "Hej", "channel": "pigeon"},
+        {"shop": "natbutiken", "text": "Hej", "email": "not an address"},
+        {"shop": "natbutiken", "text": ""},
+        {"shop": "natbutiken"},
+        {"shop": "natbutiken", "text": "Hej", "language": "de"},
+        {"text": "Hej"},
+    ],
+)
 def test_a_case_needs_valid_fields(api, as_alice, body):
     assert_error(api.post("/cases", body, as_alice), 422, "validation_error")
     assert not Case.objects.exists()
@@ -534,23 +621,32 @@ def test_a_case_for_a_shop_that_does_not_exist_is_404(api, as_root):
 
 # --- the schema -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("first", ["kundsvar.cases.api", "kundsvar.customers.api"])
 def test_every_router_is_mounted_whichever_module_is_imported_first(first):
-    script = (f"import django; django.setup(); import {first}; from kundsvar.api import api; "
-              "print(len(api.get_openapi_schema(path_prefix='/')['paths']))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: S603
-                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "kundsvar.settings"},
-                          check=True)
+    script = (
+        f"import django; django.setup(); import {first}; from kundsvar.api import api; "
+        "print(len(api.get_openapi_schema(path_prefix='/')['paths']))"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kundsvar.settings"},
+        check=True,
+    )
     assert done.stdout.split()[-1] == "8"
 
 
 def test_the_schema_documents_every_error(client):
     schema = client.get(f"{API}/openapi.json").json()
-    operations = [(path, method, op) for path, item in schema["paths"].items()
-                  for method, op in item.items()]
+    operations = [
+        (path, method, op) for path, item in schema["paths"].items() for method, op in item.items()
+    ]
     assert len(operations) == 9
     for path, method, op in operations:
         assert op["security"] == [{"TokenAuth": []}], (path, method)
         for status in ("401", "422"):
             assert op["responses"][status]["content"]["application/json"]["schema"] == {
-                "$ref": "#/components/schemas/Error"}, (path, method, status)
+                "$ref": "#/components/schemas/Error"
+            }, (path, method, status)

@@ -30,16 +30,20 @@ def agent(shop):
 
 def test_a_follow_up_in_another_language_keeps_the_case_language(shop):  # R7
     case = open_email_case(shop, T0, subject="Min jakke", text=DANISH)
-    write_again(case, T0 + timedelta(hours=1),
-                text="Sorry, I will write in English: where is my jacket? It is late.")
+    write_again(
+        case,
+        T0 + timedelta(hours=1),
+        text="Sorry, I will write in English: where is my jacket? It is late.",
+    )
     case.refresh_from_db()
     assert case.language == "da"
 
 
 def test_the_next_short_case_of_a_customer_takes_their_language(shop):  # R7
     first = open_email_case(shop, T0, subject="Min jakke", text=DANISH)
-    second = open_email_case(shop, T0 + timedelta(days=40), sender=first.customer.primary_email,
-                             subject="", text="Tak!")
+    second = open_email_case(
+        shop, T0 + timedelta(days=40), sender=first.customer.primary_email, subject="", text="Tak!"
+    )
     assert second.language == "da"
 
 
@@ -62,8 +66,13 @@ def test_only_languages_we_answer_in(shop, agent):
 
 
 def test_the_reply_follows_the_language_the_agent_set(shop, agent):  # R7
-    case = open_email_case(shop, T0, sender="mette@example.dk", subject="Leveranstid jacka",
-                           text="Hej! När kommer min jacka? Ordernummer 100231.")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="mette@example.dk",
+        subject="Leveranstid jacka",
+        text="Hej! När kommer min jacka? Ordernummer 100231.",
+    )
     assert case.language == "sv"
     services.set_language(case, "da", actor=agent)
     services.reply(case, agent, "Hej Mette! Jakken sendes i dag.", now=T0 + timedelta(hours=1))

@@ -28,8 +28,10 @@ def agent(shop):
 
 
 def test_follow_up_jumps_ahead_of_older_first_contacts(shop, agent):  # S3, S2
-    older = [open_email_case(shop, local(2026, 11, 23, 9, m), sender=f"k{m}@example.se")
-             for m in range(0, 30, 10)]
+    older = [
+        open_email_case(shop, local(2026, 11, 23, 9, m), sender=f"k{m}@example.se")
+        for m in range(0, 30, 10)
+    ]
     answered = open_email_case(shop, local(2026, 11, 23, 8, 30), sender="anna@example.se")
     services.reply(answered, agent, "Din jacka skickas i dag.", now=local(2026, 11, 23, 9, 40))
     write_again(answered, local(2026, 11, 23, 10, 0), "Vilket kollinummer har paketet?")

@@ -21,8 +21,9 @@ def test_merging_moves_everything_and_keeps_the_earliest_promise():
     shop = ShopFactory()
     agent = AgentFactory(shops=[shop])
     target = open_email_case(shop, local(2026, 11, 23, 11, 0), sender="karin@example.se")
-    duplicate = open_email_case(shop, local(2026, 11, 23, 9, 0), sender="karin@jobb.example.se",
-                                subject="Samma fråga igen")
+    duplicate = open_email_case(
+        shop, local(2026, 11, 23, 9, 0), sender="karin@jobb.example.se", subject="Samma fråga igen"
+    )
     duplicate.tags.add(Tag.objects.create(shop=shop, name="leverans"))
 
     merged = services.merge_cases(duplicate, target, actor=agent, same_person=True)
@@ -31,8 +32,10 @@ def test_merging_moves_everything_and_keeps_the_earliest_promise():
     assert merged.messages.count() == 2
     assert merged.due_at == local(2026, 11, 23, 15, 0)  # the duplicate's, earlier
     assert merged.received_at == local(2026, 11, 23, 9, 0)
-    assert {p.address for p in merged.participants.all()} == {"karin@example.se",
-                                                             "karin@jobb.example.se"}
+    assert {p.address for p in merged.participants.all()} == {
+        "karin@example.se",
+        "karin@jobb.example.se",
+    }
     assert [t.name for t in merged.tags.all()] == ["leverans"]
     assert duplicate.status == Status.CLOSED and duplicate.merged_into == merged
     assert duplicate.due_at is None

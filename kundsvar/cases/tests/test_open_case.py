@@ -18,8 +18,10 @@ def local(*args):
 
 def test_case_numbers_are_short_unique_and_increasing():
     shop = ShopFactory()
-    numbers = [open_email_case(shop, local(2026, 11, 23, 9), sender=f"k{i}@example.se").number
-               for i in range(5)]
+    numbers = [
+        open_email_case(shop, local(2026, 11, 23, 9), sender=f"k{i}@example.se").number
+        for i in range(5)
+    ]
     assert numbers == sorted(numbers)
     assert len(set(numbers)) == 5
     assert all(10000 < n < 100000 for n in numbers)
@@ -36,15 +38,23 @@ def test_first_question_is_promised_six_working_hours_later():  # S1, A4
 
 
 def test_subject_is_derived_when_the_customer_gave_none():  # A2
-    case = open_email_case(ShopFactory(), local(2026, 11, 23, 9), subject="",
-                           text="Hej! Min beställning har inte kommit. Order 1234.")
+    case = open_email_case(
+        ShopFactory(),
+        local(2026, 11, 23, 9),
+        subject="",
+        text="Hej! Min beställning har inte kommit. Order 1234.",
+    )
     assert case.subject == "Min beställning har inte kommit"
     assert case.subject_derived
 
 
 def test_a_bare_re_subject_counts_as_no_subject():  # A2
-    case = open_email_case(ShopFactory(), local(2026, 11, 23, 9), subject="Re: ",
-                           text="Kan jag byta storlek på tröjan?")
+    case = open_email_case(
+        ShopFactory(),
+        local(2026, 11, 23, 9),
+        subject="Re: ",
+        text="Kan jag byta storlek på tröjan?",
+    )
     assert case.subject == "Kan jag byta storlek på tröjan?"
     assert case.subject_derived
 
@@ -75,8 +85,13 @@ def test_customers_are_separate_per_shop():
 
 
 def test_nul_bytes_and_overlong_values_are_stored_not_refused():  # A6, on PostgreSQL too
-    case = open_email_case(ShopFactory(), local(2026, 11, 23, 9), subject="Fråga\x00" + "x" * 2000,
-                           text="Hej\x00då", message_id="<" + "a" * 1200 + ">")
+    case = open_email_case(
+        ShopFactory(),
+        local(2026, 11, 23, 9),
+        subject="Fråga\x00" + "x" * 2000,
+        text="Hej\x00då",
+        message_id="<" + "a" * 1200 + ">",
+    )
     message = case.messages.get()
     assert message.body_text == "Hej\ufffddå"
     assert len(message.subject) == 998 and len(message.message_id) == 998
@@ -84,7 +99,8 @@ def test_nul_bytes_and_overlong_values_are_stored_not_refused():  # A6, on Postg
 
 
 def test_a_display_name_address_is_split_into_name_and_address():  # C4
-    case = open_email_case(ShopFactory(), local(2026, 11, 23, 9),
-                           sender="Karin Lindqvist <Karin@Example.se>")
+    case = open_email_case(
+        ShopFactory(), local(2026, 11, 23, 9), sender="Karin Lindqvist <Karin@Example.se>"
+    )
     assert [e.address for e in case.customer.emails.all()] == ["karin@example.se"]
     assert case.customer.name == "Karin Lindqvist"

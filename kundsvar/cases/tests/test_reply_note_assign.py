@@ -29,8 +29,9 @@ def agent(shop):
 
 def test_reply_in_time_is_measured_as_kept(shop, agent):  # S4
     case = open_email_case(shop, local(2026, 11, 23, 9, 0))
-    message = services.reply(case, agent, "Hej! Jackan skickas i dag.",
-                             now=local(2026, 11, 23, 10, 0))
+    message = services.reply(
+        case, agent, "Hej! Jackan skickas i dag.", now=local(2026, 11, 23, 10, 0)
+    )
     case.refresh_from_db()
     assert message.direction == Direction.OUTBOUND
     assert message.from_address == shop.email  # R1

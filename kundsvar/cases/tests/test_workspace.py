@@ -77,12 +77,14 @@ def test_filters_by_language_channel_tag_and_assignee(logged_in, shop, agent):
     assert numbers(logged_in.get(url, {"language": "en"})) == [english.number]
     assert numbers(logged_in.get(url, {"tag": "retur"})) == [english.number]
     assert numbers(logged_in.get(url, {"assignee": "none", "channel": "email"})) == [
-        swedish.number, english.number] or set(numbers(logged_in.get(
-            url, {"assignee": "none"}))) == {swedish.number, english.number}
+        swedish.number,
+        english.number,
+    ] or set(numbers(logged_in.get(url, {"assignee": "none"}))) == {swedish.number, english.number}
 
 
-def test_search_finds_a_word_form_in_a_message(logged_in, shop,
-                                               django_capture_on_commit_callbacks):  # K2
+def test_search_finds_a_word_form_in_a_message(
+    logged_in, shop, django_capture_on_commit_callbacks
+):  # K2
     with django_capture_on_commit_callbacks(execute=True):  # the index is written on commit
         case = open_email_case(shop, timezone.now(), text="Lampan kom trasig, glaset krossat.")
         open_email_case(shop, timezone.now(), sender="x@example.se", text="Var är min jacka?")
@@ -102,8 +104,10 @@ def test_unread_marker_until_the_agent_has_looked(logged_in, shop):
 
 def test_bulk_assign_tag_close_and_merge(logged_in, shop, agent):
     now = timezone.now()
-    cases = [open_email_case(shop, now - timedelta(minutes=m), sender="k@example.se")
-             for m in (30, 20, 10)]
+    cases = [
+        open_email_case(shop, now - timedelta(minutes=m), sender="k@example.se")
+        for m in (30, 20, 10)
+    ]
     chosen = [c.number for c in cases]
     bulk = reverse("cases:bulk")
     logged_in.post(bulk, {"cases": chosen, "action": "assign_me"})
@@ -131,8 +135,10 @@ def test_bulk_ignores_cases_of_other_shops(logged_in):
 @pytest.fixture
 def saved(shop):
     return SavedReply.objects.create(
-        shop=shop, title="Leveranstid",
-        body="Hej {customer_first_name}!\n\nDin order skickas inom 1–2 arbetsdagar.")
+        shop=shop,
+        title="Leveranstid",
+        body="Hej {customer_first_name}!\n\nDin order skickas inom 1–2 arbetsdagar.",
+    )
 
 
 def _reply(client, case, body, **extra):
@@ -149,8 +155,12 @@ def test_an_unadapted_saved_reply_gets_a_warning_before_it_is_sent(logged_in, sh
     assert response.status_code == 200
     assert "Does it answer what the customer actually asked?" in response.content.decode()
     assert case.messages.count() == 1  # nothing sent
-    response = _reply(logged_in, case, text + "\n\nJacka 100231 gick i väg i går med PostNord.",
-                      inserted=str(saved.pk))
+    response = _reply(
+        logged_in,
+        case,
+        text + "\n\nJacka 100231 gick i väg i går med PostNord.",
+        inserted=str(saved.pk),
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
@@ -158,22 +168,35 @@ def test_an_unadapted_saved_reply_gets_a_warning_before_it_is_sent(logged_in, sh
 
 def test_send_anyway_sends_an_unadapted_saved_reply(logged_in, shop, saved):  # R6
     case = open_email_case(shop, timezone.now())
-    response = _reply(logged_in, case, "Hej!\n\nDin order skickas inom 1–2 arbetsdagar.",
-                      inserted=str(saved.pk), send_anyway="on")
+    response = _reply(
+        logged_in,
+        case,
+        "Hej!\n\nDin order skickas inom 1–2 arbetsdagar.",
+        inserted=str(saved.pk),
+        send_anyway="on",
+    )
     assert response.status_code == 302
     assert case.messages.filter(direction="out").exists()
 
 
 def test_unfilled_placeholders_are_caught(logged_in, shop, saved):  # R6
     case = open_email_case(shop, timezone.now())
-    response = _reply(logged_in, case, "Hej {customer_first_name}! Här kommer ett långt "
-                      "och personligt svar om just din fråga.", inserted=str(saved.pk))
+    response = _reply(
+        logged_in,
+        case,
+        "Hej {customer_first_name}! Här kommer ett långt och personligt svar om just din fråga.",
+        inserted=str(saved.pk),
+    )
     assert "variables in braces" in response.content.decode()
 
 
 def test_saved_reply_variables_are_filled_for_the_case(logged_in, shop, saved):  # R7
-    case = open_email_case(shop, timezone.now(), sender="Karin Lindqvist <karin@example.se>",
-                           from_name="Karin Lindqvist")
+    case = open_email_case(
+        shop,
+        timezone.now(),
+        sender="Karin Lindqvist <karin@example.se>",
+        from_name="Karin Lindqvist",
+    )
     page = logged_in.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "Hej Karin!" in page
 
@@ -182,16 +205,16 @@ def test_a_reply_on_a_stale_view_warns_that_the_customer_wrote_again(logged_in, 
     opened = timezone.now() - timedelta(minutes=5)
     case = open_email_case(shop, opened - timedelta(minutes=5))
     write_again(case, timezone.now() - timedelta(minutes=1), "Förresten, storlek M!")
-    response = _reply(logged_in, case, "Hej! Jackan skickas i dag.",
-                      loaded_at=opened.isoformat())
+    response = _reply(logged_in, case, "Hej! Jackan skickas i dag.", loaded_at=opened.isoformat())
     assert "The customer wrote again after you opened the case" in response.content.decode()
     assert not case.messages.filter(direction="out").exists()
 
 
 def test_preview_shows_exactly_the_email_the_customer_gets(logged_in, shop):  # R2, R3, R4
     case = open_email_case(shop, timezone.now(), text="När kommer jackan?")
-    response = logged_in.post(reverse("cases:preview", args=[case.number]),
-                              {"body": "Hej! Den skickas i dag."})
+    response = logged_in.post(
+        reverse("cases:preview", args=[case.number]), {"body": "Hej! Den skickas i dag."}
+    )
     page = response.content.decode()
     assert f"Nordljus: Svar på din fråga – Leveranstid jacka [#{case.number}]" in page
     assert "Den skickas i dag." in page and "När kommer jackan?" in page
@@ -206,8 +229,9 @@ def test_two_agents_on_the_same_case_see_each_other(client, shop, agent):
     client.force_login(agent)
     page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "Bo" in page and "has this case open too" in page
-    presence = client.get(reverse("cases:presence", args=[case.number]),
-                          {"loaded_at": timezone.now().isoformat()}).content.decode()
+    presence = client.get(
+        reverse("cases:presence", args=[case.number]), {"loaded_at": timezone.now().isoformat()}
+    ).content.decode()
     assert "Bo" in presence
 
 
@@ -226,8 +250,9 @@ def test_assign_to_a_colleague_and_a_team(logged_in, shop):
     case = open_email_case(shop, timezone.now())
     colleague = AgentFactory(shops=[shop])
     team = Team.objects.create(shop=shop, name="Returer")
-    logged_in.post(reverse("cases:assign", args=[case.number]),
-                   {"assignee": colleague.pk, "team": team.pk})
+    logged_in.post(
+        reverse("cases:assign", args=[case.number]), {"assignee": colleague.pk, "team": team.pk}
+    )
     case.refresh_from_db()
     assert case.assignee == colleague and case.team == team
 

@@ -9,10 +9,17 @@ class EmailChannel:
 
     def send_reply(self, case, message) -> None:
         """Queue the agent's answer (rules R1–R4) to whoever asked last."""
-        question = (case.messages
-                    .filter(direction=Direction.INBOUND, created_at__lte=message.created_at)
-                    .order_by("-created_at", "-id").first())
+        question = (
+            case.messages.filter(direction=Direction.INBOUND, created_at__lte=message.created_at)
+            .order_by("-created_at", "-id")
+            .first()
+        )
         if question is None or not question.from_address:
             return
-        outbox.queue(case, OutboundKind.REPLY, message,
-                     emails.reply(case, message, question), now=message.created_at)
+        outbox.queue(
+            case,
+            OutboundKind.REPLY,
+            message,
+            emails.reply(case, message, question),
+            now=message.created_at,
+        )

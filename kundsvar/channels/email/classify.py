@@ -31,7 +31,7 @@ _AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder")
 
 
 def classify(parsed: ParsedEmail) -> str:
-    """"bounce", "auto_reply", "bulk" or "normal".
+    """ "bounce", "auto_reply", "bulk" or "normal".
 
     X-Auto-Response-Suppress is deliberately ignored: Outlook/Exchange put it on mail
     written by people too (meeting responses, mail sent from apps), and taking it for an
@@ -68,7 +68,8 @@ def _is_bounce(parsed: ParsedEmail) -> bool:
     local = (parsed.from_address or parsed.from_name).split("@")[0].strip().lower()
     # postmaster@ is a person at many small shops: only with a bounce subject.
     return local == "mailer-daemon" or (
-        local == "postmaster" and bool(_BOUNCE_SUBJECT.search(parsed.subject)))
+        local == "postmaster" and bool(_BOUNCE_SUBJECT.search(parsed.subject))
+    )
 
 
 def _is_auto_reply(parsed: ParsedEmail) -> bool:
@@ -107,8 +108,11 @@ def bounced_message_id(parsed: ParsedEmail, reports: list[str]) -> str:
     """
     if found := message_ids(parsed.header("original-message-id")):
         return found[0]
-    for pattern, texts in ((_ORIGINAL_ID, reports), (_HEADER_ID, reports),
-                           (_HEADER_ID, [parsed.text])):
+    for pattern, texts in (
+        (_ORIGINAL_ID, reports),
+        (_HEADER_ID, reports),
+        (_HEADER_ID, [parsed.text]),
+    ):
         for text in texts:
             if match := pattern.search(text):
                 return match.group(1)

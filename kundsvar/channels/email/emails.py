@@ -70,8 +70,9 @@ def message_id(case, domain: str) -> str:
     return f"<{secrets.token_hex(16)}.k{case.number}@{domain}>"
 
 
-def _build(case, name: str, make_context, *, to: str, in_reply_to: str, references: str,
-           automatic: bool) -> EmailMessage:
+def _build(
+    case, name: str, make_context, *, to: str, in_reply_to: str, references: str, automatic: bool
+) -> EmailMessage:
     subject, text, html = _render(name, make_context, case.language)
     domain = case.shop.email.rpartition("@")[2]
     message = EmailMessage(policy=email.policy.SMTP)
@@ -105,8 +106,9 @@ def acknowledgement(case, inbound) -> EmailMessage:
             "shop": case.shop,
             "customer_name": case.customer.first_name,
             "question": inbound.display_text,
-            "promise": (promise_text(case.due_at, case.language, case.shop.tz)
-                        if case.due_at else ""),
+            "promise": (
+                promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
+            ),
             "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
             "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
             "follow_up": inbound.is_follow_up,
@@ -114,8 +116,15 @@ def acknowledgement(case, inbound) -> EmailMessage:
             "portal_url": portal_url(case),
         }
 
-    return _build(case, "ack", context, to=inbound.from_address,
-                  in_reply_to=inbound.message_id, references=inbound.references, automatic=True)
+    return _build(
+        case,
+        "ack",
+        context,
+        to=inbound.from_address,
+        in_reply_to=inbound.message_id,
+        references=inbound.references,
+        automatic=True,
+    )
 
 
 RATING_SALT = "kundsvar.rating"
@@ -146,6 +155,12 @@ def reply(case, answer, question) -> EmailMessage:
             "links": reply_links(case),
         }
 
-    return _build(case, "reply", context, to=question.from_address,
-                  in_reply_to=question.message_id, references=question.references,
-                  automatic=False)
+    return _build(
+        case,
+        "reply",
+        context,
+        to=question.from_address,
+        in_reply_to=question.message_id,
+        references=question.references,
+        automatic=False,
+    )

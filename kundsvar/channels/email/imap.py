@@ -68,8 +68,10 @@ class PollResult:
     def __str__(self) -> str:
         if self.skipped:
             return f"{self.mailbox}: skipped, another worker is polling it"
-        text = (f"{self.mailbox}: {self.fetched} fetched, {self.new} new, "
-                f"{self.duplicates} duplicates, {self.errors} errors")
+        text = (
+            f"{self.mailbox}: {self.fetched} fetched, {self.new} new, "
+            f"{self.duplicates} duplicates, {self.errors} errors"
+        )
         if self.moved:
             text += f", {self.moved} moved"
         if self.uidvalidity_reset:
@@ -138,7 +140,7 @@ def _poll(box: BaseMailBox, mailbox: Mailbox, result: PollResult, limit: int) ->
     uids = _uids_in(box, mailbox.last_uid + 1)
     result.more = len(uids) > limit
     for start in range(0, min(len(uids), limit), BATCH):
-        for uid, raw, arrived in _fetch_raw(box, uids[start:min(start + BATCH, limit)]):
+        for uid, raw, arrived in _fetch_raw(box, uids[start : min(start + BATCH, limit)]):
             _store(mailbox, raw, arrived, result)
             mailbox.last_uid = uid
             mailbox.save(update_fields=["last_uid"])  # after the bytes are safe (A6)
@@ -160,16 +162,19 @@ def _server_name(box: BaseMailBox, name: str) -> str:
     return name.replace("/", match.group(1).decode()) if match else name
 
 
-def _check_uidvalidity(box: BaseMailBox, mailbox: Mailbox, folder: str,
-                       result: PollResult) -> None:
+def _check_uidvalidity(box: BaseMailBox, mailbox: Mailbox, folder: str, result: PollResult) -> None:
     uidvalidity = _selected_uidvalidity(box, folder)
     if mailbox.uidvalidity == uidvalidity:
         return
     if mailbox.uidvalidity is not None:
         # The UIDs we counted are meaningless now. Read the folder again from the start:
         # the pipeline recognises the bytes it already has (content hash).
-        log.warning("UIDVALIDITY of %s changed from %s to %s: reading the folder again",
-                    mailbox, mailbox.uidvalidity, uidvalidity)
+        log.warning(
+            "UIDVALIDITY of %s changed from %s to %s: reading the folder again",
+            mailbox,
+            mailbox.uidvalidity,
+            uidvalidity,
+        )
         mailbox.last_uid = 0
         result.uidvalidity_reset = True
     # The first poll keeps a preset last_uid: an admin can skip a mailbox's history.
@@ -200,8 +205,7 @@ def _fetch_raw(box: BaseMailBox, uids: list[int]) -> list[tuple[int, bytes, date
     `msg.obj.as_bytes()` re-serialises it; the raw store needs the original bytes.)"""
     if not uids:
         return []
-    response = box.client.uid("FETCH", ",".join(map(str, uids)),
-                              "(UID INTERNALDATE BODY.PEEK[])")
+    response = box.client.uid("FETCH", ",".join(map(str, uids)), "(UID INTERNALDATE BODY.PEEK[])")
     check_command_status(response, MailboxFetchError)
     data = response[1]
     messages: dict[int, tuple[bytes, datetime | None]] = {}
@@ -230,9 +234,13 @@ def _arrival(fetch_line: bytes) -> datetime | None:
 def _store(mailbox: Mailbox, raw: bytes, arrived: datetime | None, result: PollResult) -> None:
     known = RawMessage.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists()
     now = timezone.now()
-    row = pipeline.receive(raw, shop=mailbox.shop, source=Source.IMAP,
-                           envelope_to=_envelope_to(mailbox),
-                           received_at=min(arrived, now) if arrived else now)
+    row = pipeline.receive(
+        raw,
+        shop=mailbox.shop,
+        source=Source.IMAP,
+        envelope_to=_envelope_to(mailbox),
+        received_at=min(arrived, now) if arrived else now,
+    )
     result.fetched += 1
     if known or row.state == RawState.DUPLICATE:
         result.duplicates += 1
@@ -268,12 +276,20 @@ def _connect(mailbox: Mailbox) -> BaseMailBox:
     """Implicit TLS (993), STARTTLS (143) or plain, with certificate verification and a
     socket timeout on every operation (imaplib passes it to socket.create_connection)."""
     if mailbox.use_tls and mailbox.port == 143:
-        box = MailBoxStartTls(mailbox.host, mailbox.port, timeout=TIMEOUT_SECONDS,
-                              ssl_context=ssl.create_default_context())
+        box = MailBoxStartTls(
+            mailbox.host,
+            mailbox.port,
+            timeout=TIMEOUT_SECONDS,
+            ssl_context=ssl.create_default_context(),
+        )
     elif mailbox.use_tls:
         # Without an explicit context imaplib does not verify the certificate.
-        box = MailBox(mailbox.host, mailbox.port, timeout=TIMEOUT_SECONDS,
-                      ssl_context=ssl.create_default_context())
+        box = MailBox(
+            mailbox.host,
+            mailbox.port,
+            timeout=TIMEOUT_SECONDS,
+            ssl_context=ssl.create_default_context(),
+        )
     else:
         box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=TIMEOUT_SECONDS)
     try:
@@ -306,16 +322,19 @@ def _claim(mailbox: Mailbox) -> Iterator[bool]:
     SQLite: an flock under VAR_DIR (SQLite means one host)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s::int4, %s::int4)",
-                           [_LOCK_NAMESPACE, mailbox.pk])
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(%s::int4, %s::int4)", [_LOCK_NAMESPACE, mailbox.pk]
+            )
             claimed = cursor.fetchone()[0]
         try:
             yield claimed
         finally:
             if claimed:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s::int4, %s::int4)",
-                                   [_LOCK_NAMESPACE, mailbox.pk])
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s::int4, %s::int4)",
+                        [_LOCK_NAMESPACE, mailbox.pk],
+                    )
         return
     path = Path(settings.VAR_DIR) / "locks" / f"imap-mailbox-{mailbox.pk}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)

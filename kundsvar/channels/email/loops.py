@@ -90,8 +90,7 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
     same = sum(
         _normalised(m.new_text or m.body_text) == text
         and (not _shared(domain) or sender_key(m.from_address)[0] == local)
-        for m in recent.order_by("-created_at")
-        .only("new_text", "body_text", "from_address")[:200]
+        for m in recent.order_by("-created_at").only("new_text", "body_text", "from_address")[:200]
     )
     if same >= settings.AUTO_REPEAT_COUNT - 1:
         return f"the same text {same + 1} times from {domain}"

@@ -28,15 +28,21 @@ class RawMessage(models.Model):
     # Only the first MAIL_MAX_MESSAGE_SIZE bytes of a larger message came in (HTTP 413).
     truncated = models.BooleanField(default=False)
     source = models.CharField(max_length=8, choices=Source.choices)
-    shop = models.ForeignKey("shops.Shop", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    shop = models.ForeignKey(
+        "shops.Shop", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     envelope_to = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=12, choices=RawState.choices, default=RawState.PENDING)
     kind = models.CharField(max_length=12, blank=True)  # normal, auto_reply, bounce, bulk
     message_id = models.CharField(max_length=998, blank=True, db_index=True)
-    case_message = models.ForeignKey("cases.Message", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="raw_sources")
+    case_message = models.ForeignKey(
+        "cases.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="raw_sources",
+    )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -66,18 +72,21 @@ class OutboundEmail(models.Model):
     while the SMTP server is away, and a failure shows on the case."""
 
     # Empty for messages about an order that no case asked for (rules O1, O6, O8).
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="outbound")
-    case_message = models.ForeignKey("cases.Message", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="outbound")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="outbound"
+    )
+    case_message = models.ForeignKey(
+        "cases.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="outbound"
+    )
     kind = models.CharField(max_length=8, choices=OutboundKind.choices)
     from_address = models.CharField(max_length=320)
     to_address = models.CharField(max_length=320, db_index=True)
     subject = models.CharField(max_length=998)
     message_id = models.CharField(max_length=998, unique=True)
     mime = models.BinaryField(help_text="The complete message, as it goes on the wire.")
-    state = models.CharField(max_length=8, choices=OutboundState.choices,
-                             default=OutboundState.QUEUED)
+    state = models.CharField(
+        max_length=8, choices=OutboundState.choices, default=OutboundState.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Set while a worker sends it: "retry now" leaves such a row alone (no double send).
@@ -87,8 +96,11 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["next_attempt_at"], name="outbound_due",
-                                condition=models.Q(state="queued"))]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="outbound_due", condition=models.Q(state="queued")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_address} ({self.state})"

@@ -56,8 +56,9 @@ class _WireEmail(EmailMessage):
     exactly what is sent, whichever Django mail backend is configured."""
 
     def __init__(self, row: OutboundEmail):
-        self._stored = email.message_from_bytes(bytes(row.mime), _StoredMessage,
-                                                policy=email.policy.SMTP)
+        self._stored = email.message_from_bytes(
+            bytes(row.mime), _StoredMessage, policy=email.policy.SMTP
+        )
         self._stored.raw = bytes(row.mime)
         super().__init__(subject=row.subject, from_email=row.from_address, to=[row.to_address])
         self.body = _text_part(self._stored)
@@ -71,16 +72,22 @@ def _text_part(message) -> str:
     return part.get_content() if part else ""
 
 
-def queue(case, kind: str, message, built: email.message.EmailMessage, *,
-          now: datetime | None = None) -> OutboundEmail:
+def queue(
+    case, kind: str, message, built: email.message.EmailMessage, *, now: datetime | None = None
+) -> OutboundEmail:
     """Store `built` as a row and send it once the surrounding transaction commits."""
     now = now or timezone.now()
     row = OutboundEmail.objects.create(
-        case=case, case_message=message, kind=kind,
+        case=case,
+        case_message=message,
+        kind=kind,
         from_address=built["From"].addresses[0].addr_spec,
-        to_address=built["To"].addresses[0].addr_spec, subject=str(built["Subject"]),
-        message_id=str(built["Message-ID"]), mime=built.as_bytes(policy=email.policy.SMTP),
-        created_at=now, next_attempt_at=now,
+        to_address=built["To"].addresses[0].addr_spec,
+        subject=str(built["Subject"]),
+        message_id=str(built["Message-ID"]),
+        mime=built.as_bytes(policy=email.policy.SMTP),
+        created_at=now,
+        next_attempt_at=now,
     )
     from .tasks import send_outbound  # the task module imports this one
 
@@ -90,10 +97,13 @@ def queue(case, kind: str, message, built: email.message.EmailMessage, *,
 
 def _claim(row_id: int, now: datetime) -> bool:
     """Take the row for one send attempt; False when another worker has it or it is done."""
-    return bool(OutboundEmail.objects.filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
-        pk=row_id, state=OutboundState.QUEUED,
-    ).update(next_attempt_at=now + LEASE, claimed_until=now + LEASE))
+    return bool(
+        OutboundEmail.objects.filter(
+            Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
+            pk=row_id,
+            state=OutboundState.QUEUED,
+        ).update(next_attempt_at=now + LEASE, claimed_until=now + LEASE)
+    )
 
 
 def _connection():
@@ -121,8 +131,13 @@ def send(row_id: int, now: datetime | None = None) -> str:
     except Exception as error:  # noqa: BLE001 — any failure is retried, and shown
         return _failed(row, error, now)
     OutboundEmail.objects.filter(pk=row.pk).update(
-        state=OutboundState.SENT, sent_at=now, attempts=row.attempts + 1, last_error="",
-        next_attempt_at=None, claimed_until=None)
+        state=OutboundState.SENT,
+        sent_at=now,
+        attempts=row.attempts + 1,
+        last_error="",
+        next_attempt_at=None,
+        claimed_until=None,
+    )
     _remember_unreachable(None)
     return "sent"
 
@@ -141,15 +156,21 @@ def _failed(row: OutboundEmail, error: Exception, now: datetime) -> str:
     final = attempts >= MAX_ATTEMPTS
     log.warning("sending outbound %s failed (attempt %s): %s", row.pk, attempts, error)
     OutboundEmail.objects.filter(pk=row.pk).update(
-        attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
         state=OutboundState.FAILED if final else OutboundState.QUEUED,
-        next_attempt_at=None if final else now + backoff(attempts), claimed_until=None)
+        next_attempt_at=None if final else now + backoff(attempts),
+        claimed_until=None,
+    )
     if unreachable(error):
         _remember_unreachable(now)
     if final and row.case_id:
-        CaseEvent.objects.create(case_id=row.case_id, kind="delivery_failed", created_at=now,
-                                 data={"outbound": row.pk, "to": row.to_address,
-                                       "error": str(error)[:500]})
+        CaseEvent.objects.create(
+            case_id=row.case_id,
+            kind="delivery_failed",
+            created_at=now,
+            data={"outbound": row.pk, "to": row.to_address, "error": str(error)[:500]},
+        )
     if final:
         return "failed"
     return "unreachable" if unreachable(error) else "retry"
@@ -164,8 +185,7 @@ def send_due(now: datetime | None = None) -> int:
     now = now or timezone.now()
     if _was_unreachable() and _server_answers():
         _remember_unreachable(None)
-        retry_now(OutboundEmail.objects.filter(state=OutboundState.QUEUED), now=now,
-                  enqueue=False)
+        retry_now(OutboundEmail.objects.filter(state=OutboundState.QUEUED), now=now, enqueue=False)
     due = OutboundEmail.objects.filter(state=OutboundState.QUEUED, next_attempt_at__lte=now)
     sent = 0
     for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:500]:
@@ -217,7 +237,8 @@ def retry_now(rows, *, now: datetime | None = None, enqueue: bool = True) -> int
     with transaction.atomic():
         waiting = rows.filter(free, state=OutboundState.QUEUED).update(next_attempt_at=now)
         failed = rows.filter(state=OutboundState.FAILED).update(
-            state=OutboundState.QUEUED, attempts=0, next_attempt_at=now)
+            state=OutboundState.QUEUED, attempts=0, next_attempt_at=now
+        )
         if enqueue and waiting + failed:
             from .tasks import send_due_outbound  # the task module imports this one
 
@@ -228,4 +249,5 @@ def retry_now(rows, *, now: datetime | None = None, enqueue: bool = True) -> int
 def for_shop(shop):
     """The shop's outgoing mail: its cases' and its order messages (from its address)."""
     return OutboundEmail.objects.filter(
-        Q(case__shop=shop) | Q(case__isnull=True, from_address__iexact=shop.email))
+        Q(case__shop=shop) | Q(case__isnull=True, from_address__iexact=shop.email)
+    )

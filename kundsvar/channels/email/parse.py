@@ -62,8 +62,10 @@ ENCLOSED_BODY, NO_BODY = "enclosed_body", "no_body"
 # Machine-readable parts of multipart/report: read by classify, not shown as files.
 DELIVERY_STATUS = "message/delivery-status"
 REPORT_PARTS = {
-    DELIVERY_STATUS, "message/disposition-notification",
-    "message/feedback-report", "text/rfc822-headers",
+    DELIVERY_STATUS,
+    "message/disposition-notification",
+    "message/feedback-report",
+    "text/rfc822-headers",
 }
 ENCLOSED = {"message/rfc822", "message/global"}
 MAX_DEPTH = 50  # deeper MIME nesting is an attack, not a customer
@@ -72,11 +74,14 @@ MAX_DEPTH = 50  # deeper MIME nesting is an attack, not a customer
 LONG_HEADER = 16_000
 
 _BOUNDARY_DEFECTS = (
-    errors.NoBoundaryInMultipartDefect, errors.StartBoundaryNotFoundDefect,
-    errors.CloseBoundaryNotFoundDefect, errors.MultipartInvariantViolationDefect,
+    errors.NoBoundaryInMultipartDefect,
+    errors.StartBoundaryNotFoundDefect,
+    errors.CloseBoundaryNotFoundDefect,
+    errors.MultipartInvariantViolationDefect,
 )
 _BASE64_DEFECTS = (
-    errors.InvalidBase64PaddingDefect, errors.InvalidBase64CharactersDefect,
+    errors.InvalidBase64PaddingDefect,
+    errors.InvalidBase64CharactersDefect,
     errors.InvalidBase64LengthDefect,
 )
 
@@ -153,6 +158,7 @@ def _attempt(raw: bytes, pol) -> ParsedEmail | None:
 
 # --- headers and addresses ----------------------------------------------------------
 
+
 def _read_headers(msg: Message, parsed: ParsedEmail) -> None:
     for name, raw in msg.raw_items():
         key, raw = name.strip().lower(), _fix_header_bytes(str(raw), parsed)
@@ -212,8 +218,9 @@ def _policy_addresses(key: str, raw: str) -> list[tuple[str, str]] | None:
     except Exception:  # noqa: BLE001
         return None
     # "invalid address" means policy.default dropped or garbled part of the list.
-    if header.defects and (any("invalid address" in str(d) for d in header.defects)
-                           or not any(a for _, a in found)):
+    if header.defects and (
+        any("invalid address" in str(d) for d in header.defects) or not any(a for _, a in found)
+    ):
         return None
     return found
 
@@ -271,6 +278,7 @@ def _clean_address(name: str, address: str) -> tuple[str, str]:
 
 # --- ids and date -------------------------------------------------------------------
 
+
 def _read_ids_and_date(parsed: ParsedEmail) -> None:
     parsed.message_id = next(iter(message_ids(parsed.header("message-id"))), "")
     parsed.in_reply_to = next(iter(message_ids(parsed.header("in-reply-to"))), "")
@@ -282,6 +290,7 @@ def _read_ids_and_date(parsed: ParsedEmail) -> None:
 
 
 # --- bounce reports -----------------------------------------------------------------
+
 
 def _read_report(visited: list[Message], parsed: ParsedEmail) -> None:
     """Which of our mails bounced, and whether delivery is only delayed. A bare DSN is
@@ -299,6 +308,7 @@ def _report_text(part: Message) -> str:
 
 # --- body and attachments -----------------------------------------------------------
 
+
 def _read_body(msg: Message, parsed: ParsedEmail) -> list[Message]:
     """Fill text, html and attachments; returns every part visited (defects, bounces)."""
     visited: list[Message] = []
@@ -311,8 +321,11 @@ def _read_body(msg: Message, parsed: ParsedEmail) -> list[Message]:
                 more_texts, more_htmls, _ = _collect(sub, parsed, [], keep_files=False)
                 texts, htmls = texts + more_texts, htmls + more_htmls
         if not "".join(texts + htmls).strip():
-            texts += [decode_bytes(_payload_bytes(p), None)[0] for p in enclosed
-                      if _content_type(p) in REPORT_PARTS]
+            texts += [
+                decode_bytes(_payload_bytes(p), None)[0]
+                for p in enclosed
+                if _content_type(p) in REPORT_PARTS
+            ]
         if "".join(texts + htmls).strip():
             parsed.warn(ENCLOSED_BODY)
     # Text is for people and the quote stripper: one kind of line end. HTML stays raw.
@@ -386,8 +399,10 @@ def _disposition(part: Message) -> str:
 
 
 def _raw_header(part: Message, name: str) -> str:
-    return next((unfold(fix_surrogates(str(v))) for k, v in part.raw_items()
-                 if k.strip().lower() == name), "")
+    return next(
+        (unfold(fix_surrogates(str(v))) for k, v in part.raw_items() if k.strip().lower() == name),
+        "",
+    )
 
 
 def _filename(part: Message) -> str:

@@ -43,29 +43,71 @@ MESSAGE_ID_REUSED = "message_id_reused"  # a parse warning code, shown as a badg
 _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
 
-def receive(raw: bytes, *, shop, source: str, envelope_to: list[str] | None = None,
-            received_at: datetime | None = None) -> RawMessage:
+def receive(
+    raw: bytes,
+    *,
+    shop,
+    source: str,
+    envelope_to: list[str] | None = None,
+    received_at: datetime | None = None,
+) -> RawMessage:
     """Store, then process. The same bytes delivered again are the same row."""
-    return accept(rawstore.put(raw), len(raw), shop=shop, source=source,
-                  envelope_to=envelope_to, received_at=received_at)
+    return accept(
+        rawstore.put(raw),
+        len(raw),
+        shop=shop,
+        source=source,
+        envelope_to=envelope_to,
+        received_at=received_at,
+    )
 
 
-def accept(sha: str, size: int, *, shop, source: str, envelope_to: list[str] | None = None,
-           received_at: datetime | None = None, truncated: bool = False) -> RawMessage:
+def accept(
+    sha: str,
+    size: int,
+    *,
+    shop,
+    source: str,
+    envelope_to: list[str] | None = None,
+    received_at: datetime | None = None,
+    truncated: bool = False,
+) -> RawMessage:
     """Record, then process, a message already in the raw store (an HTTP body streamed
     there by `rawstore.put_stream`). Safe to call again for the same bytes."""
     received_at = received_at or timezone.now()
-    rawstore.note_arrival(sha, shop=shop.pk, source=source, size=size, truncated=truncated,
-                          envelope_to=envelope_to or [], received_at=received_at)
-    row, created = RawMessage.objects.get_or_create(sha256=sha, defaults={
-        "size": size, "source": source, "shop": shop, "envelope_to": envelope_to or [],
-        "received_at": received_at, "truncated": truncated})
+    rawstore.note_arrival(
+        sha,
+        shop=shop.pk,
+        source=source,
+        size=size,
+        truncated=truncated,
+        envelope_to=envelope_to or [],
+        received_at=received_at,
+    )
+    row, created = RawMessage.objects.get_or_create(
+        sha256=sha,
+        defaults={
+            "size": size,
+            "source": source,
+            "shop": shop,
+            "envelope_to": envelope_to or [],
+            "received_at": received_at,
+            "truncated": truncated,
+        },
+    )
     if row.shop_id != shop.pk:
         # The very same bytes for a second shop: that shop's own copy, marked the way a
         # mail server marks a local delivery, so each shop gets its case (A6).
         copy = f"Delivered-To: {shop.email}\r\n".encode() + rawstore.get(sha)
-        return accept(rawstore.put(copy), len(copy), shop=shop, source=source,
-                      envelope_to=envelope_to, received_at=received_at, truncated=truncated)
+        return accept(
+            rawstore.put(copy),
+            len(copy),
+            shop=shop,
+            source=source,
+            envelope_to=envelope_to,
+            received_at=received_at,
+            truncated=truncated,
+        )
     if created or row.state in (RawState.PENDING, RawState.FAILED):
         process(row)
         row.refresh_from_db()
@@ -78,8 +120,10 @@ def process(row: RawMessage) -> None:
     The row is claimed first (a conditional UPDATE), so two processes that received the
     same bytes at the same moment do not both make a case of it."""
     claimed = RawMessage.objects.filter(
-        pk=row.pk, state__in=[RawState.PENDING, RawState.FAILED, RawState.PROCESSING],
-        attempts=row.attempts).update(state=RawState.PROCESSING, attempts=row.attempts + 1)
+        pk=row.pk,
+        state__in=[RawState.PENDING, RawState.FAILED, RawState.PROCESSING],
+        attempts=row.attempts,
+    ).update(state=RawState.PROCESSING, attempts=row.attempts + 1)
     if not claimed:
         return
     row.attempts += 1
@@ -95,8 +139,7 @@ def process(row: RawMessage) -> None:
         stored = _process(row, parsed, kind, inbound, _store_files(parsed))
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
-        RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED,
-                                                     error=repr(error)[:2000])
+        RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED, error=repr(error)[:2000])
         if row.attempts >= 3:
             _as_unreadable_case(row, raw, error)
         return
@@ -105,8 +148,9 @@ def process(row: RawMessage) -> None:
 
 
 @transaction.atomic
-def _process(row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound,
-             attachments: list) -> tuple | None:
+def _process(
+    row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound, attachments: list
+) -> tuple | None:
     """The writes, and the reads they depend on (duplicates, threading). Returns the case
     and message made, or None when the mail needs no case."""
     shop = row.shop
@@ -121,10 +165,15 @@ def _process(row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound,
     if earlier:  # the same Message-ID with another text: a message of its own, flagged (A6)
         inbound.parse_warnings.append(MESSAGE_ID_REUSED)
 
-    thread = find_case(shop, sender=inbound.from_address, subject=parsed.subject,
-                       in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
-                       recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
-                       now=inbound.received_at)
+    thread = find_case(
+        shop,
+        sender=inbound.from_address,
+        subject=parsed.subject,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
+        now=inbound.received_at,
+    )
     automatic = kind != "normal"
     if thread.case:
         if thread.new_participant:
@@ -135,9 +184,12 @@ def _process(row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound,
         case = cases.open_case(shop, "email", inbound)
         message = case.messages.get()
         if thread.refused:
-            CaseEvent.objects.create(case=case, kind=EventKind.INBOUND,
-                                     created_at=message.created_at,
-                                     data={"refers_to_other_case": thread.refused})
+            CaseEvent.objects.create(
+                case=case,
+                kind=EventKind.INBOUND,
+                created_at=message.created_at,
+                data={"refers_to_other_case": thread.refused},
+            )
     _save_attachments(message, attachments)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
     return case, message
@@ -157,8 +209,12 @@ def _after_storing(row: RawMessage, parsed: ParsedEmail, kind: str, case, messag
     # not make the mail automatic (Outlook sets it on mail people write, too).
     suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
     try:
-        if (kind == "normal" and not suppressed and row.source != Source.IMPORT
-                and should_acknowledge(case, message)):
+        if (
+            kind == "normal"
+            and not suppressed
+            and row.source != Source.IMPORT
+            and should_acknowledge(case, message)
+        ):
             acknowledge(case, message)
     except Exception:  # noqa: BLE001 — the case is stored; a person answers it
         log.exception("acknowledging case %s failed", case.number)
@@ -172,21 +228,32 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     warnings = list(parsed.warnings) + (["personal_number_masked"] if masked else [])
     warnings += ["too_large"] if row.truncated else []  # the rest never came (HTTP 413)
     return Inbound(
-        from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
-        subject=mask_personal_numbers(parsed.subject)[0], body_text=text, body_html=html,
+        from_address=(parsed.from_address or "").lower(),
+        from_name=parsed.from_name,
+        subject=mask_personal_numbers(parsed.subject)[0],
+        body_text=text,
+        body_html=html,
         new_text=new_text,
-        received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
-        in_reply_to=parsed.in_reply_to, references=" ".join(parsed.references),
-        raw_sha256=row.sha256, parse_warnings=warnings,
+        received_at=row.received_at,
+        to_addresses=parsed.to,
+        message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        raw_sha256=row.sha256,
+        parse_warnings=warnings,
     )
 
 
 def _same_message_id(shop, parsed: ParsedEmail) -> list[Message]:
     if not parsed.message_id:
         return []
-    return list(Message.objects.filter(case__shop=shop, direction=Direction.INBOUND,
-                                       message_id=parsed.message_id)
-                .order_by("pk").only("pk", "case_id", "from_address", "body_text"))
+    return list(
+        Message.objects.filter(
+            case__shop=shop, direction=Direction.INBOUND, message_id=parsed.message_id
+        )
+        .order_by("pk")
+        .only("pk", "case_id", "from_address", "body_text")
+    )
 
 
 def body_hash(text: str) -> str:
@@ -200,15 +267,20 @@ def _duplicate_of(earlier: list[Message], inbound: Inbound) -> Message | None:
     """The same Message-ID, sender and text in this shop: one message, not two. The same
     Message-ID with another text is not a copy and must not vanish into the first."""
     sender, text = inbound.from_address, body_hash(inbound.body_text)
-    return next((m for m in earlier
-                 if m.from_address == sender and body_hash(m.body_text) == text), None)
+    return next(
+        (m for m in earlier if m.from_address == sender and body_hash(m.body_text) == text), None
+    )
 
 
 def _finish(row, state, kind, parsed, message) -> None:
     RawMessage.objects.filter(pk=row.pk).update(
-        state=state, kind=kind, message_id=parsed.message_id[:998].replace("\x00", ""),
+        state=state,
+        kind=kind,
+        message_id=parsed.message_id[:998].replace("\x00", ""),
         case_message=message,
-        error="", processed_at=timezone.now())
+        error="",
+        processed_at=timezone.now(),
+    )
 
 
 def _store_files(parsed: ParsedEmail) -> list[tuple[ParsedAttachment, str, str] | None]:
@@ -235,9 +307,14 @@ def _save_attachments(message: Message, stored: list) -> None:
         try:
             with transaction.atomic():  # a savepoint: PostgreSQL goes on after an error
                 Attachment.objects.create(
-                    message=message, filename=files.display_name(part.filename),
-                    content_type=part.content_type[:255], size=len(part.payload),
-                    sha256=sha, file=name, inline=part.inline)
+                    message=message,
+                    filename=files.display_name(part.filename),
+                    content_type=part.content_type[:255],
+                    size=len(part.payload),
+                    sha256=sha,
+                    file=name,
+                    inline=part.inline,
+                )
         except Exception:  # noqa: BLE001 — one bad part never fails the message
             log.exception("attachment %r of message %s failed", part.filename, message.pk)
             failed = True
@@ -253,8 +330,12 @@ def acknowledge(case, message: Message) -> None:
     built = emails.acknowledgement(case, message)
     with transaction.atomic():
         outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
-        CaseEvent.objects.create(case=case, kind=EventKind.ACKNOWLEDGED,
-                                 created_at=message.created_at, data={"message": message.pk})
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.ACKNOWLEDGED,
+            created_at=message.created_at,
+            data={"message": message.pk},
+        )
 
 
 def should_acknowledge(case, message: Message) -> bool:
@@ -266,8 +347,10 @@ def should_acknowledge(case, message: Message) -> bool:
         return False
     if message.created_at < timezone.now() - ACK_MAX_AGE:
         return False
-    if message.is_follow_up is False and case.messages.filter(
-            direction=Direction.INBOUND).count() > 1:
+    if (
+        message.is_follow_up is False
+        and case.messages.filter(direction=Direction.INBOUND).count() > 1
+    ):
         return False  # more words on an unanswered question: the promise stands
     return loops.within_ack_limits(case.shop, sender, message.created_at)
 
@@ -280,13 +363,22 @@ def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
         return False
     if parsed.delivery_delayed:
         # "Still trying": the remote server may yet deliver it. Shown, not marked failed.
-        CaseEvent.objects.create(case_id=row.case_id, kind=EventKind.DELIVERY_DELAYED,
-                                 created_at=at, data={"outbound": row.pk, "to": row.to_address})
+        CaseEvent.objects.create(
+            case_id=row.case_id,
+            kind=EventKind.DELIVERY_DELAYED,
+            created_at=at,
+            data={"outbound": row.pk, "to": row.to_address},
+        )
         return True
-    OutboundEmail.objects.filter(pk=row.pk).update(state=OutboundState.BOUNCED,
-                                                   last_error=parsed.text[:2000])
-    CaseEvent.objects.create(case_id=row.case_id, kind=EventKind.BOUNCED, created_at=at,
-                             data={"outbound": row.pk, "to": row.to_address})
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        state=OutboundState.BOUNCED, last_error=parsed.text[:2000]
+    )
+    CaseEvent.objects.create(
+        case_id=row.case_id,
+        kind=EventKind.BOUNCED,
+        created_at=at,
+        data={"outbound": row.pk, "to": row.to_address},
+    )
     return True
 
 
@@ -300,27 +392,41 @@ def _as_unreadable_case(row: RawMessage, raw: bytes, error: Exception) -> None:
     except Exception:  # noqa: BLE001 — what could be read is the trouble: keep the raw
         log.exception("the readable unprocessable case for %s failed", row.sha256)
         text, _ = mask_personal_numbers(raw.decode("utf-8", errors="replace"))
-        _open_unreadable_case(row, Inbound(
-            from_address="", subject="", body_text=text[:100_000], received_at=row.received_at,
-            raw_sha256=row.sha256, parse_warnings=warnings))
+        _open_unreadable_case(
+            row,
+            Inbound(
+                from_address="",
+                subject="",
+                body_text=text[:100_000],
+                received_at=row.received_at,
+                raw_sha256=row.sha256,
+                parse_warnings=warnings,
+            ),
+        )
 
 
 def _readable(raw: bytes, row: RawMessage, warnings: list[str]) -> Inbound:
     parsed = parse_email(raw)
     text, _ = mask_personal_numbers(parsed.text or html_to_text(parsed.html))
     return Inbound(
-        from_address=(parsed.from_address or "").lower(), from_name=parsed.from_name,
-        subject=mask_personal_numbers(parsed.subject)[0], body_text=text[:100_000],
-        received_at=row.received_at, to_addresses=parsed.to, message_id=parsed.message_id,
+        from_address=(parsed.from_address or "").lower(),
+        from_name=parsed.from_name,
+        subject=mask_personal_numbers(parsed.subject)[0],
+        body_text=text[:100_000],
+        received_at=row.received_at,
+        to_addresses=parsed.to,
+        message_id=parsed.message_id,
         raw_sha256=row.sha256,
-        parse_warnings=[*warnings, *parsed.warnings, *(["too_large"] if row.truncated else [])])
+        parse_warnings=[*warnings, *parsed.warnings, *(["too_large"] if row.truncated else [])],
+    )
 
 
 def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
     with transaction.atomic():
         case = cases.open_case(row.shop, "email", inbound)
         RawMessage.objects.filter(pk=row.pk).update(
-            state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now())
+            state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now()
+        )
 
 
 def recover_unrecorded() -> int:
@@ -332,8 +438,11 @@ def recover_unrecorded() -> int:
     notes of messages whose rows exist are dropped once those rows are known to be on
     disk (after a complete WAL checkpoint on SQLite, at once on PostgreSQL)."""
     noted = rawstore.arrivals()
-    known = set(RawMessage.objects.filter(sha256__in=[sha for sha, _ in noted])
-                .values_list("sha256", flat=True))
+    known = set(
+        RawMessage.objects.filter(sha256__in=[sha for sha, _ in noted]).values_list(
+            "sha256", flat=True
+        )
+    )
     recovered = 0
     for sha, note in noted:
         if sha in known or note["noted_at"] > timezone.now() - RECORDING_GRACE:
@@ -345,9 +454,15 @@ def recover_unrecorded() -> int:
             continue
         log.warning("raw message %s had no row (lost on power loss?): taking it in again", sha)
         try:
-            accept(sha, note["size"], shop=shop, source=note["source"],
-                   envelope_to=note["envelope_to"], received_at=note["received_at"],
-                   truncated=note["truncated"])
+            accept(
+                sha,
+                note["size"],
+                shop=shop,
+                source=note["source"],
+                envelope_to=note["envelope_to"],
+                received_at=note["received_at"],
+                truncated=note["truncated"],
+            )
             recovered += 1
         except Exception:  # noqa: BLE001 — the note stays; the next sweep tries again
             log.exception("taking in raw message %s again failed", sha)
@@ -376,7 +491,8 @@ def retry_failed() -> int:
     now = timezone.now()
     rows = RawMessage.objects.filter(
         Q(state__in=[RawState.FAILED, RawState.PENDING], received_at__lte=now - RETRY_AFTER)
-        | Q(state=RawState.PROCESSING, received_at__lte=now - PROCESSING_LEASE))[:200]
+        | Q(state=RawState.PROCESSING, received_at__lte=now - PROCESSING_LEASE)
+    )[:200]
     for row in rows:
         process(row)
     return len(rows)

@@ -90,8 +90,11 @@ def deliver(raw: bytes, shop_id: int, recipients: list[str], source: str = "smtp
         except Exception:
             if not _stored(raw):
                 raise
-            log.exception("processing a message for %s failed after it was stored; "
-                          "the worker will process it again", shop.email)
+            log.exception(
+                "processing a message for %s failed after it was stored; "
+                "the worker will process it again",
+                shop.email,
+            )
         return True
     except Exception:
         log.exception("storing a message for shop %s failed; the sender will retry", shop_id)
@@ -114,8 +117,9 @@ class KundsvarHandler:
 
     def __init__(self, *, source: str = "smtp", max_workers: int = 8):
         self.source = source
-        self.executor = ThreadPoolExecutor(max_workers=max_workers,
-                                           thread_name_prefix="kundsvar-smtpd")
+        self.executor = ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="kundsvar-smtpd"
+        )
         self._lock = threading.Lock()
         self.in_flight = 0
 
@@ -123,8 +127,7 @@ class KundsvarHandler:
         with self._lock:
             self.in_flight += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self.executor, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
         finally:
             with self._lock:
                 self.in_flight -= 1
@@ -154,17 +157,21 @@ class KundsvarHandler:
         stored: dict[tuple[int, str], bool] = {}
         for shop, rcpts in sorted(by_shop.items()):
             try:
-                stored[shop] = await self._in_thread(deliver, raw, shop[0], rcpts,
-                                                     self.source)
+                stored[shop] = await self._in_thread(deliver, raw, shop[0], rcpts, self.source)
             except Exception:
                 log.exception("delivery to %s failed", shop[1])
                 stored[shop] = False
-        log.info("message from %s to %s: %s", envelope.mail_from, envelope.rcpt_tos,
-                 "stored" if all(stored.values()) else "NOT stored, asked to retry")
+        log.info(
+            "message from %s to %s: %s",
+            envelope.mail_from,
+            envelope.rcpt_tos,
+            "stored" if all(stored.values()) else "NOT stored, asked to retry",
+        )
         if isinstance(server, LMTP):
             # RFC 2033: one reply per accepted recipient, in RCPT order.
-            return "\r\n".join(OK if stored[shops[rcpt]] else TRY_AGAIN
-                               for rcpt in envelope.rcpt_tos)
+            return "\r\n".join(
+                OK if stored[shops[rcpt]] else TRY_AGAIN for rcpt in envelope.rcpt_tos
+            )
         # SMTP has one reply for all: retry everything (what was stored dedupes by hash).
         return OK if all(stored.values()) else TRY_AGAIN
 
@@ -200,7 +207,8 @@ class _LenientLines:
 
     async def push(self, status):
         if isinstance(status, str) and status.startswith(
-                ("500 Line too long", "552 Error: Too much mail data")):
+            ("500 Line too long", "552 Error: Too much mail data")
+        ):
             status = f"552 5.3.4 Message too big (at most {self.data_size_limit} bytes)"
         return await super().push(status)
 
@@ -217,14 +225,26 @@ class KundsvarController(Controller):
     """aiosmtpd's threaded Controller, serving SMTP or LMTP; port 0 takes a free port
     (its number is in `.port` after `start()`)."""
 
-    def __init__(self, handler, hostname: str = "127.0.0.1", port: int = 2525, *,
-                 lmtp: bool = False, data_size_limit: int | None = None, **kwargs):
+    def __init__(
+        self,
+        handler,
+        hostname: str = "127.0.0.1",
+        port: int = 2525,
+        *,
+        lmtp: bool = False,
+        data_size_limit: int | None = None,
+        **kwargs,
+    ):
         self.lmtp = lmtp
-        kwargs.setdefault("server_hostname", settings.SMTPD_HOSTNAME
-                          or socket.gethostname())
-        super().__init__(handler, hostname=hostname, port=port,
-                         data_size_limit=data_size_limit or max_message_size(),
-                         decode_data=False, **kwargs)
+        kwargs.setdefault("server_hostname", settings.SMTPD_HOSTNAME or socket.gethostname())
+        super().__init__(
+            handler,
+            hostname=hostname,
+            port=port,
+            data_size_limit=data_size_limit or max_message_size(),
+            decode_data=False,
+            **kwargs,
+        )
 
     def factory(self):
         server_class = KundsvarLMTP if self.lmtp else KundsvarSMTP
@@ -241,8 +261,14 @@ class KundsvarController(Controller):
             self.loop.call_soon_threadsafe(self.server.close)
 
 
-def serve(host: str, port: int, lmtp: bool = False, *,
-          stop: threading.Event | None = None, grace_seconds: float = 30) -> None:
+def serve(
+    host: str,
+    port: int,
+    lmtp: bool = False,
+    *,
+    stop: threading.Event | None = None,
+    grace_seconds: float = 30,
+) -> None:
     """Receive mail until interrupted (SIGINT/SIGTERM, or `stop` is set).
 
     On the way out no new connections are taken, and messages being stored are given
@@ -258,8 +284,9 @@ def serve(host: str, port: int, lmtp: bool = False, *,
             previous[number] = signal.signal(number, lambda *_: stop.set())
     try:
         controller.start()
-        log.info("receiving mail by %s on %s port %s", "LMTP" if lmtp else "SMTP", host,
-                 controller.port)
+        log.info(
+            "receiving mail by %s on %s port %s", "LMTP" if lmtp else "SMTP", host, controller.port
+        )
         try:
             while not stop.wait(0.5):
                 pass

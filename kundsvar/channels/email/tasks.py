@@ -27,5 +27,9 @@ def poll_mailboxes() -> dict:
     """Poll every enabled IMAP mailbox once. Safe to overlap: a per-mailbox lock makes
     a second run skip mailboxes still being polled."""
     results = imap.poll_all()
-    return {"mailboxes": len(results), "fetched": sum(r.fetched for r in results),
-            "new": sum(r.new for r in results), "failed": sum(bool(r.error) for r in results)}
+    return {
+        "mailboxes": len(results),
+        "fetched": sum(r.fetched for r in results),
+        "new": sum(r.new for r in results),
+        "failed": sum(bool(r.error) for r in results),
+    }

@@ -46,10 +46,16 @@ def _cases_by_message_ids(shop, ids: list[str]) -> list[tuple[Case, bool]]:
     each with whether one of the ids is ours."""
     if not ids:
         return []
-    ours = set(OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids)
-               .values_list("case_id", flat=True))
-    theirs = set(Message.objects.filter(case__shop=shop, message_id__in=ids)
-                 .values_list("case_id", flat=True))
+    ours = set(
+        OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids).values_list(
+            "case_id", flat=True
+        )
+    )
+    theirs = set(
+        Message.objects.filter(case__shop=shop, message_id__in=ids).values_list(
+            "case_id", flat=True
+        )
+    )
     cases = Case.objects.filter(pk__in=ours | theirs).select_related("merged_into")
     return [(case, case.pk in ours) for case in cases]
 
@@ -58,12 +64,21 @@ def may_join(case: Case, sender: str) -> bool:
     sender = sender.lower()
     if Participant.objects.filter(case=case, address__iexact=sender).exists():
         return True
-    return CustomerEmail.objects.filter(customer_id=case.customer_id,
-                                        address__iexact=sender).exists()
+    return CustomerEmail.objects.filter(
+        customer_id=case.customer_id, address__iexact=sender
+    ).exists()
 
 
-def find_case(shop, *, sender: str, subject: str, in_reply_to: str, references: str,
-              recipients: list[str], now) -> Thread:
+def find_case(
+    shop,
+    *,
+    sender: str,
+    subject: str,
+    in_reply_to: str,
+    references: str,
+    recipients: list[str],
+    now,
+) -> Thread:
     candidates: list[tuple[str, Case, bool]] = []  # (how, case, cites our Message-ID)
     direct = message_ids(in_reply_to)
     refs = [i for i in message_ids(references) if i not in direct]
@@ -71,8 +86,10 @@ def find_case(shop, *, sender: str, subject: str, in_reply_to: str, references: 
     candidates += [("references", *c) for c in _cases_by_message_ids(shop, refs)]
     numbers = [int(n) for n in SUBJECT_TAG.findall(subject or "")]
     plus = plus_number(recipients, shop.email)
-    by_number = {c.number: c for c in Case.objects.filter(
-        shop=shop, number__in=[*numbers, *([plus] if plus else [])])}
+    by_number = {
+        c.number: c
+        for c in Case.objects.filter(shop=shop, number__in=[*numbers, *([plus] if plus else [])])
+    }
     candidates += [("subject", by_number[n], False) for n in numbers if n in by_number]
     if plus in by_number:
         candidates.append(("plus_address", by_number[plus], False))

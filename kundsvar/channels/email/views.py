@@ -68,14 +68,25 @@ def outgoing(request, shop):
     rows = outbox.for_shop(shop)
     if request.method == "POST":
         count = outbox.retry_now(rows)
-        messages.success(request, ngettext("%(count)d email is being sent again.",
-                                           "%(count)d emails are being sent again.",
-                                           count) % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d email is being sent again.",
+                "%(count)d emails are being sent again.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("settings:outgoing_mail", shop.slug)
     pending = rows.filter(state__in=[OutboundState.QUEUED, OutboundState.FAILED])
-    return render(request, "shops/outgoing_mail.html", {
-        "shop": shop, "section": "outgoing_mail",
-        "rows": pending.select_related("case").order_by("created_at")[:100],
-        "queued": pending.filter(state=OutboundState.QUEUED).count(),
-        "failed": pending.filter(state=OutboundState.FAILED).count(),
-    })
+    return render(
+        request,
+        "shops/outgoing_mail.html",
+        {
+            "shop": shop,
+            "section": "outgoing_mail",
+            "rows": pending.select_related("case").order_by("created_at")[:100],
+            "queued": pending.filter(state=OutboundState.QUEUED).count(),
+            "failed": pending.filter(state=OutboundState.FAILED).count(),
+        },
+    )

@@ -28,9 +28,10 @@ class OpenState:
     text: str
 
 
-def open_state(shop, now: datetime, language: str,
-               calendar: BusinessCalendar | None = None) -> OpenState | None:
-    """"Open now, until 17.00" or "Closed now. Opens tomorrow at 08.00" (the shop's
+def open_state(
+    shop, now: datetime, language: str, calendar: BusinessCalendar | None = None
+) -> OpenState | None:
+    """ "Open now, until 17.00" or "Closed now. Opens tomorrow at 08.00" (the shop's
     own calendar: weekly hours, holidays, special days). None when it never opens."""
     calendar = calendar or BusinessCalendar.for_shop(shop)
     language = promise_language(language)
@@ -40,8 +41,10 @@ def open_state(shop, now: datetime, language: str,
         return None
     local_now = now.astimezone(calendar.tz)
     if start <= now:
-        return OpenState(True, _("Open now, until %(time)s") % {
-            "time": _clock(end.astimezone(calendar.tz), language)})
+        return OpenState(
+            True,
+            _("Open now, until %(time)s") % {"time": _clock(end.astimezone(calendar.tz), language)},
+        )
     try:
         opens = calendar.next_opening(now).astimezone(calendar.tz)
     except NoOpenTime:
@@ -74,13 +77,18 @@ def response_times(shop, now: datetime, language: str) -> tuple[list[ChannelProm
     promises: list[ChannelPromise] = []
     for channel in WRITTEN_CHANNELS:
         # The engine takes a case; an unsaved one stands for "a question written now".
-        deadline = sla.deadline_for(Case(shop=shop, channel=channel), now, follow_up=False,
-                                    stretched=stretched)
+        deadline = sla.deadline_for(
+            Case(shop=shop, channel=channel), now, follow_up=False, stretched=stretched
+        )
         same = next((p for p in promises if p.due_at == deadline.due_at), None)
         if same:
             promises[promises.index(same)] = ChannelPromise(
-                (*same.channels, channel), same.due_at, same.text)
+                (*same.channels, channel), same.due_at, same.text
+            )
         else:
-            promises.append(ChannelPromise((channel,), deadline.due_at,
-                                           promise_text(deadline.due_at, language, shop.tz)))
+            promises.append(
+                ChannelPromise(
+                    (channel,), deadline.due_at, promise_text(deadline.due_at, language, shop.tz)
+                )
+            )
     return promises, stretched

@@ -8,14 +8,22 @@ from django.utils.translation import gettext_lazy as _
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Photos of a damaged item, a receipt, a screenshot. Not archives or programs.
 ALLOWED_TYPES = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-    ".webp": "image/webp", ".heic": "image/heic", ".heif": "image/heif",
-    ".pdf": "application/pdf", ".txt": "text/plain",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".heic": "image/heic",
+    ".heif": "image/heif",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
 }
 # The first bytes of each type, so a renamed .exe is not let through as a photo.
 _MAGIC = {
-    "image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/gif": (b"GIF87a", b"GIF89a"), "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "application/pdf": (b"%PDF-",),
 }
 MAX_MESSAGE = 10_000
 
@@ -42,20 +50,29 @@ def _sniff(upload) -> bytes:
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label=_("Your email address"), max_length=254,
-                             help_text=_("We answer here."),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    order_number = forms.CharField(label=_("Order number (optional)"), max_length=64,
-                                   required=False)
-    topic = forms.ChoiceField(label=_("What is it about? (optional)"), choices=TOPICS,
-                              required=False)
-    message = forms.CharField(label=_("Your question"), max_length=MAX_MESSAGE,
-                              widget=forms.Textarea(attrs={"rows": 7}))
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We answer here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    order_number = forms.CharField(
+        label=_("Order number (optional)"), max_length=64, required=False
+    )
+    topic = forms.ChoiceField(
+        label=_("What is it about? (optional)"), choices=TOPICS, required=False
+    )
+    message = forms.CharField(
+        label=_("Your question"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 7})
+    )
     attachment = forms.FileField(
-        label=_("Attach a file (optional)"), required=False,
-        help_text=_("A photo, PDF or text file, at most 10 MB."))
+        label=_("Attach a file (optional)"),
+        required=False,
+        help_text=_("A photo, PDF or text file, at most 10 MB."),
+    )
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -66,7 +83,8 @@ class ContactForm(forms.Form):
         content_type = ALLOWED_TYPES.get(Path(upload.name).suffix.lower())
         if content_type is None:
             raise forms.ValidationError(
-                _("Please attach a photo (JPEG, PNG, GIF, WebP, HEIC), a PDF or a text file."))
+                _("Please attach a photo (JPEG, PNG, GIF, WebP, HEIC), a PDF or a text file.")
+            )
         magic = _MAGIC.get(content_type)
         if magic and not _sniff(upload).startswith(magic):
             raise forms.ValidationError(_("The file does not look like its name says."))

@@ -23,8 +23,9 @@ class FormSession(models.Model):
     last_query_results = models.PositiveSmallIntegerField(null=True, blank=True)
     found_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["shop", "started_at"], name="form_session_shop_time")]
@@ -49,8 +50,11 @@ class SuggestedArticle(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["session", "article_id", "action"],
-                                               name="suggested_article_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "article_id", "action"], name="suggested_article_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.article_id}"

@@ -44,8 +44,9 @@ class Submission:
 def start_session(shop, language: str, now: datetime | None = None) -> FormSession:
     """One visit to the contact form (K3)."""
     now = now or timezone.now()
-    return FormSession.objects.create(shop=shop, language=language, started_at=now,
-                                      last_seen_at=now)
+    return FormSession.objects.create(
+        shop=shop, language=language, started_at=now, last_seen_at=now
+    )
 
 
 def _body(submission: Submission, message: str, order_number: str) -> str:
@@ -61,8 +62,9 @@ def _body(submission: Submission, message: str, order_number: str) -> str:
 
 
 @transaction.atomic
-def submit(shop, submission: Submission, *, session_id: int | None = None,
-           now: datetime | None = None) -> tuple[Case, bool]:
+def submit(
+    shop, submission: Submission, *, session_id: int | None = None, now: datetime | None = None
+) -> tuple[Case, bool]:
     """Open a form case, link its order, acknowledge it. Returns (case, whether a
     personal identity number was masked). Sending the same text twice from one visit
     (a double click) gives the first case back instead of a second one."""
@@ -72,15 +74,29 @@ def submit(shop, submission: Submission, *, session_id: int | None = None,
     order_number, masked_number = mask_personal_numbers(submission.order_number.strip())
     masked = bool(masked or masked_name or masked_number)
     body = _body(submission, message, order_number)
-    session = (FormSession.objects.select_for_update().filter(pk=session_id, shop=shop).first()
-               if session_id else None)
-    if session and session.case_id and Message.objects.filter(
-            case_id=session.case_id, body_text=body).exists():
+    session = (
+        FormSession.objects.select_for_update().filter(pk=session_id, shop=shop).first()
+        if session_id
+        else None
+    )
+    if (
+        session
+        and session.case_id
+        and Message.objects.filter(case_id=session.case_id, body_text=body).exists()
+    ):
         return session.case, masked
-    case = cases.open_case(shop, "form", Inbound(
-        from_address=submission.email.strip(), from_name=name.strip(), body_text=body,
-        received_at=now, language_hint=submission.language,
-        parse_warnings=["personal_number_masked"] if masked else []))
+    case = cases.open_case(
+        shop,
+        "form",
+        Inbound(
+            from_address=submission.email.strip(),
+            from_name=name.strip(),
+            body_text=body,
+            received_at=now,
+            language_hint=submission.language,
+            parse_warnings=["personal_number_masked"] if masked else [],
+        ),
+    )
     inbound = case.messages.get()
     if submission.attachment:
         _save_attachment(inbound, submission.attachment)
@@ -93,7 +109,8 @@ def submit(shop, submission: Submission, *, session_id: int | None = None,
     _best_effort("acknowledgement", _acknowledge, case, inbound)
     if session:
         FormSession.objects.filter(pk=session.pk).update(
-            sent_at=session.sent_at or now, case=session.case or case, last_seen_at=now)
+            sent_at=session.sent_at or now, case=session.case or case, last_seen_at=now
+        )
     return case, masked
 
 
@@ -117,17 +134,23 @@ def _save_attachment(message: Message, upload) -> Attachment:
     payload = b"".join(upload.chunks())
     sha, name = files.store(payload)  # under its hash: a long file name is only data
     return Attachment.objects.create(
-        message=message, filename=files.display_name(upload.name or ""),
+        message=message,
+        filename=files.display_name(upload.name or ""),
         content_type=getattr(upload, "checked_type", "application/octet-stream"),
-        size=len(payload), sha256=sha, file=name, inline=False)
+        size=len(payload),
+        sha256=sha,
+        file=name,
+        inline=False,
+    )
 
 
 def _session(shop, session_id: int | None):
     return FormSession.objects.filter(pk=session_id, shop=shop) if session_id else None
 
 
-def record_suggestions(shop, session_id: int | None, text: str, articles: list,
-                       now: datetime | None = None) -> None:
+def record_suggestions(
+    shop, session_id: int | None, text: str, articles: list, now: datetime | None = None
+) -> None:
     """Suggestions were shown (or none were found: a possible content gap)."""
     sessions = _session(shop, session_id)
     if sessions is None:
@@ -135,20 +158,33 @@ def record_suggestions(shop, session_id: int | None, text: str, articles: list,
     now = now or timezone.now()
     query = " ".join(mask_personal_numbers(text)[0].split())[:QUERY_CHARS]
     with transaction.atomic():
-        changes = {"last_seen_at": now, "last_query": query,
-                   "last_query_results": min(len(articles), 255)}
+        changes = {
+            "last_seen_at": now,
+            "last_query": query,
+            "last_query_results": min(len(articles), 255),
+        }
         if articles:
             changes["suggestions_shown"] = F("suggestions_shown") + 1
         if not sessions.update(**changes) or not articles:
             return
         SuggestedArticle.objects.bulk_create(
-            [SuggestedArticle(session_id=session_id, article_id=a.pk, title=a.title[:200],
-                              action=ArticleAction.SHOWN, created_at=now) for a in articles],
-            ignore_conflicts=True)
+            [
+                SuggestedArticle(
+                    session_id=session_id,
+                    article_id=a.pk,
+                    title=a.title[:200],
+                    action=ArticleAction.SHOWN,
+                    created_at=now,
+                )
+                for a in articles
+            ],
+            ignore_conflicts=True,
+        )
 
 
-def record_found(shop, session_id: int | None, article, action: str,
-                 now: datetime | None = None) -> bool:
+def record_found(
+    shop, session_id: int | None, article, action: str, now: datetime | None = None
+) -> bool:
     """The visitor opened a suggested article or said it answered the question. The
     first "yes, that answered it" in a visit is also the article's helpful vote."""
     sessions = _session(shop, session_id)
@@ -160,8 +196,11 @@ def record_found(shop, session_id: int | None, article, action: str,
             return False
         sessions.filter(found_at__isnull=True).update(found_at=now)
         _row, created = SuggestedArticle.objects.get_or_create(
-            session_id=session_id, article_id=article.pk, action=action,
-            defaults={"title": article.title[:200], "created_at": now})
+            session_id=session_id,
+            article_id=article.pk,
+            action=action,
+            defaults={"title": article.title[:200], "created_at": now},
+        )
         if created and action == ArticleAction.ANSWERED:
             knowledge.record_helpful(article, session_id)
     return True

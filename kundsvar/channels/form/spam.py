@@ -21,8 +21,9 @@ PURPOSE = "form-session"
 
 def issue(shop, session_id: int | None) -> str:
     """The signed form token: which shop, which session (K3), and when it was shown."""
-    return links.sign(PURPOSE, {"shop": shop.pk, "s": session_id,
-                                "at": int(timezone.now().timestamp())})
+    return links.sign(
+        PURPOSE, {"shop": shop.pk, "s": session_id, "at": int(timezone.now().timestamp())}
+    )
 
 
 def read(shop, token: str) -> dict | None:
@@ -38,7 +39,7 @@ def session_id(shop, token: str) -> int | None:
 
 
 def check(shop, post, ip: str) -> str:
-    """"" when the submission may go through, else why not: honeypot, no_token,
+    """ "" when the submission may go through, else why not: honeypot, no_token,
     too_fast or rate_limited."""
     if post.get(HONEYPOT, "").strip():
         return "honeypot"

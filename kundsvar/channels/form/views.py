@@ -48,8 +48,11 @@ def _page(request, slug: str):
 
 def _query(language: str, embed: bool, token: str = "") -> str:
     """The query string every link and form on these pages carries along."""
-    params = {"lang": language, **({"embed": "1"} if embed else {}), **({"t": token} if token
-                                                                       else {})}
+    params = {
+        "lang": language,
+        **({"embed": "1"} if embed else {}),
+        **({"t": token} if token else {}),
+    }
     return urlencode(params)
 
 
@@ -58,8 +61,7 @@ def _prefill(shop, token: str) -> tuple[dict, Order | None]:
     data = links.unsign("contact", token, max_age_days=PREFILL_DAYS) if token else None
     if not data or data.get("shop") != shop.pk:
         return {}, None
-    order = Order.objects.filter(pk=data["order"], shop=shop).first() if data.get(
-        "order") else None
+    order = Order.objects.filter(pk=data["order"], shop=shop).first() if data.get("order") else None
     initial = {key: data[key] for key in ("name", "email") if isinstance(data.get(key), str)}
     if order is not None:
         initial["order_number"] = order.number
@@ -76,13 +78,20 @@ def _christmas(shop, now, language: str) -> list[dict]:
         log.exception("christmas deadlines failed for shop %s", shop.pk)
         return []
     locale = babel_locale(language)
-    return [{"method": method.name, "date": format_date(day, "EEEE d MMMM", locale=locale),
-             "passed": passed} for method, day, passed in rows]
+    return [
+        {
+            "method": method.name,
+            "date": format_date(day, "EEEE d MMMM", locale=locale),
+            "passed": passed,
+        }
+        for method, day, passed in rows
+    ]
 
 
 _PROMISES = {
-    ("form", "email"): lambda: _("Write now, by email or with the form below, and you get an "
-                                 "answer %(promise)s."),
+    ("form", "email"): lambda: _(
+        "Write now, by email or with the form below, and you get an answer %(promise)s."
+    ),
     ("form",): lambda: _("Write now with the form below and you get an answer %(promise)s."),
     ("email",): lambda: _("Email us now and you get an answer %(promise)s."),
 }
@@ -92,9 +101,13 @@ def _contact_context(request, shop, language: str, embed: bool, token: str) -> d
     now = timezone.now()
     promises, under_load = contact.response_times(shop, now, language)
     return {
-        "shop": shop, "languages": shop_languages(shop), "embed": embed, "language": language,
+        "shop": shop,
+        "languages": shop_languages(shop),
+        "embed": embed,
+        "language": language,
         "language_links": [(code, _query(code, embed, token)) for code in shop_languages(shop)],
-        "token": token, "query": _query(language, embed, token),
+        "token": token,
+        "query": _query(language, embed, token),
         "phone_href": tel_href(shop.phone, shop.country),
         "open_state": contact.open_state(shop, now, language),
         "hours": hours_summary(shop.opening_hours.all(), language),
@@ -108,25 +121,36 @@ def _contact_context(request, shop, language: str, embed: bool, token: str) -> d
 def _with_suggestions(form: ContactForm, shop, query: str) -> ContactForm:
     """The message field asks for FAQ suggestions as the customer types (rule C6); only
     the text and the session go along, never the attachment."""
-    form.fields["message"].widget.attrs.update({
-        "hx-post": f"{reverse('form:suggest', args=[shop.slug])}?{query}",
-        "hx-trigger": "keyup changed delay:400ms, paste delay:400ms",
-        "hx-target": "#suggestions", "hx-sync": "this:replace",
-        "hx-params": "message,session,csrfmiddlewaretoken",
-    })
+    form.fields["message"].widget.attrs.update(
+        {
+            "hx-post": f"{reverse('form:suggest', args=[shop.slug])}?{query}",
+            "hx-trigger": "keyup changed delay:400ms, paste delay:400ms",
+            "hx-target": "#suggestions",
+            "hx-sync": "this:replace",
+            "hx-params": "message,session,csrfmiddlewaretoken",
+        }
+    )
     return form
 
 
 _SPAM_MESSAGES = {
-    "honeypot": lambda: _("Your message looked automated, so it was not sent. If you are "
-                          "a person, please press Send again."),
-    "no_token": lambda: _("The page had expired, so your message was not sent yet. "
-                          "Everything you wrote is still here: please press Send again."),
-    "too_fast": lambda: _("That was very quick, so we could not tell you from a robot. "
-                          "Please check your message and press Send again."),
-    "rate_limited": lambda: _("Many messages have been sent from your connection in a short "
-                              "time. Please wait a few minutes and press Send again, or "
-                              "email or call us."),
+    "honeypot": lambda: _(
+        "Your message looked automated, so it was not sent. If you are "
+        "a person, please press Send again."
+    ),
+    "no_token": lambda: _(
+        "The page had expired, so your message was not sent yet. "
+        "Everything you wrote is still here: please press Send again."
+    ),
+    "too_fast": lambda: _(
+        "That was very quick, so we could not tell you from a robot. "
+        "Please check your message and press Send again."
+    ),
+    "rate_limited": lambda: _(
+        "Many messages have been sent from your connection in a short "
+        "time. Please wait a few minutes and press Send again, or "
+        "email or call us."
+    ),
 }
 
 
@@ -156,14 +180,18 @@ def contact_page(request, shop):
                 log.info("contact form for %s rejected: %s", shop.slug, reason)
                 status = 429 if reason == "rate_limited" else 400
                 notice = _SPAM_MESSAGES[reason]() + (
-                    " " + _("Please attach your file again.") if request.FILES else "")
+                    " " + _("Please attach your file again.") if request.FILES else ""
+                )
             else:
                 return _send(request, shop, language, embed, form, order, session_id)
         if session_id is None:
             session_id = services.start_session(shop, language).pk
         context = _contact_context(request, shop, language, embed, token)
-        context.update(form=_with_suggestions(form, shop, context["query"]), notice=notice,
-                       session=spam.issue(shop, session_id))
+        context.update(
+            form=_with_suggestions(form, shop, context["query"]),
+            notice=notice,
+            session=spam.issue(shop, session_id),
+        )
         response = render(request, "form/contact.html", context, status=status)
     # Shown in the help widget's iframe on the shop's own site.
     return allow_framing(response, shop) if embed else response
@@ -171,14 +199,23 @@ def contact_page(request, shop):
 
 def _send(request, shop, language, embed, form, order, session_id):
     data = form.cleaned_data
-    case, masked = services.submit(shop, services.Submission(
-        name=data["name"], email=data["email"], message=data["message"], language=language,
-        order_number=data["order_number"], topic=data["topic"],
-        attachment=data.get("attachment"), order=order), session_id=session_id)
+    case, masked = services.submit(
+        shop,
+        services.Submission(
+            name=data["name"],
+            email=data["email"],
+            message=data["message"],
+            language=language,
+            order_number=data["order_number"],
+            topic=data["topic"],
+            attachment=data.get("attachment"),
+            order=order,
+        ),
+        session_id=session_id,
+    )
     thanks = links.sign("form-thanks", {"c": case.pk, "pn": masked})
     # POST/redirect/GET: a refresh shows the thanks page again, it never sends twice.
-    return redirect(f"{reverse('form:thanks', args=[shop.slug, thanks])}?"
-                    f"{_query(language, embed)}")
+    return redirect(f"{reverse('form:thanks', args=[shop.slug, thanks])}?{_query(language, embed)}")
 
 
 @links.private()  # the address carries the case's token
@@ -186,22 +223,33 @@ def _send(request, shop, language, embed, form, order, session_id):
 def thanks(request, shop, token):
     shop, language, embed = _page(request, shop)
     data = links.unsign("form-thanks", token, max_age_days=THANKS_DAYS)
-    case = Case.objects.filter(pk=data.get("c"), shop=shop).select_related(
-        "customer").first() if data else None
+    case = (
+        Case.objects.filter(pk=data.get("c"), shop=shop).select_related("customer").first()
+        if data
+        else None
+    )
     if case is None:
         raise Http404
     message = case.messages.order_by("created_at", "id").first()
     with translation.override(language):
-        response = render(request, "form/thanks.html", {
-            "shop": shop, "languages": shop_languages(shop), "embed": embed,
-            "query": _query(language, embed), "case": case,
-            "email": message.from_address if message else "",
-            "promise": promise_text(case.due_at, language, shop.tz) if case.due_at else "",
-            "masked": bool(data.get("pn")),
-            "acknowledged": OutboundEmail.objects.filter(case=case,
-                                                         kind=OutboundKind.ACK).exists(),
-            "phone_href": tel_href(shop.phone, shop.country),
-        })
+        response = render(
+            request,
+            "form/thanks.html",
+            {
+                "shop": shop,
+                "languages": shop_languages(shop),
+                "embed": embed,
+                "query": _query(language, embed),
+                "case": case,
+                "email": message.from_address if message else "",
+                "promise": promise_text(case.due_at, language, shop.tz) if case.due_at else "",
+                "masked": bool(data.get("pn")),
+                "acknowledged": OutboundEmail.objects.filter(
+                    case=case, kind=OutboundKind.ACK
+                ).exists(),
+                "phone_href": tel_href(shop.phone, shop.country),
+            },
+        )
     return allow_framing(response, shop) if embed else response
 
 
@@ -218,15 +266,26 @@ def suggest(request, shop):
         services.record_suggestions(shop, session_id, text, articles)
         read = reverse("form:read", args=[shop.slug])
         session = request.POST.get("session", "")
-        items = [{"article": a, "excerpt": knowledge.excerpt(a),
-                  "url": f"{read}?{urlencode({'a': a.pk, 's': session, 'lang': language})}"}
-                 for a in articles]
+        items = [
+            {
+                "article": a,
+                "excerpt": knowledge.excerpt(a),
+                "url": f"{read}?{urlencode({'a': a.pk, 's': session, 'lang': language})}",
+            }
+            for a in articles
+        ]
     with translation.override(language):
-        return render(request, "form/_suggestions.html", {
-            "shop": shop, "items": items, "query": _query(language, embed),
-            "session": request.POST.get("session", ""),
-            "personal_number": contains_personal_number(text),
-        })
+        return render(
+            request,
+            "form/_suggestions.html",
+            {
+                "shop": shop,
+                "items": items,
+                "query": _query(language, embed),
+                "session": request.POST.get("session", ""),
+                "personal_number": contains_personal_number(text),
+            },
+        )
 
 
 @require_GET
@@ -238,25 +297,29 @@ def read(request, shop):
     url = knowledge.article_url(shop, article) if article else ""
     if not url:
         raise Http404
-    services.record_found(shop, spam.session_id(shop, request.GET.get("s", "")), article,
-                          ArticleAction.OPENED)
+    services.record_found(
+        shop, spam.session_id(shop, request.GET.get("s", "")), article, ArticleAction.OPENED
+    )
     return redirect(f"{url}?{urlencode({'lang': language})}")
 
 
 @csrf_exempt
 @require_POST
 def answered(request, shop):
-    """"Yes, that answered my question": found (K3) and a helpful vote for the article."""
+    """ "Yes, that answered my question": found (K3) and a helpful vote for the article."""
     shop, language, embed = _page(request, shop)
     article_id = request.POST.get("article", "")
     article = knowledge.article(shop, int(article_id)) if article_id.isdigit() else None
     if article is None:
         raise Http404
-    services.record_found(shop, spam.session_id(shop, request.POST.get("session", "")),
-                          article, ArticleAction.ANSWERED)
+    services.record_found(
+        shop,
+        spam.session_id(shop, request.POST.get("session", "")),
+        article,
+        ArticleAction.ANSWERED,
+    )
     if not request.htmx:
-        return redirect(f"{reverse('form:contact', args=[shop.slug])}?"
-                        f"{_query(language, embed)}")
+        return redirect(f"{reverse('form:contact', args=[shop.slug])}?{_query(language, embed)}")
     with translation.override(language):
         return render(request, "form/_answered.html", {"shop": shop, "article": article})
 
@@ -272,9 +335,18 @@ def deflection(request):
     since = now - timedelta(weeks=REPORT_WEEKS)
     weeks = queries.weeks(shop, since, now)
     top, gaps = knowledge.report(shop, since)
-    return render(request, "form/deflection.html", {
-        "shop": shop, "shops": shops, "weeks": weeks, "total": queries.totals(weeks),
-        "top_articles": queries.top_articles(shop, since, now),
-        "gaps": queries.content_gaps(shop, since),
-        "knowledge_top": top, "knowledge_gaps": gaps, "report_weeks": REPORT_WEEKS,
-    })
+    return render(
+        request,
+        "form/deflection.html",
+        {
+            "shop": shop,
+            "shops": shops,
+            "weeks": weeks,
+            "total": queries.totals(weeks),
+            "top_articles": queries.top_articles(shop, since, now),
+            "gaps": queries.content_gaps(shop, since),
+            "knowledge_top": top,
+            "knowledge_gaps": gaps,
+            "report_weeks": REPORT_WEEKS,
+        },
+    )

@@ -66,8 +66,9 @@ from kundsvar.commerce.records import (
 )
 
 DEFAULT_VAT = Decimal(25)
-LINE_STATUSES = sorted(s.value for s in (LineStatus.IN_STOCK, LineStatus.WAITING,
-                                         LineStatus.CANCELLED))
+LINE_STATUSES = sorted(
+    s.value for s in (LineStatus.IN_STOCK, LineStatus.WAITING, LineStatus.CANCELLED)
+)
 
 
 @dataclass
@@ -148,8 +149,9 @@ def import_json(shop, text: str, *, notify: bool = False) -> ImportResult:
 
 
 def _clean_keys(record: dict) -> dict:
-    return {str(k).strip().lower(): ("" if v is None else v) for k, v in record.items()
-            if k is not None}
+    return {
+        str(k).strip().lower(): ("" if v is None else v) for k, v in record.items() if k is not None
+    }
 
 
 def _text(record: dict, key: str) -> str:
@@ -184,24 +186,34 @@ def _row(shop, where: str, r: dict) -> _Row:
         raise RecordError(f"line_status {status!r} is not one of {', '.join(LINE_STATUSES)}")
     order_status = _text(r, "status").lower()
     if order_status and order_status not in OrderStatus.values:
-        raise RecordError(f"status {order_status!r} is not one of "
-                          f"{', '.join(OrderStatus.values)}")
+        raise RecordError(f"status {order_status!r} is not one of {', '.join(OrderStatus.values)}")
     line = LineData(
-        name=product, sku=_text(r, "sku"),
+        name=product,
+        sku=_text(r, "sku"),
         external_id=_text(r, "line_id") or _text(r, "sku") or product,
-        quantity=quantity, unit_price_minor=to_minor(unit, currency),
+        quantity=quantity,
+        unit_price_minor=to_minor(unit, currency),
         total_minor=to_minor(total, currency),
         tax_minor=to_minor(total * rate / (100 + rate), currency),
-        vat_rate=rate.quantize(Decimal("0.01")), status=status,
-        expected_at=to_date(_text(r, "expected_at")))
-    order = dict(r, _placed_at=to_datetime(_text(r, "placed_at"), naive_tz=tz),
-                 _updated_at=to_datetime(_text(r, "updated_at"), naive_tz=tz),
-                 _currency=currency, _status=order_status)
+        vat_rate=rate.quantize(Decimal("0.01")),
+        status=status,
+        expected_at=to_date(_text(r, "expected_at")),
+    )
+    order = dict(
+        r,
+        _placed_at=to_datetime(_text(r, "placed_at"), naive_tz=tz),
+        _updated_at=to_datetime(_text(r, "updated_at"), naive_tz=tz),
+        _currency=currency,
+        _status=order_status,
+    )
     parcel = {}
     if _text(r, "tracking_number"):
-        parcel = {"number": _text(r, "tracking_number"), "carrier": _text(r, "carrier"),
-                  "shipped_at": to_datetime(_text(r, "shipped_at"), naive_tz=tz),
-                  "delivered_at": to_datetime(_text(r, "delivered_at"), naive_tz=tz)}
+        parcel = {
+            "number": _text(r, "tracking_number"),
+            "carrier": _text(r, "carrier"),
+            "shipped_at": to_datetime(_text(r, "shipped_at"), naive_tz=tz),
+            "delivered_at": to_datetime(_text(r, "delivered_at"), naive_tz=tz),
+        }
     key = _text(r, "order_id") or number
     return _Row(where=where, order_key=key, order=order, line=line, parcel=parcel)
 
@@ -239,8 +251,9 @@ def _save(shop, rows: list[_Row], errors: list[RowError], *, notify: bool) -> Im
 
 
 def _sort_key(error: RowError) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0
-                 for part in error.where.replace(",", " ").split())
+    return tuple(
+        int(part) if part.isdigit() else 0 for part in error.where.replace(",", " ").split()
+    )
 
 
 def _save_order(shop, key: str, group: list[_Row], *, notify: bool) -> None:
@@ -249,21 +262,37 @@ def _save_order(shop, key: str, group: list[_Row], *, notify: bool) -> None:
     lines = [row.line for row in group]
     line_total = sum(line.total_minor for line in lines)
     shipping = to_minor(head.get("shipping"), currency)
-    tax = (to_minor(head["tax"], currency) if _text(head, "tax")
-           else sum(line.tax_minor for line in lines))
+    tax = (
+        to_minor(head["tax"], currency)
+        if _text(head, "tax")
+        else sum(line.tax_minor for line in lines)
+    )
     data = OrderData(
-        external_id=key, number=_text(head, "order_number").lstrip("#"),
-        placed_at=head["_placed_at"], updated_at=head["_updated_at"],
-        email=_text(head, "email"), name=_text(head, "name"), phone=_text(head, "phone"),
-        postcode=_text(head, "postcode"), country=_text(head, "country") or "SE",
+        external_id=key,
+        number=_text(head, "order_number").lstrip("#"),
+        placed_at=head["_placed_at"],
+        updated_at=head["_updated_at"],
+        email=_text(head, "email"),
+        name=_text(head, "name"),
+        phone=_text(head, "phone"),
+        postcode=_text(head, "postcode"),
+        country=_text(head, "country") or "SE",
         language=_text(head, "language") or "sv",
-        status=head["_status"] or OrderStatus.CONFIRMED, currency=currency,
-        subtotal_minor=line_total, shipping_minor=shipping,
-        discount_minor=to_minor(head.get("discount"), currency), tax_minor=tax,
-        total_minor=(to_minor(head["order_total"], currency) if _text(head, "order_total")
-                     else line_total + shipping),
+        status=head["_status"] or OrderStatus.CONFIRMED,
+        currency=currency,
+        subtotal_minor=line_total,
+        shipping_minor=shipping,
+        discount_minor=to_minor(head.get("discount"), currency),
+        tax_minor=tax,
+        total_minor=(
+            to_minor(head["order_total"], currency)
+            if _text(head, "order_total")
+            else line_total + shipping
+        ),
         payment_method=_text(head, "payment_method"),
-        shipping_method=_text(head, "shipping_method"), lines=lines)
+        shipping_method=_text(head, "shipping_method"),
+        lines=lines,
+    )
     order = services.save_order(shop, data, platform=Platform.IMPORT, notify=notify)
     parcels: dict[str, list[_Row]] = defaultdict(list)
     for row in group:
@@ -271,8 +300,17 @@ def _save_order(shop, key: str, group: list[_Row], *, notify: bool) -> None:
             parcels[row.parcel["number"]].append(row)
     for number, parcel_rows in parcels.items():
         first = parcel_rows[0].parcel
-        services.save_shipment(order, ShipmentData(
-            tracking_number=number, carrier_name=first["carrier"],  # a code or a name
-            shipped_at=first["shipped_at"], delivered_at=first["delivered_at"],
-            lines=[ItemRef(line_external_id=row.line.external_id, quantity=row.line.quantity)
-                   for row in parcel_rows]), notify=notify)
+        services.save_shipment(
+            order,
+            ShipmentData(
+                tracking_number=number,
+                carrier_name=first["carrier"],  # a code or a name
+                shipped_at=first["shipped_at"],
+                delivered_at=first["delivered_at"],
+                lines=[
+                    ItemRef(line_external_id=row.line.external_id, quantity=row.line.quantity)
+                    for row in parcel_rows
+                ],
+            ),
+            notify=notify,
+        )

@@ -42,7 +42,12 @@ REJECTED = "rejected: "
 FAILED = "failed: "
 
 PROCESSED, DUPLICATE, WAITING_STATE, REJECTED_STATE, FAILED_STATE = (
-    "processed", "duplicate", "waiting", "rejected", "failed")
+    "processed",
+    "duplicate",
+    "waiting",
+    "rejected",
+    "failed",
+)
 UNPARSEABLE_STATE = "unparseable"
 
 
@@ -68,18 +73,25 @@ def load_json(body: bytes):
         raise Unparseable(f"unparseable {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
-def receive(shop, platform: str, webhook_id: str, topic: str, body: bytes
-            ) -> tuple[WebhookReceipt, bool]:
+def receive(
+    shop, platform: str, webhook_id: str, topic: str, body: bytes
+) -> tuple[WebhookReceipt, bool]:
     """Store the raw body; (receipt, created). A known webhook id returns the first one."""
     try:
         with transaction.atomic():
             receipt = WebhookReceipt.objects.create(
-                shop=shop, platform=platform, webhook_id=webhook_id[:120], topic=topic[:80],
-                body=body, received_at=timezone.now())
+                shop=shop,
+                platform=platform,
+                webhook_id=webhook_id[:120],
+                topic=topic[:80],
+                body=body,
+                received_at=timezone.now(),
+            )
             return receipt, True
     except IntegrityError:
-        return WebhookReceipt.objects.get(shop=shop, platform=platform,
-                                          webhook_id=webhook_id[:120]), False
+        return WebhookReceipt.objects.get(
+            shop=shop, platform=platform, webhook_id=webhook_id[:120]
+        ), False
 
 
 def needs_processing(receipt: WebhookReceipt, *, rejected: bool = False) -> bool:
@@ -87,7 +99,8 @@ def needs_processing(receipt: WebhookReceipt, *, rejected: bool = False) -> bool
     `rejected`, also one rejected as unreadable (a person retries after a fix)."""
     error = receipt.error
     return receipt.processed_at is None and (
-        not error or error.startswith(FAILED) or (rejected and error.startswith(REJECTED)))
+        not error or error.startswith(FAILED) or (rejected and error.startswith(REJECTED))
+    )
 
 
 def process(receipt: WebhookReceipt, handler, *, rejected: bool = False) -> str:
@@ -128,10 +141,16 @@ def _run(receipt: WebhookReceipt, handler) -> str:
 def replay_waiting(shop, platform: str, order_external_id: str, handler) -> int:
     """Process receipts that arrived before order `order_external_id`, oldest first.
     Runs inside the caller's transaction; each replay in its own savepoint."""
-    waiting = (WebhookReceipt.objects.select_for_update()
-               .filter(shop=shop, platform=platform, processed_at__isnull=True,
-                       error=WAITING + str(order_external_id))
-               .order_by("received_at", "id"))
+    waiting = (
+        WebhookReceipt.objects.select_for_update()
+        .filter(
+            shop=shop,
+            platform=platform,
+            processed_at__isnull=True,
+            error=WAITING + str(order_external_id),
+        )
+        .order_by("received_at", "id")
+    )
     done = 0
     for receipt in waiting:
         try:
@@ -144,8 +163,9 @@ def replay_waiting(shop, platform: str, order_external_id: str, handler) -> int:
 
 
 def _park(receipt: WebhookReceipt, prefix: str, exc: Exception) -> None:
-    logger.warning("webhook %s %s not processed", receipt.platform, receipt.webhook_id,
-                   exc_info=exc)
+    logger.warning(
+        "webhook %s %s not processed", receipt.platform, receipt.webhook_id, exc_info=exc
+    )
     text = (prefix + f"{type(exc).__name__}: {exc}")[:2000]
     WebhookReceipt.objects.filter(pk=receipt.pk).update(error=text)
 

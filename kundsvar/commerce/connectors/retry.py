@@ -20,8 +20,11 @@ def failed_receipts(*, shop: str | None = None, rejected: bool = False):
     wanted = Q(error__startswith=inbox.FAILED)
     if rejected:
         wanted |= Q(error__startswith=inbox.REJECTED)
-    receipts = (WebhookReceipt.objects.select_related("shop")
-                .filter(wanted, processed_at__isnull=True).order_by("received_at", "id"))
+    receipts = (
+        WebhookReceipt.objects.select_related("shop")
+        .filter(wanted, processed_at__isnull=True)
+        .order_by("received_at", "id")
+    )
     return receipts.filter(shop__slug=shop) if shop else receipts
 
 

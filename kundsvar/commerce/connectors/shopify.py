@@ -74,7 +74,8 @@ def sign(secret_value: str, body: bytes) -> str:
 def verify(secret_value: str, body: bytes, request) -> bool:
     given = request.headers.get("X-Shopify-Hmac-Sha256", "")
     return bool(secret_value and given) and hmac.compare_digest(
-        sign(secret_value, body).encode(), given.strip().encode())
+        sign(secret_value, body).encode(), given.strip().encode()
+    )
 
 
 def webhook_id(request, body: bytes) -> str:
@@ -108,11 +109,11 @@ def _unwrap(payload: dict, key: str) -> dict:
 
 
 def _find_order(shop, external_id) -> Order | None:
-    return Order.objects.filter(shop=shop, platform=PLATFORM,
-                                external_id=str(external_id)).first()
+    return Order.objects.filter(shop=shop, platform=PLATFORM, external_id=str(external_id)).first()
 
 
 # Orders --------------------------------------------------------------------------------
+
 
 def _order(shop, p: dict, *, notify: bool) -> Result:
     data = order_data(p)
@@ -193,23 +194,28 @@ def _line(item: dict, currency: str, taxes_included: bool) -> LineData:
     quantity = int(item.get("quantity") or 0)
     price = to_decimal(item.get("price"))
     discount = to_decimal(item.get("total_discount")) + sum(
-        (to_decimal(a.get("amount")) for a in item.get("discount_allocations") or []),
-        Decimal(0))
+        (to_decimal(a.get("amount")) for a in item.get("discount_allocations") or []), Decimal(0)
+    )
     tax_lines = item.get("tax_lines") or []
     tax = sum((to_decimal(t.get("price")) for t in tax_lines), Decimal(0))
     total = price * quantity - discount + (Decimal(0) if taxes_included else tax)
     unit = price + (Decimal(0) if taxes_included or not quantity else tax / quantity)
     rate = to_decimal(tax_lines[0].get("rate")) * 100 if tax_lines else None
     return LineData(
-        external_id=str(item.get("id") or ""), sku=item.get("sku") or "",
-        name=item.get("name") or item.get("title") or "", quantity=quantity,
-        unit_price_minor=to_minor(unit, currency), total_minor=to_minor(total, currency),
+        external_id=str(item.get("id") or ""),
+        sku=item.get("sku") or "",
+        name=item.get("name") or item.get("title") or "",
+        quantity=quantity,
+        unit_price_minor=to_minor(unit, currency),
+        total_minor=to_minor(total, currency),
         tax_minor=to_minor(tax, currency),
         vat_rate=rate.quantize(Decimal("0.01")) if rate is not None else None,
-        status=LineStatus.CANCELLED if item.get("fulfillment_status") == "cancelled" else None)
+        status=LineStatus.CANCELLED if item.get("fulfillment_status") == "cancelled" else None,
+    )
 
 
 # Fulfillments ----------------------------------------------------------------------------
+
 
 def _fulfillment(shop, p: dict, *, notify: bool) -> Result:
     if p.get("order_id") in (None, ""):
@@ -218,7 +224,8 @@ def _fulfillment(shop, p: dict, *, notify: bool) -> Result:
     if order is None:
         return Result(waiting_for=str(p["order_id"]))
     if (p.get("status") or "") in NOT_SHIPPED and not order.shipments.filter(
-            external_id=str(p.get("id") or "")).exists():
+        external_id=str(p.get("id") or "")
+    ).exists():
         return Result()
     services.save_shipment(order, shipment_data(p), notify=notify)
     return Result()
@@ -240,16 +247,24 @@ def shipment_data(p: dict) -> ShipmentData:
         shipped_at=to_datetime(p.get("created_at")),
         delivered_at=updated if status == ShipmentStatus.DELIVERED else None,
         updated_at=updated,
-        lines=[ItemRef(line_external_id=str(i.get("id") or ""), sku=i.get("sku") or "",
-                       quantity=int(i.get("quantity") or 1)) for i in p.get("line_items") or []],
+        lines=[
+            ItemRef(
+                line_external_id=str(i.get("id") or ""),
+                sku=i.get("sku") or "",
+                quantity=int(i.get("quantity") or 1),
+            )
+            for i in p.get("line_items") or []
+        ],
     )
 
 
 # Refunds -------------------------------------------------------------------------------
 
+
 def _refund(shop, p: dict, *, notify: bool) -> Result:
     order_id = p.get("order_id") or next(
-        (t.get("order_id") for t in p.get("transactions") or [] if t.get("order_id")), None)
+        (t.get("order_id") for t in p.get("transactions") or [] if t.get("order_id")), None
+    )
     if order_id in (None, ""):
         raise RecordError("refund without order_id")
     order = _find_order(shop, order_id)
@@ -265,9 +280,12 @@ def refund_data(order: Order, p: dict) -> RefundData:
     a deduction (the shop kept it) with the shop's policy as its justification."""
     currency = order.currency
     lines = [_refund_line(order, item, currency) for item in p.get("refund_line_items") or []]
-    transactions = [t for t in p.get("transactions") or []
-                    if t.get("kind") in ("refund", "suggested_refund")
-                    and t.get("status", "success") in ("success", None)]
+    transactions = [
+        t
+        for t in p.get("transactions") or []
+        if t.get("kind") in ("refund", "suggested_refund")
+        and t.get("status", "success") in ("success", None)
+    ]
     sent = sum(to_minor(t.get("amount"), currency) for t in transactions)
     shipping = (p.get("shipping") or {}).get("amount")
     paid = sum(line.amount_minor for line in lines) + to_minor(shipping, currency)
@@ -279,11 +297,16 @@ def refund_data(order: Order, p: dict) -> RefundData:
     money_sent = any(t.get("kind") == "refund" for t in transactions)
     created = to_datetime(p.get("created_at")) or order.placed_at
     return RefundData(
-        external_id=str(p.get("id") or ""), created_at=created, currency=currency,
-        paid_minor=paid, note=p.get("note") or "",
+        external_id=str(p.get("id") or ""),
+        created_at=created,
+        currency=currency,
+        paid_minor=paid,
+        note=p.get("note") or "",
         method=", ".join(sorted({t.get("gateway") or "" for t in transactions} - {""})),
         paid_at=(to_datetime(p.get("processed_at")) or created) if money_sent else None,
-        lines=lines, deductions=deductions)
+        lines=lines,
+        deductions=deductions,
+    )
 
 
 def _refund_line(order: Order, item: dict, currency: str) -> RefundLineData:
@@ -300,5 +323,10 @@ def _refund_line(order: Order, item: dict, currency: str) -> RefundLineData:
         price = item.get("subtotal") or unit * quantity
         amount, tax = to_minor(price, currency), to_minor(item.get("total_tax"), currency)
         name = inner.get("name") or inner.get("title") or ""
-    return RefundLineData(description=name, amount_minor=amount, line_external_id=line_id,
-                          quantity=quantity, tax_minor=tax)
+    return RefundLineData(
+        description=name,
+        amount_minor=amount,
+        line_external_id=line_id,
+        quantity=quantity,
+        tax_minor=tax,
+    )

@@ -37,9 +37,13 @@ def _receive(request, slug: str, connector):
     secret = connector.secret(CommerceSettings.objects.filter(shop=shop).first())
     if not connector.verify(secret, body, request):
         return JsonResponse({"error": "bad_signature"}, status=401)
-    receipt, created = inbox.receive(shop, connector.PLATFORM,
-                                     connector.webhook_id(request, body),
-                                     connector.topic(request), body)
+    receipt, created = inbox.receive(
+        shop,
+        connector.PLATFORM,
+        connector.webhook_id(request, body),
+        connector.topic(request),
+        body,
+    )
     if not created and not inbox.needs_processing(receipt):
         return JsonResponse({"state": inbox.DUPLICATE, "receipt": receipt.pk})
     state = inbox.process(receipt, connector.handle)

@@ -67,7 +67,8 @@ def sign(secret_value: str, body: bytes) -> str:
 def verify(secret_value: str, body: bytes, request) -> bool:
     given = request.headers.get("X-WC-Webhook-Signature", "")
     return bool(secret_value and given) and hmac.compare_digest(
-        sign(secret_value, body).encode(), given.strip().encode())
+        sign(secret_value, body).encode(), given.strip().encode()
+    )
 
 
 def is_ping(request, body: bytes) -> bool:
@@ -99,8 +100,7 @@ def _is_refund(p: dict) -> bool:
 
 
 def _find_order(shop, external_id) -> Order | None:
-    return Order.objects.filter(shop=shop, platform=PLATFORM,
-                                external_id=str(external_id)).first()
+    return Order.objects.filter(shop=shop, platform=PLATFORM, external_id=str(external_id)).first()
 
 
 def _text(value) -> str:
@@ -108,6 +108,7 @@ def _text(value) -> str:
 
 
 # Orders --------------------------------------------------------------------------------
+
 
 def _order(shop, p: dict, *, notify: bool) -> Result:
     data = order_data(p)
@@ -118,9 +119,17 @@ def _order(shop, p: dict, *, notify: bool) -> Result:
         if listed.get("id") and not order.refunds.filter(external_id=str(listed["id"])).exists():
             amount = abs(to_minor(listed.get("total"), order.currency))
             moment = data.updated_at or data.placed_at
-            services.save_refund(order, RefundData(
-                external_id=str(listed["id"]), created_at=moment, paid_minor=amount,
-                note=_text(listed.get("reason")), paid_at=moment), notify=notify)
+            services.save_refund(
+                order,
+                RefundData(
+                    external_id=str(listed["id"]),
+                    created_at=moment,
+                    paid_minor=amount,
+                    note=_text(listed.get("reason")),
+                    paid_at=moment,
+                ),
+                notify=notify,
+            )
     return Result(saved_orders=[data.external_id])
 
 
@@ -147,10 +156,12 @@ def order_data(p: dict) -> OrderData:
         financial_status=p.get("status") or "",
         currency=currency,
         subtotal_minor=sum(line.total_minor for line in lines),
-        shipping_minor=to_minor(to_decimal(p.get("shipping_total"))
-                                + to_decimal(p.get("shipping_tax")), currency),
-        discount_minor=to_minor(to_decimal(p.get("discount_total"))
-                                + to_decimal(p.get("discount_tax")), currency),
+        shipping_minor=to_minor(
+            to_decimal(p.get("shipping_total")) + to_decimal(p.get("shipping_tax")), currency
+        ),
+        discount_minor=to_minor(
+            to_decimal(p.get("discount_total")) + to_decimal(p.get("discount_tax")), currency
+        ),
         tax_minor=to_minor(p.get("total_tax"), currency),
         total_minor=to_minor(p.get("total"), currency),
         payment_method=_text(p.get("payment_method_title") or p.get("payment_method")),
@@ -168,14 +179,19 @@ def _line(item: dict, currency: str) -> LineData:
     subtotal = to_decimal(item.get("subtotal")) + to_decimal(item.get("subtotal_tax"))
     rate = (tax / total * 100).quantize(Decimal("0.01")) if total else None
     return LineData(
-        external_id=str(item.get("id") or ""), sku=item.get("sku") or "",
-        name=_text(item.get("name")), quantity=quantity,
+        external_id=str(item.get("id") or ""),
+        sku=item.get("sku") or "",
+        name=_text(item.get("name")),
+        quantity=quantity,
         unit_price_minor=to_minor(subtotal / quantity if quantity else subtotal, currency),
-        total_minor=to_minor(total + tax, currency), tax_minor=to_minor(tax, currency),
-        vat_rate=rate)
+        total_minor=to_minor(total + tax, currency),
+        tax_minor=to_minor(tax, currency),
+        vat_rate=rate,
+    )
 
 
 # Refunds -------------------------------------------------------------------------------
+
 
 def _refund(shop, p: dict, *, notify: bool) -> Result:
     order_id = p.get("order_id") or _linked_order(p)
@@ -208,17 +224,32 @@ def refund_data(order: Order, p: dict) -> RefundData:
     if paid > sent:
         deductions.append(DeductionData(reason=DeductionReason.OTHER, amount_minor=paid - sent))
     return RefundData(
-        external_id=str(p.get("id") or ""), created_at=created, currency=currency,
-        paid_minor=paid, note=_text(p.get("reason")), paid_at=created,
-        lines=lines, deductions=deductions)
+        external_id=str(p.get("id") or ""),
+        created_at=created,
+        currency=currency,
+        paid_minor=paid,
+        note=_text(p.get("reason")),
+        paid_at=created,
+        lines=lines,
+        deductions=deductions,
+    )
 
 
 def _refund_line(item: dict, currency: str) -> RefundLineData:
-    refunded_item = next((str(m.get("value")) for m in item.get("meta_data") or []
-                          if m.get("key") == "_refunded_item_id"), "")
+    refunded_item = next(
+        (
+            str(m.get("value"))
+            for m in item.get("meta_data") or []
+            if m.get("key") == "_refunded_item_id"
+        ),
+        "",
+    )
     amount = abs(to_decimal(item.get("total")) + to_decimal(item.get("total_tax")))
     return RefundLineData(
-        description=_text(item.get("name")), amount_minor=to_minor(amount, currency),
-        line_external_id=refunded_item, sku=item.get("sku") or "",
+        description=_text(item.get("name")),
+        amount_minor=to_minor(amount, currency),
+        line_external_id=refunded_item,
+        sku=item.get("sku") or "",
         quantity=abs(int(item.get("quantity") or 1)),
-        tax_minor=abs(to_minor(item.get("total_tax"), currency)))
+        tax_minor=abs(to_minor(item.get("total_tax"), currency)),
+    )

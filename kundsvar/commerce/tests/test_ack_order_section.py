@@ -33,17 +33,26 @@ def shop():
 
 @pytest.fixture
 def order(shop):
-    order = OrderFactory(shop=shop, number="100231", email="karin@example.se",
-                         status=OrderStatus.SHIPPED, postcode="11122")
-    ShipmentFactory(order=order, carrier="postnord", carrier_name="PostNord",
-                    tracking_number="RR123456785SE", expected_from=date(2026, 11, 25),
-                    expected_to=date(2026, 11, 26))
+    order = OrderFactory(
+        shop=shop,
+        number="100231",
+        email="karin@example.se",
+        status=OrderStatus.SHIPPED,
+        postcode="11122",
+    )
+    ShipmentFactory(
+        order=order,
+        carrier="postnord",
+        carrier_name="PostNord",
+        tracking_number="RR123456785SE",
+        expected_from=date(2026, 11, 25),
+        expected_to=date(2026, 11, 26),
+    )
     return order
 
 
 def bodies(built) -> tuple[str, str]:
-    return (built.get_body(("plain",)).get_content(),
-            built.get_body(("html",)).get_content())
+    return (built.get_body(("plain",)).get_content(), built.get_body(("html",)).get_content())
 
 
 def ack_for(case):
@@ -54,8 +63,9 @@ def ack_for(case):
 
 def test_the_acknowledgement_tracks_a_certain_order(shop, order):  # A5, O4
     row = pipeline.receive(mail(), shop=shop, source="smtp", received_at=T0)
-    sent = parsed_outbound(OutboundEmail.objects.get(case=row.case_message.case,
-                                                     kind=OutboundKind.ACK))
+    sent = parsed_outbound(
+        OutboundEmail.objects.get(case=row.case_message.case, kind=OutboundKind.ACK)
+    )
     text, html = bodies(sent)
     for body in (text, html):
         assert TRACKING in body
@@ -64,11 +74,18 @@ def test_the_acknowledgement_tracks_a_certain_order(shop, order):  # A5, O4
         assert "/o/" in body  # the signed order status page (O2)
 
 
-@pytest.mark.parametrize(("language", "window"), [("sv", "25–26 november"),
-                                                  ("en", "25–26 November")])
+@pytest.mark.parametrize(
+    ("language", "window"), [("sv", "25–26 november"), ("en", "25–26 November")]
+)
 def test_in_the_customers_language(shop, order, language, window):  # A5, R7
-    case = open_email_case(shop, T0, sender="karin@example.se", subject="Paket",
-                           text="Hej! Var är min order 100231?", language=language)
+    case = open_email_case(
+        shop,
+        T0,
+        sender="karin@example.se",
+        subject="Paket",
+        text="Hej! Var är min order 100231?",
+        language=language,
+    )
     text, html = ack_for(case)
     assert TRACKING in text and TRACKING in html
     assert window in text and window in html
@@ -76,8 +93,14 @@ def test_in_the_customers_language(shop, order, language, window):  # A5, R7
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_nothing_about_an_order_that_is_not_proven(shop, order, language):  # A5, C4
-    case = open_email_case(shop, T0, sender="someone@elsewhere.example", subject="Paket",
-                           text="Var är order 100231?", language=language)
+    case = open_email_case(
+        shop,
+        T0,
+        sender="someone@elsewhere.example",
+        subject="Paket",
+        text="Var är order 100231?",
+        language=language,
+    )
     text, html = ack_for(case)
     assert case.order_links.get().certain is False
     for body in (text, html):
@@ -88,8 +111,13 @@ def test_nothing_about_an_order_that_is_not_proven(shop, order, language):  # A5
 
 def test_two_namesakes_get_no_order_in_the_acknowledgement(shop, order):  # A5, C4
     OrderFactory(shop=shop, number="100232", email="other@example.se", name=order.name)
-    case = open_email_case(shop, T0, sender=f"{order.name} <new@elsewhere.example>",
-                           subject="Leverans", text="Var är mitt paket?")
+    case = open_email_case(
+        shop,
+        T0,
+        sender=f"{order.name} <new@elsewhere.example>",
+        subject="Leverans",
+        text="Var är mitt paket?",
+    )
     text, html = ack_for(case)
     assert case.order_links.count() == 2
     assert "100231" not in text and "100232" not in text
@@ -97,8 +125,9 @@ def test_two_namesakes_get_no_order_in_the_acknowledgement(shop, order):  # A5, 
 
 
 def test_an_agent_confirmed_order_is_shown(shop, order):  # A5
-    case = open_email_case(shop, T0, sender="someone@elsewhere.example", subject="Paket",
-                           text="Hej!")
+    case = open_email_case(
+        shop, T0, sender="someone@elsewhere.example", subject="Paket", text="Hej!"
+    )
     link_confirmed(case, order, now=T0)
     question = case.messages.get()
     text, html = bodies(emails.acknowledgement(case, question))
@@ -132,8 +161,12 @@ def test_a_reply_about_a_proven_order_links_its_status_page(shop, order):  # O2,
     for case in (proven, guessed):
         match_case(case, now=T0)
         services.reply(case, agent, "Hej! Paketet är på väg.")
-    texts = {case.pk: bodies(parsed_outbound(OutboundEmail.objects.get(
-        case=case, kind=OutboundKind.REPLY)))[0] for case in (proven, guessed)}
+    texts = {
+        case.pk: bodies(
+            parsed_outbound(OutboundEmail.objects.get(case=case, kind=OutboundKind.REPLY))
+        )[0]
+        for case in (proven, guessed)
+    }
     assert "Din order 100231, vara för vara:" in texts[proven.pk]
     assert "/o/" in texts[proven.pk]
     assert "/o/" not in texts[guessed.pk]  # never another customer's order
@@ -143,14 +176,20 @@ def test_the_order_page_links_open_in_the_case_language(shop, order, client):  #
     from kundsvar.cases import services
     from kundsvar.shops.tests.factories import AgentFactory
 
-    case = open_email_case(shop, T0, sender="karin@example.se", subject="Order 100231",
-                           text="Hi, where is my order? It was meant to arrive on Monday.")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="karin@example.se",
+        subject="Order 100231",
+        text="Hi, where is my order? It was meant to arrive on Monday.",
+    )
     assert case.language == "en"
     text, html = ack_for(case)
     services.reply(case, AgentFactory(shops=[shop]), "Hi! It is on its way.")
-    reply = bodies(parsed_outbound(OutboundEmail.objects.get(case=case,
-                                                             kind=OutboundKind.REPLY)))[0]
+    reply = bodies(parsed_outbound(OutboundEmail.objects.get(case=case, kind=OutboundKind.REPLY)))[
+        0
+    ]
     links = [word for body in (text, reply) for word in body.split() if "/o/" in word]
     assert links and all(link.endswith("?lang=en") for link in links)
-    page = client.get(links[0][links[0].index("/o/"):]).content.decode()
+    page = client.get(links[0][links[0].index("/o/") :]).content.decode()
     assert "Your order 100231" in page

@@ -17,9 +17,11 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-BODY = ("Hej {customer_first_name}! Order {order_number} är {order_status}. Spåra med "
-        "{carrier} här: {tracking_link} (tel. {carrier_phone}). Beräknad leverans "
-        "{expected_delivery}.")
+BODY = (
+    "Hej {customer_first_name}! Order {order_number} är {order_status}. Spåra med "
+    "{carrier} här: {tracking_link} (tel. {carrier_phone}). Beräknad leverans "
+    "{expected_delivery}."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -41,31 +43,38 @@ def reply(shop):
 
 @pytest.fixture
 def order(shop):
-    Carrier.objects.update_or_create(code="postnord", defaults={
-        "name": "PostNord", "phone": "0771-33 33 10",
-        "tracking_url": "https://www.postnord.se/track-and-trace/{number}"})
-    order = OrderFactory(shop=shop, number="10234", email="karin@example.se",
-                         status=OrderStatus.SHIPPED)
-    ShipmentFactory(order=order, expected_from=date(2026, 11, 25),
-                    expected_to=date(2026, 11, 26))
+    Carrier.objects.update_or_create(
+        code="postnord",
+        defaults={
+            "name": "PostNord",
+            "phone": "0771-33 33 10",
+            "tracking_url": "https://www.postnord.se/track-and-trace/{number}",
+        },
+    )
+    order = OrderFactory(
+        shop=shop, number="10234", email="karin@example.se", status=OrderStatus.SHIPPED
+    )
+    ShipmentFactory(order=order, expected_from=date(2026, 11, 25), expected_to=date(2026, 11, 26))
     return order
 
 
 def test_order_variables_from_the_certain_order(shop, reply, order):  # R6, R7, O4
-    case = open_email_case(shop, T0, sender="Karin Kund <karin@example.se>",
-                           text="Var är order 10234?")
+    case = open_email_case(
+        shop, T0, sender="Karin Kund <karin@example.se>", text="Var är order 10234?"
+    )
     match_case(case, now=T0)
     text = saved_replies.render(reply, case, AgentFactory(shops=[shop]))
     with translation.override("sv"):  # the case's language, whatever the agent's
         status = str(OrderStatus.SHIPPED.label)
-    assert text == (f"Hej Karin! Order 10234 är {status}. Spåra med PostNord här: "
-                    "https://www.postnord.se/track-and-trace/RR123456785SE "
-                    "(tel. 0771-33 33 10). Beräknad leverans 25–26 november.")
+    assert text == (
+        f"Hej Karin! Order 10234 är {status}. Spåra med PostNord här: "
+        "https://www.postnord.se/track-and-trace/RR123456785SE "
+        "(tel. 0771-33 33 10). Beräknad leverans 25–26 november."
+    )
 
 
 def test_left_for_the_agent_when_no_order_is_proven(shop, reply, order):  # R6, A5
-    case = open_email_case(shop, T0, sender="karin@elsewhere.example",
-                           text="Var är order 10234?")
+    case = open_email_case(shop, T0, sender="karin@elsewhere.example", text="Var är order 10234?")
     match_case(case, now=T0)
     text = saved_replies.render(reply, case, AgentFactory(shops=[shop]))
     assert "{order_number}" in text and "{tracking_link}" in text
@@ -74,5 +83,11 @@ def test_left_for_the_agent_when_no_order_is_proven(shop, reply, order):  # R6, 
 
 
 def test_the_order_variables_are_known_to_the_editor():  # R6
-    assert {"order_number", "order_status", "tracking_link", "carrier", "carrier_phone",
-            "expected_delivery"} <= set(saved_replies.VARIABLES)
+    assert {
+        "order_number",
+        "order_status",
+        "tracking_link",
+        "carrier",
+        "carrier_phone",
+        "expected_delivery",
+    } <= set(saved_replies.VARIABLES)

@@ -29,11 +29,19 @@ def test_admin_edits_a_carrier(admin_client):  # O4
     carrier = Carrier.objects.get(code="earlybird")
     url = reverse("admin:commerce_carrier_change", args=[carrier.pk])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {
-        "code": "earlybird", "name": "Early Bird", "phone": "010-000 00 00",
-        "phone_hours": "vardagar 07–16", "countries": '["SE"]', "verified": "on",
-        "tracking_url": "https://earlybird.example/spara/{number}", "source": "Eget avtal",
-    })
+    response = admin_client.post(
+        url,
+        {
+            "code": "earlybird",
+            "name": "Early Bird",
+            "phone": "010-000 00 00",
+            "phone_hours": "vardagar 07–16",
+            "countries": '["SE"]',
+            "verified": "on",
+            "tracking_url": "https://earlybird.example/spara/{number}",
+            "source": "Eget avtal",
+        },
+    )
     assert response.status_code == 302
     carrier.refresh_from_db()
     assert (carrier.phone, carrier.verified) == ("010-000 00 00", True)
@@ -44,22 +52,42 @@ def test_commerce_records_are_read_only(admin_client):
     line = OrderLineFactory(order__shop=shop)
     shipment = ShipmentFactory(order=line.order)
     receipt = WebhookReceipt.objects.create(
-        shop=shop, platform="shopify", webhook_id="w1", topic="orders/updated",
-        body=b'{"id": 4711}', received_at=line.order.placed_at)
-    for name, obj in [("order", line.order), ("shipment", shipment),
-                      ("webhookreceipt", receipt)]:
+        shop=shop,
+        platform="shopify",
+        webhook_id="w1",
+        topic="orders/updated",
+        body=b'{"id": 4711}',
+        received_at=line.order.placed_at,
+    )
+    for name, obj in [("order", line.order), ("shipment", shipment), ("webhookreceipt", receipt)]:
         change = admin_client.get(reverse(f"admin:commerce_{name}_change", args=[obj.pk]))
         assert change.status_code == 200, name
         assert admin_client.get(reverse(f"admin:commerce_{name}_add")).status_code == 403
     order_page = admin_client.get(
-        reverse("admin:commerce_order_change", args=[line.order.pk])).content.decode()
+        reverse("admin:commerce_order_change", args=[line.order.pk])
+    ).content.decode()
     assert "RR123456785SE" in order_page and "Vinterjacka" in order_page
-    assert '&quot;id&quot;: 4711' in admin_client.get(
-        reverse("admin:commerce_webhookreceipt_change", args=[receipt.pk])).content.decode()
+    assert (
+        "&quot;id&quot;: 4711"
+        in admin_client.get(
+            reverse("admin:commerce_webhookreceipt_change", args=[receipt.pk])
+        ).content.decode()
+    )
     assert OrderLine.objects.count() == 1
 
 
-@pytest.mark.parametrize("name", ["order", "shipment", "refund", "shippingmethod",
-                                  "webhookreceipt", "caseorder", "ordermessage", "carrier"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "order",
+        "shipment",
+        "refund",
+        "shippingmethod",
+        "webhookreceipt",
+        "caseorder",
+        "ordermessage",
+        "carrier",
+    ],
+)
 def test_every_commerce_list_opens(admin_client, name):
     assert admin_client.get(reverse(f"admin:commerce_{name}_changelist")).status_code == 200

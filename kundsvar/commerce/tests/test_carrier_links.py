@@ -13,14 +13,14 @@ EXPECTED_LINKS = {
     "bring": "https://www.posten.no/sporing/RR123456785SE",
     "dhl_express": "https://www.dhl.com/en/express/tracking.html?AWB=RR123456785SE",
     "dhl_freight": "https://www.dhl.com/se-sv/home/tracking/tracking-freight.html"
-                   "?tracking-id=RR123456785SE",
+    "?tracking-id=RR123456785SE",
     "dhl_ecommerce": "https://webtrack.dhlglobalmail.com/?trackingnumber=RR123456785SE",
     "ups": "https://www.ups.com/track?tracknum=RR123456785SE",
     "gls": "https://gls-group.eu/EU/en/parcel-tracking/RR123456785SE",
     "schenker": "https://www.dbschenker.com/app/tracking-public/?refNumber=RR123456785SE",
     "budbee": "https://tracking.budbee.com/RR123456785SE",
     "instabox": "https://instabox.se/sv/spara?token=RR123456785SE",
-    "airmee": "",     # no source found: no link until the admin fills one in
+    "airmee": "",  # no source found: no link until the admin fills one in
     "earlybird": "",
     "posti": "https://www.smartposti.fi/track/RR123456785SE",
     "upu": "https://www.postnord.se/track-and-trace/RR123456785SE",
@@ -46,14 +46,16 @@ def test_the_registry_is_the_fallback_without_a_row(code, url):  # O4
 
 def test_the_admins_template_wins():  # O4
     Carrier.objects.filter(code="airmee").update(
-        tracking_url="https://track.airmee.example/?id={number}", verified=True)
+        tracking_url="https://track.airmee.example/?id={number}", verified=True
+    )
     assert tracking_link("airmee", "ab 12") == "https://track.airmee.example/?id=AB12"
     assert carrier_for("airmee").verified is True
 
 
 def test_the_number_is_url_quoted():  # O4
     assert tracking_link("budbee", "a/b?c=d&e#f") == (
-        "https://tracking.budbee.com/A%2FB%3FC%3DD%26E%23F")
+        "https://tracking.budbee.com/A%2FB%3FC%3DD%26E%23F"
+    )
 
 
 def test_only_web_links_are_made():  # O4: the value ends up in href attributes

@@ -15,10 +15,22 @@ seed = importlib.import_module("kundsvar.commerce.migrations.0002_seed_carriers"
 
 
 def _rows():
-    return {c.code: {f: getattr(c, f) for f in ("code", "name", "tracking_url", "phone",
-                                                 "phone_hours", "countries", "verified",
-                                                 "source")}
-            for c in Carrier.objects.all()}
+    return {
+        c.code: {
+            f: getattr(c, f)
+            for f in (
+                "code",
+                "name",
+                "tracking_url",
+                "phone",
+                "phone_hours",
+                "countries",
+                "verified",
+                "source",
+            )
+        }
+        for c in Carrier.objects.all()
+    }
 
 
 def test_the_migration_seeded_the_registry():  # O4
@@ -37,7 +49,8 @@ def test_unsourced_carriers_are_marked_unverified():  # O4
 
 def test_reseeding_keeps_the_admins_edits_and_restores_missing_rows():  # O4
     Carrier.objects.filter(code="postnord").update(
-        phone="0771-33 33 10", phone_hours="vardagar 8–20", verified=False)
+        phone="0771-33 33 10", phone_hours="vardagar 8–20", verified=False
+    )
     Carrier.objects.filter(code="airmee").delete()
     Carrier.objects.create(code="egen", name="Vår egen budfirma")
 
@@ -46,7 +59,10 @@ def test_reseeding_keeps_the_admins_edits_and_restores_missing_rows():  # O4
 
     postnord = Carrier.objects.get(code="postnord")
     assert (postnord.phone, postnord.phone_hours, postnord.verified) == (
-        "0771-33 33 10", "vardagar 8–20", False)
+        "0771-33 33 10",
+        "vardagar 8–20",
+        False,
+    )
     assert Carrier.objects.get(code="airmee").name == "Airmee"
     assert Carrier.objects.filter(code="egen").exists()
     assert Carrier.objects.count() == len(REGISTRY) + 1

@@ -38,9 +38,14 @@ def as_alice(client, alice):
 
 @pytest.fixture
 def method(shop):
-    return ShippingMethod.objects.create(shop=shop, code="mypack", name="MyPack Home",
-                                         carrier="postnord", transit_min_days=2,
-                                         transit_max_days=14)
+    return ShippingMethod.objects.create(
+        shop=shop,
+        code="mypack",
+        name="MyPack Home",
+        carrier="postnord",
+        transit_min_days=2,
+        transit_max_days=14,
+    )
 
 
 def url(name, shop, *args):
@@ -76,12 +81,20 @@ def test_the_edit_page_of_another_shops_method_is_404(as_alice, shop):
 
 
 def test_the_admin_switches_messages_and_sets_the_return_policy(as_alice, shop):  # O1, O6, O7
-    response = as_alice.post(url("index", shop), {
-        "notify_confirmed": "on", "notify_shipped": "on", "notify_delivered": "on",
-        "check_in_days": "7", "wide_range_days": "2", "return_days": "14",
-        "return_shipping_fee": "59", "return_policy": "Returfrakt 59 kr vid ångerköp.",
-        "shopify_secret": "shpss_abcdef123456",
-    })
+    response = as_alice.post(
+        url("index", shop),
+        {
+            "notify_confirmed": "on",
+            "notify_shipped": "on",
+            "notify_delivered": "on",
+            "check_in_days": "7",
+            "wide_range_days": "2",
+            "return_days": "14",
+            "return_shipping_fee": "59",
+            "return_policy": "Returfrakt 59 kr vid ångerköp.",
+            "shopify_secret": "shpss_abcdef123456",
+        },
+    )
     assert response.status_code == 302
     saved = CommerceSettings.for_shop(shop)
     assert saved.notify_confirmed and saved.notify_shipped and not saved.notify_check_in
@@ -92,14 +105,22 @@ def test_the_admin_switches_messages_and_sets_the_return_policy(as_alice, shop):
 
 
 def test_secrets_are_shown_masked_and_kept_when_left_empty(as_alice, shop):
-    CommerceSettings.objects.create(shop=shop, shopify_secret="shpss_abcdef123456",
-                                    woocommerce_secret="wc_secret_9876")
+    CommerceSettings.objects.create(
+        shop=shop, shopify_secret="shpss_abcdef123456", woocommerce_secret="wc_secret_9876"
+    )
     page = as_alice.get(url("index", shop)).content.decode()
     assert "shpss_abcdef123456" not in page and "wc_secret_9876" not in page
     assert "••••••••3456" in page and "••••••••9876" in page
-    as_alice.post(url("index", shop), {"check_in_days": "5", "wide_range_days": "3",
-                                       "return_days": "30", "return_shipping_fee": "0",
-                                       "clear_woocommerce_secret": "on"})
+    as_alice.post(
+        url("index", shop),
+        {
+            "check_in_days": "5",
+            "wide_range_days": "3",
+            "return_days": "30",
+            "return_shipping_fee": "0",
+            "clear_woocommerce_secret": "on",
+        },
+    )
     saved = CommerceSettings.for_shop(shop)
     assert saved.shopify_secret == "shpss_abcdef123456"
     assert saved.woocommerce_secret == ""
@@ -113,10 +134,18 @@ def test_a_wide_shipping_range_is_flagged(as_alice, shop, method):  # O3
 
 
 def test_the_admin_adds_a_shipping_method_with_a_christmas_date(as_alice, shop):  # O3, O5
-    response = as_alice.post(url("shipping_new", shop), {
-        "code": "express", "name": "Express", "carrier": "postnord",
-        "transit_min_days": "1", "transit_max_days": "2",
-        "christmas_last_order": "2026-12-21", "active": "on"})
+    response = as_alice.post(
+        url("shipping_new", shop),
+        {
+            "code": "express",
+            "name": "Express",
+            "carrier": "postnord",
+            "transit_min_days": "1",
+            "transit_max_days": "2",
+            "christmas_last_order": "2026-12-21",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     method = ShippingMethod.objects.get(shop=shop, code="express")
     assert (method.transit_min_days, method.transit_max_days) == (1, 2)
@@ -124,17 +153,28 @@ def test_the_admin_adds_a_shipping_method_with_a_christmas_date(as_alice, shop):
 
 
 def test_saving_a_wide_range_warns_the_admin(as_alice, shop, method):  # O3
-    response = as_alice.post(url("shipping_edit", shop, method.pk), {
-        "code": "mypack", "name": "MyPack Home", "carrier": "postnord",
-        "transit_min_days": "1", "transit_max_days": "10", "active": "on"}, follow=True)
+    response = as_alice.post(
+        url("shipping_edit", shop, method.pk),
+        {
+            "code": "mypack",
+            "name": "MyPack Home",
+            "carrier": "postnord",
+            "transit_min_days": "1",
+            "transit_max_days": "10",
+            "active": "on",
+        },
+        follow=True,
+    )
     assert "Customers read the first number" in response.content.decode()
     method.refresh_from_db()
     assert method.transit_max_days == 10
 
 
 def test_a_backwards_range_and_a_taken_code_are_refused(as_alice, shop, method):  # O3
-    response = as_alice.post(url("shipping_new", shop), {
-        "code": "mypack", "name": "Kopia", "transit_min_days": "5", "transit_max_days": "2"})
+    response = as_alice.post(
+        url("shipping_new", shop),
+        {"code": "mypack", "name": "Kopia", "transit_min_days": "5", "transit_max_days": "2"},
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "code" in form.errors and "transit_max_days" in form.errors
@@ -142,8 +182,14 @@ def test_a_backwards_range_and_a_taken_code_are_refused(as_alice, shop, method):
 
 
 def test_a_check_in_on_the_day_of_delivery_is_refused(as_alice, shop):  # O8
-    response = as_alice.post(url("index", shop), {"check_in_days": "0", "wide_range_days": "3",
-                                                  "return_days": "30",
-                                                  "return_shipping_fee": "0"})
+    response = as_alice.post(
+        url("index", shop),
+        {
+            "check_in_days": "0",
+            "wide_range_days": "3",
+            "return_days": "30",
+            "return_shipping_fee": "0",
+        },
+    )
     assert response.status_code == 200 and "check_in_days" in response.context["form"].errors
     assert CommerceSettings.for_shop(shop).check_in_days == 5

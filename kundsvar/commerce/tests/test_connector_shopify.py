@@ -26,16 +26,19 @@ SECRET = "hush-shopify"
 @pytest.fixture
 def shop():
     shop = ShopFactory(slug="butik")
-    CommerceSettings.objects.create(shop=shop, shopify_secret=SECRET,
-                                    return_policy="Returfrakt 59 kr dras av vid ångerrätt.")
+    CommerceSettings.objects.create(
+        shop=shop, shopify_secret=SECRET, return_policy="Returfrakt 59 kr dras av vid ångerrätt."
+    )
     return shop
 
 
 @pytest.fixture
 def changes(monkeypatch):
     calls = []
-    monkeypatch.setattr("kundsvar.commerce.proactive.on_change",
-                        lambda order, kind, *, obj=None, now=None: calls.append((kind, obj)))
+    monkeypatch.setattr(
+        "kundsvar.commerce.proactive.on_change",
+        lambda order, kind, *, obj=None, now=None: calls.append((kind, obj)),
+    )
     return calls
 
 
@@ -115,7 +118,10 @@ def test_refund_fixture_itemises_what_was_kept(client, shop, changes):  # O6
     refund = Refund.objects.get()
     # Two iPods at 199.00 were returned; 209.00 was sent back.
     assert (refund.paid_minor, refund.refunded_minor, refund.deducted_minor) == (
-        39800, 20900, 18900)
+        39800,
+        20900,
+        18900,
+    )
     assert refund.lines.count() == 2
     deduction = refund.deductions.get()
     assert deduction.reason == DeductionReason.OTHER
@@ -146,8 +152,9 @@ def test_a_tampered_body_is_refused_and_nothing_is_stored(client, shop, changes)
 
 
 def test_a_missing_signature_or_secret_is_refused(client, shop, changes):
-    assert post(client, shop, "orders/create", fixture("order.json"),
-                signature="").status_code == 401
+    assert (
+        post(client, shop, "orders/create", fixture("order.json"), signature="").status_code == 401
+    )
     other = ShopFactory(slug="utan")
     response = post_shopify(client, other, "orders/create", fixture("order.json"), secret="")
     assert response.status_code == 401
@@ -191,8 +198,9 @@ def test_a_refund_before_its_order_waits_too(client, shop, changes):  # O6
 
 def test_an_older_update_after_a_newer_one_changes_nothing(client, shop, changes):
     newer = fixture("order.json")
-    newer["order"].update(updated_at="2008-01-12T09:00:00-05:00", email="ny@example.se",
-                          financial_status="paid")
+    newer["order"].update(
+        updated_at="2008-01-12T09:00:00-05:00", email="ny@example.se", financial_status="paid"
+    )
     older = copy.deepcopy(fixture("order.json"))
     older["order"]["email"] = "gammal@example.se"
     post(client, shop, "orders/updated", newer)
@@ -219,7 +227,8 @@ def test_a_body_that_is_not_json_is_kept_and_not_retried(client, shop, changes):
 
 
 def test_a_processing_failure_keeps_the_body_and_asks_shopify_to_retry(
-        client, shop, changes, monkeypatch):
+    client, shop, changes, monkeypatch
+):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
@@ -253,8 +262,10 @@ def test_end_to_end_the_customer_gets_each_message_once(client, shop):  # O1
 def test_reprocess_webhooks_retries_failed_receipts(client, shop, changes, monkeypatch):
     from django.core.management import call_command
 
-    monkeypatch.setattr("kundsvar.commerce.services.save_order",
-                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("down")))
+    monkeypatch.setattr(
+        "kundsvar.commerce.services.save_order",
+        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("down")),
+    )
     post(client, shop, "orders/create", fixture("order.json"))
     monkeypatch.undo()
     monkeypatch.setattr("kundsvar.commerce.proactive.on_change", lambda *a, **k: None)
@@ -276,8 +287,10 @@ def test_the_worker_retries_failed_receipts_after_a_grace_period(client, shop, m
 
     from kundsvar.commerce.tasks import retry_failed_webhooks
 
-    monkeypatch.setattr("kundsvar.commerce.services.save_order",
-                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("down")))
+    monkeypatch.setattr(
+        "kundsvar.commerce.services.save_order",
+        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("down")),
+    )
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), tick=False):
         post(client, shop, "orders/create", fixture("order.json"))
     monkeypatch.undo()

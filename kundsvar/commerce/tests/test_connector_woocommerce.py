@@ -21,16 +21,19 @@ SECRET = "hush-woo"
 @pytest.fixture
 def shop():
     shop = ShopFactory(slug="woo")
-    CommerceSettings.objects.create(shop=shop, woocommerce_secret=SECRET,
-                                    return_policy="Öppet köp i 30 dagar.")
+    CommerceSettings.objects.create(
+        shop=shop, woocommerce_secret=SECRET, return_policy="Öppet köp i 30 dagar."
+    )
     return shop
 
 
 @pytest.fixture
 def changes(monkeypatch):
     calls = []
-    monkeypatch.setattr("kundsvar.commerce.proactive.on_change",
-                        lambda order, kind, *, obj=None, now=None: calls.append((kind, obj)))
+    monkeypatch.setattr(
+        "kundsvar.commerce.proactive.on_change",
+        lambda order, kind, *, obj=None, now=None: calls.append((kind, obj)),
+    )
     return calls
 
 
@@ -67,8 +70,7 @@ def test_every_order_and_refund_fixture_imports(client, shop, changes):  # O1, O
     for body in every_refund():
         response = post(client, shop, "order_refund.created", body)
         assert response.status_code == 200 and response.json()["state"] == "processed"
-    assert set(Order.objects.values_list("external_id", flat=True)) == {
-        "723", "727", "728", "729"}
+    assert set(Order.objects.values_list("external_id", flat=True)) == {"723", "727", "728", "729"}
     assert set(Refund.objects.values_list("external_id", flat=True)) == {"724", "726"}
     assert WebhookReceipt.objects.filter(processed_at__isnull=True).count() == 0
 
@@ -76,8 +78,7 @@ def test_every_order_and_refund_fixture_imports(client, shop, changes):  # O1, O
 def test_an_order_maps_money_lines_and_customer(client, shop, changes):
     post(client, shop, "order.created", fixture("orders__retrieve-an-order.json"))
     order = Order.objects.get()
-    assert (order.number, order.email, order.postcode) == ("727", "john.doe@example.com",
-                                                           "94103")
+    assert (order.number, order.email, order.postcode) == ("727", "john.doe@example.com", "94103")
     assert (order.total_minor, order.tax_minor, order.shipping_minor) == (2935, 135, 1000)
     ship = order.lines.get(external_id="316")
     assert ship.name == "Ship Your Idea – Color: Black, Size: M Test"  # &ndash; unescaped
@@ -101,8 +102,9 @@ def test_a_refund_with_lines_points_at_the_order_line(client, shop, changes):  #
 
 
 def test_a_refund_before_its_order_waits(client, shop, changes):  # O6
-    response = post(client, shop, "order_refund.created",
-                    fixture("order-refunds__create-a-refund.json"))
+    response = post(
+        client, shop, "order_refund.created", fixture("order-refunds__create-a-refund.json")
+    )
     assert response.json()["state"] == "waiting"
     assert WebhookReceipt.objects.get().error == "waiting for order 723"
     post(client, shop, "order.updated", fixture("orders__list-all-orders.json")[1])
@@ -111,8 +113,11 @@ def test_a_refund_before_its_order_waits(client, shop, changes):  # O6
 
 
 def test_the_ping_on_webhook_creation_is_answered_and_nothing_stored(client, shop):
-    response = client.post(f"/hooks/woocommerce/{shop.slug}/", data="webhook_id=12",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        f"/hooks/woocommerce/{shop.slug}/",
+        data="webhook_id=12",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     assert not WebhookReceipt.objects.exists() and not Order.objects.exists()
 
@@ -122,16 +127,20 @@ def test_a_tampered_body_is_refused_and_nothing_is_stored(client, shop, changes)
     from kundsvar.commerce.connectors.woocommerce import sign
 
     signature = sign(SECRET, body)
-    response = post(client, shop, "order.created", body.replace(b"29.35", b"0.01"),
-                    signature=signature)
+    response = post(
+        client, shop, "order.created", body.replace(b"29.35", b"0.01"), signature=signature
+    )
     assert response.status_code == 401
     assert not WebhookReceipt.objects.exists() and not Order.objects.exists()
 
 
 def test_a_ping_shaped_body_with_a_topic_still_needs_a_signature(client, shop):
-    response = client.post(f"/hooks/woocommerce/{shop.slug}/", data="webhook_id=12",
-                           content_type="application/x-www-form-urlencoded",
-                           headers={"X-WC-Webhook-Topic": "order.created"})
+    response = client.post(
+        f"/hooks/woocommerce/{shop.slug}/",
+        data="webhook_id=12",
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-WC-Webhook-Topic": "order.created"},
+    )
     assert response.status_code == 401
 
 

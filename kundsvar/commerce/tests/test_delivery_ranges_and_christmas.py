@@ -27,12 +27,13 @@ def test_the_threshold_is_the_shops_own():  # O3
 def methods(db):
     shop = ShopFactory(name="Nordljus")
     make = ShippingMethod.objects.create
-    home = make(shop=shop, code="home", name="Hemleverans",
-                christmas_last_order=date(2026, 12, 18))
-    express = make(shop=shop, code="express", name="Express",
-                   christmas_last_order=date(2026, 12, 22))
-    make(shop=shop, code="old", name="Gammal", active=False,
-         christmas_last_order=date(2026, 12, 20))
+    home = make(shop=shop, code="home", name="Hemleverans", christmas_last_order=date(2026, 12, 18))
+    express = make(
+        shop=shop, code="express", name="Express", christmas_last_order=date(2026, 12, 22)
+    )
+    make(
+        shop=shop, code="old", name="Gammal", active=False, christmas_last_order=date(2026, 12, 20)
+    )
     make(shop=shop, code="letter", name="Brev")  # no Christmas date
     make(shop=shop, code="last-year", name="Förra året", christmas_last_order=date(2025, 12, 18))
     return shop, home, express
@@ -47,12 +48,17 @@ def test_no_christmas_dates_out_of_season(methods, today):  # O5
 def test_christmas_dates_from_the_first_of_november(methods):  # O5
     shop, home, express = methods
     assert delivery.christmas_deadlines(shop, date(2026, 11, 1)) == [
-        (home, date(2026, 12, 18), False), (express, date(2026, 12, 22), False)]
+        (home, date(2026, 12, 18), False),
+        (express, date(2026, 12, 22), False),
+    ]
 
 
 def test_a_passed_date_is_marked_until_julafton(methods):  # O5
     shop, home, express = methods
     assert delivery.christmas_deadlines(shop, date(2026, 12, 20)) == [
-        (home, date(2026, 12, 18), True), (express, date(2026, 12, 22), False)]
-    assert [passed for _m, _d, passed in delivery.christmas_deadlines(
-        shop, date(2026, 12, 24))] == [True, True]
+        (home, date(2026, 12, 18), True),
+        (express, date(2026, 12, 22), False),
+    ]
+    assert [
+        passed for _m, _d, passed in delivery.christmas_deadlines(shop, date(2026, 12, 24))
+    ] == [True, True]

@@ -12,8 +12,10 @@ from kundsvar.shops.tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("order_number;placed_at;email;name;postcode;product;sku;quantity;unit_price;"
-          "line_status;expected_at;tracking_number;carrier;shipped_at\n")
+HEADER = (
+    "order_number;placed_at;email;name;postcode;product;sku;quantity;unit_price;"
+    "line_status;expected_at;tracking_number;carrier;shipped_at\n"
+)
 GOOD = (
     "100231;2026-11-20 14:05;karin@example.se;Karin Lindqvist;111 22;Vinterjacka;JK-1;1;"
     "1 299,00;waiting;2026-12-03;;;\n"
@@ -31,8 +33,10 @@ def shop():
 @pytest.fixture
 def changes(monkeypatch):
     calls = []
-    monkeypatch.setattr("kundsvar.commerce.proactive.on_change",
-                        lambda order, kind, *, obj=None, now=None: calls.append(kind))
+    monkeypatch.setattr(
+        "kundsvar.commerce.proactive.on_change",
+        lambda order, kind, *, obj=None, now=None: calls.append(kind),
+    )
     return calls
 
 
@@ -64,9 +68,9 @@ def test_importing_twice_updates_rather_than_duplicates(tmp_path, shop, changes)
 
 def test_bad_rows_are_reported_by_line_and_good_rows_kept(tmp_path, shop, capsys):
     bad = (
-        ";2026-11-20;a@example.se;A;111 22;Jacka;J;1;100;;;;;\n"             # line 5
-        "100300;igår;b@example.se;B;111 22;Jacka;J;1;100;;;;;\n"             # line 6
-        "100301;2026-11-20;c@example.se;C;111 22;Jacka;J;1;hundra;;;;;\n"    # line 7
+        ";2026-11-20;a@example.se;A;111 22;Jacka;J;1;100;;;;;\n"  # line 5
+        "100300;igår;b@example.se;B;111 22;Jacka;J;1;100;;;;;\n"  # line 6
+        "100301;2026-11-20;c@example.se;C;111 22;Jacka;J;1;hundra;;;;;\n"  # line 7
         "100302;2026-11-20;d@example.se;D;111 22;Jacka;J;1;100;trasig;;;;\n"  # line 8
     )
     path = tmp_path / "orders.csv"
@@ -98,14 +102,31 @@ def test_the_command_exits_non_zero_when_a_row_failed(tmp_path, shop, monkeypatc
 
 def test_a_json_list_of_orders_imports_with_errors_by_position(tmp_path, shop, changes):
     orders = [
-        {"order_number": "100400", "placed_at": "2026-11-21T09:00:00+01:00",
-         "email": "sofia.berg@example.se", "status": "delivered",
-         "lines": [{"product": "Skor", "sku": "SK-40", "unit_price": 899.0, "quantity": 1,
-                    "tracking_number": "RR123456785SE", "shipped_at": "2026-11-21",
-                    "delivered_at": "2026-11-23"}]},
-        {"order_number": "100401", "placed_at": "2026-11-21",
-         "lines": [{"product": "Halsduk", "unit_price": "249,00"},
-                   {"product": "", "unit_price": "10"}]},
+        {
+            "order_number": "100400",
+            "placed_at": "2026-11-21T09:00:00+01:00",
+            "email": "sofia.berg@example.se",
+            "status": "delivered",
+            "lines": [
+                {
+                    "product": "Skor",
+                    "sku": "SK-40",
+                    "unit_price": 899.0,
+                    "quantity": 1,
+                    "tracking_number": "RR123456785SE",
+                    "shipped_at": "2026-11-21",
+                    "delivered_at": "2026-11-23",
+                }
+            ],
+        },
+        {
+            "order_number": "100401",
+            "placed_at": "2026-11-21",
+            "lines": [
+                {"product": "Halsduk", "unit_price": "249,00"},
+                {"product": "", "unit_price": "10"},
+            ],
+        },
         {"order_number": "100402"},
     ]
     path = tmp_path / "orders.json"
@@ -121,18 +142,30 @@ def test_a_json_list_of_orders_imports_with_errors_by_position(tmp_path, shop, c
 def test_errors_name_their_json_position(shop):
     from kundsvar.commerce.connectors.importer import import_json
 
-    result = import_json(shop, json.dumps([
-        {"order_number": "1", "placed_at": "2026-11-21", "lines": [
-            {"product": "A", "unit_price": "1"}, {"product": "B"}]},
-        "not an order"]))
+    result = import_json(
+        shop,
+        json.dumps(
+            [
+                {
+                    "order_number": "1",
+                    "placed_at": "2026-11-21",
+                    "lines": [{"product": "A", "unit_price": "1"}, {"product": "B"}],
+                },
+                "not an order",
+            ]
+        ),
+    )
     assert [str(e) for e in result.errors] == [
-        "order 1, line 2: unit_price is empty", "order 2: an object with a list of lines"]
+        "order 1, line 2: unit_price is empty",
+        "order 2: an object with a list of lines",
+    ]
     assert result.orders == 1
 
 
 def test_a_comma_separated_file_with_a_different_column_order(shop):
-    result = import_csv(shop, "product,unit_price,order_number,placed_at\n"
-                              "Lampa,349.00,100500,2026-11-22\n")
+    result = import_csv(
+        shop, "product,unit_price,order_number,placed_at\nLampa,349.00,100500,2026-11-22\n"
+    )
     assert result.ok and Order.objects.get().lines.get().unit_price_minor == 34_900
 
 

@@ -24,8 +24,14 @@ def shop():
 
 @pytest.fixture
 def order(shop):
-    return OrderFactory(shop=shop, number="10234", email="karin.lindqvist@example.se",
-                        name="Karin Lindqvist", phone="070-123 45 67", postcode="11122")
+    return OrderFactory(
+        shop=shop,
+        number="10234",
+        email="karin.lindqvist@example.se",
+        name="Karin Lindqvist",
+        phone="070-123 45 67",
+        postcode="11122",
+    )
 
 
 def links(case):
@@ -37,23 +43,38 @@ TABLE = [
     # Another address, the number in the subject: found, but not proven the writer's.
     ("karin.jobb@firma.se", "Order 10234", "Var är min jacka?", ["order_number"], False),
     # Another address, number and the delivery postcode: proven.
-    ("karin.jobb@firma.se", "Jacka", "Hej! Ordernr 10234, jag bor på 111 22 Stockholm.",
-     ["order_number", "postcode"], True),
+    (
+        "karin.jobb@firma.se",
+        "Jacka",
+        "Hej! Ordernr 10234, jag bor på 111 22 Stockholm.",
+        ["order_number", "postcode"],
+        True,
+    ),
     # Another address, number and the phone number from the order: proven.
-    ("karin.jobb@firma.se", "", "Beställning 10234. Ring mig på +46 70 123 45 67.",
-     ["order_number", "phone"], True),
+    (
+        "karin.jobb@firma.se",
+        "",
+        "Beställning 10234. Ring mig på +46 70 123 45 67.",
+        ["order_number", "phone"],
+        True,
+    ),
     # The order's own address and "#" in the body: proven.
-    ("karin.lindqvist@example.se", "Fråga", "Hej, gäller #10234 – fel storlek.",
-     ["order_number", "email"], True),
+    (
+        "karin.lindqvist@example.se",
+        "Fråga",
+        "Hej, gäller #10234 – fel storlek.",
+        ["order_number", "email"],
+        True,
+    ),
     # The order's own address and no number at all: their latest order, proven.
-    ("Karin.Lindqvist@example.se", "Var är paketet?", "Hej! Inget har kommit.", ["email"],
-     True),
+    ("Karin.Lindqvist@example.se", "Var är paketet?", "Hej! Inget har kommit.", ["email"], True),
 ]
 
 
 @pytest.mark.parametrize(("sender", "subject", "text", "reasons", "certain"), TABLE)
-def test_the_order_is_found_from_what_the_customer_wrote(shop, order, sender, subject, text,
-                                                         reasons, certain):  # C4
+def test_the_order_is_found_from_what_the_customer_wrote(
+    shop, order, sender, subject, text, reasons, certain
+):  # C4
     case = open_email_case(shop, T0, sender=sender, subject=subject, text=text)
     found = links(case)
     assert list(found) == ["10234"]
@@ -67,15 +88,21 @@ def test_the_order_is_found_from_what_the_customer_wrote(shop, order, sender, su
 
 def test_a_given_number_weighs_more_than_a_lone_name(shop, order):  # C4
     by_number = open_email_case(shop, T0, sender="x@firma.se", subject="Order 10234", text="?")
-    by_name = open_email_case(shop, T0, sender="Karin Lindqvist <kl@firma.se>", subject="Hej",
-                              text="Var är min jacka?")
+    by_name = open_email_case(
+        shop, T0, sender="Karin Lindqvist <kl@firma.se>", subject="Hej", text="Var är min jacka?"
+    )
     assert links(by_number)["10234"].confidence > links(by_name)["10234"].confidence
 
 
 def test_a_tracking_number_alone_finds_the_order(shop, order):  # C4, O4
     ShipmentFactory(order=order, tracking_number="RR123456785SE")
-    case = open_email_case(shop, T0, sender="okand@example.org", subject="Paket",
-                           text="Mitt paket RR 123 456 785 SE har inte kommit.")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="okand@example.org",
+        subject="Paket",
+        text="Mitt paket RR 123 456 785 SE har inte kommit.",
+    )
     link = links(case)["10234"]
     assert link.reasons == ["tracking_number"]
     assert not link.certain  # a tracking number can be forwarded: not proof of who writes
@@ -84,8 +111,13 @@ def test_a_tracking_number_alone_finds_the_order(shop, order):  # C4, O4
 
 def test_a_tracking_number_from_the_buyers_address_is_proof(shop, order):  # C4
     ShipmentFactory(order=order, tracking_number="RR123456785SE")
-    case = open_email_case(shop, T0, sender="karin.lindqvist@example.se", subject="Paket",
-                           text="Kolli RR123456785SE står still sedan i fredags.")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="karin.lindqvist@example.se",
+        subject="Paket",
+        text="Kolli RR123456785SE står still sedan i fredags.",
+    )
     link = links(case)["10234"]
     assert link.reasons == ["tracking_number", "email"]
     assert link.certain
@@ -93,12 +125,27 @@ def test_a_tracking_number_from_the_buyers_address_is_proof(shop, order):  # C4
 
 
 def test_two_customers_with_the_same_name_are_never_confused(shop):  # C4, A5
-    first = OrderFactory(shop=shop, number="20001", email="anna.a@example.se",
-                         name="Anna Andersson", postcode="41101")
-    second = OrderFactory(shop=shop, number="20002", email="anna.b@example.se",
-                          name="Anna Andersson", postcode="90325")
-    case = open_email_case(shop, T0, sender="Anna Andersson <anna@nytt.example>",
-                           subject="Leverans", text="Hej, när kommer mina skor?")
+    first = OrderFactory(
+        shop=shop,
+        number="20001",
+        email="anna.a@example.se",
+        name="Anna Andersson",
+        postcode="41101",
+    )
+    second = OrderFactory(
+        shop=shop,
+        number="20002",
+        email="anna.b@example.se",
+        name="Anna Andersson",
+        postcode="90325",
+    )
+    case = open_email_case(
+        shop,
+        T0,
+        sender="Anna Andersson <anna@nytt.example>",
+        subject="Leverans",
+        text="Hej, när kommer mina skor?",
+    )
     found = links(case)
     assert set(found) == {first.number, second.number}
     assert all(link.reasons == ["name"] and not link.certain for link in found.values())
@@ -106,12 +153,19 @@ def test_two_customers_with_the_same_name_are_never_confused(shop):  # C4, A5
 
 
 def test_postcode_and_name_suggest_but_do_not_prove(shop):  # C4
-    mine = OrderFactory(shop=shop, number="30001", email="per@hemma.example",
-                        name="Per Persson", postcode="41101")
-    OrderFactory(shop=shop, number="30002", email="per2@example.se", name="Per Persson",
-                 postcode="90325")
-    case = open_email_case(shop, T0, sender="Per Persson <per@jobbet.example>", subject="",
-                           text="Hej, jag väntar på ett paket till 411 01 Göteborg.")
+    mine = OrderFactory(
+        shop=shop, number="30001", email="per@hemma.example", name="Per Persson", postcode="41101"
+    )
+    OrderFactory(
+        shop=shop, number="30002", email="per2@example.se", name="Per Persson", postcode="90325"
+    )
+    case = open_email_case(
+        shop,
+        T0,
+        sender="Per Persson <per@jobbet.example>",
+        subject="",
+        text="Hej, jag väntar på ett paket till 411 01 Göteborg.",
+    )
     ranked = match_case(case, now=T0)
     assert ranked[0].order == mine
     assert ranked[0].reasons == ["postcode", "name"]
@@ -123,19 +177,29 @@ def test_postcode_and_name_suggest_but_do_not_prove(shop):  # C4
 def test_an_order_number_of_another_shop_never_matches(shop, order):  # C4, A5
     other = ShopFactory(name="Grannbutiken")
     OrderFactory(shop=other, number="55555", email="karin.lindqvist@example.se")
-    case = open_email_case(shop, T0, sender="karin.lindqvist@example.se",
-                           subject="Order 55555", text="Var är min order 55555?")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="karin.lindqvist@example.se",
+        subject="Order 55555",
+        text="Var är min order 55555?",
+    )
     found = links(case)
     assert "55555" not in found
     assert all(link.order.shop_id == shop.pk for link in CaseOrder.objects.all())
 
 
 def test_the_customers_own_reply_adds_the_match_later(shop, order):  # C4
-    case = open_email_case(shop, T0, sender="karin.jobb@firma.se", subject="Min jacka",
-                           text="Hej! Var är min jacka?")
+    case = open_email_case(
+        shop, T0, sender="karin.jobb@firma.se", subject="Min jacka", text="Hej! Var är min jacka?"
+    )
     assert links(case) == {}
-    write_again(case, T0, text="Förlåt, ordernumret är 10234 och postnumret 111 22.",
-                sender="karin.jobb@firma.se")
+    write_again(
+        case,
+        T0,
+        text="Förlåt, ordernumret är 10234 och postnumret 111 22.",
+        sender="karin.jobb@firma.se",
+    )
     link = links(case)["10234"]
     assert link.reasons == ["order_number", "postcode"]
     assert link.certain
@@ -152,8 +216,13 @@ def test_the_case_number_in_a_quoted_subject_is_not_an_order_number(shop):  # C4
 
 def test_loose_digits_never_push_aside_the_writers_own_order(shop, order):  # C4, A5
     OrderFactory(shop=shop, number="1200", email="stranger@example.se", name="Sven Svensson")
-    case = open_email_case(shop, T0, sender="karin.lindqvist@example.se", subject="Jacka",
-                           text="Jag betalade 1200 kr men har inte fått något.")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="karin.lindqvist@example.se",
+        subject="Jacka",
+        text="Jag betalade 1200 kr men har inte fått något.",
+    )
     assert certain_order(case) is None  # not matched yet
     found = links(case)
     assert found["10234"].certain and found["10234"].reasons == ["email"]
@@ -162,8 +231,9 @@ def test_loose_digits_never_push_aside_the_writers_own_order(shop, order):  # C4
 
 
 def test_the_latest_of_the_buyers_orders_ranks_first(shop, order):  # C4
-    older = OrderFactory(shop=shop, number="9001", email=order.email,
-                         placed_at=datetime(2026, 10, 1, tzinfo=UTC))
+    older = OrderFactory(
+        shop=shop, number="9001", email=order.email, placed_at=datetime(2026, 10, 1, tzinfo=UTC)
+    )
     case = open_email_case(shop, T0, sender=order.email, subject="Leverans", text="Hej!")
     ranked = match_case(case, now=T0)
     assert [link.order for link in ranked] == [order, older]
@@ -172,22 +242,24 @@ def test_the_latest_of_the_buyers_orders_ranks_first(shop, order):  # C4
 
 
 def test_a_proven_link_joins_the_customer_and_the_order(shop, order):  # C4
-    case = open_email_case(shop, T0, sender="karin.jobb@firma.se", subject="Order 10234",
-                           text="Postnummer 11122.")
+    case = open_email_case(
+        shop, T0, sender="karin.jobb@firma.se", subject="Order 10234", text="Postnummer 11122."
+    )
     match_case(case, now=T0)
     order.refresh_from_db()
     assert order.customer == case.customer
-    assert set(CustomerEmail.objects.filter(customer=case.customer)
-               .values_list("address", flat=True)) == {"karin.jobb@firma.se",
-                                                        "karin.lindqvist@example.se"}
+    assert set(
+        CustomerEmail.objects.filter(customer=case.customer).values_list("address", flat=True)
+    ) == {"karin.jobb@firma.se", "karin.lindqvist@example.se"}
 
 
 def test_an_order_of_another_customer_row_keeps_its_owner(shop, order):  # C4, C5
     owner = find_or_create_customer(shop, order.email, order.name)
     order.customer = owner
     order.save(update_fields=["customer"])
-    case = open_email_case(shop, T0, sender="karin.jobb@firma.se", subject="Order 10234",
-                           text="Postnummer 11122.")
+    case = open_email_case(
+        shop, T0, sender="karin.jobb@firma.se", subject="Order 10234", text="Postnummer 11122."
+    )
     assert links(case)["10234"].certain
     order.refresh_from_db()
     case.refresh_from_db()

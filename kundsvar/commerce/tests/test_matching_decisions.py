@@ -34,8 +34,9 @@ def alice(shop):
 
 @pytest.fixture
 def case(shop):
-    return open_email_case(shop, T0, sender="karin.jobb@firma.se", subject="Order 10234",
-                           text="Var är min jacka?")
+    return open_email_case(
+        shop, T0, sender="karin.jobb@firma.se", subject="Order 10234", text="Var är min jacka?"
+    )
 
 
 def test_confirming_a_suggestion_makes_it_the_customers_order(shop, alice, case):  # C4, A5
@@ -65,8 +66,7 @@ def test_the_database_refuses_two_confirmed_orders(shop, case):  # C4
     first, second = OrderFactory(shop=shop), OrderFactory(shop=shop)
     CaseOrder.objects.create(case=case, order=first, state=MatchState.CONFIRMED, created_at=T0)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseOrder.objects.create(case=case, order=second, state=MatchState.CONFIRMED,
-                                 created_at=T0)
+        CaseOrder.objects.create(case=case, order=second, state=MatchState.CONFIRMED, created_at=T0)
 
 
 def test_a_rejected_suggestion_stays_rejected(shop, alice, case):  # C4
@@ -125,7 +125,12 @@ def test_linking_and_unlinking_are_in_the_case_history(shop):  # C4: decisions a
     case = open_email_case(shop, T0, sender="x@example.se", subject="Fråga")
     link_confirmed(case, order, agent=agent, now=T0)
     reject(case, order, agent=agent, now=T0)
-    events = list(CaseEvent.objects.filter(case=case, kind__in=[
-        EventKind.ORDER_LINKED, EventKind.ORDER_UNLINKED]).values_list("kind", "actor", "data"))
-    assert events == [(EventKind.ORDER_LINKED, agent.pk, {"order": "30001", "reason": "agent"}),
-                      (EventKind.ORDER_UNLINKED, agent.pk, {"order": "30001"})]
+    events = list(
+        CaseEvent.objects.filter(
+            case=case, kind__in=[EventKind.ORDER_LINKED, EventKind.ORDER_UNLINKED]
+        ).values_list("kind", "actor", "data")
+    )
+    assert events == [
+        (EventKind.ORDER_LINKED, agent.pk, {"order": "30001", "reason": "agent"}),
+        (EventKind.ORDER_UNLINKED, agent.pk, {"order": "30001"}),
+    ]

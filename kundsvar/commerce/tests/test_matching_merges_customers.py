@@ -28,17 +28,29 @@ def buyer(shop):
 
 def test_a_proven_match_from_another_address_merges_into_the_buyer(shop, buyer):  # C4, C5
     earlier = open_email_case(shop, T0, sender="karin.lindqvist@example.se", subject="Storlek")
-    OrderFactory(shop=shop, customer=buyer, number="10234", email="karin.lindqvist@example.se",
-                 postcode="11122")
-    case = open_email_case(shop, T0, sender="karin.jobb@firma.se", subject="Jacka",
-                           text="Hej! Ordernr 10234, postnummer 111 22.")
+    OrderFactory(
+        shop=shop,
+        customer=buyer,
+        number="10234",
+        email="karin.lindqvist@example.se",
+        postcode="11122",
+    )
+    case = open_email_case(
+        shop,
+        T0,
+        sender="karin.jobb@firma.se",
+        subject="Jacka",
+        text="Hej! Ordernr 10234, postnummer 111 22.",
+    )
     writer = case.customer_id
     match_case(case, now=T0)
     case.refresh_from_db()
     assert case.customer_id == buyer.pk
     assert not Customer.objects.filter(pk=writer).exists()
     assert set(buyer.emails.values_list("address", flat=True)) == {
-        "karin.lindqvist@example.se", "karin.jobb@firma.se"}
+        "karin.lindqvist@example.se",
+        "karin.jobb@firma.se",
+    }
     assert set(buyer.cases.values_list("pk", flat=True)) == {earlier.pk, case.pk}
 
 
@@ -52,11 +64,21 @@ def test_an_unproven_match_merges_nobody(shop, buyer):  # C4: a number alone pro
 
 
 def test_a_writer_with_orders_of_their_own_is_not_merged(shop, buyer):  # two people
-    case = open_email_case(shop, T0, sender="partner@example.se", subject="Jacka",
-                           text="Gäller order 10234 till postnummer 111 22.")
+    case = open_email_case(
+        shop,
+        T0,
+        sender="partner@example.se",
+        subject="Jacka",
+        text="Gäller order 10234 till postnummer 111 22.",
+    )
     OrderFactory(shop=shop, customer=case.customer, number="20000", email="partner@example.se")
-    OrderFactory(shop=shop, customer=buyer, number="10234", email="karin.lindqvist@example.se",
-                 postcode="11122")
+    OrderFactory(
+        shop=shop,
+        customer=buyer,
+        number="10234",
+        email="karin.lindqvist@example.se",
+        postcode="11122",
+    )
     match_case(case, now=T0)
     case.refresh_from_db()
     assert case.customer_id != buyer.pk

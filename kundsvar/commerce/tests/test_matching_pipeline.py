@@ -42,13 +42,27 @@ def test_a_new_mail_is_matched_to_its_order(shop):  # C4, T3
 
 def test_a_reply_on_the_case_is_matched_too(shop):  # C4
     order = OrderFactory(shop=shop, number="555001", email="karin@example.se")
-    first = receive(shop, mail(sender="Karin <karin@jobbet.example>", subject="Jacka",
-                               body="Var är min jacka?", message_id="<a@jobbet.example>"))
+    first = receive(
+        shop,
+        mail(
+            sender="Karin <karin@jobbet.example>",
+            subject="Jacka",
+            body="Var är min jacka?",
+            message_id="<a@jobbet.example>",
+        ),
+    )
     case = first.case_message.case
     assert not CaseOrder.objects.filter(case=case).exists()
-    receive(shop, mail(sender="Karin <karin@jobbet.example>", subject="Re: Jacka",
-                       body="Ordernummer 555001 förresten.", in_reply_to="<a@jobbet.example>",
-                       message_id="<b@jobbet.example>"))
+    receive(
+        shop,
+        mail(
+            sender="Karin <karin@jobbet.example>",
+            subject="Re: Jacka",
+            body="Ordernummer 555001 förresten.",
+            in_reply_to="<a@jobbet.example>",
+            message_id="<b@jobbet.example>",
+        ),
+    )
     assert CaseOrder.objects.get(case=case).order == order
 
 

@@ -58,34 +58,64 @@ def _monday(time_machine):
 @pytest.fixture
 def order():
     shop = ShopFactory(name="Nordljus", email=SHOP, phone="08-123 456 00")
-    method = ShippingMethod.objects.create(shop=shop, code="mypack", name="MyPack Home",
-                                           transit_min_days=1, transit_max_days=3)
-    order = OrderFactory(shop=shop, number="10234", name="Karin Kund", shipping=method,
-                         placed_at=T0, currency="SEK", total_minor=8_000)
+    method = ShippingMethod.objects.create(
+        shop=shop, code="mypack", name="MyPack Home", transit_min_days=1, transit_max_days=3
+    )
+    order = OrderFactory(
+        shop=shop,
+        number="10234",
+        name="Karin Kund",
+        shipping=method,
+        placed_at=T0,
+        currency="SEK",
+        total_minor=8_000,
+    )
     OrderLineFactory(order=order, name="Ullmössa", total_minor=8_000, unit_price_minor=8_000)
-    Carrier.objects.update_or_create(code="postnord", defaults={
-        "name": "PostNord", "phone": "0771-33 33 10", "phone_hours": "mån–fre 8–18",
-        "tracking_url": "https://www.postnord.se/track-and-trace/{number}"})
+    Carrier.objects.update_or_create(
+        code="postnord",
+        defaults={
+            "name": "PostNord",
+            "phone": "0771-33 33 10",
+            "phone_hours": "mån–fre 8–18",
+            "tracking_url": "https://www.postnord.se/track-and-trace/{number}",
+        },
+    )
     return order
 
 
 def objects(order) -> dict:
     """The object each kind is about."""
-    shipment = ShipmentFactory(order=order, shipped_at=T0, expected_from=date(2026, 11, 24),
-                               expected_to=date(2026, 11, 26))
+    shipment = ShipmentFactory(
+        order=order, shipped_at=T0, expected_from=date(2026, 11, 24), expected_to=date(2026, 11, 26)
+    )
     ret = Return.objects.create(order=order, created_at=T0, received_at=T0)
     ReturnLine.objects.create(ret=ret, line=order.lines.first())
-    refund = Refund.objects.create(order=order, currency="SEK", paid_minor=8_000,
-                                   deducted_minor=5_900, refunded_minor=2_100, created_at=T0,
-                                   paid_at=T0, method="Klarna")
-    RefundLine.objects.create(refund=refund, line=order.lines.first(), description="Ullmössa",
-                              amount_minor=8_000)
+    refund = Refund.objects.create(
+        order=order,
+        currency="SEK",
+        paid_minor=8_000,
+        deducted_minor=5_900,
+        refunded_minor=2_100,
+        created_at=T0,
+        paid_at=T0,
+        method="Klarna",
+    )
+    RefundLine.objects.create(
+        refund=refund, line=order.lines.first(), description="Ullmössa", amount_minor=8_000
+    )
     RefundDeduction.objects.create(
-        refund=refund, reason=DeductionReason.RETURN_SHIPPING, amount_minor=5_900,
-        policy_text="Vid ångerrätt betalar du returfrakten, 59 kr.")
-    return {MessageKind.SHIPPED: shipment, MessageKind.DELAYED: shipment,
-            MessageKind.DELIVERED: shipment, MessageKind.RETURN_RECEIVED: ret,
-            MessageKind.REFUND_PAID: refund}
+        refund=refund,
+        reason=DeductionReason.RETURN_SHIPPING,
+        amount_minor=5_900,
+        policy_text="Vid ångerrätt betalar du returfrakten, 59 kr.",
+    )
+    return {
+        MessageKind.SHIPPED: shipment,
+        MessageKind.DELAYED: shipment,
+        MessageKind.DELIVERED: shipment,
+        MessageKind.RETURN_RECEIVED: ret,
+        MessageKind.REFUND_PAID: refund,
+    }
 
 
 def build(order, kind, obj=None, to="karin@example.se"):
@@ -94,8 +124,9 @@ def build(order, kind, obj=None, to="karin@example.se"):
 
 def bodies(built) -> tuple[str, str]:
     """Text and HTML, with babel's no-break spaces ("80,00\xa0kr") read as spaces."""
-    return tuple(built.get_body((part,)).get_content().replace("\xa0", " ")
-                 for part in ("plain", "html"))
+    return tuple(
+        built.get_body((part,)).get_content().replace("\xa0", " ") for part in ("plain", "html")
+    )
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -136,8 +167,9 @@ def test_the_confirmation_computes_the_window_when_none_is_stored(order):  # O3
 
 
 def test_waiting_for_goods_names_the_items_and_the_new_date(order):  # O1
-    OrderLineFactory(order=order, name="Vantar", status=LineStatus.WAITING,
-                     expected_at=date(2026, 12, 3))
+    OrderLineFactory(
+        order=order, name="Vantar", status=LineStatus.WAITING, expected_at=date(2026, 12, 3)
+    )
     text, html = bodies(build(order, MessageKind.WAITING))
     for body in (text, html):
         assert "Vantar" in body and "väntas in i lager torsdag 3 december" in body
@@ -176,13 +208,27 @@ def test_the_refund_breakdown_adds_up_with_its_policy_line(order):  # O6
 def test_the_refund_breakdown_adds_up_with_several_deductions_in_english(order):  # O6
     order.language = "en"
     order.save()
-    refund = Refund.objects.create(order=order, currency="SEK", paid_minor=129_900,
-                                   deducted_minor=10_900, refunded_minor=119_000,
-                                   created_at=T0, paid_at=T0)
-    RefundDeduction.objects.create(refund=refund, reason=DeductionReason.RETURN_SHIPPING,
-                                   amount_minor=5_900, policy_text="Return shipping is yours.")
-    RefundDeduction.objects.create(refund=refund, reason=DeductionReason.RESTOCKING,
-                                   amount_minor=5_000, policy_text="Opened items: 50 kr.")
+    refund = Refund.objects.create(
+        order=order,
+        currency="SEK",
+        paid_minor=129_900,
+        deducted_minor=10_900,
+        refunded_minor=119_000,
+        created_at=T0,
+        paid_at=T0,
+    )
+    RefundDeduction.objects.create(
+        refund=refund,
+        reason=DeductionReason.RETURN_SHIPPING,
+        amount_minor=5_900,
+        policy_text="Return shipping is yours.",
+    )
+    RefundDeduction.objects.create(
+        refund=refund,
+        reason=DeductionReason.RESTOCKING,
+        amount_minor=5_000,
+        policy_text="Opened items: 50 kr.",
+    )
     text, _html = bodies(build(order, MessageKind.REFUND_PAID, refund))
     equation = next(line for line in text.splitlines() if line.startswith("Paid "))
     amounts = [float(a.replace(",", "")) for a in re.findall(r"SEK([\d,.]+)", equation)]
@@ -196,8 +242,9 @@ def test_the_status_page_link_only_when_there_is_one(order, monkeypatch):  # O1,
     monkeypatch.setattr(emails.links, "order_status_url", lambda order: "")
     text, html = bodies(build(order, MessageKind.CONFIRMED))
     assert "Följ din order" not in text + html
-    monkeypatch.setattr(emails.links, "order_status_url",
-                        lambda order: "https://kundsvar.example/o/abc")
+    monkeypatch.setattr(
+        emails.links, "order_status_url", lambda order: "https://kundsvar.example/o/abc"
+    )
     text, html = bodies(build(order, MessageKind.CONFIRMED))
     assert "Följ din order: https://kundsvar.example/o/abc" in text
     assert 'href="https://kundsvar.example/o/abc"' in html
@@ -205,7 +252,8 @@ def test_the_status_page_link_only_when_there_is_one(order, monkeypatch):  # O1,
 
 def test_christmas_last_order_dates_in_season(order, time_machine):  # O5
     ShippingMethod.objects.filter(pk=order.shipping_id).update(
-        christmas_last_order=date(2026, 12, 18))
+        christmas_last_order=date(2026, 12, 18)
+    )
     text, html = bodies(build(order, MessageKind.CONFIRMED))
     for body in (text, html):
         assert "MyPack Home: beställ senast fredag 18 december" in body
@@ -216,7 +264,8 @@ def test_christmas_last_order_dates_in_season(order, time_machine):  # O5
 
 def test_no_christmas_dates_out_of_season(order, time_machine):  # O5
     ShippingMethod.objects.filter(pk=order.shipping_id).update(
-        christmas_last_order=date(2026, 12, 18))
+        christmas_last_order=date(2026, 12, 18)
+    )
     time_machine.move_to(datetime(2026, 10, 20, 9, 0, tzinfo=UTC), tick=False)
     text, _html = bodies(build(order, MessageKind.CONFIRMED))
     assert "jul" not in text

@@ -54,14 +54,21 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def shop():
-    return ShopFactory(name="Nordbutiken", slug="nordbutiken", phone="08-123 456 00",
-                       languages=["sv", "en"])
+    return ShopFactory(
+        name="Nordbutiken", slug="nordbutiken", phone="08-123 456 00", languages=["sv", "en"]
+    )
 
 
 @pytest.fixture
 def order(shop):
-    return OrderFactory(shop=shop, number="10042", email="karin@example.se", postcode="11122",
-                        expected_from=date(2026, 11, 25), expected_to=date(2026, 11, 27))
+    return OrderFactory(
+        shop=shop,
+        number="10042",
+        email="karin@example.se",
+        postcode="11122",
+        expected_from=date(2026, 11, 25),
+        expected_to=date(2026, 11, 27),
+    )
 
 
 def page(client, order, **params):
@@ -76,8 +83,9 @@ def text_of(response) -> str:
 
 def test_each_line_shows_its_status_in_plain_words(client, order):  # O2
     OrderLineFactory(order=order, name="Mössa", status=LineStatus.IN_STOCK)
-    OrderLineFactory(order=order, name="Vinterjacka", status=LineStatus.WAITING,
-                     expected_at=date(2026, 12, 4))
+    OrderLineFactory(
+        order=order, name="Vinterjacka", status=LineStatus.WAITING, expected_at=date(2026, 12, 4)
+    )
     OrderLineFactory(order=order, name="Vantar", status=LineStatus.SHIPPED)
     OrderLineFactory(order=order, name="Halsduk", status=LineStatus.DELIVERED)
     OrderLineFactory(order=order, name="Skor", status=LineStatus.RETURNED)
@@ -103,16 +111,32 @@ def test_a_line_waiting_without_a_date_says_we_send_it_when_it_arrives(client, o
 
 
 def test_parcel_has_carrier_tracking_link_phone_and_latest_events(client, order):  # O4
-    Carrier.objects.update_or_create(code="postnord", defaults={
-        "name": "PostNord", "tracking_url": "https://tracking.example/?id={number}",
-        "phone": "0771-33 33 10", "phone_hours": "mån–fre 08–18"})
-    parcel = ShipmentFactory(order=order, carrier="postnord", carrier_name="",
-                             tracking_number="RR123456785SE", tracking_url="",
-                             expected_from=date(2026, 11, 24), expected_to=date(2026, 11, 25))
+    Carrier.objects.update_or_create(
+        code="postnord",
+        defaults={
+            "name": "PostNord",
+            "tracking_url": "https://tracking.example/?id={number}",
+            "phone": "0771-33 33 10",
+            "phone_hours": "mån–fre 08–18",
+        },
+    )
+    parcel = ShipmentFactory(
+        order=order,
+        carrier="postnord",
+        carrier_name="",
+        tracking_number="RR123456785SE",
+        tracking_url="",
+        expected_from=date(2026, 11, 24),
+        expected_to=date(2026, 11, 25),
+    )
     for hour, what in enumerate(["Label created", "Handed over", "At terminal", "Sorted"]):
-        ShipmentEvent.objects.create(shipment=parcel, status=ShipmentStatus.IN_TRANSIT,
-                                     happened_at=NOW + timedelta(hours=hour), description=what,
-                                     location="Stockholm")
+        ShipmentEvent.objects.create(
+            shipment=parcel,
+            status=ShipmentStatus.IN_TRANSIT,
+            happened_at=NOW + timedelta(hours=hour),
+            description=what,
+            location="Stockholm",
+        )
 
     response = page(client, order, lang="en")
     html, text = response.content.decode(), text_of(response)
@@ -131,8 +155,13 @@ def test_parcel_has_carrier_tracking_link_phone_and_latest_events(client, order)
 
 
 def test_the_platforms_own_tracking_link_wins(client, order):  # O4
-    ShipmentFactory(order=order, carrier="dhl", carrier_name="DHL Freight",
-                    tracking_number="JVGL0012345", tracking_url="https://dhl.example/t/JVGL0012345")
+    ShipmentFactory(
+        order=order,
+        carrier="dhl",
+        carrier_name="DHL Freight",
+        tracking_number="JVGL0012345",
+        tracking_url="https://dhl.example/t/JVGL0012345",
+    )
 
     html = page(client, order, lang="en").content.decode()
 
@@ -142,17 +171,27 @@ def test_the_platforms_own_tracking_link_wins(client, order):  # O4
 
 def test_refund_is_itemised_and_adds_up(client, order):  # O6
     line = OrderLineFactory(order=order, name="Vantar", total_minor=8_000)
-    ret = Return.objects.create(order=order, reason="För små", created_at=NOW,
-                                received_at=NOW + timedelta(days=2))
+    ret = Return.objects.create(
+        order=order, reason="För små", created_at=NOW, received_at=NOW + timedelta(days=2)
+    )
     ReturnLine.objects.create(ret=ret, line=line, quantity=1)
-    refund = Refund.objects.create(order=order, currency="SEK", paid_minor=8_000,
-                                   deducted_minor=5_900, refunded_minor=2_100, method="Klarna",
-                                   created_at=NOW + timedelta(days=3),
-                                   paid_at=NOW + timedelta(days=3))
+    refund = Refund.objects.create(
+        order=order,
+        currency="SEK",
+        paid_minor=8_000,
+        deducted_minor=5_900,
+        refunded_minor=2_100,
+        method="Klarna",
+        created_at=NOW + timedelta(days=3),
+        paid_at=NOW + timedelta(days=3),
+    )
     RefundLine.objects.create(refund=refund, line=line, description="Vantar", amount_minor=8_000)
     RefundDeduction.objects.create(
-        refund=refund, reason=DeductionReason.RETURN_SHIPPING, amount_minor=5_900,
-        policy_text="Returfrakten 59 kr dras av när du ångrar ett köp (köpvillkor §7).")
+        refund=refund,
+        reason=DeductionReason.RETURN_SHIPPING,
+        amount_minor=5_900,
+        policy_text="Returfrakten 59 kr dras av när du ångrar ett köp (köpvillkor §7).",
+    )
 
     text = text_of(page(client, order))  # Swedish: money as "80,00 kr"
 
@@ -164,10 +203,20 @@ def test_refund_is_itemised_and_adds_up(client, order):  # O6
 
 
 def test_refund_in_english_names_each_deduction(client, order):  # O6
-    refund = Refund.objects.create(order=order, currency="SEK", paid_minor=8_000,
-                                   deducted_minor=5_900, refunded_minor=2_100, created_at=NOW)
-    RefundDeduction.objects.create(refund=refund, reason=DeductionReason.RETURN_SHIPPING,
-                                   amount_minor=5_900, policy_text="Policy §7.")
+    refund = Refund.objects.create(
+        order=order,
+        currency="SEK",
+        paid_minor=8_000,
+        deducted_minor=5_900,
+        refunded_minor=2_100,
+        created_at=NOW,
+    )
+    RefundDeduction.objects.create(
+        refund=refund,
+        reason=DeductionReason.RETURN_SHIPPING,
+        amount_minor=5_900,
+        policy_text="Policy §7.",
+    )
 
     text = text_of(page(client, order, lang="en"))
 
@@ -178,8 +227,12 @@ def test_refund_in_english_names_each_deduction(client, order):  # O6
 
 
 def test_return_policy_and_fee_are_always_shown(client, order, shop):  # O7
-    CommerceSettings.objects.create(shop=shop, return_days=14, return_shipping_fee_minor=5_900,
-                                    return_policy="Oanvända varor i originalförpackning.")
+    CommerceSettings.objects.create(
+        shop=shop,
+        return_days=14,
+        return_shipping_fee_minor=5_900,
+        return_policy="Oanvända varor i originalförpackning.",
+    )
 
     text = text_of(page(client, order, lang="en"))
 
@@ -216,8 +269,9 @@ def test_christmas_last_order_dates_in_season(client, order, shop, monkeypatch):
 
 
 def test_no_christmas_section_out_of_season(client, order, shop, time_machine):  # O5
-    ShippingMethod.objects.create(shop=shop, code="mypack", name="PostNord MyPack",
-                                  christmas_last_order=date(2026, 12, 18))
+    ShippingMethod.objects.create(
+        shop=shop, code="mypack", name="PostNord MyPack", christmas_last_order=date(2026, 12, 18)
+    )
     time_machine.move_to(datetime(2026, 10, 20, 12, 0, tzinfo=UTC))
 
     assert "Christmas" not in text_of(page(client, order, lang="en"))
@@ -235,7 +289,11 @@ def test_a_person_is_reachable_and_the_question_is_prefilled(client, order, shop
     assert parts.path == f"/s/{shop.slug}/"
     assert query["lang"] == ["sv"]
     assert unsign("contact", query["t"][0], max_age_days=1) == {
-        "shop": shop.pk, "order": order.pk, "email": "karin@example.se", "name": "Karin Kund"}
+        "shop": shop.pk,
+        "order": order.pk,
+        "email": "karin@example.se",
+        "name": "Karin Kund",
+    }
 
 
 def test_status_url_is_absolute_signed_and_opens_the_page(client, order, settings):  # O2
@@ -291,8 +349,11 @@ def test_the_orders_language_is_preferred_over_the_browsers(client, shop):
 
 
 def lookup(client, shop, number, detail, ip="10.0.0.1", query=""):
-    return client.post(reverse("commerce:lookup", args=[shop.slug]) + query,
-                       {"number": number, "detail": detail}, REMOTE_ADDR=ip)
+    return client.post(
+        reverse("commerce:lookup", args=[shop.slug]) + query,
+        {"number": number, "detail": detail},
+        REMOTE_ADDR=ip,
+    )
 
 
 def test_lookup_form_is_shown_with_labels(client, shop):

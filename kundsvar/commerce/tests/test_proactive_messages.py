@@ -41,8 +41,9 @@ def obj_for(order, kind):
     if kind == MessageKind.RETURN_RECEIVED:
         return Return.objects.create(order=order, created_at=T0, received_at=T0)
     if kind == MessageKind.REFUND_PAID:
-        return Refund.objects.create(order=order, paid_minor=100, refunded_minor=100,
-                                     created_at=T0, paid_at=T0)
+        return Refund.objects.create(
+            order=order, paid_minor=100, refunded_minor=100, created_at=T0, paid_at=T0
+        )
     return None
 
 
@@ -52,7 +53,11 @@ def test_a_change_writes_the_message_and_queues_the_email(order):  # O1, A3
     assert message.to_address == "karin@example.se"
     row = message.outbound
     assert (row.kind, row.case, row.to_address, row.from_address) == (
-        OutboundKind.ORDER, None, "karin@example.se", SHOP)
+        OutboundKind.ORDER,
+        None,
+        "karin@example.se",
+        SHOP,
+    )
     assert row.subject == message.subject
     assert message.subject.startswith("Nordljus: ") and "10234" in message.subject
 
@@ -61,8 +66,9 @@ def test_the_email_goes_out_after_commit(order, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         proactive.on_change(order, MessageKind.CONFIRMED, now=T0)
     assert len(mail.outbox) == 1
-    sent = email.message_from_bytes(mail.outbox[0].message().as_bytes(),
-                                    policy=email.policy.default)
+    sent = email.message_from_bytes(
+        mail.outbox[0].message().as_bytes(), policy=email.policy.default
+    )
     assert sent["From"].addresses[0].addr_spec == SHOP
     assert sent["Auto-Submitted"] is None
 
@@ -94,8 +100,10 @@ def test_a_new_expected_date_while_waiting_is_news(order):  # O1
 def test_a_lost_race_for_the_key_sends_nothing(order):  # O1
     proactive.on_change(order, MessageKind.CONFIRMED, now=T0)
     # Another worker inserted the row between our check and our insert.
-    assert proactive._send(order, MessageKind.CONFIRMED, "confirmed", None,
-                           "karin@example.se", T0) is None
+    assert (
+        proactive._send(order, MessageKind.CONFIRMED, "confirmed", None, "karin@example.se", T0)
+        is None
+    )
     assert OutboundEmail.objects.count() == 1
 
 

@@ -38,8 +38,12 @@ def order():
 @pytest.fixture
 def parcel(order):
     """Expected Monday 23 – Wednesday 25 November."""
-    return ShipmentFactory(order=order, shipped_at=local(2026, 11, 20, 15),
-                           expected_from=date(2026, 11, 23), expected_to=date(2026, 11, 25))
+    return ShipmentFactory(
+        order=order,
+        shipped_at=local(2026, 11, 20, 15),
+        expected_from=date(2026, 11, 23),
+        expected_to=date(2026, 11, 25),
+    )
 
 
 def delayed_messages():
@@ -69,8 +73,9 @@ def test_delayed_once_the_window_has_passed_and_only_once(parcel, time_machine):
 
 
 def test_a_delivered_parcel_is_never_delayed(parcel, time_machine):  # O1
-    Shipment.objects.filter(pk=parcel.pk).update(delivered_at=local(2026, 11, 27, 12),
-                                                 status=ShipmentStatus.DELIVERED)
+    Shipment.objects.filter(pk=parcel.pk).update(
+        delivered_at=local(2026, 11, 27, 12), status=ShipmentStatus.DELIVERED
+    )
     assert sweep(time_machine, local(2026, 11, 30, 9, 0)) == 0
     assert not delayed_messages().exists()
 
@@ -94,8 +99,9 @@ def test_two_workers_never_send_twice(parcel, time_machine, monkeypatch):  # O1
 
 
 def test_a_switched_off_delay_message_is_not_sent(parcel, time_machine):  # O1
-    CommerceSettings.objects.update_or_create(shop=parcel.order.shop,
-                                              defaults={"notify_delayed": False})
+    CommerceSettings.objects.update_or_create(
+        shop=parcel.order.shop, defaults={"notify_delayed": False}
+    )
     sweep(time_machine, local(2026, 11, 26, 9, 0))
     assert not delayed_messages().exists()
 
@@ -110,8 +116,9 @@ def test_the_task_runs_the_sweep(parcel, time_machine):  # O1
 
 @pytest.fixture
 def delivered(parcel):
-    Shipment.objects.filter(pk=parcel.pk).update(delivered_at=local(2026, 11, 23, 10),
-                                                 status=ShipmentStatus.DELIVERED)
+    Shipment.objects.filter(pk=parcel.pk).update(
+        delivered_at=local(2026, 11, 23, 10), status=ShipmentStatus.DELIVERED
+    )
     return parcel
 
 
@@ -129,8 +136,9 @@ def test_check_in_after_the_shops_number_of_days(delivered, time_machine):  # O8
 
 
 def test_check_in_days_are_the_shops_setting(delivered, time_machine):  # O8
-    CommerceSettings.objects.update_or_create(shop=delivered.order.shop,
-                                              defaults={"check_in_days": 2})
+    CommerceSettings.objects.update_or_create(
+        shop=delivered.order.shop, defaults={"check_in_days": 2}
+    )
     assert check_ins(time_machine, local(2026, 11, 25, 10, 0)) == 1
 
 
@@ -145,8 +153,9 @@ def test_no_check_in_at_night_or_when_stale(delivered, time_machine):  # O8
 
 
 def test_no_check_in_when_switched_off(delivered, time_machine):  # O8
-    CommerceSettings.objects.update_or_create(shop=delivered.order.shop,
-                                              defaults={"notify_check_in": False})
+    CommerceSettings.objects.update_or_create(
+        shop=delivered.order.shop, defaults={"notify_check_in": False}
+    )
     assert check_ins(time_machine, local(2026, 11, 30, 10, 0)) == 0
 
 
@@ -156,8 +165,9 @@ def test_the_check_in_task(delivered, time_machine):  # O8
 
 
 def test_one_failing_parcel_does_not_stop_the_sweep(parcel, time_machine, monkeypatch):  # O1
-    other = ShipmentFactory(order=parcel.order, expected_to=date(2026, 11, 25),
-                            tracking_number="RR987654321SE")
+    other = ShipmentFactory(
+        order=parcel.order, expected_to=date(2026, 11, 25), tracking_number="RR987654321SE"
+    )
     real = proactive.on_change
 
     def broken_for_the_first(order, kind, *, obj=None, now=None):

@@ -7,20 +7,29 @@ from hypothesis import strategies as st
 from kundsvar.commerce.refunds import Requested, breakdown
 
 amounts = st.integers(min_value=0, max_value=10**12)
-deductions = st.lists(st.builds(Requested, reason=st.sampled_from(["return_shipping", "other"]),
-                                amount_minor=amounts), max_size=6)
+deductions = st.lists(
+    st.builds(
+        Requested, reason=st.sampled_from(["return_shipping", "other"]), amount_minor=amounts
+    ),
+    max_size=6,
+)
 
 
 def test_paid_80_minus_return_shipping_59_is_21():  # O6
     result = breakdown(8000, [Requested("return_shipping", 5900, "Returfrakt", "59 kr")])
-    assert (result.paid_minor, result.deducted_minor, result.refunded_minor) == (8000, 5900,
-                                                                                2100)
+    assert (result.paid_minor, result.deducted_minor, result.refunded_minor) == (8000, 5900, 2100)
     assert not result.capped and result.deductions[0].policy_text == "59 kr"
 
 
 def test_a_deduction_larger_than_what_is_left_is_capped():  # O6
-    result = breakdown(8000, [Requested("return_shipping", 5900),
-                              Requested("restocking", 5000), Requested("other", 100)])
+    result = breakdown(
+        8000,
+        [
+            Requested("return_shipping", 5900),
+            Requested("restocking", 5000),
+            Requested("other", 100),
+        ],
+    )
     assert [d.amount_minor for d in result.deductions] == [5900, 2100, 0]
     assert [d.capped for d in result.deductions] == [False, True, True]
     assert result.refunded_minor == 0 and result.capped

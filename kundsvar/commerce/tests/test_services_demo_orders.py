@@ -16,11 +16,13 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 def test_demo_orders_cover_every_state_and_send_nothing(monkeypatch):
     calls = []
-    monkeypatch.setattr("kundsvar.commerce.proactive.on_change",
-                        lambda *args, **kwargs: calls.append(args))
+    monkeypatch.setattr(
+        "kundsvar.commerce.proactive.on_change", lambda *args, **kwargs: calls.append(args)
+    )
     shop = ShopFactory()
-    customers = [find_or_create_customer(shop, f"kund{i}@example.se", f"Kund {i}", "sv")
-                 for i in range(12)]
+    customers = [
+        find_or_create_customer(shop, f"kund{i}@example.se", f"Kund {i}", "sv") for i in range(12)
+    ]
     orders = add_demo_orders(shop, customers, NOW)
     assert len(orders) == 8
     statuses = {order.number: order.status for order in orders}
@@ -34,8 +36,7 @@ def test_demo_orders_cover_every_state_and_send_nothing(monkeypatch):
     rug = next(o for o in orders if o.number == "100212")
     assert rug.shipments.get().tracking_number == "RR123456785SE"
     refund = Refund.objects.get()
-    assert (refund.paid_minor, refund.deducted_minor, refund.refunded_minor) == (8000, 5900,
-                                                                                2100)
+    assert (refund.paid_minor, refund.deducted_minor, refund.refunded_minor) == (8000, 5900, 2100)
     assert refund.deductions.get().reason == DeductionReason.RETURN_SHIPPING
     assert calls == [] and mail.outbox == [] and not OrderMessage.objects.exists()
     add_demo_orders(shop, customers, NOW)  # running it twice adds nothing

@@ -36,8 +36,12 @@ def number(birth: date, serial: str, *, form: str, coordination: bool = False) -
     ten = short + serial + str(check_digit(short + serial))
     long = f"{birth.year // 100}{ten}"
     return {
-        "10": ten, "10-": f"{ten[:6]}-{ten[6:]}", "10+": f"{ten[:6]}+{ten[6:]}",
-        "10sp": f"{ten[:6]} {ten[6:]}", "12": long, "12-": f"{long[:8]}-{long[8:]}",
+        "10": ten,
+        "10-": f"{ten[:6]}-{ten[6:]}",
+        "10+": f"{ten[:6]}+{ten[6:]}",
+        "10sp": f"{ten[:6]} {ten[6:]}",
+        "12": long,
+        "12-": f"{long[:8]}-{long[8:]}",
         "12sp": f"{long[:8]} {long[8:]}",
     }[form]
 

@@ -115,8 +115,9 @@ def test_pages_newest_first(client, shop_a, as_alice, time_machine):
     assert [c["id"] for c in page["items"]] == [made[3], made[2]]
 
 
-def test_the_list_costs_the_same_queries_however_many_customers(client, shop_a, as_alice,
-                                                                django_assert_num_queries):
+def test_the_list_costs_the_same_queries_however_many_customers(
+    client, shop_a, as_alice, django_assert_num_queries
+):
     client.get(URL, headers=as_alice)  # last_used_at is written here, not below
     for n in (2, 10):
         for i in range(n):
@@ -126,8 +127,17 @@ def test_the_list_costs_the_same_queries_however_many_customers(client, shop_a, 
             client.get(URL, headers=as_alice)
 
 
-@pytest.mark.parametrize("query", [{"limit": 101}, {"limit": 0}, {"offset": -1},
-                                   {"q": "x" * 201}, {"shop": "x" * 51}, {"name": "karin"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"limit": 101},
+        {"limit": 0},
+        {"offset": -1},
+        {"q": "x" * 201},
+        {"shop": "x" * 51},
+        {"name": "karin"},
+    ],
+)
 def test_bad_parameters_are_422_in_the_single_shape(client, as_alice, query):
     response = client.get(URL, query, headers=as_alice)
     assert response.status_code == 422

@@ -46,9 +46,16 @@ def bo(shop):
 
 
 def rated(shop, agent, score, at, *, channel="email", comment="", sender="kund@example.se"):
-    case = cases.open_case(shop, channel, cases.Inbound(
-        from_address=sender, subject="Fråga", body_text="Hej!",
-        received_at=at - timedelta(hours=2)))
+    case = cases.open_case(
+        shop,
+        channel,
+        cases.Inbound(
+            from_address=sender,
+            subject="Fråga",
+            body_text="Hej!",
+            received_at=at - timedelta(hours=2),
+        ),
+    )
     answer = cases.reply(case, agent, "Svar.", now=at - timedelta(hours=1))
     return rate(case, answer, score, comment, now=at)
 
@@ -75,18 +82,27 @@ def test_per_week_per_agent_and_per_channel(shop, ratings):  # F2
     assert queries.total(qs) == queries.Csat(3, 1)
     weeks = queries.by_period(qs, "week", date(2026, 11, 16), date(2026, 11, 26), shop.tz)
     assert [(r.key, r.csat) for r in weeks] == [
-        (date(2026, 11, 16), queries.Csat(1, 0)), (date(2026, 11, 23), queries.Csat(2, 1))]
+        (date(2026, 11, 16), queries.Csat(1, 0)),
+        (date(2026, 11, 23), queries.Csat(2, 1)),
+    ]
     assert [(r.key, r.csat) for r in queries.by_agent(qs)] == [
-        ("Anna Berg", queries.Csat(2, 0)), ("Bo Ek", queries.Csat(1, 1))]
+        ("Anna Berg", queries.Csat(2, 0)),
+        ("Bo Ek", queries.Csat(1, 1)),
+    ]
     assert [(r.key, r.csat) for r in queries.by_channel(qs)] == [
-        ("email", queries.Csat(2, 1)), ("form", queries.Csat(1, 0))]
+        ("email", queries.Csat(2, 1)),
+        ("form", queries.Csat(1, 0)),
+    ]
 
 
 def test_months_and_empty_periods(shop, ratings):  # F2
     qs = queries.ratings(shop, date(2026, 9, 1), date(2026, 11, 26))
     months = queries.by_period(qs, "month", date(2026, 9, 1), date(2026, 11, 26), shop.tz)
     assert [(r.key, r.csat.good, r.csat.bad) for r in months] == [
-        (date(2026, 9, 1), 0, 1), (date(2026, 10, 1), 0, 0), (date(2026, 11, 1), 3, 1)]
+        (date(2026, 9, 1), 0, 1),
+        (date(2026, 10, 1), 0, 0),
+        (date(2026, 11, 1), 3, 1),
+    ]
 
 
 def test_weeks_are_the_shops_local_weeks(shop, anna):
@@ -131,9 +147,15 @@ def test_the_query_count_does_not_grow_with_the_ratings(client, shop, owner, ann
     rated(shop, anna, "good", NOW - timedelta(days=3), comment="Bra")
     few = count()
     for n in range(12):
-        rated(shop, bo if n % 2 else anna, "bad" if n % 3 else "good",
-              NOW - timedelta(days=n * 9), channel="form" if n % 2 else "email", comment=f"k{n}",
-              sender=f"kund{n}@example.se")
+        rated(
+            shop,
+            bo if n % 2 else anna,
+            "bad" if n % 3 else "good",
+            NOW - timedelta(days=n * 9),
+            channel="form" if n % 2 else "email",
+            comment=f"k{n}",
+            sender=f"kund{n}@example.se",
+        )
     assert count() == few
     assert few <= 15
 
@@ -159,8 +181,13 @@ def test_the_rating_link_records_on_send(client, shop, anna):  # R4, F1
     from kundsvar.channels.email.emails import rating_url
     from kundsvar.feedback.models import Rating
 
-    case = cases.open_case(shop, "email", cases.Inbound(
-        from_address="kund@example.se", body_text="Hej!", received_at=NOW - timedelta(hours=2)))
+    case = cases.open_case(
+        shop,
+        "email",
+        cases.Inbound(
+            from_address="kund@example.se", body_text="Hej!", received_at=NOW - timedelta(hours=2)
+        ),
+    )
     answer = cases.reply(case, anna, "Svar.", now=NOW - timedelta(hours=1))
     path = urlsplit(rating_url(case, answer, "bad")).path
     assert client.get(path).status_code == 200

@@ -21,9 +21,11 @@ def agent(shop):
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run a service as if its transaction committed: the after-commit indexing too."""
+
     def run(service, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return service(*args, **kwargs)
+
     return run
 
 
@@ -32,6 +34,8 @@ def make_article(committed):
     from kundsvar.knowledge import services
 
     def make(shop, title, body="", language="sv", **kwargs):
-        return committed(services.create_article, shop, title=title, body=body,
-                         language=language, **kwargs)
+        return committed(
+            services.create_article, shop, title=title, body=body, language=language, **kwargs
+        )
+
     return make

@@ -27,9 +27,13 @@ def test_registered():
 
 def test_relevant_articles_as_absolute_links(faq, settings, now):  # A5
     settings.SITE_URL = "https://help.example"
-    case = open_email_case(faq, now, subject="Leveranstid jacka",
-                           text="Hej! Jag beställde en jacka förra veckan men den har inte "
-                                "kommit, hur lång är leveranstiden?")
+    case = open_email_case(
+        faq,
+        now,
+        subject="Leveranstid jacka",
+        text="Hej! Jag beställde en jacka förra veckan men den har inte "
+        "kommit, hur lång är leveranstiden?",
+    )
     with translation.override("sv"):
         section = ack_section(case, first_message(case))
     article = faq.knowledge_articles.get(title="Hur lång är leveranstiden?")
@@ -39,26 +43,33 @@ def test_relevant_articles_as_absolute_links(faq, settings, now):  # A5
 
 
 def test_nothing_when_nothing_is_relevant(faq, now):  # A5
-    case = open_email_case(faq, now, subject="Samarbete",
-                           text="Hej, vi vill gärna diskutera ett samarbete kring influencers.")
+    case = open_email_case(
+        faq,
+        now,
+        subject="Samarbete",
+        text="Hej, vi vill gärna diskutera ett samarbete kring influencers.",
+    )
     assert ack_section(case, first_message(case)) is None
 
 
 def test_in_the_cases_language_only(faq, now):  # A5, R7
-    case = open_email_case(faq, now, subject="Return",
-                           text="Hi, how do I return a jacket?", language="en")
+    case = open_email_case(
+        faq, now, subject="Return", text="Hi, how do I return a jacket?", language="en"
+    )
     with translation.override("en"):
         section = ack_section(case, first_message(case))
     assert "How do I return an item?" in section["text"]
     assert "Hur returnerar" not in section["text"]
-    case = open_email_case(faq, now, subject="Gavekort",
-                           text="Hei, hvor lenge gjelder presentkort?", language="nb")
+    case = open_email_case(
+        faq, now, subject="Gavekort", text="Hei, hvor lenge gjelder presentkort?", language="nb"
+    )
     assert ack_section(case, first_message(case)) is None  # no Norwegian articles
 
 
 def test_the_acknowledgement_email_carries_the_links(faq, now):  # A5
-    case = open_email_case(faq, now, subject="Byta storlek",
-                           text="Kan jag byta tröjan till en större storlek?")
+    case = open_email_case(
+        faq, now, subject="Byta storlek", text="Kan jag byta tröjan till en större storlek?"
+    )
     built = ack_emails.acknowledgement(case, first_message(case))
     article = faq.knowledge_articles.get(title="Kan jag byta till en annan storlek?")
     assert f"/s/{faq.slug}/faq/{article.slug}/" in built.get_body(("plain",)).get_content()
@@ -67,7 +78,6 @@ def test_the_acknowledgement_email_carries_the_links(faq, now):  # A5
 
 def test_titles_are_escaped_in_html(shop, make_article, now):
     make_article(shop, "Retur <b>nu</b>", "Returnera varor inom 30 dagar.")
-    case = open_email_case(shop, now, subject="Retur",
-                           text="Hur returnerar jag varor?")
+    case = open_email_case(shop, now, subject="Retur", text="Hur returnerar jag varor?")
     section = ack_section(case, first_message(case))
     assert "&lt;b&gt;nu&lt;/b&gt;" in section["html"] and "<b>nu" not in section["html"]

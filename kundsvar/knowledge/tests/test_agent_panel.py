@@ -22,27 +22,30 @@ def test_the_panel_is_registered():
 
 
 def test_panel_offers_the_matching_article_with_insert_buttons(faq, agent, now):  # R6
-    case = open_email_case(faq, now, subject="Retur",
-                           text="Hej, hur gör jag för att returnera en jacka?")
+    case = open_email_case(
+        faq, now, subject="Retur", text="Hej, hur gör jag för att returnera en jacka?"
+    )
     html = panels.suggested_articles(case, agent)
     assert "Hur returnerar jag en vara?" in html
     article = case.shop.knowledge_articles.get(title="Hur returnerar jag en vara?")
     assert f'data-saved-reply="kbt{article.pk}"' in html
     assert f'data-saved-reply="kbl{article.pk}"' in html
-    assert f"http://testserver/s/{faq.slug}/faq/{article.slug}/" in html or \
-        f"/s/{faq.slug}/faq/{article.slug}/" in html
+    assert (
+        f"http://testserver/s/{faq.slug}/faq/{article.slug}/" in html
+        or f"/s/{faq.slug}/faq/{article.slug}/" in html
+    )
     assert "30 dagars öppet köp" in html  # the text, as plain text, in data-text
 
 
 def test_no_panel_when_nothing_matches(faq, agent, now):
-    case = open_email_case(faq, now, subject="Samarbete",
-                           text="Vi är en influencerbyrå och vill samarbeta med er.")
+    case = open_email_case(
+        faq, now, subject="Samarbete", text="Vi är en influencerbyrå och vill samarbeta med er."
+    )
     assert panels.suggested_articles(case, agent) is None
 
 
 def test_inserted_article_text_counts_as_not_adapted(faq, agent, now):  # R6
-    case = open_email_case(faq, now, subject="Retur",
-                           text="Hur returnerar jag en vara?")
+    case = open_email_case(faq, now, subject="Retur", text="Hur returnerar jag en vara?")
     article = case.shop.knowledge_articles.get(title="Hur returnerar jag en vara?")
     texts = panels.inserted_texts(case, [f"kbt{article.pk}", "12", "junk", "kbtx"])
     assert len(texts) == 1 and "30 dagars öppet köp" in texts[0]

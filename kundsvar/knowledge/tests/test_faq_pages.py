@@ -83,14 +83,15 @@ def test_language_link_leads_to_that_version(client, faq):  # R7
     assert response.url == reverse("knowledge:article", args=[faq.slug, english.slug])
 
 
-def test_drafts_and_other_shops_articles_are_not_found(client, shop, other_shop,
-                                                       make_article):  # C6
+def test_drafts_and_other_shops_articles_are_not_found(
+    client, shop, other_shop, make_article
+):  # C6
     draft = make_article(shop, "Hemligt", "Inte klart.", published=False)
     theirs = make_article(other_shop, "Deras", "Annan butik.", language="nb")
-    assert client.get(reverse("knowledge:article", args=[shop.slug, draft.slug])
-                      ).status_code == 404
-    assert client.get(reverse("knowledge:article", args=[shop.slug, theirs.slug])
-                      ).status_code == 404
+    assert client.get(reverse("knowledge:article", args=[shop.slug, draft.slug])).status_code == 404
+    assert (
+        client.get(reverse("knowledge:article", args=[shop.slug, theirs.slug])).status_code == 404
+    )
     assert "Hemligt" not in client.get(faq_url(shop)).content.decode()
     assert client.get(faq_url(shop, q="hemligt")).content.decode().count("Hemligt") == 0
 

@@ -48,21 +48,25 @@ def test_admin_writes_previews_publishes_and_translates(client, shop, admin, art
     client.force_login(admin)
     u = urls(shop, article)
     assert client.get(u["manage"]).status_code == 200
-    preview = client.post(u["edit"], {"title": "Leveranstid", "body": "**Snabbt** <b>x</b>",
-                                      "position": 0, "preview": "1"})
+    preview = client.post(
+        u["edit"],
+        {"title": "Leveranstid", "body": "**Snabbt** <b>x</b>", "position": 0, "preview": "1"},
+    )
     assert "<strong>Snabbt</strong>" in preview.content.decode()
     assert "&lt;b&gt;x&lt;/b&gt;" in preview.content.decode()
     article.refresh_from_db()
     assert article.body == "1–3 dagar."  # a preview saves nothing
-    client.post(u["edit"], {"title": "Hur lång är leveranstiden?", "body": "1–3 dagar.",
-                            "position": 0})
+    client.post(
+        u["edit"], {"title": "Hur lång är leveranstiden?", "body": "1–3 dagar.", "position": 0}
+    )
     article.refresh_from_db()
     assert article.title == "Hur lång är leveranstiden?"
     client.post(u["publish"], {"action": "publish"})
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED and article.published_at
-    response = client.post(u["translate"], {"title": "Delivery time", "body": "1–3 days.",
-                                            "position": 0})
+    response = client.post(
+        u["translate"], {"title": "Delivery time", "body": "1–3 days.", "position": 0}
+    )
     english = Article.objects.get(language="en")
     assert response.url == reverse("knowledge:edit", args=[shop.slug, english.pk])
     assert english.translation_group == article.translation_group
@@ -74,13 +78,23 @@ def test_admin_writes_previews_publishes_and_translates(client, shop, admin, art
 
 def test_admin_creates_article_and_category(client, shop, admin):
     client.force_login(admin)
-    client.post(reverse("knowledge:categories", args=[shop.slug]),
-                {"name": "Leverans", "name_en": "Delivery", "position": 1})
+    client.post(
+        reverse("knowledge:categories", args=[shop.slug]),
+        {"name": "Leverans", "name_en": "Delivery", "position": 1},
+    )
     category = Category.objects.get()
     assert category.label("en") == "Delivery" and category.label("sv") == "Leverans"
-    response = client.post(reverse("knowledge:new", args=[shop.slug]), {
-        "language": "sv", "title": "Spåra paket", "body": "Med kollinumret.",
-        "category": category.pk, "position": 0, "published": "on"})
+    response = client.post(
+        reverse("knowledge:new", args=[shop.slug]),
+        {
+            "language": "sv",
+            "title": "Spåra paket",
+            "body": "Med kollinumret.",
+            "category": category.pk,
+            "position": 0,
+            "published": "on",
+        },
+    )
     article = Article.objects.get()
     assert response.url == reverse("knowledge:edit", args=[shop.slug, article.pk])
     assert article.is_published and article.category == category and article.slug == "spara-paket"
@@ -96,8 +110,9 @@ def test_agent_reads_but_cannot_write(client, shop, bob, article):
     assert 'name="save"' not in page
     assert client.get(u["new"]).status_code == 403
     assert client.get(u["translate"]).status_code == 403
-    assert client.post(u["edit"], {"title": "Ändrad", "body": "x", "position": 0}
-                       ).status_code == 403
+    assert (
+        client.post(u["edit"], {"title": "Ändrad", "body": "x", "position": 0}).status_code == 403
+    )
     assert client.post(u["publish"], {"action": "publish"}).status_code == 403
     assert client.post(u["delete"]).status_code == 403
     assert client.post(u["categories"], {"name": "X", "position": 0}).status_code == 403
@@ -124,11 +139,13 @@ def test_anonymous_goes_to_login(client, shop, article):
 def test_one_shop_agent_lands_on_the_list(client, shop, bob):
     client.force_login(bob)
     assert client.get(reverse("knowledge:manage_index")).url == reverse(
-        "knowledge:manage", args=[shop.slug])
+        "knowledge:manage", args=[shop.slug]
+    )
 
 
-def test_article_of_another_shop_is_404_even_for_an_admin(client, shop, admin, other_shop,
-                                                          make_article):
+def test_article_of_another_shop_is_404_even_for_an_admin(
+    client, shop, admin, other_shop, make_article
+):
     theirs = make_article(other_shop, "Deras", "x", language="nb")
     client.force_login(admin)
     assert client.get(reverse("knowledge:edit", args=[shop.slug, theirs.pk])).status_code == 404

@@ -15,17 +15,34 @@ from kundsvar.knowledge.topics import proposed_topics
 def cases(shop, now):
     made = []
     for i, name in enumerate(["Karin", "Erik", "Sofia", "Lena"]):
-        made.append(open_email_case(
-            shop, now - timedelta(days=i + 1), sender=f"{name.lower()}@example.se",
-            subject="Rabattkod", text=f"Hej! Min rabattkod fungerar inte i kassan. /{name}"))
+        made.append(
+            open_email_case(
+                shop,
+                now - timedelta(days=i + 1),
+                sender=f"{name.lower()}@example.se",
+                subject="Rabattkod",
+                text=f"Hej! Min rabattkod fungerar inte i kassan. /{name}",
+            )
+        )
     for i in range(3):
-        made.append(open_email_case(
-            shop, now - timedelta(days=2, hours=i), sender=f"kund{i}@example.se",
-            subject="Leveranstid", text="Hur lång är leveranstiden till Kiruna?"))
+        made.append(
+            open_email_case(
+                shop,
+                now - timedelta(days=2, hours=i),
+                sender=f"kund{i}@example.se",
+                subject="Leveranstid",
+                text="Hur lång är leveranstiden till Kiruna?",
+            )
+        )
     # Old cases do not count.
     for i in range(5):
-        open_email_case(shop, now - timedelta(days=120), sender=f"gammal{i}@example.se",
-                        subject="Lagersaldo", text="Har ni lagersaldo på mössan?")
+        open_email_case(
+            shop,
+            now - timedelta(days=120),
+            sender=f"gammal{i}@example.se",
+            subject="Lagersaldo",
+            text="Har ni lagersaldo på mössan?",
+        )
     return made
 
 

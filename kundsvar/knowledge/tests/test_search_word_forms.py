@@ -33,12 +33,14 @@ def test_plural_finds_singular_in_swedish(shop, article):  # K2
 
 def test_returer_and_returnera(shop, article):  # K2
     article(shop, "Så fungerar returen", "Returen är gratis inom 30 dagar.")
-    article(shop, "Varor som inte kan returneras", "Underkläder returnerade efter "
-            "användning tar vi inte emot.")
+    article(
+        shop,
+        "Varor som inte kan returneras",
+        "Underkläder returnerade efter användning tar vi inte emot.",
+    )
     # The noun's stem "retur" also matches as the start of "returner" (PREFIX_MIN), so
     # "returer" finds both, the exact form first.
-    assert titles(shop, "returer", "sv") == ["Så fungerar returen",
-                                             "Varor som inte kan returneras"]
+    assert titles(shop, "returer", "sv") == ["Så fungerar returen", "Varor som inte kan returneras"]
     # The other way round Snowball gives no bridge: "returner" is not how "retur" begins.
     assert titles(shop, "returnera", "sv") == ["Varor som inte kan returneras"]
 
@@ -55,10 +57,10 @@ def test_definite_form_finds_indefinite(shop, article):  # K2
 
 
 def test_norwegian_word_forms(other_shop, article):  # K2
-    article(other_shop, "Endre en bestilling", "Du kan endre bestillingen i en time.",
-            language="nb")
-    article(other_shop, "Sporing av pakken", "Følg pakken med sporingsnummeret.",
-            language="nb")
+    article(
+        other_shop, "Endre en bestilling", "Du kan endre bestillingen i en time.", language="nb"
+    )
+    article(other_shop, "Sporing av pakken", "Følg pakken med sporingsnummeret.", language="nb")
     assert titles(other_shop, "bestillinger", "nb") == ["Endre en bestilling"]
     assert titles(other_shop, "hvor er pakke", "nb") == ["Sporing av pakken"]
 
@@ -70,23 +72,26 @@ def test_danish_word_forms(shop, article):  # K2
 
 
 def test_english_word_forms(shop, article):  # K2
-    article(shop, "Returns and refunds", "You can return any item within 30 days.",
-            language="en")
+    article(shop, "Returns and refunds", "You can return any item within 30 days.", language="en")
     assert titles(shop, "returning an order", "en") == ["Returns and refunds"]
     assert titles(shop, "refund", "en") == ["Returns and refunds"]
 
 
 def test_title_counts_above_body(shop, article):  # K2
-    article(shop, "Betalning med Klarna", "Du kan också betala med kort eller Swish. "
-            "Vi skickar fakturan med e-post.")
+    article(
+        shop,
+        "Betalning med Klarna",
+        "Du kan också betala med kort eller Swish. Vi skickar fakturan med e-post.",
+    )
     article(shop, "Faktura", "Betala fakturan inom 14 dagar.")
     assert titles(shop, "faktura", "sv") == ["Faktura", "Betalning med Klarna"]
 
 
 def test_edits_reach_the_index(shop, article, committed):  # K2
     found = article(shop, "Presentkort", "Gäller i ett år.")
-    committed(services.update_article, found, title="Presentkort",
-              body="Gäller i två år, även i butik.")
+    committed(
+        services.update_article, found, title="Presentkort", body="Gäller i två år, även i butik."
+    )
     assert titles(shop, "butiken", "sv") == ["Presentkort"]
     assert titles(shop, "ett år", "sv") == ["Presentkort"]  # "år" is still there
     committed(services.delete_article, found)

@@ -20,28 +20,41 @@ def first(shop, text, language="sv"):
 
 
 def test_chatty_question_keeps_only_its_meaningful_words():  # C6
-    text = ("Hej! Jag beställde en jacka förra veckan men den har inte kommit, hur lång är "
-            "leveranstiden? Order 123456. Mvh Karin")
+    text = (
+        "Hej! Jag beställde en jacka förra veckan men den har inte kommit, hur lång är "
+        "leveranstiden? Order 123456. Mvh Karin"
+    )
     stems = meaningful_stems(text, "sv")
     assert "leveranstid" in stems and "jack" in stems
-    assert not {"hej", "jag", "en", "den", "har", "inte", "hur", "är", "mvh", "123456"} & set(
-        stems)
+    assert not {"hej", "jag", "en", "den", "har", "inte", "hur", "är", "mvh", "123456"} & set(stems)
 
 
-@pytest.mark.parametrize("question, title", [
-    ("Hej! Jag beställde en jacka förra veckan men den har inte kommit, hur lång är "
-     "leveranstiden?", "Hur lång är leveranstiden?"),
-    ("Hur gör jag för att returnera byxorna? De var för stora.", "Hur returnerar jag en vara?"),
-    ("Kan jag byta tröjan mot en större storlek?", "Kan jag byta till en annan storlek?"),
-    ("Jag skickade tillbaka en klänning för två veckor sedan, när kommer pengarna?",
-     "När får jag tillbaka mina pengar?"),
-    ("Går det att betala med Klarna faktura?", "Vilka betalsätt kan jag använda?"),
-    ("Var är mitt paket? Kollinumret fungerar inte", "Hur spårar jag mitt paket?"),
-    ("Dragkedjan gick sönder efter en vecka, jag vill reklamera",
-     "Reklamation: varan är trasig eller felaktig"),
-    ("Kan man lämna tillbaka julklappar efter jul?",
-     "Julklappar: sista beställningsdag och öppet köp till januari"),
-])
+@pytest.mark.parametrize(
+    "question, title",
+    [
+        (
+            "Hej! Jag beställde en jacka förra veckan men den har inte kommit, hur lång är "
+            "leveranstiden?",
+            "Hur lång är leveranstiden?",
+        ),
+        ("Hur gör jag för att returnera byxorna? De var för stora.", "Hur returnerar jag en vara?"),
+        ("Kan jag byta tröjan mot en större storlek?", "Kan jag byta till en annan storlek?"),
+        (
+            "Jag skickade tillbaka en klänning för två veckor sedan, när kommer pengarna?",
+            "När får jag tillbaka mina pengar?",
+        ),
+        ("Går det att betala med Klarna faktura?", "Vilka betalsätt kan jag använda?"),
+        ("Var är mitt paket? Kollinumret fungerar inte", "Hur spårar jag mitt paket?"),
+        (
+            "Dragkedjan gick sönder efter en vecka, jag vill reklamera",
+            "Reklamation: varan är trasig eller felaktig",
+        ),
+        (
+            "Kan man lämna tillbaka julklappar efter jul?",
+            "Julklappar: sista beställningsdag och öppet köp till januari",
+        ),
+    ],
+)
 def test_realistic_questions_find_their_answer(faq, question, title):  # C6, K2
     assert first(faq, question) == title
 

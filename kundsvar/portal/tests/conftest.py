@@ -17,8 +17,9 @@ def frozen(time_machine):
 
 @pytest.fixture
 def shop(db):
-    return ShopFactory(name="Nordljus", slug="nordljus", email="kundtjanst@nordljus.example",
-                       phone="08-123 456 00")
+    return ShopFactory(
+        name="Nordljus", slug="nordljus", email="kundtjanst@nordljus.example", phone="08-123 456 00"
+    )
 
 
 @pytest.fixture
@@ -29,11 +30,18 @@ def agent(shop):
 @pytest.fixture
 def answered(shop, agent, frozen):
     """A case answered by Anna, with an internal note the customer must never see."""
-    case = open_email_case(shop, T0, sender="Karin <karin@example.se>", from_name="Karin",
-                           text="Hej! När kommer min jacka?")
-    services.add_note(case, agent, "Intern: kunden är VIP, ge rabatt",
-                      now=T0 + timedelta(minutes=5))
-    answer = services.reply(case, agent, "Hej Karin! Jackan skickas i dag.",
-                            now=T0 + timedelta(minutes=20))
+    case = open_email_case(
+        shop,
+        T0,
+        sender="Karin <karin@example.se>",
+        from_name="Karin",
+        text="Hej! När kommer min jacka?",
+    )
+    services.add_note(
+        case, agent, "Intern: kunden är VIP, ge rabatt", now=T0 + timedelta(minutes=5)
+    )
+    answer = services.reply(
+        case, agent, "Hej Karin! Jackan skickas i dag.", now=T0 + timedelta(minutes=20)
+    )
     case.refresh_from_db()
     return case, answer

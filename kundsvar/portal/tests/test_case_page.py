@@ -51,7 +51,8 @@ def test_csrf_is_required_for_posts(answered):
 
     case, _answer = answered
     response = Client(enforce_csrf_checks=True).post(
-        path_of(case), {"action": "follow_up", "text": "Hallå?"})
+        path_of(case), {"action": "follow_up", "text": "Hallå?"}
+    )
     assert response.status_code == 403
     assert case.messages.count() == 3  # question, note, answer: nothing added
 

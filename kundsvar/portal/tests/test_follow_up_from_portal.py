@@ -42,8 +42,10 @@ def test_follow_up_jumps_the_queue(client, shop, agent, answered):  # S3
 
 def test_personal_numbers_are_masked(client, answered):  # C3
     case, _answer = answered
-    client.post(urlsplit(portal_url(case)).path,
-                {"action": "follow_up", "text": "Mitt personnummer är 811218-9876."})
+    client.post(
+        urlsplit(portal_url(case)).path,
+        {"action": "follow_up", "text": "Mitt personnummer är 811218-9876."},
+    )
     message = case.messages.filter(direction=Direction.INBOUND).last()
     assert "811218-9876" not in message.body_text
     assert MASK in message.body_text and MASK in message.new_text
@@ -52,21 +54,21 @@ def test_personal_numbers_are_masked(client, answered):  # C3
 def test_an_empty_follow_up_is_refused_on_the_page(client, answered):
     case, _answer = answered
     before = case.messages.count()
-    response = client.post(urlsplit(portal_url(case)).path,
-                           {"action": "follow_up", "text": "   "})
+    response = client.post(urlsplit(portal_url(case)).path, {"action": "follow_up", "text": "   "})
     assert response.status_code == 200
     assert case.messages.count() == before
 
 
-def test_writing_on_a_case_closed_long_ago_starts_a_new_case(client, agent, answered,
-                                                             time_machine):
+def test_writing_on_a_case_closed_long_ago_starts_a_new_case(client, agent, answered, time_machine):
     from kundsvar.cases import services
 
     case, _answer = answered
     services.change_status(case, Status.CLOSED, actor=agent)
     time_machine.shift(timedelta(days=45))
-    response = client.post(urlsplit(portal_url(case)).path,
-                           {"action": "follow_up", "text": "Nu gick dragkedjan sönder."})
+    response = client.post(
+        urlsplit(portal_url(case)).path,
+        {"action": "follow_up", "text": "Nu gick dragkedjan sönder."},
+    )
     new = case.customer.cases.exclude(pk=case.pk).get()
     assert new.status == Status.NEW and new.messages.get().body_text.startswith("Nu gick")
     case.refresh_from_db()
@@ -79,8 +81,10 @@ def test_a_follow_up_before_any_answer_also_jumps_the_queue(client, shop, agent,
     """The portal says the message "goes to the front of our queue": it must, even when the
     first question has not been answered yet (the case stayed 14th of 15 before)."""
     case = open_email_case(shop, T0, sender="Karin <karin@example.se>", text="Var är jackan?")
-    others = [open_email_case(shop, T0 - timedelta(minutes=m), sender=f"k{m}@example.se")
-              for m in (10, 20, 30)]
+    others = [
+        open_email_case(shop, T0 - timedelta(minutes=m), sender=f"k{m}@example.se")
+        for m in (10, 20, 30)
+    ]
     promised = case.due_at
     assert list(queries.queue(agent))[-1] == case
 

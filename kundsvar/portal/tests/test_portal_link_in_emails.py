@@ -15,13 +15,14 @@ from kundsvar.channels.email.tests.mails import parsed_outbound
 from .conftest import T0
 
 pytestmark = pytest.mark.django_db
-WORDS = {"sv": ("Fick du svar på din fråga?", "Ärende"),
-         "en": ("Did this answer your question?", "Case")}
+WORDS = {
+    "sv": ("Fick du svar på din fråga?", "Ärende"),
+    "en": ("Did this answer your question?", "Case"),
+}
 
 
 def _bodies(message) -> tuple[str, str]:
-    return (message.get_body(("plain",)).get_content(),
-            message.get_body(("html",)).get_content())
+    return (message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content())
 
 
 def _portal_link(body: str) -> str:
@@ -49,8 +50,9 @@ def test_the_acknowledgement_links_to_the_portal(client, shop, frozen, language)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_the_reply_links_to_the_portal_and_keeps_the_rating_links(client, shop, agent, frozen,
-                                                                  language):  # R4
+def test_the_reply_links_to_the_portal_and_keeps_the_rating_links(
+    client, shop, agent, frozen, language
+):  # R4
     case = open_email_case(shop, T0, language=language)
     services.reply(case, agent, "Jackan skickas i dag.")
     sent = parsed_outbound(OutboundEmail.objects.get(case=case, kind=OutboundKind.REPLY))

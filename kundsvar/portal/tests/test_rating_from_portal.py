@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _rate(client, case, answer, score, comment=""):
-    return client.post(urlsplit(portal_url(case)).path, {
-        "action": "rate", "answer": answer.pk, "score": score, "comment": comment})
+    return client.post(
+        urlsplit(portal_url(case)).path,
+        {"action": "rate", "answer": answer.pk, "score": score, "comment": comment},
+    )
 
 
 def test_a_good_rating_is_recorded_and_the_case_stays_answered(client, answered):  # F1

@@ -14,8 +14,15 @@ _minutes = count()
 def indexed_case(shop, subject: str, text: str, language: str = "sv", **kwargs) -> Case:
     """A case opened through the services, then indexed. Each one a minute newer."""
     received = datetime(2026, 11, 23, 9, 0, tzinfo=STHLM) + timedelta(minutes=next(_minutes))
-    case = open_email_case(shop, received, subject=subject, text=text, language=language,
-                           sender=f"kund{received.minute}{received.hour}@example.se", **kwargs)
+    case = open_email_case(
+        shop,
+        received,
+        subject=subject,
+        text=text,
+        language=language,
+        sender=f"kund{received.minute}{received.hour}@example.se",
+        **kwargs,
+    )
     index_case(case.pk)
     return case
 

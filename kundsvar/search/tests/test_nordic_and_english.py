@@ -22,8 +22,9 @@ def test_norwegian_definite_plural_finds_the_singular(shop):  # K2
 
 
 def test_danish_forms(shop):  # K2
-    case = indexed_case(shop, "Ombytning", "Kan jeg bytte trøjen til en større størrelse?",
-                        language="da")
+    case = indexed_case(
+        shop, "Ombytning", "Kan jeg bytte trøjen til en større størrelse?", language="da"
+    )
     assert found("trøjer") == [case.number]
     assert found("størrelser", language="da") == [case.number]
 

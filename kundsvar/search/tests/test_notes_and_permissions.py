@@ -22,8 +22,12 @@ def test_internal_notes_are_searchable():
     shop = ShopFactory()
     agent = AgentFactory(shops=[shop])
     case = indexed_case(shop, "Faktura", "Jag har inte fått någon faktura.")
-    services.add_note(case, agent, "Kunden ringde, lovade kreditering på fredag.",
-                      now=datetime(2026, 11, 23, 10, 0, tzinfo=STHLM))
+    services.add_note(
+        case,
+        agent,
+        "Kunden ringde, lovade kreditering på fredag.",
+        now=datetime(2026, 11, 23, 10, 0, tzinfo=STHLM),
+    )
     index_case(case.pk)
     assert found("krediteringen") == [case.number]
 
@@ -32,8 +36,12 @@ def test_agents_replies_are_searchable():
     shop = ShopFactory()
     agent = AgentFactory(shops=[shop])
     case = indexed_case(shop, "Jacka", "När kommer jackan?")
-    services.reply(case, agent, "Den skickas med PostNord i morgon.",
-                   now=datetime(2026, 11, 23, 10, 0, tzinfo=STHLM))
+    services.reply(
+        case,
+        agent,
+        "Den skickas med PostNord i morgon.",
+        now=datetime(2026, 11, 23, 10, 0, tzinfo=STHLM),
+    )
     index_case(case.pk)
     assert found("postnord") == [case.number]
 

@@ -10,11 +10,47 @@ from .factories import found, indexed_case
 
 pytestmark = pytest.mark.django_db
 
-ODD = ["", "   ", "*", '"', '""', "'", "AND", "OR", "NOT", "jacka AND", "OR jacka", "jacka OR",
-       "NEAR(", "NEAR(jacka paket, 2)", "jacka:*", "heading: jacka", "body:jacka", "-jacka",
-       "(jacka", "jacka)", "jacka & paket | !x", "'jacka'", '"jacka', "^jacka", "jacka^",
-       "{heading body}: jacka", "\\", "%", "_", "jacka%", "\x00", "😀", "<->", "a" * 500,
-       "ö" * 70, "1" * 40, "jacka*" * 20, "* * *", "'; DROP TABLE search_fts; --"]
+ODD = [
+    "",
+    "   ",
+    "*",
+    '"',
+    '""',
+    "'",
+    "AND",
+    "OR",
+    "NOT",
+    "jacka AND",
+    "OR jacka",
+    "jacka OR",
+    "NEAR(",
+    "NEAR(jacka paket, 2)",
+    "jacka:*",
+    "heading: jacka",
+    "body:jacka",
+    "-jacka",
+    "(jacka",
+    "jacka)",
+    "jacka & paket | !x",
+    "'jacka'",
+    '"jacka',
+    "^jacka",
+    "jacka^",
+    "{heading body}: jacka",
+    "\\",
+    "%",
+    "_",
+    "jacka%",
+    "\x00",
+    "😀",
+    "<->",
+    "a" * 500,
+    "ö" * 70,
+    "1" * 40,
+    "jacka*" * 20,
+    "* * *",
+    "'; DROP TABLE search_fts; --",
+]
 
 
 @pytest.mark.parametrize("query", ODD)

@@ -20,8 +20,9 @@ STHLM = ZoneInfo("Europe/Stockholm")
 
 def test_a_new_message_is_found_after_reindexing():
     case = indexed_case(ShopFactory(), "Jacka", "När kommer jackan?")
-    write_again(case, datetime(2026, 11, 23, 12, 0, tzinfo=STHLM),
-                text="Jag vill hellre ha en halsduk.")
+    write_again(
+        case, datetime(2026, 11, 23, 12, 0, tzinfo=STHLM), text="Jag vill hellre ha en halsduk."
+    )
     assert found("halsduk") == []  # not yet indexed
     index_case(case.pk)
     assert found("halsduk") == [case.number]

@@ -69,8 +69,11 @@ def test_every_word_must_match_unless_or_is_written(shop):
 
 
 def test_subject_ranks_above_a_mention_then_newest_first(shop):
-    mention = indexed_case(shop, "Fråga", "Jag undrar om kudden går att tvätta, "
-                           "och om överdraget går att köpa separat.")
+    mention = indexed_case(
+        shop,
+        "Fråga",
+        "Jag undrar om kudden går att tvätta, och om överdraget går att köpa separat.",
+    )
     subject = indexed_case(shop, "Trasig kudde", "Den var sönder när den kom.")
     older = indexed_case(shop, "Lampa", "Lampan lyser inte.")
     newer = indexed_case(shop, "Lampa", "Lampan lyser inte.")

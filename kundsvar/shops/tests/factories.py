@@ -23,8 +23,8 @@ class ShopFactory(factory.django.DjangoModelFactory):
         """Mon–Fri 08–17 unless `office_hours=False`."""
         if create and extracted is not False:
             OpeningHours.objects.bulk_create(
-                OpeningHours(shop=shop, weekday=d, opens=time(8), closes=time(17))
-                for d in range(5))
+                OpeningHours(shop=shop, weekday=d, opens=time(8), closes=time(17)) for d in range(5)
+            )
 
 
 class AgentFactory(factory.django.DjangoModelFactory):

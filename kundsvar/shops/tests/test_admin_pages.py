@@ -60,16 +60,27 @@ def _url(name, shop, *args):
 
 def _pages(shop):
     """Every settings page, with whatever each needs to exist."""
-    policy = ResponsePolicy.objects.create(shop=shop, channel="chat", first_response_minutes=30,
-                                           follow_up_minutes=10)
+    policy = ResponsePolicy.objects.create(
+        shop=shop, channel="chat", first_response_minutes=30, follow_up_minutes=10
+    )
     team = Team.objects.create(shop=shop, name="Returer")
     reply = SavedReply.objects.create(shop=shop, title="Leveranstid", body="Hej!")
-    return [_url("profile", shop), _url("hours", shop), _url("special_days", shop),
-            _url("policies", shop), _url("policy_new", shop), _url("policy_edit", shop, policy.pk),
-            _url("members", shop), _url("member_new", shop), _url("teams", shop),
-            _url("team_new", shop), _url("team_edit", shop, team.pk),
-            _url("saved_replies", shop), _url("saved_reply_new", shop),
-            _url("saved_reply_edit", shop, reply.pk)]
+    return [
+        _url("profile", shop),
+        _url("hours", shop),
+        _url("special_days", shop),
+        _url("policies", shop),
+        _url("policy_new", shop),
+        _url("policy_edit", shop, policy.pk),
+        _url("members", shop),
+        _url("member_new", shop),
+        _url("teams", shop),
+        _url("team_new", shop),
+        _url("team_edit", shop, team.pk),
+        _url("saved_replies", shop),
+        _url("saved_reply_new", shop),
+        _url("saved_reply_edit", shop, reply.pk),
+    ]
 
 
 def _post_only(shop, alice):
@@ -78,9 +89,14 @@ def _post_only(shop, alice):
     policy = ResponsePolicy.objects.create(shop=shop, channel="phone")
     team = Team.objects.create(shop=shop, name="Norge")
     reply = SavedReply.objects.create(shop=shop, title="Retur", body="Hej!")
-    return [_url("special_day_delete", shop, day.pk), _url("policy_delete", shop, policy.pk),
-            _url("member_role", shop, membership.pk), _url("member_remove", shop, membership.pk),
-            _url("team_delete", shop, team.pk), _url("saved_reply_delete", shop, reply.pk)]
+    return [
+        _url("special_day_delete", shop, day.pk),
+        _url("policy_delete", shop, policy.pk),
+        _url("member_role", shop, membership.pk),
+        _url("member_remove", shop, membership.pk),
+        _url("team_delete", shop, team.pk),
+        _url("saved_reply_delete", shop, reply.pk),
+    ]
 
 
 # -- who may open them ---------------------------------------------------------------------
@@ -154,9 +170,17 @@ def test_unknown_shops_are_404_even_for_superusers(client):
 
 
 def _profile(**changes):
-    data = {"name": "Nordljus", "email": "kundtjanst@nordljus.example", "phone": "020-12 34 56",
-            "phone_is_free": "on", "country": "SE", "time_zone": "Europe/Stockholm",
-            "language": "sv", "languages": ["en", "nb"], "website": "https://nordljus.example"}
+    data = {
+        "name": "Nordljus",
+        "email": "kundtjanst@nordljus.example",
+        "phone": "020-12 34 56",
+        "phone_is_free": "on",
+        "country": "SE",
+        "time_zone": "Europe/Stockholm",
+        "language": "sv",
+        "languages": ["en", "nb"],
+        "website": "https://nordljus.example",
+    }
     data.update(changes)
     return data
 
@@ -189,11 +213,16 @@ def test_an_unknown_time_zone_is_refused(as_alice, shop):
 
 
 def _hours(*rows, delete=()):
-    data = {"hours-TOTAL_FORMS": str(len(rows)), "hours-INITIAL_FORMS": "0",
-            "hours-MIN_NUM_FORMS": "0", "hours-MAX_NUM_FORMS": "1000"}
+    data = {
+        "hours-TOTAL_FORMS": str(len(rows)),
+        "hours-INITIAL_FORMS": "0",
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "1000",
+    }
     for n, (weekday, opens, closes) in enumerate(rows):
-        data.update({f"hours-{n}-weekday": weekday, f"hours-{n}-opens": opens,
-                     f"hours-{n}-closes": closes})
+        data.update(
+            {f"hours-{n}-weekday": weekday, f"hours-{n}-opens": opens, f"hours-{n}-closes": closes}
+        )
         if n in delete:
             data[f"hours-{n}-DELETE"] = "on"
     return data
@@ -202,17 +231,26 @@ def _hours(*rows, delete=()):
 def test_opening_hours_with_split_days_are_saved(as_alice, shop):
     page = as_alice.get(_url("hours", shop)).content.decode()
     assert 'value="08:00"' in page  # the factory's Mon–Fri 08–17, in the form
-    response = as_alice.post(_url("hours", shop), _hours(
-        (0, "08:00", "12:00"), (0, "13:00", "17:00"), (5, "10:00", "14:00"), ("", "", ""),
-        (2, "08:00", "17:00"), delete={4}))
+    response = as_alice.post(
+        _url("hours", shop),
+        _hours(
+            (0, "08:00", "12:00"),
+            (0, "13:00", "17:00"),
+            (5, "10:00", "14:00"),
+            ("", "", ""),
+            (2, "08:00", "17:00"),
+            delete={4},
+        ),
+    )
     assert response.status_code == 302
     saved = [(h.weekday, h.opens, h.closes) for h in OpeningHours.objects.filter(shop=shop)]
     assert saved == [(0, time(8), time(12)), (0, time(13), time(17)), (5, time(10), time(14))]
 
 
 def test_overlapping_or_backwards_periods_are_refused(as_alice, shop):
-    response = as_alice.post(_url("hours", shop), _hours((0, "08:00", "12:00"),
-                                                         (0, "11:00", "17:00")))
+    response = as_alice.post(
+        _url("hours", shop), _hours((0, "08:00", "12:00"), (0, "11:00", "17:00"))
+    )
     assert response.status_code == 200 and "overlap" in response.content.decode()
     response = as_alice.post(_url("hours", shop), _hours((1, "17:00", "08:00")))
     assert response.status_code == 200 and "close after it opens" in response.content.decode()
@@ -226,12 +264,18 @@ def test_overlapping_or_backwards_periods_are_refused(as_alice, shop):
 
 @time_machine.travel(datetime(2025, 11, 20, 10, tzinfo=timezone.get_fixed_timezone(60)))
 def test_the_owner_opens_on_julafton_and_sees_the_coming_holidays(as_alice, shop):
-    response = as_alice.post(_url("special_days", shop), {
-        "date": "2025-12-24", "opens": "09:00", "closes": "12:00", "note": "Julafton"})
+    response = as_alice.post(
+        _url("special_days", shop),
+        {"date": "2025-12-24", "opens": "09:00", "closes": "12:00", "note": "Julafton"},
+    )
     assert response.status_code == 302
     day = SpecialDay.objects.get(shop=shop)
-    assert (day.date, day.closed, day.opens, day.closes) == (date(2025, 12, 24), False,
-                                                             time(9), time(12))
+    assert (day.date, day.closed, day.opens, day.closes) == (
+        date(2025, 12, 24),
+        False,
+        time(9),
+        time(12),
+    )
     page = as_alice.get(_url("special_days", shop)).content.decode()
     assert "Christmas Eve" in page and "Midsummer Eve" in page  # SE, within 12 months
     assert "Open 09:00–12:00" in page
@@ -239,10 +283,12 @@ def test_the_owner_opens_on_julafton_and_sees_the_coming_holidays(as_alice, shop
 
 
 def test_a_date_given_again_replaces_it_and_can_be_removed(as_alice, shop):
-    as_alice.post(_url("special_days", shop), {"date": "2030-01-02", "closed": "on",
-                                               "note": "Inventering"})
-    as_alice.post(_url("special_days", shop), {"date": "2030-01-02", "opens": "10:00",
-                                               "closes": "15:00"})
+    as_alice.post(
+        _url("special_days", shop), {"date": "2030-01-02", "closed": "on", "note": "Inventering"}
+    )
+    as_alice.post(
+        _url("special_days", shop), {"date": "2030-01-02", "opens": "10:00", "closes": "15:00"}
+    )
     day = SpecialDay.objects.get(shop=shop)
     assert not day.closed and day.opens == time(10)
     response = as_alice.post(_url("special_day_delete", shop, day.pk))
@@ -260,8 +306,13 @@ def test_an_open_special_day_needs_its_hours(as_alice, shop):
 
 
 def _policy(**changes):
-    data = {"channel": "email", "first_response": "4:00", "follow_up": "2:00",
-            "ceiling": "24:00", "override_reason": ""}
+    data = {
+        "channel": "email",
+        "first_response": "4:00",
+        "follow_up": "2:00",
+        "ceiling": "24:00",
+        "override_reason": "",
+    }
     data.update(changes)
     return data
 
@@ -273,12 +324,17 @@ def test_the_policy_pages_show_the_s1_guidance(as_alice, shop):  # S1
 
 
 def test_a_policy_is_saved_in_hours_and_minutes(as_alice, shop):
-    response = as_alice.post(_url("policy_new", shop), _policy(first_response="1:30",
-                                                               follow_up="0:45"))
+    response = as_alice.post(
+        _url("policy_new", shop), _policy(first_response="1:30", follow_up="0:45")
+    )
     assert response.status_code == 302
     policy = ResponsePolicy.objects.get(shop=shop)
-    assert (policy.channel, policy.first_response_minutes, policy.follow_up_minutes,
-            policy.ceiling_minutes) == ("email", 90, 45, 1440)
+    assert (
+        policy.channel,
+        policy.first_response_minutes,
+        policy.follow_up_minutes,
+        policy.ceiling_minutes,
+    ) == ("email", 90, 45, 1440)
     assert 'value="1:30"' in as_alice.get(_url("policy_edit", shop, policy.pk)).content.decode()
 
 
@@ -287,14 +343,21 @@ def test_a_49_hour_promise_needs_the_override_and_a_reason(as_alice, shop):  # S
     response = as_alice.post(url, _policy(first_response="49:00", ceiling="72:00"))
     assert response.status_code == 200
     assert "A promise over 48 hours loses the customer" in response.content.decode()
-    response = as_alice.post(url, _policy(first_response="49:00", ceiling="72:00",
-                                          override_over_48h="on"))
+    response = as_alice.post(
+        url, _policy(first_response="49:00", ceiling="72:00", override_over_48h="on")
+    )
     assert response.status_code == 200
     assert "Say why the override is needed." in response.content.decode()
     assert not ResponsePolicy.objects.exists()
-    response = as_alice.post(url, _policy(first_response="49:00", ceiling="72:00",
-                                          override_over_48h="on",
-                                          override_reason="Inventering vecka 2"))
+    response = as_alice.post(
+        url,
+        _policy(
+            first_response="49:00",
+            ceiling="72:00",
+            override_over_48h="on",
+            override_reason="Inventering vecka 2",
+        ),
+    )
     assert response.status_code == 302
     policy = ResponsePolicy.objects.get(shop=shop)
     assert policy.flagged_by_audit and policy.override_reason == "Inventering vecka 2"
@@ -302,8 +365,9 @@ def test_a_49_hour_promise_needs_the_override_and_a_reason(as_alice, shop):  # S
 
 
 def test_a_follow_up_slower_than_a_first_answer_is_refused(as_alice, shop):  # S3
-    response = as_alice.post(_url("policy_new", shop), _policy(first_response="1:00",
-                                                               follow_up="3:00"))
+    response = as_alice.post(
+        _url("policy_new", shop), _policy(first_response="1:00", follow_up="3:00")
+    )
     assert response.status_code == 200
     assert "must not wait longer than a first question" in response.content.decode()
 
@@ -317,8 +381,9 @@ def test_one_policy_per_channel(as_alice, shop):
 
 def test_a_policy_is_changed_and_removed(as_alice, shop):
     policy = ResponsePolicy.objects.create(shop=shop, channel="")
-    response = as_alice.post(_url("policy_edit", shop, policy.pk), _policy(channel="",
-                                                                          first_response="3"))
+    response = as_alice.post(
+        _url("policy_edit", shop, policy.pk), _policy(channel="", first_response="3")
+    )
     assert response.status_code == 302
     policy.refresh_from_db()
     assert policy.first_response_minutes == 180
@@ -335,9 +400,16 @@ def test_durations_must_be_hours_and_minutes(as_alice, shop):
 
 
 def _new_agent(**changes):
-    data = {"username": "dora", "first_name": "Dora", "last_name": "Dahl",
-            "email": "dora@nordljus.example", "language": "sv", "role": "agent",
-            "password": "lingonsylt-2025", "password_again": "lingonsylt-2025"}
+    data = {
+        "username": "dora",
+        "first_name": "Dora",
+        "last_name": "Dahl",
+        "email": "dora@nordljus.example",
+        "language": "sv",
+        "role": "agent",
+        "password": "lingonsylt-2025",
+        "password_again": "lingonsylt-2025",
+    }
     data.update(changes)
     return data
 
@@ -354,29 +426,33 @@ def test_the_admin_creates_an_agent_who_can_log_in(as_alice, shop, client):
 def test_a_taken_username_or_weak_password_is_refused(as_alice, shop, charlie):
     response = as_alice.post(_url("member_new", shop), _new_agent(username="charlie"))
     assert "That username is taken." in response.content.decode()
-    response = as_alice.post(_url("member_new", shop), _new_agent(password="dora",
-                                                                 password_again="dora"))
+    response = as_alice.post(
+        _url("member_new", shop), _new_agent(password="dora", password_again="dora")
+    )
     assert response.status_code == 200
     assert not Agent.objects.filter(username="dora").exists()
 
 
-def test_the_admin_changes_a_role_but_never_leaves_the_shop_without_an_admin(as_alice, shop,
-                                                                             alice, bob):
+def test_the_admin_changes_a_role_but_never_leaves_the_shop_without_an_admin(
+    as_alice, shop, alice, bob
+):
     bobs = Membership.objects.get(agent=bob, shop=shop)
     as_alice.post(_url("member_role", shop, bobs.pk), {f"m{bobs.pk}-role": "admin"})
     bobs.refresh_from_db()
     assert bobs.role == Role.ADMIN
     as_alice.post(_url("member_role", shop, bobs.pk), {f"m{bobs.pk}-role": "agent"})
     alices = Membership.objects.get(agent=alice, shop=shop)
-    response = as_alice.post(_url("member_role", shop, alices.pk),
-                             {f"m{alices.pk}-role": "agent"}, follow=True)
+    response = as_alice.post(
+        _url("member_role", shop, alices.pk), {f"m{alices.pk}-role": "agent"}, follow=True
+    )
     assert "at least one administrator" in response.content.decode()
     alices.refresh_from_db()
     assert alices.role == Role.ADMIN
 
 
 def test_a_removed_agent_leaves_teams_and_their_open_cases_return_to_the_queue(
-        as_alice, shop, alice, bob, now):
+    as_alice, shop, alice, bob, now
+):
     from kundsvar.cases import services as cases
 
     team = Team.objects.create(shop=shop, name="Returer")
@@ -409,8 +485,12 @@ def test_the_last_admin_cannot_be_removed(as_alice, shop, alice):
 def test_members_of_another_shop_cannot_be_changed_through_this_one(as_alice, shop, charlie):
     theirs = Membership.objects.get(agent=charlie)
     assert as_alice.post(_url("member_remove", shop, theirs.pk)).status_code == 404
-    assert as_alice.post(_url("member_role", shop, theirs.pk),
-                         {f"m{theirs.pk}-role": "agent"}).status_code == 404
+    assert (
+        as_alice.post(
+            _url("member_role", shop, theirs.pk), {f"m{theirs.pk}-role": "agent"}
+        ).status_code
+        == 404
+    )
     assert Membership.objects.filter(pk=theirs.pk, role=Role.ADMIN).exists()
 
 
@@ -418,13 +498,15 @@ def test_members_of_another_shop_cannot_be_changed_through_this_one(as_alice, sh
 
 
 def test_team_create_change_and_remove(as_alice, shop, alice, bob):
-    response = as_alice.post(_url("team_new", shop), {"name": "Returer",
-                                                      "members": [alice.pk, bob.pk]})
+    response = as_alice.post(
+        _url("team_new", shop), {"name": "Returer", "members": [alice.pk, bob.pk]}
+    )
     assert response.status_code == 302
     team = Team.objects.get(shop=shop)
     assert set(team.members.all()) == {alice, bob}
-    response = as_alice.post(_url("team_edit", shop, team.pk), {"name": "Returer & byten",
-                                                                "members": [bob.pk]})
+    response = as_alice.post(
+        _url("team_edit", shop, team.pk), {"name": "Returer & byten", "members": [bob.pk]}
+    )
     assert response.status_code == 302
     team.refresh_from_db()
     assert team.name == "Returer & byten" and list(team.members.all()) == [bob]
@@ -437,8 +519,7 @@ def test_a_team_takes_only_the_shops_agents_and_unique_names(as_alice, shop, cha
     Team.objects.create(shop=shop, name="Norge")
     response = as_alice.post(_url("team_new", shop), {"name": "norge"})
     assert response.status_code == 200 and "already has a team" in response.content.decode()
-    response = as_alice.post(_url("team_new", shop), {"name": "Sverige",
-                                                      "members": [charlie.pk]})
+    response = as_alice.post(_url("team_new", shop), {"name": "Sverige", "members": [charlie.pk]})
     assert response.status_code == 200
     assert not Team.objects.filter(name="Sverige").exists()
 
@@ -455,18 +536,30 @@ def test_another_shops_team_is_404(as_alice, shop, charlie):
 
 def test_saved_reply_create_change_and_remove(as_alice, shop, alice):
     page = as_alice.get(_url("saved_reply_new", shop)).content.decode()
-    for variable in ["{customer_first_name}", "{customer_name}", "{case_number}",
-                     "{shop_name}", "{agent_first_name}"]:
+    for variable in [
+        "{customer_first_name}",
+        "{customer_name}",
+        "{case_number}",
+        "{shop_name}",
+        "{agent_first_name}",
+    ]:
         assert variable in page
     body = "Hej {customer_first_name}!\n\nDitt ärende {case_number} …\n\n{agent_first_name}"
-    response = as_alice.post(_url("saved_reply_new", shop), {"title": "Leveranstid",
-                                                             "body": body, "language": "sv"})
+    response = as_alice.post(
+        _url("saved_reply_new", shop), {"title": "Leveranstid", "body": body, "language": "sv"}
+    )
     assert response.status_code == 302
     reply = SavedReply.objects.get(shop=shop)
     assert (reply.title, reply.body, reply.language, reply.created_by) == (
-        "Leveranstid", body, "sv", alice)
-    response = as_alice.post(_url("saved_reply_edit", shop, reply.pk), {
-        "title": "Delivery time", "body": "Hi {customer_first_name}!", "language": "en"})
+        "Leveranstid",
+        body,
+        "sv",
+        alice,
+    )
+    response = as_alice.post(
+        _url("saved_reply_edit", shop, reply.pk),
+        {"title": "Delivery time", "body": "Hi {customer_first_name}!", "language": "en"},
+    )
     assert response.status_code == 302
     reply.refresh_from_db()
     assert (reply.title, reply.language) == ("Delivery time", "en")
@@ -476,16 +569,19 @@ def test_saved_reply_create_change_and_remove(as_alice, shop, alice):
 
 
 def test_a_misspelt_variable_is_refused(as_alice, shop):
-    response = as_alice.post(_url("saved_reply_new", shop), {
-        "title": "Retur", "body": "Hej {custmer_first_name}!", "language": "sv"})
+    response = as_alice.post(
+        _url("saved_reply_new", shop),
+        {"title": "Retur", "body": "Hej {custmer_first_name}!", "language": "sv"},
+    )
     assert response.status_code == 200
     assert "Unknown variable: {custmer_first_name}." in response.content.decode()
     assert not SavedReply.objects.exists()
 
 
 def test_another_shops_saved_reply_is_404(as_alice, shop, charlie):
-    theirs = SavedReply.objects.create(shop=Membership.objects.get(agent=charlie).shop,
-                                       title="X", body="Y")
+    theirs = SavedReply.objects.create(
+        shop=Membership.objects.get(agent=charlie).shop, title="X", body="Y"
+    )
     assert as_alice.get(_url("saved_reply_edit", shop, theirs.pk)).status_code == 404
     assert as_alice.post(_url("saved_reply_delete", shop, theirs.pk)).status_code == 404
     assert SavedReply.objects.filter(pk=theirs.pk).exists()

@@ -7,18 +7,28 @@ from kundsvar.sla.models import ResponsePolicy
 from kundsvar.sla.policies import policy_for
 
 
-@pytest.mark.parametrize("address", [
-    "noreply@butik.se", "no-reply@butik.se", "NoReply@butik.se", "do-not-reply@butik.se",
-    "donotreply@butik.se", "noreply+order@butik.se", "noreply-kundtjanst@butik.se",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "noreply@butik.se",
+        "no-reply@butik.se",
+        "NoReply@butik.se",
+        "do-not-reply@butik.se",
+        "donotreply@butik.se",
+        "noreply+order@butik.se",
+        "noreply-kundtjanst@butik.se",
+    ],
+)
 def test_a_noreply_sender_is_rejected(address):  # A3
     with pytest.raises(ValidationError) as error:
         validate_reply_address(address)
     assert error.value.code == "no_reply_address"
 
 
-@pytest.mark.parametrize("address", ["kundtjanst@butik.se", "hej@butik.se",
-                                     "support@norrsken.no", "kundeservice@butik.dk"])
+@pytest.mark.parametrize(
+    "address",
+    ["kundtjanst@butik.se", "hej@butik.se", "support@norrsken.no", "kundeservice@butik.dk"],
+)
 def test_real_customer_service_addresses_are_accepted(address):  # A3
     validate_reply_address(address)
 
@@ -42,7 +52,10 @@ def test_unknown_time_zone_is_rejected():
 def test_defaults_follow_rule_s1():  # S1
     policy = ResponsePolicy()
     assert (policy.first_response_minutes, policy.follow_up_minutes, policy.ceiling_minutes) == (
-        360, 120, 1440)
+        360,
+        120,
+        1440,
+    )
 
 
 def test_a_promise_over_48_hours_needs_an_explicit_override():  # S1
@@ -69,7 +82,8 @@ def test_channel_policy_wins_over_shop_default_which_wins_over_rule_defaults():
     assert policy_for(shop, "email").first_response_minutes == 360
     ResponsePolicy.objects.create(shop=shop, channel="", first_response_minutes=240)
     assert policy_for(shop, "email").first_response_minutes == 240
-    ResponsePolicy.objects.create(shop=shop, channel="chat", first_response_minutes=10,
-                                  follow_up_minutes=5)
+    ResponsePolicy.objects.create(
+        shop=shop, channel="chat", first_response_minutes=10, follow_up_minutes=5
+    )
     assert policy_for(shop, "chat").first_response_minutes == 10
     assert policy_for(shop, "email").first_response_minutes == 240

@@ -63,7 +63,8 @@ def test_work_ending_exactly_at_closing_time_is_due_at_closing_not_next_opening(
 def test_zero_duration_from_closed_time_is_the_next_opening():
     # S1
     assert OFFICE_SE.add_working_time(sthlm(2026, 11, 21, 12), timedelta(0)) == sthlm(
-        2026, 11, 23, 8)
+        2026, 11, 23, 8
+    )
 
 
 def test_negative_duration_is_refused():
@@ -120,20 +121,21 @@ def test_swedish_holiday_names():
 def test_thursday_1655_before_easter_is_continued_on_tuesday_after_annandag():
     # S1: 5 minutes on Thursday 2 April, then Friday–Monday closed (långfredag, weekend,
     # annandag påsk), the remaining 1 h 55 min from Tuesday 7 April 08:00.
-    assert OFFICE_SE.add_working_time(sthlm(2026, 4, 2, 16, 55), 2 * H) == sthlm(
-        2026, 4, 7, 9, 55)
+    assert OFFICE_SE.add_working_time(sthlm(2026, 4, 2, 16, 55), 2 * H) == sthlm(2026, 4, 7, 9, 55)
 
 
 def test_wednesday_1655_before_julafton_is_continued_on_monday_28_december():
     # S1: julafton (Thu), juldagen (Fri), annandag jul (Sat) and Sunday are all closed.
     assert OFFICE_SE.add_working_time(sthlm(2026, 12, 23, 16, 55), 2 * H) == sthlm(
-        2026, 12, 28, 9, 55)
+        2026, 12, 28, 9, 55
+    )
 
 
 def test_thursday_1655_before_midsommarafton_is_continued_on_monday():
     # S1: midsommarafton Friday 19 June closed, midsommardagen Saturday, Sunday.
     assert OFFICE_SE.add_working_time(sthlm(2026, 6, 18, 16, 55), 2 * H) == sthlm(
-        2026, 6, 22, 9, 55)
+        2026, 6, 22, 9, 55
+    )
 
 
 def test_nyarsafton_and_nyarsdagen_push_work_to_monday_4_january():
@@ -144,8 +146,7 @@ def test_nyarsafton_and_nyarsdagen_push_work_to_monday_4_january():
 def test_holiday_on_a_saturday_closes_a_shop_with_saturday_hours():
     # S1: Sweden's national day, Saturday 6 June 2026. 1 h on Friday (closes 15:00),
     # Saturday holiday, Sunday closed, 2 h from Monday 8 June 08:00.
-    assert SHOP_SATURDAY_SE.add_working_time(sthlm(2026, 6, 5, 14), 3 * H) == sthlm(
-        2026, 6, 8, 10)
+    assert SHOP_SATURDAY_SE.add_working_time(sthlm(2026, 6, 5, 14), 3 * H) == sthlm(2026, 6, 8, 10)
 
 
 # -- Norway and Denmark: julaften and nyttårsaften from _EXTRA_DAYS_OFF -----------------------
@@ -179,8 +180,9 @@ def test_norwegian_shop_is_closed_on_nyttarsaften_and_opens_on_saturday_2_januar
 def test_danish_office_is_closed_on_juleaften():
     # S1
     start = datetime(2026, 12, 23, 15, tzinfo=OFFICE_DK.tz)
-    assert OFFICE_DK.add_working_time(start, 2 * H) == datetime(2026, 12, 28, 10,
-                                                                 tzinfo=OFFICE_DK.tz)
+    assert OFFICE_DK.add_working_time(start, 2 * H) == datetime(
+        2026, 12, 28, 10, tzinfo=OFFICE_DK.tz
+    )
 
 
 def test_skaertorsdag_is_closed_in_norway_but_skartorsdag_is_open_in_sweden():
@@ -194,14 +196,14 @@ def test_skaertorsdag_is_closed_in_norway_but_skartorsdag_is_open_in_sweden():
 
 def test_round_the_clock_shop_spring_forward_day_has_23_open_hours():
     # S1: Sunday 29 March 2026, 00:00 CET (23:00 UTC Sat) to 00:00 CEST (22:00 UTC Sun).
-    assert ROUND_THE_CLOCK_SE.working_time_between(
-        sthlm(2026, 3, 29), sthlm(2026, 3, 30)) == 23 * H
+    assert ROUND_THE_CLOCK_SE.working_time_between(sthlm(2026, 3, 29), sthlm(2026, 3, 30)) == 23 * H
 
 
 def test_round_the_clock_shop_fall_back_day_has_25_open_hours():
     # S1: Sunday 25 October 2026, 00:00 CEST (22:00 UTC Sat) to 00:00 CET (23:00 UTC Sun).
-    assert ROUND_THE_CLOCK_SE.working_time_between(
-        sthlm(2026, 10, 25), sthlm(2026, 10, 26)) == 25 * H
+    assert (
+        ROUND_THE_CLOCK_SE.working_time_between(sthlm(2026, 10, 25), sthlm(2026, 10, 26)) == 25 * H
+    )
 
 
 def test_three_working_hours_across_spring_forward_show_four_hours_on_the_wall_clock():
@@ -228,7 +230,8 @@ def test_night_opening_01_to_05_holds_three_real_hours_on_spring_forward_night()
     night = replace(NEVER_OPEN_SE, special={date(2026, 3, 29): ((time(1), time(5)),)})
     assert night.working_time_between(sthlm(2026, 3, 28), sthlm(2026, 3, 30)) == 3 * H
     assert night.add_working_time(sthlm(2026, 3, 28, 20), 3 * H) == datetime(
-        2026, 3, 29, 3, tzinfo=UTC)
+        2026, 3, 29, 3, tzinfo=UTC
+    )
 
 
 def test_night_opening_01_to_05_holds_five_real_hours_on_fall_back_night():
@@ -240,10 +243,10 @@ def test_night_opening_01_to_05_holds_five_real_hours_on_fall_back_night():
 def test_office_hours_stay_local_across_the_spring_forward_weekend():
     # S1: the DST change itself happens on a closed Sunday; Monday 30 March 08:00 CEST is
     # 06:00 UTC, while Friday 27 March 08:00 CET was 07:00 UTC.
-    assert OFFICE_SE.next_opening(sthlm(2026, 3, 28, 12)) == datetime(2026, 3, 30, 6,
-                                                                       tzinfo=UTC)
+    assert OFFICE_SE.next_opening(sthlm(2026, 3, 28, 12)) == datetime(2026, 3, 30, 6, tzinfo=UTC)
     assert OFFICE_SE.working_time_between(sthlm(2026, 3, 27, 12), sthlm(2026, 3, 30, 12)) == (
-        5 * H + 4 * H)
+        5 * H + 4 * H
+    )
 
 
 # -- opening hours that differ by weekday ---------------------------------------------------
@@ -252,13 +255,15 @@ def test_office_hours_stay_local_across_the_spring_forward_weekend():
 def test_short_friday_and_saturday_hours_are_used():
     # S1: Friday closes 15:00 (1 h left at 14:00), Saturday 10–14 (4 h), Monday 1 h.
     assert SHOP_SATURDAY_SE.add_working_time(sthlm(2026, 11, 20, 14), 6 * H) == sthlm(
-        2026, 11, 23, 9)
+        2026, 11, 23, 9
+    )
 
 
 def test_thursday_evening_work_runs_into_friday_morning():
     # S1: 1 h on Thursday to 17:00, 2 h on Friday from 08:00.
     assert SHOP_SATURDAY_SE.add_working_time(sthlm(2026, 11, 19, 16), 3 * H) == sthlm(
-        2026, 11, 20, 10)
+        2026, 11, 20, 10
+    )
 
 
 def test_weekday_specific_hours_decide_is_open():
@@ -273,7 +278,8 @@ def test_weekday_specific_hours_decide_is_open():
 def test_weekly_open_time_of_the_saturday_shop():
     # S1: 4 × 9 h + 7 h + 4 h = 47 h from Monday 00:00 to the next Monday 00:00.
     assert SHOP_SATURDAY_SE.working_time_between(sthlm(2026, 11, 23), sthlm(2026, 11, 30)) == (
-        47 * H)
+        47 * H
+    )
 
 
 # -- split hours ------------------------------------------------------------------------------
@@ -287,13 +293,15 @@ def test_lunch_break_is_not_working_time():
 def test_work_started_during_lunch_begins_at_13():
     # S1
     assert SPLIT_SE.add_working_time(sthlm(2026, 11, 23, 12, 15), 30 * MIN) == sthlm(
-        2026, 11, 23, 13, 30)
+        2026, 11, 23, 13, 30
+    )
 
 
 def test_split_hours_working_time_between():
     # S1: 10–12 and 13–15.
     assert SPLIT_SE.working_time_between(sthlm(2026, 11, 23, 10), sthlm(2026, 11, 23, 15)) == (
-        4 * H)
+        4 * H
+    )
 
 
 def test_split_hours_boundaries_are_open_and_lunch_is_closed():
@@ -305,8 +313,7 @@ def test_split_hours_boundaries_are_open_and_lunch_is_closed():
 
 def test_split_hours_last_open_before_lunch_is_noon():
     # S1
-    assert SPLIT_SE.latest_open_at_or_before(sthlm(2026, 11, 23, 12, 45)) == sthlm(
-        2026, 11, 23, 12)
+    assert SPLIT_SE.latest_open_at_or_before(sthlm(2026, 11, 23, 12, 45)) == sthlm(2026, 11, 23, 12)
 
 
 # -- special days -------------------------------------------------------------------------------
@@ -352,7 +359,8 @@ def test_calendar_without_any_opening_hours_raises_no_open_time():
         NEVER_OPEN_SE.next_opening(sthlm(2026, 11, 23, 9))
     assert NEVER_OPEN_SE.latest_open_at_or_before(sthlm(2026, 11, 23, 9)) is None
     assert NEVER_OPEN_SE.working_time_between(sthlm(2026, 11, 23), sthlm(2026, 11, 30)) == (
-        timedelta(0))
+        timedelta(0)
+    )
 
 
 # -- working_time_between -----------------------------------------------------------------------
@@ -361,7 +369,8 @@ def test_calendar_without_any_opening_hours_raises_no_open_time():
 def test_working_time_between_over_a_weekend():
     # S1: Friday 15–17 and Monday 08–10.
     assert OFFICE_SE.working_time_between(sthlm(2026, 11, 20, 15), sthlm(2026, 11, 23, 10)) == (
-        4 * H)
+        4 * H
+    )
 
 
 def test_working_time_between_over_easter():
@@ -372,15 +381,18 @@ def test_working_time_between_over_easter():
 def test_working_time_between_inside_closed_time_is_zero():
     # S1
     assert OFFICE_SE.working_time_between(sthlm(2026, 11, 21, 10), sthlm(2026, 11, 22, 10)) == (
-        timedelta(0))
+        timedelta(0)
+    )
 
 
 def test_working_time_between_reversed_or_equal_bounds_is_zero():
     # S1
     assert OFFICE_SE.working_time_between(sthlm(2026, 11, 24, 15), sthlm(2026, 11, 24, 9)) == (
-        timedelta(0))
+        timedelta(0)
+    )
     assert OFFICE_SE.working_time_between(sthlm(2026, 11, 24, 9), sthlm(2026, 11, 24, 9)) == (
-        timedelta(0))
+        timedelta(0)
+    )
 
 
 def test_working_time_between_inverts_add_working_time():
@@ -392,8 +404,12 @@ def test_working_time_between_inverts_add_working_time():
 
 def test_working_time_between_accepts_utc_and_local_bounds():
     # S1: 09:00 UTC is 10:00 CET.
-    assert OFFICE_SE.working_time_between(datetime(2026, 11, 24, 9, tzinfo=UTC),
-                                          sthlm(2026, 11, 24, 12)) == 2 * H
+    assert (
+        OFFICE_SE.working_time_between(
+            datetime(2026, 11, 24, 9, tzinfo=UTC), sthlm(2026, 11, 24, 12)
+        )
+        == 2 * H
+    )
 
 
 # -- latest_open_at_or_before -------------------------------------------------------------------
@@ -431,8 +447,7 @@ def test_latest_open_at_or_before_the_opening_instant_has_no_open_time_in_betwee
 
 def test_latest_open_at_or_before_midnight_after_an_evening_opening_is_midnight():
     # S1: the evening shop's Friday period 18:00–23:59 runs to Saturday 00:00.
-    assert EVENINGS_SE.latest_open_at_or_before(sthlm(2026, 11, 21, 15)) == sthlm(
-        2026, 11, 21, 0)
+    assert EVENINGS_SE.latest_open_at_or_before(sthlm(2026, 11, 21, 15)) == sthlm(2026, 11, 21, 0)
 
 
 # -- is_open at the boundaries ------------------------------------------------------------------

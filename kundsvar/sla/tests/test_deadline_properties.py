@@ -29,8 +29,9 @@ CALENDARS = [OFFICE_SE, SHOP_SATURDAY_SE, ROUND_THE_CLOCK_SE, EVENINGS_SE, SHOP_
 TIGHT = Targets(answer=4 * H, fast_lane=1 * H, ceiling=12 * H)
 TARGETS = [FIRST, FOLLOW_UP, TIGHT]
 
-_any_instant = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31),
-                            timezones=st.just(UTC))
+_any_instant = st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+)
 # Whole minutes and whole hours too, so opening and closing instants are hit exactly.
 received_ats = st.one_of(
     _any_instant,
@@ -40,8 +41,9 @@ received_ats = st.one_of(
 calendars = st.sampled_from(CALENDARS)
 targets = st.sampled_from(TARGETS)
 
-PROPERTY = settings(max_examples=400, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY
@@ -65,24 +67,31 @@ def test_due_at_is_never_in_closed_hours(calendar, received, target):
 def test_due_at_is_monotone_in_received_at(calendar, first, second, target):
     # S2: a later question is never promised earlier than an older one.
     earlier, later = sorted((first, second))
-    assert (compute_deadline(calendar, earlier, target).due_at
-            <= compute_deadline(calendar, later, target).due_at)
+    assert (
+        compute_deadline(calendar, earlier, target).due_at
+        <= compute_deadline(calendar, later, target).due_at
+    )
 
 
 @PROPERTY
-@given(calendar=calendars, received=received_ats, target=targets,
-       gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=80)))
+@given(
+    calendar=calendars,
+    received=received_ats,
+    target=targets,
+    gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=80)),
+)
 def test_due_at_is_monotone_for_nearby_arrivals(calendar, received, target, gap):
     # S2: the same over short gaps, where the interesting jumps (closing time, the eve of
     # a holiday) are.
-    assert (compute_deadline(calendar, received, target).due_at
-            <= compute_deadline(calendar, received + gap, target).due_at)
+    assert (
+        compute_deadline(calendar, received, target).due_at
+        <= compute_deadline(calendar, received + gap, target).due_at
+    )
 
 
 @PROPERTY
 @given(calendar=calendars, received=received_ats, target=targets)
-def test_ceiling_is_kept_unless_the_hours_leave_less_than_the_fast_lane(calendar, received,
-                                                                        target):
+def test_ceiling_is_kept_unless_the_hours_leave_less_than_the_fast_lane(calendar, received, target):
     # S1: due_at <= received + ceiling unless beyond_ceiling, and beyond_ceiling exactly
     # when less than the fast-lane target of open time lies before the ceiling.
     deadline = compute_deadline(calendar, received, target)
@@ -100,8 +109,9 @@ def test_ceiling_is_kept_unless_the_hours_leave_less_than_the_fast_lane(calendar
 
 @PROPERTY
 @given(calendar=calendars, received=received_ats, target=targets)
-def test_promise_holds_between_the_fast_lane_and_the_target_in_working_time(calendar, received,
-                                                                            target):
+def test_promise_holds_between_the_fast_lane_and_the_target_in_working_time(
+    calendar, received, target
+):
     # S1/S3: never more working time than the target, never less than the fast lane.
     deadline = compute_deadline(calendar, received, target)
     working = calendar.working_time_between(received, deadline.due_at)
@@ -122,5 +132,7 @@ def test_at_risk_at_lies_between_received_at_and_due_at(calendar, received, targ
 @given(calendar=calendars, received=received_ats)
 def test_follow_up_is_never_promised_later_than_a_first_question(calendar, received):
     # S3
-    assert (compute_deadline(calendar, received, FOLLOW_UP).due_at
-            <= compute_deadline(calendar, received, FIRST).due_at)
+    assert (
+        compute_deadline(calendar, received, FOLLOW_UP).due_at
+        <= compute_deadline(calendar, received, FIRST).due_at
+    )

@@ -15,12 +15,15 @@ NOVEMBER = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
 JULY = datetime(2026, 7, 7, 6, 5, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("sv", "senast tisdag 24 november kl. 14.00"),
-    ("nb", "senest tirsdag 24. november kl. 14.00"),
-    ("da", "senest tirsdag den 24. november kl. 14.00"),
-    ("en", "by Tuesday 24 November at 14:00"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", "senast tisdag 24 november kl. 14.00"),
+        ("nb", "senest tirsdag 24. november kl. 14.00"),
+        ("da", "senest tirsdag den 24. november kl. 14.00"),
+        ("en", "by Tuesday 24 November at 14:00"),
+    ],
+)
 def test_promise_in_each_language_for_24_november(language, expected):
     # A4: the example from the rules, in Swedish, Norwegian, Danish and English.
     assert promise_text(NOVEMBER, language, STOCKHOLM) == expected
@@ -29,7 +32,8 @@ def test_promise_in_each_language_for_24_november(language, expected):
 def test_time_zone_can_be_given_by_name():
     # A4
     assert promise_text(NOVEMBER, "sv", "Europe/Stockholm") == (
-        "senast tisdag 24 november kl. 14.00")
+        "senast tisdag 24 november kl. 14.00"
+    )
 
 
 def test_summer_date_uses_central_european_summer_time():
@@ -56,15 +60,18 @@ def test_helsinki_shop_shows_eastern_european_time():
     assert promise_text(JULY, "en", HELSINKI) == "by Tuesday 7 July at 09:05"
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("no", "senest tirsdag 24. november kl. 14.00"),
-    ("nn", "senest tirsdag 24. november kl. 14.00"),
-    ("se", "senast tisdag 24 november kl. 14.00"),
-    ("sv-SE", "senast tisdag 24 november kl. 14.00"),
-    ("nb_NO", "senest tirsdag 24. november kl. 14.00"),
-    ("DA", "senest tirsdag den 24. november kl. 14.00"),
-    ("en-US", "by Tuesday 24 November at 14:00"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("no", "senest tirsdag 24. november kl. 14.00"),
+        ("nn", "senest tirsdag 24. november kl. 14.00"),
+        ("se", "senast tisdag 24 november kl. 14.00"),
+        ("sv-SE", "senast tisdag 24 november kl. 14.00"),
+        ("nb_NO", "senest tirsdag 24. november kl. 14.00"),
+        ("DA", "senest tirsdag den 24. november kl. 14.00"),
+        ("en-US", "by Tuesday 24 November at 14:00"),
+    ],
+)
 def test_aliases_and_regional_codes(language, expected):
     # A4: "no"/"nn" mean Norwegian Bokmål, region and case are ignored.
     assert promise_text(NOVEMBER, language, STOCKHOLM) == expected
@@ -88,4 +95,5 @@ def test_easter_promise_in_words():
     deadline = compute_deadline(OFFICE_SE, sthlm(2026, 4, 2, 16, 55), FIRST)
     assert promise_text(deadline.due_at, "sv", STOCKHOLM) == "senast tisdag 7 april kl. 09.55"
     assert promise_text(deadline.due_at, "da", STOCKHOLM) == (
-        "senest tirsdag den 7. april kl. 09.55")
+        "senest tirsdag den 7. april kl. 09.55"
+    )

@@ -47,9 +47,14 @@ def test_a_follow_up_after_a_breach_gets_a_fresh_promise():  # S3
     case = open_email_case(shop, local(2026, 11, 23, 9, 0))
     sweep(local(2026, 11, 23, 16, 0))
     services.reply(case, AgentFactory(shops=[shop]), "Svar", now=local(2026, 11, 23, 16, 5))
-    services.add_inbound_message(case, services.Inbound(
-        from_address="kund@example.se", body_text="Tack, men...",
-        received_at=local(2026, 11, 24, 9, 0)))
+    services.add_inbound_message(
+        case,
+        services.Inbound(
+            from_address="kund@example.se",
+            body_text="Tack, men...",
+            received_at=local(2026, 11, 24, 9, 0),
+        ),
+    )
     case.refresh_from_db()
     assert case.sla_state == SlaState.OK
     assert case.due_at == local(2026, 11, 24, 11, 0)

@@ -36,8 +36,9 @@ def events() -> list[str]:
     return list(WebhookDelivery.objects.order_by("id").values_list("event", flat=True))
 
 
-def test_a_new_case_fires_case_created(shop, endpoint, receiver,
-                                       django_capture_on_commit_callbacks):
+def test_a_new_case_fires_case_created(
+    shop, endpoint, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case = open_email_case(shop, timezone.now())
     [request] = receiver.requests
@@ -82,10 +83,16 @@ def test_notes_assignments_and_other_statuses_fire_nothing(shop, endpoint, agent
 
 def test_the_api_fires_through_the_services(client, shop, endpoint, agent):
     headers = {"Authorization": f"Bearer {ApiToken.issue(agent, 't')[1]}"}
-    created = client.post("/api/v1/cases", {"shop": "natbutiken", "text": "Hej",
-                                            "email": "k@example.se"},
-                          content_type="application/json", headers=headers).json()
-    client.post(f"/api/v1/cases/{created['number']}/replies",
-                {"body": "Svar", "then": "closed"}, content_type="application/json",
-                headers=headers)
+    created = client.post(
+        "/api/v1/cases",
+        {"shop": "natbutiken", "text": "Hej", "email": "k@example.se"},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    client.post(
+        f"/api/v1/cases/{created['number']}/replies",
+        {"body": "Svar", "then": "closed"},
+        content_type="application/json",
+        headers=headers,
+    )
     assert events() == ["case.created", "reply.sent", "case.closed"]

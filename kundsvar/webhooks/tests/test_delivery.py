@@ -42,8 +42,9 @@ def state(delivery) -> tuple:
     return delivery.state, delivery.attempts, delivery.last_status_code
 
 
-def test_a_delivery_is_signed_and_says_what_happened(shop, endpoint, receiver,
-                                                     django_capture_on_commit_callbacks):
+def test_a_delivery_is_signed_and_says_what_happened(
+    shop, endpoint, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         [delivery] = fire(shop)
     [request] = receiver.requests
@@ -53,15 +54,20 @@ def test_a_delivery_is_signed_and_says_what_happened(shop, endpoint, receiver,
     assert request.headers["X-Kundsvar-Delivery"] == str(delivery.pk)
     expected = hmac.new(b"hemligt", request.body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(request.headers["X-Kundsvar-Signature"], f"sha256={expected}")
-    assert request.json == {"id": delivery.pk, "event": "case.created",
-                            "created_at": delivery.created_at.isoformat(), "data": PAYLOAD}
+    assert request.json == {
+        "id": delivery.pk,
+        "event": "case.created",
+        "created_at": delivery.created_at.isoformat(),
+        "data": PAYLOAD,
+    }
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("sent", 1, 200)
     assert delivery.delivered_at is not None and delivery.next_attempt_at is None
 
 
-def test_a_signature_with_another_secret_does_not_match(shop, endpoint, receiver,
-                                                        django_capture_on_commit_callbacks):
+def test_a_signature_with_another_secret_does_not_match(
+    shop, endpoint, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         fire(shop)
     [request] = receiver.requests
@@ -70,7 +76,8 @@ def test_a_signature_with_another_secret_does_not_match(shop, endpoint, receiver
 
 
 def test_nothing_is_sent_before_commit_or_for_a_write_that_rolled_back(
-        shop, endpoint, receiver, django_capture_on_commit_callbacks):
+    shop, endpoint, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             fire(shop)
@@ -82,8 +89,9 @@ def test_nothing_is_sent_before_commit_or_for_a_write_that_rolled_back(
 
 def test_one_delivery_per_endpoint_that_wants_the_event(shop, receiver):
     everything = WebhookEndpoint.objects.create(shop=shop, url=receiver.url)
-    replies = WebhookEndpoint.objects.create(shop=shop, url=receiver.url + "/r",
-                                             events=[Event.REPLY_SENT])
+    replies = WebhookEndpoint.objects.create(
+        shop=shop, url=receiver.url + "/r", events=[Event.REPLY_SENT]
+    )
     WebhookEndpoint.objects.create(shop=shop, url=receiver.url + "/off", active=False)
     WebhookEndpoint.objects.create(shop=ShopFactory(), url=receiver.url + "/other")
     assert {d.endpoint for d in fire(shop, Event.CASE_CREATED)} == {everything}
@@ -92,7 +100,11 @@ def test_one_delivery_per_endpoint_that_wants_the_event(shop, receiver):
 
 def test_an_endpoint_hears_about_every_event_by_default(shop):
     assert WebhookEndpoint(shop=shop, url="https://x.example").events == [
-        "case.created", "message.received", "reply.sent", "case.closed"]
+        "case.created",
+        "message.received",
+        "reply.sent",
+        "case.closed",
+    ]
 
 
 def test_an_unknown_event_is_a_programming_error(shop, endpoint):
@@ -202,11 +214,13 @@ def test_only_http_urls_are_called(shop, endpoint, receiver):
     assert receiver.requests == []
 
 
-def test_failed_deliveries_can_be_sent_again(shop, endpoint, receiver,
-                                             django_capture_on_commit_callbacks):
+def test_failed_deliveries_can_be_sent_again(
+    shop, endpoint, receiver, django_capture_on_commit_callbacks
+):
     [delivery] = fire(shop)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.FAILED, attempts=services.MAX_ATTEMPTS, next_attempt_at=None)
+        state=DeliveryState.FAILED, attempts=services.MAX_ATTEMPTS, next_attempt_at=None
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_again(WebhookDelivery.objects.all()) == 1
     assert state(delivery) == ("sent", 1, 200)
@@ -221,4 +235,10 @@ def test_the_periodic_task_sends_what_is_due(shop, endpoint, receiver):
 
 def test_backoff_doubles_up_to_an_hour():
     assert [services.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 6, 7, 16)] == [
-        1, 2, 4, 32, 60, 60]
+        1,
+        2,
+        4,
+        32,
+        60,
+        60,
+    ]

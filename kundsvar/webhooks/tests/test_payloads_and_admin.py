@@ -32,8 +32,9 @@ def agent(shop):
 
 @pytest.fixture
 def case(shop):
-    return open_email_case(shop, MONDAY_9, sender="Karin@Example.se",
-                           text="Hej! När kommer min jacka?")
+    return open_email_case(
+        shop, MONDAY_9, sender="Karin@Example.se", text="Hej! När kommer min jacka?"
+    )
 
 
 def test_case_created_says_which_case_and_what_was_asked(case):
@@ -42,8 +43,11 @@ def test_case_created_says_which_case_and_what_was_asked(case):
     assert data["case"]["number"] == case.number
     assert data["case"]["shop"] == "natbutiken"
     assert data["case"]["status"] == "new" and data["case"]["channel"] == "email"
-    assert data["case"]["customer"] == {"id": case.customer_id, "name": "",
-                                        "email": "karin@example.se"}
+    assert data["case"]["customer"] == {
+        "id": case.customer_id,
+        "name": "",
+        "email": "karin@example.se",
+    }
     assert data["case"]["promise"].startswith("senast ")  # rule A4, in the case language
     assert data["case"]["url"].endswith(f"/cases/{case.number}/")
     assert data["message"]["text"] == "Hej! När kommer min jacka?"
@@ -62,8 +66,9 @@ def test_message_received_says_whether_it_is_a_follow_up(case, agent):
 
 
 def test_reply_sent_has_the_answer_and_its_author(case, agent):
-    message = cases.reply(case, agent, "Den kommer i morgon.", then=Status.WAITING,
-                          now=MONDAY_9.replace(hour=10))
+    message = cases.reply(
+        case, agent, "Den kommer i morgon.", then=Status.WAITING, now=MONDAY_9.replace(hour=10)
+    )
     case.refresh_from_db()
     data = payloads.reply_sent(case, message)
     assert data["message"]["direction"] == "out"
@@ -84,8 +89,9 @@ def test_case_closed_says_when_and_by_whom(case, agent, shop):
 
 def test_an_endpoint_takes_only_known_events_and_web_urls(shop):
     with pytest.raises(ValidationError) as error:
-        WebhookEndpoint(shop=shop, url="ftp://files.example/x",
-                        events=["case.deleted"]).full_clean()
+        WebhookEndpoint(
+            shop=shop, url="ftp://files.example/x", events=["case.deleted"]
+        ).full_clean()
     assert set(error.value.message_dict) == {"url", "events"}
     WebhookEndpoint(shop=shop, url="https://shop.example/hooks", events=["reply.sent"]).full_clean()
 
@@ -99,25 +105,37 @@ def test_every_endpoint_gets_its_own_secret(shop):
 def test_the_admin_adds_an_endpoint_with_chosen_events(admin_client, shop):
     page = admin_client.get(reverse("admin:webhooks_webhookendpoint_add"))
     assert page.status_code == 200 and b"reply.sent" in page.content
-    response = admin_client.post(reverse("admin:webhooks_webhookendpoint_add"), {
-        "shop": shop.pk, "url": "https://shop.example/hooks", "events": ["case.created",
-                                                                         "case.closed"],
-        "active": "on", "secret": "s3cret"})
+    response = admin_client.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {
+            "shop": shop.pk,
+            "url": "https://shop.example/hooks",
+            "events": ["case.created", "case.closed"],
+            "active": "on",
+            "secret": "s3cret",
+        },
+    )
     assert response.status_code == 302, response.content
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.events == ["case.created", "case.closed"] and endpoint.secret == "s3cret"
 
 
 def test_the_admin_shows_deliveries_and_sends_failed_ones_again(
-        admin_client, shop, django_capture_on_commit_callbacks):
+    admin_client, shop, django_capture_on_commit_callbacks
+):
     endpoint = WebhookEndpoint.objects.create(shop=shop, url="http://127.0.0.1:9/down")
     [delivery] = services.fire(shop, Event.CASE_CREATED, {"case": {"number": 1}})
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.FAILED,
-                                                          attempts=16, last_error="HTTP 500")
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.FAILED, attempts=16, last_error="HTTP 500"
+    )
     changelist = reverse("admin:webhooks_webhookdelivery_changelist")
     assert admin_client.get(changelist).status_code == 200
-    assert admin_client.get(reverse("admin:webhooks_webhookdelivery_change",
-                                    args=[delivery.pk])).status_code == 200
+    assert (
+        admin_client.get(
+            reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk])
+        ).status_code
+        == 200
+    )
     assert admin_client.get(reverse("admin:webhooks_webhookendpoint_changelist")).status_code == 200
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         admin_client.post(changelist, {"action": "send_again", "_selected_action": [delivery.pk]})

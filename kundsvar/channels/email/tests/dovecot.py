@@ -226,8 +226,9 @@ service imap-login {{
         box = MailBoxUnencrypted(self.host, self.port, timeout=10)
         return box.login_utf8(self.user, self.password, initial_folder=folder)
 
-    def append(self, raw: bytes, folder: str = "INBOX", flags: Iterable[str] = (),
-               arrived=None) -> int:
+    def append(
+        self, raw: bytes, folder: str = "INBOX", flags: Iterable[str] = (), arrived=None
+    ) -> int:
         """Append one message as another mail client would; returns its UID. `arrived`
         (an aware datetime) sets the server's INTERNALDATE."""
         with self.client(folder=None) as box:
@@ -244,8 +245,11 @@ def _faketime_environment() -> str:
     clears its children's environment unless told to keep a variable."""
     if "FAKETIME" not in os.environ:
         return ""
-    names = [name for name in os.environ
-             if name in ("LD_PRELOAD", "NO_FAKE_STAT") or name.startswith("FAKETIME")]
+    names = [
+        name
+        for name in os.environ
+        if name in ("LD_PRELOAD", "NO_FAKE_STAT") or name.startswith("FAKETIME")
+    ]
     return f"import_environment = $import_environment {' '.join(names)}\n"
 
 

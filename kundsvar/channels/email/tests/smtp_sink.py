@@ -104,8 +104,9 @@ class SmtpSink:
         if self._refusing("data"):
             self.refused.append(("data", envelope.mail_from))
             return REFUSED
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                      envelope.original_content))
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
         return "250 OK"
 
 

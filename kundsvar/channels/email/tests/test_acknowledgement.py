@@ -87,16 +87,25 @@ def test_the_acknowledgement_is_in_the_customers_language(shop):  # A4, R7
 @pytest.mark.parametrize(
     ("sender", "subject", "body", "language", "greeting"),
     [
-        ("James <james@example.co.uk>", "Order status",
-         "Hi, where is my order 100212? It was meant to arrive last week.\n\nCheers, James",
-         "en", "We have received your question"),
-        ("Mette <mette@example.dk>", "Min ordre",
-         "Hej, hvor er min pakke? Jeg har ventet i over en uge nu. Ordre 100213.\n\nMvh Mette",
-         "da", "Vi har modtaget dit spørgsmål"),
+        (
+            "James <james@example.co.uk>",
+            "Order status",
+            "Hi, where is my order 100212? It was meant to arrive last week.\n\nCheers, James",
+            "en",
+            "We have received your question",
+        ),
+        (
+            "Mette <mette@example.dk>",
+            "Min ordre",
+            "Hej, hvor er min pakke? Jeg har ventet i over en uge nu. Ordre 100213.\n\nMvh Mette",
+            "da",
+            "Vi har modtaget dit spørgsmål",
+        ),
     ],
 )
-def test_the_language_is_detected_from_the_mail(shop, sender, subject, body, language,
-                                                 greeting):  # R7, issue #10
+def test_the_language_is_detected_from_the_mail(
+    shop, sender, subject, body, language, greeting
+):  # R7, issue #10
     row = receive(shop, mail(sender=sender, subject=subject, body=body))
     case = row.case_message.case
     assert case.language == language
@@ -112,10 +121,12 @@ def test_a_mail_too_short_to_tell_gets_the_shops_language(shop):  # R7
 
 
 def test_the_quoted_history_does_not_decide_the_language(shop):  # R7
-    body = ("Hej, jag har fortfarande inte fått min jacka. Vad händer?\n\n"
-            "On Mon, 23 Nov 2026 at 10:00, Nätbutiken <kundtjanst@natbutiken.se> wrote:\n"
-            "> Thank you for your order. We will ship it as soon as we can and send you\n"
-            "> the tracking number by email. Kind regards, the customer service team\n")
+    body = (
+        "Hej, jag har fortfarande inte fått min jacka. Vad händer?\n\n"
+        "On Mon, 23 Nov 2026 at 10:00, Nätbutiken <kundtjanst@natbutiken.se> wrote:\n"
+        "> Thank you for your order. We will ship it as soon as we can and send you\n"
+        "> the tracking number by email. Kind regards, the customer service team\n"
+    )
     row = receive(shop, mail(subject="Re: Your order", body=body))
     assert row.case_message.case.language == "sv"
 
@@ -249,8 +260,7 @@ def test_the_acknowledgement_gives_phone_and_opening_hours(shop):  # A5, C1
 
 def test_when_the_team_is_behind_the_promise_is_stretched_and_says_so(shop):  # A4
     for i in range(10):  # ten questions from Friday morning, all unanswered
-        receive(shop, mail(sender=f"k{i}@example.se", subject=f"Fråga {i}"),
-                T0 - timedelta(days=3))
+        receive(shop, mail(sender=f"k{i}@example.se", subject=f"Fråga {i}"), T0 - timedelta(days=3))
     row = receive(shop, mail(sender="ny@example.se"), T0)
     case = row.case_message.case
     text = parsed_outbound(ack_of(row)).get_body(("plain",)).get_content()

@@ -33,30 +33,62 @@ pytestmark = pytest.mark.django_db
 SHOP = "kundtjanst@butik.example"
 
 CUSTOMERS = [
-    ("Karin Lindqvist", "karin.lindqvist@example.se", "Leveranstid jacka",
-     "Hej!\n\nJag beställde en vinterjacka (order 100231) för en vecka sedan. "
-     "När kommer den?\n\nMvh Karin"),
-    ("Anders Öberg", "anders.oberg@example.se", "Fel storlek på skorna",
-     "Hej, skorna i order 100245 är i storlek 43 men jag beställde 42. "
-     "Hur gör jag ett byte?\n\nHälsningar\nAnders"),
-    ("Maja Åkesson", "maja.akesson@example.se", "Retur av klänning",
-     "Hej! Jag vill returnera klänningen från order 100250. Måste jag betala "
-     "returfrakten själv?\n\n/Maja"),
-    ("Erik Sjögren", "erik.sjogren@example.se", "Kollinumret ger inga träffar",
-     "Hej,\nkollinumret 00370712345678901234 ger inga träffar hos PostNord. "
-     "Är paketet verkligen skickat?\n\nErik"),
-    ("Lena Håkansson", "lena.hakansson@example.se", "Faktura saknas",
-     "Hej! Jag har inte fått någon faktura för order 100262. Kan ni skicka den igen?"
-     "\n\nTack på förhand,\nLena"),
-    ("Johan Ekström", "johan.ekstrom@example.se", "Lampan kom fram trasig",
-     "Hej, taklampan från order 100266 kom fram med en spricka i glaset. Bifogar en bild."
-     "\n\nVad gör jag nu?\nJohan"),
-    ("Sofia Nyström", "sofia.nystrom@example.se", "Ändra leveransadress",
-     "Hej! Kan jag ändra leveransadressen på order 100271 till Storgatan 12, "
-     "582 22 Linköping?\n\nSofia"),
-    ("Oskar Lindgren", "oskar.lindgren@example.se", "Betala med presentkort",
-     "Hej, går det att betala med presentkort i er webbutik? Jag hittar inget fält "
-     "för koden i kassan.\n\nOskar"),
+    (
+        "Karin Lindqvist",
+        "karin.lindqvist@example.se",
+        "Leveranstid jacka",
+        "Hej!\n\nJag beställde en vinterjacka (order 100231) för en vecka sedan. "
+        "När kommer den?\n\nMvh Karin",
+    ),
+    (
+        "Anders Öberg",
+        "anders.oberg@example.se",
+        "Fel storlek på skorna",
+        "Hej, skorna i order 100245 är i storlek 43 men jag beställde 42. "
+        "Hur gör jag ett byte?\n\nHälsningar\nAnders",
+    ),
+    (
+        "Maja Åkesson",
+        "maja.akesson@example.se",
+        "Retur av klänning",
+        "Hej! Jag vill returnera klänningen från order 100250. Måste jag betala "
+        "returfrakten själv?\n\n/Maja",
+    ),
+    (
+        "Erik Sjögren",
+        "erik.sjogren@example.se",
+        "Kollinumret ger inga träffar",
+        "Hej,\nkollinumret 00370712345678901234 ger inga träffar hos PostNord. "
+        "Är paketet verkligen skickat?\n\nErik",
+    ),
+    (
+        "Lena Håkansson",
+        "lena.hakansson@example.se",
+        "Faktura saknas",
+        "Hej! Jag har inte fått någon faktura för order 100262. Kan ni skicka den igen?"
+        "\n\nTack på förhand,\nLena",
+    ),
+    (
+        "Johan Ekström",
+        "johan.ekstrom@example.se",
+        "Lampan kom fram trasig",
+        "Hej, taklampan från order 100266 kom fram med en spricka i glaset. Bifogar en bild."
+        "\n\nVad gör jag nu?\nJohan",
+    ),
+    (
+        "Sofia Nyström",
+        "sofia.nystrom@example.se",
+        "Ändra leveransadress",
+        "Hej! Kan jag ändra leveransadressen på order 100271 till Storgatan 12, "
+        "582 22 Linköping?\n\nSofia",
+    ),
+    (
+        "Oskar Lindgren",
+        "oskar.lindgren@example.se",
+        "Betala med presentkort",
+        "Hej, går det att betala med presentkort i er webbutik? Jag hittar inget fält "
+        "för koden i kassan.\n\nOskar",
+    ),
 ]
 
 
@@ -72,8 +104,12 @@ def customer_mail(index: int) -> bytes:
     message["Message-ID"] = f"<imap-test-{index}.{address.split('@')[0]}@example.se>"
     message.set_content(body)
     if "Bifogar" in body:
-        message.add_attachment(b"\xff\xd8\xff\xe0 not really a jpeg", maintype="image",
-                               subtype="jpeg", filename="lampa.jpg")
+        message.add_attachment(
+            b"\xff\xd8\xff\xe0 not really a jpeg",
+            maintype="image",
+            subtype="jpeg",
+            filename="lampa.jpg",
+        )
     return message.as_bytes(policy=email.policy.SMTP)
 
 
@@ -97,8 +133,14 @@ def shop():
 @pytest.fixture
 def mailbox(shop, server):
     return Mailbox.objects.create(
-        shop=shop, name="Kundtjänst", host=server.host, port=server.port, use_tls=False,
-        username=server.user, password=server.password)
+        shop=shop,
+        name="Kundtjänst",
+        host=server.host,
+        port=server.port,
+        use_tls=False,
+        username=server.user,
+        password=server.password,
+    )
 
 
 def inbound():
@@ -141,8 +183,9 @@ def test_every_message_arrives_exactly_once_across_a_server_outage(server, mailb
     assert Case.objects.count() == 8
 
 
-def test_the_promise_counts_from_when_the_mail_reached_the_mailbox(server, mailbox,
-                                                                   frozen_now):  # S1
+def test_the_promise_counts_from_when_the_mail_reached_the_mailbox(
+    server, mailbox, frozen_now
+):  # S1
     # A fixed day in the past: Dovecot keeps its own clock (time_machine cannot move it)
     # and stores an APPEND date in its future as "now".
     arrived = T0 - timedelta(hours=3)
@@ -153,7 +196,8 @@ def test_the_promise_counts_from_when_the_mail_reached_the_mailbox(server, mailb
 
 
 def test_a_restart_in_the_middle_of_a_poll_loses_nothing_and_doubles_nothing(
-        server, mailbox, monkeypatch):  # A6
+    server, mailbox, monkeypatch
+):  # A6
     for i in range(6):
         server.append(customer_mail(i))
     monkeypatch.setattr(imap, "BATCH", 2)
@@ -179,7 +223,8 @@ def test_a_restart_in_the_middle_of_a_poll_loses_nothing_and_doubles_nothing(
 
 
 def test_a_crash_after_storing_refetches_one_message_and_the_hash_drops_it(
-        server, mailbox, monkeypatch):  # A6
+    server, mailbox, monkeypatch
+):  # A6
     for i in range(3):
         server.append(customer_mail(i))
     receive = imap.pipeline.receive
@@ -202,8 +247,7 @@ def test_a_crash_after_storing_refetches_one_message_and_the_hash_drops_it(
     assert_each_once(3)
 
 
-def test_mail_someone_already_read_is_still_fetched_and_unread_mail_stays_unread(
-        server, mailbox):
+def test_mail_someone_already_read_is_still_fetched_and_unread_mail_stays_unread(server, mailbox):
     # Progress is by UID, never by \Seen (Mailbox docstring): an agent reading the
     # mailbox in Outlook must not hide a question from us (A6), nor we mark it read.
     server.append(customer_mail(0), flags=[r"\Seen"])
@@ -236,8 +280,7 @@ def test_a_limit_leaves_the_rest_for_the_next_poll(server, mailbox):
     assert_each_once(3)
 
 
-def test_a_recreated_folder_with_a_new_uidvalidity_makes_no_duplicate_cases(
-        server, mailbox):  # A6
+def test_a_recreated_folder_with_a_new_uidvalidity_makes_no_duplicate_cases(server, mailbox):  # A6
     folder = "Kundtjänst"  # non-ASCII: sent as modified UTF-7
     mailbox.folder = folder
     mailbox.save()
@@ -280,7 +323,8 @@ def test_processed_mail_is_moved_to_the_move_to_folder_and_stays_unread(server, 
 
 
 def test_a_failing_move_keeps_no_mail_out_and_is_retried_next_poll(
-        server, mailbox, monkeypatch):  # A6
+    server, mailbox, monkeypatch
+):  # A6
     mailbox.move_to = "Behandlat"
     mailbox.save()
     for i in range(2):
@@ -302,23 +346,27 @@ def test_a_failing_move_keeps_no_mail_out_and_is_retried_next_poll(
 
 def test_the_raw_bytes_stored_are_exactly_the_bytes_appended(server, mailbox):  # A6
     crlf = customer_mail(5)  # CRLF, base64 attachment
-    eight_bit = ("From: =?utf-8?q?=C3=85sa_Str=C3=B6m?= <asa.strom@example.se>\r\n"
-                 f"To: {SHOP}\r\n"
-                 "Subject: =?utf-8?q?Fr=C3=A5ga_om_byte?=\r\n"
-                 "Message-ID: <eight-bit@example.se>\r\n"
-                 "Date: Mon, 23 Nov 2026 10:00:00 +0100\r\n"
-                 "X-Folded: first part\r\n\tsecond part  \r\n"
-                 "MIME-Version: 1.0\r\n"
-                 "Content-Type: text/plain; charset=utf-8\r\n"
-                 "Content-Transfer-Encoding: 8bit\r\n\r\n"
-                 "Hej! Kan jag byta tröjan mot en större?   \r\n\r\nÅsa\r\n").encode()
+    eight_bit = (
+        "From: =?utf-8?q?=C3=85sa_Str=C3=B6m?= <asa.strom@example.se>\r\n"
+        f"To: {SHOP}\r\n"
+        "Subject: =?utf-8?q?Fr=C3=A5ga_om_byte?=\r\n"
+        "Message-ID: <eight-bit@example.se>\r\n"
+        "Date: Mon, 23 Nov 2026 10:00:00 +0100\r\n"
+        "X-Folded: first part\r\n\tsecond part  \r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        "Hej! Kan jag byta tröjan mot en större?   \r\n\r\nÅsa\r\n"
+    ).encode()
     bare_lf = customer_mail(6).replace(b"\r\n", b"\n")
     for raw in (crlf, eight_bit, bare_lf):
         server.append(raw)
     assert imap.poll(mailbox).new == 3
 
-    stored = [rawstore.get(sha) for sha in
-              RawMessage.objects.order_by("pk").values_list("sha256", flat=True)]
+    stored = [
+        rawstore.get(sha)
+        for sha in RawMessage.objects.order_by("pk").values_list("sha256", flat=True)
+    ]
     assert stored[0] == crlf
     assert stored[1] == eight_bit
     # imaplib sends bare LF as CRLF (IMAP is CRLF); what the server holds is what we keep.
@@ -329,12 +377,27 @@ def test_the_raw_bytes_stored_are_exactly_the_bytes_appended(server, mailbox):  
 
 
 def test_a_refused_connection_is_recorded_and_other_mailboxes_are_still_polled(
-        server, mailbox, shop):
-    down = Mailbox.objects.create(shop=shop, name="Gamla", host="127.0.0.1",
-                                  port=free_port(), use_tls=False, username="gamla",
-                                  password="x")
-    Mailbox.objects.create(shop=shop, name="Av", host="127.0.0.1", port=1, use_tls=False,
-                           username="av", password="x", enabled=False)
+    server, mailbox, shop
+):
+    down = Mailbox.objects.create(
+        shop=shop,
+        name="Gamla",
+        host="127.0.0.1",
+        port=free_port(),
+        use_tls=False,
+        username="gamla",
+        password="x",
+    )
+    Mailbox.objects.create(
+        shop=shop,
+        name="Av",
+        host="127.0.0.1",
+        port=1,
+        use_tls=False,
+        username="av",
+        password="x",
+        enabled=False,
+    )
     server.append(customer_mail(0))
     results = {r.mailbox_id: r for r in imap.poll_all()}
     assert set(results) == {mailbox.pk, down.pk}  # the disabled one is left alone
@@ -397,17 +460,24 @@ def test_a_second_poller_leaves_a_mailbox_that_is_being_polled_alone(server, mai
     assert imap.poll(mailbox).new == 1
 
 
-def test_fetchmail_prints_a_line_per_mailbox_and_fails_when_one_is_down(
-        server, mailbox, shop):
+def test_fetchmail_prints_a_line_per_mailbox_and_fails_when_one_is_down(server, mailbox, shop):
     server.append(customer_mail(0))
     out = StringIO()
     call_command("fetchmail", stdout=out)
     assert out.getvalue().splitlines() == [
-        f"#{mailbox.pk} {mailbox}: 1 fetched, 1 new, 0 duplicates, 0 errors"]
+        f"#{mailbox.pk} {mailbox}: 1 fetched, 1 new, 0 duplicates, 0 errors"
+    ]
 
-    down = Mailbox.objects.create(shop=shop, name="Gamla", host="127.0.0.1",
-                                  port=free_port(), use_tls=False, username="gamla",
-                                  password="x", enabled=False)
+    down = Mailbox.objects.create(
+        shop=shop,
+        name="Gamla",
+        host="127.0.0.1",
+        port=free_port(),
+        use_tls=False,
+        username="gamla",
+        password="x",
+        enabled=False,
+    )
     out = StringIO()
     with pytest.raises(CommandError, match="1 of 1 mailboxes"):
         call_command("fetchmail", "--mailbox", str(down.pk), stdout=out)

@@ -244,9 +244,15 @@ def test_a_busy_hour_from_one_company_is_still_acknowledged(shop, time_machine):
     for n in range(1, 13):
         t += timedelta(minutes=4)
         time_machine.move_to(t, tick=False)
-        receive(shop, mail(sender=f"person{n}@bygg-ab.example",
-                           subject=f"Beställning {n}",
-                           body=f"Hej! Var är leveransen av {word(n)} till vårt kontor?"), t)
+        receive(
+            shop,
+            mail(
+                sender=f"person{n}@bygg-ab.example",
+                subject=f"Beställning {n}",
+                body=f"Hej! Var är leveransen av {word(n)} till vårt kontor?",
+            ),
+            t,
+        )
     assert acks().count() == 12
 
 
@@ -255,8 +261,16 @@ def test_another_shops_acknowledgements_do_not_count(shop, time_machine):  # A1
     t = T0
     time_machine.move_to(t, tick=False)
     for n in range(1, django_settings.ACKS_PER_DOMAIN_PER_HOUR + 1):
-        receive(other, mail(sender=f"p{n}@firma.example", to="kundtjanst@annan.example",
-                            subject=f"Fråga {n}", body=f"Hej! Har ni {word(n)} i lager?"), t)
+        receive(
+            other,
+            mail(
+                sender=f"p{n}@firma.example",
+                to="kundtjanst@annan.example",
+                subject=f"Fråga {n}",
+                body=f"Hej! Har ni {word(n)} i lager?",
+            ),
+            t,
+        )
     receive(shop, mail(sender="p0@firma.example", body="Hej! Har ni vantar i lager?"), t)
     assert acks().filter(case__shop=shop).count() == 1
 
@@ -269,7 +283,16 @@ def test_strangers_at_a_big_provider_asking_the_same_are_people(shop, time_machi
     for local in ("anna123", "anna12", "anna1"):
         t += timedelta(minutes=5)
         time_machine.move_to(t, tick=False)
-        rows.append(receive(shop, mail(sender=f"{local}@gmail.com", subject="Leverans",
-                                       body="Hej! När kommer min beställning fram?"), t))
+        rows.append(
+            receive(
+                shop,
+                mail(
+                    sender=f"{local}@gmail.com",
+                    subject="Leverans",
+                    body="Hej! När kommer min beställning fram?",
+                ),
+                t,
+            )
+        )
     assert [row.kind for row in rows] == ["normal"] * 3
     assert acks().count() == 3

@@ -44,9 +44,14 @@ def shop():
     return ShopFactory(name="Nätbutiken", email=SHOP)
 
 
-def question(sender="karin@example.se", name="Karin Lindqvist", subject="Leveranstid jacka",
-             body="Hej! När kommer min jacka? Order 100231.\n\nMvh Karin",
-             message_id=None, **headers) -> bytes:
+def question(
+    sender="karin@example.se",
+    name="Karin Lindqvist",
+    subject="Leveranstid jacka",
+    body="Hej! När kommer min jacka? Order 100231.\n\nMvh Karin",
+    message_id=None,
+    **headers,
+) -> bytes:
     message = EmailMessage()
     message["From"] = f"{name} <{sender}>"
     message["To"] = SHOP
@@ -69,8 +74,10 @@ def addr(message, header="From") -> str:
 
 # --- (a) the acknowledgement goes out -----------------------------------------------
 
+
 def test_the_acknowledgement_arrives_once_from_the_shop_address(
-        shop, smtp_sink, django_capture_on_commit_callbacks):  # A2, A3, R5
+    shop, smtp_sink, django_capture_on_commit_callbacks
+):  # A2, A3, R5
     with django_capture_on_commit_callbacks(execute=True):  # the send-after-commit task
         row = receive(shop, question(message_id="<q1@example.se>"))
     case = row.case_message.case
@@ -96,7 +103,8 @@ def test_the_acknowledgement_arrives_once_from_the_shop_address(
 
 
 def test_the_reply_comes_from_the_same_address_as_the_acknowledgement(
-        shop, smtp_sink, django_capture_on_commit_callbacks):  # R1, R5
+    shop, smtp_sink, django_capture_on_commit_callbacks
+):  # R1, R5
     agent = AgentFactory(shops=[shop])
     with django_capture_on_commit_callbacks(execute=True):
         row = receive(shop, question(message_id="<q2@example.se>"))
@@ -114,13 +122,23 @@ def test_the_reply_comes_from_the_same_address_as_the_acknowledgement(
 
 # --- (b) a mail server that refuses for a while -------------------------------------
 
+
 def _queue_several(shop) -> list[OutboundEmail]:
     """Three customers' acknowledgements and an agent's reply, all waiting to be sent."""
     agent = AgentFactory(shops=[shop])
     # Three different questions: the same words thrice from one domain would be a machine.
-    rows = [receive(shop, question(sender=f"kund{i}@example.se", name=f"Kund {i}",
-                                   subject=f"Fråga {i}", body=f"Hej! När kommer min {item}?"))
-            for i, item in enumerate(["jacka", "mössa", "halsduk"])]
+    rows = [
+        receive(
+            shop,
+            question(
+                sender=f"kund{i}@example.se",
+                name=f"Kund {i}",
+                subject=f"Fråga {i}",
+                body=f"Hej! När kommer min {item}?",
+            ),
+        )
+        for i, item in enumerate(["jacka", "mössa", "halsduk"])
+    ]
     cases.reply(rows[0].case_message.case, agent, "Hej! Den är på väg.")
     queued = list(OutboundEmail.objects.order_by("pk"))
     assert [r.kind for r in queued] == ["ack", "ack", "ack", "reply"]
@@ -136,7 +154,8 @@ def _all(rows):
 # sending resumes within a minute of its return instead of after the backoff).
 @pytest.mark.parametrize("outage", ["refuse_rcpt", "refuse_data"])
 def test_an_hour_long_outage_loses_nothing_and_sends_each_mail_once(
-        shop, smtp_sink, outage):  # A3, R1: every acknowledgement and reply arrives
+    shop, smtp_sink, outage
+):  # A3, R1: every acknowledgement and reply arrives
     rows = _queue_several(shop)
     smtp_sink.refuse(outage.removeprefix("refuse_"))  # 451 until told otherwise
     start = timezone.now()
@@ -166,8 +185,7 @@ def test_an_hour_long_outage_loses_nothing_and_sends_each_mail_once(
     assert {r.last_error for r in sent} == {""}
     arrived = [m["Message-ID"] for m in smtp_sink.messages()]
     assert sorted(arrived) == sorted(r.message_id for r in rows)  # each exactly once
-    assert sorted(m.rcpt_tos[0] for m in smtp_sink.received) == sorted(
-        r.to_address for r in rows)
+    assert sorted(m.rcpt_tos[0] for m in smtp_sink.received) == sorted(r.to_address for r in rows)
 
 
 def test_a_server_that_refuses_the_first_attempts_then_accepts(shop, smtp_sink):
@@ -189,7 +207,8 @@ def test_a_server_that_refuses_the_first_attempts_then_accepts(shop, smtp_sink):
 
 
 def test_a_row_left_claimed_by_a_dead_worker_is_sent_once_after_its_lease(
-        shop, smtp_sink, monkeypatch):
+    shop, smtp_sink, monkeypatch
+):
     row = receive(shop, question())
     ack = OutboundEmail.objects.get(kind=OutboundKind.ACK)
 
@@ -217,6 +236,7 @@ def test_a_row_left_claimed_by_a_dead_worker_is_sent_once_after_its_lease(
 
 
 # --- (c) a mail that can never be delivered -----------------------------------------
+
 
 def test_after_max_attempts_the_row_fails_and_the_case_shows_it(shop, smtp_sink):
     row = receive(shop, question())
@@ -246,8 +266,14 @@ def test_after_max_attempts_the_row_fails_and_the_case_shows_it(shop, smtp_sink)
 
 # --- (d) no mail loops with auto-responders -----------------------------------------
 
-def auto_reply(received, *, proper: bool, sender: str | None = None, cut: bool = True,
-               ) -> bytes:
+
+def auto_reply(
+    received,
+    *,
+    proper: bool,
+    sender: str | None = None,
+    cut: bool = True,
+) -> bytes:
     """What an auto-responder sends back for a mail it got. `proper`: RFC 3834
     (Auto-Submitted, threading headers, an "Autosvar:" subject). Otherwise a crude one:
     a plain "Re:" subject, by default cut to 60 characters (so our [#number] is lost),
@@ -318,8 +344,12 @@ def test_a_crude_responder_is_stopped_by_the_hourly_acknowledgement_limit(shop, 
     question. The per-sender hourly limit ends the ping-pong (A6: still no mail lost)."""
     helpdesk = "support@leverantor.example"
     limit = django_settings.ACKS_PER_SENDER_PER_HOUR
-    receive(shop, question(sender=helpdesk, name="Leverantören",
-                           subject="Fråga om er beställning av 40 jackor"))
+    receive(
+        shop,
+        question(
+            sender=helpdesk, name="Leverantören", subject="Fråga om er beställning av 40 jackor"
+        ),
+    )
     _worker_run()
     answered = 0
     for _ in range(20):  # a real loop would run to the end of this

@@ -27,8 +27,10 @@ from kundsvar.core.corpora import CORPORA
 IMAP = CORPORA / "imap_tools" / "tests"
 FLANKER = CORPORA / "flanker" / "tests" / "fixtures" / "messages"
 
-IMAP_FIXTURES = sorted(p.relative_to(IMAP / "messages").with_suffix("").as_posix()
-                       for p in (IMAP / "messages").rglob("*.eml"))
+IMAP_FIXTURES = sorted(
+    p.relative_to(IMAP / "messages").with_suffix("").as_posix()
+    for p in (IMAP / "messages").rglob("*.eml")
+)
 FLANKER_FIXTURES = sorted(p.relative_to(FLANKER).as_posix() for p in FLANKER.rglob("*.eml"))
 
 
@@ -38,6 +40,7 @@ def test_corpora_are_there():
 
 
 # --- (a) imap_tools -----------------------------------------------------------------
+
 
 @dataclass
 class Quirk:
@@ -52,17 +55,25 @@ class Quirk:
     content_ids: list[str] | None = None
 
 
-ENCLOSED = ("imap_tools walks into an attached message/rfc822 and appends its text; we keep "
-            "that mail as an attachment, so our text is the start of theirs")
-IGNORED = ("imap_tools decodes with errors='ignore', so bytes that do not fit the charset "
-           "vanish; we keep them (decoded as UTF-8, else cp1252)")
+ENCLOSED = (
+    "imap_tools walks into an attached message/rfc822 and appends its text; we keep "
+    "that mail as an attachment, so our text is the start of theirs"
+)
+IGNORED = (
+    "imap_tools decodes with errors='ignore', so bytes that do not fit the charset "
+    "vanish; we keep them (decoded as UTF-8, else cp1252)"
+)
 QUIRKS = {
-    "attachment_2_base64": Quirk(ENCLOSED + " (here a base64-encoded message/rfc822 that "
-                                 "imap_tools shows as base64 text)", text="enclosed"),
+    "attachment_2_base64": Quirk(
+        ENCLOSED + " (here a base64-encoded message/rfc822 that imap_tools shows as base64 text)",
+        text="enclosed",
+    ),
     "attachment_8bit": Quirk(ENCLOSED, text="enclosed"),
     "attachment_emails/attachment_message_rfc822": Quirk(
         ENCLOSED + "; imap_tools also lists broken.pdf from inside the attached mail",
-        text="enclosed", attachments=["ForwardedMessage.eml"]),
+        text="enclosed",
+        attachments=["ForwardedMessage.eml"],
+    ),
     "mime_emails/raw_email_with_mimepart_without_content_type": Quirk(ENCLOSED, text="enclosed"),
     "multipart_report_emails/multi_address_bounce1": Quirk(ENCLOSED, text="enclosed"),
     "multipart_report_emails/multi_address_bounce2": Quirk(ENCLOSED, text="enclosed"),
@@ -70,44 +81,66 @@ QUIRKS = {
         "no body of its own, so we take the report's and the returned mail's text as "
         "imap_tools does, but put a line break between parts where imap_tools glues them; "
         "imap_tools lists the returned mail's two Content-ID parts as attachments too",
-        text="glued", attachments=[""]),
+        text="glued",
+        attachments=[""],
+    ),
     "error_emails/content_transfer_encoding_plain": Quirk(IGNORED, text="ignored_bytes"),
     "plain_emails/raw_email6": Quirk(IGNORED, text="ignored_bytes"),
-    "error_emails/invalid_subject_characters": Quirk(IGNORED + " (raw 8-bit subject)",
-                                                     subject="ignored_bytes"),
+    "error_emails/invalid_subject_characters": Quirk(
+        IGNORED + " (raw 8-bit subject)", subject="ignored_bytes"
+    ),
     "error_emails/content_transfer_encoding_7-bit": Quirk(
         "labelled ISO-8859-1; we decode as cp1252 (what Windows means by that label), "
         "imap_tools as Latin-1, so byte 0x86 is '†' for us and a C1 control for them",
-        text="latin1"),
-    "rfc2822/example14": Quirk("imap_tools' decode_header drops the space between 'TEST' "
-                               "and the encoded word that follows", subject="no_space"),
-    "error_emails/missing_body": Quirk("To is '<Undisclosed-Recipient:@mailman.enron.com;>': "
-                                       "imap_tools returns '@mailman.enron.com', we no address",
-                                       to=[]),
-    "error_emails/encoding_madness": Quirk("Reply-To is '\"KLAUS- HÄNSCHEL\" <>': imap_tools "
-                                           "keeps an empty address, we drop it", reply_to=[]),
-    "mime_emails/raw_email11": Quirk("To is '\"xxxxx@xxxxx\" <matmail>': imap_tools keeps an "
-                                     "empty address, we drop it", to=[]),
+        text="latin1",
+    ),
+    "rfc2822/example14": Quirk(
+        "imap_tools' decode_header drops the space between 'TEST' "
+        "and the encoded word that follows",
+        subject="no_space",
+    ),
+    "error_emails/missing_body": Quirk(
+        "To is '<Undisclosed-Recipient:@mailman.enron.com;>': "
+        "imap_tools returns '@mailman.enron.com', we no address",
+        to=[],
+    ),
+    "error_emails/encoding_madness": Quirk(
+        "Reply-To is '\"KLAUS- HÄNSCHEL\" <>': imap_tools keeps an empty address, we drop it",
+        reply_to=[],
+    ),
+    "mime_emails/raw_email11": Quirk(
+        "To is '\"xxxxx@xxxxx\" <matmail>': imap_tools keeps an empty address, we drop it", to=[]
+    ),
     "plain_emails/raw_email_with_at_display_name": Quirk(
         "'Mikel@Lindsaar <raasdnil@gmail.com>' is a name with an @ and one address; "
         "imap_tools makes two addresses of it",
-        to=["smith@gmail.com", "raasdnil@gmail.com", "tom@gmail.com"]),
+        to=["smith@gmail.com", "raasdnil@gmail.com", "tom@gmail.com"],
+    ),
     "plain_emails/mix_caps_content_type": Quirk(
         "'From: Big Bug bb@bug.com' (no angle brackets): imap_tools returns the whole string "
-        "as the address; we take the token with the @", from_address="bb@bug.com",
-        from_name="Big Bug"),
-    "rfc2822/example10": Quirk("RFC 2822's comment example: the name is 'Pete'; imap_tools "
-                               "mixes the comments into it", from_name="Pete"),
+        "as the address; we take the token with the @",
+        from_address="bb@bug.com",
+        from_name="Big Bug",
+    ),
+    "rfc2822/example10": Quirk(
+        "RFC 2822's comment example: the name is 'Pete'; imap_tools mixes the comments into it",
+        from_name="Pete",
+    ),
     "error_emails/missing_content_disposition": Quirk(
         "an unnamed image/jpg: imap_tools skips parts without a name or Content-ID, we keep "
-        "everything the customer sent", attachments=[""]),
+        "everything the customer sent",
+        attachments=[""],
+    ),
     "plain_emails/raw_email_with_partially_quoted_content_id": Quirk(
         "imap_tools decodes encoded words inside Content-ID; we keep it as written, since "
         "cid: references in HTML use the raw value",
-        content_ids=["Test0 =?UTF-8?B?Iua8ouWtlyI=?= mid1 =?UTF-8?B?Iua8ouWtlyI=?= tail2"]),
-    "text_with_content_id": Quirk("the text/plain body has a Content-ID, which makes it an "
-                                  "attachment for imap_tools; for us it is the body",
-                                  attachments=[]),
+        content_ids=["Test0 =?UTF-8?B?Iua8ouWtlyI=?= mid1 =?UTF-8?B?Iua8ouWtlyI=?= tail2"],
+    ),
+    "text_with_content_id": Quirk(
+        "the text/plain body has a Content-ID, which makes it an "
+        "attachment for imap_tools; for us it is the body",
+        attachments=[],
+    ),
 }
 
 
@@ -130,8 +163,9 @@ def only_dropped_bytes(ours: str, theirs: str) -> bool:
 
 
 def latin1_as_cp1252(text: str) -> str:
-    return "".join(bytes([ord(c)]).decode("cp1252", "replace") if "\x80" <= c <= "\x9f" else c
-                   for c in text)
+    return "".join(
+        bytes([ord(c)]).decode("cp1252", "replace") if "\x80" <= c <= "\x9f" else c for c in text
+    )
 
 
 def imap_case(name: str) -> tuple[ParsedEmail, dict, Quirk]:
@@ -161,12 +195,14 @@ def test_imap_tools_addresses(name):  # A6, C4: the sender is what links a case
     parsed, expected, quirk = imap_case(name)
     from_values = expected["from_values"] or {}
     assert parsed.from_address == (quirk.from_address or expected["from_"])
-    assert parsed.from_name == (quirk.from_name if quirk.from_name is not None
-                                else from_values.get("name", ""))
+    assert parsed.from_name == (
+        quirk.from_name if quirk.from_name is not None else from_values.get("name", "")
+    )
     assert parsed.to == (quirk.to if quirk.to is not None else expected["to"])
     assert parsed.cc == expected["cc"]
-    assert parsed.reply_to == (quirk.reply_to if quirk.reply_to is not None
-                               else expected["reply_to"])
+    assert parsed.reply_to == (
+        quirk.reply_to if quirk.reply_to is not None else expected["reply_to"]
+    )
 
 
 @pytest.mark.parametrize("name", IMAP_FIXTURES)
@@ -240,17 +276,27 @@ def test_forwarded_as_attachment_takes_the_body_of_the_attached_mail():  # A6
 @pytest.mark.parametrize(
     ("name", "bounced"),
     [
-        ("multipart_report_emails/multi_address_bounce1",
-         "<118707422.15521266992174819.JavaMail.root@lvmail01>"),
-        ("multipart_report_emails/multi_address_bounce2",
-         "<118707422.15521266992174819.JavaMail.root@lvmail01>"),
-        ("multipart_report_emails/multipart_report_multiple_status",
-         "<4c2a146147ac8_61ff157c4ec1652df@s.h.c.mail>"),
-        ("multipart_report_emails/report_422",
-         "<15655788.13.1200472642578.JavaMail.Administrator@mail.ttttt.com.au>"),
+        (
+            "multipart_report_emails/multi_address_bounce1",
+            "<118707422.15521266992174819.JavaMail.root@lvmail01>",
+        ),
+        (
+            "multipart_report_emails/multi_address_bounce2",
+            "<118707422.15521266992174819.JavaMail.root@lvmail01>",
+        ),
+        (
+            "multipart_report_emails/multipart_report_multiple_status",
+            "<4c2a146147ac8_61ff157c4ec1652df@s.h.c.mail>",
+        ),
+        (
+            "multipart_report_emails/report_422",
+            "<15655788.13.1200472642578.JavaMail.Administrator@mail.ttttt.com.au>",
+        ),
         ("multipart_report_emails/report_530", "<200712232303.lBNN3jDq002941@mail12.rrrr.com.au>"),
-        ("mime_emails/raw_email_with_mimepart_without_content_type",
-         "<89d7557c0610181510r6fa5ebd8n66a7deec71ade118@mail.gmail.com>"),
+        (
+            "mime_emails/raw_email_with_mimepart_without_content_type",
+            "<89d7557c0610181510r6fa5ebd8n66a7deec71ade118@mail.gmail.com>",
+        ),
     ],
 )
 def test_imap_tools_reports_are_bounces_with_the_bounced_id(name, bounced):  # A6
@@ -273,7 +319,7 @@ KIND = {name: "bounce" for name in FLANKER_FIXTURES if name.startswith(("bounce/
 KIND |= {name: "bulk" for name in BULK} | {"disposition-notification.eml": "auto_reply"}
 BOUNCED = {
     "bounce/gmail-invalid-address.eml":  # quoted in the text, no MIME structure
-        "<CAKsfaBUUGqVZiaMrmH3TRPfq1odQPtM7Ey5YW1SgyJJRHtAjgw@mail.gmail.com>",
+    "<CAKsfaBUUGqVZiaMrmH3TRPfq1odQPtM7Ey5YW1SgyJJRHtAjgw@mail.gmail.com>",
     "bounce/mailbox-full.eml": "<4E326A95.3010907@example.com>",
     "bounce/no-mx.eml": "<19E44CA63F984902B7D654F8FF40F89D@bo>",  # text/rfc822-headers
     "bounce/office365.eml": "<20171013111011.20866.254C2F3A4D7AA526@ninomail.com>",
@@ -326,6 +372,7 @@ def test_flanker_apple_mail_keeps_the_photo():  # A6
 
 # --- (c) handmade broken messages ---------------------------------------------------
 
+
 def mail(headers: str, body: bytes = b"Hej!\r\n") -> bytes:
     head = "From: Åsa Kund <asa@example.se>\r\nTo: kundtjanst@butik.se\r\n" + headers
     return head.encode("utf-8").replace(b"\n", b"\r\n").replace(b"\r\r", b"\r") + b"\r\n" + body
@@ -336,8 +383,12 @@ QUESTION = "Hej, var är min beställning? Mvh Åsa"
 
 @pytest.mark.parametrize("charset", ["unknown-8bit", "x-user-defined", "bogus-42", "zlib", "rot13"])
 def test_unknown_charset_falls_back_to_cp1252(charset):  # A6
-    parsed = parse_email(mail(f"Subject: Fråga\nContent-Type: text/plain; charset={charset}\n",
-                              QUESTION.encode("cp1252")))
+    parsed = parse_email(
+        mail(
+            f"Subject: Fråga\nContent-Type: text/plain; charset={charset}\n",
+            QUESTION.encode("cp1252"),
+        )
+    )
     assert parsed.text == QUESTION
     assert "bad_charset" in parsed.warnings
 
@@ -362,38 +413,49 @@ def test_utf8_with_one_stray_byte_stays_utf8():  # A6
 
 
 def test_iso_8859_1_label_is_read_as_cp1252():
-    parsed = parse_email(mail("Content-Type: text/plain; charset=iso-8859-1\n",
-                              "Pris: 80 € – tack".encode("cp1252")))
+    parsed = parse_email(
+        mail("Content-Type: text/plain; charset=iso-8859-1\n", "Pris: 80 € – tack".encode("cp1252"))
+    )
     assert parsed.text == "Pris: 80 € – tack"
     assert parsed.warnings == []
 
 
 def test_multipart_without_boundary_parameter_keeps_the_text():  # A6
-    parsed = parse_email(mail("MIME-Version: 1.0\nContent-Type: multipart/mixed\n",
-                              QUESTION.encode()))
+    parsed = parse_email(
+        mail("MIME-Version: 1.0\nContent-Type: multipart/mixed\n", QUESTION.encode())
+    )
     assert QUESTION in parsed.text
     assert "missing_boundary" in parsed.warnings
 
 
 def test_boundary_that_never_appears_keeps_the_text():  # A6
-    parsed = parse_email(mail('Content-Type: multipart/alternative; boundary="XYZ"\n',
-                              b"--ABC\r\nContent-Type: text/plain\r\n\r\n" + QUESTION.encode()))
+    parsed = parse_email(
+        mail(
+            'Content-Type: multipart/alternative; boundary="XYZ"\n',
+            b"--ABC\r\nContent-Type: text/plain\r\n\r\n" + QUESTION.encode(),
+        )
+    )
     assert QUESTION in parsed.text
     assert "missing_boundary" in parsed.warnings
 
 
 def test_unquoted_boundary_with_equals_sign_is_read_by_compat32():  # A6
-    raw = mail("Content-Type: multipart/mixed; boundary=----=_Part_1\n",
-               b"------=_Part_1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-               + QUESTION.encode() + b"\r\n------=_Part_1--\r\n")
+    raw = mail(
+        "Content-Type: multipart/mixed; boundary=----=_Part_1\n",
+        b"------=_Part_1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + QUESTION.encode()
+        + b"\r\n------=_Part_1--\r\n",
+    )
     parsed = parse_email(raw)
     assert parsed.text.strip() == QUESTION
     assert "compat32" in parsed.warnings
 
 
 def test_raw_8bit_latin1_header_is_decoded():  # A6
-    raw = (b"From: =?utf-8?q?=C3=85sa?= <asa@example.se>\r\nSubject: Fr\xe5ga om order 4711\r\n"
-           b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + QUESTION.encode())
+    raw = (
+        b"From: =?utf-8?q?=C3=85sa?= <asa@example.se>\r\nSubject: Fr\xe5ga om order 4711\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + QUESTION.encode()
+    )
     parsed = parse_email(raw)
     assert parsed.subject == "Fråga om order 4711"
     assert "8bit_header" in parsed.warnings
@@ -401,18 +463,25 @@ def test_raw_8bit_latin1_header_is_decoded():  # A6
 
 
 def test_raw_utf8_header_is_fine_without_warning():  # RFC 6532
-    raw = ("From: Åsa Öberg <åsa@exempel.se>\r\nSubject: Fråga om order\r\n"
-           "Content-Type: text/plain; charset=utf-8\r\n\r\n" + QUESTION).encode()
+    raw = (
+        "From: Åsa Öberg <åsa@exempel.se>\r\nSubject: Fråga om order\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + QUESTION
+    ).encode()
     parsed = parse_email(raw)
     assert (parsed.subject, parsed.from_name, parsed.from_address) == (
-        "Fråga om order", "Åsa Öberg", "åsa@exempel.se")
+        "Fråga om order",
+        "Åsa Öberg",
+        "åsa@exempel.se",
+    )
     assert parsed.warnings == []
 
 
 def test_truncated_base64_gives_the_decodable_text():  # A6
     encoded = base64.b64encode(QUESTION.encode() * 3)
-    raw = mail("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
-               encoded[:-7] + b"\r\n")
+    raw = mail(
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
+        encoded[:-7] + b"\r\n",
+    )
     parsed = parse_email(raw)
     assert parsed.text.startswith(QUESTION)
     assert "bad_base64" in parsed.warnings
@@ -420,16 +489,20 @@ def test_truncated_base64_gives_the_decodable_text():  # A6
 
 def test_base64_with_garbage_characters():  # A6
     encoded = base64.b64encode(QUESTION.encode())
-    raw = mail("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
-               encoded[:8] + b"!!%%" + encoded[8:] + b"\r\n")
+    raw = mail(
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
+        encoded[:8] + b"!!%%" + encoded[8:] + b"\r\n",
+    )
     parsed = parse_email(raw)
     assert parsed.text == QUESTION
     assert "bad_base64" in parsed.warnings
 
 
 def test_unknown_transfer_encoding_keeps_the_bytes():  # A6
-    raw = mail("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: x-gzip64\n",
-               QUESTION.encode())
+    raw = mail(
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: x-gzip64\n",
+        QUESTION.encode(),
+    )
     assert parse_email(raw).text == QUESTION
 
 
@@ -458,8 +531,11 @@ def test_dates_are_aware_or_none(date, expected):
         ("<>", "", ""),
         ("undisclosed-recipients:;", "", ""),
         ("Åsa Kund", "Åsa Kund", ""),
-        ("=?utf-8?b?w4VzYQ==?= =?utf-8?b?IEt1bmQ=?= <asa@example.se>", "Åsa Kund",
-         "asa@example.se"),
+        (
+            "=?utf-8?b?w4VzYQ==?= =?utf-8?b?IEt1bmQ=?= <asa@example.se>",
+            "Åsa Kund",
+            "asa@example.se",
+        ),
     ],
 )
 def test_malformed_sender_never_raises(header, name, address):  # A6, C4
@@ -469,8 +545,10 @@ def test_malformed_sender_never_raises(header, name, address):  # A6, C4
 
 
 def test_threading_headers():  # R5
-    raw = mail("Message-ID: <a1@butik.se>\nIn-Reply-To: <ack-10001@butik.se>\n"
-               "References: <q1@kund.se>\n <ack-10001@butik.se> broken@id\n")
+    raw = mail(
+        "Message-ID: <a1@butik.se>\nIn-Reply-To: <ack-10001@butik.se>\n"
+        "References: <q1@kund.se>\n <ack-10001@butik.se> broken@id\n"
+    )
     parsed = parse_email(raw)
     assert parsed.message_id == "<a1@butik.se>"
     assert parsed.in_reply_to == "<ack-10001@butik.se>"
@@ -497,8 +575,12 @@ def test_empty_and_garbage_input():  # A6
 def test_deep_nesting_is_cut_off_without_error():  # A6
     body, boundary = QUESTION.encode(), 0
     for boundary in range(200):
-        body = (f"--b{boundary}\r\nContent-Type: multipart/mixed; boundary=b{boundary + 1}\r\n\r\n"
-                .encode() + body + f"\r\n--b{boundary}--\r\n".encode())
+        body = (
+            f"--b{boundary}\r\nContent-Type: multipart/mixed; "
+            f"boundary=b{boundary + 1}\r\n\r\n".encode()
+            + body
+            + f"\r\n--b{boundary}--\r\n".encode()
+        )
     raw = mail("Content-Type: multipart/mixed; boundary=b0\n", body)
     assert isinstance(parse_email(raw), ParsedEmail)
 
@@ -524,6 +606,7 @@ def test_damaged_real_mail_never_raises(path, cut, junk, truncate):  # A6
 
 
 # --- classification -----------------------------------------------------------------
+
 
 def kind(headers: str, subject: str = "Leveranstid jacka") -> str:
     return classify(parse_email(mail(f"Subject: {subject}\n{headers}")))
@@ -559,10 +642,16 @@ def kind(headers: str, subject: str = "Leveranstid jacka") -> str:
         ("Return-Path: <>\n", "Undelivered", "bounce"),
         ("Return-Path: <>\nAuto-Submitted: auto-replied\n", "Autosvar: fråga", "auto_reply"),
         ("X-Failed-Recipients: a@b.se\n", "Delivery Status Notification", "bounce"),
-        ("Content-Type: multipart/report; report-type=delivery-status; boundary=x\n", "x",
-         "bounce"),
-        ("Content-Type: multipart/report; report-type=disposition-notification; boundary=x\n",
-         "Läst: fråga", "auto_reply"),
+        (
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=x\n",
+            "x",
+            "bounce",
+        ),
+        (
+            "Content-Type: multipart/report; report-type=disposition-notification; boundary=x\n",
+            "Läst: fråga",
+            "auto_reply",
+        ),
     ],
 )
 def test_classify(headers, subject, expected):
@@ -579,18 +668,22 @@ def test_mailer_daemon_is_a_bounce_and_postmaster_only_with_a_bounce_subject():
 
 
 def test_bounce_with_original_message_id_field():
-    raw = (b"From: MAILER-DAEMON@mx.se\r\nOriginal-Message-ID: <ack-10001@butik.se>\r\n"
-           b"Subject: Undelivered\r\n\r\nMessage-ID: <other@x>\r\n")
+    raw = (
+        b"From: MAILER-DAEMON@mx.se\r\nOriginal-Message-ID: <ack-10001@butik.se>\r\n"
+        b"Subject: Undelivered\r\n\r\nMessage-ID: <other@x>\r\n"
+    )
     assert parse_email(raw).bounced_message_id == "<ack-10001@butik.se>"
 
 
 # Real delay notices ("Action: delayed" in the delivery-status part): the MTA still retries.
 DELAY_NOTICES = {
     "flanker/bounce/no-mx.eml": "<19E44CA63F984902B7D654F8FF40F89D@bo>",
-    "imap_tools/multipart_report_emails/report_422.eml":
-        "<15655788.13.1200472642578.JavaMail.Administrator@mail.ttttt.com.au>",
-    "imap_tools/mime_emails/raw_email_with_mimepart_without_content_type.eml":
-        "<89d7557c0610181510r6fa5ebd8n66a7deec71ade118@mail.gmail.com>",
+    "imap_tools/multipart_report_emails/report_422.eml": (
+        "<15655788.13.1200472642578.JavaMail.Administrator@mail.ttttt.com.au>"
+    ),
+    "imap_tools/mime_emails/raw_email_with_mimepart_without_content_type.eml": (
+        "<89d7557c0610181510r6fa5ebd8n66a7deec71ade118@mail.gmail.com>"
+    ),
 }
 
 
@@ -634,13 +727,19 @@ def test_failure_bounce_is_not_delayed(name):
 def report(*actions: str) -> bytes:
     status = "Reporting-MTA: dns; mx.kund.se\r\n" + "".join(
         f"\r\nFinal-Recipient: rfc822; k{i}@kund.se\r\nAction: {action}\r\nStatus: 4.4.7\r\n"
-        for i, action in enumerate(actions))
-    body = ("--XX\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n"
-            "--XX\r\nContent-Type: message/delivery-status\r\n\r\n" + status + "--XX\r\n"
-            "Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: <ack-10002@butik.se>\r\n"
-            "--XX--\r\n")
-    return mail("MIME-Version: 1.0\nContent-Type: multipart/report; "
-                'report-type=delivery-status; boundary="XX"\n', body.encode())
+        for i, action in enumerate(actions)
+    )
+    body = (
+        "--XX\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n"
+        "--XX\r\nContent-Type: message/delivery-status\r\n\r\n" + status + "--XX\r\n"
+        "Content-Type: text/rfc822-headers\r\n\r\nMessage-ID: <ack-10002@butik.se>\r\n"
+        "--XX--\r\n"
+    )
+    return mail(
+        "MIME-Version: 1.0\nContent-Type: multipart/report; "
+        'report-type=delivery-status; boundary="XX"\n',
+        body.encode(),
+    )
 
 
 @pytest.mark.parametrize(
@@ -662,9 +761,11 @@ def test_delivery_delayed_reads_the_recipient_actions(actions, delayed):
 
 
 def test_bare_delivery_status_delay_is_delayed():
-    raw = mail("Content-Type: message/delivery-status\n",
-               b"Reporting-MTA: dns; mx.kund.se\r\n\r\nFinal-Recipient: rfc822; k@kund.se\r\n"
-               b"Action: delayed\r\nStatus: 4.4.1\r\n")
+    raw = mail(
+        "Content-Type: message/delivery-status\n",
+        b"Reporting-MTA: dns; mx.kund.se\r\n\r\nFinal-Recipient: rfc822; k@kund.se\r\n"
+        b"Action: delayed\r\nStatus: 4.4.1\r\n",
+    )
     parsed = parse_email(raw)
     assert classify(parsed) == "bounce"
     assert parsed.delivery_delayed
@@ -677,6 +778,7 @@ def test_customer_writing_action_delayed_is_no_delay_notice():
 
 
 # --- bodies and attachments ---------------------------------------------------------
+
 
 def multipart(*parts: bytes) -> bytes:
     body = b"".join(b"--XX\r\n" + part + b"\r\n" for part in parts) + b"--XX--\r\n"
@@ -705,21 +807,25 @@ def test_undisclosed_recipients_is_no_address_and_no_warning():
     ],
 )
 def test_attachment_names(disposition, filename):  # A6
-    parsed = parse_email(multipart(
-        b"Content-Type: text/plain; charset=utf-8\r\n\r\nSe bifogat.",
-        f"Content-Type: application/pdf\r\nContent-Disposition: {disposition}\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK".encode(),
-    ))
+    parsed = parse_email(
+        multipart(
+            b"Content-Type: text/plain; charset=utf-8\r\n\r\nSe bifogat.",
+            f"Content-Type: application/pdf\r\nContent-Disposition: {disposition}\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK".encode(),
+        )
+    )
     assert parsed.text == "Se bifogat."
     assert [(a.filename, a.payload) for a in parsed.attachments] == [(filename, b"%PDF-1.4\n")]
 
 
 def test_inline_image_keeps_its_content_id():
-    parsed = parse_email(multipart(
-        b"Content-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:bild1@kund\">",
-        b"Content-Type: image/png\r\nContent-ID: <bild1@kund>\r\n"
-        b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=",
-    ))
+    parsed = parse_email(
+        multipart(
+            b'Content-Type: text/html; charset=utf-8\r\n\r\n<img src="cid:bild1@kund">',
+            b"Content-Type: image/png\r\nContent-ID: <bild1@kund>\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=",
+        )
+    )
     [image] = parsed.attachments
     assert (image.filename, image.content_id, image.inline) == ("", "bild1@kund", True)
     assert image.payload == b"\x89PNG\r\n\x1a\n"
@@ -727,11 +833,13 @@ def test_inline_image_keeps_its_content_id():
 
 
 def test_unnamed_alternative_rendering_is_no_attachment():
-    parsed = parse_email(multipart(
-        b"Content-Type: text/plain\r\n\r\nHej",
-        b"Content-Type: text/enriched\r\n\r\n<bold>Hej</bold>",
-        b"Content-Type: text/calendar; name=invite.ics\r\n\r\nBEGIN:VCALENDAR",
-    ))
+    parsed = parse_email(
+        multipart(
+            b"Content-Type: text/plain\r\n\r\nHej",
+            b"Content-Type: text/enriched\r\n\r\n<bold>Hej</bold>",
+            b"Content-Type: text/calendar; name=invite.ics\r\n\r\nBEGIN:VCALENDAR",
+        )
+    )
     assert parsed.text == "Hej"
     assert [a.filename for a in parsed.attachments] == ["invite.ics"]
 
@@ -769,25 +877,30 @@ def test_header_policy_default_cannot_parse_is_decoded_by_hand():  # A6
 
 def test_inline_text_part_with_a_file_name_is_the_body():  # A6
     # Apple Mail and some webmails name the text part; it is still what the customer wrote.
-    parsed = parse_email(mail(
-        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; name=Meddelande.txt\n"
-        "Content-Disposition: inline; filename=Meddelande.txt\n",
-        "Hej! Var är min order 10234?".encode()))
+    parsed = parse_email(
+        mail(
+            "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; name=Meddelande.txt\n"
+            "Content-Disposition: inline; filename=Meddelande.txt\n",
+            "Hej! Var är min order 10234?".encode(),
+        )
+    )
     assert parsed.text == "Hej! Var är min order 10234?"
     assert "no_body" not in parsed.warnings
     assert [a.filename for a in parsed.attachments] == ["Meddelande.txt"]  # kept as well
 
 
 def test_inline_named_text_parts_join_the_body_in_order():  # A6
-    parsed = parse_email(multipart(
-        b"Content-Type: text/plain; charset=utf-8\r\n\r\nHej,",
-        b"Content-Type: image/jpeg; name=bild.jpg\r\nContent-Disposition: inline; "
-        b"filename=bild.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ",
-        b"Content-Type: text/plain; charset=utf-8\r\nContent-Disposition: inline; "
-        b'filename="text.txt"\r\n\r\nse bilden ovan.',
-        b"Content-Type: text/plain; name=logg.txt\r\nContent-Disposition: attachment; "
-        b"filename=logg.txt\r\n\r\nERROR 42",
-    ))
+    parsed = parse_email(
+        multipart(
+            b"Content-Type: text/plain; charset=utf-8\r\n\r\nHej,",
+            b"Content-Type: image/jpeg; name=bild.jpg\r\nContent-Disposition: inline; "
+            b"filename=bild.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ",
+            b"Content-Type: text/plain; charset=utf-8\r\nContent-Disposition: inline; "
+            b'filename="text.txt"\r\n\r\nse bilden ovan.',
+            b"Content-Type: text/plain; name=logg.txt\r\nContent-Disposition: attachment; "
+            b"filename=logg.txt\r\n\r\nERROR 42",
+        )
+    )
     assert parsed.text == "Hej,\nse bilden ovan."
     assert [a.filename for a in parsed.attachments] == ["bild.jpg", "text.txt", "logg.txt"]
 

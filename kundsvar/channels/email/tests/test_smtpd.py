@@ -27,21 +27,28 @@ SHOP = "kundtjanst@butik.example"
 CUSTOMER = "karin.lindqvist@example.se"
 
 
-def swedish_mail(*, message_id="<fraga-1@example.se>", to=SHOP, subject="Leveranstid jacka",
-                 body="Hej!\r\n\r\nJag beställde en jacka i fredags (order 100231). När kommer "
-                      "den?\r\n.En rad som börjar med punkt.\r\n\r\nMed vänlig hälsning\r\n"
-                      "Karin Lindqvist\r\n",
-                 extra_headers: str = "") -> bytes:
+def swedish_mail(
+    *,
+    message_id="<fraga-1@example.se>",
+    to=SHOP,
+    subject="Leveranstid jacka",
+    body="Hej!\r\n\r\nJag beställde en jacka i fredags (order 100231). När kommer "
+    "den?\r\n.En rad som börjar med punkt.\r\n\r\nMed vänlig hälsning\r\n"
+    "Karin Lindqvist\r\n",
+    extra_headers: str = "",
+) -> bytes:
     """What a mail client sends: CRLF lines, 8-bit UTF-8 body, a line starting with a
     dot (SMTP dot-stuffing must be undone exactly)."""
-    head = (f"{extra_headers}From: Karin Lindqvist <{CUSTOMER}>\r\n"
-            f"To: {to}\r\n"
-            f"Subject: {subject}\r\n"
-            "Date: Mon, 23 Nov 2026 09:00:00 +0100\r\n"
-            f"Message-ID: {message_id}\r\n"
-            "MIME-Version: 1.0\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-            "Content-Transfer-Encoding: 8bit\r\n\r\n")
+    head = (
+        f"{extra_headers}From: Karin Lindqvist <{CUSTOMER}>\r\n"
+        f"To: {to}\r\n"
+        f"Subject: {subject}\r\n"
+        "Date: Mon, 23 Nov 2026 09:00:00 +0100\r\n"
+        f"Message-ID: {message_id}\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    )
     return head.encode() + body.encode("utf-8")
 
 
@@ -129,9 +136,14 @@ def test_we_are_no_open_relay_but_our_recipients_still_get_the_mail(server, shop
     assert Case.objects.count() == 1
 
 
-@pytest.mark.parametrize("address", ["kundtjanst+10001@butik.example",
-                                     "Kundtjanst@Butik.EXAMPLE",
-                                     "KUNDTJANST+anything@butik.example"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "kundtjanst+10001@butik.example",
+        "Kundtjanst@Butik.EXAMPLE",
+        "KUNDTJANST+anything@butik.example",
+    ],
+)
 def test_plain_upper_case_and_plus_addresses_are_ours(server, shop, address):
     assert send(server.port, swedish_mail(to=address), to=[address]) == {}
     assert RawMessage.objects.get().envelope_to == [address]
@@ -144,8 +156,13 @@ def test_recipient_lookup_prefers_the_most_specific_address(shop):
     assert smtpd.shop_for_address("butiken+kundtjanst@gmail.example") == gmail
     assert smtpd.shop_for_address("butiken+annat@gmail.example") == plain
     assert smtpd.shop_for_address("kundtjanst+@butik.example") == shop
-    for stranger in ("+kundtjanst@butik.example", "kundtjanst@butik.example.evil",
-                     "kundtjanst", "postmaster@butik.example", ""):
+    for stranger in (
+        "+kundtjanst@butik.example",
+        "kundtjanst@butik.example.evil",
+        "kundtjanst",
+        "postmaster@butik.example",
+        "",
+    ):
         assert smtpd.shop_for_address(stranger) is None, stranger
 
 
@@ -157,9 +174,16 @@ def test_a_reply_to_the_plus_address_joins_its_case(server, shop):  # R5
     plus = f"kundtjanst+{case.number}@butik.example"
     # The customer changed the subject and the client dropped the threading headers;
     # the per-case address still leads to the case.
-    send(server.port, swedish_mail(message_id="<fraga-2@example.se>", to=plus,
-                                   subject="Ny fråga om samma sak",
-                                   body="Hej igen, kan jag hämta den själv?\r\n"), to=[plus])
+    send(
+        server.port,
+        swedish_mail(
+            message_id="<fraga-2@example.se>",
+            to=plus,
+            subject="Ny fråga om samma sak",
+            body="Hej igen, kan jag hämta den själv?\r\n",
+        ),
+        to=[plus],
+    )
     assert Case.objects.count() == 1
     assert case.messages.count() == 2
 
@@ -171,12 +195,15 @@ def test_the_same_message_delivered_twice_is_one_message(server, shop):  # A6
     assert RawMessage.objects.count() == 1
     assert Message.objects.count() == 1
     # Via another relay the bytes differ (a Received line), the Message-ID does not.
-    relayed = swedish_mail(extra_headers="Received: from mx2.example.se by mx.butik.example;"
-                                         " Mon, 23 Nov 2026 09:00:05 +0100\r\n")
+    relayed = swedish_mail(
+        extra_headers="Received: from mx2.example.se by mx.butik.example;"
+        " Mon, 23 Nov 2026 09:00:05 +0100\r\n"
+    )
     assert send(server.port, relayed) == {}
     assert RawMessage.objects.count() == 2
     assert RawMessage.objects.get(sha256=hashlib.sha256(relayed).hexdigest()).state == (
-        RawState.DUPLICATE)
+        RawState.DUPLICATE
+    )
     assert Message.objects.count() == 1
     assert Case.objects.count() == 1
 
@@ -211,7 +238,8 @@ def test_storage_failure_answers_451_so_the_sender_retries(server, shop, monkeyp
 
 
 def test_a_crash_after_storage_still_answers_250_and_the_worker_finishes(
-        server, shop, monkeypatch):  # A6
+    server, shop, monkeypatch
+):  # A6
     def crash(row):
         raise RuntimeError("worker killed mid-processing")
 
@@ -305,8 +333,7 @@ def _free_port() -> int:
 
 def test_serve_runs_until_stopped(shop, transactional_db):
     port, stop = _free_port(), threading.Event()
-    thread = threading.Thread(target=smtpd.serve, args=("127.0.0.1", port),
-                              kwargs={"stop": stop})
+    thread = threading.Thread(target=smtpd.serve, args=("127.0.0.1", port), kwargs={"stop": stop})
     thread.start()
     try:
         for _ in range(100):
@@ -326,8 +353,7 @@ def test_serve_runs_until_stopped(shop, transactional_db):
 
 def test_the_command_starts_serve(monkeypatch):
     calls = []
-    monkeypatch.setattr(smtpd, "serve", lambda host, port, lmtp: calls.append((host, port,
-                                                                               lmtp)))
+    monkeypatch.setattr(smtpd, "serve", lambda host, port, lmtp: calls.append((host, port, lmtp)))
     call_command("smtpd", "--host", "0.0.0.0", "--port", "24", "--lmtp")  # noqa: S104
     call_command("smtpd")
     assert calls == [("0.0.0.0", 24, True), ("127.0.0.1", 2525, False)]  # noqa: S104
@@ -349,7 +375,8 @@ def test_a_one_megabyte_header_line_is_still_a_case(server, shop):  # A6
 
 
 def test_a_line_longer_than_the_size_limit_is_too_big_not_a_syntax_error(
-        shop, settings, transactional_db):
+    shop, settings, transactional_db
+):
     settings.SMTPD_MAX_MESSAGE_SIZE = 20_000
     handler, controller = _running()
     try:
@@ -357,8 +384,7 @@ def test_a_line_longer_than_the_size_limit_is_too_big_not_a_syntax_error(
             client.ehlo()
             assert client.docmd("MAIL", f"FROM:<{CUSTOMER}>")[0] == 250
             assert client.docmd("RCPT", f"TO:<{SHOP}>")[0] == 250
-            code, text = client.data(swedish_mail(extra_headers="X-Long: " + "b" * 50_000
-                                                  + "\r\n"))
+            code, text = client.data(swedish_mail(extra_headers="X-Long: " + "b" * 50_000 + "\r\n"))
             assert code == 552 and b"5.3.4" in text  # too big: the sender's bounce says so
             assert client.noop()[0] == 250
             # A command line that long is still refused as one (RFC 5321 4.5.3.1.4).

@@ -20,8 +20,9 @@ def _empty_cache():
 
 @pytest.fixture
 def shop(db):
-    return ShopFactory(name="Nordljus", slug="nordljus", email="kundtjanst@nordljus.example",
-                       phone="08-123 456 00")
+    return ShopFactory(
+        name="Nordljus", slug="nordljus", email="kundtjanst@nordljus.example", phone="08-123 456 00"
+    )
 
 
 @pytest.fixture
@@ -38,8 +39,14 @@ def fill(client, clock, shop, query: str = "", **fields) -> dict:
     """Open the contact page like a person, wait a little, and return the POST data."""
     page = client.get(f"/s/{shop.slug}/{query}")
     clock.shift(timedelta(seconds=20))
-    data = {"session": session_token(page), "name": "Karin Lindqvist",
-            "email": "karin@example.se", "order_number": "", "topic": "",
-            "message": "Hej! När kommer min jacka? Jag beställde den i fredags.", "homepage": ""}
+    data = {
+        "session": session_token(page),
+        "name": "Karin Lindqvist",
+        "email": "karin@example.se",
+        "order_number": "",
+        "topic": "",
+        "message": "Hej! När kommer min jacka? Jag beställde den i fredags.",
+        "homepage": "",
+    }
     data.update(fields)
     return data

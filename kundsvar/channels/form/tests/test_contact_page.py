@@ -44,11 +44,14 @@ def test_open_now_with_hours(client, shop, clock):  # C1
     assert "Mon–Fri 08:00–17:00" in html
 
 
-@pytest.mark.parametrize(("moment", "text"), [
-    (datetime(2026, 11, 23, 6, 0, tzinfo=UTC), "Closed now. Opens today at 08:00"),
-    (datetime(2026, 11, 24, 17, 30, tzinfo=UTC), "Closed now. Opens tomorrow at 08:00"),
-    (datetime(2026, 11, 27, 17, 30, tzinfo=UTC), "Closed now. Opens Monday at 08:00"),
-])
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2026, 11, 23, 6, 0, tzinfo=UTC), "Closed now. Opens today at 08:00"),
+        (datetime(2026, 11, 24, 17, 30, tzinfo=UTC), "Closed now. Opens tomorrow at 08:00"),
+        (datetime(2026, 11, 27, 17, 30, tzinfo=UTC), "Closed now. Opens Monday at 08:00"),
+    ],
+)
 def test_closed_says_when_it_opens(client, shop, moment, text):  # C1
     with time_machine.travel(moment, tick=False):
         assert text in page(client, shop, "?lang=en")
@@ -73,8 +76,10 @@ def test_response_time_in_swedish(client, shop, clock):  # A4
 def test_channels_with_different_policies_get_their_own_promise(client, shop, clock):  # A4
     ResponsePolicy.objects.create(shop=shop, channel="email", first_response_minutes=120)
     html = page(client, shop, "?lang=en")
-    assert "Write now with the form below and you get an answer by Monday 23 November at " \
-           "16:00." in html
+    assert (
+        "Write now with the form below and you get an answer by Monday 23 November at "
+        "16:00." in html
+    )
     assert "Email us now and you get an answer by Monday 23 November at 12:00." in html
 
 

@@ -21,17 +21,27 @@ pytestmark = pytest.mark.django_db
 def articles(shop, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         delivery = create_article(
-            shop, language="sv", title="Hur lång är leveranstiden?",
+            shop,
+            language="sv",
+            title="Hur lång är leveranstiden?",
             body="Vi skickar inom 1–2 arbetsdagar och leveransen tar sedan 2–4 dagar. "
-                 "Följ paketet via [spårningslänken](https://nordljus.example/spara).")
-        returns = create_article(shop, language="sv", title="Hur gör jag en retur?",
-                                 body="Du har 30 dagars öppet köp. Fyll i returformuläret.")
+            "Följ paketet via [spårningslänken](https://nordljus.example/spara).",
+        )
+        returns = create_article(
+            shop,
+            language="sv",
+            title="Hur gör jag en retur?",
+            body="Du har 30 dagars öppet köp. Fyll i returformuläret.",
+        )
     return delivery, returns
 
 
 def suggest(client, shop, text, session=""):
-    return client.post(f"/s/{shop.slug}/suggest/?lang=sv",
-                       {"message": text, "session": session}, HTTP_HX_REQUEST="true")
+    return client.post(
+        f"/s/{shop.slug}/suggest/?lang=sv",
+        {"message": text, "session": session},
+        HTTP_HX_REQUEST="true",
+    )
 
 
 def test_typing_a_question_suggests_articles(client, shop, articles):  # C6
@@ -46,8 +56,9 @@ def test_typing_a_question_suggests_articles(client, shop, articles):  # C6
     record = FormSession.objects.get()
     assert record.suggestions_shown == 1
     assert record.last_query == "Hur lång tid tar leveransen?"
-    assert SuggestedArticle.objects.filter(action=ArticleAction.SHOWN,
-                                           article_id=articles[0].pk).exists()
+    assert SuggestedArticle.objects.filter(
+        action=ArticleAction.SHOWN, article_id=articles[0].pk
+    ).exists()
 
 
 def test_short_text_asks_nothing(client, shop, articles):
@@ -76,8 +87,7 @@ def test_opening_an_article_counts_as_found(client, shop, articles):  # K3
     if not _article_pages_exist(shop, delivery):
         pytest.skip("knowledge:article is not routed yet")
     session = session_token(client.get(f"/s/{shop.slug}/"))
-    response = client.get(f"/s/{shop.slug}/read/", {"a": delivery.pk, "s": session,
-                                                     "lang": "sv"})
+    response = client.get(f"/s/{shop.slug}/read/", {"a": delivery.pk, "s": session, "lang": "sv"})
     assert response.status_code == 302
     assert delivery.slug in response["Location"]
     record = FormSession.objects.get()
@@ -97,9 +107,11 @@ def test_unpublished_or_foreign_article_is_404(client, shop, articles):
 def test_yes_answered_counts_as_found_and_votes_once(client, shop, articles):  # K3
     session = session_token(client.get(f"/s/{shop.slug}/"))
     for _ in range(2):
-        response = client.post(f"/s/{shop.slug}/answered/?lang=en",
-                               {"article": articles[1].pk, "session": session},
-                               HTTP_HX_REQUEST="true")
+        response = client.post(
+            f"/s/{shop.slug}/answered/?lang=en",
+            {"article": articles[1].pk, "session": session},
+            HTTP_HX_REQUEST="true",
+        )
         assert "Glad it helped" in response.content.decode()
     assert FormSession.objects.get().found_at is not None
     assert Vote.objects.filter(article=articles[1], helpful=True).count() == 1
@@ -128,11 +140,17 @@ def test_deflection_report_counts(client, shop, clock, articles):  # K3
     assert response.status_code == 200
     week = response.context["weeks"][0]
     assert (week.sessions, week.with_suggestions, week.sent, week.deflected, week.found) == (
-        4, 3, 2, 2, 1)
+        4,
+        3,
+        2,
+        2,
+        1,
+    )
     assert week.rate == pytest.approx(2 / 3)
     top = response.context["top_articles"]
     assert [(row["article_id"], row["visits"], row["answered"]) for row in top] == [
-        (articles[1].pk, 1, 1)]
+        (articles[1].pk, 1, 1)
+    ]
     gaps = {row["query"]: row for row in response.context["gaps"]}
     assert gaps["Kan jag betala med presentkort i butiken?"]["none_found"] is True
     assert gaps["Hur lång tid tar leveransen till Kiruna?"]["none_found"] is False

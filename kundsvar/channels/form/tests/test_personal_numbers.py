@@ -25,8 +25,7 @@ def test_the_form_has_no_personal_number_field(client, shop):  # C3
 
 
 def test_valid_personal_number_is_masked_and_the_customer_told(client, shop, clock):  # C3
-    data = fill(client, clock, shop, message=f"Hej, mitt personnummer är {VALID}. Var är "
-                                             "paketet?")
+    data = fill(client, clock, shop, message=f"Hej, mitt personnummer är {VALID}. Var är paketet?")
     response = client.post(f"/s/{shop.slug}/?lang=en", data)
     message = Case.objects.get().messages.get()
     assert VALID not in message.body_text
@@ -36,8 +35,9 @@ def test_valid_personal_number_is_masked_and_the_customer_told(client, shop, clo
     assert "We never need it to help you, so we removed it" in thanks
 
 
-def test_masked_in_the_acknowledgement_too(client, shop, clock,
-                                           django_capture_on_commit_callbacks):  # C3
+def test_masked_in_the_acknowledgement_too(
+    client, shop, clock, django_capture_on_commit_callbacks
+):  # C3
     from django.core import mail
 
     data = fill(client, clock, shop, message=f"Personnummer {VALID}, var är paketet?")
@@ -70,6 +70,7 @@ def test_random_ten_digits_left_alone(client, shop, clock):  # C3
 
 
 def test_typing_one_warns_beside_the_form(client, shop):  # C3, before sending
-    response = client.post(f"/s/{shop.slug}/suggest/?lang=en",
-                           {"message": f"Mitt personnummer är {VALID}"})
+    response = client.post(
+        f"/s/{shop.slug}/suggest/?lang=en", {"message": f"Mitt personnummer är {VALID}"}
+    )
     assert "It looks like you wrote a personal identity number" in response.content.decode()

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(shop):
-    return OrderFactory(shop=shop, number="100234", email="karin@example.se",
-                        name="Karin Lindqvist")
+    return OrderFactory(
+        shop=shop, number="100234", email="karin@example.se", name="Karin Lindqvist"
+    )
 
 
 @pytest.fixture
@@ -39,16 +40,19 @@ def test_token_prefills_name_email_and_order(client, shop, order):  # C2
 
 
 def test_token_name_and_email_win_over_the_orders(client, shop, order):  # C2
-    token = links.sign("contact", {"shop": shop.pk, "order": order.pk, "name": "K. L.",
-                                   "email": "karin.ny@example.se"})
+    token = links.sign(
+        "contact",
+        {"shop": shop.pk, "order": order.pk, "name": "K. L.", "email": "karin.ny@example.se"},
+    )
     html = client.get(f"/s/{shop.slug}/?t={token}").content.decode()
     assert 'value="K. L."' in html and 'value="karin.ny@example.se"' in html
 
 
 def test_token_of_another_shop_is_ignored(client, shop, order):
     other = ShopFactory(slug="annan")
-    token = links.sign("contact", {"shop": other.pk, "order": order.pk,
-                                   "email": "karin@example.se"})
+    token = links.sign(
+        "contact", {"shop": other.pk, "order": order.pk, "email": "karin@example.se"}
+    )
     html = client.get(f"/s/{shop.slug}/?t={token}").content.decode()
     assert "karin@example.se" not in html and "100234" not in html
 
@@ -74,8 +78,7 @@ def test_sending_links_the_case_to_the_order(client, shop, order, clock, linked)
     assert linked == [(Case.objects.get().pk, order.pk, "form")]
 
 
-def test_no_link_when_the_customer_wiped_the_order_number(client, shop, order, clock,
-                                                          linked):
+def test_no_link_when_the_customer_wiped_the_order_number(client, shop, order, clock, linked):
     token = links.sign("contact", {"shop": shop.pk, "order": order.pk})
     data = fill(client, clock, shop, f"?t={token}", order_number="")
     client.post(f"/s/{shop.slug}/?lang=sv&t={token}", data)

@@ -33,8 +33,9 @@ def test_question_becomes_a_form_case(client, shop, clock):  # C5
     assert case.customer.primary_email == "karin@example.se"
 
 
-def test_acknowledgement_is_queued_and_sent(client, shop, clock,
-                                            django_capture_on_commit_callbacks):  # A1, A2, A4
+def test_acknowledgement_is_queued_and_sent(
+    client, shop, clock, django_capture_on_commit_callbacks
+):  # A1, A2, A4
     with django_capture_on_commit_callbacks(execute=True):
         send(client, clock, shop)
     case = Case.objects.get()
@@ -65,8 +66,13 @@ def test_thanks_page_shows_case_number_and_promise(client, shop, clock):  # A4
 
 
 def test_thanks_page_in_english(client, shop, clock):
-    response = send(client, clock, shop, query="?lang=en",
-                    message="Hi! When will my jacket arrive? I ordered it on Friday.")
+    response = send(
+        client,
+        clock,
+        shop,
+        query="?lang=en",
+        message="Hi! When will my jacket arrive? I ordered it on Friday.",
+    )
     assert "?lang=en" in response["Location"]
     html = client.get(response["Location"]).content.decode()
     assert "by Monday 23 November at 16:00" in html
@@ -74,8 +80,13 @@ def test_thanks_page_in_english(client, shop, clock):
 
 
 def test_the_case_speaks_the_language_the_customer_wrote_in(client, shop, clock):  # R7
-    send(client, clock, shop, query="?lang=sv",
-         message="Hej, jeg har ikke fået min jakke endnu. Hvornår kommer den?")
+    send(
+        client,
+        clock,
+        shop,
+        query="?lang=sv",
+        message="Hej, jeg har ikke fået min jakke endnu. Hvornår kommer den?",
+    )
     assert Case.objects.get().language == "da"
 
 
@@ -93,8 +104,7 @@ def test_thanks_page_cannot_be_guessed(client, shop, clock):
 
 def test_thanks_page_keeps_its_token_private(client, shop, clock):  # C3: the link is a key
     response = send(client, clock, shop)
-    for page in (client.get(response["Location"]),
-                 client.get(f"/s/{shop.slug}/thanks/forged/")):
+    for page in (client.get(response["Location"]), client.get(f"/s/{shop.slug}/thanks/forged/")):
         assert page["X-Robots-Tag"] == "noindex, nofollow"
         assert page["Referrer-Policy"] == "no-referrer"
         assert page["Cache-Control"] == "private, no-store"
@@ -134,7 +144,8 @@ def test_order_number_and_topic_go_with_the_question(client, shop, clock):  # C4
     order_line, topic_line = labels.splitlines()
     assert order_line.endswith(": 100234")
     assert topic_line.endswith(": Retur, byte eller reklamation") or topic_line.endswith(
-        ": Return, exchange or complaint")  # until the Swedish catalogue is compiled
+        ": Return, exchange or complaint"
+    )  # until the Swedish catalogue is compiled
 
 
 def test_missing_fields_show_errors_and_keep_the_text(client, shop, clock):  # C2
@@ -155,8 +166,9 @@ def test_the_visit_is_counted_as_sent(client, shop, clock):  # K3
 
 def test_matching_runs_on_the_new_case(client, shop, clock, monkeypatch):  # C4, T3
     seen = []
-    monkeypatch.setattr("kundsvar.commerce.matching.match_case",
-                        lambda case, **kwargs: seen.append(case.pk) or [])
+    monkeypatch.setattr(
+        "kundsvar.commerce.matching.match_case", lambda case, **kwargs: seen.append(case.pk) or []
+    )
     send(client, clock, shop)
     assert seen == [Case.objects.get().pk]
 

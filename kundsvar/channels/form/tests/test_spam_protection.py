@@ -27,16 +27,20 @@ def test_honeypot_is_rejected_and_the_text_kept(client, shop, clock):
 def test_too_fast_is_rejected_then_accepted_on_a_second_try(client, shop, clock):
     page = client.get(f"/s/{shop.slug}/")
     clock.shift(timedelta(seconds=1))
-    data = {"session": session_token(page), "name": "Karin", "email": "karin@example.se",
-            "message": "Var är mitt paket?", "homepage": ""}
+    data = {
+        "session": session_token(page),
+        "name": "Karin",
+        "email": "karin@example.se",
+        "message": "Var är mitt paket?",
+        "homepage": "",
+    }
     response = client.post(f"/s/{shop.slug}/?lang=en", data)
     assert response.status_code == 400
     assert "very quick" in response.content.decode()
     assert not Case.objects.exists()
     # The person reads the message and presses Send again with the page they were given.
     clock.shift(timedelta(seconds=10))
-    retry = client.post(f"/s/{shop.slug}/?lang=en",
-                        {**data, "session": session_token(response)})
+    retry = client.post(f"/s/{shop.slug}/?lang=en", {**data, "session": session_token(response)})
     assert retry.status_code == 302
     assert Case.objects.count() == 1
 

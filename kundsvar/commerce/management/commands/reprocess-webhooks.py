@@ -11,8 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--shop", help="only this shop (slug)")
-        parser.add_argument("--rejected", action="store_true",
-                            help="also those rejected as unreadable (after a fix in the code)")
+        parser.add_argument(
+            "--rejected",
+            action="store_true",
+            help="also those rejected as unreadable (after a fix in the code)",
+        )
 
     def handle(self, *args, shop=None, rejected=False, **options):
         receipts = retry.failed_receipts(shop=shop, rejected=rejected)

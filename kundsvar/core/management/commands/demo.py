@@ -66,8 +66,11 @@ class Command(BaseCommand):
         env = self._environment(url)
         # Own sessions: Ctrl-C reaches only this process, which then stops the children
         # gently (a SIGINT to gunicorn's whole group ends in SIGKILLed workers).
-        web = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--quiet"],
-                               env=env, start_new_session=True)
+        web = subprocess.Popen(
+            [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--quiet"],
+            env=env,
+            start_new_session=True,
+        )
         worker = subprocess.Popen([*cli, "worker"], env=env, start_new_session=True)
         stopping = False
 

@@ -5,14 +5,24 @@ from kundsvar.channels.email.models import Mailbox
 
 
 class Command(BaseCommand):
-    help = ("Poll the IMAP mailboxes once (every enabled one, or one by id) and print a "
-            "line per mailbox. The worker does the same on a schedule.")
+    help = (
+        "Poll the IMAP mailboxes once (every enabled one, or one by id) and print a "
+        "line per mailbox. The worker does the same on a schedule."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--mailbox", type=int, metavar="ID",
-                            help="Poll only this mailbox, even if it is disabled.")
-        parser.add_argument("--limit", type=int, default=500,
-                            help="At most this many messages per mailbox (default 500).")
+        parser.add_argument(
+            "--mailbox",
+            type=int,
+            metavar="ID",
+            help="Poll only this mailbox, even if it is disabled.",
+        )
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=500,
+            help="At most this many messages per mailbox (default 500).",
+        )
 
     def handle(self, *args, mailbox=None, limit=500, **options):
         if mailbox is None:

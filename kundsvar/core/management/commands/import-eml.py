@@ -28,8 +28,10 @@ def messages(path: Path):
 
 
 class Command(BaseCommand):
-    help = ("Import mail from .eml files, folders, mbox files or Maildirs (a migration). "
-            "Each message keeps its own date and gets no acknowledgement.")
+    help = (
+        "Import mail from .eml files, folders, mbox files or Maildirs (a migration). "
+        "Each message keeps its own date and gets no acknowledgement."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -46,8 +48,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} does not exist.")
             for name, raw in messages(path):
                 date = parse_email(raw).date or timezone.now()
-                row = pipeline.receive(raw, shop=target, source=Source.IMPORT,
-                                       received_at=min(date, timezone.now()))
+                row = pipeline.receive(
+                    raw, shop=target, source=Source.IMPORT, received_at=min(date, timezone.now())
+                )
                 counts[row.state] = counts.get(row.state, 0) + 1
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{row.state:10} {name}")

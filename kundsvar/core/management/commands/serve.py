@@ -23,8 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
-        parser.add_argument("--quiet", action="store_true",
-                            help="No access log and only warnings from gunicorn (the demo).")
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="No access log and only warnings from gunicorn (the demo).",
+        )
 
     def handle(self, *args, bind, workers, quiet, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -33,8 +36,21 @@ class Command(BaseCommand):
         if not (os.environ.get("KUNDSVAR_SITE_URL") or os.environ.get("SITE_URL")):
             os.environ["KUNDSVAR_SITE_URL"] = site_url_for(bind)
         logging = ["--log-level", "warning"] if quiet else ["--access-logfile", "-"]
-        os.execvp(sys.executable, [
-            sys.executable, "-m", "gunicorn", "kundsvar.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--threads", "4",
-            "--graceful-timeout", "10", *logging,
-        ])
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "kundsvar.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--graceful-timeout",
+                "10",
+                *logging,
+            ],
+        )

@@ -14,16 +14,21 @@ from kundsvar.core.schedule import SCHEDULE
 def worker_commands() -> list[list[str]]:
     """db_worker for the outbound queue, and one for every other queue."""
     base = [sys.executable, "-m", "kundsvar.cli", "db_worker", "--no-reload", "-v", "1"]
-    return [[*base, "--queue-name", "*", "--exclude-queues", outbox.QUEUE],
-            [*base, "--queue-name", outbox.QUEUE]]
+    return [
+        [*base, "--queue-name", "*", "--exclude-queues", outbox.QUEUE],
+        [*base, "--queue-name", outbox.QUEUE],
+    ]
 
 
 class Command(BaseCommand):
     help = "Run background tasks (django-tasks-db worker) and enqueue periodic jobs."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-schedule", action="store_true",
-                            help="Only run tasks; another worker enqueues periodic jobs.")
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Only run tasks; another worker enqueues periodic jobs.",
+        )
 
     def handle(self, *args, no_schedule=False, **options):
         call_command("createcachetable", verbosity=0)  # shared state of the outbox

@@ -8,12 +8,19 @@ from kundsvar.search import services
 
 
 class Command(BaseCommand):
-    help = ("Rebuild the full-text search index of every case (or only the given cases) "
-            "and of the FAQ articles.")
+    help = (
+        "Rebuild the full-text search index of every case (or only the given cases) "
+        "and of the FAQ articles."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("numbers", nargs="*", type=int, metavar="CASE",
-                            help="Case numbers to reindex; all cases when none are given.")
+        parser.add_argument(
+            "numbers",
+            nargs="*",
+            type=int,
+            metavar="CASE",
+            help="Case numbers to reindex; all cases when none are given.",
+        )
 
     def handle(self, *args, numbers, **options):
         self.verbosity = options["verbosity"]
