@@ -29,9 +29,9 @@ from kundsvar.webhooks import payloads as webhook_payloads
 from kundsvar.webhooks import services as webhooks
 from kundsvar.webhooks.models import Event
 
+from .events import record_event
 from .models import (
     Case,
-    CaseEvent,
     CaseView,
     Counter,
     Direction,
@@ -116,10 +116,6 @@ def next_case_number() -> int:
             Counter.objects.create(name="case", value=FIRST_CASE_NUMBER)
             return FIRST_CASE_NUMBER
         return Counter.objects.get(name="case").value
-
-
-def _event(case: Case, kind: str, at: datetime, actor=None, **data) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, data=data, created_at=at)
 
 
 def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: bool) -> Message:
@@ -209,10 +205,10 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     )
     case.save()
     message = _store_inbound(case, inbound, received, follow_up=False)
-    _event(
+    record_event(
         case,
         EventKind.OPENED,
-        received,
+        at=received,
         channel=channel,
         due_at=case.due_at.isoformat(),
         beyond_ceiling=case.beyond_ceiling,
@@ -238,7 +234,7 @@ def add_participant(case: Case, address: str, *, at: datetime, actor=None) -> bo
     address = address.lower()
     _, created = Participant.objects.get_or_create(case=case, address=address)
     if created:
-        _event(case, EventKind.PARTICIPANT, at, actor, address=address)
+        record_event(case, EventKind.PARTICIPANT, at=at, actor=actor, address=address)
     return created
 
 
@@ -272,16 +268,16 @@ def add_inbound_message(
     if chased:
         _sooner_for_follow_up(case, received)
         fields += sla.SLA_FIELDS
-        _event(
+        record_event(
             case,
             EventKind.FOLLOW_UP,
-            received,
+            at=received,
             message=message.pk,
             due_at=case.due_at.isoformat(),
             old_status=case.status,
         )
     elif promise_stands:
-        _event(case, EventKind.INBOUND, received, message=message.pk, automatic=automatic)
+        record_event(case, EventKind.INBOUND, at=received, message=message.pk, automatic=automatic)
     else:
         # Nothing was owed (answered, waiting, closed): the customer is owed an answer again.
         sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=follow_up))
@@ -289,10 +285,10 @@ def add_inbound_message(
         old_status = case.status
         _set_status(case, Status.OPEN if case.last_response_at else Status.NEW, received)
         fields += [*sla.SLA_FIELDS, "status", "closed_at"]
-        _event(
+        record_event(
             case,
             EventKind.FOLLOW_UP if follow_up else EventKind.INBOUND,
-            received,
+            at=received,
             message=message.pk,
             due_at=case.due_at.isoformat(),
             old_status=old_status,
@@ -406,12 +402,14 @@ def reply(
             *sla.SLA_FIELDS,
         ]
     )
-    _event(case, EventKind.REPLIED, now, actor=agent, message=message.pk, first=first, **measured)
+    record_event(
+        case, EventKind.REPLIED, at=now, actor=agent, message=message.pk, first=first, **measured
+    )
     channel = channel_for(case.channel)
     if channel:
         channel.send_reply(case, message)
     if old_status != case.status:
-        _event(case, EventKind.STATUS, now, actor=agent, old=old_status, new=case.status)
+        record_event(case, EventKind.STATUS, at=now, actor=agent, old=old_status, new=case.status)
     webhooks.fire(case.shop, Event.REPLY_SENT, webhook_payloads.reply_sent(case, message))
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
         webhooks.fire(case.shop, Event.CASE_CLOSED, webhook_payloads.case_closed(case, actor=agent))
@@ -433,7 +431,9 @@ def reopen(case: Case, *, now: datetime | None = None, reason: str = "", actor=N
     case.is_follow_up = True
     _set_status(case, Status.OPEN, now)
     case.save(update_fields=[*sla.SLA_FIELDS, "status", "closed_at", "updated_at"])
-    _event(case, EventKind.STATUS, now, actor=actor, old=old, new=case.status, reason=reason)
+    record_event(
+        case, EventKind.STATUS, at=now, actor=actor, old=old, new=case.status, reason=reason
+    )
     return case
 
 
@@ -452,7 +452,7 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
         body_text=body_text,
         created_at=now,
     )
-    _event(case, EventKind.NOTE, now, actor=agent, message=message.pk)
+    record_event(case, EventKind.NOTE, at=now, actor=agent, message=message.pk)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     index_on_commit(case.pk)
     return message
@@ -471,10 +471,10 @@ def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> 
     old = case.assignee_id
     case.assignee = assignee
     case.save(update_fields=["assignee", "updated_at"])
-    _event(
+    record_event(
         case,
         EventKind.ASSIGNED,
-        now or timezone.now(),
+        at=now or timezone.now(),
         actor=actor,
         old=old,
         new=assignee.pk if assignee else None,
@@ -496,7 +496,9 @@ def set_language(case: Case, language: str, *, actor=None, now: datetime | None 
     case.language = language
     case.save(update_fields=["language", "updated_at"])
     set_customer_language(case.customer, language)
-    _event(case, EventKind.LANGUAGE, now or timezone.now(), actor=actor, old=old, new=language)
+    record_event(
+        case, EventKind.LANGUAGE, at=now or timezone.now(), actor=actor, old=old, new=language
+    )
     index_on_commit(case.pk)
     return case
 
@@ -527,7 +529,7 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
         sla.clear_promise(case)
         fields += sla.SLA_FIELDS
     case.save(update_fields=fields)
-    _event(case, EventKind.STATUS, now, actor=actor, old=old, new=status)
+    record_event(case, EventKind.STATUS, at=now, actor=actor, old=old, new=status)
     if status == Status.CLOSED:
         webhooks.fire(case.shop, Event.CASE_CLOSED, webhook_payloads.case_closed(case, actor=actor))
     return case
@@ -589,18 +591,18 @@ def merge_cases(
     _set_status(source, Status.CLOSED, now)
     sla.clear_promise(source)
     source.save()
-    _event(
+    record_event(
         target,
         EventKind.MERGED,
-        now,
+        at=now,
         actor=actor,
         source=source.number,
         customers_merged=customers_merged,
     )
-    _event(
+    record_event(
         source,
         EventKind.MERGED_INTO,
-        now,
+        at=now,
         actor=actor,
         target=target.number,
         customers_merged=customers_merged,
@@ -624,10 +626,10 @@ def assign_team(case: Case, team, *, actor=None, now: datetime | None = None) ->
     old = case.team_id
     case.team = team
     case.save(update_fields=["team", "updated_at"])
-    _event(
+    record_event(
         case,
         EventKind.ASSIGNED,
-        now or timezone.now(),
+        at=now or timezone.now(),
         actor=actor,
         old_team=old,
         new_team=team.pk if team else None,
@@ -649,7 +651,9 @@ def set_tags(
         case.tags.set(tags)
     new = sorted(case.tags.values_list("name", flat=True))
     if new != old:
-        _event(case, EventKind.TAGGED, now or timezone.now(), actor=actor, old=old, new=new)
+        record_event(
+            case, EventKind.TAGGED, at=now or timezone.now(), actor=actor, old=old, new=new
+        )
     return case
 
 
@@ -664,8 +668,12 @@ def snooze(case: Case, until: datetime | None, *, actor=None, now: datetime | No
     _refuse_if_merged(case)
     case.snoozed_until = until
     case.save(update_fields=["snoozed_until", "updated_at"])
-    _event(
-        case, EventKind.STATUS, now, actor=actor, snoozed_until=until.isoformat() if until else None
+    record_event(
+        case,
+        EventKind.STATUS,
+        at=now,
+        actor=actor,
+        snoozed_until=until.isoformat() if until else None,
     )
     return case
 
@@ -705,15 +713,15 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
     Message.objects.filter(pk=message.pk).update(case=case, is_follow_up=False)
     for address in source.participants.values_list("address", flat=True):
         Participant.objects.get_or_create(case=case, address=address)
-    _event(
+    record_event(
         case,
         EventKind.OPENED,
-        now,
+        at=now,
         actor=actor,
         split_from=source.number,
         due_at=case.due_at.isoformat(),
     )
-    _event(source, EventKind.STATUS, now, actor=actor, split_to=case.number)
+    record_event(source, EventKind.STATUS, at=now, actor=actor, split_to=case.number)
     webhooks.fire(case.shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
     index_on_commit(source.pk, case.pk)
     return case

@@ -23,7 +23,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kundsvar.cases.models import Case, CaseEvent, Direction, EventKind
+from kundsvar.cases.events import record_event
+from kundsvar.cases.models import Case, Direction, EventKind
 from kundsvar.customers.models import CustomerEmail, CustomerPhone
 from kundsvar.customers.services import add_email, merge_customers
 from kundsvar.search.services import index_on_commit
@@ -406,12 +407,8 @@ def link_confirmed(
             update_fields=["state", "confidence", "certain", "reasons", "decided_by", "decided_at"]
         )
     link_customer(case, order)
-    CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.ORDER_LINKED,
-        actor=agent,
-        created_at=now,
-        data={"order": order.number, "reason": reason},
+    record_event(
+        case, EventKind.ORDER_LINKED, at=now, actor=agent, order=order.number, reason=reason
     )
     return link
 
@@ -428,13 +425,7 @@ def reject(case: Case, order: Order, *, agent=None, now: datetime | None = None)
         .update(state=MatchState.REJECTED, certain=False, decided_by=agent, decided_at=now)
     )
     if changed:
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.ORDER_UNLINKED,
-            actor=agent,
-            created_at=now,
-            data={"order": order.number},
-        )
+        record_event(case, EventKind.ORDER_UNLINKED, at=now, actor=agent, order=order.number)
     return changed
 
 

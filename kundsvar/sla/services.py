@@ -7,7 +7,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from kundsvar.cases.models import Case, CaseEvent, EventKind, SlaState
+from kundsvar.cases.events import record_event
+from kundsvar.cases.models import Case, EventKind, SlaState
 
 from .calendar import BusinessCalendar
 from .deadlines import Deadline, compute_deadline
@@ -78,12 +79,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 .update(sla_state=SlaState.BREACHED)
             )
             if claimed:
-                CaseEvent.objects.create(
-                    case_id=case_id,
-                    kind=EventKind.BREACHED,
-                    data={"due_at": due_at.isoformat()},
-                    created_at=now,
-                )
+                record_event(case_id, EventKind.BREACHED, at=now, due_at=due_at.isoformat())
                 counts["breached"] += 1
     at_risk = Case.objects.filter(sla_state=SlaState.OK, at_risk_at__lte=now, due_at__gt=now)
     for case_id, due_at in at_risk.values_list("id", "due_at"):
@@ -92,11 +88,6 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 Q(id=case_id, due_at=due_at, sla_state=SlaState.OK)
             ).update(sla_state=SlaState.AT_RISK)
             if claimed:
-                CaseEvent.objects.create(
-                    case_id=case_id,
-                    kind=EventKind.AT_RISK,
-                    data={"due_at": due_at.isoformat()},
-                    created_at=now,
-                )
+                record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())
                 counts["at_risk"] += 1
     return counts

@@ -25,7 +25,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kundsvar.cases.models import CaseEvent
+from kundsvar.cases.events import record_event
+from kundsvar.cases.models import EventKind
 
 from .models import OutboundEmail, OutboundState
 
@@ -165,11 +166,13 @@ def _failed(row: OutboundEmail, error: Exception, now: datetime) -> str:
     if unreachable(error):
         _remember_unreachable(now)
     if final and row.case_id:
-        CaseEvent.objects.create(
-            case_id=row.case_id,
-            kind="delivery_failed",
-            created_at=now,
-            data={"outbound": row.pk, "to": row.to_address, "error": str(error)[:500]},
+        record_event(
+            row.case_id,
+            EventKind.DELIVERY_FAILED,
+            at=now,
+            outbound=row.pk,
+            to=row.to_address,
+            error=str(error)[:500],
         )
     if final:
         return "failed"

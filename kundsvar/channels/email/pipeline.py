@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from kundsvar.cases import files
 from kundsvar.cases import services as cases
-from kundsvar.cases.models import Attachment, CaseEvent, Direction, EventKind, Message
+from kundsvar.cases.events import record_event
+from kundsvar.cases.models import Attachment, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
 from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
@@ -184,11 +185,8 @@ def _process(
         case = cases.open_case(shop, "email", inbound)
         message = case.messages.get()
         if thread.refused:
-            CaseEvent.objects.create(
-                case=case,
-                kind=EventKind.INBOUND,
-                created_at=message.created_at,
-                data={"refers_to_other_case": thread.refused},
+            record_event(
+                case, EventKind.INBOUND, at=message.created_at, refers_to_other_case=thread.refused
             )
     _save_attachments(message, attachments)
     _finish(row, RawState.PROCESSED, kind, parsed, message)
@@ -330,12 +328,7 @@ def acknowledge(case, message: Message) -> None:
     built = emails.acknowledgement(case, message)
     with transaction.atomic():
         outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.ACKNOWLEDGED,
-            created_at=message.created_at,
-            data={"message": message.pk},
-        )
+        record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)
 
 
 def should_acknowledge(case, message: Message) -> bool:
@@ -363,22 +356,14 @@ def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
         return False
     if parsed.delivery_delayed:
         # "Still trying": the remote server may yet deliver it. Shown, not marked failed.
-        CaseEvent.objects.create(
-            case_id=row.case_id,
-            kind=EventKind.DELIVERY_DELAYED,
-            created_at=at,
-            data={"outbound": row.pk, "to": row.to_address},
+        record_event(
+            row.case_id, EventKind.DELIVERY_DELAYED, at=at, outbound=row.pk, to=row.to_address
         )
         return True
     OutboundEmail.objects.filter(pk=row.pk).update(
         state=OutboundState.BOUNCED, last_error=parsed.text[:2000]
     )
-    CaseEvent.objects.create(
-        case_id=row.case_id,
-        kind=EventKind.BOUNCED,
-        created_at=at,
-        data={"outbound": row.pk, "to": row.to_address},
-    )
+    record_event(row.case_id, EventKind.BOUNCED, at=at, outbound=row.pk, to=row.to_address)
     return True
 
 

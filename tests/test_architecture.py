@@ -1,0 +1,39 @@
+"""The shape of the code (docs/architecture.md), checked so it stays true: which app may
+write what, and which app may import which."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kundsvar.cases.events import record_event
+from kundsvar.cases.models import CaseEvent, EventKind
+from kundsvar.cases.tests.factories import open_email_case
+from kundsvar.shops.tests.factories import ShopFactory
+
+ROOT = Path(__file__).resolve().parent.parent / "kundsvar"
+
+
+def _sources(*apps: str):
+    for app in apps or ("",):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "tests" not in path.parts and "migrations" not in path.parts:
+                yield path
+
+
+def test_only_the_cases_app_writes_the_audit_log():
+    writers = [
+        str(path.relative_to(ROOT))
+        for path in _sources()
+        if "CaseEvent.objects.create" in path.read_text() and path.parts[-2] != "cases"
+    ]
+    assert writers == []
+
+
+@pytest.mark.django_db
+def test_record_event_refuses_a_kind_the_timeline_cannot_label():
+    case = open_email_case(ShopFactory(), datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    with pytest.raises(ValueError):
+        record_event(case, "delivery_faild", at=case.created_at)
+    event = record_event(case.pk, EventKind.DELIVERY_FAILED, at=case.created_at, to="a@b.se")
+    assert CaseEvent.objects.get(pk=event.pk).data == {"to": "a@b.se"}
