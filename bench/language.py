@@ -8,7 +8,7 @@ otherwise falls back to the customer's or shop's language; `accuracy_short` coun
 fallback as wrong, `short_decided` is the share it decided itself, `short_precision` the
 share right among those, `accuracy_short_sv_shop` what a Swedish shop's customers get
 (fallback "sv"). `holdout` is the same detector on Swedish and English texts from
-../shared/corpora that were not used to tune it. `model_only_accuracy` is py3langid
+the shared corpora that were not used to tune it. `model_only_accuracy` is py3langid
 restricted to the four languages, without our nb/da word cues, for comparison;
 `before_accuracy` is the old behaviour (every case in the shop's language, Swedish).
 The last line printed is one JSON object.
@@ -49,7 +49,7 @@ def _model_only(samples) -> float | None:
 
 def _holdout(limit: int) -> dict:
     """Texts nobody tuned on: SweFAQ questions (Swedish, public-agency FAQ) and Bitext
-    customer-service utterances (English), five words or more, from ../shared/corpora."""
+    customer-service utterances (English), five words or more, from the shared corpora."""
     texts: dict[str, list[str]] = {"sv": [], "en": []}
     swefaq = CORPORA / "swefaq" / "swefaq_dev.jsonl"
     bitext = (

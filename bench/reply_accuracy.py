@@ -1,7 +1,7 @@
 """How often quote stripping (rule R5) gives the new text the upstream reply parsers expect.
 
 Runs our extractor (kundsvar.channels.email.quotes.split_reply) over the github, zapier,
-mail-parser-reply and crisp fixtures in ../shared/corpora. Each library's expected answer is
+mail-parser-reply and crisp fixtures in the shared corpora. Each library's expected answer is
 mapped to our "new text" in kundsvar/channels/email/tests/reply_corpus.py (whitespace-normalised;
 the signature is excluded for github, zapier and mail-parser-reply and not scored for crisp).
 

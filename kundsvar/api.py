@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1/ (STYLE practice 13): typed django-ninja routes, a token
+"""The JSON API under /api/v1/, plain JSON: typed django-ninja routes, a token
 on every route, and one shape for every error:
 
     {"error": {"code": "not_found", "message": "No case 10234.", "details": null}}

@@ -1,6 +1,7 @@
 """The shape of the code (docs/architecture.md), checked so it stays true: which app may
 write what, and which app may import which."""
 
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,3 +38,35 @@ def test_record_event_refuses_a_kind_the_timeline_cannot_label():
         record_event(case, "delivery_faild", at=case.created_at)
     event = record_event(case.pk, EventKind.DELIVERY_FAILED, at=case.created_at, to="a@b.se")
     assert CaseEvent.objects.get(pk=event.pk).data == {"to": "a@b.se"}
+
+
+def _tracked(*paths: str) -> list[Path]:
+    """The files git tracks under `paths`; outside a git checkout, every file there."""
+    repo = ROOT.parent
+    try:
+        # Our own fixed command; git from PATH like every developer's shell.
+        listed = subprocess.run(  # noqa: S603
+            ["git", "ls-files", "-z", "--", *paths],  # noqa: S607
+            cwd=repo,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        return [repo / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):
+        found = [repo / p for p in paths if (repo / p).is_file()]
+        for p in paths:
+            found += [f for f in (repo / p).rglob("*") if f.is_file()]
+        return found
+
+
+def test_the_repository_points_to_nothing_outside_itself():
+    """Rules are cited by id from docs/rules.md, practices in words: a reader of the
+    repository alone can follow every reference."""
+    files = _tracked("kundsvar", "docs", "README.md")
+    assert any(f.name == "rules.md" for f in files)
+    offenders = [
+        str(f.relative_to(ROOT.parent))
+        for f in files
+        if f.exists() and (b"../shared" in f.read_bytes() or b"STYLE practice" in f.read_bytes())
+    ]
+    assert offenders == []

@@ -1,4 +1,4 @@
-"""Every write to a case goes through here (STYLE practice 3).
+"""Every write to a case goes through a named service here; nobody saves a case directly.
 
 Each function runs in one transaction, locks the case row it changes, writes an audit
 event, and queues side effects with on_commit so nothing is sent for a change that

@@ -1,4 +1,4 @@
-"""Channels are small adapters behind this registry (STYLE practice 7). A channel that
+"""Channels are small adapters behind this registry, not a plugin manager. A channel that
 can carry an agent's answer to the customer has `send_reply(case, message)`."""
 
 from django.utils.module_loading import import_string

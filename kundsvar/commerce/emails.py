@@ -1,4 +1,4 @@
-"""One function per proactive order email (rules O1, O3–O6, O8; STYLE practice 8).
+"""One function per proactive order email (rules O1, O3–O6, O8 in docs/rules.md).
 
 Each renders `emails/order_<kind>_subject.txt`, `.txt` and `.html` in the customer's
 language, from the shop's customer-service address with Reply-To the same address, so

@@ -1,6 +1,6 @@
 """Where the shared test corpora are (real mail, shop payloads, carrier data, SweFAQ):
 for tests and benchmarks only. `KUNDSVAR_CORPORA` wins; else the `shared` folder beside
-the checkout (`<repo>/../shared/corpora`); else the machine's `/work/shared/corpora`."""
+the checkout (`shared/corpora` next to the repository); else `/work/shared/corpora`."""
 
 import os
 from pathlib import Path

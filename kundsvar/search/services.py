@@ -1,6 +1,6 @@
 """Writes to the search index. The index is derived data: `index_case` rebuilds one
 case's entry from the database, so calling it twice, late or for a deleted case is
-always safe (STYLE practice 4)."""
+always safe, like every task that takes ids."""
 
 from collections.abc import Iterable
 

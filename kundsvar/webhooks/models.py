@@ -66,7 +66,7 @@ class DeliveryState(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one endpoint (STYLE practice 6): written in the transaction of the
+    """One event for one endpoint, as a row: written in the transaction of the
     change that caused it, sent by the worker after commit, retried with backoff."""
 
     endpoint = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Outgoing webhooks as rows (STYLE practice 6).
+"""Outgoing webhooks as rows: payload, delivery, attempts, a visible failure.
 
 `fire()` writes one delivery per endpoint in the transaction of the change that caused
 it; after commit a task POSTs it. A receiver that is down or answers anything but 2xx

@@ -1,4 +1,4 @@
-"""One function per outgoing email (STYLE practice 8): subject, text and HTML from
+"""One function per outgoing email, each with its own subject, text and HTML
 templates, in the customer's language, from the shop's customer-service address."""
 
 import email.policy

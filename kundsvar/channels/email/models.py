@@ -68,7 +68,7 @@ class OutboundKind(models.TextChoices):
 
 
 class OutboundEmail(models.Model):
-    """One email to send (STYLE practice 6): the worker sends it, retries with backoff
+    """One email to send, as a row: the worker sends it, retries with backoff
     while the SMTP server is away, and a failure shows on the case."""
 
     # Empty for messages about an order that no case asked for (rules O1, O6, O8).

@@ -1,4 +1,4 @@
-"""Outgoing email as rows (STYLE practice 6). A row is written in the same transaction
+"""Outgoing email as rows, visible when they fail. A row is written in the same transaction
 as the change that caused it; the worker sends it after commit and retries with backoff
 while the SMTP server is away, so nothing is lost if SMTP is down for an hour.
 
