@@ -1,4 +1,4 @@
-.PHONY: help install demo test test-postgres lint format bench messages
+.PHONY: help install demo test test-postgres lint format typecheck bench messages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -9,7 +9,7 @@ install:  ## install Python packages into .venv
 demo:  ## demo shop, web and worker on SQLite (Ctrl-C stops)
 	./dev demo
 
-test:  ## lint and run the whole suite on SQLite
+test:  ## lint, type-check and run the whole suite on SQLite
 	./dev test
 
 test-postgres:  ## the suite against the local PostgreSQL
@@ -20,6 +20,9 @@ lint:  ## ruff
 
 format:  ## ruff format
 	.venv/bin/ruff format .
+
+typecheck:  ## mypy with django-stubs on the services modules ([tool.mypy] in pyproject.toml)
+	.venv/bin/mypy
 
 bench:  ## every benchmark at its --quick size
 	for b in bench/[!_]*.py; do .venv/bin/python $$b --quick || exit 1; done
