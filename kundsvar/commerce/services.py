@@ -189,7 +189,7 @@ def _save_lines(order: Order, lines: list[LineData]) -> bool:
     for data in lines:
         line = _find_line(existing, taken, data.external_id, data.sku)
         new = line is None
-        if new:
+        if line is None:
             line = OrderLine(order=order, status=LineStatus.IN_STOCK)
         else:
             taken.add(line.pk)
@@ -297,7 +297,7 @@ def save_shipment(order: Order, data: ShipmentData, *, notify: bool = True) -> S
         order = _locked(order)
         shipment = _find_shipment(order, data)
         created = shipment is None
-        if created:
+        if shipment is None:
             shipment = Shipment(order=order)
         elif _is_older(data.updated_at, shipment.source_updated_at):
             return shipment
@@ -332,7 +332,8 @@ def save_shipment(order: Order, data: ShipmentData, *, notify: bool = True) -> S
         if delivered_now:
             ShipmentEvent.objects.create(
                 shipment=shipment,
-                happened_at=shipment.delivered_at,
+                # Not None: delivered_now says so.
+                happened_at=shipment.delivered_at,  # type: ignore[misc]
                 status=ShipmentStatus.DELIVERED,
             )
             _lines_delivered(shipment)
@@ -498,7 +499,8 @@ def save_refund(order: Order, data: RefundData, *, notify: bool = True) -> Refun
         )
         refund.paid_at = refund.paid_at or data.paid_at
         refund.save()
-        refund.breakdown = result  # for the caller: which deductions were capped
+        # Not a field: tells the caller which deductions were capped.
+        refund.breakdown = result  # type: ignore[attr-defined]
         _replace_refund_rows(order, refund, data, result)
         total_refunded = order.refunds.aggregate(n=Sum("refunded_minor"))["n"] or 0
         if order.total_minor and total_refunded >= order.total_minor:
@@ -525,11 +527,11 @@ def _replace_refund_rows(order: Order, refund: Refund, data: RefundData, result)
     for applied in result.deductions:
         if applied.amount_minor <= 0:
             continue  # capped to nothing: shown in the breakdown, not stored
-        row = RefundDeduction(
+        deduction = RefundDeduction(
             refund=refund, amount_minor=applied.amount_minor, policy_text=applied.policy_text
         )
-        _fit(row, reason=applied.reason, label=applied.label)
-        row.save()
+        _fit(deduction, reason=applied.reason, label=applied.label)
+        deduction.save()
 
 
 # The shop admin's settings (Settings → Orders and delivery).

@@ -22,7 +22,8 @@ def _unique_slug(shop, title: str, wanted: str = "", exclude: int | None = None)
     base = slugify(wanted or title)[: SLUG_MAX - 4].strip("-") or "artikel"
     taken = set(
         Article.objects.filter(shop=shop, slug__startswith=base)
-        .exclude(pk=exclude)
+        # pk=None (a new article) excludes nothing; the stubs do not know that lookup.
+        .exclude(pk=exclude)  # type: ignore[misc]
         .values_list("slug", flat=True)
     )
     slug, n = base, 1

@@ -79,7 +79,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 .update(sla_state=SlaState.BREACHED)
             )
             if claimed:
-                record_event(case_id, EventKind.BREACHED, at=now, due_at=due_at.isoformat())
+                # due_at is not None: the filter compared it with now.
+                record_event(case_id, EventKind.BREACHED, at=now, due_at=due_at.isoformat())  # type: ignore[union-attr]
                 counts["breached"] += 1
     at_risk = Case.objects.filter(sla_state=SlaState.OK, at_risk_at__lte=now, due_at__gt=now)
     for case_id, due_at in at_risk.values_list("id", "due_at"):
@@ -88,6 +89,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 Q(id=case_id, due_at=due_at, sla_state=SlaState.OK)
             ).update(sla_state=SlaState.AT_RISK)
             if claimed:
-                record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())
+                # due_at is not None: the filter compared it with now.
+                record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())  # type: ignore[union-attr]
                 counts["at_risk"] += 1
     return counts

@@ -84,7 +84,7 @@ def submit(
         and session.case_id
         and Message.objects.filter(case_id=session.case_id, body_text=body).exists()
     ):
-        return session.case, masked
+        return session.case, masked  # type: ignore[return-value]  # case_id is set
     case = cases.open_case(
         shop,
         "form",
@@ -102,7 +102,7 @@ def submit(
         _save_attachment(inbound, submission.attachment)
     _best_effort("matching", matching.match_case, case)
     order = submission.order
-    if order is not None and order_number == order.number:
+    if order is not None and order_number == order.number:  # type: ignore[attr-defined]  # an Order
         # Only while the number from the signed link still stands in the form: a customer
         # who wiped it is asking about something else.
         _best_effort("order link", matching.link_confirmed, case, order, reason="form")
@@ -170,7 +170,7 @@ def record_suggestions(
         SuggestedArticle.objects.bulk_create(
             [
                 SuggestedArticle(
-                    session_id=session_id,
+                    session_id=session_id,  # type: ignore[misc]  # not None: sessions was found
                     article_id=a.pk,
                     title=a.title[:200],
                     action=ArticleAction.SHOWN,
@@ -202,5 +202,5 @@ def record_found(
             defaults={"title": article.title[:200], "created_at": now},
         )
         if created and action == ArticleAction.ANSWERED:
-            knowledge.record_helpful(article, session_id)
+            knowledge.record_helpful(article, session_id)  # type: ignore[arg-type]  # sessions found
     return True
