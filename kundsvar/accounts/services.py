@@ -1,11 +1,19 @@
 """Every write to agents, memberships, teams and two-factor devices."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Agent, Membership, Role, Team
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from kundsvar.shops.models import Shop
 
 TOTP_DEVICE_NAME = "app"
 
@@ -62,7 +70,7 @@ def turn_off_two_factor(agent: Agent) -> None:
 
 @transaction.atomic
 def create_agent(
-    shop,
+    shop: "Shop",
     *,
     username: str,
     password: str,
@@ -87,7 +95,7 @@ def create_agent(
     return agent
 
 
-def _other_admins(membership: Membership):
+def _other_admins(membership: Membership) -> "QuerySet[Membership]":
     return (
         Membership.objects.select_for_update()
         .filter(shop_id=membership.shop_id, role=Role.ADMIN)
@@ -111,7 +119,7 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 
 @transaction.atomic
-def remove_member(membership: Membership, *, actor=None) -> None:
+def remove_member(membership: Membership, *, actor: Agent | None = None) -> None:
     """The agent stops working for the shop: out of its teams, and their open cases
     there go back to the queue unassigned (with an audit event each)."""
     from kundsvar.cases import services as cases
@@ -131,7 +139,7 @@ def remove_member(membership: Membership, *, actor=None) -> None:
 # -- teams ------------------------------------------------------------------------------
 
 
-def _members_of(shop, agents) -> list[Agent]:
+def _members_of(shop: "Shop", agents: Iterable[Agent]) -> list[Agent]:
     agents = list(agents)
     allowed = set(
         Membership.objects.filter(shop=shop, agent__in=agents).values_list("agent_id", flat=True)
@@ -142,14 +150,14 @@ def _members_of(shop, agents) -> list[Agent]:
 
 
 @transaction.atomic
-def create_team(shop, name: str, members=()) -> Team:
+def create_team(shop: "Shop", name: str, members: Iterable[Agent] = ()) -> Team:
     team = Team.objects.create(shop=shop, name=name)
     team.members.set(_members_of(shop, members))
     return team
 
 
 @transaction.atomic
-def update_team(team: Team, name: str, members=()) -> Team:
+def update_team(team: Team, name: str, members: Iterable[Agent] = ()) -> Team:
     team.name = name
     team.save(update_fields=["name"])
     team.members.set(_members_of(team.shop, members))

@@ -7,12 +7,21 @@ is the model).
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .models import Case, CaseEvent, EventKind
 
+if TYPE_CHECKING:
+    from kundsvar.accounts.models import Agent
+
 
 def record_event(
-    case: Case | int, kind: EventKind | str, *, at: datetime, actor=None, **data
+    case: Case | int,
+    kind: EventKind | str,
+    *,
+    at: datetime,
+    actor: "Agent | None" = None,
+    **data: object,
 ) -> CaseEvent:
     """Append one event to the case's timeline. `case` may be the case or its id (a
     worker that only knows the id need not load the row). Unknown kinds are refused:

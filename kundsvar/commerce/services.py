@@ -12,6 +12,9 @@ delivered twice changes nothing the second time and so calls nothing. Pass
 `notify=False` to write without telling anyone (the demo, a historical import).
 """
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 
@@ -43,10 +46,14 @@ from .records import (
     OrderData,
     RecordError,
     RefundData,
+    RefundLineData,
     ReturnData,
     ShipmentData,
     digits,
 )
+
+if TYPE_CHECKING:
+    from kundsvar.shops.models import Shop
 
 # Statuses only the platform or a return decides; shipments never move an order out of them.
 FINAL = {OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.REFUNDED}
@@ -56,7 +63,7 @@ CONFIRMED = {OrderStatus.CONFIRMED, OrderStatus.WAITING}
 PLATFORM_LINE_STATUSES = {LineStatus.IN_STOCK, LineStatus.WAITING, LineStatus.CANCELLED}
 
 
-def _fit(obj: models.Model, **values) -> None:
+def _fit(obj: models.Model, **values: object) -> None:
     """Assign values, cleaned the same way on SQLite and PostgreSQL: no NUL characters,
     text cut to the column's max_length (platform data is not ours to refuse)."""
     for name, value in values.items():
@@ -68,12 +75,12 @@ def _fit(obj: models.Model, **values) -> None:
         setattr(obj, name, value)
 
 
-def _notify(order: Order, kind: str, obj=None, *, notify: bool) -> None:
+def _notify(order: Order, kind: str, obj: models.Model | None = None, *, notify: bool) -> None:
     if notify:
         proactive.on_change(order, kind, obj=obj)
 
 
-def _is_older(incoming, stored) -> bool:
+def _is_older(incoming: datetime | None, stored: datetime | None) -> bool:
     return incoming is not None and stored is not None and incoming < stored
 
 
@@ -84,7 +91,7 @@ def _locked(order: Order) -> Order:
 # Orders ---------------------------------------------------------------------------------
 
 
-def save_order(shop, data: OrderData, *, platform: str, notify: bool = True) -> Order:
+def save_order(shop: "Shop", data: OrderData, *, platform: str, notify: bool = True) -> Order:
     """Create or update the order (shop, platform, external_id) and its lines.
 
     A payload whose `updated_at` is older than what we stored is ignored. The customer is
@@ -117,7 +124,7 @@ def save_order(shop, data: OrderData, *, platform: str, notify: bool = True) -> 
         return order
 
 
-def _create_order(shop, platform: str, data: OrderData) -> tuple[Order, bool]:
+def _create_order(shop: "Shop", platform: str, data: OrderData) -> tuple[Order, bool]:
     order = Order(shop=shop, platform=platform, status=OrderStatus.PLACED)
     _apply_order(order, data)
     try:
@@ -166,7 +173,7 @@ def _apply_order(order: Order, data: OrderData) -> None:
             add_phone(customer, order.phone, order.country)
 
 
-def _shipping_method(shop, data: OrderData) -> ShippingMethod | None:
+def _shipping_method(shop: "Shop", data: OrderData) -> ShippingMethod | None:
     methods = ShippingMethod.objects.filter(shop=shop)
     for value in (data.shipping_code, data.shipping_method):
         value = value.strip()
@@ -222,7 +229,9 @@ def _save_lines(order: Order, lines: list[LineData]) -> bool:
     return became_waiting
 
 
-def _find_line(lines, taken, external_id: str, sku: str) -> OrderLine | None:
+def _find_line(
+    lines: list[OrderLine], taken: set[int], external_id: str, sku: str
+) -> OrderLine | None:
     for key, value in (("external_id", external_id), ("sku", sku)):
         if value:
             for line in lines:
@@ -231,7 +240,7 @@ def _find_line(lines, taken, external_id: str, sku: str) -> OrderLine | None:
     return None
 
 
-def _line_for(order: Order, ref) -> OrderLine | None:
+def _line_for(order: Order, ref: ItemRef | RefundLineData) -> OrderLine | None:
     lines = order.lines.all()
     if ref.line_external_id:
         found = lines.filter(external_id=ref.line_external_id).first()
@@ -273,7 +282,7 @@ def _derive_status(order: Order, base: str) -> str:
     return base
 
 
-def _all_shipped(lines, shipments) -> bool:
+def _all_shipped(lines: list[OrderLine], shipments: list[Shipment]) -> bool:
     # A parcel the platform sent without its lines counts as the whole order.
     if any(not s.lines.exists() for s in shipments):
         return True
@@ -392,7 +401,7 @@ def _lines_delivered(shipment: Shipment) -> None:
     )
 
 
-def mark_delivered(shipment: Shipment, at, *, notify: bool = True) -> bool:
+def mark_delivered(shipment: Shipment, at: datetime, *, notify: bool = True) -> bool:
     """The parcel was delivered at `at`. False (and nothing said) if it already was."""
     with transaction.atomic():
         order = _locked(shipment.order)
@@ -438,7 +447,7 @@ def save_return(order: Order, data: ReturnData, *, notify: bool = True) -> Retur
         return ret
 
 
-def mark_return_received(ret: Return, at, *, notify: bool = True) -> bool:
+def mark_return_received(ret: Return, at: datetime, *, notify: bool = True) -> bool:
     """The returned goods arrived at the shop. False (and nothing said) if already so."""
     with transaction.atomic():
         order = _locked(ret.order)
@@ -510,7 +519,9 @@ def save_refund(order: Order, data: RefundData, *, notify: bool = True) -> Refun
         return refund
 
 
-def _replace_refund_rows(order: Order, refund: Refund, data: RefundData, result) -> None:
+def _replace_refund_rows(
+    order: Order, refund: Refund, data: RefundData, result: arithmetic.Breakdown
+) -> None:
     # A redelivered refund replaces its rows rather than adding to them.
     refund.lines.all().delete()
     refund.deductions.all().delete()
@@ -536,7 +547,7 @@ def _replace_refund_rows(order: Order, refund: Refund, data: RefundData, result)
 
 # The shop admin's settings (Settings → Orders and delivery).
 @transaction.atomic
-def save_settings(settings: CommerceSettings, **values) -> CommerceSettings:
+def save_settings(settings: CommerceSettings, **values: object) -> CommerceSettings:
     for name, value in values.items():
         setattr(settings, name, value)
     settings.save(update_fields=list(values))
@@ -544,7 +555,9 @@ def save_settings(settings: CommerceSettings, **values) -> CommerceSettings:
 
 
 @transaction.atomic
-def save_shipping_method(shop, method: ShippingMethod | None, **values) -> ShippingMethod:
+def save_shipping_method(
+    shop: "Shop", method: ShippingMethod | None, **values: object
+) -> ShippingMethod:
     method = method or ShippingMethod(shop=shop)
     for name, value in values.items():
         setattr(method, name, value)

@@ -1,15 +1,22 @@
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 
 from kundsvar.core.phones import international
 
 from .models import Customer, CustomerEmail, CustomerPhone
 
+if TYPE_CHECKING:
+    from kundsvar.shops.models import Shop
+
 
 def normalize_email(address: str) -> str:
     return address.strip().lower()
 
 
-def find_or_create_customer(shop, address: str, name: str = "", language: str = "") -> Customer:
+def find_or_create_customer(
+    shop: "Shop", address: str, name: str = "", language: str = ""
+) -> Customer:
     """The shop's customer who owns this address, created on first contact."""
     address = normalize_email(address)[:254]
     name = name[:200]

@@ -1,5 +1,9 @@
 """Every write to the knowledge base. The search index is updated after commit."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,6 +15,10 @@ from . import search, words
 from .markup import render
 from .models import Article, ArticleDay, Category, SearchLog, Status, Vote
 
+if TYPE_CHECKING:
+    from kundsvar.accounts.models import Agent
+    from kundsvar.shops.models import Shop
+
 SLUG_MAX = 80
 
 
@@ -18,7 +26,7 @@ class KnowledgeError(Exception):
     """A write that cannot be done as asked (shown to the editor)."""
 
 
-def _unique_slug(shop, title: str, wanted: str = "", exclude: int | None = None) -> str:
+def _unique_slug(shop: "Shop", title: str, wanted: str = "", exclude: int | None = None) -> str:
     base = slugify(wanted or title)[: SLUG_MAX - 4].strip("-") or "artikel"
     taken = set(
         Article.objects.filter(shop=shop, slug__startswith=base)
@@ -41,16 +49,16 @@ def _language(language: str) -> str:
 
 
 def create_article(
-    shop,
+    shop: "Shop",
     *,
     title: str,
     body: str,
     language: str,
-    category=None,
+    category: Category | None = None,
     published: bool = True,
     slug: str = "",
-    related=(),
-    agent=None,
+    related: Iterable[Article] = (),
+    agent: "Agent | None" = None,
     translation_of: Article | None = None,
     position: int = 0,
 ) -> Article:
@@ -96,7 +104,13 @@ def create_article(
 
 
 def add_translation(
-    article: Article, *, language: str, title: str, body: str, agent=None, published: bool = False
+    article: Article,
+    *,
+    language: str,
+    title: str,
+    body: str,
+    agent: "Agent | None" = None,
+    published: bool = False,
 ) -> Article:
     """Another language version of `article`: same category, same translation group."""
     return create_article(
@@ -117,10 +131,10 @@ def update_article(
     *,
     title: str,
     body: str,
-    category=None,
+    category: Category | None = None,
     slug: str = "",
-    related=None,
-    agent=None,
+    related: Iterable[Article] | None = None,
+    agent: "Agent | None" = None,
     position: int | None = None,
 ) -> Article:
     with transaction.atomic():
@@ -151,7 +165,7 @@ def update_article(
     return article
 
 
-def publish(article: Article, agent=None) -> bool:
+def publish(article: Article, agent: "Agent | None" = None) -> bool:
     """True when this call published it (a second click changes nothing)."""
     changed = (
         Article.objects.filter(pk=article.pk)
@@ -167,7 +181,7 @@ def publish(article: Article, agent=None) -> bool:
     return bool(changed)
 
 
-def unpublish(article: Article, agent=None) -> bool:
+def unpublish(article: Article, agent: "Agent | None" = None) -> bool:
     changed = Article.objects.filter(pk=article.pk, status=Status.PUBLISHED).update(
         status=Status.DRAFT, updated_by=agent, updated_at=timezone.now()
     )
@@ -183,7 +197,7 @@ def delete_article(article: Article) -> None:
 
 
 def save_category(
-    shop,
+    shop: "Shop",
     *,
     name: str,
     names: dict | None = None,
@@ -213,7 +227,7 @@ def record_vote(article: Article, helpful: bool, session_key: str = "") -> bool:
     return True
 
 
-def record_view(article: Article, now=None) -> None:
+def record_view(article: Article, now: datetime | None = None) -> None:
     day = timezone.localdate(now or timezone.now())
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
@@ -226,7 +240,7 @@ def record_view(article: Article, now=None) -> None:
             ArticleDay.objects.filter(article=article, day=day).update(views=F("views") + 1)
 
 
-def log_search(shop, query: str, language: str, result_count: int, answered: bool) -> None:
+def log_search(shop: "Shop", query: str, language: str, result_count: int, answered: bool) -> None:
     """A search on the public FAQ, for the content-gap report. Empty queries are not
     searches and are not logged."""
     terms = " ".join(sorted(words.meaningful_stems(query, language)))[:200]

@@ -2,10 +2,10 @@
 case's entry from the database, so calling it twice, late or for a deleted case is
 always safe, like every task that takes ids."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Max, Min, TextField, Value
+from django.db.models import Max, Min, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -42,7 +42,7 @@ def index_on_commit(*case_ids: int) -> None:
     transaction.on_commit(lambda: reindex_cases.enqueue(list(case_ids)))
 
 
-def rebuild(progress=None) -> int:
+def rebuild(progress: Callable[[int], object] | None = None) -> int:
     """Index every case from scratch into a new table, swapped in at the end; cases
     changed meanwhile are indexed again after the swap. Returns the count."""
     started = timezone.now()
@@ -65,7 +65,7 @@ def rebuild(progress=None) -> int:
     return count
 
 
-def _documents(cases) -> list[Document]:
+def _documents(cases: QuerySet[Case]) -> list[Document]:
     rows = list(cases.order_by("pk").values_list("pk", "number", "subject", "language"))
     if not rows:
         return []

@@ -2,6 +2,7 @@
 its response-time policies and its saved replies."""
 
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -9,6 +10,9 @@ from kundsvar.cases.models import SavedReply
 from kundsvar.sla.models import ResponsePolicy
 
 from .models import OpeningHours, Shop, SpecialDay
+
+if TYPE_CHECKING:
+    from kundsvar.accounts.models import Agent
 
 PROFILE_FIELDS = [
     "name",
@@ -24,7 +28,7 @@ PROFILE_FIELDS = [
 ]
 
 
-def update_profile(shop: Shop, **values) -> Shop:
+def update_profile(shop: Shop, **values: object) -> Shop:
     """Validated by the model too (a noreply@ sender never gets in, rule A3)."""
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
@@ -70,7 +74,9 @@ def remove_special_day(day: SpecialDay) -> None:
     day.delete()
 
 
-def save_policy(shop: Shop, policy: ResponsePolicy | None = None, **values) -> ResponsePolicy:
+def save_policy(
+    shop: Shop, policy: ResponsePolicy | None = None, **values: object
+) -> ResponsePolicy:
     """Create or change a response-time policy. full_clean() applies rule S1: over
     48 hours only with the override and a reason."""
     policy = policy or ResponsePolicy(shop=shop)
@@ -95,7 +101,7 @@ def save_saved_reply(
     title: str,
     body: str,
     language: str,
-    author=None,
+    author: "Agent | None" = None,
 ) -> SavedReply:
     if reply is None:
         reply = SavedReply(shop=shop, created_by=author)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, EventKind, SlaState
+from kundsvar.shops.models import Shop
 
 from .calendar import BusinessCalendar
 from .deadlines import Deadline, compute_deadline
@@ -20,7 +21,7 @@ BEHIND_SHARE = 0.25
 UNDER_LOAD_STRETCH = 1.5
 
 
-def under_load(shop, now: datetime) -> bool:
+def under_load(shop: Shop, now: datetime) -> bool:
     """Rule A4: is the team behind? Then a new promise is stretched and says so honestly,
     rather than promising what the team cannot keep."""
     owed = Case.objects.filter(shop=shop, due_at__isnull=False)
