@@ -164,3 +164,21 @@ def test_retry_now_skips_the_wait_and_leaves_a_row_in_flight_alone(endpoint):
     assert (fresh(failed).state, fresh(failed).attempts) == ("queued", 0)
     assert fresh(in_flight).next_attempt_at == T0 + MACHINE.lease
     assert fresh(sent).state == "sent"
+
+
+def test_a_row_taken_between_the_pick_and_the_claim_is_passed_over(endpoint, monkeypatch):
+    # Without row locks (SQLite ignores SKIP LOCKED) another worker can claim the row
+    # this one just picked: the conditional UPDATE then changes nothing, and it moves on.
+    first, second = row(endpoint, T0 - timedelta(minutes=1)), row(endpoint)
+    real_claim = Deliveries.claim
+    raced = []
+
+    def claim_after_another_worker(machine, pk, now):
+        if not raced:
+            raced.append(pk)
+            assert real_claim(machine, pk, now)  # the other worker wins this one
+        return real_claim(machine, pk, now)
+
+    monkeypatch.setattr(Deliveries, "claim", claim_after_another_worker)
+    assert MACHINE.claim_next(T0).pk == second.pk
+    assert raced == [first.pk]
