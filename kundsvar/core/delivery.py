@@ -80,15 +80,15 @@ class Attempt:
     """The outcome of one attempt: SENT, RETRY or FAILED, and the error if any."""
 
     result: str
-    error: BaseException | None = None
+    error: Exception | None = None
 
 
 # Called once when a row is given up: (row, error, now). The email outbox records the
 # failure in the case's audit log from here.
-OnFinal = Callable[[Any, BaseException, datetime], None]
+OnFinal = Callable[[Any, Exception, datetime], None]
 
 
-def describe(error: BaseException) -> str:
+def describe(error: Exception) -> str:
     """The text kept in `last_error`: our own errors as they are worded, anything else
     with its type, so "timed out" and "ConnectionRefusedError" both show."""
     text = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
@@ -178,7 +178,7 @@ class Deliveries:
     def record_failure(
         self,
         row: DeliveryRow,
-        error: BaseException,
+        error: Exception,
         now: datetime,
         *,
         on_final: OnFinal | None = None,
@@ -220,7 +220,7 @@ class Deliveries:
         now: datetime,
         *,
         on_final: OnFinal | None = None,
-        failure_fields: Callable[[BaseException], dict] | None = None,
+        failure_fields: Callable[[Exception], dict] | None = None,
     ) -> Attempt:
         """One attempt on a claimed row: `send(row)` does the work and returns extra
         columns to record (or None); any exception it raises is a failed attempt, and

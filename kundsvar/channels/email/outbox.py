@@ -59,7 +59,7 @@ class _WireEmail(EmailMessage):
     exactly what is sent, whichever Django mail backend is configured."""
 
     def __init__(self, row: OutboundEmail):
-        self._stored = email.message_from_bytes(
+        self._stored: _StoredMessage = email.message_from_bytes(  # type: ignore[assignment]
             bytes(row.mime), _StoredMessage, policy=email.policy.SMTP
         )
         self._stored.raw = bytes(row.mime)
@@ -137,7 +137,7 @@ def _send_mail(row: OutboundEmail) -> None:
     _connection().send_messages([_WireEmail(row)])
 
 
-def _delivery_failed(row: OutboundEmail, error: BaseException, now: datetime) -> None:
+def _delivery_failed(row: OutboundEmail, error: Exception, now: datetime) -> None:
     """The last attempt failed: the case shows it in its timeline (the audit log)."""
     if row.case_id:
         record_event(
