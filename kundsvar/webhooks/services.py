@@ -27,13 +27,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kundsvar.core import delivery
+from kundsvar.core import delivery as core_delivery
 
 from .models import Event, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 # 16 attempts: about ten hours at the capped backoff (1, 2, 4 … 60 minutes).
-MACHINE = delivery.Deliveries(WebhookDelivery, max_attempts=16)
+MACHINE = core_delivery.Deliveries(WebhookDelivery, max_attempts=16)
 MAX_ATTEMPTS = MACHINE.max_attempts
 LEASE = MACHINE.lease  # a worker that dies mid-send gives the row back after this
 backoff = MACHINE.backoff
@@ -85,7 +85,7 @@ def signature(secret: str, raw: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
-class DeliveryError(delivery.DeliveryError):
+class DeliveryError(core_delivery.DeliveryError):
     """A failed POST, with the receiver's status code when it answered."""
 
     def __init__(self, message: str, status: int | None = None):
@@ -147,12 +147,7 @@ def send(delivery_id: int, now: datetime | None = None) -> str:
 def _attempt(row: WebhookDelivery, now: datetime) -> str:
     if not row.endpoint.active:
         return MACHINE.give_up(row, "The endpoint was switched off before this was sent.", now)
-    done = MACHINE.attempt(
-        row,
-        lambda row: {"last_status_code": post(row.endpoint, row)},
-        now,
-        failure_fields=lambda error: {"last_status_code": getattr(error, "status", None)},
-    )
+    done = MACHINE.attempt(row, _post, now, failure_fields=_status)
     if done.error is not None:
         log.warning(
             "webhook delivery %s to %s failed (attempt %s): %s",
@@ -162,6 +157,15 @@ def _attempt(row: WebhookDelivery, now: datetime) -> str:
             done.error,
         )
     return done.result
+
+
+def _post(row: WebhookDelivery) -> dict:
+    return {"last_status_code": post(row.endpoint, row)}
+
+
+def _status(error: Exception) -> dict:
+    """What the receiver answered, kept with the failure (None when it did not)."""
+    return {"last_status_code": getattr(error, "status", None)}
 
 
 def send_due(now: datetime | None = None) -> int:
