@@ -3,8 +3,8 @@ change before having to ask "where is my order?".
 
 Each message is an `OrderMessage` row with a key unique per order ("shipped:<shipment
 id>", "refund_paid:<refund id>", "check_in"), written in the same transaction as the
-outgoing email row, so a message goes out once however often a webhook is redelivered
-or a sweep runs. Each kind can be switched off per shop (`CommerceSettings`).
+outgoing message row (`channels.outbox`), so a message goes out once however often a
+webhook is redelivered or a sweep runs. Each kind can be switched off per shop (`CommerceSettings`).
 """
 
 import logging
@@ -13,8 +13,7 @@ from datetime import datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kundsvar.channels.email import outbox
-from kundsvar.channels.email.models import OutboundKind
+from kundsvar.channels.outbox import OutboundKind, send_to_customer
 
 from . import emails
 from .models import (
@@ -109,8 +108,7 @@ def _send(order, kind, key, obj, to, now) -> OrderMessage | None:
                 subject=str(built["Subject"]),
                 created_at=now,
             )
-            row = outbox.queue(None, OutboundKind.ORDER, None, built, now=now)
-            message.outbound = row
+            message.outbound = send_to_customer(built, kind=OutboundKind.ORDER, now=now)
             message.save(update_fields=["outbound"])
     except IntegrityError:
         return None  # another worker or webhook sent it first

@@ -6,6 +6,10 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.core.delivery import DeliveryRow, DeliveryState
+
+__all__ = ["DeliveryState", "Event", "WebhookDelivery", "WebhookEndpoint"]
+
 
 class Event(models.TextChoices):
     CASE_CREATED = "case.created", _("Case created")
@@ -59,30 +63,20 @@ class WebhookEndpoint(models.Model):
         return self.active and event in (self.events or [])
 
 
-class DeliveryState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class WebhookDelivery(models.Model):
-    """One event for one endpoint, as a row: written in the transaction of the
-    change that caused it, sent by the worker after commit, retried with backoff."""
+class WebhookDelivery(DeliveryRow):
+    """One event for one endpoint, a row of the delivery machine (kundsvar.core.delivery):
+    written in the transaction of the change that caused it, sent by the worker after
+    commit, retried with backoff."""
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
     event = models.CharField(max_length=32, choices=Event.choices)
     payload = models.JSONField(encoder=DjangoJSONEncoder)
-    state = models.CharField(
-        max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    sent_at = None  # this kind has always called it delivered_at
     delivered_at = models.DateTimeField(null=True, blank=True)
+    SENT_AT = "delivered_at"
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -1,4 +1,6 @@
-"""Outgoing webhooks as rows: payload, delivery, attempts, a visible failure.
+"""Outgoing webhooks as rows: the webhook kind of the delivery machine (`core.delivery`
+claims, leases, retries with backoff and keeps the failure visible; this module signs
+and POSTs).
 
 `fire()` writes one delivery per endpoint in the transaction of the change that caused
 it; after commit a task POSTs it. A receiver that is down or answers anything but 2xx
@@ -16,27 +18,27 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import DeliveryState, Event, WebhookDelivery, WebhookEndpoint
+from kundsvar.core import delivery as core_delivery
+
+from .models import Event, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 16  # about ten hours at the capped backoff
-LEASE = timedelta(minutes=5)  # a worker that dies mid-send gives the row back after this
+# 16 attempts: about ten hours at the capped backoff (1, 2, 4 … 60 minutes).
+MACHINE = core_delivery.Deliveries(WebhookDelivery, max_attempts=16)
+MAX_ATTEMPTS = MACHINE.max_attempts
+LEASE = MACHINE.lease  # a worker that dies mid-send gives the row back after this
+backoff = MACHINE.backoff
 TIMEOUT = 10  # seconds
 USER_AGENT = "Kundsvar-Webhooks/1"
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4 … minutes, at most an hour between attempts."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
 @transaction.atomic
@@ -83,7 +85,9 @@ def signature(secret: str, raw: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
-class DeliveryError(Exception):
+class DeliveryError(core_delivery.DeliveryError):
+    """A failed POST, with the receiver's status code when it answered."""
+
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
@@ -129,13 +133,7 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
 
 def _claim(delivery_id: int, now: datetime) -> bool:
     """Take the row for one attempt; False when another worker has it or it is done."""
-    return bool(
-        WebhookDelivery.objects.filter(
-            Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
-            pk=delivery_id,
-            state=DeliveryState.QUEUED,
-        ).update(next_attempt_at=now + LEASE)
-    )
+    return MACHINE.claim(delivery_id, now)
 
 
 def send(delivery_id: int, now: datetime | None = None) -> str:
@@ -143,63 +141,45 @@ def send(delivery_id: int, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if not _claim(delivery_id, now):
         return "skipped"
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    if not delivery.endpoint.active:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            state=DeliveryState.FAILED,
-            next_attempt_at=None,
-            last_error="The endpoint was switched off before this was sent.",
+    return _attempt(WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id), now)
+
+
+def _attempt(row: WebhookDelivery, now: datetime) -> str:
+    if not row.endpoint.active:
+        return MACHINE.give_up(row, "The endpoint was switched off before this was sent.", now)
+    done = MACHINE.attempt(row, _post, now, failure_fields=_status)
+    if done.error is not None:
+        log.warning(
+            "webhook delivery %s to %s failed (attempt %s): %s",
+            row.pk,
+            row.endpoint.url,
+            row.attempts + 1,
+            done.error,
         )
-        return "failed"
-    try:
-        status = post(delivery.endpoint, delivery)
-    except Exception as error:  # any failure is retried, and shown on the row
-        return _failed(delivery, error, now)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.SENT,
-        delivered_at=now,
-        attempts=delivery.attempts + 1,
-        last_status_code=status,
-        last_error="",
-        next_attempt_at=None,
-    )
-    return "sent"
+    return done.result
 
 
-def _failed(delivery: WebhookDelivery, error: Exception, now: datetime) -> str:
-    attempts = delivery.attempts + 1
-    final = attempts >= MAX_ATTEMPTS
-    log.warning(
-        "webhook delivery %s to %s failed (attempt %s): %s",
-        delivery.pk,
-        delivery.endpoint.url,
-        attempts,
-        error,
-    )
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        attempts=attempts,
-        last_status_code=getattr(error, "status", None),
-        last_error=str(error)[:2000] or type(error).__name__,
-        state=DeliveryState.FAILED if final else DeliveryState.QUEUED,
-        next_attempt_at=None if final else now + backoff(attempts),
-    )
-    return "failed" if final else "retry"
+def _post(row: WebhookDelivery) -> dict:
+    return {"last_status_code": post(row.endpoint, row)}
+
+
+def _status(error: Exception) -> dict:
+    """What the receiver answered, kept with the failure (None when it did not)."""
+    return {"last_status_code": getattr(error, "status", None)}
 
 
 def send_due(now: datetime | None = None) -> int:
     """Send every delivery whose next attempt is due (the worker calls this every 30 s)."""
     now = now or timezone.now()
-    due = WebhookDelivery.objects.filter(state=DeliveryState.QUEUED, next_attempt_at__lte=now)
-    return sum(send(pk, now) == "sent" for pk in due.values_list("pk", flat=True)[:500])
+    rows = WebhookDelivery.objects.select_related("endpoint")
+    return sum(_attempt(row, now) == "sent" for row in MACHINE.claim_due(now, rows))
 
 
 @transaction.atomic
 def send_again(deliveries: QuerySet[WebhookDelivery], *, now: datetime | None = None) -> int:
-    """Queue failed (or stuck) deliveries for a fresh series of attempts."""
+    """Queue failed deliveries for a fresh series of attempts, and make waiting ones due
+    now. A delivery a worker is sending this moment is left alone (no double send)."""
     now = now or timezone.now()
-    ids = list(deliveries.exclude(state=DeliveryState.SENT).values_list("pk", flat=True))
-    WebhookDelivery.objects.filter(pk__in=ids).update(
-        state=DeliveryState.QUEUED, attempts=0, next_attempt_at=now
-    )
+    ids = MACHINE.retry_now(deliveries, now)
     _enqueue_on_commit(ids)
     return len(ids)

@@ -7,6 +7,10 @@ from .models import OutboundKind
 class EmailChannel:
     code = "email"
 
+    def queue(self, built, *, kind: str, now, case=None, message=None):
+        """A message to the customer as an outbox row (`channels.outbox.send_to_customer`)."""
+        return outbox.queue(case, kind, message, built, now=now)
+
     def send_reply(self, case, message) -> None:
         """Queue the agent's answer (rules R1–R4) to whoever asked last."""
         question = (

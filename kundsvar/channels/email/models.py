@@ -1,6 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.channels.outbox import OutboundKind
+from kundsvar.core.delivery import DeliveryRow
+
+__all__ = ["Mailbox", "OutboundEmail", "OutboundKind", "OutboundState", "RawMessage"]
+
 
 class Source(models.TextChoices):
     IMAP = "imap", "IMAP"
@@ -61,15 +66,10 @@ class OutboundState(models.TextChoices):
     BOUNCED = "bounced", _("Bounced")
 
 
-class OutboundKind(models.TextChoices):
-    ACK = "ack", _("Acknowledgement")
-    REPLY = "reply", _("Reply")
-    ORDER = "order", _("Order message")
-
-
-class OutboundEmail(models.Model):
-    """One email to send, as a row: the worker sends it, retries with backoff
-    while the SMTP server is away, and a failure shows on the case."""
+class OutboundEmail(DeliveryRow):
+    """One email to send, a row of the delivery machine (kundsvar.core.delivery): the
+    worker sends it, retries with backoff while the SMTP server is away, and a
+    failure shows on the case. A bounce that comes back later makes it BOUNCED."""
 
     # Empty for messages about an order that no case asked for (rules O1, O6, O8).
     case = models.ForeignKey(
@@ -84,16 +84,10 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=998)
     message_id = models.CharField(max_length=998, unique=True)
     mime = models.BinaryField(help_text="The complete message, as it goes on the wire.")
+    # The delivery states plus BOUNCED; attempts, lease and errors come with DeliveryRow.
     state = models.CharField(
         max_length=8, choices=OutboundState.choices, default=OutboundState.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # Set while a worker sends it: "retry now" leaves such a row alone (no double send).
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

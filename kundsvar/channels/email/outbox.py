@@ -1,6 +1,9 @@
-"""Outgoing email as rows, visible when they fail. A row is written in the same transaction
-as the change that caused it; the worker sends it after commit and retries with backoff
-while the SMTP server is away, so nothing is lost if SMTP is down for an hour.
+"""Outgoing email as rows: the email kind of the delivery machine (`core.delivery`,
+which claims, leases, retries with backoff and makes a final failure visible). A row is
+written in the same transaction as the change that caused it; the worker sends it after
+commit and retries with backoff while the SMTP server is away, so nothing is lost if
+SMTP is down for an hour. What is the email's own: the stored bytes go out exactly as
+queued, a final failure is written to the case's audit log, and the circuit below.
 
 After an outage nobody waits out the backoff: while mail waits because the server could
 not be reached, every worker run (30 s) asks the server whether it is back and, once it
@@ -16,7 +19,7 @@ import email.message
 import email.policy
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,19 +30,18 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import EventKind
+from kundsvar.core import delivery
 
 from .models import OutboundEmail, OutboundState
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 40  # about a day and a half at the capped backoff
-LEASE = timedelta(minutes=5)  # a worker that dies mid-send gives the row back after this
+# 40 attempts: about a day and a half at the capped backoff (1, 2, 4 … 60 minutes).
+MACHINE = delivery.Deliveries(OutboundEmail, max_attempts=40)
+MAX_ATTEMPTS = MACHINE.max_attempts
+LEASE = MACHINE.lease  # a worker that dies mid-send gives the row back after this
+backoff = MACHINE.backoff
 QUEUE = "outbound"  # the task queue of sending: `kundsvar worker` runs it apart from the rest
 UNREACHABLE = "outbox:smtp-unreachable"  # cache key, shared by every worker process
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4 … minutes, at most an hour between attempts."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
 class _StoredMessage(email.message.EmailMessage):
@@ -57,7 +59,7 @@ class _WireEmail(EmailMessage):
     exactly what is sent, whichever Django mail backend is configured."""
 
     def __init__(self, row: OutboundEmail):
-        self._stored = email.message_from_bytes(
+        self._stored: _StoredMessage = email.message_from_bytes(  # type: ignore[assignment]
             bytes(row.mime), _StoredMessage, policy=email.policy.SMTP
         )
         self._stored.raw = bytes(row.mime)
@@ -96,17 +98,6 @@ def queue(
     return row
 
 
-def _claim(row_id: int, now: datetime) -> bool:
-    """Take the row for one send attempt; False when another worker has it or it is done."""
-    return bool(
-        OutboundEmail.objects.filter(
-            Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
-            pk=row_id,
-            state=OutboundState.QUEUED,
-        ).update(next_attempt_at=now + LEASE, claimed_until=now + LEASE)
-    )
-
-
 def _connection():
     # EMAIL_TIMEOUT bounds the connect and every read: a relay that takes the connection
     # and never answers costs seconds, not the socket default of forever.
@@ -124,23 +115,39 @@ def unreachable(error: Exception) -> bool:
 def send(row_id: int, now: datetime | None = None) -> str:
     """One attempt: "sent", "retry", "unreachable" (retried too), "failed" or "skipped"."""
     now = now or timezone.now()
-    if not _claim(row_id, now):
+    if not MACHINE.claim(row_id, now):
         return "skipped"
-    row = OutboundEmail.objects.get(pk=row_id)
-    try:
-        _connection().send_messages([_WireEmail(row)])
-    except Exception as error:  # noqa: BLE001 — any failure is retried, and shown
-        return _failed(row, error, now)
-    OutboundEmail.objects.filter(pk=row.pk).update(
-        state=OutboundState.SENT,
-        sent_at=now,
-        attempts=row.attempts + 1,
-        last_error="",
-        next_attempt_at=None,
-        claimed_until=None,
-    )
-    _remember_unreachable(None)
-    return "sent"
+    return _attempt(OutboundEmail.objects.get(pk=row_id), now)
+
+
+def _attempt(row: OutboundEmail, now: datetime) -> str:
+    done = MACHINE.attempt(row, _send_mail, now, on_final=_delivery_failed)
+    if done.error is None:
+        _remember_unreachable(None)
+        return "sent"
+    log.warning("sending outbound %s failed (attempt %s): %s", row.pk, row.attempts + 1, done.error)
+    if unreachable(done.error):
+        _remember_unreachable(now)
+        if done.result == delivery.RETRY:
+            return "unreachable"
+    return done.result
+
+
+def _send_mail(row: OutboundEmail) -> None:
+    _connection().send_messages([_WireEmail(row)])
+
+
+def _delivery_failed(row: OutboundEmail, error: Exception, now: datetime) -> None:
+    """The last attempt failed: the case shows it in its timeline (the audit log)."""
+    if row.case_id:
+        record_event(
+            row.case_id,
+            EventKind.DELIVERY_FAILED,
+            at=now,
+            outbound=row.pk,
+            to=row.to_address,
+            error=str(error)[:500],
+        )
 
 
 def send_new(row_id: int) -> str:
@@ -150,33 +157,6 @@ def send_new(row_id: int) -> str:
     if _was_unreachable():
         return "waiting"
     return send(row_id)
-
-
-def _failed(row: OutboundEmail, error: Exception, now: datetime) -> str:
-    attempts = row.attempts + 1
-    final = attempts >= MAX_ATTEMPTS
-    log.warning("sending outbound %s failed (attempt %s): %s", row.pk, attempts, error)
-    OutboundEmail.objects.filter(pk=row.pk).update(
-        attempts=attempts,
-        last_error=f"{type(error).__name__}: {error}"[:2000],
-        state=OutboundState.FAILED if final else OutboundState.QUEUED,
-        next_attempt_at=None if final else now + backoff(attempts),
-        claimed_until=None,
-    )
-    if unreachable(error):
-        _remember_unreachable(now)
-    if final and row.case_id:
-        record_event(
-            row.case_id,
-            EventKind.DELIVERY_FAILED,
-            at=now,
-            outbound=row.pk,
-            to=row.to_address,
-            error=str(error)[:500],
-        )
-    if final:
-        return "failed"
-    return "unreachable" if unreachable(error) else "retry"
 
 
 def send_due(now: datetime | None = None) -> int:
@@ -189,10 +169,9 @@ def send_due(now: datetime | None = None) -> int:
     if _was_unreachable() and _server_answers():
         _remember_unreachable(None)
         retry_now(OutboundEmail.objects.filter(state=OutboundState.QUEUED), now=now, enqueue=False)
-    due = OutboundEmail.objects.filter(state=OutboundState.QUEUED, next_attempt_at__lte=now)
     sent = 0
-    for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:500]:
-        result = send(pk, now)
+    for row in MACHINE.claim_due(now):
+        result = _attempt(row, now)
         sent += result == "sent"
         if result == "unreachable":
             break
@@ -236,17 +215,13 @@ def retry_now(rows, *, now: datetime | None = None, enqueue: bool = True) -> int
     their backoff, failed rows get a new round of attempts. Sent and bounced rows, and a
     row a worker is sending this moment, are left alone. Returns how many were reset."""
     now = now or timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
     with transaction.atomic():
-        waiting = rows.filter(free, state=OutboundState.QUEUED).update(next_attempt_at=now)
-        failed = rows.filter(state=OutboundState.FAILED).update(
-            state=OutboundState.QUEUED, attempts=0, next_attempt_at=now
-        )
-        if enqueue and waiting + failed:
+        count = len(MACHINE.retry_now(rows, now))
+        if enqueue and count:
             from .tasks import send_due_outbound  # the task module imports this one
 
             transaction.on_commit(send_due_outbound.enqueue)
-    return waiting + failed
+    return count
 
 
 def for_shop(shop):

@@ -1,0 +1,47 @@
+"""The one outbox for messages to customers, whichever app writes them.
+
+Cases answer through their channel (`registry.channel_for(case.channel).send_reply`);
+commerce writes order messages (rules O1, O4, O6, O8) that no case asked for. Both end
+up as delivery rows of the channel that carries them (today every customer message is
+an email: `channels.email` stores and sends the row with the delivery machine of
+`core.delivery`). Callers name what they send with keywords and never import a
+channel's package, so the next channel is one more adapter, not one more caller.
+"""
+
+from datetime import datetime
+from email.message import EmailMessage
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .registry import channel_for
+
+
+class OutboundKind(models.TextChoices):
+    """Why a message to a customer was written (stored as a code on the row)."""
+
+    ACK = "ack", _("Acknowledgement")
+    REPLY = "reply", _("Reply")
+    ORDER = "order", _("Order message")
+
+
+EMAIL = "email"
+
+
+def send_to_customer(
+    built: EmailMessage,
+    *,
+    kind: str,
+    now: datetime,
+    case=None,
+    message=None,
+    channel: str = EMAIL,
+):
+    """Queue `built` (its From, To and Subject say who and what) for the customer and
+    send it once the surrounding transaction commits. `case` and `message` are the case
+    and case message it belongs to, when it belongs to one (an order message does not).
+    Returns the delivery row, for the caller to keep a reference to."""
+    adapter = channel_for(channel)
+    if adapter is None:
+        raise ValueError(f"The channel {channel!r} cannot carry a message to a customer.")
+    return adapter.queue(built, kind=kind, case=case, message=message, now=now)
