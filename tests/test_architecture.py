@@ -37,3 +37,40 @@ def test_record_event_refuses_a_kind_the_timeline_cannot_label():
         record_event(case, "delivery_faild", at=case.created_at)
     event = record_event(case.pk, EventKind.DELIVERY_FAILED, at=case.created_at, to="a@b.se")
     assert CaseEvent.objects.get(pk=event.pk).data == {"to": "a@b.se"}
+
+
+def _imports_of(module: str, *paths: str) -> list[str]:
+    """The files under `paths` (relative to kundsvar/) with an import of `module`."""
+    found = []
+    for relative in paths:
+        path = ROOT / relative
+        for source in [path] if path.suffix == ".py" else _sources(relative):
+            for line in source.read_text().splitlines():
+                words = line.split()
+                if words[:1] in (["import"], ["from"]) and (
+                    words[1] == module or words[1].startswith(module + ".")
+                ):
+                    found.append(f"{source.relative_to(ROOT)}: {line.strip()}")
+    return found
+
+
+def test_channels_and_domains_reach_the_email_channel_only_through_the_registry():
+    """The form, the portal, feedback and the case services hand a customer's message to
+    intake, which asks the channel's adapter through channels.registry."""
+    assert (
+        _imports_of(
+            "kundsvar.channels.email",
+            "channels/form",
+            "portal",
+            "feedback/services.py",
+            "cases/services.py",
+            "cases/api.py",
+        )
+        == []
+    )
+
+
+def test_intake_knows_no_channel_by_name():
+    """Every channel is an adapter behind the registry; intake imports none of them."""
+    assert _imports_of("kundsvar.channels.email", "intake") == []
+    assert _imports_of("kundsvar.channels.form", "intake") == []
