@@ -1,6 +1,9 @@
 """One pipeline for every way mail comes in (IMAP, SMTP/LMTP, HTTP, import):
 
-store raw → dedupe → parse → classify → thread → new text → store → acknowledge.
+store raw → parse → classify → new text → intake.prepare (mask C3, files) → dedupe,
+bounces → intake.store (threaded by EmailChannel) → intake.follow_through (orders C4,
+acknowledgement A1–A5). The steps of a customer's message that every channel shares are
+intake's (kundsvar.intake.services); this module keeps what only mail has.
 
 The raw bytes are on disk before anything else happens, and nothing the customer sent
 is dropped (rule A6): a message that cannot be parsed still becomes a case, with the
