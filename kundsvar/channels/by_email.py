@@ -2,7 +2,13 @@
 the agent's answers by email, to the address they gave. They reach the email channel
 through the registry, like everything outside it."""
 
-from .registry import NEW_CASE, Thread, channel_for
+from .registry import NEW_CASE, Channel, Thread, channel_for
+
+
+def _email() -> Channel:
+    channel = channel_for("email")
+    assert channel is not None, "the email channel is always registered"
+    return channel
 
 
 class AnsweredByEmail:
@@ -14,13 +20,13 @@ class AnsweredByEmail:
 
     def should_acknowledge(self, case, message) -> bool:
         """As for email (A1–A5), with its loop and rate protection."""
-        return channel_for("email").should_acknowledge(case, message)
+        return _email().should_acknowledge(case, message)
 
     def acknowledge(self, case, message) -> None:
-        channel_for("email").acknowledge(case, message)
+        _email().acknowledge(case, message)
 
     def send_reply(self, case, message) -> None:
-        channel_for("email").send_reply(case, message)
+        _email().send_reply(case, message)
 
 
 class ApiChannel(AnsweredByEmail):

@@ -17,6 +17,7 @@ A channel is an adapter (`kundsvar.channels.registry`): it parses its input into
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -111,7 +112,8 @@ def prepare(inbound: Inbound, *, attachments=(), now: datetime | None = None) ->
 def mask(inbound: Inbound) -> tuple[Inbound, bool]:
     """`inbound` with its personal identity numbers masked (C3), and whether any was.
     Masking twice changes nothing, so a channel may mask its own fields first."""
-    changes, masked = {}, False
+    changes: dict[str, Any] = {}
+    masked = False
     for name in _MASKED_FIELDS:
         text, count = mask_personal_numbers(getattr(inbound, name))
         changes[name], masked = text, masked or bool(count)
@@ -140,7 +142,8 @@ def store(
     thread = _thread(shop, channel, inbound, case=case, new_case=new_case, hint=hint)
     if thread.case is not None:
         if thread.new_participant:
-            cases.add_participant(thread.case, inbound.from_address, at=inbound.received_at)
+            at = inbound.received_at or timezone.now()  # prepare() set it
+            cases.add_participant(thread.case, inbound.from_address, at=at)
         message = cases.add_inbound_message(
             thread.case, inbound, automatic=automatic, asks_again=asks_again
         )
