@@ -98,3 +98,40 @@ def test_commerce_sends_customer_mail_without_importing_the_email_channel():
 def test_the_delivery_machine_imports_no_app():
     """core is the bottom layer: the machine knows its kinds only through their calls."""
     assert {n for n in _imports(ROOT / "core" / "delivery.py") if n.startswith("kundsvar")} == set()
+
+
+def _imports_of(module: str, *paths: str) -> list[str]:
+    """The files under `paths` (relative to kundsvar/) with an import of `module`."""
+    found = []
+    for relative in paths:
+        path = ROOT / relative
+        for source in [path] if path.suffix == ".py" else _sources(relative):
+            for line in source.read_text().splitlines():
+                words = line.split()
+                if words[:1] in (["import"], ["from"]) and (
+                    words[1] == module or words[1].startswith(module + ".")
+                ):
+                    found.append(f"{source.relative_to(ROOT)}: {line.strip()}")
+    return found
+
+
+def test_channels_and_domains_reach_the_email_channel_only_through_the_registry():
+    """The form, the portal, feedback and the case services hand a customer's message to
+    intake, which asks the channel's adapter through channels.registry."""
+    assert (
+        _imports_of(
+            "kundsvar.channels.email",
+            "channels/form",
+            "portal",
+            "feedback/services.py",
+            "cases/services.py",
+            "cases/api.py",
+        )
+        == []
+    )
+
+
+def test_intake_knows_no_channel_by_name():
+    """Every channel is an adapter behind the registry; intake imports none of them."""
+    assert _imports_of("kundsvar.channels.email", "intake") == []
+    assert _imports_of("kundsvar.channels.form", "intake") == []

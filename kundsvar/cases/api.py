@@ -9,7 +9,6 @@ import logging
 from datetime import datetime
 from typing import Annotated, Literal
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Respond
@@ -30,9 +29,7 @@ from kundsvar.api import (
     errors,
     reject_unknown_query,
 )
-from kundsvar.channels.email import pipeline
-from kundsvar.commerce import matching
-from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.intake import services as intake
 from kundsvar.shops.models import Language, Shop
 from kundsvar.sla.promise import promise_text
 
@@ -194,44 +191,23 @@ def list_cases(request, filters: Query[CaseFilters]):
 )
 def create_case(request, data: CaseIn):
     shop = _shop(request.auth, data.shop)
-    # Rule C3, as for email: a personal identity number is masked before it is stored.
-    text, masked = mask_personal_numbers(data.text)
-    case = services.open_case(
+    # Through intake, as every channel: personal identity numbers masked before anything
+    # is stored (C3), the order linked (C4), and an acknowledgement by email when the
+    # channel is answered by email and the caller gave an address (A1–A5, A6).
+    received = intake.receive(
         shop,
         data.channel,
         services.Inbound(
             from_address=data.email or "",
             from_name=data.name,
-            subject=mask_personal_numbers(data.subject)[0],
-            body_text=text,
-            new_text=text,
+            subject=data.subject,
+            body_text=data.text,
+            new_text=data.text,
             language=data.language or "",
-            parse_warnings=["personal_number_masked"] if masked else [],
         ),
+        new_case=True,  # an API call opens a case; it never joins one
     )
-    if data.email and data.channel in ANSWERED_BY_EMAIL:
-        _match_and_acknowledge(case)
-    return Respond(201, _detail(_case(request.auth, case.number)))
-
-
-# Channels whose answer goes out by email: the customer gets the same acknowledgement
-# (A1–A5) as when they write an email. A phone note or a chat has its own way back.
-ANSWERED_BY_EMAIL = {Channel.EMAIL, Channel.FORM, Channel.API}
-
-
-def _match_and_acknowledge(case: Case) -> None:
-    """As the email pipeline and the web form: link the order (C4), then acknowledge.
-    Each in a savepoint: a failure is logged, and the case stands (A6)."""
-    message = case.messages.get()
-    steps = [("matching", lambda: matching.match_case(case, now=message.created_at))]
-    if pipeline.should_acknowledge(case, message):
-        steps.append(("acknowledgement", lambda: pipeline.acknowledge(case, message)))
-    for what, step in steps:
-        try:
-            with transaction.atomic():
-                step()
-        except Exception:  # noqa: BLE001
-            log.exception("API case %s: %s failed", case.number, what)
+    return Respond(201, _detail(_case(request.auth, received.case.number)))
 
 
 @router.get(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Direction, Message
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.intake import services as intake
 
 from .models import Rating, Score
 from .queries import current_rating
@@ -73,16 +74,15 @@ def rate(
 
 
 def _comment_to_case(case: Case, comment: str, now: datetime) -> None:
-    """The comment is a message from the customer: the team reads and answers it (F1)."""
-    cases.add_inbound_message(
-        case,
-        cases.Inbound(
-            from_address=_customer_address(case),
-            body_text=comment,
-            received_at=now,
-            subject=case.subject,
-        ),
+    """The comment is a message from the customer: the team reads and answers it (F1).
+    Through intake, on this case, with no acknowledgement (the rating page thanks them)."""
+    inbound = cases.Inbound(
+        from_address=_customer_address(case),
+        body_text=comment,
+        received_at=now,
+        subject=case.subject,
     )
+    intake.receive(case.shop, case.channel, inbound, case=case, acknowledge=False)
 
 
 def _customer_address(case: Case) -> str:

@@ -1,4 +1,4 @@
-"""Writes made from the customer portal. Both go through the cases and feedback services,
+"""Writes made from the customer portal. Both go through intake and the feedback services,
 so a follow-up from the portal is the same follow-up as a reply by email (rule S3)."""
 
 from datetime import datetime
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Direction, Message
-from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.intake import services as intake
 
 MAX_TEXT = 10_000
 
@@ -28,10 +28,11 @@ def customer_address(case: Case) -> tuple[str, str]:
 
 def add_follow_up(case: Case, text: str, *, now: datetime | None = None) -> Message:
     """The customer writes again from the portal: after an answer this is a follow-up with
-    the shorter target at the top of the queue (S3). Personal numbers are masked (C3).
+    the shorter target at the top of the queue (S3). Through intake, so personal numbers
+    are masked (C3) and orders matched (C4); no acknowledgement, the page shows it.
     Returns the stored message; its case is a new one when this case was closed long ago."""
     now = now or timezone.now()
-    text, _count = mask_personal_numbers(text.strip()[:MAX_TEXT])
+    text = text.strip()[:MAX_TEXT]
     address, name = customer_address(case)
     inbound = cases.Inbound(
         from_address=address,
@@ -42,9 +43,17 @@ def add_follow_up(case: Case, text: str, *, now: datetime | None = None) -> Mess
         received_at=now,
         language=case.language,
     )
-    if not cases.accepts_follow_ups(case, now):
-        # Closed long ago: a new question, as when the customer answers an old email.
-        return cases.open_case(
-            case.shop, case.channel, inbound, customer=case.customer
-        ).messages.get()
-    return cases.add_inbound_message(case, inbound, asks_again=True)
+    if cases.accepts_follow_ups(case, now):
+        received = intake.receive(
+            case.shop, case.channel, inbound, case=case, asks_again=True, acknowledge=False
+        )
+    else:  # closed long ago: a new question, as when the customer answers an old email
+        received = intake.receive(
+            case.shop,
+            case.channel,
+            inbound,
+            new_case=True,
+            customer=case.customer,
+            acknowledge=False,
+        )
+    return received.message

@@ -1,7 +1,21 @@
-from kundsvar.cases.models import Direction
+"""The email channel's adapter (`kundsvar.channels.registry`): how a mail threads, how
+its sender is told it arrived (A1–A5), and how an agent's answer goes out (R1–R4)."""
 
-from . import emails, outbox
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from kundsvar.cases.events import record_event
+from kundsvar.cases.models import Direction, EventKind
+from kundsvar.channels.registry import Thread
+
+from . import emails, loops, outbox
 from .models import OutboundKind
+from .threading import find_case
+
+ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
+_NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
 
 class EmailChannel:
@@ -10,6 +24,44 @@ class EmailChannel:
     def queue(self, built, *, kind: str, now, case=None, message=None):
         """A message to the customer as an outbox row (`channels.outbox.send_to_customer`)."""
         return outbox.queue(case, kind, message, built, now=now)
+
+    def thread(self, shop, inbound, hint=None) -> Thread:
+        """By the mail's headers (rule R5, threading.py). `hint`: every address the mail
+        was for (envelope, To, Cc), where a per-case reply address may stand."""
+        return find_case(
+            shop,
+            sender=inbound.from_address,
+            subject=inbound.subject,
+            in_reply_to=inbound.in_reply_to,
+            references=inbound.references,
+            recipients=list(inbound.to_addresses if hint is None else hint),
+            now=inbound.received_at,
+        )
+
+    def should_acknowledge(self, case, message) -> bool:
+        """Rules A1–A5, without loops: only to real people, at most a few per hour."""
+        sender = message.from_address.lower()
+        if not sender or "@" not in sender or sender.split("@")[0] in _NO_ACK_SENDERS:
+            return False
+        if sender == case.shop.email.lower():
+            return False
+        if message.created_at < timezone.now() - ACK_MAX_AGE:
+            return False
+        if (
+            message.is_follow_up is False
+            and case.messages.filter(direction=Direction.INBOUND).count() > 1
+        ):
+            return False  # more words on an unanswered question: the promise stands
+        return loops.within_ack_limits(case.shop, sender, message.created_at)
+
+    def acknowledge(self, case, message) -> None:
+        """Queue the acknowledgement of `message` (rules A1–A5); callers check
+        `should_acknowledge` first. Rendered before the transaction that stores it, so
+        the write lock is not held meanwhile."""
+        built = emails.acknowledgement(case, message)
+        with transaction.atomic():
+            outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
+            record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)
 
     def send_reply(self, case, message) -> None:
         """Queue the agent's answer (rules R1–R4) to whoever asked last."""

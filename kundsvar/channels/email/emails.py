@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from kundsvar.feedback.links import RATING_SALT
 from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_language, promise_text
@@ -125,9 +126,6 @@ def acknowledgement(case, inbound) -> EmailMessage:
         references=inbound.references,
         automatic=True,
     )
-
-
-RATING_SALT = "kundsvar.rating"
 
 
 def rating_token(case, message) -> str:

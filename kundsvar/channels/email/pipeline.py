@@ -1,6 +1,9 @@
 """One pipeline for every way mail comes in (IMAP, SMTP/LMTP, HTTP, import):
 
-store raw → dedupe → parse → classify → thread → new text → store → acknowledge.
+store raw → parse → classify → new text → intake.prepare (mask C3, files) → dedupe,
+bounces → intake.store (threaded by EmailChannel) → intake.follow_through (orders C4,
+acknowledgement A1–A5). The steps of a customer's message that every channel shares are
+intake's (kundsvar.intake.services); this module keeps what only mail has.
 
 The raw bytes are on disk before anything else happens, and nothing the customer sent
 is dropped (rule A6): a message that cannot be parsed still becomes a case, with the
@@ -16,32 +19,27 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kundsvar.cases import files
 from kundsvar.cases import services as cases
 from kundsvar.cases.events import record_event
-from kundsvar.cases.models import Attachment, Direction, EventKind, Message
+from kundsvar.cases.models import Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
-from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.intake import services as intake
 from kundsvar.shops.models import Shop
 
-from . import emails, loops, outbox, rawstore
+from . import loops, rawstore
 from .classify import classify
 from .htmltext import html_to_text, sanitize_html
-from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
-from .parse import Attachment as ParsedAttachment
+from .models import OutboundEmail, OutboundState, RawMessage, RawState, Source
 from .parse import ParsedEmail, parse_email
 from .quotes import extract_new_text
-from .threading import find_case
 
 log = logging.getLogger(__name__)
 _SUPPRESS = re.compile(r"\b(all|autoreply|oof)\b", re.IGNORECASE)
 RETRY_AFTER = timedelta(minutes=1)
 RECORDING_GRACE = timedelta(minutes=2)  # from arrival note to committed row: milliseconds
 PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
-ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
 MESSAGE_ID_REUSED = "message_id_reused"  # a parse warning code, shown as a badge
-_NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
 
 def receive(
@@ -130,31 +128,38 @@ def process(row: RawMessage) -> None:
     row.attempts += 1
     raw = rawstore.get(row.sha256)
     try:
-        # The slow work (parsing, new text, masking, sanitising) before the write
-        # transaction: SQLite has one writer, and every other write (the API, SMTP, an
-        # agent opening a case) waits for this one (issue #10).
+        # The slow work (parsing, new text, masking, sanitising, storing the files) before
+        # the write transaction: SQLite has one writer, and every other write (the API,
+        # SMTP, an agent opening a case) waits for this one (issue #10).
         parsed = parse_email(raw)
-        kind, inbound = classify(parsed), _inbound(parsed, row)
+        kind = classify(parsed)
+        prepared = intake.prepare(_inbound(parsed, row), attachments=parsed.attachments)
         if kind == "normal":  # unmarked machine mail: filed, never answered (loops.py)
-            kind = loops.automatic_kind(row.shop, inbound) or kind
-        stored = _process(row, parsed, kind, inbound, _store_files(parsed))
+            kind = loops.automatic_kind(row.shop, prepared.inbound) or kind
+        received = _process(row, parsed, kind, prepared)
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         log.exception("processing raw message %s failed", row.sha256)
         RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED, error=repr(error)[:2000])
         if row.attempts >= 3:
             _as_unreadable_case(row, raw, error)
         return
-    if stored:
-        _after_storing(row, parsed, kind, *stored)
+    if received:
+        # Matching and the acknowledgement once the message is safely stored (A6).
+        # Imported history (a migration) is not news to the customer: no acknowledgement.
+        # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
+        # not make the mail automatic (Outlook sets it on mail people write, too).
+        suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
+        intake.follow_through(received, acknowledge=not suppressed and row.source != Source.IMPORT)
 
 
 @transaction.atomic
 def _process(
-    row: RawMessage, parsed: ParsedEmail, kind: str, inbound: Inbound, attachments: list
-) -> tuple | None:
-    """The writes, and the reads they depend on (duplicates, threading). Returns the case
-    and message made, or None when the mail needs no case."""
-    shop = row.shop
+    row: RawMessage, parsed: ParsedEmail, kind: str, prepared: intake.Prepared
+) -> intake.Received | None:
+    """The writes, and the reads they depend on (duplicates, bounces), with the raw row
+    marked in the same commit. Returns what intake stored, or None when the mail needs
+    no case."""
+    shop, inbound = row.shop, prepared.inbound
     earlier = _same_message_id(shop, parsed)
     duplicate = _duplicate_of(earlier, inbound)
     if duplicate:
@@ -165,73 +170,28 @@ def _process(
         return None
     if earlier:  # the same Message-ID with another text: a message of its own, flagged (A6)
         inbound.parse_warnings.append(MESSAGE_ID_REUSED)
-
-    thread = find_case(
+    received = intake.store(
         shop,
-        sender=inbound.from_address,
-        subject=parsed.subject,
-        in_reply_to=parsed.in_reply_to,
-        references=" ".join(parsed.references),
-        recipients=[*row.envelope_to, *parsed.to, *parsed.cc],
-        now=inbound.received_at,
+        "email",
+        prepared,
+        hint=[*row.envelope_to, *parsed.to, *parsed.cc],  # where a per-case address stands
+        automatic=kind != "normal",
     )
-    automatic = kind != "normal"
-    if thread.case:
-        if thread.new_participant:
-            cases.add_participant(thread.case, inbound.from_address, at=inbound.received_at)
-        message = cases.add_inbound_message(thread.case, inbound, automatic=automatic)
-        case = message.case
-    else:
-        case = cases.open_case(shop, "email", inbound)
-        message = case.messages.get()
-        if thread.refused:
-            record_event(
-                case, EventKind.INBOUND, at=message.created_at, refers_to_other_case=thread.refused
-            )
-    _save_attachments(message, attachments)
-    _finish(row, RawState.PROCESSED, kind, parsed, message)
-    return case, message
-
-
-def _after_storing(row: RawMessage, parsed: ParsedEmail, kind: str, case, message) -> None:
-    """Order matching and the acknowledgement, each in a short transaction of its own once
-    the message is safely stored: neither holds the write lock while it reads and renders,
-    and neither failing can undo the message (A6)."""
-    try:  # C4: link the order before the acknowledgement shows it (A5)
-        with transaction.atomic():
-            matching.match_case(case, now=message.created_at)
-    except Exception:  # noqa: BLE001 — A6: a failed lookup never loses the mail
-        log.exception("matching case %s to orders failed", case.number)
-    # Imported history (a migration) is not news to the customer: no acknowledgement.
-    # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
-    # not make the mail automatic (Outlook sets it on mail people write, too).
-    suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
-    try:
-        if (
-            kind == "normal"
-            and not suppressed
-            and row.source != Source.IMPORT
-            and should_acknowledge(case, message)
-        ):
-            acknowledge(case, message)
-    except Exception:  # noqa: BLE001 — the case is stored; a person answers it
-        log.exception("acknowledging case %s failed", case.number)
+    _finish(row, RawState.PROCESSED, kind, parsed, received.message)
+    return received
 
 
 def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
+    """The mail as intake takes it; intake masks personal identity numbers (C3)."""
     text = parsed.text or html_to_text(parsed.html)
-    text, masked = mask_personal_numbers(text)
-    new_text, _ = mask_personal_numbers(extract_new_text(text))
-    html = sanitize_html(mask_personal_numbers(parsed.html)[0]) if parsed.html else ""
-    warnings = list(parsed.warnings) + (["personal_number_masked"] if masked else [])
-    warnings += ["too_large"] if row.truncated else []  # the rest never came (HTTP 413)
+    warnings = list(parsed.warnings) + (["too_large"] if row.truncated else [])  # HTTP 413
     return Inbound(
         from_address=(parsed.from_address or "").lower(),
         from_name=parsed.from_name,
-        subject=mask_personal_numbers(parsed.subject)[0],
+        subject=parsed.subject,
         body_text=text,
-        body_html=html,
-        new_text=new_text,
+        body_html=sanitize_html(parsed.html) if parsed.html else "",
+        new_text=extract_new_text(text),
         received_at=row.received_at,
         to_addresses=parsed.to,
         message_id=parsed.message_id,
@@ -279,73 +239,6 @@ def _finish(row, state, kind, parsed, message) -> None:
         error="",
         processed_at=timezone.now(),
     )
-
-
-def _store_files(parsed: ParsedEmail) -> list[tuple[ParsedAttachment, str, str] | None]:
-    """Each attachment's bytes into the file store, before the write transaction: per
-    part its SHA-256 and storage name, or None for a part that could not be stored (it
-    stays in the raw message, and the message says so; the rest goes on, A6)."""
-    stored = []
-    for part in parsed.attachments:
-        try:
-            stored.append((part, *files.store(part.payload)))
-        except Exception:  # noqa: BLE001 — one bad part never fails the message
-            log.exception("storing attachment %r failed", part.filename)
-            stored.append(None)
-    return stored
-
-
-def _save_attachments(message: Message, stored: list) -> None:
-    failed = False
-    for item in stored:
-        if item is None:
-            failed = True
-            continue
-        part, sha, name = item
-        try:
-            with transaction.atomic():  # a savepoint: PostgreSQL goes on after an error
-                Attachment.objects.create(
-                    message=message,
-                    filename=files.display_name(part.filename),
-                    content_type=part.content_type[:255],
-                    size=len(part.payload),
-                    sha256=sha,
-                    file=name,
-                    inline=part.inline,
-                )
-        except Exception:  # noqa: BLE001 — one bad part never fails the message
-            log.exception("attachment %r of message %s failed", part.filename, message.pk)
-            failed = True
-    if failed:
-        message.parse_warnings = [*message.parse_warnings, "attachment_failed"]
-        Message.objects.filter(pk=message.pk).update(parse_warnings=message.parse_warnings)
-
-
-def acknowledge(case, message: Message) -> None:
-    """Queue the acknowledgement of `message` (rules A1–A5). Callers check
-    `should_acknowledge` first: the web form and the API do it the same way as email.
-    Rendered before the transaction that stores it, so the write lock is not held meanwhile."""
-    built = emails.acknowledgement(case, message)
-    with transaction.atomic():
-        outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
-        record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)
-
-
-def should_acknowledge(case, message: Message) -> bool:
-    """Rules A1–A5, without loops: only to real people, at most a few per hour."""
-    sender = message.from_address.lower()
-    if not sender or "@" not in sender or sender.split("@")[0] in _NO_ACK_SENDERS:
-        return False
-    if sender == case.shop.email.lower():
-        return False
-    if message.created_at < timezone.now() - ACK_MAX_AGE:
-        return False
-    if (
-        message.is_follow_up is False
-        and case.messages.filter(direction=Direction.INBOUND).count() > 1
-    ):
-        return False  # more words on an unanswered question: the promise stands
-    return loops.within_ack_limits(case.shop, sender, message.created_at)
 
 
 def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:

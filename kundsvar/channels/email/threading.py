@@ -11,24 +11,16 @@ our mail — the customer's colleague, say — and joins the case as a new parti
 """
 
 import re
-from dataclasses import dataclass
 
 from kundsvar.cases.models import Case, Message, Participant
 from kundsvar.cases.services import accepts_follow_ups
+from kundsvar.channels.registry import Thread
 from kundsvar.customers.models import CustomerEmail
 
 from .mimetext import message_ids
 from .models import OutboundEmail
 
 SUBJECT_TAG = re.compile(r"\[#(\d{4,9})\]")
-
-
-@dataclass(frozen=True)
-class Thread:
-    case: Case | None
-    how: str = ""  # in_reply_to, references, subject, plus_address
-    refused: int | None = None  # a case number the sender may not join
-    new_participant: bool = False  # a new sender, let in by one of our Message-IDs
 
 
 def plus_number(addresses: list[str], shop_email: str) -> int | None:

@@ -1,7 +1,6 @@
-"""Writes of the contact form: a question becomes a case (rules C2, C3, A1–A4), and
+"""Writes of the contact form: a question becomes a case through intake (C2, C3, A1–A4), and
 what the visitor did with the suggested articles is counted (K3)."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,20 +9,17 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kundsvar.cases import files
-from kundsvar.cases import services as cases
-from kundsvar.cases.models import Attachment, Case, Message
+from kundsvar.cases.models import Case, Message
 from kundsvar.cases.services import Inbound
-from kundsvar.channels.email.pipeline import acknowledge, should_acknowledge
-from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.intake import services as intake
+from kundsvar.intake.attachments import uploaded
 from kundsvar.sla.promise import promise_language
 
 from . import knowledge
 from .forms import topic_label
 from .models import ArticleAction, FormSession, SuggestedArticle
 
-log = logging.getLogger(__name__)
 QUERY_CHARS = 200
 
 
@@ -61,87 +57,63 @@ def _body(submission: Submission, message: str, order_number: str) -> str:
     return message.strip() + ("\n\n" + "\n".join(lines) if lines else "")
 
 
-@transaction.atomic
 def submit(
     shop, submission: Submission, *, session_id: int | None = None, now: datetime | None = None
 ) -> tuple[Case, bool]:
-    """Open a form case, link its order, acknowledge it. Returns (case, whether a
-    personal identity number was masked). Sending the same text twice from one visit
-    (a double click) gives the first case back instead of a second one."""
+    """Open a form case, link its order, acknowledge it (through intake). Returns (case,
+    whether a personal identity number was masked). Sending the same text twice from one
+    visit (a double click) gives the first case back instead of a second one."""
     now = now or timezone.now()
     message, masked = mask_personal_numbers(submission.message)
     name, masked_name = mask_personal_numbers(submission.name)
     order_number, masked_number = mask_personal_numbers(submission.order_number.strip())
     masked = bool(masked or masked_name or masked_number)
-    body = _body(submission, message, order_number)
+    upload = submission.attachment
+    prepared = intake.prepare(
+        Inbound(
+            from_address=submission.email.strip(),
+            from_name=name.strip(),
+            body_text=_body(submission, message, order_number),
+            received_at=now,
+            language_hint=submission.language,
+            parse_warnings=["personal_number_masked"] if masked else [],
+        ),
+        attachments=[uploaded(upload)] if upload else (),
+    )
+    case, received = _store(shop, prepared, session_id, now)
+    if received is not None:
+        # Only while the number from the signed link still stands in the form: a customer
+        # who wiped it is asking about something else.
+        order = submission.order
+        hint = order if order is not None and order_number == order.number else None  # type: ignore[attr-defined]  # an Order
+        intake.follow_through(received, order_hint=hint)
+    return case, masked or prepared.masked
+
+
+@transaction.atomic
+def _store(
+    shop, prepared: intake.Prepared, session_id: int | None, now: datetime
+) -> tuple[Case, intake.Received | None]:
+    """The case and the visit's bookkeeping in one commit, the visit locked: of two quick
+    presses the second finds the first's case (and gets None for what was received)."""
     session = (
         FormSession.objects.select_for_update().filter(pk=session_id, shop=shop).first()
         if session_id
         else None
     )
+    body = prepared.inbound.body_text
     if (
         session
         and session.case_id
         and Message.objects.filter(case_id=session.case_id, body_text=body).exists()
     ):
-        return session.case, masked  # type: ignore[return-value]  # case_id is set
-    case = cases.open_case(
-        shop,
-        "form",
-        Inbound(
-            from_address=submission.email.strip(),
-            from_name=name.strip(),
-            body_text=body,
-            received_at=now,
-            language_hint=submission.language,
-            parse_warnings=["personal_number_masked"] if masked else [],
-        ),
-    )
-    inbound = case.messages.get()
-    if submission.attachment:
-        _save_attachment(inbound, submission.attachment)
-    _best_effort("matching", matching.match_case, case)
-    order = submission.order
-    if order is not None and order_number == order.number:  # type: ignore[attr-defined]  # an Order
-        # Only while the number from the signed link still stands in the form: a customer
-        # who wiped it is asking about something else.
-        _best_effort("order link", matching.link_confirmed, case, order, reason="form")
-    _best_effort("acknowledgement", _acknowledge, case, inbound)
+        return session.case, None  # type: ignore[return-value]  # case_id is set
+    received = intake.store(shop, "form", prepared)
     if session:
         FormSession.objects.filter(pk=session.pk).update(
-            sent_at=session.sent_at or now, case=session.case or case, last_seen_at=now
+            sent_at=session.sent_at or now, case=session.case or received.case, last_seen_at=now
         )
-    return case, masked
-
-
-def _best_effort(what: str, function, *args, **kwargs) -> None:
-    """Linking and acknowledging run in a savepoint: if one fails, the case is still
-    opened and a person still sees the question (rule A6), and the failure is logged."""
-    try:
-        with transaction.atomic():
-            function(*args, **kwargs)
-    except Exception:  # noqa: BLE001
-        log.exception("contact form: %s failed", what)
-
-
-def _acknowledge(case: Case, message: Message) -> None:
-    """As the email pipeline does it (rules A1–A5), with its loop and rate protection."""
-    if should_acknowledge(case, message):
-        acknowledge(case, message)
-
-
-def _save_attachment(message: Message, upload) -> Attachment:
-    payload = b"".join(upload.chunks())
-    sha, name = files.store(payload)  # under its hash: a long file name is only data
-    return Attachment.objects.create(
-        message=message,
-        filename=files.display_name(upload.name or ""),
-        content_type=getattr(upload, "checked_type", "application/octet-stream"),
-        size=len(payload),
-        sha256=sha,
-        file=name,
-        inline=False,
-    )
+    return received.case, received
 
 
 def _session(shop, session_id: int | None):

@@ -17,8 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from kundsvar.accounts.security import admin_shops
-from kundsvar.cases.models import Case
-from kundsvar.channels.email.models import OutboundEmail, OutboundKind
+from kundsvar.cases.models import Case, EventKind
 from kundsvar.commerce import delivery
 from kundsvar.commerce.models import Order
 from kundsvar.core import links
@@ -244,9 +243,8 @@ def thanks(request, shop, token):
                 "email": message.from_address if message else "",
                 "promise": promise_text(case.due_at, language, shop.tz) if case.due_at else "",
                 "masked": bool(data.get("pn")),
-                "acknowledged": OutboundEmail.objects.filter(
-                    case=case, kind=OutboundKind.ACK
-                ).exists(),
+                # The audit log, not the email outbox: the channel that answered knows how.
+                "acknowledged": case.events.filter(kind=EventKind.ACKNOWLEDGED).exists(),
                 "phone_href": tel_href(shop.phone, shop.country),
             },
         )

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from kundsvar.cases.models import Attachment, Case, Message
-from kundsvar.channels.email import pipeline, rawstore
+from kundsvar.channels.email import channel, pipeline, rawstore
 from kundsvar.channels.email.models import RawState
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
@@ -115,7 +115,7 @@ def test_a_message_that_cannot_be_processed_keeps_sender_subject_and_text(shop, 
     def broken(*args, **kwargs):
         raise RuntimeError("threading exploded")
 
-    monkeypatch.setattr(pipeline, "find_case", broken)
+    monkeypatch.setattr(channel, "find_case", broken)
     raw = mail(body="Hej! Min jacka har inte kommit. Personnummer 811218-9876.\n\nMvh Karin")
     row = receive(shop, raw)
     for _ in range(2):
