@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kundsvar.portal",
     "kundsvar.feedback",
     "kundsvar.webhooks",
+    "kundsvar.workspace",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -1,6 +1,7 @@
 """The shape of the code (docs/architecture.md), checked so it stays true: which app may
 write what, and which app may import which."""
 
+import ast
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,3 +38,45 @@ def test_record_event_refuses_a_kind_the_timeline_cannot_label():
         record_event(case, "delivery_faild", at=case.created_at)
     event = record_event(case.pk, EventKind.DELIVERY_FAILED, at=case.created_at, to="a@b.se")
     assert CaseEvent.objects.get(pk=event.pk).data == {"to": "a@b.se"}
+
+
+def _imports(path: Path) -> set[str]:
+    """The modules `path` imports, absolute, whether at the top or inside a function."""
+    package = ".".join(("kundsvar", *path.relative_to(ROOT).parent.parts))
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+            found.add(module)
+    return found
+
+
+def _importers(of: str, paths) -> list[str]:
+    return [
+        str(path.relative_to(ROOT))
+        for path in paths
+        if any(name == of or name.startswith(f"{of}.") for name in _imports(path))
+    ]
+
+
+def test_no_app_imports_the_workspace():
+    """The workspace sits on top (the agent UI and the API routers): the URLconfs and the
+    API root mount it; an app that imported it would pull the UI into the domain."""
+    mounts = {"urls.py", "api.py", "settings_urls.py"}
+    paths = [
+        path
+        for path in _sources()
+        if path.parts[len(ROOT.parts)] != "workspace" and str(path.relative_to(ROOT)) not in mounts
+    ]
+    assert _importers("kundsvar.workspace", paths) == []
+
+
+def test_cases_does_not_import_the_email_channel():
+    """Cases is the domain every channel writes to; outbox, emails and raw sources are the
+    email channel's and reach the case page through the workspace."""
+    paths = sorted((ROOT / "cases").rglob("*.py"))
+    assert _importers("kundsvar.channels.email", paths) == []

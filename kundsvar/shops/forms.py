@@ -5,8 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kundsvar.cases import saved_replies
-from kundsvar.cases.models import Channel, SavedReply
+from kundsvar.cases.models import Channel
 from kundsvar.sla.models import ResponsePolicy
 
 from .models import Language, Shop, Weekday
@@ -248,28 +247,3 @@ class PolicyForm(forms.Form):
             for field, errors in error.error_dict.items():
                 self.add_error(_POLICY_FIELDS.get(field), errors)
         return data
-
-
-class SavedReplyForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-
-    class Meta:
-        model = SavedReply
-        fields = ["title", "body", "language"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
-
-    def clean_body(self) -> str:
-        """A misspelt variable would stay in every answer as {custmer_name}; named as
-        written, so "Hej {kund" shows what to fix."""
-        body = self.cleaned_data["body"]
-        unknown = saved_replies.problems(body)
-        if unknown:
-            raise ValidationError(
-                _(
-                    "Unknown variable: %(names)s. The variables you can use are listed below "
-                    "the text, written like {customer_first_name}."
-                ),
-                params={"names": ", ".join(unknown)},
-                code="unknown_variable",
-            )
-        return body

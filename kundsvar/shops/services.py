@@ -5,7 +5,6 @@ from datetime import date, time
 
 from django.db import transaction
 
-from kundsvar.cases.models import SavedReply
 from kundsvar.sla.models import ResponsePolicy
 
 from .models import OpeningHours, Shop, SpecialDay
@@ -86,24 +85,3 @@ def save_policy(shop: Shop, policy: ResponsePolicy | None = None, **values) -> R
 def delete_policy(policy: ResponsePolicy) -> None:
     """The channel falls back to the shop's default policy, then to the S1 defaults."""
     policy.delete()
-
-
-def save_saved_reply(
-    shop: Shop,
-    reply: SavedReply | None = None,
-    *,
-    title: str,
-    body: str,
-    language: str,
-    author=None,
-) -> SavedReply:
-    if reply is None:
-        reply = SavedReply(shop=shop, created_by=author)
-    reply.title, reply.body, reply.language = title, body, language
-    reply.full_clean()
-    reply.save()
-    return reply
-
-
-def delete_saved_reply(reply: SavedReply) -> None:
-    reply.delete()

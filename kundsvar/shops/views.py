@@ -1,5 +1,6 @@
 """The shop owner's settings pages: profile, opening hours, special days and holidays,
-response-time policies and saved replies. Agents and teams: accounts/views.py."""
+response-time policies. Saved replies: workspace/settings_views.py; agents and teams:
+accounts/views.py."""
 
 import copy
 from datetime import timedelta
@@ -10,33 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kundsvar.accounts.security import admin_shops, shop_admin_required
-from kundsvar.cases.models import Channel, SavedReply
+from kundsvar.cases.models import Channel
 from kundsvar.sla.calendar import holiday_name, is_holiday
 from kundsvar.sla.models import DEFAULT_CEILING_MINUTES, ResponsePolicy
 
 from . import services
-from .forms import PeriodFormSet, PolicyForm, SavedReplyForm, ShopProfileForm, SpecialDayForm
+from .forms import PeriodFormSet, PolicyForm, ShopProfileForm, SpecialDayForm
 from .hours import hours_summary
-
-# The placeholders a saved reply may use; the composer fills them in (rule R7).
-REPLY_VARIABLES = [
-    ("{customer_first_name}", gettext_lazy("the customer's first name")),
-    ("{customer_name}", gettext_lazy("the customer's full name")),
-    ("{case_number}", gettext_lazy("the case number")),
-    ("{shop_name}", gettext_lazy("the shop's name")),
-    ("{agent_first_name}", gettext_lazy("the first name of the agent who answers")),
-    # Filled from the order the case is proven to be about (rule C4); else left in braces.
-    ("{order_number}", gettext_lazy("the order number")),
-    ("{order_status}", gettext_lazy("the order's status")),
-    ("{expected_delivery}", gettext_lazy("the expected delivery")),
-    ("{carrier}", gettext_lazy("the carrier")),
-    ("{carrier_phone}", gettext_lazy("the carrier's customer-service phone")),
-    ("{tracking_link}", gettext_lazy("the parcel's tracking link")),
-]
 
 
 @login_required
@@ -203,44 +187,3 @@ def policy_delete(request, shop, pk):
     services.delete_policy(get_object_or_404(ResponsePolicy, shop=shop, pk=pk))
     messages.success(request, _("Response-time policy removed."))
     return redirect("settings:policies", shop.slug)
-
-
-@shop_admin_required
-def saved_replies(request, shop):
-    return render(
-        request,
-        "shops/saved_replies.html",
-        {"shop": shop, "replies": shop.saved_replies.all(), "section": "saved_replies"},
-    )
-
-
-@shop_admin_required
-def saved_reply_edit(request, shop, pk=None):
-    reply = get_object_or_404(SavedReply, shop=shop, pk=pk) if pk else None
-    title = reply.title if reply else _("New saved reply")
-    initial = None if reply else {"language": shop.language}
-    form = SavedReplyForm(request.POST or None, instance=copy.copy(reply), initial=initial)
-    if form.is_valid():
-        services.save_saved_reply(shop, reply, author=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved reply saved."))
-        return redirect("settings:saved_replies", shop.slug)
-    return render(
-        request,
-        "shops/saved_reply_form.html",
-        {
-            "shop": shop,
-            "form": form,
-            "reply": reply,
-            "title": title,
-            "variables": REPLY_VARIABLES,
-            "section": "saved_replies",
-        },
-    )
-
-
-@shop_admin_required
-@require_POST
-def saved_reply_delete(request, shop, pk):
-    services.delete_saved_reply(get_object_or_404(SavedReply, shop=shop, pk=pk))
-    messages.success(request, _("Saved reply removed."))
-    return redirect("settings:saved_replies", shop.slug)

@@ -1,4 +1,5 @@
-"""The shop owner's settings pages, under /settings/. Agents and teams are accounts' views."""
+"""The shop's own settings pages, mounted under /settings/ by kundsvar/settings_urls.py
+(namespace "settings"). Agents and teams are accounts' views."""
 
 from django.urls import path
 
@@ -7,7 +8,6 @@ from kundsvar.channels.email import views as mail
 
 from . import views
 
-app_name = "settings"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:slug>/", views.profile, name="profile"),
@@ -31,12 +31,4 @@ urlpatterns = [
     path("<slug:slug>/teams/<int:pk>/", accounts.team_edit, name="team_edit"),
     path("<slug:slug>/teams/<int:pk>/delete/", accounts.team_delete, name="team_delete"),
     path("<slug:slug>/outgoing-mail/", mail.outgoing, name="outgoing_mail"),
-    path("<slug:slug>/saved-replies/", views.saved_replies, name="saved_replies"),
-    path("<slug:slug>/saved-replies/new/", views.saved_reply_edit, name="saved_reply_new"),
-    path("<slug:slug>/saved-replies/<int:pk>/", views.saved_reply_edit, name="saved_reply_edit"),
-    path(
-        "<slug:slug>/saved-replies/<int:pk>/delete/",
-        views.saved_reply_delete,
-        name="saved_reply_delete",
-    ),
 ]
