@@ -5,8 +5,6 @@ from datetime import date, time
 
 from django.db import transaction
 
-from kundsvar.sla.models import ResponsePolicy
-
 from .models import OpeningHours, Shop, SpecialDay
 
 PROFILE_FIELDS = [
@@ -67,21 +65,3 @@ def set_special_day(
 
 def remove_special_day(day: SpecialDay) -> None:
     day.delete()
-
-
-def save_policy(shop: Shop, policy: ResponsePolicy | None = None, **values) -> ResponsePolicy:
-    """Create or change a response-time policy. full_clean() applies rule S1: over
-    48 hours only with the override and a reason."""
-    policy = policy or ResponsePolicy(shop=shop)
-    for field, value in values.items():
-        setattr(policy, field, value)
-    if not policy.override_over_48h:
-        policy.override_reason = ""
-    policy.full_clean()
-    policy.save()
-    return policy
-
-
-def delete_policy(policy: ResponsePolicy) -> None:
-    """The channel falls back to the shop's default policy, then to the S1 defaults."""
-    policy.delete()

@@ -1,10 +1,7 @@
 """The shop's own settings pages, mounted under /settings/ by kundsvar/settings_urls.py
-(namespace "settings"). Agents and teams are accounts' views."""
+(namespace "settings")."""
 
 from django.urls import path
-
-from kundsvar.accounts import views as accounts
-from kundsvar.channels.email import views as mail
 
 from . import views
 
@@ -18,17 +15,4 @@ urlpatterns = [
         views.special_day_delete,
         name="special_day_delete",
     ),
-    path("<slug:slug>/response-times/", views.policies, name="policies"),
-    path("<slug:slug>/response-times/new/", views.policy_edit, name="policy_new"),
-    path("<slug:slug>/response-times/<int:pk>/", views.policy_edit, name="policy_edit"),
-    path("<slug:slug>/response-times/<int:pk>/delete/", views.policy_delete, name="policy_delete"),
-    path("<slug:slug>/agents/", accounts.members, name="members"),
-    path("<slug:slug>/agents/new/", accounts.member_new, name="member_new"),
-    path("<slug:slug>/agents/<int:pk>/role/", accounts.member_role, name="member_role"),
-    path("<slug:slug>/agents/<int:pk>/remove/", accounts.member_remove, name="member_remove"),
-    path("<slug:slug>/teams/", accounts.teams, name="teams"),
-    path("<slug:slug>/teams/new/", accounts.team_edit, name="team_new"),
-    path("<slug:slug>/teams/<int:pk>/", accounts.team_edit, name="team_edit"),
-    path("<slug:slug>/teams/<int:pk>/delete/", accounts.team_delete, name="team_delete"),
-    path("<slug:slug>/outgoing-mail/", mail.outgoing, name="outgoing_mail"),
 ]
