@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "kundsvar.feedback",
     "kundsvar.webhooks",
     "kundsvar.workspace",
+    "kundsvar.demo",
+    "kundsvar.ops",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
