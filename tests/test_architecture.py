@@ -80,3 +80,16 @@ def test_cases_does_not_import_the_email_channel():
     email channel's and reach the case page through the workspace."""
     paths = sorted((ROOT / "cases").rglob("*.py"))
     assert _importers("kundsvar.channels.email", paths) == []
+
+
+def test_core_imports_no_other_app():
+    """Core is the bottom layer (env, text, language, privacy helpers): every app may import
+    it, so it may import none of them, or the layers would form a cycle. (Its tests may:
+    they check the date filter on real agent pages.)"""
+    imported = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _sources("core")
+        for name in _imports(path)
+        if name.startswith("kundsvar.") and not name.startswith("kundsvar.core")
+    }
+    assert imported == set()

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.core.language import promise_language
 from kundsvar.customers.models import CustomerEmail
-from kundsvar.sla.promise import promise_language
 
 from . import carriers, delivery
 from .links import order_status_url

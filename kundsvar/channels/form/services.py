@@ -16,8 +16,8 @@ from kundsvar.cases.models import Attachment, Case, Message
 from kundsvar.cases.services import Inbound
 from kundsvar.channels.email.pipeline import acknowledge, should_acknowledge
 from kundsvar.commerce import matching
+from kundsvar.core.language import promise_language
 from kundsvar.core.privacy import mask_personal_numbers
-from kundsvar.sla.promise import promise_language
 
 from . import knowledge
 from .forms import topic_label
