@@ -93,3 +93,18 @@ def test_core_imports_no_other_app():
         if name.startswith("kundsvar.") and not name.startswith("kundsvar.core")
     }
     assert imported == set()
+
+
+def test_each_domain_lists_only_its_own_settings_pages():
+    """kundsvar/settings_urls.py mounts every domain's settings_urls.py under /settings/;
+    each of those names its own app's views, so a page moves with its domain."""
+    borrowed = {}
+    for path in sorted(ROOT.rglob("settings_urls.py")):
+        if path.parent == ROOT:
+            continue
+        package = ".".join(("kundsvar", *path.relative_to(ROOT).parent.parts))
+        names = {n for n in _imports(path) if n.startswith("kundsvar.")}
+        others = sorted(n for n in names if n != package and not n.startswith(f"{package}."))
+        if others:
+            borrowed[str(path.relative_to(ROOT))] = others
+    assert borrowed == {}
