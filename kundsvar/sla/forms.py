@@ -1,3 +1,6 @@
+"""The response-time policy form: durations written the way people say them ("6:00",
+"0:30"), checked against rules S1 and S3 by the same clean() the service runs."""
+
 import re
 
 from django import forms
