@@ -144,7 +144,7 @@ def run(n: int, args) -> dict:
 
     from kundsvar.channels.email import pipeline
     from kundsvar.channels.email.models import OutboundEmail
-    from kundsvar.core.demo import create_shop
+    from kundsvar.demo.shop import create_shop
 
     call_command("migrate", verbosity=0)
     # The bench sends hours of mail in seconds: lift the per-shop-minute backstop so every

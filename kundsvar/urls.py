@@ -3,22 +3,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kundsvar.api import api
-from kundsvar.cases import views as case_views
 from kundsvar.core import views as core_views
+from kundsvar.workspace import views as workspace
 
 urlpatterns = [
-    path("", case_views.queue, name="home"),
+    path("", workspace.queue, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("cases/", include("kundsvar.cases.urls")),
+    path("cases/", include("kundsvar.workspace.urls")),
     path("inbound/email/", include("kundsvar.channels.email.urls")),
     path("feedback/", include("kundsvar.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("kundsvar.accounts.urls")),
-    # Before "settings/<shop>/", or a shop with the slug "commerce" would hide these pages.
-    path("settings/commerce/", include("kundsvar.commerce.settings_urls")),
-    path("settings/", include("kundsvar.shops.urls")),
+    path("settings/", include("kundsvar.settings_urls")),
     # Customer-facing pages per shop: contact page and form, FAQ, order status, widget.
     path("", include("kundsvar.channels.form.urls")),
     path("", include("kundsvar.knowledge.urls")),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from kundsvar.accounts.models import Agent
 from kundsvar.cases.models import Case, SlaState, Status
 from kundsvar.cases.tests.factories import open_email_case
-from kundsvar.core import demo
+from kundsvar.demo import shop as demo
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 # Any day: the times here are relative to now, which --today moves (conftest.py).

@@ -41,7 +41,7 @@ def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
 
 
 def test_serve_links_to_the_address_it_listens_on():
-    from kundsvar.core.management.commands.serve import site_url_for
+    from kundsvar.ops.management.commands.serve import site_url_for
 
     assert site_url_for("127.0.0.1:8100") == "http://127.0.0.1:8100"
     assert site_url_for("0.0.0.0:9000") == "http://127.0.0.1:9000"  # noqa: S104

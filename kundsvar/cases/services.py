@@ -38,6 +38,7 @@ from .models import (
     EventKind,
     Message,
     Participant,
+    SavedReply,
     Status,
     Tag,
 )
@@ -725,6 +726,27 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
     webhooks.fire(case.shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
     index_on_commit(source.pk, case.pk)
     return case
+
+
+def save_saved_reply(
+    shop,
+    reply: SavedReply | None = None,
+    *,
+    title: str,
+    body: str,
+    language: str,
+    author=None,
+) -> SavedReply:
+    if reply is None:
+        reply = SavedReply(shop=shop, created_by=author)
+    reply.title, reply.body, reply.language = title, body, language
+    reply.full_clean()
+    reply.save()
+    return reply
+
+
+def delete_saved_reply(reply: SavedReply) -> None:
+    reply.delete()
 
 
 def mark_seen(case: Case, agent, now: datetime | None = None) -> None:

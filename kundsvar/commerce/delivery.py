@@ -25,8 +25,8 @@ from datetime import date, datetime, time, timedelta
 from babel.dates import format_date
 from django.utils import timezone
 
+from kundsvar.core.language import babel_locale, promise_language
 from kundsvar.sla.calendar import BusinessCalendar, is_holiday
-from kundsvar.sla.promise import babel_locale, promise_language
 
 from .models import LineStatus, OrderStatus, ShipmentStatus, ShippingMethod
 

@@ -2,7 +2,7 @@
 
 `add_demo_orders(shop, customers, now)` writes with `notify=False`: no proactive message
 is sent (or queued) for demo data. `customers` are the demo's customers in the order of
-`kundsvar.core.demo.CUSTOMERS` (Karin, Erik, Sofia, Mohammed, Lena, Oskar, Maja, Johan,
+`kundsvar.demo.shop.CUSTOMERS` (Karin, Erik, Sofia, Mohammed, Lena, Oskar, Maja, Johan,
 Ingrid, Mette, James, Aino); order numbers match the ones the demo cases mention.
 """
 

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kundsvar.core.language import babel_locale, promise_language
 from kundsvar.core.links import absolute
 from kundsvar.shops.hours import hours_summary
-from kundsvar.sla.promise import babel_locale, promise_language
 
 from . import carriers, delivery, links
 from .models import CommerceSettings, LineStatus, MessageKind, OrderLine

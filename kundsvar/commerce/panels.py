@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.core.language import promise_language
 from kundsvar.customers.models import CustomerEmail
-from kundsvar.sla.promise import promise_language
 
 from . import carriers, delivery
 from .links import order_status_url
@@ -263,7 +263,7 @@ def render_panel(case, *, error: str = "") -> str:
 
 
 def customer_panel(case, agent) -> str | None:
-    """Registered in cases.panels.CUSTOMER_PANELS: the case view shows it by itself (T3).
+    """Registered in workspace.panels.CUSTOMER_PANELS: the case view shows it by itself (T3).
     Nothing for a shop that has no orders at all (it sells elsewhere)."""
     if not Order.objects.filter(shop_id=case.shop_id).exists():
         return None
@@ -348,7 +348,7 @@ def reply_links(case) -> list[dict]:
 
 def saved_reply_variables(case) -> dict:
     """{order_number}, {order_status}, {tracking_link}, {carrier}, {carrier_phone} and
-    {expected_delivery} for `cases.saved_replies`, in the case's language. Empty when no
+    {expected_delivery} for `workspace.saved_replies`, in the case's language. Empty when no
     order is proven the customer's, and without the ones the order does not have."""
     order = certain_order(case)
     if order is None:

@@ -22,12 +22,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kundsvar.core.embed import allow_framing
-from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
+from kundsvar.core.language import (
+    CUSTOMER_LANGUAGES,
+    customer_language,
+    promise_language,
+    shop_languages,
+)
 from kundsvar.core.links import private, sign
 from kundsvar.core.phones import tel_href
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
-from kundsvar.sla.promise import promise_language
 
 from . import carriers, delivery
 from .links import order_for_token, status_path

@@ -1,15 +1,31 @@
 """Which language a customer-facing page speaks: the one asked for (?lang=), else the
 browser's first language the shop answers in, else the shop's own (Swedish by default).
-And which language a customer wrote in (`detect_language`)."""
+And which language a customer wrote in (`detect_language`), and the one we write to them
+in (`promise_language`, `babel_locale`)."""
 
 import functools
 import re
 
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from kundsvar.sla.promise import promise_language
-
 CUSTOMER_LANGUAGES = ("sv", "nb", "da", "en")
+DEFAULT_LANGUAGE = "sv"
+# The babel locale each language is written in (dates, weekdays, currency).
+_LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "da": "da_DK", "en": "en_GB"}
+_CODE_ALIASES = {"no": "nb", "nn": "nb", "se": "sv"}
+
+
+def promise_language(language: str | None) -> str:
+    """The language we write to a customer in: theirs when it is one of ours ("sv-SE",
+    "no", "nn" and "se" included), English for any other, Swedish when unknown (R7, A4)."""
+    code = (language or DEFAULT_LANGUAGE).lower().split("-")[0].split("_")[0]
+    code = _CODE_ALIASES.get(code, code)
+    return code if code in CUSTOMER_LANGUAGES else "en"
+
+
+def babel_locale(language: str | None) -> str:
+    """The babel locale for a customer's language ("sv" → "sv_SE")."""
+    return _LOCALES[promise_language(language)]
 
 
 def shop_languages(shop) -> list[str]:

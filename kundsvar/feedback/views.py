@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kundsvar.accounts.security import admin_shops, shop_admin_required
 from kundsvar.cases.models import Case, Channel, Direction, Message
+from kundsvar.core.language import promise_language
 from kundsvar.core.links import private
-from kundsvar.sla.promise import promise_language
 
 from . import queries, services
 from .links import RATING_SALT

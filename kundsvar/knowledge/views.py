@@ -12,9 +12,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kundsvar.core.embed import allow_framing
-from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
+from kundsvar.core.language import (
+    CUSTOMER_LANGUAGES,
+    customer_language,
+    promise_language,
+    shop_languages,
+)
 from kundsvar.shops.models import Shop
-from kundsvar.sla.promise import promise_language
 
 from . import queries, services
 from .models import Article, Category, Status

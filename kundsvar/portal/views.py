@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kundsvar.cases.models import OWED_STATUSES, Case, Direction, Message, Status
 from kundsvar.commerce.models import CommerceSettings, Order
 from kundsvar.core.embed import allow_framing
-from kundsvar.core.language import CUSTOMER_LANGUAGES, customer_language, shop_languages
+from kundsvar.core.language import (
+    CUSTOMER_LANGUAGES,
+    customer_language,
+    promise_language,
+    shop_languages,
+)
 from kundsvar.core.links import private
 from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import mask_personal_numbers
@@ -21,7 +26,7 @@ from kundsvar.feedback import services as feedback
 from kundsvar.feedback.queries import current_rating
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
-from kundsvar.sla.promise import promise_language, promise_text
+from kundsvar.sla.promise import promise_text
 
 from . import services
 from .forms import FollowUpForm, RatingForm

@@ -2,7 +2,7 @@
 
 from babel.dates import get_day_names
 
-from kundsvar.sla.promise import babel_locale, promise_language
+from kundsvar.core.language import babel_locale, promise_language
 
 
 def _clock(t, language: str) -> str:

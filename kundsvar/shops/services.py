@@ -6,13 +6,10 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from kundsvar.cases.models import SavedReply
-from kundsvar.sla.models import ResponsePolicy
-
 from .models import OpeningHours, Shop, SpecialDay
 
 if TYPE_CHECKING:
-    from kundsvar.accounts.models import Agent
+    pass
 
 PROFILE_FIELDS = [
     "name",
@@ -72,44 +69,3 @@ def set_special_day(
 
 def remove_special_day(day: SpecialDay) -> None:
     day.delete()
-
-
-def save_policy(
-    shop: Shop, policy: ResponsePolicy | None = None, **values: object
-) -> ResponsePolicy:
-    """Create or change a response-time policy. full_clean() applies rule S1: over
-    48 hours only with the override and a reason."""
-    policy = policy or ResponsePolicy(shop=shop)
-    for field, value in values.items():
-        setattr(policy, field, value)
-    if not policy.override_over_48h:
-        policy.override_reason = ""
-    policy.full_clean()
-    policy.save()
-    return policy
-
-
-def delete_policy(policy: ResponsePolicy) -> None:
-    """The channel falls back to the shop's default policy, then to the S1 defaults."""
-    policy.delete()
-
-
-def save_saved_reply(
-    shop: Shop,
-    reply: SavedReply | None = None,
-    *,
-    title: str,
-    body: str,
-    language: str,
-    author: "Agent | None" = None,
-) -> SavedReply:
-    if reply is None:
-        reply = SavedReply(shop=shop, created_by=author)
-    reply.title, reply.body, reply.language = title, body, language
-    reply.full_clean()
-    reply.save()
-    return reply
-
-
-def delete_saved_reply(reply: SavedReply) -> None:
-    reply.delete()

@@ -1,42 +1,23 @@
-"""The shop owner's settings pages: profile, opening hours, special days and holidays,
-response-time policies and saved replies. Agents and teams: accounts/views.py."""
+"""The shop owner's settings pages: profile, opening hours, special days and holidays.
+Response-time policies: sla/views.py; saved replies: workspace/settings_views.py; agents
+and teams: accounts/views.py."""
 
 import copy
 from datetime import timedelta
 
-from babel.dates import format_timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kundsvar.accounts.security import admin_shops, shop_admin_required
-from kundsvar.cases.models import Channel, SavedReply
 from kundsvar.sla.calendar import holiday_name, is_holiday
-from kundsvar.sla.models import DEFAULT_CEILING_MINUTES, ResponsePolicy
 
 from . import services
-from .forms import PeriodFormSet, PolicyForm, SavedReplyForm, ShopProfileForm, SpecialDayForm
+from .forms import PeriodFormSet, ShopProfileForm, SpecialDayForm
 from .hours import hours_summary
-
-# The placeholders a saved reply may use; the composer fills them in (rule R7).
-REPLY_VARIABLES = [
-    ("{customer_first_name}", gettext_lazy("the customer's first name")),
-    ("{customer_name}", gettext_lazy("the customer's full name")),
-    ("{case_number}", gettext_lazy("the case number")),
-    ("{shop_name}", gettext_lazy("the shop's name")),
-    ("{agent_first_name}", gettext_lazy("the first name of the agent who answers")),
-    # Filled from the order the case is proven to be about (rule C4); else left in braces.
-    ("{order_number}", gettext_lazy("the order number")),
-    ("{order_status}", gettext_lazy("the order's status")),
-    ("{expected_delivery}", gettext_lazy("the expected delivery")),
-    ("{carrier}", gettext_lazy("the carrier")),
-    ("{carrier_phone}", gettext_lazy("the carrier's customer-service phone")),
-    ("{tracking_link}", gettext_lazy("the parcel's tracking link")),
-]
 
 
 @login_required
@@ -130,117 +111,3 @@ def special_day_delete(request, shop, pk):
     services.remove_special_day(get_object_or_404(shop.special_days, pk=pk))
     messages.success(request, _("Special day removed."))
     return redirect("settings:special_days", shop.slug)
-
-
-def _hours(minutes: int) -> str:
-    """ "6 tim", "1 tim 30 min", "45 min" in the agent's language: a duration in words,
-    not the form's "6:00" with an "h" after it."""
-    locale = translation.to_locale(translation.get_language() or "sv")
-    hours, rest = divmod(minutes, 60)
-    parts = (
-        [
-            format_timedelta(
-                timedelta(hours=hours),
-                granularity="hour",
-                threshold=10**6,
-                format="short",
-                locale=locale,
-            )
-        ]
-        if hours
-        else []
-    )
-    if rest or not hours:
-        parts.append(
-            format_timedelta(
-                timedelta(minutes=rest),
-                granularity="minute",
-                threshold=10**6,
-                format="short",
-                locale=locale,
-            )
-        )
-    return " ".join(parts)
-
-
-@shop_admin_required
-def policies(request, shop):
-    channels = dict(Channel.choices)
-    rows = [
-        {
-            "policy": p,
-            "channel": channels.get(p.channel, p.channel) if p.channel else None,
-            "first_response": _hours(p.first_response_minutes),
-            "follow_up": _hours(p.follow_up_minutes),
-            "ceiling": _hours(p.ceiling_minutes),
-            "over_24h": p.ceiling_minutes > DEFAULT_CEILING_MINUTES,
-        }
-        for p in shop.policies.order_by("channel")
-    ]
-    return render(
-        request, "shops/policies.html", {"shop": shop, "rows": rows, "section": "policies"}
-    )
-
-
-@shop_admin_required
-def policy_edit(request, shop, pk=None):
-    policy = get_object_or_404(ResponsePolicy, shop=shop, pk=pk) if pk else None
-    form = PolicyForm(shop, request.POST or None, policy=policy)
-    if form.is_valid():
-        services.save_policy(shop, policy, **form.values())
-        messages.success(request, _("Response-time policy saved."))
-        return redirect("settings:policies", shop.slug)
-    return render(
-        request,
-        "shops/policy_form.html",
-        {"shop": shop, "form": form, "policy": policy, "section": "policies"},
-    )
-
-
-@shop_admin_required
-@require_POST
-def policy_delete(request, shop, pk):
-    services.delete_policy(get_object_or_404(ResponsePolicy, shop=shop, pk=pk))
-    messages.success(request, _("Response-time policy removed."))
-    return redirect("settings:policies", shop.slug)
-
-
-@shop_admin_required
-def saved_replies(request, shop):
-    return render(
-        request,
-        "shops/saved_replies.html",
-        {"shop": shop, "replies": shop.saved_replies.all(), "section": "saved_replies"},
-    )
-
-
-@shop_admin_required
-def saved_reply_edit(request, shop, pk=None):
-    reply = get_object_or_404(SavedReply, shop=shop, pk=pk) if pk else None
-    title = reply.title if reply else _("New saved reply")
-    initial = None if reply else {"language": shop.language}
-    form = SavedReplyForm(request.POST or None, instance=copy.copy(reply), initial=initial)
-    if form.is_valid():
-        services.save_saved_reply(shop, reply, author=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved reply saved."))
-        return redirect("settings:saved_replies", shop.slug)
-    return render(
-        request,
-        "shops/saved_reply_form.html",
-        {
-            "shop": shop,
-            "form": form,
-            "reply": reply,
-            "title": title,
-            "variables": REPLY_VARIABLES,
-            "section": "saved_replies",
-        },
-    )
-
-
-@shop_admin_required
-@require_POST
-def saved_reply_delete(request, shop, pk):
-    services.delete_saved_reply(get_object_or_404(SavedReply, shop=shop, pk=pk))
-    messages.success(request, _("Saved reply removed."))
-    return redirect("settings:saved_replies", shop.slug)

@@ -13,6 +13,7 @@ from kundsvar.shops.models import Shop
 
 from .calendar import BusinessCalendar
 from .deadlines import Deadline, compute_deadline
+from .models import ResponsePolicy
 from .policies import policy_for, targets
 
 # The team is behind when this many promises are already broken, or this share of them.
@@ -94,3 +95,23 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())  # type: ignore[union-attr]
                 counts["at_risk"] += 1
     return counts
+
+
+def save_policy(
+    shop: Shop, policy: ResponsePolicy | None = None, **values: object
+) -> ResponsePolicy:
+    """Create or change a response-time policy. full_clean() applies rule S1: over
+    48 hours only with the override and a reason."""
+    policy = policy or ResponsePolicy(shop=shop)
+    for field, value in values.items():
+        setattr(policy, field, value)
+    if not policy.override_over_48h:
+        policy.override_reason = ""
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def delete_policy(policy: ResponsePolicy) -> None:
+    """The channel falls back to the shop's default policy, then to the S1 defaults."""
+    policy.delete()

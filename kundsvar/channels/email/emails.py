@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from kundsvar.core.language import promise_language
 from kundsvar.feedback.links import RATING_SALT
 from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
-from kundsvar.sla.promise import promise_language, promise_text
+from kundsvar.sla.promise import promise_text
 
 from .mimetext import message_ids
 

@@ -10,9 +10,10 @@ from babel.dates import format_date
 from django.utils.translation import gettext as _
 
 from kundsvar.cases.models import Case
+from kundsvar.core.language import babel_locale, promise_language
 from kundsvar.sla import services as sla
 from kundsvar.sla.calendar import BusinessCalendar, NoOpenTime
-from kundsvar.sla.promise import babel_locale, promise_language, promise_text
+from kundsvar.sla.promise import promise_text
 
 # The channels a customer can write on from the contact page, in the order shown.
 WRITTEN_CHANNELS = ("form", "email")

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from kundsvar.cases.models import Case, Message
 from kundsvar.cases.services import Inbound
+from kundsvar.core.language import promise_language
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.intake import services as intake
 from kundsvar.intake.attachments import uploaded
-from kundsvar.sla.promise import promise_language
 
 from . import knowledge
 from .forms import topic_label

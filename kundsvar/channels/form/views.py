@@ -22,12 +22,12 @@ from kundsvar.commerce import delivery
 from kundsvar.commerce.models import Order
 from kundsvar.core import links
 from kundsvar.core.embed import allow_framing
-from kundsvar.core.language import customer_language, shop_languages
+from kundsvar.core.language import babel_locale, customer_language, shop_languages
 from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import contains_personal_number
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
-from kundsvar.sla.promise import babel_locale, promise_text
+from kundsvar.sla.promise import promise_text
 
 from . import contact, knowledge, queries, services, spam
 from .forms import ContactForm

@@ -7,13 +7,13 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from kundsvar.cases import saved_replies
 from kundsvar.cases.models import SavedReply
 from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.commerce.matching import match_case
 from kundsvar.commerce.models import Carrier, OrderStatus
 from kundsvar.commerce.tests.factories import OrderFactory, ShipmentFactory
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
+from kundsvar.workspace import saved_replies
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -4,11 +4,11 @@ same "not adapted" check as saved replies."""
 
 import pytest
 
-from kundsvar.cases.panels import CUSTOMER_PANELS
-from kundsvar.cases.saved_replies import unadapted
 from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.knowledge import panels
 from kundsvar.knowledge.demo import add_demo_articles
+from kundsvar.workspace.panels import CUSTOMER_PANELS
+from kundsvar.workspace.saved_replies import unadapted
 
 
 @pytest.fixture

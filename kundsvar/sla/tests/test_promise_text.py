@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kundsvar.core.language import promise_language
 from kundsvar.sla.deadlines import compute_deadline
-from kundsvar.sla.promise import promise_language, promise_text
+from kundsvar.sla.promise import promise_text
 
 from .calendars import FIRST, HELSINKI, OFFICE_SE, STOCKHOLM, sthlm
 

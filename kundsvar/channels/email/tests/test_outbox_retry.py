@@ -18,7 +18,7 @@ from django.urls import reverse
 from kundsvar.accounts.models import Membership, Role
 from kundsvar.channels.email import outbox, pipeline, tasks
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind, OutboundState
-from kundsvar.core.management.commands import worker
+from kundsvar.ops.management.commands import worker
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 from .mails import SHOP_ADDRESS, mail

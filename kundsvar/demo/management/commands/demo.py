@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from kundsvar.core import demo
+from kundsvar.demo import shop as demo
 
 
 class Command(BaseCommand):

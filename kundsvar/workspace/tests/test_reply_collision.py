@@ -11,9 +11,8 @@ from django.utils import timezone
 from kundsvar.accounts.models import ApiToken
 from kundsvar.cases import services
 from kundsvar.cases.models import Direction
+from kundsvar.cases.tests.factories import open_email_case, write_again
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
-
-from .factories import open_email_case, write_again
 
 pytestmark = pytest.mark.django_db
 

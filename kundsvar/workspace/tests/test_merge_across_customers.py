@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from kundsvar.cases import services
 from kundsvar.cases.models import Direction, Status
+from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.customers.models import Customer
 from kundsvar.portal.links import portal_url
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
-
-from .factories import open_email_case
 
 pytestmark = pytest.mark.django_db
 

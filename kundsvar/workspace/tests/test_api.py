@@ -16,10 +16,9 @@ from django.utils import timezone
 from kundsvar.accounts.models import ApiToken
 from kundsvar.cases import services
 from kundsvar.cases.models import Case, CaseEvent, Direction, EventKind, Status, Tag
+from kundsvar.cases.tests.factories import open_email_case, write_again
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
-
-from .factories import open_email_case, write_again
 
 # Any day: the times here are relative to now, which --today moves (conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
@@ -622,7 +621,7 @@ def test_a_case_for_a_shop_that_does_not_exist_is_404(api, as_root):
 # --- the schema -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("first", ["kundsvar.cases.api", "kundsvar.customers.api"])
+@pytest.mark.parametrize("first", ["kundsvar.workspace.api", "kundsvar.customers.api"])
 def test_every_router_is_mounted_whichever_module_is_imported_first(first):
     script = (
         f"import django; django.setup(); import {first}; from kundsvar.api import api; "

@@ -12,9 +12,8 @@ from django.utils import timezone
 from kundsvar.accounts.models import Team
 from kundsvar.cases import services
 from kundsvar.cases.models import CaseView, SavedReply, SlaState, Status
+from kundsvar.cases.tests.factories import open_email_case, write_again
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
-
-from .factories import open_email_case, write_again
 
 # Any day: the times here are relative to now, which --today moves (conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]

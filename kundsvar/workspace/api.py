@@ -29,12 +29,11 @@ from kundsvar.api import (
     errors,
     reject_unknown_query,
 )
+from kundsvar.cases import queries, services
+from kundsvar.cases.models import Case, Channel, Direction, Message, SlaState, Status
 from kundsvar.intake import services as intake
 from kundsvar.shops.models import Language, Shop
 from kundsvar.sla.promise import promise_text
-
-from . import queries, services
-from .models import Case, Channel, Direction, Message, SlaState, Status
 
 log = logging.getLogger(__name__)
 

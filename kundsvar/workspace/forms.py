@@ -1,9 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.accounts.models import Agent
+from kundsvar.cases.models import SavedReply, Status
+from kundsvar.shops.models import Language
 
-from .models import Status
+from . import saved_replies
 
 
 class ReplyForm(forms.Form):
@@ -61,3 +64,28 @@ class BulkForm(forms.Form):
         if data.get("action") == "merge" and len(data.get("cases") or []) < 2:
             self.add_error("cases", _("Choose at least two cases to merge."))
         return data
+
+
+class SavedReplyForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    class Meta:
+        model = SavedReply
+        fields = ["title", "body", "language"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def clean_body(self) -> str:
+        """A misspelt variable would stay in every answer as {custmer_name}; named as
+        written, so "Hej {kund" shows what to fix."""
+        body = self.cleaned_data["body"]
+        unknown = saved_replies.problems(body)
+        if unknown:
+            raise ValidationError(
+                _(
+                    "Unknown variable: %(names)s. The variables you can use are listed below "
+                    "the text, written like {customer_first_name}."
+                ),
+                params={"names": ", ".join(unknown)},
+                code="unknown_variable",
+            )
+        return body

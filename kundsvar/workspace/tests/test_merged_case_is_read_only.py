@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from kundsvar.cases import services
 from kundsvar.cases.models import Direction, Status
+from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.channels.email import pipeline
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind
 from kundsvar.channels.email.tests.mails import SHOP_ADDRESS, mail
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
-
-from .factories import open_email_case
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 from kundsvar.channels.email import outbox
-from kundsvar.core.schedule import SCHEDULE
+from kundsvar.ops.schedule import SCHEDULE
 
 
 def worker_commands() -> list[list[str]]:

@@ -7,11 +7,10 @@ import pytest
 
 from kundsvar.cases import services
 from kundsvar.cases.models import CaseEvent, EventKind
+from kundsvar.cases.tests.factories import open_email_case, write_again
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind
 from kundsvar.channels.email.tests.mails import parsed_outbound
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
-
-from .factories import open_email_case, write_again
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

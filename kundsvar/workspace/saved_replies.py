@@ -6,7 +6,7 @@ import re
 from django.db.models import Case as Choose
 from django.db.models import IntegerField, Value, When
 
-from .models import SavedReply
+from kundsvar.cases.models import SavedReply
 
 VARIABLES = {
     "customer_first_name": "the customer's first name",

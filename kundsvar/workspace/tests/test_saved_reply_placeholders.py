@@ -9,10 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from kundsvar.accounts.models import Membership, Role
-from kundsvar.cases import saved_replies
 from kundsvar.cases.models import SavedReply
 from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
+from kundsvar.workspace import saved_replies
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)

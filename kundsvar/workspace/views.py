@@ -13,15 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kundsvar.accounts.models import Agent, Team
+from kundsvar.cases import queries, services
+from kundsvar.cases.models import Case, Direction, Message, Status
 from kundsvar.channels.email import outbox
 from kundsvar.knowledge import panels as knowledge_panels
 from kundsvar.search.queries import search_cases
 from kundsvar.shops.models import Language
 from kundsvar.sla.promise import promise_text
 
-from . import queries, saved_replies, services
+from . import saved_replies
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
-from .models import Case, Direction, Message, Status
 from .panels import render_panels
 
 PAGE_SIZE = 50
@@ -475,7 +476,7 @@ def snooze(request, number):
 @login_required
 def attachment(request, number, attachment_id):
     case = _case(request, number)
-    from .models import Attachment
+    from kundsvar.cases.models import Attachment
 
     item = get_object_or_404(Attachment, pk=attachment_id, message__case=case)
     inline = item.content_type.startswith("image/") and item.content_type != "image/svg+xml"

@@ -1,0 +1,19 @@
+"""Every settings page, under /settings/. Each domain owns its pages and lists them in its
+own settings_urls.py; this URLconf mounts them together under the one namespace
+"settings" (commerce keeps its own, "commerce_settings")."""
+
+from django.urls import include, path
+
+pages = [
+    path("", include("kundsvar.shops.settings_urls")),
+    path("", include("kundsvar.sla.settings_urls")),
+    path("", include("kundsvar.accounts.settings_urls")),
+    path("", include("kundsvar.channels.email.settings_urls")),
+    path("", include("kundsvar.workspace.settings_urls")),
+]
+
+urlpatterns = [
+    # Before "<shop>/", or a shop with the slug "commerce" would hide these pages.
+    path("commerce/", include("kundsvar.commerce.settings_urls")),
+    path("", include((pages, "settings"))),
+]
