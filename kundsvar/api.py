@@ -6,8 +6,8 @@ on every route, and one shape for every error:
 A token acts as its agent, with the same rights as in the workspace: it sees the
 cases of the shops the agent works for, and writes go through the same services.
 
-The routers (workspace/api.py for cases, customers/api.py) take the error shape, the token check and
-the shared field types from here, and mount themselves on `api`.
+The routers (in the workspace app: api.py for cases, customers_api.py) take the error
+shape, the token check and the shared field types from here, and mount themselves on `api`.
 """
 
 import logging
@@ -212,5 +212,5 @@ def _server_error(request, exc: Exception):
 
 # Each router mounts itself at its end (api.add_router), so whichever module is imported
 # first, all are mounted; these imports make sure every router is loaded with the API.
-import kundsvar.customers.api  # noqa: E402, F401
 import kundsvar.workspace.api  # noqa: E402, F401
+import kundsvar.workspace.customers_api  # noqa: E402, F401

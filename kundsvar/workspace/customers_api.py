@@ -7,8 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kundsvar.api import Limit, Offset, Page, Slug, Text, api, errors, reject_unknown_query
-
-from .models import Customer, CustomerEmail
+from kundsvar.customers.models import Customer, CustomerEmail
 
 router = Router(tags=["customers"])
 
