@@ -206,3 +206,70 @@ def test_each_domain_lists_only_its_own_settings_pages():
         if others:
             borrowed[str(path.relative_to(ROOT))] = others
     assert borrowed == {}
+
+
+# docs/architecture.md's layers: an app may import its own layer and the ones below.
+LAYERS = {
+    "core": 0,
+    **dict.fromkeys(
+        [
+            "accounts",
+            "shops",
+            "customers",
+            "sla",
+            "cases",
+            "commerce",
+            "knowledge",
+            "search",
+            "webhooks",
+            "channels",  # registry.py, outbox.py, by_email.py: the channel-neutral doors
+        ],
+        1,
+    ),
+    "intake": 2,
+    "portal": 3,
+    "feedback": 3,
+    "channels.email": 4,
+    "channels.form": 4,
+    **dict.fromkeys(
+        ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
+        5,
+    ),
+    "cli": 5,
+}
+
+
+def _app(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "kundsvar" or len(parts) < 2:
+        return None
+    if parts[1] == "channels" and len(parts) > 2 and (ROOT / "channels" / parts[2]).is_dir():
+        return f"channels.{parts[2]}"
+    return parts[1]
+
+
+def _app_of_file(path: Path) -> str:
+    parts = path.relative_to(ROOT).parts
+    if len(parts) == 1:
+        return parts[0].removesuffix(".py")
+    if parts[0] == "channels" and len(parts) > 2:
+        return f"channels.{parts[1]}"
+    return parts[0]
+
+
+def test_every_app_imports_only_its_own_layer_and_below():
+    upward = []
+    for path in _sources():
+        source = _app_of_file(path)
+        for module in _imports(path):
+            target = _app(module)
+            if target and target != source and LAYERS[target] > LAYERS[source]:
+                upward.append(f"{path.relative_to(ROOT)} ({source}) imports {module}")
+    assert upward == []
+
+
+def test_channels_reach_each_other_only_through_the_registry():
+    for path in _sources("channels/form"):
+        assert not {m for m in _imports(path) if _app(m) == "channels.email"}, path
+    for path in _sources("channels/email"):
+        assert not {m for m in _imports(path) if _app(m) == "channels.form"}, path
