@@ -6,6 +6,7 @@ from datetime import date, time
 from django.db import transaction
 
 from kundsvar.cases.models import SavedReply
+from kundsvar.core import batchcache
 from kundsvar.sla.models import ResponsePolicy
 
 from .models import OpeningHours, Shop, SpecialDay
@@ -33,6 +34,7 @@ def update_profile(shop: Shop, **values) -> Shop:
         setattr(shop, field, value)
     shop.full_clean()
     shop.save(update_fields=list(values))
+    batchcache.forget(shop.pk)  # time zone and country shape the calendar
     return shop
 
 
@@ -44,6 +46,7 @@ def set_opening_hours(shop: Shop, periods: list[tuple[int, time, time]]) -> None
         OpeningHours(shop=shop, weekday=weekday, opens=opens, closes=closes)
         for weekday, opens, closes in sorted(periods)
     )
+    batchcache.forget(shop.pk)
 
 
 def set_special_day(
@@ -63,11 +66,13 @@ def set_special_day(
         date=day,
         defaults={"closed": closed, "opens": opens, "closes": closes, "note": note},
     )
+    batchcache.forget(shop.pk)
     return row
 
 
 def remove_special_day(day: SpecialDay) -> None:
     day.delete()
+    batchcache.forget(day.shop_id)
 
 
 def save_policy(shop: Shop, policy: ResponsePolicy | None = None, **values) -> ResponsePolicy:
@@ -80,12 +85,14 @@ def save_policy(shop: Shop, policy: ResponsePolicy | None = None, **values) -> R
         policy.override_reason = ""
     policy.full_clean()
     policy.save()
+    batchcache.forget(shop.pk)
     return policy
 
 
 def delete_policy(policy: ResponsePolicy) -> None:
     """The channel falls back to the shop's default policy, then to the S1 defaults."""
     policy.delete()
+    batchcache.forget(policy.shop_id)
 
 
 def save_saved_reply(

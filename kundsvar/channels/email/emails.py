@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from kundsvar.core import batchcache
 from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_language, promise_text
@@ -95,6 +96,11 @@ def _build(
     return message
 
 
+def _opening_hours(shop) -> list:
+    """Loaded once per batch of mail (batchcache); shops.services forgets them on a change."""
+    return batchcache.cached(shop.pk, ("opening_hours",), lambda: list(shop.opening_hours.all()))
+
+
 def acknowledgement(case, inbound) -> EmailMessage:
     """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone
     and opening hours, and an honest word when the promise was stretched for load."""
@@ -109,7 +115,7 @@ def acknowledgement(case, inbound) -> EmailMessage:
             "promise": (
                 promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
             ),
-            "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
+            "opening_hours": hours_summary(_opening_hours(case.shop), case.language),
             "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
             "follow_up": inbound.is_follow_up,
             "sections": ack_sections(case, inbound),
