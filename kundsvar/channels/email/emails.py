@@ -101,10 +101,16 @@ def _opening_hours(shop) -> list:
     return batchcache.cached(shop.pk, ("opening_hours",), lambda: list(shop.opening_hours.all()))
 
 
+def _opened(case) -> dict:
+    return case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
+
+
 def acknowledgement(case, inbound) -> EmailMessage:
     """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone
     and opening hours, and an honest word when the promise was stretched for load."""
-    opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
+    # A4's honest word about the queue belongs to the first answer only: no query for
+    # the opening event when acknowledging a follow-up.
+    opened = {} if inbound.is_follow_up else _opened(case)
 
     def context() -> dict:
         return {

@@ -97,3 +97,23 @@ def test_processing_an_ordinary_mail_costs_a_fixed_number_of_queries(queued_only
     listed = "\n".join(q["sql"][:160] for q in queries.captured_queries)
     assert len(queries) == QUERIES_PER_NEW_QUESTION, listed
     assert OutboundEmail.objects.filter(kind="ack").count() == 4
+
+
+def test_opening_hours_changed_during_a_batch_are_seen_at_once():  # S2
+    from datetime import time
+
+    from kundsvar.sla.calendar import BusinessCalendar
+
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    with batchcache.batch():
+        BusinessCalendar.for_shop(shop)
+        shop_services.set_opening_hours(shop, [(0, time(7), time(9))])
+        assert BusinessCalendar.for_shop(shop).weekly == {0: ((time(7), time(9)),)}
+
+
+def test_outside_a_batch_nothing_is_kept():
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    with CaptureQueriesContext(connection) as queries:
+        policy_for(shop, "email")
+        policy_for(shop, "email")
+    assert len(queries) == 2
