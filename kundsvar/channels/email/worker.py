@@ -12,6 +12,7 @@ two workers never get the same row (and `process` claims each row once more with
 conditional UPDATE). SQLite has a single writer; there, one worker.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ from kundsvar.shops.models import Shop
 from . import pipeline
 from .models import RawMessage, RawState
 
+log = logging.getLogger(__name__)
 BATCH = 50  # rows per claim: large enough to share the shop's settings, small enough to
 # finish well inside pipeline.PROCESSING_LEASE and to spread a burst over the workers
 
@@ -60,7 +62,10 @@ def process_rows(rows: list[RawMessage]) -> int:
         for row in rows:
             if row.shop_id in shops:
                 row.shop = shops[row.shop_id]  # one instance per shop for the whole batch
-            pipeline.process(row)
+            try:
+                pipeline.process(row)
+            except Exception:  # noqa: BLE001 — the row stays; retry_failed takes it up (A6)
+                log.exception("processing raw message %s died", row.sha256)
     return len(rows)
 
 
