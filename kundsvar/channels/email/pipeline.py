@@ -112,23 +112,25 @@ def accept(
             truncated=truncated,
         )
     if created or row.state in (RawState.PENDING, RawState.FAILED):
-        _hand_to_worker(row)
-        row.refresh_from_db()
+        if _hand_to_worker(row):
+            row.refresh_from_db()  # processed already (immediate backend): say how
     return row
 
 
-def _hand_to_worker(row: RawMessage) -> None:
+def _hand_to_worker(row: RawMessage) -> bool:
     """The accept step stays tiny (raw on disk, one row, one task): the sender gets its
     250/202 at once and the worker does the rest (worker.py). Enqueued directly, not on
     commit: the row is already committed (accept runs in autocommit), and inside a
     caller's transaction the database task backend stores the task in that same
-    transaction. Under the immediate backend (tests) the message is processed here."""
+    transaction. Under the immediate backend (tests) the message is processed here.
+    Returns whether the task has run already."""
     from .tasks import process_inbound  # the task module imports this one
 
     try:
-        process_inbound.enqueue([row.pk])
+        return process_inbound.enqueue([row.pk]).is_finished
     except Exception:  # noqa: BLE001 — stored is enough: retry_failed takes it up (A6)
         log.exception("queueing raw message %s for the worker failed", row.sha256)
+        return False
 
 
 def process(row: RawMessage) -> None:
