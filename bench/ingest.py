@@ -123,12 +123,16 @@ class Meter:
             from kundsvar.channels.email import worker
         except ImportError:  # code from before the worker: accepting processed inline
             return 0
-        self.mode, start = "processing", time.perf_counter()
+        self.mode, start, before = "processing", time.perf_counter(), self.statements["processing"]
         try:
-            return worker.process_pending(limit)
+            done = worker.process_pending(limit)
         finally:
-            self.seconds["processing"] += time.perf_counter() - start
             self.mode = "accept"
+        if done:  # an idle worker's empty claims are waiting, not work on a message
+            self.seconds["processing"] += time.perf_counter() - start
+        else:
+            self.statements["processing"] = before
+        return done
 
     def report(self) -> dict:
         return {
