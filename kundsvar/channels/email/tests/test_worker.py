@@ -117,3 +117,17 @@ def test_outside_a_batch_nothing_is_kept():
         policy_for(shop, "email")
         policy_for(shop, "email")
     assert len(queries) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commits_are_durable_again_once_the_batch_is_done(queued_only):  # A6
+    """PostgreSQL: the batch commits without waiting for the WAL flush; whatever the
+    connection does next (accepting mail from an IMAP poll) waits for the disk again."""
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
+    assert worker.process_pending() == 1
+    assert Case.objects.count() == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
