@@ -81,7 +81,7 @@ class _ParsedOnce(HeaderRegistry):
     parse time of ordinary client mail). A header object is an immutable string: the same
     name and value give an equal object, so each is parsed once and then reused."""
 
-    MAX_KEPT, MAX_VALUE = 2000, 2000
+    MAX_KEPT, MAX_VALUE = 256, 1000  # parse trees are large: a few messages' worth
 
     def __init__(self):
         super().__init__()
