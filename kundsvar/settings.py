@@ -220,6 +220,11 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 MAIL_MAX_MESSAGE_SIZE = envint("MAIL_MAX_MESSAGE_SIZE", 50 * 1024 * 1024)
 SMTPD_MAX_MESSAGE_SIZE = envint("SMTPD_MAX_MESSAGE_SIZE", MAIL_MAX_MESSAGE_SIZE)
 SMTPD_HOSTNAME = envstr("SMTPD_HOSTNAME", None)
+# PostgreSQL: the worker commits what it makes of a stored message without waiting for
+# the WAL flush (synchronous_commit off, per batch). The raw message and its row were
+# committed durably when accepted; a crash loses at most the last fraction of a second
+# of processing, which retry_failed does again (A6). Off: every commit waits for disk.
+MAIL_WORKER_ASYNC_COMMIT = envbool("MAIL_WORKER_ASYNC_COMMIT", True)
 # Loop protection (kundsvar/channels/email/loops.py). Acknowledgements at most: per sender
 # and hour (kund+1@ and kund+2@ are one sender), per sender domain and hour (not for the
 # big mail providers in ACK_SHARED_MAIL_DOMAINS, whose users are strangers to each other),

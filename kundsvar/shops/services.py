@@ -1,15 +1,13 @@
-"""Every write the shop owner makes on the settings pages: the shop's profile, its hours,
-its response-time policies and its saved replies."""
+"""Every write the shop owner makes on the settings pages: the shop's profile and its
+hours (response-time policies are sla's, saved replies the workspace's)."""
 
 from datetime import date, time
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from .models import OpeningHours, Shop, SpecialDay
+from kundsvar.core import batchcache
 
-if TYPE_CHECKING:
-    pass
+from .models import OpeningHours, Shop, SpecialDay
 
 PROFILE_FIELDS = [
     "name",
@@ -34,6 +32,7 @@ def update_profile(shop: Shop, **values: object) -> Shop:
         setattr(shop, field, value)
     shop.full_clean()
     shop.save(update_fields=list(values))
+    batchcache.forget(shop.pk)  # time zone and country shape the calendar
     return shop
 
 
@@ -45,6 +44,7 @@ def set_opening_hours(shop: Shop, periods: list[tuple[int, time, time]]) -> None
         OpeningHours(shop=shop, weekday=weekday, opens=opens, closes=closes)
         for weekday, opens, closes in sorted(periods)
     )
+    batchcache.forget(shop.pk)
 
 
 def set_special_day(
@@ -64,8 +64,10 @@ def set_special_day(
         date=day,
         defaults={"closed": closed, "opens": opens, "closes": closes, "note": note},
     )
+    batchcache.forget(shop.pk)
     return row
 
 
 def remove_special_day(day: SpecialDay) -> None:
     day.delete()
+    batchcache.forget(day.shop_id)

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from kundsvar.core import batchcache
+
 Period = tuple[time, time]
 
 # Days off that the `holidays` package does not call public. Sweden's come from its
@@ -87,6 +89,11 @@ class BusinessCalendar:
 
     @classmethod
     def for_shop(cls, shop) -> "BusinessCalendar":
+        """Built once per batch of mail (batchcache); shops.services forgets it on a change."""
+        return batchcache.cached(shop.pk, ("calendar",), lambda: cls._load(shop))
+
+    @classmethod
+    def _load(cls, shop) -> "BusinessCalendar":
         weekly: dict[int, list[Period]] = {}
         for row in shop.opening_hours.all():
             weekly.setdefault(row.weekday, []).append((row.opens, row.closes))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, EventKind, SlaState
+from kundsvar.core import batchcache
 from kundsvar.shops.models import Shop
 
 from .calendar import BusinessCalendar
@@ -109,9 +110,11 @@ def save_policy(
         policy.override_reason = ""
     policy.full_clean()
     policy.save()
+    batchcache.forget(shop.pk)  # a batch of mail in progress sees the new targets
     return policy
 
 
 def delete_policy(policy: ResponsePolicy) -> None:
     """The channel falls back to the shop's default policy, then to the S1 defaults."""
     policy.delete()
+    batchcache.forget(policy.shop_id)

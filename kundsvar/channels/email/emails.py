@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from kundsvar.core import batchcache
 from kundsvar.core.language import promise_language
 from kundsvar.feedback.links import RATING_SALT
 from kundsvar.portal.links import portal_url
@@ -97,10 +98,21 @@ def _build(
     return message
 
 
+def _opening_hours(shop) -> list:
+    """Loaded once per batch of mail (batchcache); shops.services forgets them on a change."""
+    return batchcache.cached(shop.pk, ("opening_hours",), lambda: list(shop.opening_hours.all()))
+
+
+def _opened(case) -> dict:
+    return case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
+
+
 def acknowledgement(case, inbound) -> EmailMessage:
     """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone
     and opening hours, and an honest word when the promise was stretched for load."""
-    opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
+    # A4's honest word about the queue belongs to the first answer only: no query for
+    # the opening event when acknowledging a follow-up.
+    opened = {} if inbound.is_follow_up else _opened(case)
 
     def context() -> dict:
         return {
@@ -111,7 +123,7 @@ def acknowledgement(case, inbound) -> EmailMessage:
             "promise": (
                 promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
             ),
-            "opening_hours": hours_summary(case.shop.opening_hours.all(), case.language),
+            "opening_hours": hours_summary(_opening_hours(case.shop), case.language),
             "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
             "follow_up": inbound.is_follow_up,
             "sections": ack_sections(case, inbound),

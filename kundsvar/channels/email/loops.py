@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from kundsvar.cases.models import Direction, Message
 from kundsvar.cases.services import Inbound
@@ -99,16 +100,24 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
 
 def within_ack_limits(shop, sender: str, at: datetime) -> bool:
     """May one more acknowledgement of this shop go to `sender` now? Counted from the
-    shop's outbox rows, so every process (web, SMTP, worker) sees the same numbers."""
+    shop's outbox rows, so every process (web, SMTP, worker) sees the same numbers; the
+    three counts in one query, as this runs for every mail that comes in."""
     local, domain = sender_key(sender)
-    acks = OutboundEmail.objects.filter(kind=OutboundKind.ACK, case__shop=shop)
-    hour = acks.filter(created_at__gte=at - timedelta(hours=1), to_address__iendswith=f"@{domain}")
-    to_domain = list(hour.values_list("to_address", flat=True)[:1000])
-    if sum(sender_key(a) == (local, domain) for a in to_domain) >= (
-        settings.ACKS_PER_SENDER_PER_HOUR
-    ):
+    hour, minute = at - timedelta(hours=1), at - timedelta(minutes=1)
+    to_domain = Q(created_at__gte=hour, to_address__iendswith=f"@{domain}")
+    # sender_key(address) == (local, domain): the local part itself or with a +tag
+    same_sender = to_domain & (
+        Q(to_address__iexact=f"{local}@{domain}") | Q(to_address__istartswith=f"{local}+")
+    )
+    counts = OutboundEmail.objects.filter(
+        kind=OutboundKind.ACK, case__shop=shop, created_at__gte=min(hour, minute)
+    ).aggregate(
+        sender=Count("pk", filter=same_sender),
+        domain=Count("pk", filter=to_domain),
+        minute=Count("pk", filter=Q(created_at__gt=minute)),
+    )
+    if counts["sender"] >= settings.ACKS_PER_SENDER_PER_HOUR:
         return False
-    if not _shared(domain) and len(to_domain) >= settings.ACKS_PER_DOMAIN_PER_HOUR:
+    if not _shared(domain) and counts["domain"] >= settings.ACKS_PER_DOMAIN_PER_HOUR:
         return False
-    minute = acks.filter(created_at__gt=at - timedelta(minutes=1))
-    return minute.count() < settings.ACKS_PER_SHOP_PER_MINUTE
+    return counts["minute"] < settings.ACKS_PER_SHOP_PER_MINUTE

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from . import imap, outbox, pipeline
+from . import imap, outbox, pipeline, worker
 
 
 # Sending has a queue of its own: a slow or silent SMTP server never holds up incoming
@@ -13,6 +13,19 @@ def send_outbound(outbound_id: int) -> str:
 @task(queue_name=outbox.QUEUE)
 def send_due_outbound() -> int:
     return outbox.send_due()
+
+
+@task()
+def process_inbound(raw_ids: list[int]) -> int:
+    """Messages just accepted (pipeline.accept). Idempotent: a row already processed, or
+    being processed by another worker, is left alone."""
+    return worker.process_ids(raw_ids)
+
+
+@task()
+def process_pending_inbound() -> int:
+    """One batch of whatever waits, claimed safely beside other workers (worker.claim)."""
+    return worker.process_pending()
 
 
 @task()

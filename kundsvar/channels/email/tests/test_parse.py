@@ -919,3 +919,18 @@ def test_inline_named_text_parts_join_the_body_in_order():  # A6
 def test_parentheses_inside_a_quoted_name_are_no_comment(header, name):  # C4
     parsed = parse_email(f"From: {header}\r\nSubject: x\r\n\r\nHej".encode())
     assert (parsed.from_name, parsed.from_address) == (name, "a@example.se")
+
+
+def test_a_header_read_again_is_not_parsed_again():
+    """Speed (issue #11): the stdlib reads each part's Content-Type many times."""
+    import email as stdlib_email
+
+    from kundsvar.channels.email.parse import DEFAULT
+
+    from .mails import mail
+
+    raw = mail(html="<p>Hej</p>")
+    first = stdlib_email.message_from_bytes(raw, policy=DEFAULT)
+    second = stdlib_email.message_from_bytes(raw, policy=DEFAULT)
+    assert first["Content-Type"] is first["Content-Type"] is second["Content-Type"]
+    assert first["Content-Type"].content_type == "multipart/alternative"

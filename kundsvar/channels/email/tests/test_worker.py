@@ -1,0 +1,134 @@
+"""The accept step only stores; the worker claims and processes in batches (issue #11).
+
+The per-message query count is pinned (zulip's assert_database_query_count style): a
+change that adds a query to every inbound mail shows here, with the statements listed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kundsvar.cases.models import Case
+from kundsvar.channels.email import pipeline, worker
+from kundsvar.channels.email.models import OutboundEmail, RawMessage, RawState
+from kundsvar.core import batchcache
+from kundsvar.shops import services as shop_services
+from kundsvar.shops.tests.factories import ShopFactory
+from kundsvar.sla import services as sla_services
+from kundsvar.sla.policies import policy_for
+
+from .conftest import T0
+from .mails import SHOP_ADDRESS, mail
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+# Statements (BEGIN/COMMIT/SAVEPOINT included) to process one ordinary new question
+# from a new customer, acknowledgement included, inside a worker batch. Lower it when
+# you remove one; a rise needs a reason.
+QUERIES_PER_NEW_QUESTION = 47
+
+
+@pytest.fixture
+def queued_only(settings):
+    """Tasks are recorded, not run: what the accept step does on its own."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+def _question(i: int) -> bytes:
+    return mail(
+        sender=f"Kund {i} <kund{i}@example{i}.se>",
+        subject=f"Fråga {i}",
+        body=f"Hej! När kommer min beställning nummer {i}? Jag väntar fortfarande.\n\nMvh",
+    )
+
+
+def test_accept_stores_and_leaves_the_processing_to_the_worker(queued_only):  # A6
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    row = pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
+    assert row.state == RawState.PENDING
+    assert not Case.objects.exists()
+    assert worker.process_pending() == 1
+    row.refresh_from_db()
+    assert row.state == RawState.PROCESSED
+    assert OutboundEmail.objects.filter(case=row.case_message.case, kind="ack").exists()
+    assert worker.process_pending() == 0
+
+
+def test_a_claimed_batch_is_not_claimed_again(queued_only):
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    for i in range(5):
+        pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0)
+    first, second = worker.claim(3), worker.claim(3)
+    assert len(first) == 3 and len(second) == 2
+    assert not {r.pk for r in first} & {r.pk for r in second}
+    assert RawMessage.objects.filter(state=RawState.PROCESSING).count() == 5
+    assert worker.claim(3) == []
+    worker.process_rows(first + second)
+    assert Case.objects.count() == 5
+
+
+def test_the_task_of_a_row_another_worker_took_does_nothing(queued_only):
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    row = pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
+    assert worker.claim() and worker.process_ids([row.pk]) == 0
+    assert not Case.objects.exists()
+
+
+def test_a_setting_changed_during_a_batch_is_seen_at_once():  # S1
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    with batchcache.batch():
+        before = policy_for(shop, "email").first_response_minutes
+        sla_services.save_policy(shop, channel="", first_response_minutes=before // 2)
+        assert policy_for(shop, "email").first_response_minutes == before // 2
+
+
+def test_processing_an_ordinary_mail_costs_a_fixed_number_of_queries(queued_only):
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    with batchcache.batch():  # one batch of a burst: the shop's settings are loaded
+        for i in range(3):
+            pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0)
+        worker.process_pending()
+        pipeline.receive(_question(9), shop=shop, source="smtp", received_at=T0)
+        with CaptureQueriesContext(connection) as queries:
+            assert worker.process_pending() == 1
+    listed = "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    assert len(queries) == QUERIES_PER_NEW_QUESTION, listed
+    assert OutboundEmail.objects.filter(kind="ack").count() == 4
+
+
+def test_opening_hours_changed_during_a_batch_are_seen_at_once():  # S2
+    from datetime import time
+
+    from kundsvar.sla.calendar import BusinessCalendar
+
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    with batchcache.batch():
+        BusinessCalendar.for_shop(shop)
+        shop_services.set_opening_hours(shop, [(0, time(7), time(9))])
+        assert BusinessCalendar.for_shop(shop).weekly == {0: ((time(7), time(9)),)}
+
+
+def test_outside_a_batch_nothing_is_kept():
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    with CaptureQueriesContext(connection) as queries:
+        policy_for(shop, "email")
+        policy_for(shop, "email")
+    assert len(queries) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commits_are_durable_again_once_the_batch_is_done(queued_only):  # A6
+    """PostgreSQL: the batch commits without waiting for the WAL flush; whatever the
+    connection does next (accepting mail from an IMAP poll) waits for the disk again."""
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
+    assert worker.process_pending() == 1
+    assert Case.objects.count() == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"

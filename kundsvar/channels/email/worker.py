@@ -1,0 +1,105 @@
+"""The worker's side of inbound mail: claim stored messages and process them in batches.
+
+`pipeline.accept` only stores the raw bytes and the RawMessage row, then enqueues
+`tasks.process_inbound`; the SMTP/HTTP answer (250/202) never waits for parsing,
+threading or the acknowledgement. Here a worker claims pending rows, a batch at a time,
+and runs `pipeline.process` on each: every message commits or fails on its own (A6),
+while the shop's settings are read once per batch (core.batchcache).
+
+Several workers may run at once on PostgreSQL: the claim takes rows with
+SELECT … FOR UPDATE SKIP LOCKED and marks them PROCESSING in the same transaction, so
+two workers never get the same row (and `process` claims each row once more with a
+conditional UPDATE). SQLite has a single writer; there, one worker.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from kundsvar.core import batchcache
+from kundsvar.shops.models import Shop
+
+from . import pipeline
+from .models import RawMessage, RawState
+
+log = logging.getLogger(__name__)
+BATCH = 50  # rows per claim: large enough to share the shop's settings, small enough to
+# finish well inside pipeline.PROCESSING_LEASE and to spread a burst over the workers
+
+
+def claim(limit: int = BATCH) -> list[RawMessage]:
+    """Take up to `limit` pending rows, oldest first, for this worker alone."""
+    with transaction.atomic():
+        pending = RawMessage.objects.filter(state=RawState.PENDING).order_by("received_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)
+        rows = list(pending[:limit])
+        # Only rows still PENDING: a row taken meanwhile (SQLite without row locks, or
+        # accept's own task) is left to whoever took it.
+        taken = RawMessage.objects.filter(
+            pk__in=[row.pk for row in rows], state=RawState.PENDING
+        ).update(state=RawState.PROCESSING)
+    if taken != len(rows):
+        still = set(
+            RawMessage.objects.filter(
+                pk__in=[row.pk for row in rows], state=RawState.PROCESSING
+            ).values_list("pk", flat=True)
+        )
+        rows = [row for row in rows if row.pk in still]
+    return rows
+
+
+def process_rows(rows: list[RawMessage]) -> int:
+    """Process claimed (or failed) rows in one batch; returns how many were processed.
+    One message failing never stops the others (pipeline.process keeps it, A6)."""
+    if not rows:
+        return 0
+    shops = Shop.objects.in_bulk({row.shop_id for row in rows if row.shop_id})
+    with batchcache.batch(), _asynchronous_commits():
+        for row in rows:
+            if row.shop_id in shops:
+                row.shop = shops[row.shop_id]  # one instance per shop for the whole batch
+            try:
+                pipeline.process(row)
+            except Exception:  # noqa: BLE001 — the row stays; retry_failed takes it up (A6)
+                log.exception("processing raw message %s died", row.sha256)
+    return len(rows)
+
+
+@contextmanager
+def _asynchronous_commits() -> Iterator[None]:
+    """PostgreSQL: no WAL flush per commit while processing (settings
+    MAIL_WORKER_ASYNC_COMMIT). A message takes some seven commits; waiting for the disk
+    at each was most of its cost. Accepting stays durable: that is another connection,
+    or, in this one, after the batch."""
+    if (
+        connection.vendor != "postgresql"
+        or not settings.MAIL_WORKER_ASYNC_COMMIT
+        or connection.in_atomic_block
+    ):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT")
+
+
+def process_pending(limit: int = BATCH) -> int:
+    """Claim a batch of pending messages and process them; 0 when there were none."""
+    return process_rows(claim(limit))
+
+
+def process_ids(ids: list[int]) -> int:
+    """Process the named rows if they still wait (a task for one message, accepted a
+    moment ago). A row another worker is already processing is left alone."""
+    rows = list(
+        RawMessage.objects.filter(pk__in=ids, state__in=[RawState.PENDING, RawState.FAILED])
+    )
+    return process_rows(rows)
