@@ -6,16 +6,13 @@ import secrets
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from django.conf import settings
-from django.core import signing
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from kundsvar.core import batchcache
 from kundsvar.core.language import promise_language
-from kundsvar.feedback.links import RATING_SALT
+from kundsvar.feedback.links import rating_url
 from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_text
@@ -139,15 +136,6 @@ def acknowledgement(case, inbound) -> EmailMessage:
         references=inbound.references,
         automatic=True,
     )
-
-
-def rating_token(case, message) -> str:
-    return signing.dumps({"c": case.pk, "m": message.pk}, salt=RATING_SALT, compress=True)
-
-
-def rating_url(case, message, score: str) -> str:
-    path = reverse("feedback:rate", args=[rating_token(case, message), score])
-    return f"{settings.SITE_URL}{path}"
 
 
 def reply(case, answer, question) -> EmailMessage:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core import mail
 
-from kundsvar.channels.email.models import OutboundEmail, OutboundKind
+from kundsvar.channels.outbox import OutboundKind
 from kundsvar.commerce import proactive, services
 from kundsvar.commerce.models import (
     CommerceSettings,
@@ -23,6 +23,8 @@ from kundsvar.customers.models import Customer, CustomerEmail
 from kundsvar.shops.tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
+# The outbox's delivery rows that order messages go out as (OrderMessage.outbound).
+Queued = OrderMessage.outbound.field.related_model
 SHOP = "kundtjanst@nordljus.example"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -79,7 +81,7 @@ def test_each_message_goes_out_once_per_key(order, kind):  # O1
     assert proactive.on_change(order, kind, obj=obj, now=T0) is not None
     assert proactive.on_change(order, kind, obj=obj, now=T0) is None  # a redelivered webhook
     assert OrderMessage.objects.filter(order=order, kind=kind).count() == 1
-    assert OutboundEmail.objects.count() == 1
+    assert Queued.objects.count() == 1
 
 
 def test_a_second_parcel_is_news(order):  # O4
@@ -104,7 +106,7 @@ def test_a_lost_race_for_the_key_sends_nothing(order):  # O1
         proactive._send(order, MessageKind.CONFIRMED, "confirmed", None, "karin@example.se", T0)
         is None
     )
-    assert OutboundEmail.objects.count() == 1
+    assert Queued.objects.count() == 1
 
 
 @pytest.mark.parametrize("kind", list(MessageKind))
@@ -113,14 +115,14 @@ def test_a_switched_off_message_is_not_sent(order, kind):  # O1
     setattr(settings, proactive._SWITCHES[kind], False)
     settings.save()
     assert proactive.on_change(order, kind, obj=obj_for(order, kind), now=T0) is None
-    assert not OrderMessage.objects.exists() and not OutboundEmail.objects.exists()
+    assert not OrderMessage.objects.exists() and not Queued.objects.exists()
 
 
 def test_without_an_email_address_nothing_is_sent_and_nothing_breaks(order):  # O1
     order.email = ""
     order.save()
     assert proactive.on_change(order, MessageKind.SHIPPED, obj=ShipmentFactory(order=order)) is None
-    assert not OutboundEmail.objects.exists()
+    assert not Queued.objects.exists()
 
 
 def test_the_customers_address_is_used_when_the_order_has_none(order):  # O1

@@ -178,7 +178,7 @@ def test_who_may_open_the_report(client, shop, owner, anna):
 def test_the_rating_link_records_on_send(client, shop, anna):  # R4, F1
     from urllib.parse import urlsplit
 
-    from kundsvar.channels.email.emails import rating_url
+    from kundsvar.feedback.links import rating_url
     from kundsvar.feedback.models import Rating
 
     case = cases.open_case(

@@ -10,7 +10,7 @@ import pytest
 
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, CaseEvent, EventKind, Status
-from kundsvar.channels.email.emails import rating_url
+from kundsvar.feedback.links import rating_url
 from kundsvar.feedback.models import Rating
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 

@@ -1,6 +1,7 @@
 """Every acknowledgement and reply links to the customer's case page (A1, R4, S3)."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.channels.email import emails
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind
 from kundsvar.channels.email.tests.mails import parsed_outbound
+from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 from .conftest import T0
 
@@ -19,6 +21,23 @@ WORDS = {
     "sv": ("Fick du svar på din fråga?", "Ärende"),
     "en": ("Did this answer your question?", "Case"),
 }
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(T0 + timedelta(hours=1), tick=True)
+
+
+@pytest.fixture
+def shop(db):
+    return ShopFactory(
+        name="Nordljus", slug="nordljus", email="kundtjanst@nordljus.example", phone="08-123 456 00"
+    )
+
+
+@pytest.fixture
+def agent(shop):
+    return AgentFactory(shops=[shop], first_name="Anna", last_name="Berg")
 
 
 def _bodies(message) -> tuple[str, str]:
