@@ -79,18 +79,6 @@ def test_the_repository_points_to_nothing_outside_itself():
     assert offenders == []
 
 
-def _imports(path: Path) -> set[str]:
-    import ast
-
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.update([node.module, *(f"{node.module}.{a.name}" for a in node.names)])
-    return names
-
-
 def test_commerce_sends_customer_mail_without_importing_the_email_channel():
     """Order mail goes through the channel-neutral outbox (kundsvar.channels.outbox)."""
     importers = [
