@@ -215,7 +215,7 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
         beyond_ceiling=case.beyond_ceiling,
         under_load=stretched,
     )
-    webhooks.fire(shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
+    webhooks.fire(shop, Event.CASE_CREATED, lambda: webhook_payloads.case_created(case, message))
     index_on_commit(case.pk)
     return case
 
@@ -298,7 +298,7 @@ def add_inbound_message(
     webhooks.fire(
         case.shop,
         Event.MESSAGE_RECEIVED,
-        webhook_payloads.message_received(case, message, automatic=automatic),
+        lambda: webhook_payloads.message_received(case, message, automatic=automatic),
     )
     index_on_commit(case.pk)
     return message
@@ -411,9 +411,11 @@ def reply(
         channel.send_reply(case, message)
     if old_status != case.status:
         record_event(case, EventKind.STATUS, at=now, actor=agent, old=old_status, new=case.status)
-    webhooks.fire(case.shop, Event.REPLY_SENT, webhook_payloads.reply_sent(case, message))
+    webhooks.fire(case.shop, Event.REPLY_SENT, lambda: webhook_payloads.reply_sent(case, message))
     if case.status == Status.CLOSED and old_status != Status.CLOSED:
-        webhooks.fire(case.shop, Event.CASE_CLOSED, webhook_payloads.case_closed(case, actor=agent))
+        webhooks.fire(
+            case.shop, Event.CASE_CLOSED, lambda: webhook_payloads.case_closed(case, actor=agent)
+        )
     index_on_commit(case.pk)
     return message
 
@@ -532,7 +534,9 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
     case.save(update_fields=fields)
     record_event(case, EventKind.STATUS, at=now, actor=actor, old=old, new=status)
     if status == Status.CLOSED:
-        webhooks.fire(case.shop, Event.CASE_CLOSED, webhook_payloads.case_closed(case, actor=actor))
+        webhooks.fire(
+            case.shop, Event.CASE_CLOSED, lambda: webhook_payloads.case_closed(case, actor=actor)
+        )
     return case
 
 
@@ -611,7 +615,7 @@ def merge_cases(
     webhooks.fire(
         source.shop,
         Event.CASE_CLOSED,
-        webhook_payloads.case_closed(source, actor=actor, merged_into=target),
+        lambda: webhook_payloads.case_closed(source, actor=actor, merged_into=target),
     )
     index_on_commit(source.pk, target.pk)
     return target
@@ -723,7 +727,9 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
         due_at=case.due_at.isoformat(),  # type: ignore[union-attr]  # owe_answer set it
     )
     record_event(source, EventKind.STATUS, at=now, actor=actor, split_to=case.number)
-    webhooks.fire(case.shop, Event.CASE_CREATED, webhook_payloads.case_created(case, message))
+    webhooks.fire(
+        case.shop, Event.CASE_CREATED, lambda: webhook_payloads.case_created(case, message)
+    )
     index_on_commit(source.pk, case.pk)
     return case
 

@@ -18,6 +18,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from urllib.parse import urlsplit
@@ -42,15 +43,23 @@ USER_AGENT = "Kundsvar-Webhooks/1"
 
 
 @transaction.atomic
-def fire(shop, event: str, payload: dict, *, now: datetime | None = None) -> list[WebhookDelivery]:
+def fire(
+    shop, event: str, payload: dict | Callable[[], dict], *, now: datetime | None = None
+) -> list[WebhookDelivery]:
     """Queue `event` for every active endpoint of `shop` that wants it. Call it inside
-    the write that caused the event: nothing is sent if that write rolls back."""
+    the write that caused the event: nothing is sent if that write rolls back. `payload`
+    may be a function: it is built only when an endpoint wants the event (most shops
+    have none, and building a case's payload costs several queries)."""
     if event not in Event.values:
         raise ValueError(f"Unknown webhook event {event!r}")
     now = now or timezone.now()
     endpoints = [
         e for e in WebhookEndpoint.objects.filter(shop=shop, active=True) if e.wants(event)
     ]  # few per shop; JSON "contains" is not portable to SQLite
+    if not endpoints:
+        return []
+    if callable(payload):
+        payload = payload()
     deliveries = [
         WebhookDelivery.objects.create(
             endpoint=endpoint, event=event, payload=payload, created_at=now, next_attempt_at=now

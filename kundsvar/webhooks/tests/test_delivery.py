@@ -98,6 +98,21 @@ def test_one_delivery_per_endpoint_that_wants_the_event(shop, receiver):
     assert {d.endpoint for d in fire(shop, Event.REPLY_SENT)} == {everything, replies}
 
 
+def test_the_payload_is_built_only_for_an_endpoint_that_wants_it(shop, receiver):
+    built = []
+
+    def payload():
+        built.append(1)
+        return {"case": 1}
+
+    assert services.fire(shop, Event.CASE_CREATED, payload) == []  # no endpoint at all
+    WebhookEndpoint.objects.create(shop=shop, url=receiver.url, events=[Event.REPLY_SENT])
+    assert services.fire(shop, Event.CASE_CREATED, payload) == []
+    assert built == []
+    (delivery,) = services.fire(shop, Event.REPLY_SENT, payload)
+    assert delivery.payload == {"case": 1} and built == [1]
+
+
 def test_an_endpoint_hears_about_every_event_by_default(shop):
     assert WebhookEndpoint(shop=shop, url="https://x.example").events == [
         "case.created",
