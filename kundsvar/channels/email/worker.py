@@ -13,7 +13,7 @@ conditional UPDATE). SQLite has a single writer; there, one worker.
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -30,10 +30,15 @@ BATCH = 50  # rows per claim: large enough to share the shop's settings, small e
 # finish well inside pipeline.PROCESSING_LEASE and to spread a burst over the workers
 
 
-def claim(limit: int = BATCH) -> list[RawMessage]:
-    """Take up to `limit` pending rows, oldest first, for this worker alone."""
+def claim(limit: int = BATCH, *, besides: Sequence[int] = ()) -> list[RawMessage]:
+    """Take up to `limit` pending rows, oldest first, for this worker alone (not the rows
+    `besides`, which the caller has in hand already)."""
     with transaction.atomic():
-        pending = RawMessage.objects.filter(state=RawState.PENDING).order_by("received_at", "pk")
+        pending = (
+            RawMessage.objects.filter(state=RawState.PENDING)
+            .exclude(pk__in=besides)
+            .order_by("received_at", "pk")
+        )
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)
         rows = list(pending[:limit])
@@ -98,8 +103,13 @@ def process_pending(limit: int = BATCH) -> int:
 
 def process_ids(ids: list[int]) -> int:
     """Process the named rows if they still wait (a task for one message, accepted a
-    moment ago). A row another worker is already processing is left alone."""
+    moment ago), with whatever else is pending, up to a batch. A row another worker is
+    already processing is left alone."""
     rows = list(
         RawMessage.objects.filter(pk__in=ids, state__in=[RawState.PENDING, RawState.FAILED])
     )
+    if rows:
+        # In a burst, mail accepted meanwhile joins this batch (and shares its cache); the
+        # tasks queued for those rows then find them done and cost one query each.
+        rows += claim(BATCH - len(rows), besides=[row.pk for row in rows])
     return process_rows(rows)

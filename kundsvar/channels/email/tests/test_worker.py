@@ -71,6 +71,17 @@ def test_a_claimed_batch_is_not_claimed_again(queued_only):
     assert Case.objects.count() == 5
 
 
+def test_the_task_of_one_message_takes_the_burst_behind_it(queued_only):  # A6
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    rows = [
+        pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0) for i in range(4)
+    ]
+    assert worker.process_ids([rows[2].pk]) == 4  # its own row, then the other three
+    assert RawMessage.objects.filter(state=RawState.PROCESSED).count() == 4
+    assert worker.process_ids([rows[0].pk]) == 0  # the tasks queued for the others: done
+    assert Case.objects.count() == 4
+
+
 def test_the_task_of_a_row_another_worker_took_does_nothing(queued_only):
     shop = ShopFactory(email=SHOP_ADDRESS)
     row = pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
