@@ -5,7 +5,6 @@ A case of a shop the token's agent does not work for is answered exactly like a 
 that does not exist (404): the API never tells whether a number is in use.
 """
 
-import logging
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -34,8 +33,6 @@ from kundsvar.cases.models import Case, Channel, Direction, Message, SlaState, S
 from kundsvar.intake import services as intake
 from kundsvar.shops.models import Language, Shop
 from kundsvar.sla.promise import promise_text
-
-log = logging.getLogger(__name__)
 
 router = Router(tags=["cases"])
 
