@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kundsvar.search",
     "kundsvar.channels.email",
     "kundsvar.channels.form",
+    "kundsvar.channels.hooks",
     "kundsvar.commerce",
     "kundsvar.knowledge",
     "kundsvar.portal",

@@ -237,6 +237,7 @@ LAYERS = {
             "search",
             "webhooks",
             "channels",  # registry.py, outbox.py, by_email.py: the channel-neutral doors
+            "channels.hooks",  # webhook bodies stored first, for the webhook channels
         ],
         1,
     ),

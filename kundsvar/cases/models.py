@@ -17,7 +17,11 @@ class Channel(models.TextChoices):
     FORM = "form", _("Web form")
     CHAT = "chat", _("Chat")
     PHONE = "phone", _("Phone")
-    SOCIAL = "social", _("Social")
+    SMS = "sms", _("SMS")
+    MESSENGER = "messenger", _("Messenger")
+    INSTAGRAM = "instagram", _("Instagram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SOCIAL = "social", _("Social")  # before the platforms had codes of their own
     API = "api", _("API")
 
 

@@ -53,3 +53,29 @@ class CustomerPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class HandleKind(models.TextChoices):
+    MESSENGER = "messenger", _("Messenger")  # page-scoped id (PSID)
+    INSTAGRAM = "instagram", _("Instagram")  # Instagram-scoped id (IGSID)
+    WHATSAPP = "whatsapp", _("WhatsApp")  # wa_id, the number in international digits
+
+
+class CustomerHandle(models.Model):
+    """Who the customer is on a messaging platform: the id the platform gives us for them.
+    Like an address, each belongs to one customer per shop (rule C5: one history)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="handles")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=HandleKind.choices)
+    value = models.CharField(max_length=100)
+    name = models.CharField(max_length=200, blank=True)  # as the platform shows them
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("shop", "kind", "value", name="customer_handle_unique_per_shop")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from kundsvar.core.phones import international
 
-from .models import Customer, CustomerEmail, CustomerPhone
+from .models import Customer, CustomerEmail, CustomerHandle, CustomerPhone
 
 if TYPE_CHECKING:
     from kundsvar.shops.models import Shop
@@ -68,6 +68,65 @@ def add_phone(customer: Customer, number: str, country: str = "") -> CustomerPho
         return None
     row, _ = CustomerPhone.objects.get_or_create(
         customer=customer, normalized=normalized, defaults={"number": number.strip()[:40]}
+    )
+    return row
+
+
+def find_or_create_by_phone(
+    shop: "Shop", number: str, *, name: str = "", country: str = ""
+) -> Customer:
+    """The shop's customer with this phone number (an SMS, a call, a callback request),
+    created on first contact. Several customers may share a number (a family): the one
+    it was added to last wins; an agent can merge or move the case."""
+    normalized = international(number, country or shop.country)
+    existing = (
+        CustomerPhone.objects.select_related("customer")
+        .filter(customer__shop=shop, normalized=normalized)
+        .order_by("-pk")
+        .first()
+        if len(normalized) >= 6
+        else None
+    )
+    if existing:
+        customer = existing.customer
+        if name and not customer.name:
+            customer.name = name[:200]
+            customer.save(update_fields=["name"])
+        return customer
+    with transaction.atomic():
+        customer = Customer.objects.create(shop=shop, name=name[:200])
+        add_phone(customer, number, country or shop.country)
+    return customer
+
+
+def find_or_create_by_handle(shop: "Shop", kind: str, value: str, *, name: str = "") -> Customer:
+    """The shop's customer known on a messaging platform by `value` (a Messenger PSID,
+    an Instagram id, a WhatsApp number), created on first contact."""
+    value = value.strip()[:100]
+    existing = CustomerHandle.objects.select_related("customer").filter(
+        shop=shop, kind=kind, value=value
+    )
+    handle = existing.first()
+    if handle is None:
+        try:
+            with transaction.atomic():
+                customer = Customer.objects.create(shop=shop, name=name[:200])
+                return CustomerHandle.objects.create(
+                    customer=customer, shop=shop, kind=kind, value=value, name=name[:200]
+                ).customer
+        except IntegrityError:
+            handle = existing.get()  # another worker created it a moment ago
+    customer = handle.customer
+    if name and not customer.name:
+        customer.name = name[:200]
+        customer.save(update_fields=["name"])
+    return customer
+
+
+def add_handle(customer: Customer, kind: str, value: str) -> CustomerHandle:
+    """Link a platform id to a customer already known (an agent saw it is the same person)."""
+    row, _ = CustomerHandle.objects.get_or_create(
+        shop=customer.shop, kind=kind, value=value.strip()[:100], defaults={"customer": customer}
     )
     return row
 
