@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kundsvar.accounts.models import Membership, Role
 
-from .models import Case, CaseView, SlaState, Status, Tag
+from .models import Case, CaseView, Direction, SlaState, Status, Tag
 
 VIEWS = ["open", "mine", "unassigned", "risk", "waiting", "snoozed", "closed"]
 
@@ -132,3 +132,23 @@ def previous_cases(case: Case, limit: int = 10) -> list[Case]:
         .exclude(pk=case.pk)
         .order_by("-received_at")[:limit]
     )
+
+
+# Channels whose answers go out by email, to the address the customer wrote from.
+BY_EMAIL = {"email", "form", "api"}
+
+
+def reply_channels(case: Case) -> list[str]:
+    """The channels an agent's answer can go out on, the usual one first: the channel of
+    the customer's latest message (an SMS is answered by SMS, a chat in the chat), then
+    email when the customer has an address and email is not already first."""
+    last = (
+        case.messages.filter(direction=Direction.INBOUND)
+        .order_by("-created_at", "-id")
+        .only("channel")
+    ).first()
+    first = last.channel if last else case.channel
+    choices = [first]
+    if first not in BY_EMAIL and case.customer.emails.exists():
+        choices.append("email")
+    return choices

@@ -29,10 +29,12 @@ from kundsvar.webhooks import payloads as webhook_payloads
 from kundsvar.webhooks import services as webhooks
 from kundsvar.webhooks.models import Event
 
+from . import queries
 from .events import record_event
 from .models import (
     Case,
     CaseView,
+    Channel,
     Counter,
     Direction,
     EventKind,
@@ -353,8 +355,12 @@ def reply(
     then: str = Status.ANSWERED,
     now: datetime | None = None,
     seen_last_message: int | None = None,
+    channel: str = "",
 ) -> Message:
     """An agent answers the customer. Measures whether the promise was kept (rule S4).
+
+    The answer goes out on `channel`, by default the one the customer wrote on last
+    (`queries.reply_channels`); email is the other choice when the customer has an address.
 
     `seen_last_message` is the last message the agent had in front of them: if a
     colleague answered or the customer wrote since, nothing is sent (StaleView), so the
@@ -370,10 +376,17 @@ def reply(
         changes = _changes_since(case, seen_last_message)  # under the case lock: no race
         if changes:
             raise StaleView(" ".join(str(c) for c in changes))
+    possible = queries.reply_channels(case)
+    if channel and channel not in possible:
+        raise CaseError(
+            _("This case cannot be answered by %(channel)s.")
+            % {"channel": Channel(channel).label if channel in Channel.values else channel}
+        )
+    channel = channel or possible[0]
     message = Message.objects.create(
         case=case,
         direction=Direction.OUTBOUND,
-        channel=case.channel,
+        channel=channel,
         author=agent,
         from_address=case.shop.email,
         body_text=body_text,
@@ -406,9 +419,9 @@ def reply(
     record_event(
         case, EventKind.REPLIED, at=now, actor=agent, message=message.pk, first=first, **measured
     )
-    channel = channel_for(case.channel)
-    if channel:
-        channel.send_reply(case, message)
+    adapter = channel_for(channel)
+    if adapter:
+        adapter.send_reply(case, message)
     if old_status != case.status:
         record_event(case, EventKind.STATUS, at=now, actor=agent, old=old_status, new=case.status)
     webhooks.fire(case.shop, Event.REPLY_SENT, lambda: webhook_payloads.reply_sent(case, message))

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.accounts.models import Agent
-from kundsvar.cases.models import SavedReply, Status
+from kundsvar.cases.models import Channel, SavedReply, Status
 from kundsvar.shops.models import Language
 
 from . import saved_replies
@@ -20,6 +20,8 @@ class ReplyForm(forms.Form):
         ],
         initial=Status.ANSWERED,
     )
+    # Empty: the channel the customer wrote on last (cases.queries.reply_channels).
+    channel = forms.ChoiceField(label=_("Answer by"), choices=Channel.choices, required=False)
     inserted = forms.CharField(required=False, widget=forms.HiddenInput)
     loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     # The last message on the page when the composer opened (the collision check).

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kundsvar.accounts.models import Agent, Team
 from kundsvar.cases import queries, services
-from kundsvar.cases.models import Case, Direction, Message, Status
+from kundsvar.cases.models import Case, Channel, Direction, Message, Status
 from kundsvar.channels.email import outbox
 from kundsvar.knowledge import panels as knowledge_panels
 from kundsvar.search.queries import search_cases
@@ -161,6 +161,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
                 "last_message": services.last_message_id(case),
             }
         ),
+        "reply_channels": [(code, Channel(code).label) for code in queries.reply_channels(case)],
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status}),
         "saved_replies": [
@@ -217,7 +218,14 @@ def reply(request, number):
         return _composer_again(request, case, form, warnings=warnings)
     seen = None if data["send_anyway"] else data["last_message"]
     try:
-        services.reply(case, request.user, data["body"], then=data["then"], seen_last_message=seen)
+        services.reply(
+            case,
+            request.user,
+            data["body"],
+            then=data["then"],
+            seen_last_message=seen,
+            channel=data["channel"],
+        )
     except services.StaleView as error:
         # The draft stays; the page now shows (and remembers) what arrived meanwhile.
         again = request.POST.copy()

@@ -1,6 +1,7 @@
 """The email channel's adapter (`kundsvar.channels.registry`): how a mail threads, how
 its sender is told it arrived (A1–A5), and how an agent's answer goes out (R1–R4)."""
 
+import copy
 from datetime import timedelta
 
 from django.db import transaction
@@ -64,14 +65,19 @@ class EmailChannel:
             record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)
 
     def send_reply(self, case, message) -> None:
-        """Queue the agent's answer (rules R1–R4) to whoever asked last."""
-        question = (
-            case.messages.filter(direction=Direction.INBOUND, created_at__lte=message.created_at)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        if question is None or not question.from_address:
-            return
+        """Queue the agent's answer (rules R1–R4) to whoever asked last by email. On a
+        case from another channel (an SMS, a chat) the agent may answer by email: to the
+        customer's address, quoting their latest message."""
+        asked = case.messages.filter(
+            direction=Direction.INBOUND, created_at__lte=message.created_at
+        ).order_by("-created_at", "-id")
+        question = asked.filter(from_address__contains="@").first()
+        if question is None:
+            question = copy.copy(asked.first())
+            if question is None or not case.customer.primary_email:
+                return
+            question.from_address = case.customer.primary_email
+            question.message_id = question.references = ""
         outbox.queue(
             case,
             OutboundKind.REPLY,
