@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from kundsvar.accounts.models import Membership, Role
 from kundsvar.channels.hooks import services
 from kundsvar.channels.hooks.models import HookState, InboundHook
-from kundsvar.shops.tests.factories import ShopFactory
+from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 SEEN: list[bytes] = []
@@ -88,3 +90,29 @@ def test_a_worker_that_died_mid_run_gives_the_row_back_after_its_lease():
     assert services.process_due(T0 + timedelta(minutes=1)) == 0  # leased: left alone
     assert services.process_due(T0 + services.LEASE + timedelta(seconds=1)) == 1
     assert SEEN == [b"from=%2B46701234567&message=Hej"]
+
+
+@pytest.mark.django_db
+def test_the_shop_admin_sees_what_could_not_be_read_and_retries_it(client):
+    hook, _ = stored(processor="explode")
+    InboundHook.objects.filter(pk=hook.pk).update(
+        state=HookState.FAILED, attempts=6, last_error="ValueError: cannot read this body"
+    )
+    admin, agent = AgentFactory(), AgentFactory(shops=[hook.shop])
+    Membership.objects.create(agent=admin, shop=hook.shop, role=Role.ADMIN)
+    url = reverse("settings:inbound_events", args=[hook.shop.slug])
+
+    client.force_login(agent)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"hook": hook.pk}).status_code == 403
+
+    client.force_login(admin)
+    page = client.get(url).content.decode()
+    assert "ValueError: cannot read this body" in page and "46elks sms" in page
+    client.post(url, {"hook": hook.pk})
+    hook.refresh_from_db()
+    assert hook.state == HookState.PENDING and hook.attempts == 0
+    other_admin = AgentFactory()
+    Membership.objects.create(agent=other_admin, shop=ShopFactory(), role=Role.ADMIN)
+    client.force_login(other_admin)
+    assert client.get(url).status_code == 404
