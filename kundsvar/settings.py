@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kundsvar.portal",
     "kundsvar.feedback",
     "kundsvar.webhooks",
+    "kundsvar.insights",
     "kundsvar.workspace",
     "kundsvar.demo",
     "kundsvar.ops",

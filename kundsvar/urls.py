@@ -25,6 +25,7 @@ urlpatterns = [
     # Shop platforms' webhooks (Shopify, WooCommerce), verified by signature.
     path("hooks/", include("kundsvar.commerce.connectors.urls")),
     path("commerce/", include("kundsvar.commerce.agent_urls")),
+    path("insights/", include("kundsvar.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

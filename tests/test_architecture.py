@@ -244,6 +244,7 @@ LAYERS = {
     "intake": 2,
     "portal": 3,
     "feedback": 3,
+    "insights": 3,  # reports and staffing: reads the domain, nothing imports it
     "channels.email": 4,
     "channels.form": 4,
     **dict.fromkeys(
