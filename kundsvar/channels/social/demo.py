@@ -32,7 +32,7 @@ def add_demo_conversation(shop, customer, agent, now) -> None:
         shop=shop,
         platform="whatsapp",
         account_id="100000000000001",
-        access_token="demo-token-not-valid",
+        access_token=f"demo-{secrets.token_hex(8)}",  # not a real token: sends fail visibly
         app_secret=secrets.token_hex(16),
         verify_token=secrets.token_urlsafe(12),
         acknowledge=False,
