@@ -20,6 +20,7 @@ from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.customers import services as customers
+from kundsvar.customers.models import CustomerHandle
 from kundsvar.intake import services as intake
 from kundsvar.intake.attachments import FAILED as ATTACHMENT_FAILED
 from kundsvar.intake.attachments import File
@@ -84,7 +85,10 @@ def take_in(connection: Connection, incoming: Incoming) -> None:
         return
     shop = connection.shop
     customer = customers.find_or_create_by_handle(
-        shop, incoming.platform, incoming.sender, name=incoming.name
+        shop,
+        incoming.platform,
+        incoming.sender,
+        name=incoming.name or _profile_name(connection, incoming),
     )
     if incoming.platform == "whatsapp":  # the WhatsApp id is the number: one history (C5)
         customers.add_phone(customer, f"+{incoming.sender}")
@@ -111,6 +115,29 @@ def take_in(connection: Connection, incoming: Incoming) -> None:
             return  # another worker took this message in a moment ago
         raise
     intake.follow_through(received)
+
+
+PROFILE_FIELDS = {"messenger": "first_name,last_name", "instagram": "name,username"}
+
+
+def _profile_name(connection: Connection, incoming: Incoming) -> str:
+    """A new Messenger or Instagram customer's name, asked of the platform once (the
+    webhook carries only their id). Best effort: without the permission, no name."""
+    fields = PROFILE_FIELDS.get(incoming.platform)
+    known = CustomerHandle.objects.filter(
+        shop=connection.shop_id, kind=incoming.platform, value=incoming.sender
+    )
+    if fields is None or known.exists():
+        return ""
+    try:
+        profile = graph.get(
+            incoming.platform, incoming.sender, connection.access_token, fields=fields
+        )
+    except graph.GraphError as error:
+        log.info("no profile for %s %s: %s", incoming.platform, incoming.sender, error)
+        return ""
+    first_last = " ".join(filter(None, [profile.get("first_name"), profile.get("last_name")]))
+    return str(first_last or profile.get("name") or profile.get("username") or "")[:200]
 
 
 def _inbound(incoming: Incoming, missing: list[str]) -> Inbound:

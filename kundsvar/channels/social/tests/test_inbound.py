@@ -204,3 +204,33 @@ def test_a_worker_killed_mid_burst_leaves_every_event_in_exactly_once(
     assert texts == sorted(f"Meddelande {i}" for i in range(12))
     assert set(InboundHook.objects.values_list("state", flat=True)) == {HookState.DONE}
     assert Case.objects.count() == 1
+
+
+def test_a_new_messenger_customer_is_named_from_their_profile_once(
+    deliver, messenger, graph, now
+):  # R7
+    graph.answer(
+        "GET",
+        f"/{payloads.PSID}",
+        200,
+        {"first_name": "Karin", "last_name": "Lind", "id": payloads.PSID},
+    )
+    deliver(messenger, payloads.messenger(payloads.text_event("m_1", "Hej!", now), at=now))
+    deliver(
+        messenger,
+        payloads.messenger(
+            payloads.text_event("m_2", "Hallå?", now + timedelta(seconds=9)), at=now
+        ),
+    )
+    assert Case.objects.get().customer.name == "Karin Lind"
+    profile_calls = [r for r in graph.requests if r.method == "GET"]
+    assert len(profile_calls) == 1 and "fields=first_name%2Clast_name" in profile_calls[0].path
+
+
+def test_a_refused_profile_leaves_the_customer_nameless_and_the_message_in(
+    deliver, instagram, graph, now
+):
+    graph.fail("GET", f"/{payloads.IGSID}", 400, "(#200) Missing permission", code=200)
+    event = payloads.text_event("ig_1", "Hej!", now, payloads.IGSID, payloads.IG_ID)
+    deliver(instagram, payloads.instagram(event, at=now))
+    assert Case.objects.get().customer.name == ""
