@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kundsvar.channels.email",
     "kundsvar.channels.form",
     "kundsvar.channels.hooks",
+    "kundsvar.channels.social",
     "kundsvar.commerce",
     "kundsvar.knowledge",
     "kundsvar.portal",
@@ -285,6 +286,12 @@ ACK_SHARED_MAIL_DOMAINS = envlist(
 AUTO_ANSWER_SECONDS = envint("AUTO_ANSWER_SECONDS", 60)
 AUTO_REPEAT_COUNT = envint("AUTO_REPEAT_COUNT", 3)
 AUTO_REPEAT_MINUTES = envint("AUTO_REPEAT_MINUTES", 60)
+
+# Messenger, Instagram and WhatsApp (kundsvar.channels.social): where each platform's API
+# is. Tests and staging point these at a fake server.
+MESSENGER_API_URL = envstr("MESSENGER_API_URL", "https://graph.facebook.com/v21.0")
+INSTAGRAM_API_URL = envstr("INSTAGRAM_API_URL", "https://graph.instagram.com/v21.0")
+WHATSAPP_API_URL = envstr("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -10,6 +10,7 @@ pages = [
     path("", include("kundsvar.accounts.settings_urls")),
     path("", include("kundsvar.channels.email.settings_urls")),
     path("", include("kundsvar.channels.hooks.settings_urls")),
+    path("", include("kundsvar.channels.social.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
 ]
 

@@ -24,6 +24,9 @@ urlpatterns = [
     path("", include("kundsvar.portal.urls")),
     # Shop platforms' webhooks (Shopify, WooCommerce), verified by signature.
     path("hooks/", include("kundsvar.commerce.connectors.urls")),
+    # Messenger, Instagram and WhatsApp (Meta), verified by signature.
+    path("hooks/", include("kundsvar.channels.social.hooks_urls")),
+    path("social/", include("kundsvar.channels.social.urls")),
     path("commerce/", include("kundsvar.commerce.agent_urls")),
     path("insights/", include("kundsvar.insights.urls")),
     path("admin/", admin.site.urls),

@@ -247,6 +247,7 @@ LAYERS = {
     "insights": 3,  # reports and staffing: reads the domain, nothing imports it
     "channels.email": 4,
     "channels.form": 4,
+    "channels.social": 4,
     **dict.fromkeys(
         ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
         5,

@@ -21,6 +21,9 @@ CHANNELS = {
     # address the customer gave.
     "form": "kundsvar.channels.form.channel.FormChannel",
     "api": "kundsvar.channels.by_email.ApiChannel",
+    "messenger": "kundsvar.channels.social.channel.MessengerChannel",
+    "instagram": "kundsvar.channels.social.channel.InstagramChannel",
+    "whatsapp": "kundsvar.channels.social.channel.WhatsAppChannel",
 }
 
 

@@ -16,6 +16,7 @@ from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, SavedReply, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.channels.email.models import OutboundEmail, OutboundState
+from kundsvar.channels.social.demo import add_demo_conversation
 from kundsvar.commerce import matching
 from kundsvar.commerce.demo import add_demo_orders
 from kundsvar.commerce.models import ShippingMethod
@@ -297,6 +298,7 @@ def create_demo(now: datetime | None = None) -> dict:
         if index % 3 == 0:
             cases.assign(case, agent, actor=admin, now=received)
         _story(case, story, received, agent, now)
+    add_demo_conversation(shop, customers[1], agent, now)  # on WhatsApp
     add_ratings(shop, now)
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
