@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("kundsvar.portal.urls")),
     # Shop platforms' webhooks (Shopify, WooCommerce), verified by signature.
     path("hooks/", include("kundsvar.commerce.connectors.urls")),
+    # Phone and SMS: the providers' webhooks (46elks, Twilio) and call logging.
+    path("", include("kundsvar.channels.phone.urls")),
     path("commerce/", include("kundsvar.commerce.agent_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -246,6 +246,7 @@ LAYERS = {
     "feedback": 3,
     "channels.email": 4,
     "channels.form": 4,
+    "channels.phone": 4,
     **dict.fromkeys(
         ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
         5,

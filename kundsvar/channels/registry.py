@@ -21,6 +21,9 @@ CHANNELS = {
     # address the customer gave.
     "form": "kundsvar.channels.form.channel.FormChannel",
     "api": "kundsvar.channels.by_email.ApiChannel",
+    "sms": "kundsvar.channels.phone.channel.SmsChannel",
+    # A phone case is a callback: confirmed by SMS, answered by calling.
+    "phone": "kundsvar.channels.phone.channel.PhoneChannel",
 }
 
 
