@@ -41,7 +41,15 @@ class PhoneSettingsForm(forms.ModelForm):
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
-    provider = forms.ChoiceField(label=_("Provider"), choices=[("", "–"), *Provider.choices])
+    provider = forms.ChoiceField(
+        label=_("Provider"), choices=[("", "–"), *Provider.choices], required=False
+    )
+    ivr_prompt_url = forms.URLField(
+        label=_("46elks: recording that offers a callback"),
+        required=False,
+        assume_scheme="https",
+        help_text=_('An audio file saying "Press 1 and we call you back". Twilio speaks it.'),
+    )
 
     class Meta:
         model = PhoneSettings
