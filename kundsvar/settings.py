@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kundsvar.channels.form",
     "kundsvar.channels.hooks",
     "kundsvar.channels.social",
+    "kundsvar.channels.phone",
     "kundsvar.commerce",
     "kundsvar.knowledge",
     "kundsvar.portal",
@@ -217,6 +218,14 @@ else:
 # Seconds for the connect and for each answer of the SMTP server: a server that takes
 # the connection and never answers must not hold the worker for long.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+
+# Phone and SMS (kundsvar/channels/phone). The providers' API addresses are settings so
+# the tests talk to a local fake server. PHONE_TRUST_PROXY: rebuild the address Twilio
+# signed from X-Forwarded-Proto/Host (only behind a proxy that sets them itself).
+PHONE_46ELKS_API_URL = envstr("PHONE_46ELKS_API_URL", "https://api.46elks.com").rstrip("/")
+PHONE_TWILIO_API_URL = envstr("PHONE_TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+PHONE_TRUST_PROXY = envbool("PHONE_TRUST_PROXY", False)
+PHONE_HTTP_TIMEOUT = envint("PHONE_HTTP_TIMEOUT", 10)
 
 # Inbound mail.
 # The largest inbound mail accepted whole, over HTTP (and SMTP, unless set apart).

@@ -11,6 +11,7 @@ pages = [
     path("", include("kundsvar.channels.email.settings_urls")),
     path("", include("kundsvar.channels.hooks.settings_urls")),
     path("", include("kundsvar.channels.social.settings_urls")),
+    path("", include("kundsvar.channels.phone.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
 ]
 

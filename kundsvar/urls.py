@@ -27,6 +27,8 @@ urlpatterns = [
     # Messenger, Instagram and WhatsApp (Meta), verified by signature.
     path("hooks/", include("kundsvar.channels.social.hooks_urls")),
     path("social/", include("kundsvar.channels.social.urls")),
+    # Phone and SMS: the providers' webhooks (46elks, Twilio) and call logging.
+    path("", include("kundsvar.channels.phone.urls")),
     path("commerce/", include("kundsvar.commerce.agent_urls")),
     path("insights/", include("kundsvar.insights.urls")),
     path("admin/", admin.site.urls),

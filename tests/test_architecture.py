@@ -248,6 +248,7 @@ LAYERS = {
     "channels.email": 4,
     "channels.form": 4,
     "channels.social": 4,
+    "channels.phone": 4,
     **dict.fromkeys(
         ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
         5,

@@ -94,6 +94,8 @@ def world():
         "order_id": 1,
         "language": "en",
         "outbound_id": 1,
+        "provider": "46elks",
+        "sms_id": 1,
     }
     actors = {
         "anonymous": None,

@@ -42,6 +42,8 @@ def send_to_customer(
     and case message it belongs to, when it belongs to one (an order message does not).
     Returns the delivery row, for the caller to keep a reference to."""
     adapter = channel_for(channel)
-    if adapter is None:
+    # Only a channel that can carry such a message has `queue` (a phone case cannot).
+    queue = getattr(adapter, "queue", None)
+    if queue is None:
         raise ValueError(f"The channel {channel!r} cannot carry a message to a customer.")
-    return adapter.queue(built, kind=kind, case=case, message=message, now=now)
+    return queue(built, kind=kind, case=case, message=message, now=now)

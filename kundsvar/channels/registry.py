@@ -24,6 +24,9 @@ CHANNELS = {
     "messenger": "kundsvar.channels.social.channel.MessengerChannel",
     "instagram": "kundsvar.channels.social.channel.InstagramChannel",
     "whatsapp": "kundsvar.channels.social.channel.WhatsAppChannel",
+    "sms": "kundsvar.channels.phone.channel.SmsChannel",
+    # A phone case is a callback: confirmed by SMS, answered by calling.
+    "phone": "kundsvar.channels.phone.channel.PhoneChannel",
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 CUSTOMER_PANELS: list[str] = [
     "kundsvar.commerce.panels.customer_panel",
     "kundsvar.knowledge.panels.suggested_articles",
+    "kundsvar.channels.phone.panels.phone_panel",
 ]
 
 

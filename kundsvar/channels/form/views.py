@@ -18,6 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kundsvar.accounts.security import admin_shops
 from kundsvar.cases.models import Case, EventKind
+from kundsvar.channels.phone import contact as phone_contact
+from kundsvar.channels.phone.callbacks import CallbackError, request_callback
+from kundsvar.channels.phone.forms import CallbackRequestForm
+from kundsvar.channels.phone.models import Source
+from kundsvar.channels.phone.texts import short_promise
 from kundsvar.commerce import delivery
 from kundsvar.commerce.models import Order
 from kundsvar.core import links
@@ -114,6 +119,8 @@ def _contact_context(request, shop, language: str, embed: bool, token: str) -> d
         "under_load": under_load,
         "christmas": _christmas(shop, now, language),
         "honeypot": spam.HONEYPOT,
+        # The phone today and the "ring mig" form (C1, S5): channels.phone says what.
+        **phone_contact.phone_context(shop, now, language),
     }
 
 
@@ -215,6 +222,78 @@ def _send(request, shop, language, embed, form, order, session_id):
     thanks = links.sign("form-thanks", {"c": case.pk, "pn": masked})
     # POST/redirect/GET: a refresh shows the thanks page again, it never sends twice.
     return redirect(f"{reverse('form:thanks', args=[shop.slug, thanks])}?{_query(language, embed)}")
+
+
+# Anonymous like the question form (see contact_page): the same session token, honeypot
+# and rate limit guard it.
+@csrf_exempt
+@require_POST
+def callback(request, shop):
+    """The contact page's "ring mig": a callback case with its promised time (S5)."""
+    shop, language, embed = _page(request, shop)
+    with translation.override(language):
+        form = CallbackRequestForm(request.POST)
+        reason = spam.check(shop, request.POST, spam.client_ip(request)) if form.is_valid() else ""
+        if form.is_valid() and not reason:
+            data = form.cleaned_data
+            try:
+                callback = request_callback(
+                    shop,
+                    data["cb_number"],
+                    name=data["cb_name"],
+                    note=data["cb_note"],
+                    source=Source.WIDGET if embed else Source.CONTACT_PAGE,
+                    language=language,
+                )
+            except CallbackError:
+                form.add_error("cb_number", _("Please give a phone number we can call."))
+            else:
+                token = links.sign("callback-thanks", {"c": callback.case_id})
+                url = reverse("form:callback_thanks", args=[shop.slug, token])
+                return redirect(f"{url}?{_query(language, embed)}")
+        session_id = spam.session_id(shop, request.POST.get("session", ""))
+        if session_id is None:
+            session_id = services.start_session(shop, language).pk
+        context = _contact_context(request, shop, language, embed, "")
+        context.update(
+            form=_with_suggestions(ContactForm(), shop, context["query"]),
+            callback_form=form,
+            notice=_SPAM_MESSAGES[reason]() if reason else "",
+            session=spam.issue(shop, session_id),
+        )
+        status = 429 if reason == "rate_limited" else 400
+        response = render(request, "form/contact.html", context, status=status)
+    return allow_framing(response, shop) if embed else response
+
+
+@links.private()
+@require_GET
+def callback_thanks(request, shop, token):
+    shop, language, embed = _page(request, shop)
+    data = links.unsign("callback-thanks", token, max_age_days=THANKS_DAYS)
+    case = Case.objects.filter(pk=data.get("c"), shop=shop).first() if data else None
+    if case is None or not hasattr(case, "callback"):
+        raise Http404
+    with translation.override(language):
+        response = render(
+            request,
+            "form/callback_thanks.html",
+            {
+                "shop": shop,
+                "languages": shop_languages(shop),
+                "embed": embed,
+                "query": _query(language, embed),
+                "case": case,
+                "number": f"+{case.callback.number}",
+                "promise": (
+                    short_promise(case.due_at, language, shop.tz, timezone.now())
+                    if case.due_at
+                    else ""
+                ),
+                "texted": case.events.filter(kind=EventKind.ACKNOWLEDGED).exists(),
+            },
+        )
+    return allow_framing(response, shop) if embed else response
 
 
 @links.private()  # the address carries the case's token
