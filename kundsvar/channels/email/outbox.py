@@ -16,7 +16,6 @@ incoming mail is never processed behind it.
 
 import email
 import email.message
-import email.policy
 import logging
 import smtplib
 from datetime import datetime
@@ -32,6 +31,7 @@ from kundsvar.cases.events import record_event
 from kundsvar.cases.models import EventKind
 from kundsvar.core import delivery
 
+from . import mimetext
 from .models import OutboundEmail, OutboundState
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class _WireEmail(EmailMessage):
 
     def __init__(self, row: OutboundEmail):
         self._stored: _StoredMessage = email.message_from_bytes(  # type: ignore[assignment]
-            bytes(row.mime), _StoredMessage, policy=email.policy.SMTP
+            bytes(row.mime), _StoredMessage, policy=mimetext.SMTP
         )
         self._stored.raw = bytes(row.mime)
         super().__init__(subject=row.subject, from_email=row.from_address, to=[row.to_address])
@@ -88,7 +88,7 @@ def queue(
         to_address=built["To"].addresses[0].addr_spec,
         subject=str(built["Subject"]),
         message_id=str(built["Message-ID"]),
-        mime=built.as_bytes(policy=email.policy.SMTP),
+        mime=built.as_bytes(policy=mimetext.SMTP),
         created_at=now,
         next_attempt_at=now,
     )

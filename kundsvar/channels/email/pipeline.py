@@ -131,19 +131,27 @@ def _hand_to_worker(row: RawMessage) -> bool:
         return False
 
 
-def process(row: RawMessage) -> None:
-    """Turn a stored raw message into a case message. Safe to run again after a failure.
-
-    The row is claimed first (a conditional UPDATE), so two processes that received the
-    same bytes at the same moment do not both make a case of it."""
+def claim(row: RawMessage) -> bool:
+    """Take `row` for this process (a conditional UPDATE that counts the attempt), so two
+    processes that received the same bytes at the same moment do not both make a case
+    of it. False when another process took it first."""
     claimed = RawMessage.objects.filter(
         pk=row.pk,
         state__in=[RawState.PENDING, RawState.FAILED, RawState.PROCESSING],
         attempts=row.attempts,
     ).update(state=RawState.PROCESSING, attempts=row.attempts + 1)
-    if not claimed:
+    if claimed:
+        row.attempts += 1
+    return bool(claimed)
+
+
+def process(row: RawMessage, *, claimed: bool = False) -> None:
+    """Turn a stored raw message into a case message. Safe to run again after a failure.
+
+    The row is claimed first (`claim`) unless the caller has claimed it already (the
+    worker's batch claim, which counts the attempt the same way)."""
+    if not claimed and not claim(row):
         return
-    row.attempts += 1
     raw = rawstore.get(row.sha256)
     try:
         # The slow work (parsing, new text, masking, sanitising, storing the files) before
