@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import EventKind
-from kundsvar.core import delivery
+from kundsvar.core import batchcache, delivery
 
 from . import mimetext
 from .models import OutboundEmail, OutboundState
@@ -92,10 +92,23 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
-    from .tasks import send_outbound  # the task module imports this one
-
-    transaction.on_commit(lambda: send_outbound.enqueue(row.pk))
+    # In a batch of inbound mail (core.batchcache), one task sends the batch's
+    # acknowledgements when it ends; send_due takes up whatever that task does not.
+    transaction.on_commit(
+        lambda: (
+            batchcache.after_batch("send", [row.pk], _enqueue_sending) or _enqueue_sending([row.pk])
+        )
+    )
     return row
+
+
+def _enqueue_sending(row_ids: list[int]) -> None:
+    from .tasks import send_outbound, send_outbound_rows  # the task module imports this one
+
+    if len(row_ids) == 1:
+        send_outbound.enqueue(row_ids[0])
+    else:
+        send_outbound_rows.enqueue(row_ids)
 
 
 def _connection():
@@ -157,6 +170,15 @@ def send_new(row_id: int) -> str:
     if _was_unreachable():
         return "waiting"
     return send(row_id)
+
+
+def send_new_rows(row_ids: list[int]) -> dict[str, int]:
+    """`send_new` for each row (a batch's acknowledgements): how many ended how."""
+    outcomes: dict[str, int] = {}
+    for row_id in row_ids:
+        outcome = send_new(row_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def send_due(now: datetime | None = None) -> int:

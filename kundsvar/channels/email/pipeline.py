@@ -15,7 +15,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -85,17 +85,24 @@ def accept(
         envelope_to=envelope_to or [],
         received_at=received_at,
     )
-    row, created = RawMessage.objects.get_or_create(
-        sha256=sha,
-        defaults={
-            "size": size,
-            "source": source,
-            "shop": shop,
-            "envelope_to": envelope_to or [],
-            "received_at": received_at,
-            "truncated": truncated,
-        },
-    )
+    # New bytes are the rule, the same bytes again the exception: insert first (no
+    # SELECT before it), and read the existing row only when the insert is refused.
+    try:
+        with transaction.atomic():
+            row, created = (
+                RawMessage.objects.create(
+                    sha256=sha,
+                    size=size,
+                    source=source,
+                    shop=shop,
+                    envelope_to=envelope_to or [],
+                    received_at=received_at,
+                    truncated=truncated,
+                ),
+                True,
+            )
+    except IntegrityError:
+        row, created = RawMessage.objects.get(sha256=sha), False
     if row.shop_id != shop.pk:
         # The very same bytes for a second shop: that shop's own copy, marked the way a
         # mail server marks a local delivery, so each shop gets its case (A6).
