@@ -105,6 +105,12 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not columns. On the instance `services.start_case` returns, what the opening knew:
+    # the acknowledgement of a case opened a moment ago need not read it back (A4's word
+    # about the queue, and that the question is the case's only one).
+    just_opened: bool = False
+    opened_under_load: bool = False
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,13 +112,21 @@ def clean_inbound(inbound: Inbound) -> Inbound:
 
 
 def next_case_number() -> int:
-    """A short human number, unique across concurrent workers (the UPDATE locks the row)."""
+    """A short human number, unique across concurrent workers (the UPDATE locks the row).
+    One statement: UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35) takes the number and
+    reads it back, where the ORM needs an UPDATE and a SELECT in a savepoint."""
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
+            ["case"],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     with transaction.atomic():
-        updated = Counter.objects.filter(name="case").update(value=F("value") + 1)
-        if not updated:
-            Counter.objects.create(name="case", value=FIRST_CASE_NUMBER)
-            return FIRST_CASE_NUMBER
-        return Counter.objects.get(name="case").value
+        Counter.objects.create(name="case", value=FIRST_CASE_NUMBER)
+    return FIRST_CASE_NUMBER
 
 
 def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: bool) -> Message:
@@ -142,7 +150,10 @@ def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: boo
         created_at=at,
     )
     if inbound.from_address:
-        Participant.objects.get_or_create(case=case, address=inbound.from_address.lower())
+        # One statement (INSERT … ON CONFLICT DO NOTHING) where get_or_create takes four.
+        Participant.objects.bulk_create(
+            [Participant(case=case, address=inbound.from_address.lower())], ignore_conflicts=True
+        )
     return message
 
 
@@ -170,9 +181,14 @@ def _refuse_if_merged(case: Case) -> None:
         )
 
 
-@transaction.atomic
 def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     """A new question: the case, its first message, and the promise (rules A2, A4, S1)."""
+    return start_case(shop, channel, inbound, customer=customer)[0]
+
+
+@transaction.atomic
+def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[Case, Message]:
+    """`open_case`, returning the first message too (intake needs it: no query for it)."""
     inbound = clean_inbound(inbound)
     received = inbound.received_at or timezone.now()
     spoken = inbound.language or detect_language(_language_text(inbound), fallback="")
@@ -219,7 +235,8 @@ def open_case(shop, channel: str, inbound: Inbound, *, customer=None) -> Case:
     )
     webhooks.fire(shop, Event.CASE_CREATED, lambda: webhook_payloads.case_created(case, message))
     index_on_commit(case.pk)
-    return case
+    case.just_opened, case.opened_under_load = True, stretched
+    return case, message
 
 
 def accepts_follow_ups(case: Case, now: datetime) -> bool:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, Direction, EventKind
+from kundsvar.core import batchcache
 from kundsvar.customers.models import CustomerEmail, CustomerPhone
 from kundsvar.customers.services import add_email, merge_customers
 from kundsvar.search.services import index_on_commit
@@ -272,12 +273,21 @@ def score_orders(case: Case) -> list[Scored]:
     return sorted(chosen, key=lambda s: (-s.confidence, not s.certain, s.order.pk))
 
 
+def shop_has_orders(shop_id: int) -> bool:
+    """Has the shop any order at all? Without one no case of it can be linked to one.
+    Asked for every message that comes in: read once per batch of mail (core.batchcache);
+    `services.record_order` forgets it when it creates an order."""
+    return batchcache.cached(
+        shop_id, ("has_orders",), lambda: Order.objects.filter(shop_id=shop_id).exists()
+    )
+
+
 def match_case(case: Case, *, now: datetime | None = None) -> list[CaseOrder]:
     """Find the orders this case is probably about; store them as CaseOrder rows.
 
     Safe to run again on every new message: evidence only adds up. A link an agent
     confirmed or rejected keeps the agent's decision."""
-    if not Order.objects.filter(shop_id=case.shop_id).exists():
+    if not shop_has_orders(case.shop_id):
         return []  # a shop without orders (no platform connected): nothing to look at
     now = now or timezone.now()
     scored = score_orders(case)

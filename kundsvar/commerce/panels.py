@@ -23,7 +23,7 @@ from kundsvar.customers.models import CustomerEmail
 
 from . import carriers, delivery
 from .links import order_status_url
-from .matching import certain_from, certain_order, ranked_links
+from .matching import certain_from, certain_order, ranked_links, shop_has_orders
 from .models import (
     Carrier,
     CaseOrder,
@@ -322,7 +322,7 @@ def order_summary(order: Order, language: str) -> dict:
 
 def ack_section(case, inbound) -> dict | None:
     """Registered in ACK_SECTIONS (rule A5): only a certain order, never a guess."""
-    order = certain_order(case)
+    order = certain_order(case) if shop_has_orders(case.shop_id) else None
     if order is None:
         return None
     language = promise_language(case.language)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 
 from kundsvar.commerce import carriers, delivery, proactive
+from kundsvar.core import batchcache
 from kundsvar.customers.services import add_phone, find_or_create_customer
 
 from . import refunds as arithmetic
@@ -130,6 +131,7 @@ def _create_order(shop: "Shop", platform: str, data: OrderData) -> tuple[Order, 
     try:
         with transaction.atomic():
             order.save()
+        batchcache.forget(shop.pk)  # matching.shop_has_orders
         return order, True
     except IntegrityError:
         # The same order arrived through another webhook a moment ago: update theirs.

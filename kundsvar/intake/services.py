@@ -151,8 +151,8 @@ def store(
         )
         opened, target = False, message.case
     else:
-        target = cases.open_case(shop, channel, inbound, customer=customer)
-        message, opened = target.messages.get(), True
+        target, message = cases.start_case(shop, channel, inbound, customer=customer)
+        opened = True
         if thread.refused:
             at = message.created_at
             record_event(target, EventKind.INBOUND, at=at, refers_to_other_case=thread.refused)
@@ -172,7 +172,12 @@ def follow_through(received: Received, *, order_hint=None, acknowledge: bool = T
     them (A5), then acknowledge (A1–A5). Each on its own: a failure is logged, and the
     message stands (A6)."""
     case, message = received.case, received.message
-    _best_effort(case, "matching", matching.match_case, case, now=message.created_at)
+    # match_case writes in a transaction of its own; no BEGIN around its reads (on
+    # SQLite an IMMEDIATE one waits for the write lock even when the shop has no orders).
+    match = matching.match_case
+    if transaction.get_connection().in_atomic_block:  # a savepoint keeps the caller's intact
+        match = transaction.atomic()(match)
+    _logged(case, "matching", match, case, now=message.created_at)
     if order_hint is not None:
         _best_effort(
             case, "order link", matching.link_confirmed, case, order_hint, reason=received.channel
@@ -189,8 +194,12 @@ def follow_through(received: Received, *, order_hint=None, acknowledge: bool = T
 
 
 def _best_effort(case: Case, what: str, function, *args, **kwargs) -> None:
+    """`function` in a transaction (a savepoint in the caller's); a failure is logged."""
+    _logged(case, what, transaction.atomic()(function), *args, **kwargs)
+
+
+def _logged(case: Case, what: str, function, *args, **kwargs) -> None:
     try:
-        with transaction.atomic():
-            function(*args, **kwargs)
+        function(*args, **kwargs)
     except Exception:  # noqa: BLE001 — A6: a failed lookup never loses the message
         log.exception("%s for case %s failed", what, case.number)

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from kundsvar.cases.models import Case, Message
+from kundsvar.core import batchcache
 
 from .engines import engine
 from .text import Document, document
@@ -36,10 +37,17 @@ def index_cases(case_ids: Iterable[int]) -> None:
 
 def index_on_commit(*case_ids: int) -> None:
     """For services: index after the surrounding transaction commits, never for a
-    write that rolled back."""
+    write that rolled back. In a batch of inbound mail (core.batchcache), one task for
+    every case the batch touched, queued when the batch ends."""
+    transaction.on_commit(
+        lambda: batchcache.after_batch("reindex", case_ids, _enqueue) or _enqueue(list(case_ids))
+    )
+
+
+def _enqueue(case_ids: list[int]) -> None:
     from .tasks import reindex_cases
 
-    transaction.on_commit(lambda: reindex_cases.enqueue(list(case_ids)))
+    reindex_cases.enqueue(case_ids)
 
 
 def rebuild(progress: Callable[[int], object] | None = None) -> int:

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kundsvar.core import batchcache
 from kundsvar.core import delivery as core_delivery
 
 from .models import Event, WebhookDelivery, WebhookEndpoint
@@ -42,7 +43,6 @@ TIMEOUT = 10  # seconds
 USER_AGENT = "Kundsvar-Webhooks/1"
 
 
-@transaction.atomic
 def fire(
     shop, event: str, payload: dict | Callable[[], dict], *, now: datetime | None = None
 ) -> list[WebhookDelivery]:
@@ -52,12 +52,25 @@ def fire(
     have none, and building a case's payload costs several queries)."""
     if event not in Event.values:
         raise ValueError(f"Unknown webhook event {event!r}")
-    now = now or timezone.now()
-    endpoints = [
-        e for e in WebhookEndpoint.objects.filter(shop=shop, active=True) if e.wants(event)
-    ]  # few per shop; JSON "contains" is not portable to SQLite
+    endpoints = [e for e in _active_endpoints(shop) if e.wants(event)]
     if not endpoints:
         return []
+    return _queue(endpoints, event, payload, now or timezone.now())
+
+
+def _active_endpoints(shop) -> list[WebhookEndpoint]:
+    """The shop's active endpoints; read once per batch of inbound mail (core.batchcache):
+    every message fires an event, and most shops have no endpoint at all. Endpoints are
+    edited in the admin (another process): a batch in progress sees them from the next."""
+    return batchcache.cached(
+        shop.pk,
+        ("webhook_endpoints",),
+        lambda: list(WebhookEndpoint.objects.filter(shop=shop, active=True)),
+    )  # few per shop; JSON "contains" is not portable to SQLite
+
+
+@transaction.atomic
+def _queue(endpoints, event: str, payload, now: datetime) -> list[WebhookDelivery]:
     if callable(payload):
         payload = payload()
     deliveries = [

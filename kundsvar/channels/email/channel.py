@@ -50,6 +50,7 @@ class EmailChannel:
             return False
         if (
             message.is_follow_up is False
+            and not case.just_opened  # its first and only question
             and case.messages.filter(direction=Direction.INBOUND).count() > 1
         ):
             return False  # more words on an unanswered question: the promise stands

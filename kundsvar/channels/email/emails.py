@@ -1,7 +1,6 @@
 """One function per outgoing email, each with its own subject, text and HTML
 templates, in the customer's language, from the shop's customer-service address."""
 
-import email.policy
 import secrets
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -17,6 +16,7 @@ from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_text
 
+from . import mimetext
 from .mimetext import message_ids
 
 # Self-service in the acknowledgement (rule A5): dotted paths to functions
@@ -75,7 +75,7 @@ def _build(
 ) -> EmailMessage:
     subject, text, html = _render(name, make_context, case.language)
     domain = case.shop.email.rpartition("@")[2]
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=mimetext.SMTP)
     message["From"] = formataddr((case.shop.name, case.shop.email))
     message["To"] = to
     message["Reply-To"] = formataddr((case.shop.name, reply_address(case)))
@@ -100,8 +100,11 @@ def _opening_hours(shop) -> list:
     return batchcache.cached(shop.pk, ("opening_hours",), lambda: list(shop.opening_hours.all()))
 
 
-def _opened(case) -> dict:
-    return case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
+def _opened_under_load(case) -> bool:
+    if case.just_opened:  # opened a moment ago (cases.services.start_case): no query
+        return case.opened_under_load
+    opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
+    return bool(opened.get("under_load"))
 
 
 def acknowledgement(case, inbound) -> EmailMessage:
@@ -109,7 +112,7 @@ def acknowledgement(case, inbound) -> EmailMessage:
     and opening hours, and an honest word when the promise was stretched for load."""
     # A4's honest word about the queue belongs to the first answer only: no query for
     # the opening event when acknowledging a follow-up.
-    opened = {} if inbound.is_follow_up else _opened(case)
+    under_load = not inbound.is_follow_up and _opened_under_load(case)
 
     def context() -> dict:
         return {
@@ -121,7 +124,7 @@ def acknowledgement(case, inbound) -> EmailMessage:
                 promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
             ),
             "opening_hours": hours_summary(_opening_hours(case.shop), case.language),
-            "queue_note": bool(opened.get("under_load")) and not inbound.is_follow_up,
+            "queue_note": under_load,
             "follow_up": inbound.is_follow_up,
             "sections": ack_sections(case, inbound),
             "portal_url": portal_url(case),

@@ -13,9 +13,9 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db import connection
 
-from kundsvar.cases.models import Direction, Message
+from kundsvar.cases.models import Case, Direction, Message
 from kundsvar.cases.services import Inbound
 
 from .mimetext import message_ids
@@ -88,10 +88,12 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
     if _shared(domain):  # strangers at gmail.com may well write the same words: only
         # the same sender's +tags count (anna1@ and anna12@ are two people)
         recent = recent.filter(from_address__istartswith=local)
+    # Plain tuples, not model instances with deferred fields: this runs for every mail.
+    latest = recent.order_by("-created_at").values_list("new_text", "body_text", "from_address")
     same = sum(
-        _normalised(m.new_text or m.body_text) == text
-        and (not _shared(domain) or sender_key(m.from_address)[0] == local)
-        for m in recent.order_by("-created_at").only("new_text", "body_text", "from_address")[:200]
+        _normalised(new_text or body_text) == text
+        and (not _shared(domain) or sender_key(address)[0] == local)
+        for new_text, body_text, address in latest[:200]
     )
     if same >= settings.AUTO_REPEAT_COUNT - 1:
         return f"the same text {same + 1} times from {domain}"
@@ -104,20 +106,48 @@ def within_ack_limits(shop, sender: str, at: datetime) -> bool:
     three counts in one query, as this runs for every mail that comes in."""
     local, domain = sender_key(sender)
     hour, minute = at - timedelta(hours=1), at - timedelta(minutes=1)
-    to_domain = Q(created_at__gte=hour, to_address__iendswith=f"@{domain}")
-    # sender_key(address) == (local, domain): the local part itself or with a +tag
-    same_sender = to_domain & (
-        Q(to_address__iexact=f"{local}@{domain}") | Q(to_address__istartswith=f"{local}+")
-    )
-    counts = OutboundEmail.objects.filter(
-        kind=OutboundKind.ACK, case__shop=shop, created_at__gte=min(hour, minute)
-    ).aggregate(
-        sender=Count("pk", filter=same_sender),
-        domain=Count("pk", filter=to_domain),
-        minute=Count("pk", filter=Q(created_at__gt=minute)),
-    )
+    counts = _ack_counts(shop.pk, local, domain, hour, minute)
     if counts["sender"] >= settings.ACKS_PER_SENDER_PER_HOUR:
         return False
     if not _shared(domain) and counts["domain"] >= settings.ACKS_PER_DOMAIN_PER_HOUR:
         return False
     return counts["minute"] < settings.ACKS_PER_SHOP_PER_MINUTE
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _ack_counts(shop_id: int, local: str, domain: str, hour: datetime, minute: datetime) -> dict:
+    """Acknowledgements of the shop: to this sender (sender_key equal: the local part
+    itself or with a +tag) and to its domain in the last hour, and all in the last
+    minute. Written in SQL: the ORM spent more building this query than the database
+    running it. Addresses compared in lower case, as iexact/iendswith would."""
+    ops = connection.ops
+    outbox = ops.quote_name(OutboundEmail._meta.db_table)
+    cases = ops.quote_name(Case._meta.db_table)
+    stamp = ops.adapt_datetimefield_value
+    to = "LOWER(o.to_address)"
+    in_domain = f"o.created_at >= %s AND {to} LIKE %s ESCAPE '\\'"
+    select = (
+        f"SELECT COUNT(CASE WHEN {in_domain} AND ({to} = %s OR {to} LIKE %s ESCAPE '\\')"
+        f" THEN 1 END), COUNT(CASE WHEN {in_domain} THEN 1 END),"
+        " COUNT(CASE WHEN o.created_at > %s THEN 1 END)"
+    )
+    sql = (
+        f"{select} FROM {outbox} o INNER JOIN {cases} c ON c.id = o.case_id"  # noqa: S608 — table names from the models; every value a parameter
+        " WHERE o.kind = %s AND c.shop_id = %s AND o.created_at >= %s"
+    )
+    at_domain = "%@" + _like(domain)
+    params = [
+        *(stamp(hour), at_domain, f"{local}@{domain}", _like(local) + "+%"),
+        *(stamp(hour), at_domain),
+        stamp(minute),
+        OutboundKind.ACK,
+        shop_id,
+        stamp(min(hour, minute)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        same_sender, same_domain, last_minute = cursor.fetchone()
+    return {"sender": same_sender, "domain": same_domain, "minute": last_minute}

@@ -16,7 +16,6 @@ incoming mail is never processed behind it.
 
 import email
 import email.message
-import email.policy
 import logging
 import smtplib
 from datetime import datetime
@@ -30,8 +29,9 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import EventKind
-from kundsvar.core import delivery
+from kundsvar.core import batchcache, delivery
 
+from . import mimetext
 from .models import OutboundEmail, OutboundState
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class _WireEmail(EmailMessage):
 
     def __init__(self, row: OutboundEmail):
         self._stored: _StoredMessage = email.message_from_bytes(  # type: ignore[assignment]
-            bytes(row.mime), _StoredMessage, policy=email.policy.SMTP
+            bytes(row.mime), _StoredMessage, policy=mimetext.SMTP
         )
         self._stored.raw = bytes(row.mime)
         super().__init__(subject=row.subject, from_email=row.from_address, to=[row.to_address])
@@ -88,14 +88,27 @@ def queue(
         to_address=built["To"].addresses[0].addr_spec,
         subject=str(built["Subject"]),
         message_id=str(built["Message-ID"]),
-        mime=built.as_bytes(policy=email.policy.SMTP),
+        mime=built.as_bytes(policy=mimetext.SMTP),
         created_at=now,
         next_attempt_at=now,
     )
-    from .tasks import send_outbound  # the task module imports this one
-
-    transaction.on_commit(lambda: send_outbound.enqueue(row.pk))
+    # In a batch of inbound mail (core.batchcache), one task sends the batch's
+    # acknowledgements when it ends; send_due takes up whatever that task does not.
+    transaction.on_commit(
+        lambda: (
+            batchcache.after_batch("send", [row.pk], _enqueue_sending) or _enqueue_sending([row.pk])
+        )
+    )
     return row
+
+
+def _enqueue_sending(row_ids: list[int]) -> None:
+    from .tasks import send_outbound, send_outbound_rows  # the task module imports this one
+
+    if len(row_ids) == 1:
+        send_outbound.enqueue(row_ids[0])
+    else:
+        send_outbound_rows.enqueue(row_ids)
 
 
 def _connection():
@@ -157,6 +170,15 @@ def send_new(row_id: int) -> str:
     if _was_unreachable():
         return "waiting"
     return send(row_id)
+
+
+def send_new_rows(row_ids: list[int]) -> dict[str, int]:
+    """`send_new` for each row (a batch's acknowledgements): how many ended how."""
+    outcomes: dict[str, int] = {}
+    for row_id in row_ids:
+        outcome = send_new(row_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def send_due(now: datetime | None = None) -> int:

@@ -39,12 +39,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import errors, policy
 from email.generator import BytesGenerator
-from email.headerregistry import HeaderRegistry
 from email.message import Message
 from io import BytesIO
 
 from .classify import bounced_message_id, classify, delivery_delayed
 from .mimetext import (
+    HeaderClasses,
     decode_bytes,
     decode_surrogates,
     decode_words,
@@ -75,7 +75,7 @@ MAX_DEPTH = 50  # deeper MIME nesting is an attack, not a customer
 LONG_HEADER = 16_000
 
 
-class _ParsedOnce(HeaderRegistry):
+class _ParsedOnce(HeaderClasses):
     """policy.default parses a header again at every read, and the stdlib itself reads each
     part's Content-Type a dozen times while walking a multipart message (two fifths of the
     parse time of ordinary client mail). A header object is an immutable string: the same

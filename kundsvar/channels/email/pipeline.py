@@ -15,7 +15,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -85,17 +85,24 @@ def accept(
         envelope_to=envelope_to or [],
         received_at=received_at,
     )
-    row, created = RawMessage.objects.get_or_create(
-        sha256=sha,
-        defaults={
-            "size": size,
-            "source": source,
-            "shop": shop,
-            "envelope_to": envelope_to or [],
-            "received_at": received_at,
-            "truncated": truncated,
-        },
-    )
+    # New bytes are the rule, the same bytes again the exception: insert first (no
+    # SELECT before it), and read the existing row only when the insert is refused.
+    try:
+        with transaction.atomic():
+            row, created = (
+                RawMessage.objects.create(
+                    sha256=sha,
+                    size=size,
+                    source=source,
+                    shop=shop,
+                    envelope_to=envelope_to or [],
+                    received_at=received_at,
+                    truncated=truncated,
+                ),
+                True,
+            )
+    except IntegrityError:
+        row, created = RawMessage.objects.get(sha256=sha), False
     if row.shop_id != shop.pk:
         # The very same bytes for a second shop: that shop's own copy, marked the way a
         # mail server marks a local delivery, so each shop gets its case (A6).
@@ -131,19 +138,27 @@ def _hand_to_worker(row: RawMessage) -> bool:
         return False
 
 
-def process(row: RawMessage) -> None:
-    """Turn a stored raw message into a case message. Safe to run again after a failure.
-
-    The row is claimed first (a conditional UPDATE), so two processes that received the
-    same bytes at the same moment do not both make a case of it."""
+def claim(row: RawMessage) -> bool:
+    """Take `row` for this process (a conditional UPDATE that counts the attempt), so two
+    processes that received the same bytes at the same moment do not both make a case
+    of it. False when another process took it first."""
     claimed = RawMessage.objects.filter(
         pk=row.pk,
         state__in=[RawState.PENDING, RawState.FAILED, RawState.PROCESSING],
         attempts=row.attempts,
     ).update(state=RawState.PROCESSING, attempts=row.attempts + 1)
-    if not claimed:
+    if claimed:
+        row.attempts += 1
+    return bool(claimed)
+
+
+def process(row: RawMessage, *, claimed: bool = False) -> None:
+    """Turn a stored raw message into a case message. Safe to run again after a failure.
+
+    The row is claimed first (`claim`) unless the caller has claimed it already (the
+    worker's batch claim, which counts the attempt the same way)."""
+    if not claimed and not claim(row):
         return
-    row.attempts += 1
     raw = rawstore.get(row.sha256)
     try:
         # The slow work (parsing, new text, masking, sanitising, storing the files) before

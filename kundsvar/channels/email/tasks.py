@@ -11,6 +11,12 @@ def send_outbound(outbound_id: int) -> str:
 
 
 @task(queue_name=outbox.QUEUE)
+def send_outbound_rows(outbound_ids: list[int]) -> dict[str, int]:
+    """The acknowledgements of one batch of inbound mail, one after the other."""
+    return outbox.send_new_rows(outbound_ids)
+
+
+@task(queue_name=outbox.QUEUE)
 def send_due_outbound() -> int:
     return outbox.send_due()
 

@@ -33,23 +33,36 @@ def plus_number(addresses: list[str], shop_email: str) -> int | None:
     return None
 
 
-def _cases_by_message_ids(shop, ids: list[str]) -> list[tuple[Case, bool]]:
-    """Cases that sent (our outbox) or received (the customer's mail) these Message-IDs,
-    each with whether one of the ids is ours."""
+def _cases_by_message_ids(shop, groups: list[list[str]]) -> list[list[tuple[Case, bool]]]:
+    """For each group of Message-IDs, the cases that sent (our outbox) or received (the
+    customer's mail) one of them, each with whether one of the group's ids is ours.
+    Three queries for every group together (In-Reply-To and References), none without ids."""
+    ids = [i for group in groups for i in group]
     if not ids:
-        return []
-    ours = set(
+        return [[] for _ in groups]
+    ours = list(
         OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids).values_list(
-            "case_id", flat=True
+            "message_id", "case_id"
         )
     )
-    theirs = set(
+    theirs = list(
         Message.objects.filter(case__shop=shop, message_id__in=ids).values_list(
-            "case_id", flat=True
+            "message_id", "case_id"
         )
     )
-    cases = Case.objects.filter(pk__in=ours | theirs).select_related("merged_into")
-    return [(case, case.pk in ours) for case in cases]
+    found = {pk for _, pk in ours + theirs}
+    cases = (
+        list(Case.objects.filter(pk__in=found).select_related("merged_into").order_by("pk"))
+        if found
+        else []
+    )
+    result = []
+    for group in groups:
+        wanted = set(group)
+        our_cases = {pk for mid, pk in ours if mid in wanted}
+        group_cases = our_cases | {pk for mid, pk in theirs if mid in wanted}
+        result.append([(case, case.pk in our_cases) for case in cases if case.pk in group_cases])
+    return result
 
 
 def may_join(case: Case, sender: str) -> bool:
@@ -74,14 +87,15 @@ def find_case(
     candidates: list[tuple[str, Case, bool]] = []  # (how, case, cites our Message-ID)
     direct = message_ids(in_reply_to)
     refs = [i for i in message_ids(references) if i not in direct]
-    candidates += [("in_reply_to", *c) for c in _cases_by_message_ids(shop, direct)]
-    candidates += [("references", *c) for c in _cases_by_message_ids(shop, refs)]
+    by_reply, by_reference = _cases_by_message_ids(shop, [direct, refs])
+    candidates += [("in_reply_to", *c) for c in by_reply]
+    candidates += [("references", *c) for c in by_reference]
     numbers = [int(n) for n in SUBJECT_TAG.findall(subject or "")]
     plus = plus_number(recipients, shop.email)
-    by_number = {
-        c.number: c
-        for c in Case.objects.filter(shop=shop, number__in=[*numbers, *([plus] if plus else [])])
-    }
+    wanted = [*numbers, *([plus] if plus else [])]
+    by_number = (
+        {c.number: c for c in Case.objects.filter(shop=shop, number__in=wanted)} if wanted else {}
+    )
     candidates += [("subject", by_number[n], False) for n in numbers if n in by_number]
     if plus in by_number:
         candidates.append(("plus_address", by_number[plus], False))

@@ -8,8 +8,9 @@ while the shop's settings are read once per batch (core.batchcache).
 
 Several workers may run at once on PostgreSQL: the claim takes rows with
 SELECT … FOR UPDATE SKIP LOCKED and marks them PROCESSING in the same transaction, so
-two workers never get the same row (and `process` claims each row once more with a
-conditional UPDATE). SQLite has a single writer; there, one worker.
+two workers never get the same row; the claim counts the attempt, so `process` need
+not claim each row again. SQLite has a single writer (and the claim's transaction takes
+its write lock at BEGIN); there, one worker.
 """
 
 import logging
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 
 from kundsvar.core import batchcache
 from kundsvar.shops.models import Shop
@@ -43,23 +45,27 @@ def claim(limit: int = BATCH, *, besides: Sequence[int] = ()) -> list[RawMessage
             pending = pending.select_for_update(skip_locked=True)
         rows = list(pending[:limit])
         # Only rows still PENDING: a row taken meanwhile (SQLite without row locks, or
-        # accept's own task) is left to whoever took it.
+        # accept's own task) is left to whoever took it. The attempt is counted here, as
+        # pipeline.claim counts it, so processing does not claim each row again.
         taken = RawMessage.objects.filter(
             pk__in=[row.pk for row in rows], state=RawState.PENDING
-        ).update(state=RawState.PROCESSING)
+        ).update(state=RawState.PROCESSING, attempts=F("attempts") + 1)
     if taken != len(rows):
-        still = set(
+        still = dict(
             RawMessage.objects.filter(
                 pk__in=[row.pk for row in rows], state=RawState.PROCESSING
-            ).values_list("pk", flat=True)
+            ).values_list("pk", "attempts")
         )
-        rows = [row for row in rows if row.pk in still]
+        rows = [row for row in rows if still.get(row.pk) == row.attempts + 1]
+    for row in rows:
+        row.attempts += 1
     return rows
 
 
 def process_rows(rows: list[RawMessage]) -> int:
-    """Process claimed (or failed) rows in one batch; returns how many were processed.
-    One message failing never stops the others (pipeline.process keeps it, A6)."""
+    """Process claimed rows (`claim`, `pipeline.claim`) in one batch; returns how many
+    were processed. One message failing never stops the others (pipeline.process keeps
+    it, A6)."""
     if not rows:
         return 0
     shops = Shop.objects.in_bulk({row.shop_id for row in rows if row.shop_id})
@@ -68,7 +74,7 @@ def process_rows(rows: list[RawMessage]) -> int:
             if row.shop_id in shops:
                 row.shop = shops[row.shop_id]  # one instance per shop for the whole batch
             try:
-                pipeline.process(row)
+                pipeline.process(row, claimed=True)
             except Exception:  # noqa: BLE001 — the row stays; retry_failed takes it up (A6)
                 log.exception("processing raw message %s died", row.sha256)
     return len(rows)
@@ -105,9 +111,8 @@ def process_ids(ids: list[int]) -> int:
     """Process the named rows if they still wait (a task for one message, accepted a
     moment ago), with whatever else is pending, up to a batch. A row another worker is
     already processing is left alone."""
-    rows = list(
-        RawMessage.objects.filter(pk__in=ids, state__in=[RawState.PENDING, RawState.FAILED])
-    )
+    named = RawMessage.objects.filter(pk__in=ids, state__in=[RawState.PENDING, RawState.FAILED])
+    rows = [row for row in named if pipeline.claim(row)]
     if rows:
         # In a burst, mail accepted meanwhile joins this batch (and shares its cache); the
         # tasks queued for those rows then find them done and cost one query each.

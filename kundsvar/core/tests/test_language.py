@@ -53,3 +53,20 @@ def test_a_language_we_do_not_answer_in_falls_back():
     assert detect_language(german, "sv") == "sv"
     finnish = "Hei, en ole vieläkään saanut tilaustani. Missä pakettini on?"
     assert detect_language(finnish, "da") == "da"
+
+
+def test_the_slimmer_model_answers_exactly_as_py3langid_restricted_to_our_languages():
+    """core.language reads only our languages' columns of py3langid's model (memory, issue
+    #11); every score must be the one the library's own set_languages gives."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from kundsvar.core import language
+
+    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    theirs.set_languages(list(language._MODEL_LANGUAGES))
+    ours = language._identifier()
+    texts = [s.text for s in language_set.load()] + ["Tack!", "Takk!", "Hallo", "", "10421"]
+    for text in texts:
+        expected, got = theirs.rank(text), ours.rank(text)
+        assert [code for code, _ in got] == [code for code, _ in expected], text
+        assert [p for _, p in got] == pytest.approx([p for _, p in expected], abs=1e-9), text

@@ -125,6 +125,21 @@ def test_subaddresses_count_as_one_sender(shop, time_machine):  # loops
     assert acks().count() == django_settings.ACKS_PER_SENDER_PER_HOUR
 
 
+def test_wildcards_of_sql_in_an_address_are_letters_in_the_limits(shop, time_machine):  # A1
+    """`_` and `%` are LIKE wildcards: anna_b@ must not count as annaxb@'s sender, nor
+    a domain with `_` stand for every domain of that shape."""
+    t = T0
+    time_machine.move_to(t, tick=False)
+    senders = ["annaxb+1@gmail.com", "annaxb+2@gmail.com", "annaxb+3@gmail.com"]
+    for n, sender in enumerate([*senders, "anna_b+4@gmail.com"], start=1):
+        receive(
+            shop,
+            mail(sender=sender, subject=f"Fråga {n}", body=f"Hej! Har ni jackan {word(n)}?"),
+            t,
+        )
+    assert acks().count() == 4  # annaxb's three did not use up anna_b's limit
+
+
 def test_at_most_so_many_acknowledgements_per_shop_and_minute(
     shop, settings, time_machine
 ):  # loops

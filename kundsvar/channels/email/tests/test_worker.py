@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 # Statements (BEGIN/COMMIT/SAVEPOINT included) to process one ordinary new question
 # from a new customer, acknowledgement included, inside a worker batch. Lower it when
 # you remove one; a rise needs a reason.
-QUERIES_PER_NEW_QUESTION = 46
+QUERIES_PER_NEW_QUESTION = 31
 
 
 @pytest.fixture
@@ -143,3 +143,27 @@ def test_commits_are_durable_again_once_the_batch_is_done(queued_only):  # A6
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_queues_one_send_task_and_one_reindex_task(queued_only):
+    """Per batch, not per message: the acknowledgements go out in one task, and the
+    search index takes every case the batch touched in one."""
+    from django_tasks import default_task_backend
+
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    rows = [
+        pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0) for i in range(3)
+    ]
+    default_task_backend.clear()
+    assert worker.process_pending() == 3
+    queued = {r.task.name: r.args for r in default_task_backend.results}
+    acks = OutboundEmail.objects.filter(kind="ack").order_by("pk")
+    assert queued == {
+        "send_outbound_rows": [[ack.pk for ack in acks]],
+        "reindex_cases": [[row.case_message.case_id for row in _reloaded(rows)]],
+    }
+
+
+def _reloaded(rows):
+    return [RawMessage.objects.select_related("case_message").get(pk=row.pk) for row in rows]
