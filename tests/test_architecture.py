@@ -236,6 +236,7 @@ LAYERS = {
             "knowledge",
             "search",
             "webhooks",
+            "live",  # stored live events, brokers, Server-Sent Events (chat, later the queue)
             "channels",  # registry.py, outbox.py, by_email.py: the channel-neutral doors
         ],
         1,
@@ -245,6 +246,7 @@ LAYERS = {
     "feedback": 3,
     "channels.email": 4,
     "channels.form": 4,
+    "channels.chat": 4,
     **dict.fromkeys(
         ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
         5,

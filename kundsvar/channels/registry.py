@@ -21,6 +21,9 @@ CHANNELS = {
     # address the customer gave.
     "form": "kundsvar.channels.form.channel.FormChannel",
     "api": "kundsvar.channels.by_email.ApiChannel",
+    # Live chat: each line is a message on the chat's case; answers go to the live page
+    # (and by email once the customer has left, when they gave an address).
+    "chat": "kundsvar.channels.chat.channel.ChatChannel",
 }
 
 
