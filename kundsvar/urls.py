@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/chat/", include("kundsvar.workspace.chat_urls")),
     path("cases/", include("kundsvar.workspace.urls")),
     path("inbound/email/", include("kundsvar.channels.email.urls")),
     path("feedback/", include("kundsvar.feedback.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("settings/", include("kundsvar.settings_urls")),
     # Customer-facing pages per shop: contact page and form, FAQ, order status, widget.
     path("", include("kundsvar.channels.form.urls")),
+    path("", include("kundsvar.channels.chat.urls")),
     path("", include("kundsvar.knowledge.urls")),
     path("", include("kundsvar.commerce.urls")),
     path("", include("kundsvar.portal.urls")),

@@ -236,6 +236,7 @@ LAYERS = {
             "knowledge",
             "search",
             "webhooks",
+            "live",  # stored live events, brokers, Server-Sent Events (chat, later the queue)
             "channels",  # registry.py, outbox.py, by_email.py: the channel-neutral doors
             "channels.hooks",  # webhook bodies stored first, for the webhook channels
         ],
@@ -249,6 +250,7 @@ LAYERS = {
     "channels.form": 4,
     "channels.social": 4,
     "channels.phone": 4,
+    "channels.chat": 4,
     **dict.fromkeys(
         ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
         5,

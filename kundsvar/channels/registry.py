@@ -27,6 +27,9 @@ CHANNELS = {
     "sms": "kundsvar.channels.phone.channel.SmsChannel",
     # A phone case is a callback: confirmed by SMS, answered by calling.
     "phone": "kundsvar.channels.phone.channel.PhoneChannel",
+    # Live chat: each line is a message on the chat's case; answers go to the live page
+    # (and by email once the customer has left, when they gave an address).
+    "chat": "kundsvar.channels.chat.channel.ChatChannel",
 }
 
 

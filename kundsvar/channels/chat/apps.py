@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChatChannelConfig(AppConfig):
+    name = "kundsvar.channels.chat"
+    label = "chat"

@@ -1,0 +1,422 @@
+"""The customer's side of the chat: the chat page (alone, inside the help widget's frame
+with ?embed=1, or linked from the contact page), its JSON calls, and the live updates.
+
+Anonymous, like the contact form: the POSTs are exempt from Django's CSRF check because
+the widget's frame on the shop's site never gets our SameSite cookie. What guards a
+chat is its token, signed and made when the chat starts, sent in the address of every
+call; it opens that one chat and nothing else. Starting chats is rate limited per
+address."""
+
+import logging
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from kundsvar.commerce.models import Order
+from kundsvar.core import links
+from kundsvar.core.embed import allow_framing
+from kundsvar.core.language import customer_language, shop_languages
+from kundsvar.core.phones import tel_href
+from kundsvar.live import sse
+from kundsvar.shops.models import Shop
+from kundsvar.sla.promise import promise_text
+
+from . import callbacks, events, services, transcript, wait
+from .models import Chat, ChatState
+
+log = logging.getLogger(__name__)
+TOKEN_DAYS = 7
+PREFILL_DAYS = 120
+STARTS_PER_ADDRESS = 20  # chats and messages started per IP address in ten minutes
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def sign(chat: Chat) -> str:
+    return links.sign("chat", {"c": chat.pk})
+
+
+def _chat_id(token: str) -> int | None:
+    data = links.unsign("chat", token, max_age_days=TOKEN_DAYS)
+    value = data.get("c") if data else None
+    return value if isinstance(value, int) else None
+
+
+def _chat(token: str) -> Chat:
+    chat_id = _chat_id(token)
+    if chat_id is None:
+        raise Http404
+    return get_object_or_404(Chat.objects.select_related("shop", "case"), pk=chat_id)
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": str(message)}, status=status)
+
+
+def _limited(request) -> bool:
+    """Too many chats or messages from one address in ten minutes."""
+    key = f"chat-start:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 600)
+    try:
+        return cache.incr(key) > STARTS_PER_ADDRESS
+    except ValueError:
+        return False
+
+
+def _prefill(shop, token: str) -> dict:
+    """Name and email from the shop's signed contact link (rule C2): not asked again."""
+    data = links.unsign("contact", token, max_age_days=PREFILL_DAYS) if token else None
+    if not data or data.get("shop") != shop.pk:
+        return {}
+    found = {k: data[k] for k in ("name", "email") if isinstance(data.get(k), str) and data[k]}
+    if isinstance(data.get("order"), int):
+        found["order"] = data["order"]
+    return found
+
+
+def _line(request) -> services.Line:
+    upload = request.FILES.get("file")
+    if upload is not None and upload.size > MAX_FILE_BYTES:
+        raise services.ChatError(_("The file is too large (at most 10 MB)."))
+    return services.Line(request.POST.get("text", "")[:5000], upload)
+
+
+def _email(value: str) -> str:
+    value = value.strip()[:254]
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise services.ChatError(_("That email address does not look right.")) from None
+    return value
+
+
+def _status(shop, language: str) -> dict:
+    """Before a chat starts: can one, and how long would it take (rule S5)."""
+    settings = wait.settings_for(shop)
+    now = timezone.now()
+    load = wait.load_for(shop, now, settings)
+    position = wait.waiting(shop).count() + 1
+    seconds = wait.estimate(position, load)
+    with translation.override(language):
+        text = str(wait.wait_text(position, seconds))
+    return {
+        "enabled": settings.enabled,
+        "online": load.online,
+        "position": position,
+        "wait_seconds": None if seconds is None else round(seconds),
+        "text": text,
+        "long": wait.is_long(seconds, settings),
+    }
+
+
+def _urls(shop) -> dict:
+    return {
+        "start": reverse("chat:start", args=[shop.slug]),
+        "leave": reverse("chat:leave_new", args=[shop.slug]),
+        "callback": reverse("chat:callback_new", args=[shop.slug]),
+        "status": reverse("chat:status", args=[shop.slug]),
+        # A chat's own calls: this prefix, its token, then send/, events/ …
+        "chat": reverse("chat:events", args=["T"]).removesuffix("T/events/"),
+    }
+
+
+def _words() -> dict:
+    """What the page's script says, in the customer's language."""
+    return {
+        "you": _("You"),
+        "shop": _("Customer service"),
+        "typing": _("%(name)s is writing…"),
+        "someone": _("Customer service"),
+        "accepted": _("%(name)s has joined the chat."),
+        "transferred": _("You are now talking to %(name)s."),
+        "ended": _("The chat has ended. Thank you!"),
+        "left": _("Your message is saved; we answer you by email."),
+        "failed": _("That did not go through. Please try again."),
+        "reconnecting": _("Connection lost; reconnecting…"),
+        "confirm_end": _("End the chat?"),
+        "file": _("File"),
+    }
+
+
+@require_GET
+def page(request, shop):
+    shop = get_object_or_404(Shop, slug=shop)
+    language = customer_language(request, shop)
+    embed = request.GET.get("embed") == "1"
+    prefill = _prefill(shop, request.GET.get("t", ""))
+    with translation.override(language):
+        response = render(
+            request,
+            "chat/chat.html",
+            {
+                "shop": shop,
+                "language": language,
+                "languages": shop_languages(shop),
+                "embed": embed,
+                "status": _status(shop, language),
+                "prefill": prefill,
+                "link_token": request.GET.get("t", ""),
+                "phone_href": tel_href(shop.phone, shop.country),
+                "config": {"urls": _urls(shop), "words": _words(), "lang": language},
+            },
+        )
+    response["Cache-Control"] = "private, no-store"
+    return allow_framing(response, shop) if embed else response
+
+
+@require_GET
+def status(request, shop):
+    shop = get_object_or_404(Shop, slug=shop)
+    return JsonResponse(_status(shop, customer_language(request, shop)))
+
+
+def _chat_json(chat: Chat) -> dict:
+    return {"token": sign(chat), "chat": chat.pk, "case": chat.case.number, "state": chat.state}
+
+
+@csrf_exempt
+@require_POST
+def start(request, shop):
+    shop = get_object_or_404(Shop, slug=shop)
+    language = customer_language(request, shop)
+    with translation.override(language):
+        if not wait.settings_for(shop).enabled:
+            return _error(_("The chat is closed. Write to us or call us instead."), 409)
+        if _limited(request):
+            return _error(
+                _("Many chats were started from your connection. Please wait a few minutes."), 429
+            )
+        prefill = _prefill(shop, request.POST.get("t", ""))
+        try:
+            order = (
+                Order.objects.filter(pk=prefill["order"], shop=shop).first()
+                if "order" in prefill
+                else None
+            )
+            chat = services.start(
+                shop,
+                _line(request),
+                name=(request.POST.get("name", "") or prefill.get("name", "")).strip()[:200],
+                email=_email(request.POST.get("email", "") or prefill.get("email", "")),
+                language=language,
+                order=order,
+            )
+        except services.ChatError as error:
+            return _error(str(error))
+    return JsonResponse(_chat_json(chat), status=201)
+
+
+@csrf_exempt
+@require_POST
+def send(request, token):
+    chat = _chat(token)
+    with translation.override(chat.language):
+        try:
+            services.say(chat, _line(request))
+        except services.ChatError as error:
+            return _error(str(error))
+    return JsonResponse({"ok": True}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def typing(request, token):
+    chat = _chat(token)
+    if chat.state not in (ChatState.WAITING, ChatState.ACTIVE):
+        return JsonResponse({"sent": False})
+    return JsonResponse({"sent": services.typing(chat, side="customer")})
+
+
+@csrf_exempt
+@require_POST
+def heartbeat(request, token):
+    """The page is open (every 30 s) and asks where it stands: the polling fallback's
+    queue figures, and the customer counted as present for answers (channel.py)."""
+    chat = _chat(token)
+    services.seen(chat)
+    return JsonResponse(_state(chat))
+
+
+def _state(chat: Chat) -> dict:
+    state = {"kind": "state", "state": chat.state, "agent_name": events.agent_name(chat.agent)}
+    if chat.state == ChatState.WAITING:
+        state["queue"] = services.queue_state(chat)
+    return state
+
+
+@csrf_exempt
+@require_POST
+def end(request, token):
+    chat = _chat(token)
+    services.end(chat, by="customer")
+    return JsonResponse({"ok": True})
+
+
+def _promise(case, language: str) -> str:
+    return promise_text(case.due_at, language, case.shop.tz) if case.due_at else ""
+
+
+def _left(case, language: str) -> JsonResponse:
+    with translation.override(language):
+        promise = _promise(case, language)
+        text = (
+            _("Thank you! We answer you by email %(promise)s.") % {"promise": promise}
+            if promise
+            else _("Thank you! We answer you by email.")
+        )
+    return JsonResponse({"case": case.number, "promise": promise, "text": text}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def leave(request, token):
+    chat = _chat(token)
+    with translation.override(chat.language):
+        try:
+            case = services.leave_message(
+                chat.shop,
+                _line(request),
+                email=_email(request.POST.get("email", "") or chat.email),
+                name=request.POST.get("name", "").strip()[:200],
+                chat=chat,
+                language=chat.language,
+            )
+        except services.ChatError as error:
+            return _error(str(error))
+    return _left(case, chat.language)
+
+
+@csrf_exempt
+@require_POST
+def leave_new(request, shop):
+    shop = get_object_or_404(Shop, slug=shop)
+    language = customer_language(request, shop)
+    with translation.override(language):
+        if _limited(request):
+            return _error(
+                _("Many messages were sent from your connection. Please wait a few minutes."), 429
+            )
+        prefill = _prefill(shop, request.POST.get("t", ""))
+        try:
+            case = services.leave_message(
+                shop,
+                _line(request),
+                email=_email(request.POST.get("email", "") or prefill.get("email", "")),
+                name=(request.POST.get("name", "") or prefill.get("name", "")).strip()[:200],
+                language=language,
+            )
+        except services.ChatError as error:
+            return _error(str(error))
+    return _left(case, language)
+
+
+def _called(case, language: str) -> JsonResponse:
+    with translation.override(language):
+        text = _("Thank you! We call you back as soon as we can.")
+    return JsonResponse({"case": case.number, "text": text}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def callback(request, token):
+    chat = _chat(token)
+    try:
+        case = callbacks.request_callback(
+            chat.shop,
+            phone=request.POST.get("phone", ""),
+            name=request.POST.get("name", "").strip()[:200],
+            note=request.POST.get("note", "")[:2000],
+            language=chat.language,
+            chat=chat,
+        )
+    except callbacks.CallbackError as error:
+        return _error(str(error))
+    return _called(case, chat.language)
+
+
+@csrf_exempt
+@require_POST
+def callback_new(request, shop):
+    shop = get_object_or_404(Shop, slug=shop)
+    language = customer_language(request, shop)
+    with translation.override(language):
+        if _limited(request):
+            return _error(
+                _("Many messages were sent from your connection. Please wait a few minutes."), 429
+            )
+        try:
+            case = callbacks.request_callback(
+                shop,
+                phone=request.POST.get("phone", ""),
+                name=request.POST.get("name", "").strip()[:200],
+                note=request.POST.get("note", "")[:2000],
+                language=language,
+            )
+        except callbacks.CallbackError as error:
+            return _error(str(error))
+    return _called(case, language)
+
+
+@csrf_exempt
+@require_POST
+def send_transcript(request, token):
+    chat = _chat(token)
+    with translation.override(chat.language):
+        try:
+            email = _email(request.POST.get("email", "") or chat.email)
+            if not email:
+                raise services.ChatError(_("Give your email address."))
+        except services.ChatError as error:
+            return _error(str(error))
+        services.give_email(chat, email)
+        transcript.send(chat, email)
+        text = _("The conversation is on its way to %(email)s.") % {"email": email}
+    return JsonResponse({"text": text})
+
+
+@require_GET
+def poll(request, token):
+    """The fallback when event streams are blocked: the same events, as JSON."""
+    chat = _chat(token)
+    return JsonResponse(sse.poll(chat.stream, sse.last_seen(request)))
+
+
+def _hello(chat_id: int):
+    def state():
+        chat = Chat.objects.select_related("agent", "shop").filter(pk=chat_id).first()
+        if chat is None:
+            return []
+        state = _state(chat)
+        return [sse.Note(chat.stream, "state", {k: v for k, v in state.items() if k != "kind"})]
+
+    async def hello():
+        return await sse.read(state)
+
+    return hello
+
+
+async def stream(request, token):
+    """Server-Sent Events of one chat (async: uvicorn holds thousands of these)."""
+    chat_id = _chat_id(token)
+    if chat_id is None:
+        raise Http404
+    stream = await sse.read(_stream_of, chat_id)
+    if stream is None:
+        raise Http404
+    response = sse.response(stream, sse.last_seen(request), hello=_hello(chat_id))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _stream_of(chat_id: int) -> str | None:
+    chat = Chat.objects.filter(pk=chat_id).only("pk").first()
+    return chat.stream if chat else None

@@ -1,0 +1,47 @@
+"""Publishing live events. `publish` stores the event with the change that causes it
+and announces it after commit; `signal` (typing) is announced at once and never stored."""
+
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .brokers import Note, broker
+from .models import LiveEvent, LiveStream
+
+
+def _next_seq(stream: str) -> int:
+    """The stream's next number, its counter row locked until commit (see LiveStream)."""
+    table = connection.ops.quote_name(LiveStream._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, last_seq) VALUES (%s, 1) "  # noqa: S608 (our table)
+            f"ON CONFLICT (name) DO UPDATE SET last_seq = {table}.last_seq + 1 "
+            "RETURNING last_seq",
+            [stream],
+        )
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic(savepoint=False)
+def publish(stream: str, kind: str, data: dict, *, now: datetime | None = None) -> LiveEvent:
+    """Store an event on `stream` and, once the surrounding transaction commits, wake
+    every listener of the stream in every process. Rolled back: never announced."""
+    event = LiveEvent.objects.create(
+        stream=stream, seq=_next_seq(stream), kind=kind, data=data, created_at=now or timezone.now()
+    )
+    note = Note(stream, kind, data, event.seq)
+    transaction.on_commit(lambda: broker().announce(note))
+    return event
+
+
+def signal(stream: str, kind: str, data: dict) -> None:
+    """A passing signal (someone is typing): announced now, never stored, not replayed."""
+    broker().announce(Note(stream, kind, data))
+
+
+def prune(*, older_than: timedelta = timedelta(days=2), now: datetime | None = None) -> int:
+    """Stored events are for reconnecting browsers, not history (that is the case)."""
+    cutoff = (now or timezone.now()) - older_than
+    deleted, _ = LiveEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
