@@ -71,7 +71,7 @@ def test_a_failing_media_fetch_keeps_the_text_and_names_the_missing_file(
     )
     message = Message.objects.get(direction="in")
     assert message.body_text.startswith("Trasig dragkedja, se bild")
-    assert "could not be fetched" in message.body_text and "does not exist" in message.body_text
+    assert "kunde inte hämtas" in message.body_text and "does not exist" in message.body_text
     assert "attachment_failed" in message.parse_warnings
     assert not Attachment.objects.exists()
     assert message.case.due_at is not None  # the question is owed an answer all the same
