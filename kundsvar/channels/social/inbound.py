@@ -81,7 +81,12 @@ def take_in(connection: Connection, incoming: Incoming) -> None:
     seen = PlatformMessage.objects.filter(
         platform=incoming.platform, external_id=incoming.external_id
     )
-    if not incoming.external_id or seen.exists():
+    if not incoming.external_id:
+        # Every documented message has one; without it a redelivery could not be told
+        # apart. The raw body stays in channels.hooks.
+        log.warning("a %s message without an id from %s", incoming.platform, incoming.sender)
+        return
+    if seen.exists():
         return
     shop = connection.shop
     customer = customers.find_or_create_by_handle(
