@@ -161,8 +161,9 @@ READING_PROBLEMS = {
     "too_large": _("larger than the shop accepts: only the first part arrived"),
     "attachment_failed": _("an attachment could not be stored"),
 }
-# Codes with a badge of their own on the message, not a reading problem.
-BADGES = {"message_id_reused"}
+# Codes that are not reading problems: a badge of their own on the message, or (a
+# platform's sticker or location) said in the message's own text.
+BADGES = {"message_id_reused", "unsupported_message"}
 OTHER_PROBLEM = _("another reading problem")
 
 
@@ -271,7 +272,7 @@ class EventKind(models.TextChoices):
     AT_RISK = "at_risk", _("Promise at risk")
     BREACHED = "breached", _("Promise broken")
     ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
-    DELIVERY_FAILED = "delivery_failed", _("Email could not be delivered")
+    DELIVERY_FAILED = "delivery_failed", _("Message could not be delivered")
     BOUNCED = "bounced", _("Email bounced")
     DELIVERY_DELAYED = "delayed", _("Email delayed; the receiving server keeps trying")
     ORDER_LINKED = "order_linked", _("Order linked")

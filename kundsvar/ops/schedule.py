@@ -18,6 +18,7 @@ SCHEDULE = [
     Periodic("kundsvar.channels.hooks.tasks.process_due_hooks", 60),
     Periodic("kundsvar.channels.social.tasks.send_due_social", 30),
     Periodic("kundsvar.channels.phone.tasks.send_due_sms", 30),
+    Periodic("kundsvar.channels.social.tasks.refetch_media", 300),
     Periodic("kundsvar.webhooks.tasks.send_due_webhooks", 30),
     Periodic("kundsvar.commerce.tasks.sweep_delayed_parcels", 900),
     Periodic("kundsvar.commerce.tasks.send_check_ins", 3600),

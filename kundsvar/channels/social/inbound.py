@@ -10,6 +10,7 @@ a body that came late still sorts into the conversation where it belongs."""
 
 import json
 import logging
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -25,14 +26,13 @@ from kundsvar.intake import services as intake
 from kundsvar.intake.attachments import FAILED as ATTACHMENT_FAILED
 from kundsvar.intake.attachments import File
 
-from . import graph, messenger, outbox, whatsapp
+from . import graph, media, messenger, outbox, whatsapp
 from .events import Incoming, Parsed
 from .models import Connection, PlatformMessage
 
 log = logging.getLogger(__name__)
 UNSUPPORTED = "unsupported_message"  # a parse warning: a type we cannot show
 STATUS_GRACE = timedelta(minutes=10)  # a status may arrive before our send is recorded
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "video/mp4": ".mp4"}
 
 
 class UnknownAccount(ValueError):
@@ -81,7 +81,12 @@ def take_in(connection: Connection, incoming: Incoming) -> None:
     seen = PlatformMessage.objects.filter(
         platform=incoming.platform, external_id=incoming.external_id
     )
-    if not incoming.external_id or seen.exists():
+    if not incoming.external_id:
+        # Every documented message has one; without it a redelivery could not be told
+        # apart. The raw body stays in channels.hooks.
+        log.warning("a %s message without an id from %s", incoming.platform, incoming.sender)
+        return
+    if seen.exists():
         return
     shop = connection.shop
     customer = customers.find_or_create_by_handle(
@@ -96,7 +101,8 @@ def take_in(connection: Connection, incoming: Incoming) -> None:
         _reaction(connection, incoming, customer)
         return
     files, missing = _fetch_media(connection, incoming)
-    prepared = intake.prepare(_inbound(incoming, missing), attachments=files)
+    errors = [error for _media, error in missing]
+    prepared = intake.prepare(_inbound(incoming, errors), attachments=files)
     try:
         with transaction.atomic():
             mapping = PlatformMessage.objects.create(
@@ -105,6 +111,9 @@ def take_in(connection: Connection, incoming: Incoming) -> None:
                 connection=connection,
                 sender=incoming.sender,
                 created_at=incoming.at,
+                # Tried again later by the worker (media.refetch_due).
+                missing_media=[asdict(item) for item, _error in missing],
+                media_next_at=timezone.now() + media.first_wait() if missing else None,
             )
             received = intake.store(
                 shop, incoming.platform, prepared, customer=customer, hint=customer
@@ -166,25 +175,17 @@ def _inbound(incoming: Incoming, missing: list[str]) -> Inbound:
     )
 
 
-def _fetch_media(connection: Connection, incoming: Incoming) -> tuple[list[File], list[str]]:
+def _fetch_media(connection: Connection, incoming: Incoming) -> tuple[list[File], list]:
     """The customer's files, fetched before the write transaction. A file that cannot be
-    fetched never costs the text: it is named on the message instead (A6)."""
+    fetched never costs the text: it is named on the message instead, and tried again
+    later (A6). Returns the files and the (media, error text) that failed."""
     files, missing = [], []
-    for number, media in enumerate(incoming.media, start=1):
+    for number, item in enumerate(incoming.media, start=1):
         try:
-            if media.media_id:
-                payload, content_type = whatsapp.fetch_media(
-                    media.media_id, connection.access_token
-                )
-            else:
-                payload, content_type = graph.download(media.url)
+            files.append(media.fetch(connection, item, number))
         except graph.GraphError as error:
             log.warning("media %s of %s not fetched: %s", number, incoming.external_id, error)
-            missing.append(f"{media.kind} {media.media_id or ''}: {error}".replace("  ", " "))
-            continue
-        content_type = media.content_type or content_type or "application/octet-stream"
-        name = media.filename or f"{media.kind}-{number}{EXTENSIONS.get(content_type, '')}"
-        files.append(File(filename=name, content_type=content_type, payload=payload))
+            missing.append((item, f"{item.kind} {item.media_id}: {error}".replace("  ", " ")))
     return files, missing
 
 

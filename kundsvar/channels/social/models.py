@@ -75,10 +75,22 @@ class PlatformMessage(models.Model):
         related_name="platform_ids",
     )
     created_at = models.DateTimeField()
+    # Files that could not be fetched when the message came (events.Media as dicts): tried
+    # again by the worker (media.refetch_due) until `media_attempts` runs out.
+    missing_media = models.JSONField(default=list, blank=True)
+    media_attempts = models.PositiveSmallIntegerField(default=0)
+    media_next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint("platform", "external_id", name="platform_message_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["media_next_at"],
+                name="platform_message_media_due",
+                condition=Q(media_next_at__isnull=False),
+            )
         ]
 
     def __str__(self) -> str:

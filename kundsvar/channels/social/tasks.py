@@ -11,3 +11,10 @@ def send_social(row_id: int) -> str:
 @task()
 def send_due_social() -> int:
     return outbox.send_due()
+
+
+@task()
+def refetch_media() -> int:
+    from . import media
+
+    return media.refetch_due()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kundsvar.accounts.security import shop_admin_required
 from kundsvar.cases import queries
 from kundsvar.cases.services import CaseError
+from kundsvar.channels.hooks.models import HookState, InboundHook
 from kundsvar.customers.models import Customer
 
 from . import graph, outbox, services
@@ -78,6 +79,8 @@ def retry(request, number):
 def overview(request, shop):
     connections = {c.platform: c for c in Connection.objects.filter(shop=shop)}
     failed = SocialDelivery.objects.filter(case__shop=shop, state="failed").select_related("case")
+    # Webhook bodies that could not be processed (kept, retried, then given up): shown here.
+    stuck = InboundHook.objects.filter(shop=shop, provider="meta").exclude(state=HookState.DONE)
     return render(
         request,
         "social/settings.html",
@@ -86,6 +89,7 @@ def overview(request, shop):
             "section": "social",
             "platforms": [(p, connections.get(p.value)) for p in Platform],
             "failed": failed.order_by("-created_at")[:20],
+            "stuck": stuck.order_by("-received_at")[:20],
         },
     )
 

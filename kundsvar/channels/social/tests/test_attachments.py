@@ -71,7 +71,47 @@ def test_a_failing_media_fetch_keeps_the_text_and_names_the_missing_file(
     )
     message = Message.objects.get(direction="in")
     assert message.body_text.startswith("Trasig dragkedja, se bild")
-    assert "could not be fetched" in message.body_text and "does not exist" in message.body_text
+    assert "kunde inte hämtas" in message.body_text and "does not exist" in message.body_text
     assert "attachment_failed" in message.parse_warnings
     assert not Attachment.objects.exists()
     assert message.case.due_at is not None  # the question is owed an answer all the same
+
+
+def test_a_missing_file_is_fetched_again_later_and_added_to_its_message(
+    deliver, whatsapp, graph, now, time_machine
+):  # A6
+    from datetime import timedelta
+
+    from kundsvar.channels.social import media
+
+    graph.fail(
+        "GET",
+        "/77777",
+        500,
+        "An unexpected error has occurred. Please retry your request later.",
+        code=2,
+    )
+    deliver(
+        whatsapp,
+        payloads.whatsapp(payloads.wa_image("wamid.IMG3", "77777", now, caption="Se bild")),
+    )
+    message = Message.objects.get(direction="in")
+    assert not message.attachments.exists()
+    assert media.refetch_due() == 0  # not due yet
+    time_machine.shift(timedelta(minutes=6))
+    assert media.refetch_due() == 0  # still failing: tried again later
+    graph.answers.clear()
+    graph.answer(
+        "GET",
+        "/77777",
+        200,
+        {"url": f"{graph.url}/files/77777", "mime_type": "image/jpeg", "id": "77777"},
+    )
+    graph.answer("GET", "/files/77777", 200, JPEG, content_type="image/jpeg")
+    time_machine.shift(timedelta(minutes=11))
+    assert media.refetch_due() == 1
+    assert message.attachments.get().file.read() == JPEG
+    note = message.case.messages.get(direction="note")
+    assert "image-1.jpg" in note.body_text
+    time_machine.shift(timedelta(hours=3))
+    assert media.refetch_due() == 0  # nothing left to fetch

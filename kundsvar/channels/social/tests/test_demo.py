@@ -18,4 +18,4 @@ def test_the_demo_queue_has_a_whatsapp_conversation_with_the_window_open(client)
     client.login(username=logins["agent"], password=logins["agent_password"])
     assert case.subject in client.get(reverse("cases:queue")).content.decode()
     page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
-    assert "the window is open until" in page and "Read" in page
+    assert "fönstret är öppet till" in page and "Läst" in page  # Anna reads Swedish

@@ -146,7 +146,7 @@ def test_an_unsupported_whatsapp_type_is_a_visible_message_not_a_stuck_channel(
     deliver(whatsapp, payloads.whatsapp(payloads.wa_typed("wamid.U", kind, content, now)))
     assert InboundHook.objects.get().state == HookState.DONE
     message = Message.objects.get(direction=Direction.INBOUND)
-    assert "Unsupported message" in message.body_text and kind in message.body_text
+    assert "Meddelandetyp som inte kan visas" in message.body_text and kind in message.body_text
     assert "unsupported_message" in message.parse_warnings
     assert graph.sent() == []  # no acknowledgement of a sticker
     # The channel goes on: the next message is taken in as usual.

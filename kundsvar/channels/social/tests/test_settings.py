@@ -115,3 +115,14 @@ def test_an_admin_keeps_the_list_of_whatsapp_templates(client, admin, shop):
 def test_an_agent_who_is_not_admin_cannot_see_the_connections(client, shop, whatsapp):
     client.force_login(AgentFactory(shops=[shop]))
     assert client.get(reverse("settings:social_whatsapp", args=[shop.slug])).status_code == 403
+
+
+def test_a_webhook_body_that_cannot_be_processed_is_shown_on_the_settings_page(
+    client, admin, deliver, shop, whatsapp, now
+):  # A6
+    deliver(
+        whatsapp, b'{"object": "whatsapp_business_account", "entry": [{"changes": "not a list"}]}'
+    )
+    client.force_login(admin)
+    page = client.get(reverse("settings:social", args=[shop.slug])).content.decode()
+    assert "Webhooks waiting or failed" in page and "AttributeError" in page
