@@ -60,3 +60,19 @@ def short_promise(due_at: datetime, language: str, tz, now: datetime) -> str:
 
 def render(name: str, language: str, **values) -> str:
     return TEXTS[name][promise_language(language)].format(**values)
+
+
+ORDER_TEXTS = {
+    "shipped": {
+        "sv": "{shop}: Din order #{number} är skickad. Följ den här: {url}",
+        "nb": "{shop}: Ordren din #{number} er sendt. Følg den her: {url}",
+        "da": "{shop}: Din ordre #{number} er sendt. Følg den her: {url}",
+        "en": "{shop}: Your order #{number} is on its way. Follow it here: {url}",
+    },
+    "delayed": {
+        "sv": "{shop}: Din order #{number} är försenad, förlåt! Läget just nu: {url}",
+        "nb": "{shop}: Ordren din #{number} er forsinket, beklager! Status nå: {url}",
+        "da": "{shop}: Din ordre #{number} er forsinket, undskyld! Status lige nu: {url}",
+        "en": "{shop}: Your order #{number} is delayed, sorry! Where it is now: {url}",
+    },
+}
