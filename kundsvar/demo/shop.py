@@ -16,6 +16,7 @@ from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, SavedReply, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.channels.email.models import OutboundEmail, OutboundState
+from kundsvar.channels.phone.demo import add_demo_phone
 from kundsvar.commerce import matching
 from kundsvar.commerce.demo import add_demo_orders
 from kundsvar.commerce.models import ShippingMethod
@@ -298,6 +299,7 @@ def create_demo(now: datetime | None = None) -> dict:
             cases.assign(case, agent, actor=admin, now=received)
         _story(case, story, received, agent, now)
     add_ratings(shop, now)
+    add_demo_phone(shop, agent, now)  # an SMS thread and two callbacks in the same queue
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(
