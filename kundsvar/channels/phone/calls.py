@@ -116,7 +116,7 @@ def _move_on(callback: Callback, case: Case, agent, outcome: str, now: datetime)
             shop_phone=shop.phone or shop.email,
             number=case.number,
         )
-        tell(case, body, body.split(": ", 1)[-1][:60], now=now)
+        tell(case, body, texts.subject("gave_up", language), now=now)
         cases.change_status(case, Status.WAITING, actor=agent, now=now)
     else:
         body = texts.render(
@@ -127,6 +127,6 @@ def _move_on(callback: Callback, case: Case, agent, outcome: str, now: datetime)
             attempt=callback.attempts,
             limit=callback.max_attempts,
         )
-        tell(case, body, body.split(": ", 1)[-1][:60], now=now)
+        tell(case, body, texts.subject("no_answer", language), now=now)
         cases.snooze(case, now + RETRY_AFTER, actor=agent, now=now)
     callback.save(update_fields=["attempts", "last_attempt_at", "state"])

@@ -44,6 +44,26 @@ TEXTS = {
 }
 
 
+SUBJECTS = {  # when the customer is told by email instead (no SMS)
+    "no_answer": {
+        "sv": "Vi försökte ringa dig",
+        "nb": "Vi prøvde å ringe deg",
+        "da": "Vi forsøgte at ringe til dig",
+        "en": "We tried to call you",
+    },
+    "gave_up": {
+        "sv": "Vi har inte nått dig på telefon",
+        "nb": "Vi har ikke nådd deg på telefon",
+        "da": "Vi har ikke kunnet nå dig på telefonen",
+        "en": "We could not reach you by phone",
+    },
+}
+
+
+def subject(name: str, language: str) -> str:
+    return SUBJECTS[name][promise_language(language)]
+
+
 def clock(moment: datetime, language: str) -> str:
     return moment.strftime("%H:%M" if promise_language(language) == "en" else "%H.%M")
 
