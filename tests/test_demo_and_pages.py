@@ -20,15 +20,28 @@ def demo_logins():
 
 
 def test_demo_has_a_shop_customers_and_thirty_cases_in_every_state(demo_logins):
-    assert Case.objects.filter(channel__in=["email", "form"]).count() == 30
-    statuses = Counter(Case.objects.values_list("status", flat=True))
+    written = Case.objects.filter(channel__in=["email", "form"])  # the other channels: below
+    assert written.count() == 30
+    statuses = Counter(written.values_list("status", flat=True))
     assert {Status.NEW, Status.OPEN, Status.ANSWERED, Status.WAITING, Status.CLOSED} <= set(
         statuses
     )
-    assert Case.objects.filter(is_follow_up=True, channel__in=["email", "form"]).count() == 3
+    assert written.filter(is_follow_up=True).count() == 3
     assert Case.objects.filter(sla_state=SlaState.BREACHED).exists()
-    assert Case.objects.values("customer").distinct().count() == 12
+    assert written.values("customer").distinct().count() == 12
     assert Agent.objects.filter(username=demo_logins["agent"]).exists()
+
+
+def test_demo_has_an_sms_thread_and_callbacks_in_the_same_queue(client, demo_logins):  # C5
+    sms = Case.objects.get(channel="sms")
+    assert sms.messages.count() == 3 and sms.is_follow_up and sms.due_at is not None
+    callbacks = Case.objects.filter(channel="phone")
+    assert callbacks.count() == 2 and all(c.due_at for c in callbacks)
+    assert client.login(username=demo_logins["agent"], password=demo_logins["agent_password"])
+    page = client.get(reverse("cases:queue")).content.decode()
+    for case in [sms, *callbacks]:
+        assert f">{case.number}<" in page
+    assert page.count('class="badge callback"') == 2
 
 
 def test_demo_logins_work_and_the_queue_shows_the_most_urgent_first(client, demo_logins):

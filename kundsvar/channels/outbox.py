@@ -28,6 +28,15 @@ class OutboundKind(models.TextChoices):
 EMAIL = "email"
 
 
+def text_about_order(order, kind: str, *, now: datetime):
+    """An order message (shipped, delayed) by SMS too, when the shop has turned that on
+    (`channels.phone`); None when it has not, or the order has no phone number. Called in
+    the transaction that writes the order message, so it goes out once with it."""
+    adapter = channel_for("sms")
+    texts = getattr(adapter, "order_message", None)
+    return texts(order, kind, now=now) if texts else None
+
+
 def send_to_customer(
     built: EmailMessage,
     *,

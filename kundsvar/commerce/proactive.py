@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kundsvar.channels.outbox import OutboundKind, send_to_customer
+from kundsvar.channels.outbox import OutboundKind, send_to_customer, text_about_order
 
 from . import emails
 from .models import (
@@ -109,6 +109,7 @@ def _send(order, kind, key, obj, to, now) -> OrderMessage | None:
                 created_at=now,
             )
             message.outbound = send_to_customer(built, kind=OutboundKind.ORDER, now=now)
+            text_about_order(order, kind, now=now)  # by SMS too, where the shop says so
             message.save(update_fields=["outbound"])
     except IntegrityError:
         return None  # another worker or webhook sent it first

@@ -16,6 +16,7 @@ from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, SavedReply, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.channels.email.models import OutboundEmail, OutboundState
+from kundsvar.channels.phone.demo import add_demo_phone
 from kundsvar.channels.social.demo import add_demo_conversation
 from kundsvar.commerce import matching
 from kundsvar.commerce.demo import add_demo_orders
@@ -300,6 +301,7 @@ def create_demo(now: datetime | None = None) -> dict:
         _story(case, story, received, agent, now)
     add_demo_conversation(shop, customers[1], agent, now)  # on WhatsApp
     add_ratings(shop, now)
+    add_demo_phone(shop, agent, now)  # an SMS thread and two callbacks in the same queue
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Status
+from kundsvar.cases.services import Inbound
 from kundsvar.core.phones import international
-from kundsvar.customers.services import add_phone
+from kundsvar.customers.services import add_phone, find_or_create_by_phone
+from kundsvar.intake import services as intake
 
 from . import texts
 from .callbacks import tell
@@ -116,7 +118,7 @@ def _move_on(callback: Callback, case: Case, agent, outcome: str, now: datetime)
             shop_phone=shop.phone or shop.email,
             number=case.number,
         )
-        tell(case, body, body.split(": ", 1)[-1][:60], now=now)
+        tell(case, body, texts.subject("gave_up", language), now=now)
         cases.change_status(case, Status.WAITING, actor=agent, now=now)
     else:
         body = texts.render(
@@ -127,6 +129,51 @@ def _move_on(callback: Callback, case: Case, agent, outcome: str, now: datetime)
             attempt=callback.attempts,
             limit=callback.max_attempts,
         )
-        tell(case, body, body.split(": ", 1)[-1][:60], now=now)
+        tell(case, body, texts.subject("no_answer", language), now=now)
         cases.snooze(case, now + RETRY_AFTER, actor=agent, now=now)
     callback.save(update_fields=["attempts", "last_attempt_at", "state"])
+
+
+def log_new_call(
+    shop,
+    agent,
+    *,
+    number: str,
+    outcome: str,
+    name: str = "",
+    direction: str = Direction.INBOUND,
+    duration_seconds: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Call:
+    """A call that is on no case yet (a customer rang the agent's phone): the customer
+    is found by number (or created), the call opens a phone case — or joins the callback
+    this number is waiting for — and is logged on it (a reached call answers it). Nothing
+    is sent to the customer: they were on the phone."""
+    now = now or timezone.now()
+    digits = international(number, shop.country)
+    if len(digits) < 6:
+        raise CallError(_("Give the number that was called."))
+    if outcome not in Outcome.values or outcome == Outcome.MISSED:
+        raise CallError(_("Choose what came of the call."))
+    customer = find_or_create_by_phone(shop, number, name=name)
+    text = note.strip() or _("Phone call")
+    inbound = Inbound(
+        from_address=f"+{digits}",
+        from_name=name[:200],
+        subject=text.splitlines()[0][:80],
+        body_text=text,
+        received_at=now,
+        language_hint=shop.language,
+    )
+    received = intake.receive(shop, "phone", inbound, customer=customer, acknowledge=False, now=now)
+    return log_call(
+        received.case,
+        agent,
+        outcome=outcome,
+        direction=direction,
+        number=f"+{digits}",
+        duration_seconds=duration_seconds,
+        note="",
+        now=now,
+    )

@@ -134,6 +134,25 @@ class SmsChannel:
         except outbox.NoSms as error:
             raise CaseError(str(error)) from None
 
+    def order_message(self, order, kind: str, *, now):
+        """Order news by SMS (O1) when the shop turned it on: shipped and delayed, with
+        the order status link. None when off, another kind, or no phone number."""
+        from kundsvar.commerce.emails import order_language
+        from kundsvar.commerce.links import order_status_url
+
+        phone = settings_for(order.shop)
+        wanted = phone is not None and phone.sends_sms and phone.sms_order_messages
+        if not wanted or kind not in texts.ORDER_TEXTS or not order.phone:
+            return None
+        language = order_language(order)
+        body = texts.ORDER_TEXTS[kind][language].format(
+            shop=order.shop.name, number=order.number, url=order_status_url(order, language)
+        )
+        try:
+            return outbox.queue(phone, order.phone, body, kind=OutboundKind.ORDER, now=now)
+        except outbox.NoSms:
+            return None  # no usable number: the email went anyway
+
 
 class PhoneChannel(SmsChannel):
     code = "phone"

@@ -21,6 +21,21 @@ class CallForm(forms.Form):
     )
 
 
+class NewCallForm(CallForm):
+    """A call on no case yet: the customer is found by the number."""
+
+    shop = forms.ModelChoiceField(label=_("Shop"), queryset=None, empty_label=None)
+    number = forms.CharField(label=_("Number"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+    field_order = ["shop", "number", "name", "direction", "outcome", "minutes", "note"]
+
+    def __init__(self, *args, shops=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops
+        self.fields["direction"].initial = "in"
+
+
 class CallbackRequestForm(forms.Form):
     """The contact page's "ring mig": a number, a name, and what it is about."""
 

@@ -20,7 +20,7 @@ from kundsvar.channels.hooks import services as hooks
 
 from . import voice
 from .models import PhoneSettings, Provider
-from .providers import twilio
+from .providers import elks, twilio
 
 log = logging.getLogger(__name__)
 PROCESSORS = "kundsvar.channels.phone.processors"
@@ -134,7 +134,7 @@ def elks_next(request, phone):
 
 @hook(Provider.ELKS, "call_ivr", "callback_digit", "callid", suffix="-")
 def elks_ivr(request, phone):
-    return _json(voice_hangup())
+    return _json(elks.hangup())
 
 
 @hook(Provider.ELKS, "call_end", "call_ended", "callid", "id", suffix="-")
@@ -145,10 +145,6 @@ def elks_hangup(request, phone):
 @hook(Provider.ELKS, "report", "report", "id", suffix="status")
 def elks_report(request, phone):
     return HttpResponse(status=204)
-
-
-def voice_hangup() -> dict:
-    return {"hangup": "reject"}
 
 
 # -- Twilio -------------------------------------------------------------------------------

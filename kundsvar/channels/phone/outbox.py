@@ -133,8 +133,12 @@ def retry_now(rows, now: datetime | None = None) -> list[int]:
 def record_report(provider: str, provider_id: str, status: str, now: datetime) -> bool:
     """A delivery report: kept on the row it is about. False when no row has that id."""
     ours = _REPORTS.get(status.lower(), status.lower()[:16])
-    return bool(
-        OutboundSms.objects.filter(provider=provider, provider_id=provider_id)
-        .exclude(provider_id="")
-        .update(report_status=ours, reported_at=now)
+    rows = OutboundSms.objects.filter(provider=provider, provider_id=provider_id).exclude(
+        provider_id=""
     )
+    if not rows.exists():
+        return False
+    if ours == "sent":  # a late "sent" never hides a "delivered" or "failed" come first
+        rows = rows.exclude(report_status__in=["delivered", "failed"])
+    rows.update(report_status=ours, reported_at=now)
+    return True

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kundsvar.accounts.security import shop_admin_required
+from kundsvar.channels.hooks import services as hooks
+from kundsvar.channels.hooks.models import HookState, InboundHook
 from kundsvar.core.delivery import DeliveryState
 
 from . import outbox
@@ -85,6 +87,14 @@ def phone_settings(request, shop):
         count = len(outbox.retry_now(rows))
         messages.success(request, _("%(count)d SMS are being sent again.") % {"count": count})
         return redirect("settings:phone", shop.slug)
+    failed = InboundHook.objects.filter(
+        shop=shop, provider__in=Provider.values, state=HookState.FAILED
+    ).order_by("-received_at")
+    if request.method == "POST" and request.POST.get("action") == "retry_hooks":
+        for hook in failed:
+            hooks.retry(hook)
+        messages.success(request, _("The webhooks are being processed again."))
+        return redirect("settings:phone", shop.slug)
     if request.method == "POST":
         form = PhoneSettingsForm(request.POST, instance=phone)
         if form.is_valid():
@@ -102,5 +112,6 @@ def phone_settings(request, shop):
             "urls": webhook_urls(request, phone),
             "has_secret": bool(phone.secret),
             "waiting": rows.select_related("case").order_by("-created_at")[:50],
+            "failed_hooks": failed[:50],
         },
     )

@@ -44,6 +44,26 @@ TEXTS = {
 }
 
 
+SUBJECTS = {  # when the customer is told by email instead (no SMS)
+    "no_answer": {
+        "sv": "Vi försökte ringa dig",
+        "nb": "Vi prøvde å ringe deg",
+        "da": "Vi forsøgte at ringe til dig",
+        "en": "We tried to call you",
+    },
+    "gave_up": {
+        "sv": "Vi har inte nått dig på telefon",
+        "nb": "Vi har ikke nådd deg på telefon",
+        "da": "Vi har ikke kunnet nå dig på telefonen",
+        "en": "We could not reach you by phone",
+    },
+}
+
+
+def subject(name: str, language: str) -> str:
+    return SUBJECTS[name][promise_language(language)]
+
+
 def clock(moment: datetime, language: str) -> str:
     return moment.strftime("%H:%M" if promise_language(language) == "en" else "%H.%M")
 
@@ -60,3 +80,19 @@ def short_promise(due_at: datetime, language: str, tz, now: datetime) -> str:
 
 def render(name: str, language: str, **values) -> str:
     return TEXTS[name][promise_language(language)].format(**values)
+
+
+ORDER_TEXTS = {
+    "shipped": {
+        "sv": "{shop}: Din order #{number} är skickad. Följ den här: {url}",
+        "nb": "{shop}: Ordren din #{number} er sendt. Følg den her: {url}",
+        "da": "{shop}: Din ordre #{number} er sendt. Følg den her: {url}",
+        "en": "{shop}: Your order #{number} is on its way. Follow it here: {url}",
+    },
+    "delayed": {
+        "sv": "{shop}: Din order #{number} är försenad, förlåt! Läget just nu: {url}",
+        "nb": "{shop}: Ordren din #{number} er forsinket, beklager! Status nå: {url}",
+        "da": "{shop}: Din ordre #{number} er forsinket, undskyld! Status lige nu: {url}",
+        "en": "{shop}: Your order #{number} is delayed, sorry! Where it is now: {url}",
+    },
+}

@@ -39,6 +39,7 @@ urlpatterns = [
     path("hooks/phone/<str:token>/<str:provider>/report/", hook_views.report, name="report"),
     # Agents.
     path("phone/cases/<int:number>/calls/", agent_views.log_call, name="log_call"),
+    path("phone/calls/new/", agent_views.new_call, name="new_call"),
 ]
 urlpatterns += [
     path(

@@ -27,8 +27,9 @@ class PhoneToday:
     peak: bool
 
 
-def callback_deadline(shop, now: datetime) -> datetime:
-    stretched = sla.under_load(shop, now)
+def callback_deadline(shop, now: datetime, stretched: bool | None = None) -> datetime:
+    if stretched is None:
+        stretched = sla.under_load(shop, now)
     case = Case(shop=shop, channel="phone")  # "a callback asked for now"
     return sla.deadline_for(case, now, follow_up=False, stretched=stretched).due_at
 
@@ -42,11 +43,12 @@ def phone_today(shop, now: datetime, language: str, phone=None) -> PhoneToday:
         open_now = False
     waiting = Callback.objects.filter(shop=shop, state=CallbackState.WAITING).count()
     agents = len(phone.agents()) if phone is not None else 0
-    due = callback_deadline(shop, now)
+    behind = sla.under_load(shop, now)
+    due = callback_deadline(shop, now, behind)
     return PhoneToday(
         open_now=open_now,
         callback_due=due,
         callback_text=texts.short_promise(due, language, shop.tz, now),
         waiting=waiting,
-        peak=sla.under_load(shop, now) or waiting > PEAK_CALLBACKS_PER_AGENT * max(agents, 1),
+        peak=behind or waiting > PEAK_CALLBACKS_PER_AGENT * max(agents, 1),
     )

@@ -4,6 +4,7 @@ on SQLite, which has no notifications, by the polling broker that `kundsvar serv
 picks when it starts several processes."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
@@ -13,6 +14,13 @@ from kundsvar.live.brokers import Hub, LocalBroker, Note, PollingBroker, Postgre
 from kundsvar.live.models import LiveEvent
 
 from .helpers import closing
+
+
+def run(coro):
+    """`asyncio.run` in a thread of its own, as a server runs it: an event loop that
+    another test left registered in the test thread cannot get in the way."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _another_process_publishes(stream: str) -> None:
@@ -56,7 +64,7 @@ def test_an_event_from_another_process_reaches_the_listeners_here():
         finally:
             subscription.close()
 
-    note = asyncio.run(scenario())
+    note = run(scenario())
     assert note is not None and (note.seq, note.data) == (1, {"text": "hej"})
 
 
@@ -83,7 +91,7 @@ def test_postgres_delivers_our_own_note_once():
         finally:
             subscription.close()
 
-    notes = asyncio.run(scenario())
+    notes = run(scenario())
     assert [n.data for n in notes] == [{"who": "A"}]
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from kundsvar.cases.models import Status
 from kundsvar.cases.services import Inbound, open_case
 from kundsvar.channels.phone.callbacks import request_callback
-from kundsvar.channels.phone.models import Call, CallbackState
+from kundsvar.channels.phone.models import Call, Callback, CallbackState
 from kundsvar.channels.phone.segments import count
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
@@ -84,3 +84,43 @@ def test_an_unanswered_callback_is_snoozed_out_of_the_open_queue(shop, agent, no
     assert f">{callback.case.number}<" not in page
     snoozed = logged_in(agent).get(reverse("cases:queue") + "?view=snoozed").content.decode()
     assert f">{callback.case.number}<" in snoozed
+
+
+def test_a_call_on_no_case_finds_the_customer_by_number_and_opens_an_answered_case(
+    shop, agent, now
+):  # C5: one customer history, whatever the channel
+    from kundsvar.customers.models import Customer
+    from kundsvar.customers.services import add_phone
+
+    known = Customer.objects.create(shop=shop, name="Karin Berg")
+    add_phone(known, "070-123 45 67", "SE")
+    client = logged_in(agent)
+    queue = client.get(reverse("cases:queue")).content.decode()
+    assert f'href="{reverse("phone:new_call")}"' in queue and "Logga ett samtal" in queue
+    response = client.post(
+        reverse("phone:new_call"),
+        {
+            "shop": shop.pk,
+            "number": "+46 70 123 45 67",
+            "direction": "in",
+            "outcome": "reached",
+            "minutes": "4",
+            "note": "Frågade om returfrakt; svarade att den är gratis.",
+        },
+    )
+    call = Call.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/{call.case.number}/")
+    assert call.case.customer == known and call.case.channel == "phone"
+    assert call.direction == "in" and call.duration_seconds == 240
+    call.case.refresh_from_db()
+    assert call.case.status == Status.ANSWERED
+    assert not Callback.objects.exists()
+
+
+def test_a_call_for_another_shop_cannot_be_logged(shop, agent, now):
+    other = ShopFactory()
+    response = logged_in(agent).post(
+        reverse("phone:new_call"),
+        {"shop": other.pk, "number": "0701234567", "direction": "in", "outcome": "reached"},
+    )
+    assert response.status_code == 200 and not Call.objects.exists()

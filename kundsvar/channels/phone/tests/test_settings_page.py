@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin(shop):
-    agent = AgentFactory(language="en")
+    agent = AgentFactory()
     Membership.objects.create(agent=agent, shop=shop, role=Role.ADMIN)
     client = Client()
     client.force_login(agent)
@@ -59,7 +59,7 @@ def test_a_test_sms_goes_out_or_says_what_the_provider_answered(admin, shop, fak
     save(admin, shop)
     url = reverse("settings:phone", args=[shop.slug])
     page = admin.post(url, {"action": "test", "to": "+46701234567"}, follow=True)
-    assert "Test SMS sent" in page.content.decode()
+    assert "Test-sms skickat (id s" in page.content.decode()  # the agent reads Swedish
     assert fake.sent[-1].form["to"] == "+46701234567"
     save(admin, shop, secret="wrong-password")
     page = admin.post(url, {"action": "test", "to": "+46701234567"}, follow=True).content
@@ -94,3 +94,26 @@ def test_only_the_shops_admin_sees_the_page(shop):
     client.force_login(agent)
     assert client.get(reverse("settings:phone", args=[shop.slug])).status_code == 403
     assert Client().get(reverse("settings:phone", args=[shop.slug])).status_code == 302
+
+
+def test_a_webhook_that_failed_is_shown_and_can_be_tried_again(admin, shop, elks):
+    from kundsvar.channels.hooks import services as hooks
+    from kundsvar.channels.hooks.models import HookState, InboundHook
+
+    hook, _ = hooks.store(
+        provider="46elks",
+        kind="sms",
+        shop=shop,
+        external_id="s-broken",
+        body=b"id=s-broken&from=%2B46701234567&message=Hej",
+        processor="kundsvar.channels.phone.processors.no_such_processor",
+    )
+    InboundHook.objects.filter(pk=hook.pk).update(
+        state=HookState.FAILED, attempts=6, last_error="AttributeError: no_such_processor"
+    )
+    url = reverse("settings:phone", args=[shop.slug])
+    page = admin.get(url).content.decode()
+    assert "s-broken" in page and "AttributeError: no_such_processor" in page
+    assert admin.post(url, {"action": "retry_hooks"}).status_code == 302
+    hook.refresh_from_db()
+    assert hook.state == HookState.PENDING and hook.attempts == 0

@@ -130,3 +130,14 @@ def client_for(agent):
     client = Client()
     client.force_login(agent)
     return client
+
+
+def test_a_late_sent_report_does_not_hide_delivered(elks, sms_case, agent, now):
+    services.reply(sms_case, agent, "Ja.", now=now)
+    row = OutboundSms.objects.get(kind="reply")
+    OutboundSms.objects.filter(pk=row.pk).update(provider_id="s-late")
+    assert outbox.record_report("46elks", "s-late", "delivered", now)
+    assert outbox.record_report("46elks", "s-late", "sent", now + timedelta(seconds=5))
+    row.refresh_from_db()
+    assert row.report_status == "delivered"
+    assert not outbox.record_report("46elks", "s-unknown", "delivered", now)
