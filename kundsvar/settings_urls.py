@@ -9,6 +9,7 @@ pages = [
     path("", include("kundsvar.sla.settings_urls")),
     path("", include("kundsvar.accounts.settings_urls")),
     path("", include("kundsvar.channels.email.settings_urls")),
+    path("", include("kundsvar.channels.chat.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
 ]
 

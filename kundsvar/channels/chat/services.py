@@ -83,7 +83,7 @@ def start(
             started_at=now,
             customer_seen_at=now,
             shown_position=position,
-            shown_wait_seconds=None if seconds is None else round(seconds),
+            shown_wait_seconds=seconds,
         )
         events.started(chat)
         events.message(chat, received.message)
@@ -322,3 +322,23 @@ def set_availability(agent, availability: str, *, now: datetime | None = None) -
 def seen(chat: Chat, now: datetime | None = None) -> None:
     """The customer's page is still open (it reports every 30 s)."""
     Chat.objects.filter(pk=chat.pk).update(customer_seen_at=now or timezone.now())
+
+
+# -- settings ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_settings(shop, *, enabled: bool, long_wait_minutes: int, chats_per_agent: int):
+    """The shop's chat settings; waiting customers see their new wait at once."""
+    from .models import ChatSettings
+
+    saved, _created = ChatSettings.objects.update_or_create(
+        shop=shop,
+        defaults={
+            "enabled": enabled,
+            "long_wait_minutes": long_wait_minutes,
+            "chats_per_agent": chats_per_agent,
+        },
+    )
+    transaction.on_commit(lambda: announce_queue(shop))
+    return saved
