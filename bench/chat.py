@@ -211,7 +211,12 @@ def build_world(args, rng) -> dict:
             ended_at=ended,
         )
         history.append(sign(chat))
-    return {"shop": shop.slug, "agents": agents, "history": history}
+    from kundsvar.channels.chat.models import shop_stream
+    from kundsvar.live.queries import last_seq
+
+    # Agents open the inbox now: their stream starts after what is already there.
+    after = last_seq(shop_stream(shop.pk))
+    return {"shop": shop.slug, "agents": agents, "history": history, "after": after}
 
 
 # -- the simulation --------------------------------------------------------------------
@@ -297,7 +302,8 @@ class Sim:
                         asyncio.ensure_future(self.answer(me, e["chat"], "Jag förstår."))
 
         headers = {"Cookie": f"sessionid={me['session']}"}
-        task = await self.stream(f"/cases/chat/events/?shop={self.shop_id}", on_event, headers)
+        path = f"/cases/chat/events/?shop={self.shop_id}&after={self.world['after']}"
+        task = await self.stream(path, on_event, headers)
         await self.post("/cases/chat/availability/", {"availability": "online"}, me)
         beat = 0.0
         while not stop.is_set():

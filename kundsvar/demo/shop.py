@@ -26,6 +26,8 @@ from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
 from kundsvar.sla import services as sla
 from kundsvar.sla.models import ResponsePolicy
 
+from .chats import add_demo_chats
+
 SHOP_SLUG = "nordljus"
 ADMIN_USERNAME = "admin"
 AGENT_USERNAME = "anna"
@@ -298,6 +300,7 @@ def create_demo(now: datetime | None = None) -> dict:
             cases.assign(case, agent, actor=admin, now=received)
         _story(case, story, received, agent, now)
     add_ratings(shop, now)
+    add_demo_chats(shop, agent, customers, now)
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(
