@@ -90,6 +90,9 @@ def test_a_whole_chat_between_a_customer_and_an_agent(chromium, asgi_server, tmp
         agent.locator("#chat-connection", has_text="Live").wait_for()
         agent.wait_for_load_state("networkidle")  # the availability POST
 
+        # The agent is in another tab meanwhile: a new chat shows in the tab's title.
+        agent.evaluate("document.hasFocus = () => false")
+
         # The customer, on a phone, sees the honest wait and starts a chat.
         customer.goto(f"{asgi_server}/s/nordljus/chat/")
         status = customer.locator("#chat-status")
@@ -102,7 +105,7 @@ def test_a_whole_chat_between_a_customer_and_an_agent(chromium, asgi_server, tmp
         # The agent's inbox lists it (live) and the agent takes it.
         waiting = agent.locator("#chat-waiting li", has_text="Karin")
         waiting.wait_for()
-        assert agent.evaluate("document.title") is not None
+        assert agent.title().startswith("(1) ")
         waiting.get_by_role("button", name="Ta").click()
         pane = agent.locator(".chat-pane", has_text="Karin")
         pane.wait_for()

@@ -126,7 +126,10 @@ def answer(chat: Chat, agent, text: str, *, now: datetime | None = None):
 
 
 def _locked(chat: Chat) -> Chat:
-    return Chat.objects.select_for_update().select_related("case", "shop").get(pk=chat.pk)
+    # The chat row only (see cases.services._locked): never the shop's row.
+    return (
+        Chat.objects.select_for_update(of=("self",)).select_related("case", "shop").get(pk=chat.pk)
+    )
 
 
 @transaction.atomic

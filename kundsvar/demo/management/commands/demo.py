@@ -27,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("The demo shop exists already; its cases are kept.")
         else:
             logins = demo.create_demo()
-            self.stdout.write("Created the demo shop Nordljus with 12 customers and 30 cases.")
+            self.stdout.write(
+                "Created the demo shop Nordljus with 12 customers, 30 cases and 2 chats."
+            )
         if no_serve:
             self._print_logins(None, logins)
             return
