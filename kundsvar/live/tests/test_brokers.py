@@ -12,7 +12,7 @@ from django.utils import timezone
 from kundsvar.live.brokers import Hub, LocalBroker, Note, PollingBroker, PostgresBroker, broker
 from kundsvar.live.models import LiveEvent
 
-from .helpers import closing
+from .helpers import closing, run_async
 
 
 def _another_process_publishes(stream: str) -> None:
@@ -56,7 +56,7 @@ def test_an_event_from_another_process_reaches_the_listeners_here():
         finally:
             subscription.close()
 
-    note = asyncio.run(scenario())
+    note = run_async(scenario)
     assert note is not None and (note.seq, note.data) == (1, {"text": "hej"})
 
 
@@ -83,7 +83,7 @@ def test_postgres_delivers_our_own_note_once():
         finally:
             subscription.close()
 
-    notes = asyncio.run(scenario())
+    notes = run_async(scenario)
     assert [n.data for n in notes] == [{"who": "A"}]
 
 

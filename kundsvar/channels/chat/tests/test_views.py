@@ -13,6 +13,7 @@ from django.urls import reverse
 from kundsvar.accounts.models import Membership, Role
 from kundsvar.cases.models import Case, EventKind
 from kundsvar.live import queries
+from kundsvar.live.tests.helpers import run_async
 from kundsvar.shops.tests.factories import AgentFactory
 
 from ..models import Chat, ChatState
@@ -196,12 +197,14 @@ def test_the_event_stream_opens_for_the_token_and_replays_after_last_event_id(no
         return response.status_code, text
 
     try:
-        status, text = asyncio.run(read(f"/chat/{token}/events/", headers={"Last-Event-ID": "1"}))
+        status, text = run_async(
+            lambda: read(f"/chat/{token}/events/", headers={"Last-Event-ID": "1"})
+        )
         assert status == 200
         assert "Andra raden" in text and '"text":"Hej! Var' not in text  # only after 1
         assert '"kind":"state"' in text  # where the chat stands, first
-        assert asyncio.run(read("/chat/nonsense/events/"))[0] == 404
-        stranger_status = asyncio.run(read(f"/cases/chat/events/?shop={shop.pk}"))[0]
+        assert run_async(lambda: read("/chat/nonsense/events/"))[0] == 404
+        stranger_status = run_async(lambda: read(f"/cases/chat/events/?shop={shop.pk}"))[0]
         assert stranger_status == 403  # not logged in
     finally:
         queries.close_connections()
