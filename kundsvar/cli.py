@@ -1,7 +1,7 @@
 """The `kundsvar` command: manage.py under a friendlier name.
 
 kundsvar demo      demo shop, web and worker in the foreground
-kundsvar serve     the web server (gunicorn)
+kundsvar serve     the web server (uvicorn, ASGI)
 kundsvar worker    background tasks and the periodic schedule
 kundsvar <any manage.py command>
 """

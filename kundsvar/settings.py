@@ -173,6 +173,8 @@ KNOWLEDGE_SEMANTIC = envbool("KNOWLEDGE_SEMANTIC", False)
 # process, the demo); poll: several processes on SQLite read new events twice a second
 # (`kundsvar serve` chooses it when it starts several on SQLite). See kundsvar/live/.
 LIVE_BROKER = envstr("LIVE_BROKER", "auto")
+# Chats, left messages and callback requests started per IP address in ten minutes.
+CHAT_STARTS_PER_ADDRESS = envint("CHAT_STARTS_PER_ADDRESS", 20)
 CONTACT_FORM_RATE_LIMIT = envint("CONTACT_FORM_RATE_LIMIT", 5)  # per address, 10 minutes
 
 # Rate limits (contact form, order lookup, login) must be shared by every web process:

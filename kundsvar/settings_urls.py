@@ -12,6 +12,7 @@ pages = [
     path("", include("kundsvar.channels.hooks.settings_urls")),
     path("", include("kundsvar.channels.social.settings_urls")),
     path("", include("kundsvar.channels.phone.settings_urls")),
+    path("", include("kundsvar.channels.chat.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
 ]
 

@@ -22,6 +22,9 @@ def demo_logins():
 def test_demo_has_a_shop_customers_and_thirty_cases_in_every_state(demo_logins):
     written = Case.objects.filter(channel__in=["email", "form"])  # the other channels: below
     assert written.count() == 30
+    # And two chats (C5): one answered and ended (closed), one waiting in the chat inbox.
+    chats = Case.objects.filter(channel="chat")
+    assert sorted(chats.values_list("chat__state", flat=True)) == ["ended", "waiting"]
     statuses = Counter(written.values_list("status", flat=True))
     assert {Status.NEW, Status.OPEN, Status.ANSWERED, Status.WAITING, Status.CLOSED} <= set(
         statuses

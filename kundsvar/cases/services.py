@@ -158,7 +158,10 @@ def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: boo
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("shop").get(pk=case.pk)
+    # The case row only: FOR UPDATE on the joined shop row would also block every other
+    # transaction of the shop at its commit (PostgreSQL checks the deferred foreign keys
+    # there with FOR KEY SHARE) and deadlock with the live chat's stream counters.
+    return Case.objects.select_for_update(of=("self",)).select_related("shop").get(pk=case.pk)
 
 
 def _language_text(inbound: Inbound) -> str:

@@ -28,6 +28,8 @@ from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
 from kundsvar.sla import services as sla
 from kundsvar.sla.models import ResponsePolicy
 
+from .chats import add_demo_chats
+
 SHOP_SLUG = "nordljus"
 ADMIN_USERNAME = "admin"
 AGENT_USERNAME = "anna"
@@ -302,6 +304,7 @@ def create_demo(now: datetime | None = None) -> dict:
     add_demo_conversation(shop, customers[1], agent, now)  # on WhatsApp
     add_ratings(shop, now)
     add_demo_phone(shop, agent, now)  # an SMS thread and two callbacks in the same queue
+    add_demo_chats(shop, agent, customers, now)
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(

@@ -22,7 +22,8 @@ from .brokers import RESYNC, TRUNCATED, Note, broker
 
 __all__ = ["Note", "events", "last_seen", "last_seq_of", "poll", "read", "response"]
 
-KEEPALIVE_SECONDS = 15.0  # a comment line; and the table is reread, in case
+KEEPALIVE_SECONDS = 15.0  # a comment line, so proxies keep the connection
+REREAD_EVERY = 4  # keepalives: the table is reread once a minute in a quiet stream, in case
 RETRY_MS = 2000
 
 
@@ -74,10 +75,14 @@ async def events(
         for note in await read(queries.events_after, stream, last):
             yield frame(note)
             last = note.seq
+        quiet = 0
         while True:
             note = await subscription.get(keepalive)
             if note is None:
                 yield ": keepalive\n\n"
+                quiet += 1
+                if quiet % REREAD_EVERY:
+                    continue
             elif note.seq is None and note.kind != RESYNC:
                 yield frame(note)
                 continue

@@ -92,7 +92,7 @@ class Chat(models.Model):
     ended_by = models.CharField(max_length=8, blank=True)  # customer, agent
     # What the customer was shown when the chat started (rule S5), to measure it by.
     shown_position = models.PositiveIntegerField(null=True, blank=True)
-    shown_wait_seconds = models.PositiveIntegerField(null=True, blank=True)
+    shown_wait_seconds = models.FloatField(null=True, blank=True)
     customer_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,10 +10,12 @@ its promise, answered by email when the customer gave an address. A customer who
 not want to wait leaves a message (`leave_message`, a case with the promised time) or
 asks to be called back (`callbacks.request_callback`)."""
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -69,11 +71,11 @@ def start(
     now = now or timezone.now()
     inbound = _inbound(name=name, email=email, text=line.text, language=language, now=now)
     prepared = intake.prepare(inbound, attachments=_files(line), now=now)
-    settings = wait.settings_for(shop)
+    # The wait shown, read before the write transaction (no lock held meanwhile).
+    position = wait.waiting(shop).count() + 1
+    seconds = wait.estimate(position, wait.load_for(shop, now))
     with transaction.atomic():
         received = intake.store(shop, "chat", prepared, new_case=True)
-        position = wait.waiting(shop).count() + 1
-        seconds = wait.estimate(position, wait.load_for(shop, now, settings))
         chat = Chat.objects.create(
             case=received.case,
             shop=shop,
@@ -83,7 +85,7 @@ def start(
             started_at=now,
             customer_seen_at=now,
             shown_position=position,
-            shown_wait_seconds=None if seconds is None else round(seconds),
+            shown_wait_seconds=seconds,
         )
         events.started(chat)
         events.message(chat, received.message)
@@ -124,7 +126,10 @@ def answer(chat: Chat, agent, text: str, *, now: datetime | None = None):
 
 
 def _locked(chat: Chat) -> Chat:
-    return Chat.objects.select_for_update().select_related("case", "shop").get(pk=chat.pk)
+    # The chat row only (see cases.services._locked): never the shop's row.
+    return (
+        Chat.objects.select_for_update(of=("self",)).select_related("case", "shop").get(pk=chat.pk)
+    )
 
 
 @transaction.atomic
@@ -243,10 +248,27 @@ def give_email(chat: Chat, email: str) -> Chat:
 # -- signals: not stored -------------------------------------------------------------
 
 
+_typed: dict[tuple[int, str], float] = {}
+_typed_lock = threading.Lock()
+
+
+def _throttled(key: tuple[int, str]) -> bool:
+    """In this process only: a hint needs no database write (several processes may each
+    let one through, which is still a handful a minute)."""
+    now = time.monotonic()
+    with _typed_lock:
+        if now - _typed.get(key, -TYPING_EVERY_SECONDS) < TYPING_EVERY_SECONDS:
+            return True
+        if len(_typed) > 10_000:
+            _typed.clear()
+        _typed[key] = now
+        return False
+
+
 def typing(chat: Chat, *, side: str, agent=None) -> bool:
     """Someone is typing: at most one signal per side and chat every couple of seconds,
     never stored. Returns whether it went out."""
-    if not cache.add(f"chat-typing:{chat.pk}:{side}", 1, TYPING_EVERY_SECONDS):
+    if _throttled((chat.pk, side)):
         return False
     if side == "agent":
         live.signal(chat.stream, "typing", {"who": events.agent_name(agent)})
@@ -315,10 +337,30 @@ def set_availability(agent, availability: str, *, now: datetime | None = None) -
         status.save(update_fields=["availability", "changed_at", "seen_at"])
     if changed:
         for membership in agent.memberships.select_related("shop"):
-            transaction.on_commit(lambda shop=membership.shop: announce_queue(shop))
+            transaction.on_commit(partial(announce_queue, membership.shop))
     return status
 
 
 def seen(chat: Chat, now: datetime | None = None) -> None:
     """The customer's page is still open (it reports every 30 s)."""
     Chat.objects.filter(pk=chat.pk).update(customer_seen_at=now or timezone.now())
+
+
+# -- settings ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_settings(shop, *, enabled: bool, long_wait_minutes: int, chats_per_agent: int):
+    """The shop's chat settings; waiting customers see their new wait at once."""
+    from .models import ChatSettings
+
+    saved, _created = ChatSettings.objects.update_or_create(
+        shop=shop,
+        defaults={
+            "enabled": enabled,
+            "long_wait_minutes": long_wait_minutes,
+            "chats_per_agent": chats_per_agent,
+        },
+    )
+    transaction.on_commit(lambda: announce_queue(shop))
+    return saved

@@ -9,6 +9,8 @@ address."""
 
 import logging
 
+from django import forms
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,11 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from kundsvar.channels.form.forms import ContactForm
 from kundsvar.commerce.models import Order
 from kundsvar.core import links
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import customer_language, shop_languages
 from kundsvar.core.phones import tel_href
+from kundsvar.intake import attachments
 from kundsvar.live import sse
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_text
@@ -35,8 +39,6 @@ from .models import Chat, ChatState
 log = logging.getLogger(__name__)
 TOKEN_DAYS = 7
 PREFILL_DAYS = 120
-STARTS_PER_ADDRESS = 20  # chats and messages started per IP address in ten minutes
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def sign(chat: Chat) -> str:
@@ -65,7 +67,7 @@ def _limited(request) -> bool:
     key = f"chat-start:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, 600)
     try:
-        return cache.incr(key) > STARTS_PER_ADDRESS
+        return cache.incr(key) > django_settings.CHAT_STARTS_PER_ADDRESS
     except ValueError:
         return False
 
@@ -81,11 +83,22 @@ def _prefill(shop, token: str) -> dict:
     return found
 
 
+class FileForm(forms.Form):
+    """One file with a chat line: the contact form's rules (size, photo/PDF/text, the
+    first bytes match the name), so a renamed program is not let through."""
+
+    attachment = forms.FileField(required=False)
+    clean_attachment = ContactForm.clean_attachment
+
+
 def _line(request) -> services.Line:
-    upload = request.FILES.get("file")
-    if upload is not None and upload.size > MAX_FILE_BYTES:
-        raise services.ChatError(_("The file is too large (at most 10 MB)."))
-    return services.Line(request.POST.get("text", "")[:5000], upload)
+    form = FileForm(files={"attachment": request.FILES["file"]} if "file" in request.FILES else {})
+    if not form.is_valid():
+        raise services.ChatError(" ".join(form.errors["attachment"]))
+    upload = form.cleaned_data["attachment"]
+    return services.Line(
+        request.POST.get("text", "")[:5000], attachments.uploaded(upload) if upload else None
+    )
 
 
 def _email(value: str) -> str:

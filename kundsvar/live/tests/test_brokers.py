@@ -4,7 +4,6 @@ on SQLite, which has no notifications, by the polling broker that `kundsvar serv
 picks when it starts several processes."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
@@ -13,14 +12,7 @@ from django.utils import timezone
 from kundsvar.live.brokers import Hub, LocalBroker, Note, PollingBroker, PostgresBroker, broker
 from kundsvar.live.models import LiveEvent
 
-from .helpers import closing
-
-
-def run(coro):
-    """`asyncio.run` in a thread of its own, as a server runs it: an event loop that
-    another test left registered in the test thread cannot get in the way."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from .helpers import closing, run_async
 
 
 def _another_process_publishes(stream: str) -> None:
@@ -64,7 +56,7 @@ def test_an_event_from_another_process_reaches_the_listeners_here():
         finally:
             subscription.close()
 
-    note = run(scenario())
+    note = run_async(scenario)
     assert note is not None and (note.seq, note.data) == (1, {"text": "hej"})
 
 
@@ -91,7 +83,7 @@ def test_postgres_delivers_our_own_note_once():
         finally:
             subscription.close()
 
-    notes = run(scenario())
+    notes = run_async(scenario)
     assert [n.data for n in notes] == [{"who": "A"}]
 
 

@@ -4,7 +4,6 @@ what came after Last-Event-ID and then follows the stream; signals are never sto
 import asyncio
 import functools
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import transaction
@@ -14,14 +13,7 @@ from kundsvar.live import services, sse
 from kundsvar.live.brokers import HUB, LocalBroker, Note
 from kundsvar.live.models import LiveEvent
 
-from .helpers import closing
-
-
-def run(coro):
-    """`asyncio.run` in a thread of its own, as a server runs it: an event loop that
-    another test left registered in the test thread cannot get in the way."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from .helpers import closing, run_async
 
 
 def _frames(text: str) -> list[dict]:
@@ -89,7 +81,7 @@ def test_a_reconnect_gets_what_it_missed_then_the_live_events():
         await stream.aclose()
         return _frames(first), _frames(rest)
 
-    replayed, live = run(scenario())
+    replayed, live = run_async(scenario)
     assert [(f["id"], f["n"]) for f in replayed] == [("3", 3), ("4", 4)]
     assert [(f["id"], f["kind"]) for f in live] == [("5", "message"), (None, "typing")]
     assert HUB.listening("chat.9") == 0  # the closed response unsubscribed
@@ -116,7 +108,7 @@ def test_a_jump_in_numbers_is_read_from_the_table():
         await stream.aclose()
         return _frames(text)
 
-    frames = run(scenario())
+    frames = run_async(scenario)
     assert [f["id"] for f in frames] == ["1", "2", "3"]
 
 
@@ -145,7 +137,7 @@ def test_a_slow_listener_is_told_to_reread_instead_of_growing_without_end():
         finally:
             subscription.close()
 
-    notes = run(scenario())
+    notes = run_async(scenario)
     assert len(notes) < 600 and any(n.kind == "resync" for n in notes)
 
 
@@ -159,7 +151,7 @@ def test_the_local_broker_wakes_listeners_of_that_stream_only():
             mine.close()
             other.close()
 
-    got, nothing = run(scenario())
+    got, nothing = run_async(scenario)
     assert got.data == {"who": "Bo"} and nothing is None
 
 

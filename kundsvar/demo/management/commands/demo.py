@@ -27,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("The demo shop exists already; its cases are kept.")
         else:
             logins = demo.create_demo()
-            self.stdout.write("Created the demo shop Nordljus with 12 customers and 30 cases.")
+            self.stdout.write(
+                "Created the demo shop Nordljus with 12 customers, 30 cases and 2 chats."
+            )
         if no_serve:
             self._print_logins(None, logins)
             return
@@ -65,9 +67,10 @@ class Command(BaseCommand):
         url = f"http://127.0.0.1:{port}/"
         env = self._environment(url)
         # Own sessions: Ctrl-C reaches only this process, which then stops the children
-        # gently (a SIGINT to gunicorn's whole group ends in SIGKILLed workers).
+        # gently (a SIGINT to the server's whole group ends in killed workers).
         web = subprocess.Popen(
-            [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--quiet"],
+            # One web process: the live chat's in-process broker needs no more on SQLite.
+            [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--quiet"],
             env=env,
             start_new_session=True,
         )

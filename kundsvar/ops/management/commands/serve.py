@@ -3,6 +3,7 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 
 def site_url_for(bind: str) -> str:
@@ -18,7 +19,10 @@ def site_url_for(bind: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Run the web server (gunicorn) after applying migrations and collecting static files."
+    help = (
+        "Run the web server (uvicorn, ASGI: live chat's event streams need it) after "
+        "applying migrations and collecting static files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
@@ -26,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet",
             action="store_true",
-            help="No access log and only warnings from gunicorn (the demo).",
+            help="No access log and only warnings from the server (the demo).",
         )
 
     def handle(self, *args, bind, workers, quiet, **options):
@@ -35,22 +39,42 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not (os.environ.get("KUNDSVAR_SITE_URL") or os.environ.get("SITE_URL")):
             os.environ["KUNDSVAR_SITE_URL"] = site_url_for(bind)
-        logging = ["--log-level", "warning"] if quiet else ["--access-logfile", "-"]
-        os.execvp(
-            sys.executable,
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "kundsvar.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                str(workers),
-                "--threads",
-                "4",
-                "--graceful-timeout",
-                "10",
-                *logging,
-            ],
-        )
+        os.environ.setdefault("LIVE_BROKER", live_broker_for(connection.vendor, workers))
+        os.execvp(sys.executable, [sys.executable, *uvicorn_args(bind, workers, quiet)])
+
+
+def live_broker_for(vendor: str, workers: int) -> str:
+    """How live events reach every web process (kundsvar/live/brokers.py): NOTIFY on
+    PostgreSQL; on SQLite the in-process hub for one process, else the table polled."""
+    if vendor == "postgresql":
+        return "postgres"
+    return "local" if workers <= 1 else "poll"
+
+
+def uvicorn_args(bind: str, workers: int, quiet: bool) -> list[str]:
+    host, _, port = bind.rpartition(":")
+    where = (
+        ["--uds", bind.removeprefix("unix:")]
+        if bind.startswith("unix:")
+        else [
+            "--host",
+            host.strip("[]") or "127.0.0.1",
+            "--port",
+            port or "8000",
+        ]
+    )
+    logging = ["--log-level", "warning", "--no-access-log"] if quiet else ["--log-level", "info"]
+    return [
+        "-m",
+        "uvicorn",
+        "kundsvar.asgi:application",
+        *where,
+        "--workers",
+        str(max(1, workers)),
+        # Open event streams get this long to end when the server stops.
+        "--timeout-graceful-shutdown",
+        "10",
+        "--lifespan",
+        "off",
+        *logging,
+    ]

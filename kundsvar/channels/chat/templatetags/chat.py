@@ -1,0 +1,38 @@
+"""`{% chat_section shop language embed token %}`: the way into the chat on the contact
+page and in the help widget, with the wait right now (rule S5), when the shop has the
+chat on. The pages that show it need not know the chat app."""
+
+from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+
+from .. import wait
+
+register = template.Library()
+
+
+@register.simple_tag
+def chat_section(shop, language: str, embed: bool = False, token: str = "") -> str:
+    settings = wait.settings_for(shop)
+    if not settings.enabled:
+        return ""
+    now = timezone.now()
+    load = wait.load_for(shop, now, settings)
+    position = wait.waiting(shop).count() + 1
+    seconds = wait.estimate(position, load)
+    params = {
+        "lang": language,
+        **({"embed": "1"} if embed else {}),
+        **({"t": token} if token else {}),
+    }
+    with translation.override(language):
+        return render_to_string(
+            "chat/_section.html",
+            {
+                "url": f"{reverse('chat:page', args=[shop.slug])}?{urlencode(params)}",
+                "online": load.online > 0,
+                "wait": str(wait.wait_text(position, seconds)) if seconds is not None else "",
+            },
+        )
