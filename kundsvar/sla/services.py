@@ -1,6 +1,6 @@
 """Writes of the response-time engine: setting promises and sweeping for risk (rule S2)."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -12,8 +12,9 @@ from kundsvar.cases.models import Case, EventKind, SlaState
 from kundsvar.core import batchcache
 from kundsvar.shops.models import Shop
 
+from . import forecast
 from .calendar import BusinessCalendar
-from .deadlines import Deadline, compute_deadline
+from .deadlines import Deadline, _at_risk, compute_deadline
 from .models import ResponsePolicy
 from .policies import policy_for, targets
 
@@ -42,6 +43,37 @@ def deadline_for(
     if stretched:
         wanted = replace(wanted, answer=wanted.answer * UNDER_LOAD_STRETCH)
     return compute_deadline(calendar, since, wanted)
+
+
+@dataclass(frozen=True)
+class Promise:
+    deadline: Deadline
+    by_forecast: bool  # the queue, not the policy, set the time: say so (A4)
+    reach_at: datetime | None = None
+
+
+def promise_for(case: Case, since: datetime, *, follow_up: bool) -> Promise:
+    """Rule A4: the later of the policy's deadline and the forecast of when an agent
+    reaches the case, rounded up to a quarter (or a whole) hour. Later than the ceiling
+    only with `beyond_ceiling` set, which the acknowledgement says plainly.
+
+    A shop that keeps no shifts has no forecast; for it the old rough guess stands: the
+    promise is stretched ×1.5 when the team is already behind (`under_load`)."""
+    shop = case.shop
+    predicted = forecast.reach(shop, case.channel, case.language, since, follow_up=follow_up)
+    if predicted is None:
+        stretched = not follow_up and under_load(shop, since)
+        return Promise(
+            deadline_for(case, since, follow_up=follow_up, stretched=stretched), stretched
+        )
+    policy = deadline_for(case, since, follow_up=follow_up)
+    if predicted.reach_at is None or predicted.reach_at <= policy.due_at:
+        return Promise(policy, False, predicted.reach_at)
+    due = forecast.round_up(predicted.reach_at, since)
+    ceiling = since + targets(policy_for(shop, case.channel), follow_up=follow_up).ceiling
+    calendar = BusinessCalendar.for_shop(shop)
+    deadline = Deadline(due, _at_risk(calendar, since, due), due > ceiling)
+    return Promise(deadline, True, predicted.reach_at)
 
 
 def owe_answer(case: Case, since: datetime, deadline: Deadline) -> None:
