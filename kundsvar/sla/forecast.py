@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
+
 from kundsvar.cases.models import OWED_STATUSES, Case, CaseEvent, EventKind
 from kundsvar.core import batchcache
 from kundsvar.staffing import schedule
@@ -30,11 +32,12 @@ WRITTEN = frozenset({"email", "form", "api"})
 # Answers per agent-hour until a week of answers has been measured.
 DEFAULT_RATE = {"written": 6.0, "chat": 8.0}
 RATE_WINDOW = timedelta(days=7)
+RATE_TTL = 600  # seconds
 MIN_MEASURED_HOURS = 8  # busy agent-hours needed before the measured rate counts
 HORIZON = timedelta(days=7)
 # The forecast is an average; a promise should hold for most customers, not half of them.
-SAFETY = 1.25
-SLACK = timedelta(minutes=20)
+SAFETY = 1.1
+SLACK_ANSWERS = 2  # and the time of two answers: the one in hand, and one more
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,19 @@ def _group_name(group: frozenset[str]) -> str:
 
 
 def rate(shop, group: frozenset[str], now: datetime) -> float:
-    """Answers per agent-hour on `group`, kept for the batch."""
-    return batchcache.cached(
-        shop.pk, ("answer_rate", _group_name(group)), lambda: _measure(shop, group, now)
-    )
+    """Answers per agent-hour on `group`: kept for the batch, and in the cache for the
+    rest of its ten minutes (a week's rate does not move faster than that)."""
+    name = _group_name(group)
+
+    def load() -> float:
+        key = f"kundsvar:answer-rate:{shop.pk}:{name}:{int(now.timestamp()) // RATE_TTL}"
+        found = cache.get(key)
+        if found is None:
+            found = _measure(shop, group, now)
+            cache.set(key, found, RATE_TTL)
+        return found
+
+    return batchcache.cached(shop.pk, ("answer_rate", name), load)
 
 
 def _measure(shop, group: frozenset[str], now: datetime) -> float:
@@ -123,21 +135,23 @@ def reach(shop, channel: str, language: str | None, now: datetime, *, follow_up:
         language = None  # nobody speaks it: everyone answers it
     ahead = ahead_of(shop, group, language, follow_up=follow_up)
     per_agent = rate(shop, group, now)
-    need = (ahead + 1) * SAFETY
+    need = (ahead + 1) * SAFETY + SLACK_ANSWERS
     for s, e, n in schedule.segments(shop, now, now + HORIZON, channels=group, language=language):
         if not n:
             continue
         hours = (e - s).total_seconds() / 3600
         if n * per_agent * hours >= need:
             at = s + timedelta(hours=need / (n * per_agent))
-            return Forecast(at + SLACK, ahead, per_agent)
+            return Forecast(at, ahead, per_agent)
         need -= n * per_agent * hours
     return Forecast(None, ahead, per_agent)
 
 
 def round_up(moment: datetime, since: datetime) -> datetime:
-    """To the next quarter hour within four hours, else to the next full hour."""
-    step = 15 if moment - since <= timedelta(hours=4) else 60
+    """To the next 5 minutes within the hour, quarter hour within four hours, else to
+    the next full hour: a time a person can keep in mind."""
+    wait = moment - since
+    step = 5 if wait <= timedelta(hours=1) else 15 if wait <= timedelta(hours=4) else 60
     base = moment.replace(second=0, microsecond=0)
     minutes = base.minute + (1 if base != moment else 0)
     rounded = math.ceil(minutes / step) * step

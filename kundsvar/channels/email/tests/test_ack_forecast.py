@@ -46,7 +46,7 @@ def test_a_queue_sets_the_time_and_the_note_says_why(shop):  # A4
     case, text = ack_text(shop)
     assert "Just nu skriver många kunder till oss" in text
     assert "24 timmar" not in text
-    # 31 × 1.25 / 6 an hour = 6 h 28 min from 10:00, + 20 min: 16:48 → 17:00.
+    # (31 × 1.1 + 2) / 6 an hour = 6 h 1 min from 10:00: 16:01 → 17:00.
     assert "senast måndag 23 november kl. 17.00" in text
 
 
