@@ -135,16 +135,54 @@ def reach(shop, channel: str, language: str | None, now: datetime, *, follow_up:
         language = None  # nobody speaks it: everyone answers it
     ahead = ahead_of(shop, group, language, follow_up=follow_up)
     per_agent = rate(shop, group, now)
-    need = (ahead + 1) * SAFETY + SLACK_ANSWERS
-    for s, e, n in schedule.segments(shop, now, now + HORIZON, channels=group, language=language):
+    on_shift = schedule.segments(shop, now, now + HORIZON, channels=group, language=language)
+    return Forecast(time_for(on_shift, per_agent, margin(ahead + 1)), ahead, per_agent)
+
+
+def margin(answers: float) -> float:
+    """The answers to plan for when `answers` must be given: a tenth more (the rate is
+    an average) and two more (the one each agent has in hand)."""
+    return answers * SAFETY + SLACK_ANSWERS
+
+
+def time_for(on_shift, per_agent: float, need: float) -> datetime | None:
+    """When the agents on shift have given `need` answers at `per_agent` an hour each."""
+    for s, e, n in on_shift:
         if not n:
             continue
         hours = (e - s).total_seconds() / 3600
         if n * per_agent * hours >= need:
-            at = s + timedelta(hours=need / (n * per_agent))
-            return Forecast(at, ahead, per_agent)
+            return s + timedelta(hours=need / (n * per_agent))
         need -= n * per_agent * hours
-    return Forecast(None, ahead, per_agent)
+    return None
+
+
+def foreseen_misses(shop, now: datetime) -> list[tuple[Case, datetime, datetime]]:
+    """Owed cases whose promise the queue shows will be missed, each with the expected
+    time of its answer and the time to promise instead. The queue in its order (follow-ups
+    first, then by promise), per channel group; the expected time without margin, so
+    only a promise that will really be missed counts. Nothing without shifts."""
+    roster = schedule.roster(shop)
+    if roster.empty:
+        return []
+    owed = list(
+        Case.objects.filter(
+            shop=shop, status__in=OWED_STATUSES, due_at__isnull=False, merged_into__isnull=True
+        )
+        .select_related("customer", "shop")
+        .order_by("-is_follow_up", "due_at", "id")
+    )
+    misses = []
+    for group in {group_of(case.channel) for case in owed}:
+        per_agent = rate(shop, group, now)
+        on_shift = schedule.segments(shop, now, now + HORIZON, channels=group)
+        in_group = [case for case in owed if case.channel in group]
+        for position, case in enumerate(in_group):
+            expected = time_for(on_shift, per_agent, position + 1)
+            if expected is not None and expected > case.due_at:  # type: ignore[operator]
+                promise = time_for(on_shift, per_agent, margin(position + 1)) or expected
+                misses.append((case, expected, round_up(promise, now)))
+    return misses
 
 
 def round_up(moment: datetime, since: datetime) -> datetime:

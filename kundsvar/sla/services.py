@@ -1,7 +1,7 @@
 """Writes of the response-time engine: setting promises and sweeping for risk (rule S2)."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -9,13 +9,15 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, EventKind, SlaState
+from kundsvar.channels.outbox import OutboundKind, send_to_customer
 from kundsvar.core import batchcache
 from kundsvar.shops.models import Shop
+from kundsvar.staffing import services as staffing
 
-from . import forecast
+from . import emails, forecast
 from .calendar import BusinessCalendar
 from .deadlines import Deadline, _at_risk, compute_deadline
-from .models import ResponsePolicy
+from .models import DelayNotice, ResponsePolicy
 from .policies import policy_for, targets
 
 # The team is behind when this many promises are already broken, or this share of them.
@@ -128,6 +130,62 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())  # type: ignore[union-attr]
                 counts["at_risk"] += 1
     return counts
+
+
+# The "we need until …" mail goes at least this long before the promise passes, or not at all.
+NOTICE_BEFORE = timedelta(minutes=10)
+
+
+def foresee_misses(now: datetime | None = None) -> dict[str, int]:
+    """Rule A4: a promise the queue shows will be missed is escalated (at risk now, with
+    the foreseen time in the audit trail) and, when the shop wants it, the customer is
+    told the new time in one honest email, before the promise passes, never after.
+    Once per promise (`DelayNotice`), however often the sweep runs."""
+    now = now or timezone.now()
+    counts = {"escalated": 0, "mailed": 0}
+    shops = Shop.objects.filter(
+        pk__in=Case.objects.filter(due_at__gt=now).values("shop").distinct(),
+        shifts__isnull=False,
+    ).distinct()
+    for shop in shops:
+        wants_mail = staffing.settings_for(shop).delay_notice
+        for case, expected, new_due in forecast.foreseen_misses(shop, now):
+            mailed = _escalate(case, expected, new_due, now, mail=wants_mail)
+            if mailed is not None:
+                counts["escalated"] += 1
+                counts["mailed"] += mailed
+    return counts
+
+
+@transaction.atomic
+def _escalate(case: Case, expected: datetime, new_due: datetime, now: datetime, *, mail: bool):
+    """None when this promise was escalated before; else whether the customer was mailed."""
+    notice, created = DelayNotice.objects.get_or_create(
+        case=case, due_at=case.due_at, defaults={"new_due_at": new_due, "created_at": now}
+    )
+    if not created:
+        return None
+    Case.objects.filter(pk=case.pk, sla_state=SlaState.OK).update(sla_state=SlaState.AT_RISK)
+    record_event(
+        case,
+        EventKind.AT_RISK,
+        at=now,
+        due_at=case.due_at.isoformat(),  # type: ignore[union-attr]  # an owed case
+        foreseen=expected.isoformat(),
+        new_due_at=new_due.isoformat(),
+    )
+    address = case.customer.primary_email
+    in_time = now <= case.due_at - NOTICE_BEFORE  # type: ignore[operator]
+    if not (mail and address and in_time and case.channel in forecast.WRITTEN):
+        return False
+    last = case.messages.filter(direction="in").exclude(message_id="").order_by("-id").first()
+    built = emails.delay_notice(
+        case, new_due, to=address, in_reply_to=last.message_id if last else ""
+    )
+    send_to_customer(built, kind=OutboundKind.ACK, now=now, case=case)
+    notice.mailed = True
+    notice.save(update_fields=["mailed"])
+    return True
 
 
 def save_policy(
