@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "kundsvar.shops",
     "kundsvar.customers",
     "kundsvar.sla",
+    "kundsvar.staffing",
     "kundsvar.cases",
     "kundsvar.search",
     "kundsvar.channels.email",

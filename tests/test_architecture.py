@@ -231,6 +231,7 @@ LAYERS = {
             "shops",
             "customers",
             "sla",
+            "staffing",  # shifts per agent: the forecast of the promise and the staffing page
             "cases",
             "commerce",
             "knowledge",

@@ -221,10 +221,8 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
         received_at=received,
         last_inbound_at=received,
     )
-    stretched = sla.under_load(shop, received)
-    sla.owe_answer(
-        case, received, sla.deadline_for(case, received, follow_up=False, stretched=stretched)
-    )
+    promise = sla.promise_for(case, received, follow_up=False)
+    sla.owe_answer(case, received, promise.deadline)
     case.save()
     message = _store_inbound(case, inbound, received, follow_up=False)
     record_event(
@@ -234,11 +232,11 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
         channel=channel,
         due_at=case.due_at.isoformat(),  # type: ignore[union-attr]  # owe_answer set it
         beyond_ceiling=case.beyond_ceiling,
-        under_load=stretched,
+        under_load=promise.by_forecast,  # the queue set the time: the ack says so (A4)
     )
     webhooks.fire(shop, Event.CASE_CREATED, lambda: webhook_payloads.case_created(case, message))
     index_on_commit(case.pk)
-    case.just_opened, case.opened_under_load = True, stretched
+    case.just_opened, case.opened_under_load = True, promise.by_forecast
     return case, message
 
 
@@ -303,7 +301,9 @@ def add_inbound_message(
         record_event(case, EventKind.INBOUND, at=received, message=message.pk, automatic=automatic)
     else:
         # Nothing was owed (answered, waiting, closed): the customer is owed an answer again.
-        sla.owe_answer(case, received, sla.deadline_for(case, received, follow_up=follow_up))
+        sla.owe_answer(
+            case, received, sla.promise_for(case, received, follow_up=follow_up).deadline
+        )
         case.is_follow_up = follow_up
         old_status = case.status
         _set_status(case, Status.OPEN if case.last_response_at else Status.NEW, received)

@@ -83,3 +83,21 @@ class ResponsePolicy(models.Model):
     @property
     def flagged_by_audit(self) -> bool:
         return self.override_over_48h
+
+
+class DelayNotice(models.Model):
+    """A promise the forecast shows will be missed (rule A4): the case was escalated, and
+    the customer told the new time (`mailed`) when the shop wants that. One row per
+    promise, so the customer hears it once, never twice."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="delay_notices")
+    due_at = models.DateTimeField(help_text="The promise that will be missed.")
+    new_due_at = models.DateTimeField(help_text="The time the customer is told instead.")
+    mailed = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "due_at"], name="delay_notice_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.case_id} {self.due_at:%Y-%m-%d %H:%M} → {self.new_due_at:%Y-%m-%d %H:%M}"

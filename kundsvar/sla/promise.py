@@ -28,3 +28,12 @@ def promise_text(due_at: datetime, language: str | None, tz: ZoneInfo | str) -> 
     return format_datetime(
         due_at.astimezone(zone), pattern, tzinfo=zone, locale=babel_locale(language)
     )
+
+
+def moment_text(moment: datetime, language: str | None, tz: ZoneInfo | str) -> str:
+    """`moment` without the "senast"/"by": "tisdag 24 november kl. 14.00"."""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    pattern = _PATTERNS[promise_language(language)].split(" ", 1)[1]
+    return format_datetime(
+        moment.astimezone(zone), pattern, tzinfo=zone, locale=babel_locale(language)
+    )

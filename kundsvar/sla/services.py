@@ -1,7 +1,7 @@
 """Writes of the response-time engine: setting promises and sweeping for risk (rule S2)."""
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -9,12 +9,15 @@ from django.utils import timezone
 
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, EventKind, SlaState
+from kundsvar.channels.outbox import OutboundKind, send_to_customer
 from kundsvar.core import batchcache
 from kundsvar.shops.models import Shop
+from kundsvar.staffing import services as staffing
 
+from . import emails, forecast
 from .calendar import BusinessCalendar
-from .deadlines import Deadline, compute_deadline
-from .models import ResponsePolicy
+from .deadlines import Deadline, _at_risk, compute_deadline
+from .models import DelayNotice, ResponsePolicy
 from .policies import policy_for, targets
 
 # The team is behind when this many promises are already broken, or this share of them.
@@ -42,6 +45,37 @@ def deadline_for(
     if stretched:
         wanted = replace(wanted, answer=wanted.answer * UNDER_LOAD_STRETCH)
     return compute_deadline(calendar, since, wanted)
+
+
+@dataclass(frozen=True)
+class Promise:
+    deadline: Deadline
+    by_forecast: bool  # the queue, not the policy, set the time: say so (A4)
+    reach_at: datetime | None = None
+
+
+def promise_for(case: Case, since: datetime, *, follow_up: bool) -> Promise:
+    """Rule A4: the later of the policy's deadline and the forecast of when an agent
+    reaches the case, rounded up to a quarter (or a whole) hour. Later than the ceiling
+    only with `beyond_ceiling` set, which the acknowledgement says plainly.
+
+    A shop that keeps no shifts has no forecast; for it the old rough guess stands: the
+    promise is stretched ×1.5 when the team is already behind (`under_load`)."""
+    shop = case.shop
+    predicted = forecast.reach(shop, case.channel, case.language, since, follow_up=follow_up)
+    if predicted is None:
+        stretched = not follow_up and under_load(shop, since)
+        return Promise(
+            deadline_for(case, since, follow_up=follow_up, stretched=stretched), stretched
+        )
+    policy = deadline_for(case, since, follow_up=follow_up)
+    if predicted.reach_at is None or predicted.reach_at <= policy.due_at:
+        return Promise(policy, False, predicted.reach_at)
+    due = forecast.round_up(predicted.reach_at, since)
+    ceiling = since + targets(policy_for(shop, case.channel), follow_up=follow_up).ceiling
+    calendar = BusinessCalendar.for_shop(shop)
+    deadline = Deadline(due, _at_risk(calendar, since, due), due > ceiling)
+    return Promise(deadline, True, predicted.reach_at)
 
 
 def owe_answer(case: Case, since: datetime, deadline: Deadline) -> None:
@@ -96,6 +130,62 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())  # type: ignore[union-attr]
                 counts["at_risk"] += 1
     return counts
+
+
+# The "we need until …" mail goes at least this long before the promise passes, or not at all.
+NOTICE_BEFORE = timedelta(minutes=10)
+
+
+def foresee_misses(now: datetime | None = None) -> dict[str, int]:
+    """Rule A4: a promise the queue shows will be missed is escalated (at risk now, with
+    the foreseen time in the audit trail) and, when the shop wants it, the customer is
+    told the new time in one honest email, before the promise passes, never after.
+    Once per promise (`DelayNotice`), however often the sweep runs."""
+    now = now or timezone.now()
+    counts = {"escalated": 0, "mailed": 0}
+    shops = Shop.objects.filter(
+        pk__in=Case.objects.filter(due_at__gt=now).values("shop").distinct(),
+        shifts__isnull=False,
+    ).distinct()
+    for shop in shops:
+        wants_mail = staffing.settings_for(shop).delay_notice
+        for case, expected, new_due in forecast.foreseen_misses(shop, now):
+            mailed = _escalate(case, expected, new_due, now, mail=wants_mail)
+            if mailed is not None:
+                counts["escalated"] += 1
+                counts["mailed"] += mailed
+    return counts
+
+
+@transaction.atomic
+def _escalate(case: Case, expected: datetime, new_due: datetime, now: datetime, *, mail: bool):
+    """None when this promise was escalated before; else whether the customer was mailed."""
+    notice, created = DelayNotice.objects.get_or_create(
+        case=case, due_at=case.due_at, defaults={"new_due_at": new_due, "created_at": now}
+    )
+    if not created:
+        return None
+    Case.objects.filter(pk=case.pk, sla_state=SlaState.OK).update(sla_state=SlaState.AT_RISK)
+    record_event(
+        case,
+        EventKind.AT_RISK,
+        at=now,
+        due_at=case.due_at.isoformat(),  # type: ignore[union-attr]  # an owed case
+        foreseen=expected.isoformat(),
+        new_due_at=new_due.isoformat(),
+    )
+    address = case.customer.primary_email
+    in_time = now <= case.due_at - NOTICE_BEFORE  # type: ignore[operator]
+    if not (mail and address and in_time and case.channel in forecast.WRITTEN):
+        return False
+    last = case.messages.filter(direction="in").exclude(message_id="").order_by("-id").first()
+    built = emails.delay_notice(
+        case, new_due, to=address, in_reply_to=last.message_id if last else ""
+    )
+    send_to_customer(built, kind=OutboundKind.ACK, now=now, case=case)
+    notice.mailed = True
+    notice.save(update_fields=["mailed"])
+    return True
 
 
 def save_policy(

@@ -5,4 +5,4 @@ from . import services
 
 @task()
 def sweep_deadlines() -> dict[str, int]:
-    return services.sweep()
+    return {**services.sweep(), **services.foresee_misses()}

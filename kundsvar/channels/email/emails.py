@@ -125,6 +125,8 @@ def acknowledgement(case, inbound) -> EmailMessage:
             ),
             "opening_hours": hours_summary(_opening_hours(case.shop), case.language),
             "queue_note": under_load,
+            # Later than the ceiling because of the queue: said plainly (A4, S1).
+            "beyond_ceiling": under_load and case.beyond_ceiling,
             "follow_up": inbound.is_follow_up,
             "sections": ack_sections(case, inbound),
             "portal_url": portal_url(case),

@@ -74,13 +74,15 @@ def response_times(shop, now: datetime, language: str) -> tuple[list[ChannelProm
     """When an answer would be due if the customer wrote now, per written channel
     (channels with the same promise are joined), and whether the team is under load
     so that the promise is stretched (rule A4's honest note)."""
-    stretched = sla.under_load(shop, now)
+    stretched = False
     promises: list[ChannelPromise] = []
     for channel in WRITTEN_CHANNELS:
         # The engine takes a case; an unsaved one stands for "a question written now".
-        deadline = sla.deadline_for(
-            Case(shop=shop, channel=channel), now, follow_up=False, stretched=stretched
+        promise = sla.promise_for(
+            Case(shop=shop, channel=channel, language=language), now, follow_up=False
         )
+        stretched = stretched or promise.by_forecast
+        deadline = promise.deadline
         same = next((p for p in promises if p.due_at == deadline.due_at), None)
         if same:
             promises[promises.index(same)] = ChannelPromise(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StaffingConfig(AppConfig):
+    name = "kundsvar.staffing"
+    label = "staffing"
