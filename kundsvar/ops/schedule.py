@@ -20,4 +20,5 @@ SCHEDULE = [
     Periodic("kundsvar.commerce.tasks.sweep_delayed_parcels", 900),
     Periodic("kundsvar.commerce.tasks.send_check_ins", 3600),
     Periodic("kundsvar.commerce.tasks.retry_failed_webhooks", 900),
+    Periodic("kundsvar.insights.tasks.refresh_reports", 300),
 ]
