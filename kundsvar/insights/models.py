@@ -21,6 +21,9 @@ class ArrivalHour(models.Model):
     class Meta:
         indexes = [models.Index(fields=["shop", "day"], name="insight_arrival_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.how} {self.channel}"
+
 
 class ResponseDay(models.Model):
     """Answers given on a day, with the time the customer waited for them (S4)."""
@@ -44,6 +47,9 @@ class ResponseDay(models.Model):
     class Meta:
         indexes = [models.Index(fields=["shop", "day"], name="insight_response_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel} {self.agent_id}"
+
 
 class TagDay(models.Model):
     """The same per tag (the topic, until cases have a topic of their own)."""
@@ -59,6 +65,9 @@ class TagDay(models.Model):
     class Meta:
         indexes = [models.Index(fields=["shop", "day"], name="insight_tag_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} tag {self.tag_id}"
+
 
 class CsatDay(models.Model):
     """Current ratings given on a day (F2), per channel and answering agent."""
@@ -72,6 +81,9 @@ class CsatDay(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["shop", "day"], name="insight_csat_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel} {self.agent_id}"
 
 
 class BacklogDay(models.Model):
@@ -92,6 +104,9 @@ class BacklogDay(models.Model):
             models.UniqueConstraint(fields=["shop", "day"], name="insight_backlog_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.owed}"
+
 
 class RollupState(models.Model):
     """How far the worker got: the last audit event and rating it read."""
@@ -100,3 +115,6 @@ class RollupState(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     last_rating_at = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -400,9 +400,9 @@ def refresh(now: datetime | None = None) -> int:
         ).values_list("case__shop_id", "created_at"):
             touched[shop_id].add(at)
     rating_since = (state.last_rating_at or now) - LOOK_BACK
-    for shop_id, created, replaced in Rating.objects.filter(
-        updated_at__gte=rating_since
-    ).values_list("case__shop_id", "created_at", "replaced_at"):
+    for shop_id, created in Rating.objects.filter(updated_at__gte=rating_since).values_list(
+        "case__shop_id", "created_at"
+    ):
         touched[shop_id].add(created)
     for shop_id, replaced in Rating.objects.filter(replaced_at__gte=rating_since).values_list(
         "case__shop_id", "created_at"
