@@ -39,8 +39,6 @@ class ResponseDay(models.Model):
     kept = models.PositiveIntegerField(default=0)
     calendar_seconds = models.BigIntegerField(default=0)
     business_seconds = models.BigIntegerField(default=0)
-    calendar_hist = models.JSONField(default=list, help_text="Counts per HIST_EDGES bucket.")
-    business_hist = models.JSONField(default=list)
     handled = models.PositiveIntegerField(default=0, help_text="Answers with a handle time.")
     handle_seconds = models.BigIntegerField(default=0)
 
@@ -49,6 +47,25 @@ class ResponseDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel} {self.agent_id}"
+
+
+class WaitBucket(models.Model):
+    """How many answers came after a wait in one bucket (rollups.HIST_EDGES): the
+    distribution, median and p90, in calendar or business hours."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    agent_id = models.IntegerField(null=True)
+    follow_up = models.BooleanField()
+    business = models.BooleanField()
+    bucket = models.PositiveSmallIntegerField()
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["shop", "day"], name="insight_wait_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.bucket}: {self.answers}"
 
 
 class TagDay(models.Model):

@@ -432,7 +432,7 @@ def backlog_page(report: Report, page: Page | None = None) -> Page:
 
 def agents(report: Report) -> Page:
     page = Page(_("Work per agent"))
-    by_agent = report.waits_by("agent_id")
+    by_agent = report.waits_by("agent_id", hist=True)
     csat = report.csat_by("agent_id")
     names = report.agent_names([*by_agent, *csat])
     table = Table(

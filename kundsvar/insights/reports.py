@@ -16,7 +16,7 @@ from django.utils import timezone
 from kundsvar.accounts.models import Agent, Team
 from kundsvar.cases.models import Channel, Tag
 
-from .models import ArrivalHour, BacklogDay, CsatDay, ResponseDay, TagDay
+from .models import ArrivalHour, BacklogDay, CsatDay, ResponseDay, TagDay, WaitBucket
 from .rollups import AGE_EDGES, HIST_EDGES, day_bounds
 
 PERIODS = ("today", "7", "30", "90", "custom")
@@ -61,6 +61,10 @@ class Period:
         return cls(today - timedelta(days=days - 1), today, code)
 
 
+def _sums() -> dict:
+    return {name: Sum(name) for name in SUMS}
+
+
 def percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
@@ -86,6 +90,12 @@ def hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 1)
 
 
+SUMS = (
+    "answers", "promised", "kept", "calendar_seconds", "business_seconds", "handled",
+    "handle_seconds",
+)  # fmt: skip
+
+
 @dataclass
 class Waits:
     """Answers and their waits: counts, promise kept, median and p90 both ways."""
@@ -95,23 +105,14 @@ class Waits:
     kept: int = 0
     calendar_seconds: int = 0
     business_seconds: int = 0
-    calendar_hist: list = field(default_factory=lambda: [0] * (len(HIST_EDGES) + 1))
-    business_hist: list = field(default_factory=lambda: [0] * (len(HIST_EDGES) + 1))
     handled: int = 0
     handle_seconds: int = 0
+    calendar_hist: list = field(default_factory=lambda: [0] * (len(HIST_EDGES) + 1))
+    business_hist: list = field(default_factory=lambda: [0] * (len(HIST_EDGES) + 1))
 
-    def add(self, row: ResponseDay) -> None:
-        self.answers += row.answers
-        self.promised += row.promised
-        self.kept += row.kept
-        self.calendar_seconds += row.calendar_seconds
-        self.business_seconds += row.business_seconds
-        self.handled += row.handled
-        self.handle_seconds += row.handle_seconds
-        for i, c in enumerate(row.calendar_hist):
-            self.calendar_hist[i] += c
-        for i, c in enumerate(row.business_hist):
-            self.business_hist[i] += c
+    def add(self, sums: dict) -> None:
+        for name in SUMS:
+            setattr(self, name, getattr(self, name) + (sums.get(name) or 0))
 
     @property
     def kept_percent(self) -> int | None:
@@ -170,24 +171,44 @@ class Report:
             shop=self.shop, day__gte=self.period.start, day__lte=self.period.end
         )
 
-    def waits(self, follow_up: bool | None = None, **where) -> Waits:
+    def waits(self, follow_up: bool | None = None) -> Waits:
+        """All answers (or first answers, or answers to follow-ups), with the waits'
+        distribution: two aggregate queries."""
+        where = {} if follow_up is None else {"follow_up": follow_up}
         waits = Waits()
-        rows = self._rows(ResponseDay).filter(**where)
-        if follow_up is not None:
-            rows = rows.filter(follow_up=follow_up)
-        for row in rows:
-            waits.add(row)
+        waits.add(self._rows(ResponseDay).filter(**where).aggregate(**_sums()))
+        buckets = (
+            self._rows(WaitBucket)
+            .filter(**where)
+            .values("business", "bucket")
+            .annotate(n=Sum("answers"))
+            .order_by()
+        )
+        for row in buckets:
+            hist = waits.business_hist if row["business"] else waits.calendar_hist
+            hist[row["bucket"]] += row["n"]
         return waits
 
-    def waits_by(self, key: str, follow_up: bool | None = None) -> dict:
-        """Waits per channel, agent_id, team_id or week (Monday)."""
+    def waits_by(self, key: str, follow_up: bool | None = None, hist: bool = False) -> dict:
+        """Waits per channel, agent_id, team_id or week (Monday); with `hist` (agents
+        only) the distribution of calendar waits too."""
+        where = {} if follow_up is None else {"follow_up": follow_up}
         found: dict = defaultdict(Waits)
-        rows = self._rows(ResponseDay)
-        if follow_up is not None:
-            rows = rows.filter(follow_up=follow_up)
+        group = "day" if key == "week" else key
+        rows = self._rows(ResponseDay).filter(**where).values(group).annotate(**_sums()).order_by()
         for row in rows:
-            k = row.day - timedelta(days=row.day.weekday()) if key == "week" else getattr(row, key)
+            k = row["day"] - timedelta(days=row["day"].weekday()) if key == "week" else row[key]
             found[k].add(row)
+        if hist and key == "agent_id":
+            buckets = (
+                self._rows(WaitBucket)
+                .filter(business=False, **where)
+                .values("agent_id", "bucket")
+                .annotate(n=Sum("answers"))
+                .order_by()
+            )
+            for row in buckets:
+                found[row["agent_id"]].calendar_hist[row["bucket"]] += row["n"]
         return dict(found)
 
     def arrivals(self) -> tuple[int, int]:
@@ -237,7 +258,7 @@ class Report:
         return dict(found)
 
     def backlog(self) -> list[BacklogDay]:
-        return list(self._rows(BacklogDay).order_by("day"))
+        return list(self._rows(BacklogDay).defer("state").order_by("day"))
 
     # -- names --------------------------------------------------------------------------
 

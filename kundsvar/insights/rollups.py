@@ -28,7 +28,15 @@ from kundsvar.feedback.models import Rating
 from kundsvar.shops.models import Shop
 from kundsvar.sla.calendar import BusinessCalendar
 
-from .models import ArrivalHour, BacklogDay, CsatDay, ResponseDay, RollupState, TagDay
+from .models import (
+    ArrivalHour,
+    BacklogDay,
+    CsatDay,
+    ResponseDay,
+    RollupState,
+    TagDay,
+    WaitBucket,
+)
 
 H = 3600
 # Upper edges (seconds) of the wait-time buckets; one more bucket for anything longer.
@@ -51,6 +59,7 @@ STATE_KINDS = [
     EventKind.REPLIED,
 ]
 CHUNK = 500
+DAY_MODELS = (ArrivalHour, ResponseDay, WaitBucket, TagDay, CsatDay)
 
 
 def _step(since: datetime | None, kind: str, data: dict, at: datetime) -> datetime | None:
@@ -117,6 +126,7 @@ class BusinessClock:
 class DayRows:
     arrivals: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     responses: dict = field(default_factory=dict)
+    waits: dict = field(default_factory=lambda: defaultdict(int))
     tags: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
     csat: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
@@ -210,8 +220,6 @@ def compute_day(shop: Shop, day: date, clock: BusinessClock) -> DayRows:
                 agent_id=actor,
                 team_id=team,
                 follow_up=follow_up,
-                calendar_hist=[0] * (len(HIST_EDGES) + 1),
-                business_hist=[0] * (len(HIST_EDGES) + 1),
             )
         row.answers += 1
         promised = "kept" in data
@@ -223,8 +231,8 @@ def compute_day(shop: Shop, day: date, clock: BusinessClock) -> DayRows:
             business = clock.seconds_between(since, at)
             row.calendar_seconds += waited
             row.business_seconds += business
-            row.calendar_hist[bucket(waited, HIST_EDGES)] += 1
-            row.business_hist[bucket(business, HIST_EDGES)] += 1
+            rows.waits[(actor, follow_up, False, bucket(waited, HIST_EDGES))] += 1
+            rows.waits[(actor, follow_up, True, bucket(business, HIST_EDGES))] += 1
         if actor is not None:
             previous = last_answer.get(actor)
             if previous is not None and at - previous <= HANDLE_GAP:
@@ -245,13 +253,17 @@ def compute_day(shop: Shop, day: date, clock: BusinessClock) -> DayRows:
 
 
 def _replace_day(shop: Shop, day: date, rows: DayRows) -> None:
-    for model in (ArrivalHour, ResponseDay, TagDay, CsatDay):
+    for model in DAY_MODELS:
         model.objects.filter(shop=shop, day=day).delete()
     ArrivalHour.objects.bulk_create(
         ArrivalHour(shop=shop, day=day, how=how, channel=ch, opened=o, follow_ups=f)
         for (how, ch), (o, f) in rows.arrivals.items()
     )
     ResponseDay.objects.bulk_create(rows.responses.values())
+    WaitBucket.objects.bulk_create(
+        WaitBucket(shop=shop, day=day, agent_id=a, follow_up=f, business=b, bucket=i, answers=n)
+        for (a, f, b, i), n in rows.waits.items()
+    )
     TagDay.objects.bulk_create(
         TagDay(shop=shop, day=day, tag_id=tag, opened=o, answers=a, promised=p, kept=k)
         for tag, (o, a, p, k) in rows.tags.items()
@@ -352,7 +364,7 @@ def rebuild(shop: Shop | None = None, now: datetime | None = None) -> int:
     shops = [shop] if shop else list(Shop.objects.all())
     done = 0
     for s in shops:
-        for model in (ArrivalHour, ResponseDay, TagDay, CsatDay, BacklogDay):
+        for model in (*DAY_MODELS, BacklogDay):
             model.objects.filter(shop=s).delete()
         first = CaseEvent.objects.filter(case__shop=s).aggregate(first=Min("created_at"))["first"]
         if first is None:

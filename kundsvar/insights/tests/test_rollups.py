@@ -7,7 +7,14 @@ import pytest
 
 from kundsvar.cases import services as cases
 from kundsvar.insights import rollups
-from kundsvar.insights.models import ArrivalHour, BacklogDay, CsatDay, ResponseDay, TagDay
+from kundsvar.insights.models import (
+    ArrivalHour,
+    BacklogDay,
+    CsatDay,
+    ResponseDay,
+    TagDay,
+    WaitBucket,
+)
 
 from .conftest import inbound, local
 
@@ -21,7 +28,7 @@ def snapshot(shop):
     return {
         "arrivals": rows(ArrivalHour, "day", "how", "channel", "opened", "follow_ups"),
         "responses": [
-            (*r[:-2], tuple(r[-2]), tuple(r[-1]))
+            r
             for r in rows(
                 ResponseDay,
                 "day",
@@ -36,10 +43,9 @@ def snapshot(shop):
                 "business_seconds",
                 "handled",
                 "handle_seconds",
-                "calendar_hist",
-                "business_hist",
             )
         ],  # fmt: skip
+        "waits": rows(WaitBucket, "day", "agent_id", "follow_up", "business", "bucket", "answers"),
         "tags": rows(TagDay, "day", "tag_id", "opened", "answers", "promised", "kept"),
         "csat": rows(CsatDay, "day", "channel", "agent_id", "good", "bad"),
         "backlog": [
