@@ -72,8 +72,8 @@ def dashboard(report: Report) -> tuple[Page, list[dict]]:
     prev = Report(report.shop, report.period.previous())
     opened, follow_ups = report.arrivals()
     p_opened, p_follow_ups = prev.arrivals()
-    first, p_first = report.waits(follow_up=False), prev.waits(follow_up=False)
-    allw, p_all = report.waits(), prev.waits()
+    first, _follow, allw = report.waits_split()
+    p_first, _p_follow, p_all = prev.waits_split()
     good, bad = report.csat()
     p_good, p_bad = prev.csat()
     backlog = report.backlog()
@@ -157,11 +157,11 @@ def dashboard(report: Report) -> tuple[Page, list[dict]]:
 def responses(report: Report) -> Page:
     page = Page(_("Answer times"))
     labels = _bucket_labels()
-    for follow_up, name, title in (
-        (False, "first", _("First answer")),
-        (True, "follow_up", _("Answer to a follow-up")),
+    first, follow, _all = report.waits_split()
+    for follow_up, name, title, waits in (
+        (False, "first", _("First answer"), first),
+        (True, "follow_up", _("Answer to a follow-up"), follow),
     ):
-        waits = report.waits(follow_up=follow_up)
         page.charts.append(
             charts.columns(
                 f"dist-{name}",

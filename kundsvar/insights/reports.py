@@ -189,6 +189,24 @@ class Report:
             hist[row["bucket"]] += row["n"]
         return waits
 
+    def waits_split(self) -> tuple[Waits, Waits, Waits]:
+        """(first answers, answers to follow-ups, all) in two queries."""
+        first, follow, both = Waits(), Waits(), Waits()
+        for row in self._rows(ResponseDay).values("follow_up").annotate(**_sums()).order_by():
+            (follow if row["follow_up"] else first).add(row)
+            both.add(row)
+        buckets = (
+            self._rows(WaitBucket)
+            .values("follow_up", "business", "bucket")
+            .annotate(n=Sum("answers"))
+            .order_by()
+        )
+        for row in buckets:
+            for waits in (follow if row["follow_up"] else first, both):
+                hist = waits.business_hist if row["business"] else waits.calendar_hist
+                hist[row["bucket"]] += row["n"]
+        return first, follow, both
+
     def waits_by(self, key: str, follow_up: bool | None = None, hist: bool = False) -> dict:
         """Waits per channel, agent_id, team_id or week (Monday); with `hist` (agents
         only) the distribution of calendar waits too."""
