@@ -81,7 +81,7 @@ def main() -> None:
     truth = [topic for topic, _lang, _text in rows]
     started = time.perf_counter()
     matrix = topics.vectors([(text, lang) for _t, lang, text in rows], semantic=args.semantic)
-    labels = topics.cluster(matrix)
+    labels = topics.cluster(matrix, semantic=args.semantic)
     seconds = time.perf_counter() - started
     result = {
         "bench": "topics",
@@ -89,7 +89,7 @@ def main() -> None:
         "topics": len(set(truth)),
         "semantic": args.semantic,
         **score(truth, labels),
-        "similar": topics.SIMILAR,
+        "similar": topics.SEMANTIC[0] if args.semantic else topics.SIMILAR,
         "seconds": round(seconds, 2),
     }
     per_language = {}
@@ -105,8 +105,9 @@ def main() -> None:
     print("\n".join(names), file=sys.stderr)
     if not args.quick:
         sweep = {}
-        for similar in (0.22, 0.27, 0.32, 0.37, 0.42):
-            sweep[str(similar)] = score(truth, topics.cluster(matrix, similar=similar))
+        for similar in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+            labels = topics.cluster(matrix, similar=similar, semantic=args.semantic)
+            sweep[str(similar)] = score(truth, labels)
         result["sweep"] = sweep
     print(json.dumps(result), flush=True)
 

@@ -32,16 +32,18 @@ from kundsvar.knowledge import queries as knowledge
 from kundsvar.knowledge import words
 from kundsvar.search.text import stem
 
-HASH_DIMS = 1 << 14
+HASH_DIMS = 1 << 12  # 2,000 messages: a 32 MB matrix
 NGRAMS = (3, 4)
-NGRAM_WEIGHT = 0.35  # of a whole stem
-SIMILAR = 0.32  # cosine for a neighbour (chosen on bench/topics.py's labelled set)
-ASSIGN = 0.22  # cosine to a group centre to join it in the refinement rounds
-MIN_SIZE = 3
+NGRAM_WEIGHT = 1.0  # of a whole stem
+# Cosine for a neighbour, cosine to a group centre to join it in the refinement rounds,
+# and the smallest group: chosen on bench/topics.py's labelled set (its sweep shows how
+# much they matter), words alone and with the sentence vectors.
+SIMILAR, ASSIGN, MIN_SIZE = 0.3, 0.1, 3
+SEMANTIC = (0.4, 0.2, 5)
 ROUNDS = 2
 EMBEDDING_WEIGHT = 0.6
 DAYS = 30
-MAX_MESSAGES = 3000
+MAX_MESSAGES = 2000
 TEXT_CHARS = 400
 EXAMPLES = 5
 
@@ -97,8 +99,18 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
 # -- clustering -----------------------------------------------------------------------------
 
 
-def cluster(matrix: np.ndarray, similar: float = SIMILAR, min_size: int = MIN_SIZE) -> np.ndarray:
+def cluster(
+    matrix: np.ndarray,
+    similar: float | None = None,
+    min_size: int | None = None,
+    assign: float | None = None,
+    semantic: bool = False,
+) -> np.ndarray:
     """A group number per row; -1 for a message that belongs to no group."""
+    defaults = SEMANTIC if semantic else (SIMILAR, ASSIGN, MIN_SIZE)
+    similar = defaults[0] if similar is None else similar
+    assign = defaults[1] if assign is None else assign
+    min_size = defaults[2] if min_size is None else min_size
     n = len(matrix)
     labels = np.full(n, -1, dtype=int)
     if n == 0:
@@ -122,7 +134,7 @@ def cluster(matrix: np.ndarray, similar: float = SIMILAR, min_size: int = MIN_SI
         centres = _normalise(np.vstack([matrix[labels == g].sum(axis=0) for g in range(group)]))
         closeness = matrix @ centres.T
         best = closeness.argmax(axis=1)
-        labels = np.where(closeness[np.arange(n), best] >= ASSIGN, best, -1)
+        labels = np.where(closeness[np.arange(n), best] >= assign, best, -1)
         # Groups that emptied are dropped and the rest renumbered.
         kept = [g for g in range(group) if (labels == g).sum() >= min_size]
         renumber = {g: i for i, g in enumerate(kept)}
@@ -153,7 +165,7 @@ class Question:
     earlier: int  # in the first half
     examples: list = field(default_factory=list)  # (case number, text)
     article: object = None
-    score: float | None = None
+    score: float | None = None  # share of the question's words the article has
     answered: bool = False
 
     @property
@@ -166,7 +178,8 @@ class Question:
 
 
 def recent_messages(shop, now: datetime, days: int = DAYS) -> list[tuple]:
-    """(case number, received, language, text) of the first message of recent cases."""
+    """(case number, received, language, text, shown) of the first message of recent
+    cases: `text` with the subject the customer gave, `shown` the message alone."""
     since = now - timedelta(days=days)
     cases = list(
         Case.objects.filter(shop=shop, received_at__gte=since, merged_into__isnull=True)
@@ -185,10 +198,9 @@ def recent_messages(shop, now: datetime, days: int = DAYS) -> list[tuple]:
         first.setdefault(case_id, (new_text or body_text or "")[:TEXT_CHARS])
     result = []
     for pk, number, received, language, subject, derived in cases:
-        text = first.get(pk, "")
-        if not derived and subject:
-            text = f"{subject}. {text}"
-        result.append((number, received, language, text.strip()))
+        shown = first.get(pk, "").strip() or subject
+        text = f"{subject}. {shown}" if not derived and subject else shown
+        result.append((number, received, language, text, shown))
     return result
 
 
@@ -198,26 +210,28 @@ def questions(shop, now: datetime | None = None, days: int = DAYS) -> tuple[int,
     messages = recent_messages(shop, now, days)
     if not messages:
         return 0, []
-    matrix = vectors([(text, language) for _n, _r, language, text in messages])
-    labels = cluster(matrix)
+    semantic = bool(settings.KNOWLEDGE_SEMANTIC)
+    matrix = vectors([(m[3], m[2]) for m in messages], semantic=semantic)
+    labels = cluster(matrix, semantic=semantic)
     middle = now - timedelta(days=days / 2)
     found = []
     for group in range(labels.max() + 1):
         rows = typical(matrix, labels, group)
-        number, _received, language, text = messages[rows[0]]
+        _number, _received, language, text, shown = messages[rows[0]]
         question = Question(
-            name=text,
+            name=shown,
             language=Counter(messages[r][2] for r in rows).most_common(1)[0][0],
             cases=len(rows),
             recent=sum(1 for r in rows if messages[r][1] >= middle),
             earlier=sum(1 for r in rows if messages[r][1] < middle),
-            examples=[(messages[r][0], messages[r][3]) for r in rows[:EXAMPLES]],
+            examples=[(messages[r][0], messages[r][4]) for r in rows[:EXAMPLES]],
         )
-        hits = knowledge.rank(shop, text, language, limit=1)
+        hits = knowledge.rank(shop, shown, language, limit=1)
         if hits:
-            question.article = hits[0].article
-            question.score = round(float(hits[0].score), 2)
-            question.answered = hits[0].relevant
+            hit = hits[0]
+            question.article = hit.article
+            question.score = round(len(hit.matched) / len(hit.stems), 2) if hit.stems else 0.0
+            question.answered = hit.relevant
         found.append(question)
     found.sort(key=lambda q: (-q.cases, q.name))
     return len(messages), found

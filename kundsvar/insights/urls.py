@@ -16,5 +16,6 @@ urlpatterns = [
     path("reports/<slug:slug>/promise/", views.report, {"name": "promise"}, name="promise"),
     path("reports/<slug:slug>/volume/", views.report, {"name": "volume"}, name="volume"),
     path("reports/<slug:slug>/backlog/", views.report, {"name": "backlog"}, name="backlog"),
+    path("reports/<slug:slug>/questions/", views.questions, name="questions"),
     path("reports/<slug:slug>/agents/", views.report, {"name": "agents"}, name="agents"),
 ]

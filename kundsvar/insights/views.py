@@ -15,7 +15,7 @@ from kundsvar.accounts.models import Role
 from kundsvar.cases.queries import is_shop_admin
 from kundsvar.shops.models import Shop
 
-from . import pages
+from . import pages, topics
 from .reports import PERIODS, Period, Report
 
 ADMIN_ONLY = {"agents"}
@@ -88,6 +88,19 @@ def dashboard(request, slug):
     context = _context(request, report, "dashboard")
     context.update(page=page, cards=cards)
     return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def questions(request, slug):
+    """Rule K1: what customers ask, grouped, with the FAQ article that answers it."""
+    report = _report(request, slug)
+    days = min(max(report.period.days, 7), 90)
+    now = timezone.now()
+    read, found = topics.questions(report.shop, now=now, days=days)
+    context = _context(request, report, "questions")
+    context.update(read=read, found=found, days=days)
+    return render(request, "insights/questions.html", context)
 
 
 @login_required
