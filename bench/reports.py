@@ -155,7 +155,12 @@ class Filler:
 
         meta = model._meta
         given = set(columns)
-        rest = [f for f in meta.concrete_fields if f.attname not in given]
+        rest = [
+            f
+            for f in meta.concrete_fields
+            if f.attname not in given
+            and not (f.primary_key and f.get_internal_type().endswith("AutoField"))
+        ]
         defaults = []
         for field in rest:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
