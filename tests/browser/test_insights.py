@@ -17,7 +17,8 @@ from kundsvar.insights.tests.conftest import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_overview_at_desktop_and_phone_width(chromium, live_server, owner, known, screenshot):
+@pytest.mark.usefixtures("owner", "known")
+def test_the_overview_at_desktop_and_phone_width(chromium, live_server, screenshot):
     rollups.rebuild()
     context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
     page = context.new_page()
@@ -39,7 +40,8 @@ def test_the_overview_at_desktop_and_phone_width(chromium, live_server, owner, k
     page.reload()
     overflow = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392)"
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 392)"
         ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
     )
     assert overflow <= 392, (overflow, wide)
