@@ -15,7 +15,7 @@ from kundsvar.accounts.models import Role
 from kundsvar.cases.queries import is_shop_admin
 from kundsvar.shops.models import Shop
 
-from . import pages, topics
+from . import pages
 from .reports import PERIODS, Period, Report
 
 ADMIN_ONLY = {"agents"}
@@ -94,6 +94,8 @@ def dashboard(request, slug):
 @require_GET
 def questions(request, slug):
     """Rule K1: what customers ask, grouped, with the FAQ article that answers it."""
+    from . import topics  # numpy: only when the page is asked for (optional extra)
+
     report = _report(request, slug)
     days = min(max(report.period.days, 7), 90)
     now = timezone.now()
