@@ -1,13 +1,30 @@
 """Read side of cases: the queue, its views and filters."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from kundsvar.accounts.models import Membership, Role
+from kundsvar.shops.models import Shop
 
-from .models import Case, CaseView, Direction, SlaState, Status, Tag
+from .models import Case, CaseEvent, CaseView, Direction, EventKind, SlaState, Status, Tag
 
 VIEWS = ["open", "mine", "unassigned", "risk", "waiting", "snoozed", "closed"]
 
@@ -43,6 +60,21 @@ class Filters:
     language: str = ""
     assignee: str = ""  # an agent id, or "none"
     team: int | None = None
+    # The cases behind a report's figure (insights): what happened to them from `since`
+    # to `until` — "opened", "follow_up", "replied" or "rated" — and how.
+    event: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    kept: str = ""  # "yes"/"no": replies that kept (broke) their promise
+    reply: str = ""  # "first"/"follow_up"
+    by: int | None = None  # the agent who replied (rated: whose answer was rated)
+    score: str = ""  # rated: "good"/"bad"
+    how: int | None = None  # opened in this hour of the week (0 = Monday 00), shop's time
+    owed_at: datetime | None = None  # owed an answer at this instant (the backlog)
+
+    @property
+    def from_report(self) -> bool:
+        return bool(self.event or self.owed_at)
 
     @classmethod
     def from_query(cls, params) -> "Filters":
@@ -57,6 +89,15 @@ class Filters:
             language=params.get("language", "")[:2],
             assignee=params.get("assignee", "")[:12],
             team=number("team"),
+            event=params.get("event", "")[:16],
+            since=_instant(params.get("since", "")),
+            until=_instant(params.get("until", "")),
+            kept=params.get("kept", "")[:3],
+            reply=params.get("reply", "")[:9],
+            by=number("by"),
+            score=params.get("score", "")[:4],
+            how=number("how"),
+            owed_at=_instant(params.get("owed_at", "")),
         )
 
     def apply(self, qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -74,7 +115,97 @@ class Filters:
             qs = qs.filter(assignee_id=int(self.assignee))
         if self.team:
             qs = qs.filter(team_id=self.team)
+        if self.event:
+            qs = self._happened(qs)
+        if self.owed_at:
+            qs = qs.filter(pk__in=owed_at(self.owed_at))
         return qs
+
+    def _during(self, field: str) -> Q:
+        q = Q()
+        if self.since:
+            q &= Q(**{f"{field}__gte": self.since})
+        if self.until:
+            q &= Q(**{f"{field}__lt": self.until})
+        return q
+
+    def _happened(self, qs: QuerySet[Case]) -> QuerySet[Case]:
+        if self.event == "rated":
+            # Through the ratings' reverse relation: feedback sits above cases.
+            rated = self._during("ratings__created_at") & Q(ratings__replaced_at=None)
+            if self.score:
+                rated &= Q(ratings__score=self.score)
+            if self.by:
+                rated &= Q(ratings__agent_id=self.by)
+            return qs.filter(pk__in=Case.objects.filter(rated).values("pk"))
+        kinds = {"opened": EventKind.OPENED, "follow_up": EventKind.FOLLOW_UP}
+        events = CaseEvent.objects.filter(
+            self._during("created_at"), kind=kinds.get(self.event, EventKind.REPLIED)
+        )
+        if self.event == "replied":
+            if self.kept:
+                events = events.filter(data__kept=self.kept == "yes")
+            if self.reply:
+                events = events.filter(data__first=self.reply == "first")
+            if self.by:
+                events = events.filter(actor_id=self.by)
+        qs = qs.filter(pk__in=events.values("case_id"))
+        if self.how is not None and self.shop:
+            tz = Shop.objects.get(pk=self.shop).tz
+            qs = qs.annotate(
+                _day=ExtractIsoWeekDay("received_at", tzinfo=tz),
+                _hour=ExtractHour("received_at", tzinfo=tz),
+            ).filter(_day=self.how // 24 + 1, _hour=self.how % 24)
+        return qs
+
+
+def _instant(value: str) -> datetime | None:
+    try:
+        found = parse_datetime(value.replace(" ", "+"))
+    except ValueError:
+        return None
+    return found if found and found.tzinfo else None
+
+
+# What a case's status is after each event (insights.rollups._step reads the same).
+_STATE_KINDS = [
+    EventKind.OPENED,
+    EventKind.INBOUND,
+    EventKind.FOLLOW_UP,
+    EventKind.STATUS,
+    EventKind.MERGED_INTO,
+    EventKind.REPLIED,
+]
+
+
+_MESSAGES = [EventKind.INBOUND, EventKind.FOLLOW_UP]
+
+
+def owed_at(at: datetime) -> QuerySet:
+    """Ids of the cases owed an answer at `at` by their audit log: the last event up to
+    then that changed whether an answer is owed left it owed."""
+    changes = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), created_at__lte=at, kind__in=_STATE_KINDS)
+        .exclude(Q(kind__in=_MESSAGES) & ~Q(data__has_key="old_status"))
+        .exclude(Q(kind__in=_MESSAGES) & Q(data__old_status__in=["new", "open"]))
+        .exclude(Q(kind=EventKind.STATUS) & ~Q(data__has_key="new"))
+        .annotate(
+            owes=CaseWhen(
+                When(kind=EventKind.STATUS, then=KT("data__new")),
+                When(kind__in=[EventKind.MERGED_INTO, EventKind.REPLIED], then=Value("no")),
+                default=Value("open"),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-created_at", "-id")
+        .values("owes")[:1]
+    )
+    return (
+        Case.objects.filter(received_at__lte=at)
+        .annotate(owes=Subquery(changes))
+        .filter(owes__in=["new", "open"])
+        .values("pk")
+    )
 
 
 def _view(qs: QuerySet[Case], agent, view: str, now) -> QuerySet[Case]:
@@ -98,8 +229,12 @@ def _view(qs: QuerySet[Case], agent, view: str, now) -> QuerySet[Case]:
 def queue(agent, view: str = "open", filters: Filters | None = None, now=None) -> QuerySet[Case]:
     """One page's worth of rows costs a fixed number of queries however long the queue."""
     now = now or timezone.now()
-    qs = _view(cases_for(agent), agent, view if view in VIEWS else "open", now)
-    qs = (filters or Filters()).apply(qs)
+    filters = filters or Filters()
+    if filters.from_report:
+        qs = cases_for(agent)  # a report's figure: the cases behind it, whatever their status
+    else:
+        qs = _view(cases_for(agent), agent, view if view in VIEWS else "open", now)
+    qs = filters.apply(qs)
     seen = CaseView.objects.filter(
         case=OuterRef("pk"), agent=agent, seen_at__gte=OuterRef("last_inbound_at")
     )

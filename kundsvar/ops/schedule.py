@@ -24,4 +24,5 @@ SCHEDULE = [
     Periodic("kundsvar.commerce.tasks.send_check_ins", 3600),
     Periodic("kundsvar.commerce.tasks.retry_failed_webhooks", 900),
     Periodic("kundsvar.live.tasks.prune_events", 3600),
+    Periodic("kundsvar.insights.tasks.refresh_reports", 300),
 ]
