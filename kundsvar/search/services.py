@@ -39,9 +39,12 @@ def index_on_commit(*case_ids: int) -> None:
     """For services: index after the surrounding transaction commits, never for a
     write that rolled back. In a batch of inbound mail (core.batchcache), one task for
     every case the batch touched, queued when the batch ends."""
-    transaction.on_commit(
-        lambda: batchcache.after_batch("reindex", case_ids, _enqueue) or _enqueue(list(case_ids))
-    )
+
+    def queue() -> None:
+        if not batchcache.after_batch("reindex", case_ids, _enqueue):
+            _enqueue(list(case_ids))
+
+    transaction.on_commit(queue)
 
 
 def _enqueue(case_ids: list[int]) -> None:

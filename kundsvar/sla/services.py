@@ -158,8 +158,12 @@ def foresee_misses(now: datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def _escalate(case: Case, expected: datetime, new_due: datetime, now: datetime, *, mail: bool):
+def _escalate(
+    case: Case, expected: datetime, new_due: datetime, now: datetime, *, mail: bool
+) -> bool | None:
     """None when this promise was escalated before; else whether the customer was mailed."""
+    if case.due_at is None:  # answered meanwhile: no promise left to escalate
+        return None
     notice, created = DelayNotice.objects.get_or_create(
         case=case, due_at=case.due_at, defaults={"new_due_at": new_due, "created_at": now}
     )
@@ -170,12 +174,12 @@ def _escalate(case: Case, expected: datetime, new_due: datetime, now: datetime, 
         case,
         EventKind.AT_RISK,
         at=now,
-        due_at=case.due_at.isoformat(),  # type: ignore[union-attr]  # an owed case
+        due_at=case.due_at.isoformat(),
         foreseen=expected.isoformat(),
         new_due_at=new_due.isoformat(),
     )
     address = case.customer.primary_email
-    in_time = now <= case.due_at - NOTICE_BEFORE  # type: ignore[operator]
+    in_time = now <= case.due_at - NOTICE_BEFORE
     if not (mail and address and in_time and case.channel in forecast.WRITTEN):
         return False
     last = case.messages.filter(direction="in").exclude(message_id="").order_by("-id").first()

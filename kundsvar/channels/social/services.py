@@ -114,10 +114,10 @@ def suggestions(case) -> list[tuple[Customer, str]]:
         shop=case.shop_id, address__in=emails
     ):
         found.setdefault(row.customer_id, (row.customer, row.address))
-    for row in CustomerPhone.objects.select_related("customer").filter(
+    for phone in CustomerPhone.objects.select_related("customer").filter(
         customer__shop=case.shop_id, normalized__in=numbers
     ):
-        found.setdefault(row.customer_id, (row.customer, f"+{row.normalized}"))
+        found.setdefault(phone.customer_id, (phone.customer, f"+{phone.normalized}"))
     found.pop(case.customer_id, None)
     return list(found.values())
 
