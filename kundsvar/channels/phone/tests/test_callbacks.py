@@ -4,7 +4,7 @@ attempt; attempts are limited and the customer is told about each (SMS, else ema
 
 import email
 import email.policy
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,8 +28,10 @@ def hour_policy(shop):
 
 
 def test_a_callback_request_gets_the_promised_time_in_its_confirmation(
-    elks, hour_policy, fake, now, django_capture_on_commit_callbacks
+    elks, hour_policy, fake, time_machine, django_capture_on_commit_callbacks
 ):  # S5, A4
+    now = datetime(2027, 3, 17, 9, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Stockholm
+    time_machine.move_to(now, tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         callback = request_callback(
             elks.shop, "070-123 45 67", name="Karin Berg", note="Om min retur", now=now

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kundsvar.cases.models import Case, Direction, EventKind
 from kundsvar.channels.hooks.models import HookState, InboundHook
@@ -27,7 +28,8 @@ def elks_sms(client, phone, sms_id, text, number="+46701234567", **extra):
         "id": sms_id,
         "from": number,
         "to": phone.number,
-        "created": "2027-03-17T09:00:00.000000",
+        # 46elks' own time of arrival, in UTC: now (the `now` fixture's moment when frozen).
+        "created": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%f"),
         "message": text,
     }
     return client.post(url, urlencode(data), FORM, **elks_auth(phone), **extra)
