@@ -62,6 +62,12 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": str(message)}, status=status)
 
 
+def _too_many_messages() -> JsonResponse:
+    return _error(
+        _("Many messages were sent from your connection. Please wait a few minutes."), 429
+    )
+
+
 def _limited(request) -> bool:
     """Too many chats or messages from one address in ten minutes."""
     key = f"chat-start:{request.META.get('REMOTE_ADDR', '')}"
@@ -314,9 +320,7 @@ def leave_new(request, shop):
     language = customer_language(request, shop)
     with translation.override(language):
         if _limited(request):
-            return _error(
-                _("Many messages were sent from your connection. Please wait a few minutes."), 429
-            )
+            return _too_many_messages()
         prefill = _prefill(shop, request.POST.get("t", ""))
         try:
             case = services.leave_message(
@@ -362,9 +366,7 @@ def callback_new(request, shop):
     language = customer_language(request, shop)
     with translation.override(language):
         if _limited(request):
-            return _error(
-                _("Many messages were sent from your connection. Please wait a few minutes."), 429
-            )
+            return _too_many_messages()
         try:
             case = callbacks.request_callback(
                 shop,
