@@ -856,9 +856,9 @@ def test_huge_headers_stay_fast():  # A6: a hostile message must not stall the q
     words = "=?utf-8?q?Fr=C3=A5ga_om_leverans?= " * 40_000  # 1.3 MB subject
     recipients = ", ".join(f"Kund {i} <k{i}@example.se>" for i in range(40_000))
     raw = mail(f"Subject: {words}\nCc: {recipients}\n")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine must not fail it
     parsed = parse_email(raw)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert parsed.subject.startswith("Fråga om leveransFråga om leverans")
     assert len(parsed.cc) == 40_000
 
