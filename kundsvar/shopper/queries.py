@@ -7,6 +7,9 @@ from kundsvar.commerce.links import status_path
 from kundsvar.commerce.models import Order
 from kundsvar.commerce.views import status_context
 
+from .models import OrderStatusView
+from .services import CONTACT_WINDOW
+
 RECENT_ORDERS = 5
 
 
@@ -35,3 +38,19 @@ def latest_line(card: dict) -> str:
     if card["window"]:
         text += ", " + _("expected %(window)s") % {"window": card["window"]}
     return text
+
+
+def order_view_totals(shop, since, now) -> dict:
+    """K3 for the order status a logged-in shopper saw: of the views old enough to tell
+    (CONTACT_WINDOW), how many were not followed by a question."""
+    settled = OrderStatusView.objects.filter(
+        shop=shop, viewed_at__gte=since, viewed_at__lt=now - CONTACT_WINDOW
+    )
+    views = settled.count()
+    contacted = settled.filter(contacted_at__isnull=False).count()
+    return {
+        "views": views,
+        "contacted": contacted,
+        "deflected": views - contacted,
+        "rate": round(100 * (views - contacted) / views) if views else None,
+    }

@@ -30,6 +30,7 @@ from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import babel_locale, customer_language, shop_languages
 from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import contains_personal_number
+from kundsvar.shopper import queries as shopper_queries
 from kundsvar.shopper import services as shopper_services
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
@@ -436,5 +437,6 @@ def deflection(request):
             "knowledge_top": top,
             "knowledge_gaps": gaps,
             "report_weeks": REPORT_WEEKS,
+            "order_views": shopper_queries.order_view_totals(shop, since, now),
         },
     )

@@ -14,7 +14,7 @@ from kundsvar.shopper import identity, services
 from kundsvar.shopper.models import OrderStatusView, VerifiedMessage
 from kundsvar.shops.tests.factories import AgentFactory
 
-from .conftest import signed, token_in
+from .conftest import MONDAY_10, signed, token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,19 @@ def test_the_agent_sees_the_verified_mark_on_the_message(client, clock, shop, or
     client.force_login(AgentFactory(shops=[shop]))
     detail = client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "Verified by the shop" in detail or "Verifierad" in detail
+
+
+def test_the_deflection_report_counts_order_status_views(client, clock, shop):  # K3
+    for hours, contacted in ((30, True), (40, False), (50, False), (2, False)):
+        view = services.record_order_view(
+            shop, "anna@example.se", MONDAY_10 - timedelta(hours=hours)
+        )
+        if contacted:
+            services.record_contact(shop, "anna@example.se", view.viewed_at + timedelta(hours=1))
+    admin = AgentFactory()
+    Membership.objects.create(agent=admin, shop=shop, role=Role.ADMIN)
+    client.force_login(admin)
+    page = client.get(reverse("form:deflection")).content.decode()
+    section = page[page.index("data-order-views") :]
+    # The view two hours ago cannot tell yet; of the three older ones one led to a question.
+    assert "3 visningar, 2 utan någon fråga efteråt (67 %)" in " ".join(section.split())
