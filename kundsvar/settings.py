@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kundsvar.commerce",
     "kundsvar.knowledge",
     "kundsvar.portal",
+    "kundsvar.shopper",
     "kundsvar.feedback",
     "kundsvar.webhooks",
     "kundsvar.insights",

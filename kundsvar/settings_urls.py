@@ -14,6 +14,7 @@ pages = [
     path("", include("kundsvar.channels.social.settings_urls")),
     path("", include("kundsvar.channels.phone.settings_urls")),
     path("", include("kundsvar.channels.chat.settings_urls")),
+    path("", include("kundsvar.shopper.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("kundsvar.knowledge.urls")),
     path("", include("kundsvar.commerce.urls")),
     path("", include("kundsvar.portal.urls")),
+    path("", include("kundsvar.shopper.urls")),
     # Shop platforms' webhooks (Shopify, WooCommerce), verified by signature.
     path("hooks/", include("kundsvar.commerce.connectors.urls")),
     # Messenger, Instagram and WhatsApp (Meta), verified by signature.

@@ -247,6 +247,7 @@ LAYERS = {
     "portal": 3,
     "feedback": 3,
     "insights": 3,  # reports and staffing: reads the domain, nothing imports it
+    "shopper": 3,  # the shop's logged-in shopper: identity, "My orders" (portal, form, chat use it)
     "channels.email": 4,
     "channels.form": 4,
     "channels.social": 4,

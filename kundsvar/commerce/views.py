@@ -184,7 +184,7 @@ def status(request, token):
     language = _page_language(request, order)
     embed = _embed(request)
     with translation.override(language):
-        context = _status_context(order, language)
+        context = status_context(order, language)
         ask = sign(
             "contact",
             {"shop": order.shop_id, "order": order.pk, "email": order.email, "name": order.name},
@@ -370,7 +370,8 @@ def _christmas(shop, locale: str) -> list[dict]:
     ]
 
 
-def _status_context(order, language: str) -> dict:
+def status_context(order, language: str) -> dict:
+    """Everything the status page shows about `order`, in `language` (O1, O2, O6, O7)."""
     shop, locale, tz = order.shop, LOCALES[language], order.shop.tz
     finished = order.status in {
         OrderStatus.DELIVERED,

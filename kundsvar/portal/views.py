@@ -24,6 +24,9 @@ from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.feedback import services as feedback
 from kundsvar.feedback.queries import current_rating
+from kundsvar.shopper import queries as shopper_queries
+from kundsvar.shopper import services as shopper_services
+from kundsvar.shopper import views as shopper_views
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_text
@@ -182,7 +185,20 @@ def widget(request, shop):
     """The page inside the help widget's frame: FAQ search, order lookup, contact."""
     shop = get_object_or_404(Shop, slug=shop)
     language = customer_language(request, shop)
+    # A shopper the shop's site signed for (rule C2): their orders first, the form and
+    # the chat filled in. Anyone else gets the same page as always.
+    shopper = shopper_views.shopper_for(request, shop)
+    token = shopper_services.token_for(shop, shopper) if shopper else ""
     with translation.override(language):
+        cards = (
+            shopper_queries.order_cards(
+                shopper_queries.recent_orders(shop, shopper.email), language
+            )
+            if shopper
+            else []
+        )
+        if cards:
+            shopper_services.record_order_view(shop, shopper.email)  # type: ignore[union-attr]  # cards imply a shopper
         response = render(
             request,
             "portal/widget.html",
@@ -194,6 +210,13 @@ def widget(request, shop):
                 "commerce": has_commerce(shop),
                 "phone_href": tel_href(shop.phone, shop.country),
                 "opening_hours": hours_summary(shop.opening_hours.all(), language),
+                "shopper": shopper,
+                "cards": cards,
+                "token": token,
+                "carried": urlencode(
+                    {"embed": "1", "lang": language, **({"t": token} if token else {})}
+                ),
             },
         )
+    response["Cache-Control"] = "private, no-store"
     return allow_framing(response, shop)

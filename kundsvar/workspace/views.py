@@ -146,7 +146,7 @@ def _case(request, number) -> Case:
 
 def _detail_context(request, case: Case, **extra) -> dict:
     now = timezone.now()
-    conversation = case.messages.select_related("author").prefetch_related(
+    conversation = case.messages.select_related("author", "verified_by_shop").prefetch_related(
         "outbound", "attachments"
     )
     context = {

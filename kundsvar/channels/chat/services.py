@@ -25,6 +25,8 @@ from kundsvar.cases.models import Case, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.intake import services as intake
 from kundsvar.live import services as live
+from kundsvar.shopper import services as shopper_services
+from kundsvar.shopper.identity import Shopper
 
 from . import events, wait
 from .models import LIVE_STATES, AgentStatus, Availability, Chat, ChatState, shop_stream
@@ -62,6 +64,7 @@ def start(
     email: str = "",
     language: str = "sv",
     order=None,
+    verified: Shopper | None = None,
     now: datetime | None = None,
 ) -> Chat:
     """A customer opens a chat with their first line: a new case on the chat channel,
@@ -90,6 +93,8 @@ def start(
         events.started(chat)
         events.message(chat, received.message)
     intake.follow_through(received, order_hint=order)
+    if verified is not None:
+        shopper_services.mark_verified(received.message, verified, now)
     return chat
 
 

@@ -30,6 +30,7 @@ from kundsvar.core.language import customer_language, shop_languages
 from kundsvar.core.phones import tel_href
 from kundsvar.intake import attachments
 from kundsvar.live import sse
+from kundsvar.shopper import services as shopper_services
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_text
 
@@ -213,20 +214,28 @@ def start(request, shop):
             return _error(
                 _("Many chats were started from your connection. Please wait a few minutes."), 429
             )
-        prefill = _prefill(shop, request.POST.get("t", ""))
+        token = request.POST.get("t", "")
+        prefill = _prefill(shop, token)
         try:
             order = (
                 Order.objects.filter(pk=prefill["order"], shop=shop).first()
                 if "order" in prefill
                 else None
             )
+            email = _email(request.POST.get("email", "") or prefill.get("email", ""))
             chat = services.start(
                 shop,
                 _line(request),
                 name=(request.POST.get("name", "") or prefill.get("name", "")).strip()[:200],
-                email=_email(request.POST.get("email", "") or prefill.get("email", "")),
+                email=email,
                 language=language,
                 order=order,
+                verified=shopper_services.verified_in(
+                    links.unsign("contact", token, max_age_days=PREFILL_DAYS) if token else None,
+                    email,
+                )
+                if prefill
+                else None,
             )
         except services.ChatError as error:
             return _error(str(error))
@@ -321,7 +330,8 @@ def leave_new(request, shop):
     with translation.override(language):
         if _limited(request):
             return _too_many_messages()
-        prefill = _prefill(shop, request.POST.get("t", ""))
+        token = request.POST.get("t", "")
+        prefill = _prefill(shop, token)
         try:
             case = services.leave_message(
                 shop,

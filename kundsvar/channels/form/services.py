@@ -15,6 +15,8 @@ from kundsvar.core.language import promise_language
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.intake import services as intake
 from kundsvar.intake.attachments import uploaded
+from kundsvar.shopper import services as shopper_services
+from kundsvar.shopper.identity import Shopper
 
 from . import knowledge
 from .forms import topic_label
@@ -35,6 +37,7 @@ class Submission:
     topic: str = ""
     attachment: object | None = None  # an UploadedFile
     order: object | None = None  # the order a signed link was about
+    verified: Shopper | None = None  # the shopper the shop's login vouched for (C4)
 
 
 def start_session(shop, language: str, now: datetime | None = None) -> FormSession:
@@ -87,6 +90,8 @@ def submit(
         order = submission.order
         hint = order if order is not None and order_number == order.number else None  # type: ignore[attr-defined]  # an Order
         intake.follow_through(received, order_hint=hint)
+        if submission.verified is not None:
+            shopper_services.mark_verified(received.message, submission.verified, now)
     return case, masked or prepared.masked
 
 

@@ -30,6 +30,8 @@ from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import babel_locale, customer_language, shop_languages
 from kundsvar.core.phones import tel_href
 from kundsvar.core.privacy import contains_personal_number
+from kundsvar.shopper import queries as shopper_queries
+from kundsvar.shopper import services as shopper_services
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_text
@@ -203,6 +205,15 @@ def contact_page(request, shop):
     return allow_framing(response, shop) if embed else response
 
 
+def _verified(shop, token: str, email: str):
+    """The shopper the shop's login vouched for (rule C4: matched for certain), when the
+    signed link says so and the form is sent from that same address."""
+    data = links.unsign("contact", token, max_age_days=PREFILL_DAYS) if token else None
+    if not data or data.get("shop") != shop.pk:
+        return None
+    return shopper_services.verified_in(data, email)
+
+
 def _send(request, shop, language, embed, form, order, session_id):
     data = form.cleaned_data
     case, masked = services.submit(
@@ -216,6 +227,7 @@ def _send(request, shop, language, embed, form, order, session_id):
             topic=data["topic"],
             attachment=data.get("attachment"),
             order=order,
+            verified=_verified(shop, request.GET.get("t", ""), data["email"]),
         ),
         session_id=session_id,
     )
@@ -425,5 +437,6 @@ def deflection(request):
             "knowledge_top": top,
             "knowledge_gaps": gaps,
             "report_weeks": REPORT_WEEKS,
+            "order_views": shopper_queries.order_view_totals(shop, since, now),
         },
     )

@@ -2,6 +2,10 @@
  *   <script src="https://support.example/static/kundsvar/widget.js" data-shop="nordljus" async></script>
  * Optional: data-lang="sv|nb|da|en" (default: the page's <html lang>), data-label="Help",
  * data-base="https://support.example" (where Kundsvar runs, when static files live elsewhere).
+ * A logged-in shopper: data-customer-email, -name, -id, -expires and -signature, signed on
+ * the shop's server (Settings → Logged-in shoppers); the panel then shows their orders and
+ * fills in the form and the chat, and, when the shop has switched it on, one line about the
+ * latest order sits above the button. Unsigned or wrongly signed: an anonymous visitor.
  * A button opens a panel with our help page in a frame: FAQ search, order lookup, contact.
  * No framework, no build step; styles live in a shadow root so the shop's CSS and ours
  * never meet. Keyboard: the button is a real button, Esc closes, focus returns to it. */
@@ -32,8 +36,15 @@
   };
   var words = WORDS[lang] || WORDS.en;
   var label = script.getAttribute("data-label") || words.open;
-  var helpUrl = base + "/s/" + encodeURIComponent(shop) + "/help/?embed=1&lang=" +
-    encodeURIComponent(lang);
+  var identity = "";
+  [["email", "ks_email"], ["name", "ks_name"], ["id", "ks_id"], ["expires", "ks_expires"],
+   ["signature", "ks_sig"]].forEach(function (pair) {
+    var value = script.getAttribute("data-customer-" + pair[0]);
+    if (value) { identity += "&" + pair[1] + "=" + encodeURIComponent(value); }
+  });
+  if (identity.indexOf("ks_sig=") < 0) { identity = ""; }
+  var shopPath = base + "/s/" + encodeURIComponent(shop);
+  var helpUrl = shopPath + "/help/?embed=1&lang=" + encodeURIComponent(lang) + identity;
 
   var CSS = [
     ":host { all: initial; }",
@@ -58,6 +69,12 @@
     "  border-radius: 6px; padding: 6px 8px; cursor: pointer; }",
     ".bar button:hover { background: rgba(255,255,255,.15); }",
     "iframe { flex: 1; width: 100%; border: 0; background: #f7f8fa; }",
+    ".latest { position: fixed; right: 20px; bottom: 74px; z-index: 2147483000;",
+    "  max-width: min(360px, calc(100vw - 40px)); padding: 8px 12px; border: 0;",
+    "  font: 14px/1.3 system-ui, -apple-system, 'Segoe UI', sans-serif; text-align: left;",
+    "  color: #1d2330; background: #fff; border-radius: 8px; cursor: pointer;",
+    "  box-shadow: 0 2px 10px rgba(0,0,0,.18); }",
+    ".latest[hidden] { display: none; }",
     "@media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw;",
     "  height: 100vh; max-height: 100vh; border-radius: 0; } }"
   ].join("\n");
@@ -109,6 +126,26 @@
     });
   }
 
+  // The latest order's status, one line above the button (opt-in by the shop): the answer
+  // to "where is my order?" on screen before the question.
+  function showLatest() {
+    if (!identity || !window.fetch) { return; }
+    fetch(shopPath + "/my-orders/latest.json?lang=" + encodeURIComponent(lang) + identity,
+      { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (data) {
+        if (!data || !data.line) { return; }
+        var line = element("button", { type: "button", "class": "latest" }, data.line);
+        line.addEventListener("click", function () {
+          open();
+          if (frame) { frame.src = base + data.url; }
+          line.hidden = true;
+        });
+        root.insertBefore(line, launcher);
+      })
+      .catch(function () {});
+  }
+
   function onKey(event) {
     if (event.key === "Escape" && panel && !panel.hidden) {
       event.stopPropagation();
@@ -145,7 +182,8 @@
     toggle: function () { toggle(); }
   };
 
-  if (document.body) { build(); } else {
-    document.addEventListener("DOMContentLoaded", build);
+  function start() { build(); showLatest(); }
+  if (document.body) { start(); } else {
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShopperConfig(AppConfig):
+    name = "kundsvar.shopper"
+    label = "shopper"
