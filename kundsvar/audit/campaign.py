@@ -44,8 +44,11 @@ def table(name: str, now=None) -> Ranking:
         *MailProbe.objects.filter(campaign=name, score__isnull=False).order_by("created_at"),
     ]
     for probe in probes:
-        where = probe.url if isinstance(probe, SiteProbe) else probe.to_address
-        row = rows.setdefault(shop_of(where), Row(shop_of(where)))
+        if isinstance(probe, SiteProbe):
+            shop = probe.name or shop_of(probe.url)
+        else:
+            shop = probe.shop_name or shop_of(probe.to_address)
+        row = rows.setdefault(shop, Row(shop))
         row.scores.append(probe.score)
         for result in probe.results:
             columns.setdefault(result["code"], result["rule"])

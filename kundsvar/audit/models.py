@@ -72,6 +72,7 @@ class SiteProbe(models.Model):
     """A contact page as a customer sees it, checked once (rule M2)."""
 
     url = models.URLField(max_length=500)
+    name = models.CharField(max_length=120, blank=True, help_text="The shop's name in a campaign.")
     campaign = models.CharField(max_length=80, blank=True, db_index=True)
     ran_at = models.DateTimeField()
     language = models.CharField(max_length=2, blank=True)

@@ -19,12 +19,15 @@ def run_audit(shop, now: datetime | None = None) -> AuditRun:
     )
 
 
-def run_site_probe(url: str, now: datetime | None = None, campaign: str = "") -> SiteProbe:
+def run_site_probe(
+    url: str, now: datetime | None = None, campaign: str = "", name: str = ""
+) -> SiteProbe:
     """Read a contact page as a customer would (rule M2) and keep what was found."""
     now = now or timezone.now()
     found = site.probe(url, now)
     return SiteProbe.objects.create(
         url=url,
+        name=name,
         campaign=campaign,
         ran_at=now,
         language=found.language,

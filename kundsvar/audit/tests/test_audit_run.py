@@ -80,3 +80,23 @@ def test_only_the_shops_admins_see_its_audit(client, shop):
     client.force_login(_member(ShopFactory(), Role.ADMIN))
     assert client.get(reverse("audit:shop", args=[shop.slug])).status_code == 404
     assert client.post(reverse("audit:run_now", args=[shop.slug])).status_code == 404
+
+
+def test_probe_pages_are_for_staff_only(client, shop, now):  # M2
+    from kundsvar.audit.models import SiteProbe
+
+    found = SiteProbe.objects.create(
+        url="https://butik.example/kontakt", ran_at=now, score=40,
+        results=[{"code": "site_phone", "rule": "C1", "title": "Phone number visible without a form",
+                  "status": "fail", "figure": "no phone number found", "why": "x", "weight": 3,
+                  "fix": "", "group": ""}],
+    )  # fmt: skip
+    url = reverse("audit:site_probe", args=[found.pk])
+    client.force_login(_member(shop, Role.ADMIN))
+    assert client.get(url).status_code == 403
+    staff = AgentFactory(is_staff=True)
+    client.force_login(staff)
+    page = client.get(url).content.decode()
+    assert "40/100" in page and "no phone number found" in page
+    Membership.objects.create(agent=staff, shop=shop, role=Role.ADMIN)
+    assert "butik.example/kontakt" in client.get(reverse("audit:index")).content.decode()

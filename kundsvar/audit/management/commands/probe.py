@@ -24,6 +24,7 @@ class Command(BaseCommand):
         site = sub.add_parser("site", help="check a contact page and its links, one level deep")
         site.add_argument("url")
         site.add_argument("--campaign", default="")
+        site.add_argument("--name", default="", help="the shop's name in a campaign's table")
         site.add_argument("--format", choices=("text", "json", "html"), default="text")
 
         mail = sub.add_parser("mail", help="send a test question, wait, score the replies")
@@ -45,14 +46,14 @@ class Command(BaseCommand):
 
         table = sub.add_parser("campaign", help="probe a list of sites, rank every shop")
         table.add_argument("name")
-        table.add_argument("--sites", help="a file with one contact-page URL a line")
+        table.add_argument("--sites", help="a file: one contact page a line, 'Name | URL'")
         table.add_argument("--format", choices=("text", "json", "html"), default="text")
 
     def handle(self, *args, what, **options):
         getattr(self, f"_{what}")(**options)
 
-    def _site(self, url, campaign, format, **options):
-        probe = services.run_site_probe(url, campaign=campaign)
+    def _site(self, url, campaign, name, format, **options):
+        probe = services.run_site_probe(url, campaign=campaign, name=name)
         pages = ", ".join(
             p["url"] + (f" ({p['error']})" if p["error"] else "") for p in probe.pages
         )
@@ -99,7 +100,8 @@ class Command(BaseCommand):
         if sites:
             for line in Path(sites).read_text(encoding="utf-8").splitlines():
                 if line.strip() and not line.startswith("#"):
-                    services.run_site_probe(line.strip(), campaign=name)
+                    shop, _, url = line.rpartition("|")
+                    services.run_site_probe(url.strip(), campaign=name, name=shop.strip())
         ranking = campaign.table(name, timezone.now())
         self.stdout.write(campaign.render(ranking, format), ending="")
 
