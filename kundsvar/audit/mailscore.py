@@ -218,12 +218,14 @@ def _sender_result(check, address: str) -> Result:
 
 
 def _promise_result(check, moment, said: str, sent_at) -> Result:
+    """A4 asks for a concrete time; how long it is is S1's (a Friday evening's honest
+    promise may be Monday). Only a promise beyond three days warns."""
     code, rule, title, weight, why = check
     if moment is None:
         figure = {"days": "a promise in days", "vague": "a vague promise"}.get(said, "no promise")
         return Result(code, rule, title, FAIL, figure, why, weight)
     hours = (moment - sent_at).total_seconds() / 3600
-    status = PASS if hours <= 24 else WARN if hours <= 48 else FAIL
+    status = PASS if hours <= 72 else WARN
     return Result(code, rule, title, status, f"“{said}” ({hours:.1f} h)", why, weight)
 
 

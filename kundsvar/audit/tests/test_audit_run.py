@@ -85,11 +85,11 @@ def test_only_the_shops_admins_see_its_audit(client, shop):
 def test_probe_pages_are_for_staff_only(client, shop, now):  # M2
     from kundsvar.audit.models import SiteProbe
 
+    result = {"code": "site_phone", "rule": "C1", "title": "Phone visible", "weight": 3}
+    result |= {"status": "fail", "figure": "no phone number found", "why": "x", "fix": ""}
     found = SiteProbe.objects.create(
-        url="https://butik.example/kontakt", ran_at=now, score=40,
-        results=[{"code": "site_phone", "rule": "C1", "title": "Phone visible", "status": "fail", "figure": "no phone number found", "why": "x", "weight": 3,
-                  "fix": "", "group": ""}],
-    )  # fmt: skip
+        url="https://butik.example/kontakt", ran_at=now, score=40, results=[result]
+    )
     url = reverse("audit:site_probe", args=[found.pk])
     client.force_login(_member(shop, Role.ADMIN))
     assert client.get(url).status_code == 403
