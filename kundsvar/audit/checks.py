@@ -420,12 +420,24 @@ def check_in(f: Facts):
 # -- K, F: self-service and feedback --------------------------------------------------------------
 
 
-@checkpoint("K1", KNOWLEDGE, _("FAQ answers the top questions"), 2,
+@checkpoint("K1", KNOWLEDGE, _("FAQ has five articles or more"), 2,
             _("Five to ten articles answer most of what customers ask."),
             "knowledge:manage")  # fmt: skip
 def faq_size(f: Facts):
     n = f.articles.get(f.shop.language, 0)
     return (PASS if n >= 5 else WARN if n else FAIL), f"{n} articles in {f.shop.language}"
+
+
+@checkpoint("K1", KNOWLEDGE, _("FAQ covers the top questions customers ask"), 2,
+            _("The questions asked most should be answered before they are asked."),
+            "knowledge:questions")  # fmt: skip
+def faq_covers_top_questions(f: Facts):
+    top = f.top_questions
+    if not top:
+        return UNKNOWN, "no questions in 30 days"
+    answered = sum(1 for q in top if q.answered)
+    status = PASS if answered == len(top) else WARN if answered * 2 >= len(top) else FAIL
+    return status, f"{answered} of the top {len(top)} answered"
 
 
 @checkpoint("K1", KNOWLEDGE, _("FAQ in every language answered"), 1,

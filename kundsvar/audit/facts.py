@@ -20,12 +20,13 @@ from kundsvar.channels.form import queries as form_queries
 from kundsvar.channels.phone.models import PhoneSettings
 from kundsvar.commerce.models import CaseOrder, CommerceSettings, Order, ShippingMethod
 from kundsvar.feedback.models import Rating
-from kundsvar.insights import staffing
+from kundsvar.insights import staffing, topics
 from kundsvar.insights.reports import Period, Report
 from kundsvar.knowledge import queries as knowledge
 from kundsvar.sla.models import ResponsePolicy
 
 DAYS = 30  # "the last 30 days" of every measured checkpoint
+TOP_QUESTIONS = 5  # K1: "an FAQ answering the top 5–10 questions"
 
 # The sample question the acknowledgement and the answer are rendered for (A1–A4, R1–R4).
 SAMPLE_SUBJECT = "Leveranstid jacka"
@@ -115,6 +116,11 @@ class Facts:
     def articles(self) -> Counter:
         """Published FAQ articles per language."""
         return Counter(knowledge.published(self.shop).values_list("language", flat=True))
+
+    @cached_property
+    def top_questions(self) -> list:
+        """The biggest groups of recent questions, each with whether an article answers it."""
+        return topics.questions(self.shop, self.now)[1][:TOP_QUESTIONS]
 
     @cached_property
     def deflection(self):

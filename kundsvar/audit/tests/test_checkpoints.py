@@ -308,6 +308,14 @@ def test_faq_size():  # K1
     assert run("faq_size", facts_for(articles=Counter())).status == FAIL
 
 
+def test_faq_covers_top_questions():  # K1
+    asked = [SimpleNamespace(answered=True)] * 4 + [SimpleNamespace(answered=False)]
+    assert run("faq_covers_top_questions", facts_for(top_questions=asked)).status == WARN
+    assert run("faq_covers_top_questions", facts_for(top_questions=asked[:4])).status == PASS
+    assert run("faq_covers_top_questions", facts_for(top_questions=asked[4:])).status == FAIL
+    assert run("faq_covers_top_questions", facts_for(top_questions=[])).status == UNKNOWN
+
+
 def test_faq_languages():  # K1, R7
     from collections import Counter
 
