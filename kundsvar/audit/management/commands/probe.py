@@ -41,6 +41,9 @@ class Command(BaseCommand):
         mail.add_argument("--campaign", default="")
         mail.add_argument("--resume", type=int, help="carry on a probe by its id")
         mail.add_argument("--once", action="store_true", help="one step, then exit (for cron)")
+        mail.add_argument(
+            "--pending", action="store_true", help="one step of every unfinished probe (cron)"
+        )
         mail.add_argument("--password-file", help=f"else ${PASSWORD_ENV}")
         mail.add_argument("--format", choices=("text", "json", "html"), default="text")
 
@@ -62,8 +65,15 @@ class Command(BaseCommand):
         if format == "text":
             self.stdout.write(f"Pages read: {pages}\n")
 
-    def _mail(self, resume, once, poll, format, password_file, **options):
+    def _mail(self, resume, once, pending, poll, format, password_file, **options):
         password = _password(password_file)
+        if pending:
+            for waiting in MailProbe.objects.exclude(state=ProbeState.DONE).order_by("pk"):
+                done = services.step_mail_probe(waiting, password)
+                self.stdout.write(
+                    f"Probe {done.pk} {done.to_address}: {done.get_state_display()}\n"
+                )
+            return
         probe = _resumed(resume) if resume else self._new_probe(**options)
         while True:
             probe = services.step_mail_probe(probe, password)
