@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kundsvar.live",
     "kundsvar.channels.chat",
     "kundsvar.workspace",
+    "kundsvar.audit",
     "kundsvar.demo",
     "kundsvar.ops",
     "django_otp",

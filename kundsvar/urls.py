@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("kundsvar.channels.phone.urls")),
     path("commerce/", include("kundsvar.commerce.agent_urls")),
     path("insights/", include("kundsvar.insights.urls")),
+    path("audit/", include("kundsvar.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

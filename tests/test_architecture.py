@@ -254,7 +254,18 @@ LAYERS = {
     "channels.phone": 4,
     "channels.chat": 4,
     **dict.fromkeys(
-        ["workspace", "demo", "ops", "api", "urls", "settings_urls", "settings", "asgi", "wsgi"],
+        [
+            "workspace",
+            "audit",
+            "demo",
+            "ops",
+            "api",
+            "urls",
+            "settings_urls",
+            "settings",
+            "asgi",
+            "wsgi",
+        ],
         5,
     ),
     "cli": 5,
@@ -295,3 +306,14 @@ def test_channels_reach_each_other_only_through_the_registry():
         assert not {m for m in _imports(path) if _app(m) == "channels.email"}, path
     for path in _sources("channels/email"):
         assert not {m for m in _imports(path) if _app(m) == "channels.form"}, path
+
+
+def test_no_app_imports_the_audit():
+    """The audit (M1, M2) reads every domain and renders through the email channel; nothing
+    reads it back but the URLconf that mounts its pages."""
+    paths = [
+        path
+        for path in _sources(tests=True)
+        if path.parts[len(ROOT.parts)] != "audit" and str(path.relative_to(ROOT)) != "urls.py"
+    ]
+    assert _importers("kundsvar.audit", paths) == []
