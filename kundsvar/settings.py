@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "kundsvar.sla",
     "kundsvar.staffing",
     "kundsvar.cases",
+    "kundsvar.automations",
+    "kundsvar.routing",
     "kundsvar.search",
     "kundsvar.channels.email",
     "kundsvar.channels.form",

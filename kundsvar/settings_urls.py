@@ -15,6 +15,8 @@ pages = [
     path("", include("kundsvar.channels.phone.settings_urls")),
     path("", include("kundsvar.channels.chat.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
+    path("", include("kundsvar.automations.settings_urls")),
+    path("", include("kundsvar.routing.settings_urls")),
 ]
 
 urlpatterns = [
