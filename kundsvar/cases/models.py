@@ -76,6 +76,16 @@ class Case(models.Model):
         "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    # What the question is about: chosen by the customer on the form, detected from the
+    # text (topics.intent), or set by an agent (topics.services.set_topic).
+    topic = models.ForeignKey(
+        "topics.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("topic"),
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
 
     received_at = models.DateTimeField(_("received"))
@@ -279,6 +289,7 @@ class EventKind(models.TextChoices):
     ORDER_UNLINKED = "order_unlinked", _("Order link removed")
     PARTICIPANT = "participant", _("New participant")
     LANGUAGE = "language", _("Language changed")
+    TOPIC = "topic", _("Topic changed")
 
 
 class CaseEvent(models.Model):
