@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kundsvar.sla",
     "kundsvar.staffing",
     "kundsvar.cases",
+    "kundsvar.topics",
     "kundsvar.automations",
     "kundsvar.routing",
     "kundsvar.search",

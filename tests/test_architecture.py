@@ -233,6 +233,7 @@ LAYERS = {
             "sla",
             "staffing",  # shifts per agent: the forecast of the promise and the staffing page
             "cases",
+            "topics",  # what a question is about: topics, their targets, intent detection
             "commerce",
             "knowledge",
             "search",

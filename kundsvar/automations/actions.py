@@ -85,10 +85,10 @@ def perform(rule: Rule, case: Case, now: datetime) -> list[dict]:
     """Do the rule's actions on `case` (inside the caller's transaction); what was done."""
     actions, done = rule.actions, []
     shop = case.shop
-    if actions.get("topic") and hasattr(cases, "set_topic"):
+    if actions.get("topic"):
         topic = shop.topics.filter(pk=actions["topic"]).first()
         if topic is not None:
-            cases.set_topic(case, topic, now=now)
+            cases.set_topic(case, topic, source="automation", now=now)
             done.append(_audit(case, rule, now, "topic", topic=topic.pk))
     if actions.get("priority") and actions["priority"] != case.priority:
         cases.set_priority(case, actions["priority"], now=now)

@@ -43,6 +43,7 @@ from .models import (
     Participant,
     Priority,
     SavedReply,
+    SlaState,
     Status,
     Tag,
 )
@@ -80,6 +81,7 @@ class Inbound:
     new_text: str = ""
     raw_sha256: str = ""
     parse_warnings: list[str] = field(default_factory=list)
+    topic_id: int | None = None  # what it is about: the customer chose it, or detection
 
 
 def _clean(value, limit: int | None = None):
@@ -220,6 +222,7 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
         status=Status.NEW,
         channel=channel,
         language=language,
+        topic_id=inbound.topic_id,
         received_at=received,
         last_inbound_at=received,
     )
@@ -548,6 +551,43 @@ def set_language(case: Case, language: str, *, actor=None, now: datetime | None 
         case, EventKind.LANGUAGE, at=now or timezone.now(), actor=actor, old=old, new=language
     )
     index_on_commit(case.pk)
+    automations.case_changed(case)
+    return case
+
+
+@transaction.atomic
+def set_topic(
+    case: Case, topic, *, actor=None, source: str = "agent", now: datetime | None = None
+) -> Case:
+    """What the case is about (`topic`, a topics.Topic or None). `source` says who decided:
+    "agent", "detected", "automation". An owed answer comes sooner when the new topic
+    promises faster (a complaint: 8 hours); a promise given never moves later."""
+    case = _locked(case)
+    new = topic.pk if topic is not None else None
+    if case.topic_id == new:
+        return case
+    if topic is not None and topic.shop_id != case.shop_id:
+        raise CaseError(_("That topic belongs to another shop."))
+    now = now or timezone.now()
+    old = case.topic_id
+    case.topic = topic
+    fields = ["topic", "updated_at"]
+    if case.due_at is not None and case.owed_since and case.sla_state == SlaState.OK:
+        sooner = sla.deadline_for(case, case.owed_since, follow_up=case.is_follow_up)
+        if sooner.due_at < case.due_at:
+            sla.owe_answer(case, case.owed_since, sooner)
+            fields += sla.SLA_FIELDS
+    case.save(update_fields=list(dict.fromkeys(fields)))
+    record_event(
+        case,
+        EventKind.TOPIC,
+        at=now,
+        actor=actor,
+        old=old,
+        new=new,
+        slug=topic.slug if topic is not None else "",
+        source=source,
+    )
     automations.case_changed(case)
     return case
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0011_case_priority_alter_caseevent_kind'),
+        ('cases', '0011_case_topic'),
         ('shops', '0002_mail_settings'),
     ]
 

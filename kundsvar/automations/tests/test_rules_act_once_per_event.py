@@ -135,3 +135,33 @@ def test_conditions_on_customer_language_status_and_assignee(shop, now):
     cases.set_tags(match, ["spam"])
     assert engine.dry_run(rule, now) == []
     assert other.pk  # made, and not listed
+
+
+def test_a_rule_sets_the_topic_and_gives_the_case_to_a_team(
+    shop, now, django_capture_on_commit_callbacks
+):
+    from kundsvar.accounts.models import Team
+    from kundsvar.topics.tests.factories import seeded
+
+    topics = seeded(shop)
+    team = Team.objects.create(shop=shop, name="Reklamationer")
+    Rule.objects.create(
+        shop=shop,
+        name="Reklamation",
+        trigger=Trigger.CREATED,
+        conditions={"text": "trasig"},
+        actions={"topic": topics["faulty_item"].pk, "team": team.pk},
+    )
+    Rule.objects.create(
+        shop=shop,
+        name="Reklamationer är viktiga",
+        trigger=Trigger.UPDATED,
+        conditions={"topic": [topics["faulty_item"].pk]},
+        actions={"priority": Priority.HIGH},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = open_email_case(shop, now, text="Dragkedjan är trasig.")
+    case.refresh_from_db()
+    assert (case.topic, case.team, case.priority) == (topics["faulty_item"], team, Priority.HIGH)
+    topic_event = CaseEvent.objects.get(case=case, kind=EventKind.TOPIC)
+    assert topic_event.data["source"] == "automation"

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_apitoken_team'),
-        ('cases', '0011_case_priority_alter_caseevent_kind'),
+        ('cases', '0011_case_topic'),
         ('shops', '0002_mail_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

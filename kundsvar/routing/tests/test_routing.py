@@ -190,3 +190,23 @@ def test_the_routing_page_saves_skills_and_queues(client, shop, now):
     assert services.settings_for(shop).auto_assign is True
     client.force_login(AgentFactory(shops=[shop]))
     assert client.get("/settings/nat/routing/").status_code == 403
+
+
+def test_topic_skills_and_the_team_queue_by_topic(shop, now, django_capture_on_commit_callbacks):
+    from kundsvar.topics.tests.factories import seeded
+
+    topics = seeded(shop)
+    returns = Team.objects.create(shop=shop, name="Returer")
+    services.save_team_queue(returns, topics=[topics["return"].pk, topics["refund"].pk])
+    rita, gus = _online(shop, "Rita", "Gus")
+    returns.members.add(rita, gus)
+    services.save_profile(shop, gus, topics=[topics["refund"].pk])
+    services.save_settings(shop, auto_assign=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = open_email_case(shop, now, topic_id=topics["return"].pk)
+    case.refresh_from_db()
+    assert (case.team, case.assignee) == (returns, rita)  # Gus does refunds only
+    with django_capture_on_commit_callbacks(execute=True):
+        other = open_email_case(shop, now, sender="b@example.se", topic_id=topics["payment"].pk)
+    other.refresh_from_db()
+    assert other.team is None  # no queue takes payments: the shop's common queue
