@@ -133,7 +133,10 @@ def sweep(now: datetime | None = None) -> int:
     """Fire every enabled time rule for the cases it is due for and has not fired for."""
     now = now or timezone.now()
     fired = 0
-    for rule in Rule.objects.filter(enabled=True, trigger__in=list(TIME_CONDITIONS)):
+    # The longest wait first: a case that is closed after 7 days waiting needs no reminder
+    # of the 3 days in the same minute (a worker that was down, a rule added today).
+    rules = Rule.objects.filter(enabled=True, trigger__in=list(TIME_CONDITIONS))
+    for rule in rules.order_by("-amount", "id"):
         found = due(rule, now)
         done = set(
             Firing.objects.filter(rule=rule, case__in=[d.case.pk for d in found]).values_list(

@@ -24,7 +24,10 @@ class SettingsForm(forms.ModelForm):
 
 class _Skills(forms.ModelForm):
     topics = forms.MultipleChoiceField(
-        label=_("Topics"), required=False, widget=TICKS, help_text=_("None ticked: every topic.")
+        label=_("Topics handled"),
+        required=False,
+        widget=TICKS,
+        help_text=_("None ticked: all topics."),
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),

@@ -38,7 +38,7 @@ class AgentProfile(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routing_profiles"
     )
-    topics = models.JSONField(_("topics"), default=list, blank=True)  # topic ids
+    topics = models.JSONField(_("topics handled"), default=list, blank=True)  # topic ids
     languages = models.JSONField(_("languages"), default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(
         _("open cases at once"), default=15, help_text=_("Automatic assignment stops here.")
@@ -60,7 +60,7 @@ class TeamQueue(models.Model):
     """Which new cases go to a team: its topics and languages (empty: any)."""
 
     team = models.OneToOneField("accounts.Team", on_delete=models.CASCADE, related_name="queue")
-    topics = models.JSONField(_("topics"), default=list, blank=True)  # topic ids
+    topics = models.JSONField(_("topics handled"), default=list, blank=True)  # topic ids
     languages = models.JSONField(_("languages"), default=list, blank=True)
 
     def __str__(self) -> str:

@@ -131,3 +131,14 @@ def test_suggesting_the_rules_twice_adds_them_once(shop):
     assert len(services.seed_rules(shop)) == 3
     assert services.seed_rules(shop) == []
     assert Rule.objects.filter(shop=shop).count() == 3
+
+
+def test_a_case_waiting_long_past_both_rules_gets_only_the_goodbye(shop, now, time_machine):
+    services.seed_rules(shop)
+    case = _waiting_case(shop, now)
+    time_machine.move_to(now + timedelta(days=8), tick=False)
+    _worker_tick()
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    sent = case.messages.filter(direction=Direction.OUTBOUND, author__isnull=True)
+    assert [("stänger vi" in m.body_text) for m in sent] == [True]
