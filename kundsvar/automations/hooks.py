@@ -12,6 +12,7 @@ from contextvars import ContextVar
 
 from django.db import transaction
 
+from kundsvar.core import batchcache
 from kundsvar.routing.models import RoutingSettings, TeamQueue
 
 from .models import Rule, Trigger
@@ -20,21 +21,28 @@ from .models import Rule, Trigger
 running: ContextVar[str | None] = ContextVar("automation_event", default=None)
 
 
-def _has_rules(shop_id: int, trigger: str) -> bool:
-    return Rule.objects.filter(shop_id=shop_id, trigger=trigger, enabled=True).exists()
+def _triggers(shop_id: int) -> set[str]:
+    """What the shop has rules on for; read once per batch of mail (`core.batchcache`)."""
+    rules = Rule.objects.filter(shop_id=shop_id, enabled=True)
+    return batchcache.cached(
+        shop_id, ("rule_triggers",), lambda: set(rules.values_list("trigger", flat=True))
+    )
 
 
 def _routed(shop_id: int) -> bool:
-    return (
-        RoutingSettings.objects.filter(shop_id=shop_id, auto_assign=True).exists()
-        or TeamQueue.objects.filter(team__shop_id=shop_id).exists()
-    )
+    def load() -> bool:
+        return (
+            RoutingSettings.objects.filter(shop_id=shop_id, auto_assign=True).exists()
+            or TeamQueue.objects.filter(team__shop_id=shop_id).exists()
+        )
+
+    return batchcache.cached(shop_id, ("routed",), load)
 
 
 def _queue(case, trigger: str, key: str) -> None:
     if running.get() is not None:
         return
-    if not _has_rules(case.shop_id, trigger) and not (
+    if trigger not in _triggers(case.shop_id) and not (
         trigger == Trigger.CREATED and _routed(case.shop_id)
     ):
         return

@@ -4,6 +4,7 @@ the suggested rules (with their saved replies) added once."""
 from django.db import transaction
 
 from kundsvar.cases.models import Priority, SavedReply, Status
+from kundsvar.core import batchcache
 
 from .models import Rule, Trigger
 
@@ -14,17 +15,20 @@ def save_rule(shop, rule: Rule | None = None, **values) -> Rule:
         setattr(rule, name, value)
     rule.full_clean()
     rule.save()
+    batchcache.forget(shop.pk)
     return rule
 
 
 def switch(rule: Rule, enabled: bool) -> Rule:
     Rule.objects.filter(pk=rule.pk).update(enabled=enabled)
     rule.enabled = enabled
+    batchcache.forget(rule.shop_id)
     return rule
 
 
 def delete_rule(rule: Rule) -> None:
     rule.delete()
+    batchcache.forget(rule.shop_id)
 
 
 REMINDER = (
@@ -82,4 +86,5 @@ def seed_rules(shop, *, enabled: bool = True) -> list[Rule]:
     for seed, values in wanted.items():
         if not Rule.objects.filter(shop=shop, seed=seed).exists():
             made.append(Rule.objects.create(shop=shop, seed=seed, enabled=enabled, **values))
+    batchcache.forget(shop.pk)
     return made

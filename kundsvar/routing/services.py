@@ -12,6 +12,7 @@ from django.utils import timezone
 from kundsvar.accounts.models import Team
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import OWED_STATUSES, Case
+from kundsvar.core import batchcache
 
 from . import queries
 from .models import AgentProfile, Escalation, RoutingSettings, TeamQueue
@@ -115,6 +116,7 @@ def save_team_queue(team: Team, *, topics=(), languages=()) -> TeamQueue:
         team=team,
         defaults={"topics": sorted(int(t) for t in topics), "languages": sorted(languages)},
     )
+    batchcache.forget(team.shop_id)
     return queue
 
 
@@ -123,4 +125,5 @@ def save_settings(shop, **values) -> RoutingSettings:
     for name, value in values.items():
         setattr(found, name, value)
     found.save()
+    batchcache.forget(shop.pk)
     return found
