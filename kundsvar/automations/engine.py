@@ -3,7 +3,6 @@ every minute for the time conditions (`sweep`, from the worker's schedule). `dry
 lists the existing cases a rule would act on, without acting."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -62,13 +61,7 @@ def fire(rule: Rule, case_id: int, key: str, now: datetime) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Due:
-    case: Case
-    key: str  # the moment the condition started to hold for this case, as the event
-
-
-def _waiting(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[Due]:
+def _waiting(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[tuple[int, str]]:
     # Since the status last became "waiting" (a reminder sent while waiting does not move it).
     became = (
         CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.STATUS, data__new="waiting")
@@ -80,34 +73,35 @@ def _waiting(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[Due]:
         .annotate(waiting_since=Coalesce(Subquery(became), "last_response_at", "received_at"))
         .filter(waiting_since__lte=now - timedelta(days=rule.amount))
     )
-    for case in found:
-        yield Due(case, f"waiting:{case.waiting_since.timestamp():.0f}")
+    for pk, since in found.values_list("pk", "waiting_since"):
+        yield pk, f"waiting:{since.timestamp():.0f}"
 
 
-def _due_soon(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[Due]:
+def _due_soon(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[tuple[int, str]]:
     found = cases.filter(
         due_at__isnull=False,
         due_at__lte=now + timedelta(minutes=rule.amount),
         assignee__isnull=True,
     )
-    for case in found:
-        yield Due(case, f"due:{case.due_at.timestamp():.0f}")
+    for pk, due_at in found.values_list("pk", "due_at"):
+        yield pk, f"due:{due_at.timestamp():.0f}"
 
 
-def _time_used(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[Due]:
+def _time_used(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[tuple[int, str]]:
     share = min(rule.amount, 100) / 100
-    for case in cases.filter(due_at__isnull=False, owed_since__isnull=False, owed_since__lte=now):
-        if case.owed_since + (case.due_at - case.owed_since) * share <= now:
-            yield Due(case, f"used:{case.due_at.timestamp():.0f}")
+    owed = cases.filter(due_at__isnull=False, owed_since__isnull=False, owed_since__lte=now)
+    for pk, since, due_at in owed.values_list("pk", "owed_since", "due_at"):
+        if since + (due_at - since) * share <= now:
+            yield pk, f"used:{due_at.timestamp():.0f}"
 
 
-def _closed_ago(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[Due]:
+def _closed_ago(rule: Rule, cases: QuerySet, now: datetime) -> Iterator[tuple[int, str]]:
     since = now - timedelta(days=rule.amount)
     found = cases.filter(
         status=Status.CLOSED, closed_at__lte=since, closed_at__gt=since - CLOSED_LOOKBACK
     )
-    for case in found:
-        yield Due(case, f"closed:{case.closed_at.timestamp():.0f}")
+    for pk, closed_at in found.values_list("pk", "closed_at"):
+        yield pk, f"closed:{closed_at.timestamp():.0f}"
 
 
 TIME_CONDITIONS = {
@@ -118,15 +112,19 @@ TIME_CONDITIONS = {
 }
 
 
-def due(rule: Rule, now: datetime) -> list[Due]:
-    """The shop's cases for which the rule's time condition holds now and its
-    conditions match (whether or not it fired for them already)."""
-    cases = conditions.prefetched(Case.objects.filter(shop=rule.shop_id, merged_into__isnull=True))
-    return [
-        d
-        for d in TIME_CONDITIONS[rule.trigger](rule, cases, now)
-        if conditions.matches(rule.conditions, d.case)
-    ]
+def due(rule: Rule, now: datetime, *, skip_fired: bool = False) -> list[tuple[Case, str]]:
+    """The shop's cases for which the rule's time condition holds now and its conditions
+    match, each with the key of its event; without those it fired for when `skip_fired`.
+    The time condition is one query on columns; only what is left is read in full."""
+    cases = Case.objects.filter(shop=rule.shop_id, merged_into__isnull=True)
+    keys = dict(TIME_CONDITIONS[rule.trigger](rule, cases, now))
+    if skip_fired and keys:
+        fired = Firing.objects.filter(rule=rule, case__in=list(keys)).values_list("case", "key")
+        for pk, key in fired:
+            if keys.get(pk) == key:
+                del keys[pk]
+    found = conditions.prefetched(Case.objects.filter(pk__in=list(keys))).order_by("due_at", "pk")
+    return [(case, keys[case.pk]) for case in found if conditions.matches(rule.conditions, case)]
 
 
 def sweep(now: datetime | None = None) -> int:
@@ -137,15 +135,8 @@ def sweep(now: datetime | None = None) -> int:
     # of the 3 days in the same minute (a worker that was down, a rule added today).
     rules = Rule.objects.filter(enabled=True, trigger__in=list(TIME_CONDITIONS))
     for rule in rules.order_by("-amount", "id"):
-        found = due(rule, now)
-        done = set(
-            Firing.objects.filter(rule=rule, case__in=[d.case.pk for d in found]).values_list(
-                "case_id", "key"
-            )
-        )
-        for item in found:
-            if (item.case.pk, item.key) not in done:
-                fired += fire(rule, item.case.pk, item.key, now)
+        for case, key in due(rule, now, skip_fired=True):
+            fired += fire(rule, case.pk, key, now)
     return fired
 
 
@@ -160,4 +151,4 @@ def dry_run(rule: Rule, now: datetime | None = None, limit: int = 50) -> list[Ca
             .order_by("-received_at")[:DRY_RUN_SCAN]
         )
         return [c for c in cases if conditions.matches(rule.conditions, c)][:limit]
-    return [d.case for d in due(rule, now)][:limit]
+    return [case for case, _ in due(rule, now)][:limit]
