@@ -165,3 +165,14 @@ def test_a_rule_sets_the_topic_and_gives_the_case_to_a_team(
     assert (case.topic, case.team, case.priority) == (topics["faulty_item"], team, Priority.HIGH)
     topic_event = CaseEvent.objects.get(case=case, kind=EventKind.TOPIC)
     assert topic_event.data["source"] == "automation"
+
+
+def test_the_case_page_names_the_rule_that_acted(client, shop, now):
+    rule = Rule.objects.create(
+        shop=shop, name="Tagga VIP", trigger=Trigger.CREATED, actions={"tags": ["vip"]}
+    )
+    case = open_email_case(shop, now)
+    engine.run_event(case.pk, Trigger.CREATED, "created", now)
+    client.force_login(AgentFactory(shops=[shop]))
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert f": {rule.name}" in page
