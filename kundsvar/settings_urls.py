@@ -16,6 +16,8 @@ pages = [
     path("", include("kundsvar.channels.chat.settings_urls")),
     path("", include("kundsvar.shopper.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
+    path("", include("kundsvar.automations.settings_urls")),
+    path("", include("kundsvar.routing.settings_urls")),
 ]
 
 urlpatterns = [

@@ -233,6 +233,7 @@ LAYERS = {
             "sla",
             "staffing",  # shifts per agent: the forecast of the promise and the staffing page
             "cases",
+            "topics",  # what a question is about: topics, their targets, intent detection
             "commerce",
             "knowledge",
             "search",
@@ -240,6 +241,8 @@ LAYERS = {
             "live",  # stored live events, brokers, Server-Sent Events (chat, later the queue)
             "channels",  # registry.py, outbox.py, by_email.py: the channel-neutral doors
             "channels.hooks",  # webhook bodies stored first, for the webhook channels
+            "automations",  # rules on cases: the case services call its hooks
+            "routing",  # skills, queues, assignment: automations and the workspace use it
         ],
         1,
     ),

@@ -32,6 +32,13 @@ class SlaState(models.TextChoices):
     BREACHED = "breached", _("Breached")
 
 
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
 # Statuses in which the shop owes the customer an answer.
 OWED_STATUSES = (Status.NEW, Status.OPEN)
 
@@ -76,6 +83,19 @@ class Case(models.Model):
         "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    # What the question is about: chosen by the customer on the form, detected from the
+    # text (topics.intent), or set by an agent (topics.services.set_topic).
+    topic = models.ForeignKey(
+        "topics.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("topic"),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
 
     received_at = models.DateTimeField(_("received"))
@@ -279,6 +299,9 @@ class EventKind(models.TextChoices):
     ORDER_UNLINKED = "order_unlinked", _("Order link removed")
     PARTICIPANT = "participant", _("New participant")
     LANGUAGE = "language", _("Language changed")
+    TOPIC = "topic", _("Topic changed")
+    PRIORITY = "priority", _("Priority changed")
+    AUTOMATION = "automation", _("Automation acted")
 
 
 class CaseEvent(models.Model):

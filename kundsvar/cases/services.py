@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.automations import hooks as automations
 from kundsvar.channels.registry import channel_for
 from kundsvar.core.language import CUSTOMER_LANGUAGES, detect_language
 from kundsvar.core.text import case_subject, strip_reply_prefixes
@@ -40,7 +41,9 @@ from .models import (
     EventKind,
     Message,
     Participant,
+    Priority,
     SavedReply,
+    SlaState,
     Status,
     Tag,
 )
@@ -78,6 +81,7 @@ class Inbound:
     new_text: str = ""
     raw_sha256: str = ""
     parse_warnings: list[str] = field(default_factory=list)
+    topic_id: int | None = None  # what it is about: the customer chose it, or detection
 
 
 def _clean(value, limit: int | None = None):
@@ -218,6 +222,7 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
         status=Status.NEW,
         channel=channel,
         language=language,
+        topic_id=inbound.topic_id,
         received_at=received,
         last_inbound_at=received,
     )
@@ -237,6 +242,7 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
     webhooks.fire(shop, Event.CASE_CREATED, lambda: webhook_payloads.case_created(case, message))
     index_on_commit(case.pk)
     case.just_opened, case.opened_under_load = True, promise.by_forecast
+    automations.case_opened(case)
     return case, message
 
 
@@ -323,6 +329,7 @@ def add_inbound_message(
         lambda: webhook_payloads.message_received(case, message, automatic=automatic),
     )
     index_on_commit(case.pk)
+    automations.case_changed(case)
     return message
 
 
@@ -450,6 +457,7 @@ def reply(
             case.shop, Event.CASE_CLOSED, lambda: webhook_payloads.case_closed(case, actor=agent)
         )
     index_on_commit(case.pk)
+    automations.case_changed(case)
     return message
 
 
@@ -470,6 +478,7 @@ def reopen(case: Case, *, now: datetime | None = None, reason: str = "", actor=N
     record_event(
         case, EventKind.STATUS, at=now, actor=actor, old=old, new=case.status, reason=reason
     )
+    automations.case_changed(case)
     return case
 
 
@@ -491,12 +500,16 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
     record_event(case, EventKind.NOTE, at=now, actor=agent, message=message.pk)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     index_on_commit(case.pk)
+    automations.case_changed(case)
     return message
 
 
 @transaction.atomic
-def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> Case:
-    """Give the case to an agent (or to nobody). The assignee must work for the shop."""
+def assign(
+    case: Case, assignee, *, actor=None, now: datetime | None = None, reason: str = ""
+) -> Case:
+    """Give the case to an agent (or to nobody). The assignee must work for the shop.
+    `reason` says why when it was not a person's choice ("escalated")."""
     case = _locked(case)
     if assignee is not None and not assignee.memberships.filter(shop=case.shop_id).exists():
         raise CaseError(
@@ -514,7 +527,9 @@ def assign(case: Case, assignee, *, actor=None, now: datetime | None = None) -> 
         actor=actor,
         old=old,
         new=assignee.pk if assignee else None,
+        **({"reason": reason} if reason else {}),
     )
+    automations.case_changed(case)
     return case
 
 
@@ -536,6 +551,44 @@ def set_language(case: Case, language: str, *, actor=None, now: datetime | None 
         case, EventKind.LANGUAGE, at=now or timezone.now(), actor=actor, old=old, new=language
     )
     index_on_commit(case.pk)
+    automations.case_changed(case)
+    return case
+
+
+@transaction.atomic
+def set_topic(
+    case: Case, topic, *, actor=None, source: str = "agent", now: datetime | None = None
+) -> Case:
+    """What the case is about (`topic`, a topics.Topic or None). `source` says who decided:
+    "agent", "detected", "automation". An owed answer comes sooner when the new topic
+    promises faster (a complaint: 8 hours); a promise given never moves later."""
+    case = _locked(case)
+    new = topic.pk if topic is not None else None
+    if case.topic_id == new:
+        return case
+    if topic is not None and topic.shop_id != case.shop_id:
+        raise CaseError(_("That topic belongs to another shop."))
+    now = now or timezone.now()
+    old = case.topic_id
+    case.topic = topic
+    fields = ["topic", "updated_at"]
+    if case.due_at is not None and case.owed_since and case.sla_state == SlaState.OK:
+        sooner = sla.deadline_for(case, case.owed_since, follow_up=case.is_follow_up)
+        if sooner.due_at < case.due_at:
+            sla.owe_answer(case, case.owed_since, sooner)
+            fields += sla.SLA_FIELDS
+    case.save(update_fields=list(dict.fromkeys(fields)))
+    record_event(
+        case,
+        EventKind.TOPIC,
+        at=now,
+        actor=actor,
+        old=old,
+        new=new,
+        slug=topic.slug if topic is not None else "",
+        source=source,
+    )
+    automations.case_changed(case)
     return case
 
 
@@ -570,6 +623,7 @@ def change_status(case: Case, status: str, *, actor=None, now: datetime | None =
         webhooks.fire(
             case.shop, Event.CASE_CLOSED, lambda: webhook_payloads.case_closed(case, actor=actor)
         )
+    automations.case_changed(case)
     return case
 
 
@@ -672,6 +726,7 @@ def assign_team(case: Case, team, *, actor=None, now: datetime | None = None) ->
         old_team=old,
         new_team=team.pk if team else None,
     )
+    automations.case_changed(case)
     return case
 
 
@@ -692,6 +747,7 @@ def set_tags(
         record_event(
             case, EventKind.TAGGED, at=now or timezone.now(), actor=actor, old=old, new=new
         )
+        automations.case_changed(case)
     return case
 
 
@@ -713,6 +769,7 @@ def snooze(case: Case, until: datetime | None, *, actor=None, now: datetime | No
         actor=actor,
         snoozed_until=until.isoformat() if until else None,
     )
+    automations.case_changed(case)
     return case
 
 
@@ -764,6 +821,7 @@ def split_message(message: Message, *, actor=None, now: datetime | None = None) 
         case.shop, Event.CASE_CREATED, lambda: webhook_payloads.case_created(case, message)
     )
     index_on_commit(source.pk, case.pk)
+    automations.case_opened(case)
     return case
 
 
@@ -793,3 +851,21 @@ def mark_seen(case: Case, agent, now: datetime | None = None) -> None:
     CaseView.objects.update_or_create(
         case=case, agent=agent, defaults={"seen_at": now or timezone.now()}
     )
+
+
+@transaction.atomic
+def set_priority(case: Case, priority: str, *, actor=None, now: datetime | None = None) -> Case:
+    """How urgent the case is, besides its promise (an automation or an agent sets it)."""
+    if priority not in Priority.values:
+        raise CaseError(_("Unknown priority %(priority)s.") % {"priority": priority})
+    case = _locked(case)
+    if case.priority == priority:
+        return case
+    old = case.priority
+    case.priority = priority
+    case.save(update_fields=["priority", "updated_at"])
+    record_event(
+        case, EventKind.PRIORITY, at=now or timezone.now(), actor=actor, old=old, new=priority
+    )
+    automations.case_changed(case)
+    return case

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kundsvar.accounts.models import Agent, Membership, Role, Team
+from kundsvar.automations import services as automations
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, SavedReply, Status
 from kundsvar.cases.services import Inbound
@@ -24,6 +25,7 @@ from kundsvar.commerce.models import ShippingMethod
 from kundsvar.customers.services import add_email, find_or_create_customer
 from kundsvar.knowledge.demo import add_demo_articles
 from kundsvar.portal.demo import add_ratings
+from kundsvar.routing import services as routing
 from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
 from kundsvar.sla import services as sla
 from kundsvar.sla.models import ResponsePolicy
@@ -145,7 +147,9 @@ CASES = [
     (2, "Saknad del", "Det saknas skruvar till bokhyllan i paketet.", 3.5, "owed"),
     (3, "", "Var är min order??? Beställde för en vecka sedan.", 40, "follow_up"),
     (4, "Nyhetsbrev", "Hur avregistrerar jag mig från nyhetsbrevet?", 80, "closed"),
-    (5, "Mattans mått", "Finns mattan Fjällsjö i 200x300?", 6, "waiting"),
+    # Waiting on the customer for eight days: the suggested automation closes it, with a
+    # last friendly mail, at the worker's first minute.
+    (5, "Mattans mått", "Finns mattan Fjällsjö i 200x300?", 8 * 24, "waiting"),
 ]
 
 ANSWER = (
@@ -305,6 +309,10 @@ def create_demo(now: datetime | None = None) -> dict:
     add_ratings(shop, now)
     add_demo_phone(shop, agent, now)  # an SMS thread and two callbacks in the same queue
     add_demo_chats(shop, agent, customers, now)
+    # The suggested automations, on: a waiting case is reminded after 3 days and closed
+    # after 7 by the worker (issue 14). Anna takes Swedish and English cases.
+    automations.seed_rules(shop)
+    routing.save_profile(shop, agent, languages=["sv", "en"])
     sla.sweep(now)
     # The seeded answers are history: they went out when they were written.
     OutboundEmail.objects.update(

@@ -25,4 +25,7 @@ SCHEDULE = [
     Periodic("kundsvar.commerce.tasks.retry_failed_webhooks", 900),
     Periodic("kundsvar.live.tasks.prune_events", 3600),
     Periodic("kundsvar.insights.tasks.refresh_reports", 300),
+    # Time conditions of automations: a rule fires within 60 s of its condition holding.
+    Periodic("kundsvar.automations.tasks.run_time_rules", 60),
+    Periodic("kundsvar.routing.tasks.escalate_unanswered", 60),
 ]

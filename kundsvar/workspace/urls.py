@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import next_case, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
+    path("next/", next_case.next_case, name="next"),
     path("<int:number>/", views.detail, name="detail"),
     path("<int:number>/presence/", views.presence, name="presence"),
     path("<int:number>/reply/", views.reply, name="reply"),

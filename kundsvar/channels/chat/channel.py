@@ -42,6 +42,21 @@ def customer_gone(chat, now) -> bool:
 class ChatChannel:
     code = "chat"
 
+    def present_agents(self, shop, now) -> set[int]:
+        """The shop's agents online now (their inbox reported lately): whom routing may
+        give work (rule T2); away and offline agents get none."""
+        from .models import AgentStatus, Availability
+        from .wait import SEEN_WINDOW
+
+        return set(
+            AgentStatus.objects.filter(
+                availability=Availability.ONLINE,
+                seen_at__gte=now - SEEN_WINDOW,
+                agent__memberships__shop=shop,
+                agent__is_active=True,
+            ).values_list("agent_id", flat=True)
+        )
+
     def thread(self, shop, inbound, hint=None) -> Thread:
         """A chat's lines name their case (its token); anything else starts a chat."""
         return NEW_CASE

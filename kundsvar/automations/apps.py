@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AutomationsConfig(AppConfig):
+    name = "kundsvar.automations"
+    label = "automations"
