@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from kundsvar.feedback.queries import current_rating
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_text
+from kundsvar.topics.queries import shop_topics
 
 from . import services
 from .forms import FollowUpForm, RatingForm
@@ -182,6 +184,9 @@ def widget(request, shop):
     """The page inside the help widget's frame: FAQ search, order lookup, contact."""
     shop = get_object_or_404(Shop, slug=shop)
     language = customer_language(request, shop)
+    contact = (
+        f"{reverse('form:contact', args=[shop.slug])}?{urlencode({'embed': 1, 'lang': language})}"
+    )
     with translation.override(language):
         response = render(
             request,
@@ -194,6 +199,11 @@ def widget(request, shop):
                 "commerce": has_commerce(shop),
                 "phone_href": tel_href(shop.phone, shop.country),
                 "opening_hours": hours_summary(shop.opening_hours.all(), language),
+                # Topics first (C2): each opens the form with its own fields.
+                "topics": [
+                    (t, t.name(language), f"{contact}&{urlencode({'topic': t.slug})}#form")
+                    for t in shop_topics(shop)
+                ],
             },
         )
     return allow_framing(response, shop)

@@ -291,6 +291,12 @@ DEFAULT_TOPICS: list[dict[str, Any]] = [
             "sv": "Varan är trasig, skadad, fel vara eller saknas i paketet.",
             "en": "The item is broken, damaged, the wrong item or missing from the parcel.",
         },
+        "plurals": {
+            "sv": "reklamationer",
+            "nb": "reklamasjoner",
+            "da": "reklamationer",
+            "en": "complaints",
+        },
         "fields": [ORDER, {"kind": "photo", "required": False}],
         "faq_query": "reklamation trasig vara",
         "policies": {"": 8 * 60},
@@ -375,6 +381,12 @@ DEFAULT_TOPICS: list[dict[str, Any]] = [
         "descriptions": {
             "sv": "Avbeställa, ändra adress eller storlek innan ordern skickas.",
             "en": "Cancel, change the address, size or add an item before the order ships.",
+        },
+        "plurals": {
+            "sv": "ändringar och avbeställningar",
+            "nb": "endringer og avbestillinger",
+            "da": "ændringer og annulleringer",
+            "en": "changes and cancellations",
         },
         "fields": [ORDER],
         "recommended_channel": "phone",
