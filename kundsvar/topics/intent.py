@@ -148,8 +148,8 @@ class KeywordModel:
         key = keyword.words[0]
         if any(w.startswith(key) for w in text.words):
             return True
-        for lang, key_stem in keyword.stems.items():
-            if any(s.startswith(key_stem) for s in text.stems[lang]):
+        for lang, key_stem in keyword.stems.items():  # equal stems: a short stem is no prefix
+            if key_stem in text.stems[lang]:
                 return True
         return len(key) >= FUZZY_MIN and any(
             len(w) >= len(key) - 1 and _near(w, key) for w in text.words
