@@ -87,7 +87,10 @@ def score(pairs: list[tuple[str, str]]) -> dict:
 
 def run_model(model, rows: list[dict]) -> tuple[dict, float]:
     started = time.perf_counter()
-    pairs = [(row["topic"], model.guess(text_of(row)).slug) for row in rows]
+    texts = [text_of(row) for row in rows]
+    many = getattr(model, "guess_many", None)
+    guesses = many(texts) if many else [model.guess(text) for text in texts]
+    pairs = [(row["topic"], guess.slug) for row, guess in zip(rows, guesses, strict=True)]
     ms = (time.perf_counter() - started) * 1000 / max(len(rows), 1)
     result = score(pairs)
     result["per_language"] = {

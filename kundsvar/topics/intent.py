@@ -193,14 +193,8 @@ def _encoder():
     return _e5
 
 
-_vectors: dict[str, object] = {}  # passage text → vector, for the process's life
-
-
-def _passage(text: str):
-    """A topic text's vector, encoded once per process (topics change rarely)."""
-    if text not in _vectors:
-        _vectors[text] = _encoder().passage([text])[0]
-    return _vectors[text]
+# Passage text → vector, for the process's life: topics and their examples change rarely.
+_vectors: dict[str, object] = {}
 
 
 def embedding_available() -> bool:
@@ -225,13 +219,18 @@ class EmbeddingModel:
         texts = [(t.slug, text) for t in topics for _lang, text in t.texts]
         texts += [(slug, text) for slug, text in learned]
         self.slugs = [slug for slug, _ in texts]
-        self.matrix = np.asarray([_passage(text) for _, text in texts])
+        missing = list(dict.fromkeys(text for _, text in texts if text not in _vectors))
+        for start in range(0, len(missing), 32):
+            part = missing[start : start + 32]
+            _vectors.update(zip(part, _encoder().passage(part), strict=True))
+        self.matrix = np.asarray([_vectors[text] for _, text in texts])
 
-    def scores(self, message: str) -> dict[str, float]:
+    def scores(self, message: str, vector=None) -> dict[str, float]:
         import numpy as np
 
-        vector = np.asarray(_encoder().query(" ".join(message.split())[:1000])).reshape(-1)
-        cosines = self.matrix @ vector
+        if vector is None:
+            vector = _encoder().query(" ".join(message.split())[:1000])
+        cosines = self.matrix @ np.asarray(vector).reshape(-1)
         best: dict[str, list[float]] = {}
         for slug, cosine in zip(self.slugs, cosines.tolist(), strict=True):
             best.setdefault(slug, []).append(cosine)
@@ -244,6 +243,18 @@ class EmbeddingModel:
 
     def guess(self, message: str) -> Guess:
         return _decide(self.topics, self.scores(message), minimum=None)
+
+    def guess_many(self, messages: list[str], batch: int = 32) -> list[Guess]:
+        """Many at once (a benchmark, a backfill): the encoder runs per batch."""
+        found = []
+        for start in range(0, len(messages), batch):
+            part = [" ".join(m.split())[:1000] for m in messages[start : start + batch]]
+            vectors = _encoder().query(part)
+            found += [
+                _decide(self.topics, self.scores(m, v), minimum=None)
+                for m, v in zip(part, vectors, strict=True)
+            ]
+        return found
 
 
 def _decide(topics: list[TopicSpec], scores: dict[str, float], minimum: float | None) -> Guess:
