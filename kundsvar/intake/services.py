@@ -177,8 +177,8 @@ def follow_through(received: Received, *, order_hint=None, acknowledge: bool = T
     case, message = received.case, received.message
     if received.opened and case.topic_id is None:
         # No topic chosen (email, chat, social): detected before the acknowledgement
-        # states the topic's response time.
-        _best_effort(case, "topic detection", _detect_topic, case, message)
+        # states the topic's response time. Reads only, so no transaction unless found.
+        _logged(case, "topic detection", _detect_topic, case, message)
     # match_case writes in a transaction of its own; no BEGIN around its reads (on
     # SQLite an IMMEDIATE one waits for the write lock even when the shop has no orders).
     match = matching.match_case
@@ -203,13 +203,15 @@ def follow_through(received: Received, *, order_hint=None, acknowledge: bool = T
 def _detect_topic(case: Case, message: Message) -> None:
     subject = "" if case.subject_derived else case.subject
     guess = intent.detect(case.shop, f"{subject}\n{message.display_text}")
-    if guess is not None and guess.topic_id is not None:
+    if guess is None or guess.topic_id is None:
+        return
+    with transaction.atomic():
         topic = Topic.objects.get(pk=guess.topic_id)
         updated = cases.set_topic(
             case, topic, source="detected", confidence=guess.confidence, now=message.created_at
         )
-        for name in ("topic", *sla.SLA_FIELDS):  # what the acknowledgement reads next
-            setattr(case, name, getattr(updated, name))
+    for name in ("topic", *sla.SLA_FIELDS):  # what the acknowledgement reads next
+        setattr(case, name, getattr(updated, name))
 
 
 def _best_effort(case: Case, what: str, function, *args, **kwargs) -> None:

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count, Max
 
 from kundsvar.core import batchcache
 from kundsvar.search.text import stem, words
@@ -216,6 +217,7 @@ class EmbeddingModel:
 
         self.topics = topics
         self.keywords = KeywordModel(topics, learned)
+        self.keyword_weight = EMBEDDING_KEYWORDS
         texts = [(t.slug, text) for t in topics for _lang, text in t.texts]
         texts += [(slug, text) for slug, text in learned]
         self.slugs = [slug for slug, _ in texts]
@@ -237,24 +239,27 @@ class EmbeddingModel:
         keyword = self.keywords.keyword_scores(_Text(message))
         return {
             slug: sum(sorted(values)[-2:]) / len(sorted(values)[-2:])
-            + EMBEDDING_KEYWORDS * keyword.get(slug, 0.0)
+            + self.keyword_weight * keyword.get(slug, 0.0)
             for slug, values in best.items()
         }
 
     def guess(self, message: str) -> Guess:
         return _decide(self.topics, self.scores(message), minimum=None)
 
-    def guess_many(self, messages: list[str], batch: int = 32) -> list[Guess]:
-        """Many at once (a benchmark, a backfill): the encoder runs per batch."""
-        found = []
+    def vectors(self, messages: list[str], batch: int = 32) -> list:
+        """The messages' query vectors, encoded per batch (a benchmark, a backfill)."""
+        found: list = []
         for start in range(0, len(messages), batch):
             part = [" ".join(m.split())[:1000] for m in messages[start : start + batch]]
-            vectors = _encoder().query(part)
-            found += [
-                _decide(self.topics, self.scores(m, v), minimum=None)
-                for m, v in zip(part, vectors, strict=True)
-            ]
+            found += list(_encoder().query(part))
         return found
+
+    def guess_many(self, messages: list[str], vectors=None) -> list[Guess]:
+        vectors = vectors if vectors is not None else self.vectors(messages)
+        return [
+            _decide(self.topics, self.scores(m, v), minimum=None)
+            for m, v in zip(messages, vectors, strict=True)
+        ]
 
 
 def _decide(topics: list[TopicSpec], scores: dict[str, float], minimum: float | None) -> Guess:
@@ -278,15 +283,30 @@ def model_for(shop):
     return batchcache.cached(shop.pk, ("intent",), lambda: _build(shop))
 
 
+_models: dict[int, tuple[tuple, object]] = {}  # shop id → (what it was built from, model)
+
+
 def _build(shop):
-    topics = [TopicSpec.of(t) for t in Topic.objects.filter(shop=shop, active=True)]
-    learned = [
-        (c.topic.slug, c.text)
-        for c in Correction.objects.filter(topic__shop=shop).select_related("topic")[:2000]
-    ]
-    if settings.TOPICS_EMBEDDING and embedding_available():
-        return EmbeddingModel(topics, learned)
-    return KeywordModel(topics, learned)
+    """Built again only when the shop's topics, its corrections or the setting changed:
+    stemming a few thousand corrections for every message would cost more than reading."""
+    rows = list(Topic.objects.filter(shop=shop, active=True))
+    if not rows:  # one query for a shop without topics
+        return KeywordModel([])
+    corrections = Correction.objects.filter(topic__shop=shop)
+    embedding = bool(settings.TOPICS_EMBEDDING and embedding_available())
+    signature = (
+        repr([(t.pk, t.slug, t.keywords, t.names, t.descriptions, t.examples) for t in rows]),
+        tuple(corrections.aggregate(Max("id"), Max("created_at"), Count("id")).values()),
+        embedding,
+    )
+    built = _models.get(shop.pk)
+    if built is not None and built[0] == signature:
+        return built[1]
+    topics = [TopicSpec.of(t) for t in rows]
+    learned = [(c.topic.slug, c.text) for c in corrections.select_related("topic")[:2000]]
+    model = EmbeddingModel(topics, learned) if embedding else KeywordModel(topics, learned)
+    _models[shop.pk] = (signature, model)
+    return model
 
 
 def detect(shop, text: str) -> Guess | None:
