@@ -23,9 +23,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 # Statements (BEGIN/COMMIT/SAVEPOINT included) to process one ordinary new question
 # from a new customer, acknowledgement included, inside a worker batch. Lower it when
-# you remove one; a rise needs a reason. 32: the shop's topics are read once per batch,
-# for intent detection (issue 14).
-QUERIES_PER_NEW_QUESTION = 32
+# you remove one; a rise needs a reason.
+QUERIES_PER_NEW_QUESTION = 31
 
 
 @pytest.fixture
