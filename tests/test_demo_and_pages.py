@@ -154,3 +154,12 @@ def test_the_demo_answers_are_history_not_mail_waiting_to_go(demo_logins):
 
     assert OutboundEmail.objects.count() > 10
     assert not OutboundEmail.objects.exclude(state=OutboundState.SENT).exists()
+
+
+def test_the_demo_shop_has_topics_and_its_mail_got_them_by_detection(client, demo_logins):
+    shop = demo.Shop.objects.get(slug=demo.SHOP_SLUG)
+    assert shop.topics.count() == 9
+    written = Case.objects.filter(channel__in=["email", "form"])
+    assert written.filter(topic__isnull=False).count() >= 20
+    page = client.get(f"/s/{shop.slug}/?topic=faulty_item").content.decode()
+    assert "reklamationer besvaras inom 8 timmar" in page

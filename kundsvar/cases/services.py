@@ -557,7 +557,13 @@ def set_language(case: Case, language: str, *, actor=None, now: datetime | None 
 
 @transaction.atomic
 def set_topic(
-    case: Case, topic, *, actor=None, source: str = "agent", now: datetime | None = None
+    case: Case,
+    topic,
+    *,
+    actor=None,
+    source: str = "agent",
+    confidence: float | None = None,
+    now: datetime | None = None,
 ) -> Case:
     """What the case is about (`topic`, a topics.Topic or None). `source` says who decided:
     "agent", "detected", "automation". An owed answer comes sooner when the new topic
@@ -587,6 +593,7 @@ def set_topic(
         new=new,
         slug=topic.slug if topic is not None else "",
         source=source,
+        **({"confidence": confidence} if confidence is not None else {}),
     )
     automations.case_changed(case)
     return case

@@ -29,6 +29,8 @@ from kundsvar.routing import services as routing
 from kundsvar.shops.models import OpeningHours, Shop, SpecialDay
 from kundsvar.sla import services as sla
 from kundsvar.sla.models import ResponsePolicy
+from kundsvar.topics import intent
+from kundsvar.topics.services import seed_defaults as seed_topics
 
 from .chats import add_demo_chats
 
@@ -213,6 +215,14 @@ SAVED_REPLIES = [
 ]
 
 
+def _detect_topic(case: Case, subject: str, text: str, received: datetime) -> None:
+    """What intake does for a new case without a topic (topics.intent)."""
+    guess = intent.detect(case.shop, f"{subject}\n{text}")
+    if guess is not None and guess.topic_id is not None:
+        topic = case.shop.topics.get(pk=guess.topic_id)
+        cases.set_topic(case, topic, source="detected", confidence=guess.confidence, now=received)
+
+
 def _agents(shop: Shop, logins: dict) -> tuple[Agent, Agent]:
     admin = Agent.objects.create_superuser(
         ADMIN_USERNAME,
@@ -276,6 +286,7 @@ def create_demo(now: datetime | None = None) -> dict:
     now = now or timezone.now()
     logins = _new_logins()
     shop = create_shop()
+    seed_topics(shop)  # the contact page shows them first; detection sorts the mail
     admin, agent = _agents(shop, logins)
     customers = []
     for name, email, language, other in CUSTOMERS:
@@ -302,6 +313,7 @@ def create_demo(now: datetime | None = None) -> dict:
             ),
         )
         matching.match_case(case, now=received)
+        _detect_topic(case, subject, text, received)
         if index % 3 == 0:
             cases.assign(case, agent, actor=admin, now=received)
         _story(case, story, received, agent, now)

@@ -29,6 +29,9 @@ from kundsvar.cases.services import Inbound
 from kundsvar.channels.registry import NEW_CASE, Thread, channel_for
 from kundsvar.commerce import matching
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.sla import services as sla
+from kundsvar.topics import intent
+from kundsvar.topics.models import Topic
 
 from .attachments import Stored, save_files, store_files
 
@@ -172,6 +175,10 @@ def follow_through(received: Received, *, order_hint=None, acknowledge: bool = T
     them (A5), then acknowledge (A1–A5). Each on its own: a failure is logged, and the
     message stands (A6)."""
     case, message = received.case, received.message
+    if received.opened and case.topic_id is None:
+        # No topic chosen (email, chat, social): detected before the acknowledgement
+        # states the topic's response time. Reads only, so no transaction unless found.
+        _logged(case, "topic detection", _detect_topic, case, message)
     # match_case writes in a transaction of its own; no BEGIN around its reads (on
     # SQLite an IMMEDIATE one waits for the write lock even when the shop has no orders).
     match = matching.match_case
@@ -191,6 +198,20 @@ def follow_through(received: Received, *, order_hint=None, acknowledge: bool = T
         except Exception:  # noqa: BLE001 — the case is stored; a person answers it
             log.exception("acknowledging case %s failed", case.number)
     return received
+
+
+def _detect_topic(case: Case, message: Message) -> None:
+    subject = "" if case.subject_derived else case.subject
+    guess = intent.detect(case.shop, f"{subject}\n{message.display_text}")
+    if guess is None or guess.topic_id is None:
+        return
+    with transaction.atomic():
+        topic = Topic.objects.get(pk=guess.topic_id)
+        updated = cases.set_topic(
+            case, topic, source="detected", confidence=guess.confidence, now=message.created_at
+        )
+    for name in ("topic", *sla.SLA_FIELDS):  # what the acknowledgement reads next
+        setattr(case, name, getattr(updated, name))
 
 
 def _best_effort(case: Case, what: str, function, *args, **kwargs) -> None:

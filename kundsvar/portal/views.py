@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from kundsvar.shopper import views as shopper_views
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
 from kundsvar.sla.promise import promise_text
+from kundsvar.topics.queries import shop_topics
 
 from . import services
 from .forms import FollowUpForm, RatingForm
@@ -189,6 +191,8 @@ def widget(request, shop):
     # the chat filled in. Anyone else gets the same page as always.
     shopper = shopper_views.shopper_for(request, shop)
     token = shopper_services.token_for(shop, shopper) if shopper else ""
+    carried = urlencode({"embed": "1", "lang": language, **({"t": token} if token else {})})
+    contact = f"{reverse('form:contact', args=[shop.slug])}?{carried}"
     with translation.override(language):
         cards = (
             shopper_queries.order_cards(
@@ -213,9 +217,12 @@ def widget(request, shop):
                 "shopper": shopper,
                 "cards": cards,
                 "token": token,
-                "carried": urlencode(
-                    {"embed": "1", "lang": language, **({"t": token} if token else {})}
-                ),
+                "carried": carried,
+                # Topics first (C2): each opens the form with its own fields.
+                "topics": [
+                    (t, t.name(language), f"{contact}&{urlencode({'topic': t.slug})}#form")
+                    for t in shop_topics(shop)
+                ],
             },
         )
     response["Cache-Control"] = "private, no-store"

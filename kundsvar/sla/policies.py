@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from kundsvar.core import batchcache
+from kundsvar.topics.models import TopicPolicy
 
 from .deadlines import Targets
 from .models import ResponsePolicy
@@ -24,3 +25,30 @@ def targets(policy: ResponsePolicy, *, follow_up: bool) -> Targets:
         fast_lane=timedelta(minutes=policy.follow_up_minutes),
         ceiling=timedelta(minutes=policy.ceiling_minutes),
     )
+
+
+def topic_minutes(shop, topic_id: int | None, channel: str) -> int | None:
+    """The topic's own first-response target on `channel` (or on every channel), in working
+    minutes; None when the topic has none and the shop's policy applies."""
+    if topic_id is None:
+        return None
+    found = batchcache.cached(shop.pk, ("topic_policies",), lambda: _topic_policies(shop))
+    return found.get((topic_id, channel)) or found.get((topic_id, ""))
+
+
+def _topic_policies(shop) -> dict[tuple[int, str], int]:
+    rows = TopicPolicy.objects.filter(topic__shop=shop)
+    return {(p.topic_id, p.channel): p.first_response_minutes for p in rows}
+
+
+def targets_for(case, *, follow_up: bool) -> Targets:
+    """The shop's targets for the case's channel, with its topic's target on top: a
+    complaint within 8 working hours, a cancellation within one. A follow-up is never
+    slower than a first question on the same topic (S3); the ceiling stays (S1)."""
+    wanted = targets(policy_for(case.shop, case.channel), follow_up=follow_up)
+    minutes = topic_minutes(case.shop, case.topic_id, case.channel)
+    if minutes is None:
+        return wanted
+    topic = timedelta(minutes=minutes)
+    answer = min(topic, wanted.answer) if follow_up else topic
+    return Targets(answer=answer, fast_lane=min(wanted.fast_lane, topic), ceiling=wanted.ceiling)

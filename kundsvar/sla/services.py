@@ -18,7 +18,7 @@ from . import emails, forecast
 from .calendar import BusinessCalendar
 from .deadlines import Deadline, _at_risk, compute_deadline
 from .models import DelayNotice, ResponsePolicy
-from .policies import policy_for, targets
+from .policies import targets_for
 
 # The team is behind when this many promises are already broken, or this share of them.
 BEHIND_BREACHED = 10
@@ -39,9 +39,8 @@ def deadline_for(
     case: Case, since: datetime, *, follow_up: bool, stretched: bool = False
 ) -> Deadline:
     """What the shop can promise for `case` when the customer wrote at `since`."""
-    policy = policy_for(case.shop, case.channel)
     calendar = BusinessCalendar.for_shop(case.shop)
-    wanted = targets(policy, follow_up=follow_up)
+    wanted = targets_for(case, follow_up=follow_up)
     if stretched:
         wanted = replace(wanted, answer=wanted.answer * UNDER_LOAD_STRETCH)
     return compute_deadline(calendar, since, wanted)
@@ -72,7 +71,7 @@ def promise_for(case: Case, since: datetime, *, follow_up: bool) -> Promise:
     if predicted.reach_at is None or predicted.reach_at <= policy.due_at:
         return Promise(policy, False, predicted.reach_at)
     due = forecast.round_up(predicted.reach_at, since)
-    ceiling = since + targets(policy_for(shop, case.channel), follow_up=follow_up).ceiling
+    ceiling = since + targets_for(case, follow_up=follow_up).ceiling
     calendar = BusinessCalendar.for_shop(shop)
     deadline = Deadline(due, _at_risk(calendar, since, due), due > ceiling)
     return Promise(deadline, True, predicted.reach_at)

@@ -28,6 +28,12 @@ class Topic(models.Model):
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="topics")
     slug = models.SlugField(_("code"), max_length=40)
     names = models.JSONField(_("names"), default=dict, help_text="{language: name}")
+    plurals = models.JSONField(
+        _("what the questions are called"),
+        default=dict,
+        blank=True,
+        help_text="{language: 'reklamationer'}: the promise says 'reklamationer besvaras inom …'",
+    )
     descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
     examples = models.JSONField(
         _("example questions"), default=dict, blank=True, help_text="{language: [text, …]}"
@@ -76,6 +82,9 @@ class Topic(models.Model):
 
     def name(self, language: str = "sv") -> str:
         return self.names.get(language) or self.names.get("sv") or self.names.get("en") or self.slug
+
+    def plural(self, language: str = "sv") -> str:
+        return self.plurals.get(language) or ""
 
     def description(self, language: str = "sv") -> str:
         return self.descriptions.get(language) or self.descriptions.get("sv", "")

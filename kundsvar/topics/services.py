@@ -15,6 +15,7 @@ from .models import Correction, Topic, TopicPolicy
 
 _TOPIC_FIELDS = (
     "names",
+    "plurals",
     "descriptions",
     "examples",
     "keywords",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:number>/assign/", views.assign, name="assign"),
     path("<int:number>/tags/", views.tags, name="tags"),
     path("<int:number>/language/", views.language, name="language"),
+    path("<int:number>/topic/", views.topic, name="topic"),
     path("<int:number>/merge/", views.merge, name="merge"),
     path("<int:number>/snooze/", views.snooze, name="snooze"),
     path(

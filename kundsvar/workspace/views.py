@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from kundsvar.knowledge import panels as knowledge_panels
 from kundsvar.search.queries import search_cases
 from kundsvar.shops.models import Language
 from kundsvar.sla.promise import promise_text
+from kundsvar.topics.models import Topic
+from kundsvar.topics.queries import shop_topics
+from kundsvar.topics.services import choose_topic
 
 from . import saved_replies
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
@@ -174,6 +177,9 @@ def _detail_context(request, case: Case, **extra) -> dict:
         ),
         "teams": Team.objects.filter(shop_id=case.shop_id),
         "languages": Language.choices,
+        "topics": [
+            (t.pk, t.name(translation.get_language() or "sv")) for t in shop_topics(case.shop)
+        ],
         "previous_cases": queries.previous_cases(case),
         "panels": render_panels(case, request.user),
         "emails": case.customer.emails.all(),
@@ -384,6 +390,20 @@ def language(request, number):
     _attempt(
         request, services.set_language, case, request.POST.get("language", ""), actor=request.user
     )
+    return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def topic(request, number):
+    """The agent sets or changes what the case is about; detection learns from it."""
+    case = _case(request, number)
+    chosen = request.POST.get("topic", "")
+    topic = Topic.objects.filter(shop=case.shop, pk=chosen).first() if chosen.isdigit() else None
+    if chosen and topic is None:
+        messages.error(request, _("No such topic in this shop."))
+    else:
+        _attempt(request, choose_topic, case, topic, request.user)
     return redirect("cases:detail", number=number)
 
 

@@ -15,6 +15,7 @@ from kundsvar.feedback.links import rating_url
 from kundsvar.portal.links import portal_url
 from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_text
+from kundsvar.topics.queries import case_note, with_note
 
 from . import mimetext
 from .mimetext import message_ids
@@ -121,7 +122,9 @@ def acknowledgement(case, inbound) -> EmailMessage:
             "customer_name": case.customer.first_name,
             "question": inbound.display_text,
             "promise": (
-                promise_text(case.due_at, case.language, case.shop.tz) if case.due_at else ""
+                with_note(promise_text(case.due_at, case.language, case.shop.tz), case_note(case))
+                if case.due_at
+                else ""
             ),
             "opening_hours": hours_summary(_opening_hours(case.shop), case.language),
             "queue_note": under_load,

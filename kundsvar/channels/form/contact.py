@@ -95,3 +95,11 @@ def response_times(shop, now: datetime, language: str) -> tuple[list[ChannelProm
                 )
             )
     return promises, stretched
+
+
+def topic_promise(shop, topic, now: datetime, language: str) -> str:
+    """When an answer on the chosen topic would be due if the customer sent the form now:
+    the topic's own target on top of the shop's (a complaint within 8 hours)."""
+    case = Case(shop=shop, channel="form", language=language, topic=topic)
+    promise = sla.promise_for(case, now, follow_up=False)
+    return promise_text(promise.deadline.due_at, language, shop.tz)

@@ -74,6 +74,54 @@ class ContactForm(forms.Form):
         help_text=_("A photo, PDF or text file, at most 10 MB."),
     )
 
+    def __init__(self, *args, topics=(), chosen=None, language: str = "sv", **kwargs):
+        """With the shop's `topics` (C2): the choice lists them, and the `chosen` topic's
+        fields are added and required as the topic says (faulty item: order and photo;
+        return: order and which items; delivery: order or tracking number)."""
+        super().__init__(*args, **kwargs)
+        self.chosen = chosen
+        if topics:
+            self.fields["topic"].choices = [TOPICS[0]] + [
+                (t.slug, t.name(language)) for t in topics
+            ]
+        if chosen is not None:
+            self.initial.setdefault("topic", chosen.slug)
+            self.fields["topic"].widget = forms.HiddenInput()
+            for spec in chosen.fields:
+                self._add(spec["kind"], bool(spec.get("required")))
+
+    def _add(self, kind: str, required: bool) -> None:
+        if kind == "order":
+            self.fields["order_number"].required = required
+            if required:
+                self.fields["order_number"].label = _("Order number")
+        elif kind in ("tracking", "order_or_tracking"):
+            self.fields["tracking_number"] = forms.CharField(
+                label=_("Tracking number (kollinummer)"), max_length=64, required=False
+            )
+            self._order_or_tracking = kind == "order_or_tracking" and required
+            self.order_fields(["name", "email", "order_number", "tracking_number"])
+        elif kind == "items":
+            self.fields["items"] = forms.CharField(
+                label=_("Which items?"),
+                max_length=500,
+                required=required,
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. the blue jacket, size M")}),
+            )
+            self.order_fields(["name", "email", "order_number", "items"])
+        elif kind == "photo":
+            self.fields["attachment"].required = required
+            self.fields["attachment"].label = _("A photo of the item")
+
+    def clean(self):
+        data = super().clean()
+        wanted = getattr(self, "_order_or_tracking", False)
+        if wanted and not data.get("order_number") and not data.get("tracking_number"):
+            self.add_error(
+                "order_number", _("Please give the order number or the tracking number.")
+            )
+        return data
+
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if not upload:

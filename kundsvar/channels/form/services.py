@@ -17,6 +17,7 @@ from kundsvar.intake import services as intake
 from kundsvar.intake.attachments import uploaded
 from kundsvar.shopper import services as shopper_services
 from kundsvar.shopper.identity import Shopper
+from kundsvar.topics import queries as topics
 
 from . import knowledge
 from .forms import topic_label
@@ -39,6 +40,9 @@ class Submission:
     order: object | None = None  # the order a signed link was about
     verified: Shopper | None = None  # the shopper the shop's login vouched for (C4)
 
+    tracking_number: str = ""
+    items: str = ""
+
 
 def start_session(shop, language: str, now: datetime | None = None) -> FormSession:
     """One visit to the contact form (K3)."""
@@ -48,15 +52,22 @@ def start_session(shop, language: str, now: datetime | None = None) -> FormSessi
     )
 
 
-def _body(submission: Submission, message: str, order_number: str) -> str:
+def _body(submission: Submission, message: str, order_number: str, topic) -> str:
     """The question as the agent and the acknowledgement show it: the customer's words,
-    then what they chose in the form, labelled in their language."""
+    then what they chose and filled in on the form, labelled in their language."""
     lines = []
-    with translation.override(promise_language(submission.language)):
+    language = promise_language(submission.language)
+    with translation.override(language):
         if order_number:
             lines.append(_("Order number: %(number)s") % {"number": order_number})
-        if submission.topic:
-            lines.append(_("Topic: %(topic)s") % {"topic": topic_label(submission.topic)})
+        if submission.tracking_number.strip():
+            tracking = submission.tracking_number.strip()
+            lines.append(_("Tracking number: %(number)s") % {"number": tracking})
+        if submission.items.strip():
+            lines.append(_("Items: %(items)s") % {"items": submission.items.strip()})
+        label = topic.name(language) if topic is not None else topic_label(submission.topic)
+        if label:
+            lines.append(_("Topic: %(topic)s") % {"topic": label})
     return message.strip() + ("\n\n" + "\n".join(lines) if lines else "")
 
 
@@ -72,11 +83,13 @@ def submit(
     order_number, masked_number = mask_personal_numbers(submission.order_number.strip())
     masked = bool(masked or masked_name or masked_number)
     upload = submission.attachment
+    topic = topics.topic_for(shop, submission.topic)
     prepared = intake.prepare(
         Inbound(
             from_address=submission.email.strip(),
             from_name=name.strip(),
-            body_text=_body(submission, message, order_number),
+            body_text=_body(submission, message, order_number, topic),
+            topic_id=topic.pk if topic is not None else None,
             received_at=now,
             language_hint=submission.language,
             parse_warnings=["personal_number_masked"] if masked else [],

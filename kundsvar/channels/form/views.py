@@ -34,7 +34,11 @@ from kundsvar.shopper import queries as shopper_queries
 from kundsvar.shopper import services as shopper_services
 from kundsvar.shops.hours import hours_summary
 from kundsvar.shops.models import Shop
+from kundsvar.sla.policies import topic_minutes
 from kundsvar.sla.promise import promise_text
+from kundsvar.topics import queries as topics
+from kundsvar.topics import wording as topic_wording
+from kundsvar.topics.queries import case_note, with_note
 
 from . import contact, knowledge, queries, services, spam
 from .forms import ContactForm
@@ -175,10 +179,14 @@ def contact_page(request, shop):
     with translation.override(language):
         initial, order = _prefill(shop, token)
         status, notice, session_id = 200, "", None
+        offered = topics.shop_topics(shop)
+        wanted = request.POST.get("topic") if request.method == "POST" else request.GET.get("topic")
+        chosen = next((t for t in offered if t.slug == wanted), None)
+        choice = {"topics": offered, "chosen": chosen, "language": language}
         if request.method == "GET":
-            form = ContactForm(initial=initial)
+            form = ContactForm(initial=initial, **choice)
         else:
-            form = ContactForm(request.POST, request.FILES)
+            form = ContactForm(request.POST, request.FILES, **choice)
             session_id = spam.session_id(shop, request.POST.get("session", ""))
             if not form.is_valid():
                 status = 400
@@ -199,6 +207,7 @@ def contact_page(request, shop):
             form=_with_suggestions(form, shop, context["query"]),
             notice=notice,
             session=spam.issue(shop, session_id),
+            **_topic_context(shop, offered, chosen, language, context["query"]),
         )
         response = render(request, "form/contact.html", context, status=status)
     # Shown in the help widget's iframe on the shop's own site.
@@ -212,6 +221,37 @@ def _verified(shop, token: str, email: str):
     if not data or data.get("shop") != shop.pk:
         return None
     return shopper_services.verified_in(data, email)
+
+
+def _topic_context(shop, offered, chosen, language: str, query: str) -> dict:
+    """Topics first (C2): each links to the form with its own fields; the chosen one says
+    its recommended channel, its response time and its FAQ articles (C6)."""
+    if not offered:
+        return {}
+    now = timezone.now()
+    context: dict = {
+        "topics": [
+            (t, t.name(language), f"?{query}&{urlencode({'topic': t.slug})}#form") for t in offered
+        ],
+        "chosen": chosen,
+    }
+    if chosen is not None:
+        context.update(
+            chosen_name=chosen.name(language),
+            channel_hint=chosen.channel_hint(language),
+            recommended=chosen.recommended_channel,
+            topic_note=topic_wording.target_note(
+                chosen, topic_minutes(shop, chosen.pk, "form"), language
+            ),
+            topic_promise=contact.topic_promise(shop, chosen, now, language),
+            topic_articles=(
+                knowledge.suggest(shop, chosen.faq_query, language, limit=3)
+                if chosen.faq_query
+                else []
+            ),
+            generic_url=f"?{query}#form",
+        )
+    return context
 
 
 def _send(request, shop, language, embed, form, order, session_id):
@@ -228,6 +268,8 @@ def _send(request, shop, language, embed, form, order, session_id):
             attachment=data.get("attachment"),
             order=order,
             verified=_verified(shop, request.GET.get("t", ""), data["email"]),
+            tracking_number=data.get("tracking_number", ""),
+            items=data.get("items", ""),
         ),
         session_id=session_id,
     )
@@ -332,7 +374,13 @@ def thanks(request, shop, token):
                 "query": _query(language, embed),
                 "case": case,
                 "email": message.from_address if message else "",
-                "promise": promise_text(case.due_at, language, shop.tz) if case.due_at else "",
+                "promise": (
+                    with_note(
+                        promise_text(case.due_at, language, shop.tz), case_note(case, language)
+                    )
+                    if case.due_at
+                    else ""
+                ),
                 "masked": bool(data.get("pn")),
                 # The audit log, not the email outbox: the channel that answered knows how.
                 "acknowledged": case.events.filter(kind=EventKind.ACKNOWLEDGED).exists(),
