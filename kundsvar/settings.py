@@ -13,6 +13,9 @@ VAR_DIR = Path(envstr("KUNDSVAR_VAR_DIR", str(BASE_DIR.parent / "var")))
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
+# Fernet keys (comma-separated, the first encrypts) for secrets stored in the database:
+# mailbox and SMTP passwords. Empty: derived from SECRET_KEY (see kundsvar/core/crypto.py).
+ENCRYPTION_KEYS = envlist("ENCRYPTION_KEY", [])
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # The public address used in links in emails. `kundsvar serve` and `kundsvar demo` set
