@@ -15,6 +15,7 @@ pages = [
     path("", include("kundsvar.channels.phone.settings_urls")),
     path("", include("kundsvar.channels.chat.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
+    path("", include("kundsvar.webhooks.settings_urls")),
 ]
 
 urlpatterns = [

@@ -18,7 +18,7 @@ from kundsvar.cases.models import Case
 from kundsvar.channels.email import imap, outbox, probe, sender
 from kundsvar.channels.email.models import Mailbox, OutboundEmail, SmtpServer
 from kundsvar.core import crypto
-from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
+from kundsvar.shops.tests.factories import AgentFactory, ShopFactory, admin_client
 
 from .dovecot import free_port, require_dovecot, running_dovecot
 from .mails import mail
@@ -47,11 +47,7 @@ def shop():
 
 @pytest.fixture
 def admin(shop):
-    agent = AgentFactory()
-    Membership.objects.create(agent=agent, shop=shop, role=Role.ADMIN)
-    client = Client()
-    client.force_login(agent)
-    return client
+    return admin_client(shop)
 
 
 def stored_column(table: str, pk: int) -> str:
