@@ -4,7 +4,10 @@ the settings a production installation must have beyond Django's own."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from kundsvar.core import crypto
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 
@@ -12,6 +15,12 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 @register(Tags.security, deploy=True)
 def deploy_settings(app_configs=None, **kwargs):
     found = []
+    try:
+        crypto.encrypt("check")
+    except ImproperlyConfigured as error:
+        found.append(
+            Error(str(error), hint="Make one: see kundsvar/core/crypto.py.", id="kundsvar.E001")
+        )
     if not [k for k in settings.ENCRYPTION_KEYS if k.strip()]:
         found.append(
             Warning(
