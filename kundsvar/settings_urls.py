@@ -16,6 +16,7 @@ pages = [
     path("", include("kundsvar.channels.chat.settings_urls")),
     path("", include("kundsvar.workspace.settings_urls")),
     path("", include("kundsvar.webhooks.settings_urls")),
+    path("", include("kundsvar.ops.settings_urls")),
 ]
 
 urlpatterns = [

@@ -122,31 +122,59 @@ def erase(customer: Customer, agent=None) -> dict[str, int]:
     now = timezone.now()
     addresses = [a.lower() for a in customer.emails.values_list("address", flat=True)]
     case_ids = list(_cases(customer).values_list("pk", flat=True))
-    files: list = []
-    shas: set[str] = set()
+    removed = _Removed()
     with transaction.atomic():
-        counts = _erase_rows(customer, case_ids, addresses, files, shas)
+        counts = _scrub_cases(case_ids, removed)
+        counts.update(_scrub_customer(customer, addresses))
         log_access(customer, agent, CustomerAccess.What.ERASE, now)
-    # Files after the commit: a rollback must not leave rows pointing at deleted files.
-    for stored in files:
-        stored.storage.delete(stored.name)
+    removed.delete_files()
+    index_cases(case_ids)
+    purge_deleted_terms()
+    counts["files"] = len(removed.files) + len(removed.shas)
+    return counts
+
+
+def anonymise_cases(case_ids: list[int]) -> dict[str, int]:
+    """Anonymise these cases (retention): their texts, attachments, raw mail and events'
+    details go; the cases and the customers stay."""
+    removed = _Removed()
+    with transaction.atomic():
+        counts = _scrub_cases(case_ids, removed)
+    removed.delete_files()
+    index_cases(case_ids)
+    purge_deleted_terms()
+    return counts
+
+
+class _Removed:
+    """Files to delete once the rows are gone for good (after the commit: a rollback must
+    not leave rows pointing at deleted files)."""
+
+    def __init__(self):
+        self.files: list = []
+        self.shas: set[str] = set()
+
+    def delete_files(self) -> None:
+        for stored in self.files:
+            stored.storage.delete(stored.name)
+        delete_raw(self.shas)
+
+
+def delete_raw(shas: set[str]) -> None:
+    """The raw files no message refers to any more, and their arrival notes."""
     for sha in shas:
         if not Message.objects.filter(raw_sha256=sha).exists():
             rawstore.path_for(sha).unlink(missing_ok=True)
     rawstore.forget_arrivals(shas)
-    index_cases(case_ids)
-    purge_deleted_terms()
-    counts["files"] = len(files) + len(shas)
-    return counts
 
 
-def _erase_rows(customer, case_ids, addresses, files, shas) -> dict[str, int]:
+def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
     messages = Message.objects.filter(case_id__in=case_ids)
-    shas.update(s for s in messages.values_list("raw_sha256", flat=True) if s)
+    removed.shas.update(s for s in messages.values_list("raw_sha256", flat=True) if s)
     attachments = Attachment.objects.filter(message__case_id__in=case_ids)
-    files.extend(a.file for a in attachments if a.file)
+    removed.files.extend(a.file for a in attachments if a.file)
     counts = {"attachments": attachments.delete()[0]}
-    counts["raw_messages"] = RawMessage.objects.filter(sha256__in=shas).delete()[0]
+    counts["raw_messages"] = RawMessage.objects.filter(sha256__in=removed.shas).delete()[0]
     counts["messages"] = messages.update(
         from_address="",
         from_name="",
@@ -165,9 +193,15 @@ def _erase_rows(customer, case_ids, addresses, files, shas) -> dict[str, int]:
     # The audit log keeps what happened and when; its details (addresses, texts) go.
     CaseEvent.objects.filter(case_id__in=case_ids).update(data={})
     Case.objects.filter(pk__in=case_ids).update(subject=ERASED)
-    sent = OutboundEmail.objects.filter(Q(case_id__in=case_ids) | Q(to_address__in=addresses))
-    counts["sent_mail"] = sent.delete()[0]
+    counts["sent_mail"] = OutboundEmail.objects.filter(case_id__in=case_ids).delete()[0]
     Rating.objects.filter(case_id__in=case_ids).update(comment="")
+    return counts
+
+
+def _scrub_customer(customer: Customer, addresses: list[str]) -> dict[str, int]:
+    counts = {
+        "sent_mail_to_address": OutboundEmail.objects.filter(to_address__in=addresses).delete()[0]
+    }
     orders = _orders(customer)
     OrderMessage.objects.filter(Q(order__in=orders) | Q(to_address__in=addresses)).update(
         to_address="", subject=ERASED

@@ -30,3 +30,30 @@ class CustomerAccess(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.agent or '-'} {self.what} customer {self.customer_id}"
         )
+
+
+class RetentionPolicy(models.Model):
+    """How long a shop keeps personal data (GDPR storage limitation). Empty: kept. The
+    worker applies it daily (ops.retention); Settings → Data retention shows what the
+    next run would remove."""
+
+    shop = models.OneToOneField("shops.Shop", on_delete=models.CASCADE, related_name="retention")
+    raw_mail_days = models.PositiveIntegerField(
+        _("delete raw mail after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("The original mail files; the messages' text stays. E.g. 90."),
+    )
+    closed_case_months = models.PositiveIntegerField(
+        _("anonymise closed cases after (months)"), null=True, blank=True, help_text=_("E.g. 24.")
+    )
+    chat_months = models.PositiveIntegerField(
+        _("delete chat transcripts after (months)"), null=True, blank=True, help_text=_("E.g. 12.")
+    )
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return f"retention for shop {self.shop_id}"

@@ -1,19 +1,20 @@
 """The customer's privacy page (GDPR), for the shop's admin: what we hold, who opened it,
 "download everything" (ZIP) and "erase"."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kundsvar.accounts.security import admin_shops
+from kundsvar.accounts.security import admin_shops, shop_admin_required
 from kundsvar.customers.models import Customer
 
-from . import gdpr
-from .models import CustomerAccess
+from . import gdpr, retention
+from .models import CustomerAccess, RetentionPolicy
 
 
 def _customer_for_admin(request, pk: int) -> Customer:
@@ -65,3 +66,30 @@ def erase(request, pk: int):
         gdpr.erase(customer, request.user)
         messages.success(request, _("The customer's personal data was erased."))
     return redirect("privacy:customer", customer.pk)
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = RetentionPolicy
+        fields = ["raw_mail_days", "closed_case_months", "chat_months"]
+
+
+@require_http_methods(["GET", "POST"])
+@shop_admin_required
+def retention_settings(request, shop):
+    policy = RetentionPolicy.objects.filter(shop=shop).first() or RetentionPolicy(shop=shop)
+    form = RetentionForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Retention rules saved. The worker applies them daily."))
+        return redirect("settings:retention", shop.slug)
+    return render(
+        request,
+        "ops/retention.html",
+        {
+            "shop": shop,
+            "section": "retention",
+            "form": form,
+            "preview": retention.preview(policy) if policy.pk else None,
+        },
+    )

@@ -291,3 +291,15 @@ def test_the_key_is_not_the_secret_key_itself(settings):
     derived = crypto._keys()[0]
     assert settings.SECRET_KEY.encode() not in derived
     assert len(hashlib.sha256(derived).digest()) == 32
+
+
+def test_rotate_secrets_moves_every_password_to_the_new_key(shop, settings):
+    from django.core.management import call_command
+
+    old, new = crypto.Fernet.generate_key().decode(), crypto.Fernet.generate_key().decode()
+    settings.ENCRYPTION_KEYS = [old]
+    box = Mailbox.objects.create(shop=shop, name="a", host="h", username="u", password="lösen")
+    settings.ENCRYPTION_KEYS = [new, old]
+    call_command("rotate-secrets", stdout=None)
+    settings.ENCRYPTION_KEYS = [new]
+    assert Mailbox.objects.get(pk=box.pk).password == "lösen"
