@@ -83,7 +83,9 @@ class TrustedProxyMiddleware:
     def __call__(self, request):
         meta = request.META
         remote = meta.get("REMOTE_ADDR", "")
-        if not (settings.TRUSTED_PROXIES and _trusted(remote)):
+        if not settings.TRUSTED_PROXIES:
+            return self.get_response(request)  # nothing forwarded is trusted (Django's default)
+        if not _trusted(remote):
             meta.pop("HTTP_X_FORWARDED_PROTO", None)  # only a trusted proxy may say https
             return self.get_response(request)
         meta["REMOTE_ADDR"] = client_address(remote, meta.get("HTTP_X_FORWARDED_FOR", ""))

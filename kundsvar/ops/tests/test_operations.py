@@ -131,6 +131,15 @@ def test_the_client_address_behind_a_trusted_proxy(settings):
         seen.update(addr=request.META["REMOTE_ADDR"], proto=request.is_secure())
         return None
 
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_PROTO="https")
     TrustedProxyMiddleware(view)(request)
-    assert seen == {"addr": "198.51.100.1", "proto": False}
+    assert seen == {"addr": "198.51.100.1", "proto": False}  # a client cannot claim https
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        HTTP_X_FORWARDED_PROTO="https",
+    )
+    TrustedProxyMiddleware(view)(request)
+    assert seen == {"addr": "203.0.113.9", "proto": True}
