@@ -12,7 +12,7 @@ rating comments; and the cases' search-index rows are rebuilt from what is left.
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -41,6 +41,30 @@ def log_access(customer: Customer, agent, what: str, now: datetime | None = None
         what=what,
         at=now or timezone.now(),
     )
+
+
+CASE_VIEW_RESOLUTION = timedelta(hours=1)
+
+
+def log_case_view(case: Case, agent) -> None:
+    """An agent opened a case: its customer's data was on the screen. Once an hour per
+    agent and customer is enough to answer "who looked at my data" (and keeps the case
+    page from writing on every click)."""
+    now = timezone.now()
+    recent = CustomerAccess.objects.filter(
+        customer_id=case.customer_id,
+        agent=agent,
+        what=CustomerAccess.What.CASE,
+        at__gte=now - CASE_VIEW_RESOLUTION,
+    )
+    if not recent.exists():
+        CustomerAccess.objects.create(
+            shop_id=case.shop_id,
+            customer_id=case.customer_id,
+            agent=agent,
+            what=CustomerAccess.What.CASE,
+            at=now,
+        )
 
 
 def _row(obj, exclude: tuple[str, ...] = ()) -> dict:

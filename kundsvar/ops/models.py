@@ -8,6 +8,7 @@ class CustomerAccess(models.Model):
     admin on the customer's privacy page and included in the customer's export)."""
 
     class What(models.TextChoices):
+        CASE = "case", _("Opened a case of the customer")
         PRIVACY_PAGE = "page", _("Opened the customer's privacy page")
         EXPORT = "export", _("Exported the customer's data")
         ERASE = "erase", _("Erased the customer's data")

@@ -6,6 +6,7 @@ statistics (the cases, their channels, events and rating scores) stay."""
 import io
 import json
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,19 @@ def test_an_agent_who_is_not_the_shops_admin_cannot_export(customer):
     assert client.post(f"/privacy/customers/{customer.pk}/export/").status_code == 403
     client.force_login(AgentFactory(shops=[ShopFactory()]))
     assert client.post(f"/privacy/customers/{customer.pk}/export/").status_code == 404
+
+
+def test_opening_a_case_is_in_the_customers_access_log_once_an_hour(customer, time_machine):
+    agent = AgentFactory(shops=[customer.shop])
+    from django.test import Client
+
+    client = Client()
+    client.force_login(agent)
+    case = Case.objects.get(customer=customer)
+    url = f"/cases/{case.number}/"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    time_machine.shift(timedelta(hours=1, minutes=1))
+    client.get(url)
+    views = CustomerAccess.objects.filter(customer=customer, agent=agent, what="case")
+    assert views.count() == 2
