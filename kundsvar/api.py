@@ -24,7 +24,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, Field
 
-from kundsvar.accounts.models import TOKEN_PREFIX, ApiToken
+from kundsvar.accounts.models import TOKEN_PREFIX, ApiToken, TokenScope
 from kundsvar.cases.services import CaseError
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # last_used_at is for people ("used 3 minutes ago"), not an audit: one write a minute.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # Larger numbers would overflow SQLite's and PostgreSQL's integers: a 422, never a 500.
 MAX_INT = 2**31 - 1
 MAX_PAGE = 100
@@ -132,14 +133,18 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
             return None
+        now = timezone.now()
         row = (
             ApiToken.objects.select_related("agent")
             .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True, agent__is_active=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
         if row is None:
             return None
-        _touch(row, timezone.now())
+        if row.scope != TokenScope.WRITE and request.method not in READ_METHODS:
+            raise HttpError(403, "This token may only read: make a read and write token.")
+        _touch(row, now)
         return row.agent
 
 

@@ -13,6 +13,9 @@ VAR_DIR = Path(envstr("KUNDSVAR_VAR_DIR", str(BASE_DIR.parent / "var")))
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
+# Fernet keys (comma-separated, the first encrypts) for secrets stored in the database:
+# mailbox and SMTP passwords. Empty: derived from SECRET_KEY (see kundsvar/core/crypto.py).
+ENCRYPTION_KEYS = envlist("ENCRYPTION_KEY", [])
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # The public address used in links in emails. `kundsvar serve` and `kundsvar demo` set
@@ -29,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates and static files: the API docs page works offline
     "django_tasks",
     "django_tasks_db",
     "kundsvar.core",
@@ -66,7 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kundsvar.core.headers.TrustedProxyMiddleware",  # first: everything sees the client
     "django.middleware.security.SecurityMiddleware",
+    "kundsvar.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,8 +155,23 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+# HTTPS=true when served over TLS (behind the proxy): HSTS, secure cookies, and the
+# proxy's X-Forwarded-Proto trusted (only from TRUSTED_PROXIES, see core/headers.py).
+HTTPS = envbool("HTTPS", False)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks over plain http
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Addresses (or networks) of the reverse proxies in front of the web processes; their
+# X-Forwarded-For names the client (rate limits, lockout, logs).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 # Security: logins are counted by username and IP address; after LOGIN_FAILURE_LIMIT
@@ -319,6 +340,13 @@ AUTO_REPEAT_MINUTES = envint("AUTO_REPEAT_MINUTES", 60)
 MESSENGER_API_URL = envstr("MESSENGER_API_URL", "https://graph.facebook.com/v21.0")
 INSTAGRAM_API_URL = envstr("INSTAGRAM_API_URL", "https://graph.instagram.com/v21.0")
 WHATSAPP_API_URL = envstr("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+
+# Operations (kundsvar/ops/health.py): /healthz thresholds, and the token /metrics needs
+# (empty: no /metrics at all).
+HEALTH_WORKER_MAX_AGE = envint("HEALTH_WORKER_MAX_AGE", 300)
+HEALTH_QUEUE_LAG_MAX = envint("HEALTH_QUEUE_LAG_MAX", 300)
+HEALTH_DISK_MIN_FREE_MB = envint("HEALTH_DISK_MIN_FREE_MB", 500)
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 LOGGING = {

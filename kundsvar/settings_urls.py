@@ -19,6 +19,8 @@ pages = [
     path("", include("kundsvar.workspace.settings_urls")),
     path("", include("kundsvar.automations.settings_urls")),
     path("", include("kundsvar.routing.settings_urls")),
+    path("", include("kundsvar.webhooks.settings_urls")),
+    path("", include("kundsvar.ops.settings_urls")),
 ]
 
 urlpatterns = [

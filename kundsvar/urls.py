@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kundsvar.api import api
-from kundsvar.core import views as core_views
+from kundsvar.ops import health
 from kundsvar.workspace import views as workspace
 
 urlpatterns = [
     path("", workspace.queue, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/chat/", include("kundsvar.workspace.chat_urls")),
@@ -37,4 +37,6 @@ urlpatterns = [
     path("audit/", include("kundsvar.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("privacy/", include("kundsvar.ops.urls")),
+    path("metrics", health.metrics, name="metrics"),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agent, Membership, Role, Team
+from .models import Agent, Membership, Role, Team, TokenScope
 
 
 class LanguageForm(forms.Form):
@@ -144,3 +144,21 @@ class TeamForm(forms.ModelForm):
 
     def validate_unique(self):
         """The shop is not a form field; clean_name() checks the name within it."""
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=80, help_text=_("What uses it, e.g. Shopify.")
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices, initial=TokenScope.READ)
+    days = forms.TypedChoiceField(
+        label=_("Expires"),
+        coerce=int,
+        initial=90,
+        choices=[
+            (30, _("in 30 days")),
+            (90, _("in 90 days")),
+            (365, _("in a year")),
+            (0, _("never")),
+        ],
+    )

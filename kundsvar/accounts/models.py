@@ -58,8 +58,14 @@ class Team(models.Model):
 TOKEN_PREFIX = "ks_"  # noqa: S105 (a prefix, not a secret)
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+    """A personal API token. Only its SHA-256 is stored; the token is shown once. A read
+    token may only GET; an expired or revoked token is refused."""
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
@@ -68,6 +74,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Tokens made before scopes existed could write: they keep that.
+    scope = models.CharField(
+        _("scope"), max_length=5, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
@@ -77,10 +88,17 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, agent: Agent, name: str) -> tuple["ApiToken", str]:
+    def issue(
+        cls, agent: Agent, name: str, *, scope: str = TokenScope.WRITE, expires_at=None
+    ) -> tuple["ApiToken", str]:
         """A new token for `agent`; returns the row and the token, which is not stored."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         row = cls.objects.create(
-            agent=agent, name=name, key_hash=cls.hash(token), prefix=token[:10]
+            agent=agent,
+            name=name,
+            key_hash=cls.hash(token),
+            prefix=token[:10],
+            scope=scope,
+            expires_at=expires_at,
         )
         return row, token

@@ -1,6 +1,7 @@
 """Every write to agents, memberships, teams and two-factor devices."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Agent, Membership, Role, Team
+from .models import Agent, ApiToken, Membership, Role, Team
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -167,3 +168,25 @@ def update_team(team: Team, name: str, members: Iterable[Agent] = ()) -> Team:
 def delete_team(team: Team) -> None:
     """Cases given to the team keep their assignee and lose only the team."""
     team.delete()
+
+
+# -- API tokens ----------------------------------------------------------------------------
+
+
+def issue_token(agent: Agent, name: str, scope: str, days: int | None) -> tuple["ApiToken", str]:
+    """A new personal API token; the token itself is returned once and never stored."""
+    from django.utils import timezone
+
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    return ApiToken.issue(agent, name, scope=scope, expires_at=expires_at)
+
+
+def revoke_token(agent: Agent, pk: int) -> bool:
+    """Revoke one of the agent's own tokens at once; False if it was not theirs or gone."""
+    from django.utils import timezone
+
+    return bool(
+        ApiToken.objects.filter(agent=agent, pk=pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )

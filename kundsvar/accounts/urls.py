@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
     path("two-factor/off/", views.two_factor_off, name="two_factor_off"),
     path("verify/", views.verify, name="verify"),
+    path("tokens/", views.tokens, name="tokens"),
 ]

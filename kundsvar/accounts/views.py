@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
 
 from . import services
@@ -27,6 +27,7 @@ from .forms import (
     PasswordForm,
     RoleForm,
     TeamForm,
+    TokenForm,
 )
 from .models import Membership, Role, Team
 from .security import admin_shops, shop_admin_required
@@ -323,3 +324,33 @@ def team_delete(request, shop, pk):
     services.delete_team(team)
     messages.success(request, _("Team %(name)s removed.") % {"name": team.name})
     return redirect("settings:teams", shop.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    """Personal API tokens: create (the token is shown this once), see, revoke."""
+    form = TokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and request.POST.get("revoke"):
+        if services.revoke_token(request.user, int(request.POST["revoke"])):
+            messages.success(request, _("The token was revoked. Programs using it are refused."))
+        return redirect("accounts:tokens")
+    if request.method == "POST" and form.is_valid():
+        _row, new_token = services.issue_token(
+            request.user,
+            form.cleaned_data["name"],
+            form.cleaned_data["scope"],
+            form.cleaned_data["days"] or None,
+        )
+        form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": request.user.api_tokens.order_by("revoked_at", "-created_at"),
+            "now": timezone.now(),
+        },
+    )

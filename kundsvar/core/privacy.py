@@ -33,6 +33,19 @@ phone number would stop the agent from helping:
 
 An unlabelled ``0701234569`` is both a mobile number and a valid personnummer (born
 2007-01-23); C3 errs on the side of privacy and masks it.
+
+The neighbours' numbers are masked the same way, after the Swedish pass (``_mask_nordic``):
+
+* Norwegian fødselsnummer (and D/H-numbers): ``DDMMYYIIIKK`` or ``DDMMYY IIIKK``, a real
+  date (D-number: day + 40, H-number: month + 40) and both mod-11 check digits right;
+* Finnish henkilötunnus: ``DDMMYY`` + century sign (``+``, ``-``, ``Y X W V U``,
+  ``A B C D E F``) + ``ZZZ`` + the check character (mod 31), e.g. ``131052-308T``;
+* Danish CPR: ``DDMMYY-SSSS`` (or without the dash) with a real date, when a CPR word
+  (CPR, personnummer, person nr) stands before it on the same line. Since 2007 not every
+  CPR passes the mod-11 check, so there is no check digit to tell it from a Swedish
+  number with a wrong check digit, an order or an invoice number: the word decides.
+
+Unseparated numbers after an order, tracking or phone word are left alone, as above.
 """
 
 import re
@@ -94,7 +107,8 @@ def mask_personal_numbers(text: str) -> tuple[str, int]:
         done = (done + out[-1])[-_TAIL:]
         count += personal
     out.append(text[pos:])
-    return "".join(out), count
+    nordic, others = _mask_nordic("".join(out))
+    return nordic, count + others
 
 
 def contains_personal_number(text: str) -> bool:
@@ -167,3 +181,90 @@ def _labelled_as_other_number(before: str) -> bool:
         return False
     personal = [m.end() for m in _PERSONAL_WORDS.finditer(window)]
     return not personal or max(other) > max(personal)
+
+
+# -- Norway, Finland, Denmark ------------------------------------------------------------------
+_NO_CANDIDATE = re.compile(
+    r"(?<![\w+\-])(?P<date>[0-9]{6}) ?(?P<serial>[0-9]{5})(?![\w\-]|[.,][0-9])"
+)
+_FI_CANDIDATE = re.compile(
+    r"(?<![\w+\-])(?P<date>[0-9]{6})(?P<century>[-+A-FU-Y])(?P<serial>[0-9]{3})"
+    r"(?P<check>[0-9A-Y])(?![\w\-])",
+    re.IGNORECASE,
+)
+_DK_CANDIDATE = re.compile(
+    r"(?<![\w+\-])(?P<date>[0-9]{6})(?P<sep>[-–\u2011 ]?)(?P<serial>[0-9]{4})"
+    r"(?![\w\-]|[.,][0-9])"
+)
+_CPR_WORDS = re.compile(r"\b(?:cpr\w*|personnummer\w*|person\s*nr)", re.IGNORECASE)
+_FI_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_FI_CENTURY = {
+    "+": 1800,
+    "-": 1900,
+    **dict.fromkeys("YXWVU", 1900),
+    **dict.fromkeys("ABCDEF", 2000),
+}
+_NO_WEIGHTS = ((3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+
+
+def _mask_nordic(text: str) -> tuple[str, int]:
+    count = 0
+    for pattern, judge in (
+        (_FI_CANDIDATE, _is_finnish),
+        (_NO_CANDIDATE, _is_norwegian),
+        (_DK_CANDIDATE, _is_danish),
+    ):
+        text, found = _replace(text, pattern, judge)
+        count += found
+    return text, count
+
+
+def _replace(text: str, pattern: re.Pattern, judge) -> tuple[str, int]:
+    out: list[str] = []
+    count, pos = 0, 0
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - _TAIL) : match.start()]
+        masked = judge(match, before, text[match.end() : match.end() + _AHEAD])
+        out.append(text[pos : match.start()])
+        out.append(MASK if masked else match.group(0))
+        pos = match.end()
+        count += masked
+    out.append(text[pos:])
+    return "".join(out), count
+
+
+def _ddmmyy(digits: str, years: tuple[int, ...]) -> bool:
+    day, month, yy = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    return any(_real_date(century + yy, month, day) for century in years)
+
+
+def _is_finnish(match: re.Match, before: str, after: str) -> bool:
+    digits, century = match.group("date"), match.group("century").upper()
+    day, month, yy = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    if not _real_date(_FI_CENTURY[century] + yy, month, day):
+        return False
+    expected = _FI_CHECK[int(digits + match.group("serial")) % 31]
+    return match.group("check").upper() == expected
+
+
+def _is_norwegian(match: re.Match, before: str, after: str) -> bool:
+    digits = match.group("date") + match.group("serial")
+    day, month, yy = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    day -= 40 if day > 40 else 0  # D-number
+    month -= 40 if month > 40 else 0  # H-number
+    if not any(_real_date(c + yy, month, day) for c in (1900, 2000, 1800)):
+        return False
+    for weights, position in zip(_NO_WEIGHTS, (9, 10), strict=True):
+        check = 11 - sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
+        if (0 if check == 11 else check) != int(digits[position]):
+            return False
+    return not (_in_digit_groups(before, after) or _labelled_as_other_number(before))
+
+
+def _is_danish(match: re.Match, before: str, after: str) -> bool:
+    digits = match.group("date") + match.group("serial")
+    if not _ddmmyy(digits, (1900, 2000)):
+        return False
+    if not _CPR_WORDS.search(before[-_CONTEXT:].rsplit("\n", 1)[-1]):
+        return False
+    return match.group("sep") not in ("", " ") or not _in_digit_groups(before, after)

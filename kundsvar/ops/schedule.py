@@ -28,4 +28,5 @@ SCHEDULE = [
     # Time conditions of automations: a rule fires within 60 s of its condition holding.
     Periodic("kundsvar.automations.tasks.run_time_rules", 60),
     Periodic("kundsvar.routing.tasks.escalate_unanswered", 60),
+    Periodic("kundsvar.ops.tasks.apply_retention", 24 * 3600),
 ]

@@ -96,3 +96,15 @@ def _documents(cases: QuerySet[Case]) -> list[Document]:
         document(pk, number, subject, language, messages[pk])
         for pk, number, subject, language in rows
     ]
+
+
+def purge_deleted_terms() -> None:
+    """Make removed text unrecoverable from the index (GDPR erasure). SQLite's FTS5 keeps
+    deleted terms in its segments until they are merged: 'optimize' merges them all (it
+    rewrites the index: for erasures, not for every write). PostgreSQL's old row versions
+    go with VACUUM (autovacuum, or `VACUUM search_document` at once)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")

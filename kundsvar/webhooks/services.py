@@ -205,3 +205,36 @@ def send_again(deliveries: QuerySet[WebhookDelivery], *, now: datetime | None = 
     ids = MACHINE.retry_now(deliveries, now)
     _enqueue_on_commit(ids)
     return len(ids)
+
+
+# -- the settings page -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_endpoint(shop, url: str, events: list[str]) -> WebhookEndpoint:
+    """A new endpoint with a new signing secret (the page shows it once)."""
+    endpoint = WebhookEndpoint(shop=shop, url=url, events=events)
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
+
+
+def new_secret(endpoint: WebhookEndpoint) -> str:
+    """Replace the signing secret; deliveries from now on are signed with the new one."""
+    from .models import new_secret as make
+
+    endpoint.secret = make()
+    endpoint.save(update_fields=["secret"])
+    return endpoint.secret
+
+
+def set_active(endpoint: WebhookEndpoint, active: bool) -> None:
+    endpoint.active = active
+    endpoint.save(update_fields=["active"])
+
+
+def send_test(endpoint: WebhookEndpoint, *, now: datetime | None = None) -> WebhookDelivery:
+    """A "test" event to this endpoint only, signed and logged like any other delivery."""
+    now = now or timezone.now()
+    payload = {"shop": endpoint.shop.slug, "message": "Test from Kundsvar"}
+    return _queue([endpoint], Event.TEST, payload, now)[0]

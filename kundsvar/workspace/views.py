@@ -17,6 +17,7 @@ from kundsvar.cases import queries, services
 from kundsvar.cases.models import Case, Channel, Direction, Message, Status
 from kundsvar.channels.email import outbox
 from kundsvar.knowledge import panels as knowledge_panels
+from kundsvar.ops import gdpr
 from kundsvar.search.queries import search_cases
 from kundsvar.shops.models import Language
 from kundsvar.sla.promise import promise_text
@@ -195,6 +196,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
 def detail(request, number):
     case = _case(request, number)
     services.mark_seen(case, request.user)
+    gdpr.log_case_view(case, request.user)  # the customer's access log (GDPR)
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 

@@ -2,9 +2,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.channels.outbox import OutboundKind
+from kundsvar.core.crypto import EncryptedTextField
 from kundsvar.core.delivery import DeliveryRow
 
-__all__ = ["Mailbox", "OutboundEmail", "OutboundKind", "OutboundState", "RawMessage"]
+__all__ = [
+    "Mailbox",
+    "OutboundEmail",
+    "OutboundKind",
+    "OutboundState",
+    "RawMessage",
+    "SmtpServer",
+]
 
 
 class Source(models.TextChoices):
@@ -111,7 +119,7 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     use_tls = models.BooleanField(_("TLS"), default=True)
     username = models.CharField(_("username"), max_length=255)
-    password = models.CharField(_("password"), max_length=255)
+    password = EncryptedTextField(_("password"))  # encrypted at rest (core.crypto)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     move_to = models.CharField(_("move processed mail to"), max_length=255, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -126,3 +134,33 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.host}/{self.folder}"
+
+
+class SmtpSecurity(models.TextChoices):
+    STARTTLS = "starttls", _("STARTTLS (port 587)")
+    TLS = "tls", _("TLS (port 465)")
+    NONE = "none", _("None (only inside your own network)")
+
+
+class SmtpServer(models.Model):
+    """The shop's own outgoing mail server. Without one (or disabled) the installation's
+    EMAIL_URL sends the shop's mail."""
+
+    shop = models.OneToOneField("shops.Shop", on_delete=models.CASCADE, related_name="smtp_server")
+    host = models.CharField(_("SMTP server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=587)
+    security = models.CharField(
+        _("encryption"), max_length=8, choices=SmtpSecurity.choices, default=SmtpSecurity.STARTTLS
+    )
+    username = models.CharField(_("username"), max_length=255, blank=True)
+    password = EncryptedTextField(_("password"), blank=True)  # encrypted at rest (core.crypto)
+    enabled = models.BooleanField(_("send the shop's mail through this server"), default=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail server")
+        verbose_name_plural = _("outgoing mail servers")
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}:{self.port}" if self.username else self.host

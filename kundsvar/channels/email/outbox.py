@@ -32,7 +32,7 @@ from kundsvar.cases.models import EventKind
 from kundsvar.core import batchcache, delivery
 
 from . import mimetext
-from .models import OutboundEmail, OutboundState
+from .models import OutboundEmail, OutboundState, SmtpSecurity, SmtpServer
 
 log = logging.getLogger(__name__)
 # 40 attempts: about a day and a half at the capped backoff (1, 2, 4 … 60 minutes).
@@ -147,7 +147,32 @@ def _attempt(row: OutboundEmail, now: datetime) -> str:
 
 
 def _send_mail(row: OutboundEmail) -> None:
-    _connection().send_messages([_WireEmail(row)])
+    server = _shop_server(row)
+    connection = smtp_connection(server) if server else _connection()
+    connection.send_messages([_WireEmail(row)])
+
+
+def _shop_server(row: OutboundEmail) -> SmtpServer | None:
+    """The shop's own SMTP server, when it set one up on the email settings page."""
+    servers = SmtpServer.objects.filter(enabled=True)
+    if row.case_id:
+        return servers.filter(shop__cases=row.case_id).first()
+    return servers.filter(shop__email__iexact=row.from_address).first()
+
+
+def smtp_connection(server: SmtpServer):
+    """A Django SMTP connection to a shop's own server (verifying its certificate)."""
+    return get_connection(
+        "django.core.mail.backends.smtp.EmailBackend",
+        fail_silently=False,
+        timeout=settings.EMAIL_TIMEOUT,
+        host=server.host,
+        port=server.port,
+        username=server.username or None,
+        password=server.password or None,
+        use_tls=server.security == SmtpSecurity.STARTTLS,
+        use_ssl=server.security == SmtpSecurity.TLS,
+    )
 
 
 def _delivery_failed(row: OutboundEmail, error: Exception, now: datetime) -> None:

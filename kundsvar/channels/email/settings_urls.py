@@ -3,8 +3,11 @@
 
 from django.urls import path
 
-from . import views
+from . import connect, views
 
 urlpatterns = [
     path("<slug:slug>/outgoing-mail/", views.outgoing, name="outgoing_mail"),
+    path("<slug:slug>/email/", connect.email_settings, name="email"),
+    path("<slug:slug>/email/mailbox/new/", connect.mailbox_edit, name="mailbox_new"),
+    path("<slug:slug>/email/mailbox/<int:pk>/", connect.mailbox_edit, name="mailbox_edit"),
 ]

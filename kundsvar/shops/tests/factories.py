@@ -40,3 +40,14 @@ class AgentFactory(factory.django.DjangoModelFactory):
     def shops(agent, create, extracted, **kwargs):
         for shop in extracted or []:
             Membership.objects.create(agent=agent, shop=shop, role=Role.AGENT)
+
+
+def admin_client(shop):
+    """A test client logged in as a new administrator of `shop`."""
+    from django.test import Client
+
+    agent = AgentFactory()
+    Membership.objects.create(agent=agent, shop=shop, role=Role.ADMIN)
+    client = Client()
+    client.force_login(agent)
+    return client
