@@ -210,6 +210,7 @@ def run(n: int, args, workdir: Path) -> dict:
     # question is acknowledged, as it would be at a real pace (that work is what we time).
     settings.ACKS_PER_SHOP_PER_MINUTE = 10**9
     shop = create_shop()
+    _faq(shop)
     generator = Generator(42, shop.name, shop.email, timezone.now)
     meter = Meter()
     meter.install()
@@ -242,6 +243,28 @@ def run(n: int, args, workdir: Path) -> dict:
         steady = drive(stream, shop, args, meter, pool, rate=args.rate)
         pool.stop()
     return summary(n, args, meter, pool, first, second, steady)
+
+
+FAQ = [  # a shop's help articles: the acknowledgement searches them for every question (A5)
+    ("sv", "Leveranstider", "Vi skickar inom en arbetsdag. Leverans tar 2–4 arbetsdagar."),
+    ("sv", "Retur och byte", "Du har 30 dagars öppet köp. Returfrakten är gratis; byt storlek."),
+    ("sv", "Dubbeldragning och återbetalning", "Dras du två gånger betalar vi tillbaka."),
+    ("sv", "Ändra leveransadress", "Adressen på en order går att ändra tills den skickats."),
+    ("en", "Delivery times", "We ship within one working day; delivery takes 2–4 days."),
+    ("en", "Returns", "You have 30 days to return; print the return label yourself."),
+    ("en", "Charged twice", "If you were charged twice we refund the duplicate payment."),
+]
+
+
+def _faq(shop) -> None:
+    from kundsvar.knowledge.search import index_articles
+    from kundsvar.knowledge.services import create_article
+
+    articles = [
+        create_article(shop, title=title, body=body, language=language)
+        for language, title, body in FAQ
+    ]
+    index_articles([a.pk for a in articles])  # on commit, which the bench has had
 
 
 class Pool:

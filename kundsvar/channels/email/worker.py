@@ -14,13 +14,13 @@ its write lock at BEGIN); there, one worker.
 """
 
 import logging
-from datetime import date
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from kundsvar.core import batchcache
 from kundsvar.shops.models import Shop
@@ -135,6 +135,6 @@ def warm_up() -> None:
     get_resolver().url_patterns  # noqa: B018 — imports every app's views and URLs
     guess_language("tack för hjälpen med min beställning")
     for country in ("SE", "NO", "DK", "FI"):
-        is_holiday(country, date.today())
+        is_holiday(country, timezone.localdate())
     for name in ("ack_subject.txt", "ack.txt", "ack.html"):
         get_template(f"emails/{name}")
