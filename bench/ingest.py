@@ -19,6 +19,13 @@ steady stream of --rate messages a second after the bursts (100 messages with --
 else 500) (the bursts' own is
 `ack_latency_burst_p95_s`); without, over the bursts.
 
+The shop has a small FAQ (FAQ below), so the acknowledgement's article search is
+measured. Before timing, `worker.warm_up` loads what a long-running worker loads once.
+The machine is shared: beside the wall figures, `cpu_messages_per_s` and `stage_cpu_ms`
+are by this code's CPU time (with N workers: the processing shared N ways; the database
+server's CPU is not counted on PostgreSQL). --profile profiles CPU time (sort with
+BENCH_SORT, restrict with BENCH_FILTER=regex, BENCH_LINES=n).
+
 Human lines (per-stage cost in ms per message) go to stderr; the last line on stdout is
 one line of JSON.
 """
