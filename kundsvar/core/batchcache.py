@@ -63,6 +63,11 @@ def _flush(collected: dict) -> None:
             log.exception("the batch's %s failed", key)
 
 
+def active() -> bool:
+    """Is a batch open? (Worth a query for the whole batch to save one per message.)"""
+    return _scope.get() is not None
+
+
 def cached(shop_id: int | None, key: tuple, load: Callable[[], T]) -> T:
     """`load()`, kept under (shop_id, *key) while a batch is open."""
     values = _scope.get()

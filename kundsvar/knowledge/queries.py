@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from kundsvar.core import batchcache
 from kundsvar.search.text import language_code
 
 from . import search, words
@@ -38,6 +39,16 @@ class Hit:
 def published(shop, language: str | None = None):
     articles = Article.objects.filter(shop=shop, status=Status.PUBLISHED)
     return articles.filter(language=language) if language else articles
+
+
+def published_languages(shop) -> set[str]:
+    """The languages the shop has published articles in; kept for a batch of work
+    (core.batchcache), forgotten when an article changes (services)."""
+    return batchcache.cached(
+        shop.pk,
+        ("published_languages",),
+        lambda: set(published(shop).order_by().values_list("language", flat=True).distinct()),
+    )
 
 
 # The nearest languages first when an article has no version in the visitor's own: a
@@ -81,7 +92,11 @@ def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
     question of one or two meaningful words needs one in the title or all in the body;
     a longer one needs a weight of three (two title words, or a title word and a body
     word, or three body words)."""
-    title, body = search.document_stems(article.title, article.body, article.language)
+    title, body = batchcache.cached(  # the same articles match message after message
+        article.shop_id,
+        ("document_stems", article.pk),
+        lambda: search.document_stems(article.title, article.body, article.language),
+    )
     title_stems, body_stems = set(title.split()), set(body.split())
     star = search.prefixes(stems)
     in_title = [s for s in stems if search.stem_matches(s, title_stems, s in star)]
@@ -143,7 +158,12 @@ def suggest(shop, text: str, language: str | None, limit: int = 5) -> list[Artic
 def relevant_articles(
     shop, text: str, language: str | None, limit: int = 3, fallback: bool = True
 ) -> list[Article]:
-    """Like `suggest`, but only articles that clearly match (is_relevant)."""
+    """Like `suggest`, but only articles that clearly match (is_relevant). In a batch of
+    work (core.batchcache) a shop with no published article in the language is not
+    searched: one query for the batch instead of one per message."""
+    code = language_code(language) or shop.language
+    if not fallback and batchcache.active() and code not in published_languages(shop):
+        return []
     return [
         hit.article for hit in rank(shop, text, language, limit, fallback=fallback) if hit.relevant
     ]

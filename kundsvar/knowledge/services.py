@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from kundsvar.core import batchcache
 from kundsvar.search.text import language_code
 
 from . import search, words
@@ -89,6 +90,7 @@ def create_article(
                 if related:
                     article.related.set(related)
                 search.index_on_commit(article.pk)
+                batchcache.forget(shop.pk)  # its languages (queries.published_languages)
                 return article
         except IntegrityError:
             if (
@@ -162,6 +164,7 @@ def update_article(
         if related is not None:
             article.related.set([a for a in related if a.pk != article.pk])
         search.index_on_commit(article.pk)
+    batchcache.forget(article.shop_id)  # its stems (queries.is_relevant)
     return article
 
 
@@ -178,6 +181,7 @@ def publish(article: Article, agent: "Agent | None" = None) -> bool:
         )
     )
     article.refresh_from_db(fields=["status", "published_at"])
+    batchcache.forget(article.shop_id)
     return bool(changed)
 
 
@@ -186,11 +190,13 @@ def unpublish(article: Article, agent: "Agent | None" = None) -> bool:
         status=Status.DRAFT, updated_by=agent, updated_at=timezone.now()
     )
     article.refresh_from_db(fields=["status"])
+    batchcache.forget(article.shop_id)
     return bool(changed)
 
 
 def delete_article(article: Article) -> None:
-    pk = article.pk
+    pk, shop_id = article.pk, article.shop_id
+    batchcache.forget(shop_id)
     with transaction.atomic():
         article.delete()
         search.index_on_commit(pk)

@@ -75,29 +75,54 @@ def _repeats_itself(shop, inbound: Inbound) -> str:
         return ""
     local, domain = sender_key(inbound.from_address)
     since = inbound.received_at - timedelta(minutes=settings.AUTO_REPEAT_MINUTES)
-    recent = Message.objects.filter(
-        case__shop=shop,
-        direction=Direction.INBOUND,
-        from_address__iendswith=f"@{domain}",
-        created_at__gte=since,
-        created_at__lte=inbound.received_at,
-    )
-    # A person who asks again in the same words is a person: only other addresses count
-    # (one address answering itself is held by the per-sender limit).
-    recent = recent.exclude(from_address__iexact=inbound.from_address)
-    if _shared(domain):  # strangers at gmail.com may well write the same words: only
-        # the same sender's +tags count (anna1@ and anna12@ are two people)
-        recent = recent.filter(from_address__istartswith=local)
-    # Plain tuples, not model instances with deferred fields: this runs for every mail.
-    latest = recent.order_by("-created_at").values_list("new_text", "body_text", "from_address")
+    latest = _recent_from_domain(shop.pk, inbound.from_address, since, inbound.received_at)
     same = sum(
         _normalised(new_text or body_text) == text
         and (not _shared(domain) or sender_key(address)[0] == local)
-        for new_text, body_text, address in latest[:200]
+        for new_text, body_text, address in latest
     )
     if same >= settings.AUTO_REPEAT_COUNT - 1:
         return f"the same text {same + 1} times from {domain}"
     return ""
+
+
+def _recent_from_domain(
+    shop_id: int, sender: str, since: datetime, until: datetime
+) -> list[tuple[str, str, str]]:
+    """The newest 200 inbound texts (new text, body, sender) of the shop from `domain`
+    since `since`, not from `sender` itself: a person who asks again in the same words is
+    a person (one address answering itself is held by the per-sender limit). At a shared
+    domain (gmail.com) only the sender's own +tags: strangers there may well write the
+    same words. In SQL, as _ack_counts: this runs for every mail, and the ORM spent
+    more building the query than the database running it. Addresses compared in lower
+    case, as iendswith/iexact/istartswith would."""
+    local, domain = sender_key(sender)
+    ops = connection.ops
+    messages = ops.quote_name(Message._meta.db_table)
+    cases = ops.quote_name(Case._meta.db_table)
+    stamp = ops.adapt_datetimefield_value
+    address = "LOWER(m.from_address)"
+    sql = (
+        f"SELECT m.new_text, m.body_text, m.from_address FROM {messages} m"  # noqa: S608 — table names from the models; every value a parameter
+        f" CROSS JOIN {cases} c WHERE c.id = m.case_id"  # the time range first: see _ack_counts
+        f" AND c.shop_id = %s AND m.direction = %s AND {address} LIKE %s ESCAPE '\\'"
+        f" AND m.created_at >= %s AND m.created_at <= %s AND {address} <> %s"
+    )
+    params: list = [
+        shop_id,
+        Direction.INBOUND,
+        "%@" + _like(domain),
+        stamp(since),
+        stamp(until),
+        sender.lower(),
+    ]
+    if _shared(domain):
+        sql += f" AND {address} LIKE %s ESCAPE '\\'"
+        params.append(_like(local) + "%")
+    sql += " ORDER BY m.created_at DESC LIMIT 200"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def within_ack_limits(shop, sender: str, at: datetime) -> bool:
@@ -122,7 +147,11 @@ def _ack_counts(shop_id: int, local: str, domain: str, hour: datetime, minute: d
     """Acknowledgements of the shop: to this sender (sender_key equal: the local part
     itself or with a +tag) and to its domain in the last hour, and all in the last
     minute. Written in SQL: the ORM spent more building this query than the database
-    running it. Addresses compared in lower case, as iexact/iendswith would."""
+    running it. Addresses compared in lower case, as iexact/iendswith would.
+
+    CROSS JOIN keeps SQLite on the outbox's created_at index (the last hour's rows); with
+    an inner join it walked every case of the shop and all their mail, a cost that grew
+    with the shop's history. PostgreSQL plans a CROSS JOIN with this WHERE as the join."""
     ops = connection.ops
     outbox = ops.quote_name(OutboundEmail._meta.db_table)
     cases = ops.quote_name(Case._meta.db_table)
@@ -135,8 +164,8 @@ def _ack_counts(shop_id: int, local: str, domain: str, hour: datetime, minute: d
         " COUNT(CASE WHEN o.created_at > %s THEN 1 END)"
     )
     sql = (
-        f"{select} FROM {outbox} o INNER JOIN {cases} c ON c.id = o.case_id"  # noqa: S608 — table names from the models; every value a parameter
-        " WHERE o.kind = %s AND c.shop_id = %s AND o.created_at >= %s"
+        f"{select} FROM {outbox} o CROSS JOIN {cases} c WHERE c.id = o.case_id"  # noqa: S608 — table names from the models; every value a parameter
+        " AND o.kind = %s AND c.shop_id = %s AND o.created_at >= %s"
     )
     at_domain = "%@" + _like(domain)
     params = [

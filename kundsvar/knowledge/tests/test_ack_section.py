@@ -2,13 +2,18 @@
 case's language, as absolute links — and to nothing when none is relevant enough."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from kundsvar.cases.models import Direction
 from kundsvar.cases.tests.factories import open_email_case
 from kundsvar.channels.email import emails as ack_emails
+from kundsvar.core import batchcache
 from kundsvar.knowledge.demo import add_demo_articles
 from kundsvar.knowledge.emails import ack_section
+from kundsvar.knowledge.search import index_articles
+from kundsvar.knowledge.services import create_article
 
 
 @pytest.fixture
@@ -81,3 +86,26 @@ def test_titles_are_escaped_in_html(shop, make_article, now):
     case = open_email_case(shop, now, subject="Retur", text="Hur returnerar jag varor?")
     section = ack_section(case, first_message(case))
     assert "&lt;b&gt;nu&lt;/b&gt;" in section["html"] and "<b>nu" not in section["html"]
+
+
+def test_in_a_batch_a_language_without_articles_is_not_searched(faq, now):  # A5
+    """One query for the batch tells which languages have articles; a Norwegian question
+    then costs no search, and an article published during the batch is found at once."""
+    case = open_email_case(
+        faq, now, subject="Gavekort", text="Hei, hvor lenge gjelder presentkort?", language="nb"
+    )
+    message = first_message(case)
+    with batchcache.batch():
+        assert ack_section(case, message) is None
+        with CaptureQueriesContext(connection) as queries:
+            assert ack_section(case, message) is None
+        assert len(queries) == 0
+        create_article(
+            faq,
+            title="Hvor lenge gjelder presentkortet?",
+            body="Presentkortet gjelder i to år fra kjøpsdagen.",
+            language="nb",
+        )
+        index_articles(list(faq.knowledge_articles.values_list("pk", flat=True)))
+        section = ack_section(case, message)
+    assert section and "Hvor lenge gjelder presentkortet?" in section["text"]
