@@ -20,7 +20,7 @@ from kundsvar.channels.form import queries as form_queries
 from kundsvar.channels.phone.models import PhoneSettings
 from kundsvar.commerce.models import CaseOrder, CommerceSettings, Order, ShippingMethod
 from kundsvar.feedback.models import Rating
-from kundsvar.insights import staffing, topics
+from kundsvar.insights import staffing
 from kundsvar.insights.reports import Period, Report
 from kundsvar.knowledge import queries as knowledge
 from kundsvar.sla.models import ResponsePolicy
@@ -120,6 +120,10 @@ class Facts:
     @cached_property
     def top_questions(self) -> list:
         """The biggest groups of recent questions, each with whether an article answers it."""
+        # Imported here: the clustering needs numpy, which is an optional extra (semantic);
+        # the rest of Kundsvar, the audit's page included, must import without it.
+        from kundsvar.insights import topics
+
         return topics.questions(self.shop, self.now)[1][:TOP_QUESTIONS]
 
     @cached_property
