@@ -25,4 +25,5 @@ SCHEDULE = [
     Periodic("kundsvar.commerce.tasks.retry_failed_webhooks", 900),
     Periodic("kundsvar.live.tasks.prune_events", 3600),
     Periodic("kundsvar.insights.tasks.refresh_reports", 300),
+    Periodic("kundsvar.insights.tasks.send_weekly_reports", 900),
 ]
