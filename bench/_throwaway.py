@@ -12,8 +12,9 @@ PSQL = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c
 
 
 @contextmanager
-def throwaway(db: str):
-    """Point Django at a new empty database of kind `db` before django.setup()."""
+def throwaway(db: str, keep: bool = False):
+    """Point Django at a new empty database of kind `db` before django.setup(); with
+    `keep` it stays afterwards (for a later run to read again)."""
     workdir = Path(tempfile.mkdtemp(prefix="kundsvar-bench-"))
     os.environ["KUNDSVAR_VAR_DIR"] = str(workdir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "kundsvar.settings"
@@ -28,9 +29,14 @@ def throwaway(db: str):
     try:
         yield workdir
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if name:
-            from django.db import connections
+        if not keep:
+            _remove(workdir, name)
 
-            connections.close_all()
-            subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name}"], check=False)
+
+def _remove(workdir: Path, name: str | None) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)
+    if name:
+        from django.db import connections
+
+        connections.close_all()
+        subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {name}"], check=False)

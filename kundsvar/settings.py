@@ -152,6 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# A shop's admin (the owner) lands on the reports overview after login; agents on the
+# queue (LOGIN_REDIRECT_URL). A `next` in the login link wins over both.
+ADMIN_LANDING_URL = "insights:index"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True

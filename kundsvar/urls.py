@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kundsvar.accounts import views as accounts
 from kundsvar.api import api
 from kundsvar.ops import health
 from kundsvar.workspace import views as workspace
@@ -9,7 +10,7 @@ from kundsvar.workspace import views as workspace
 urlpatterns = [
     path("", workspace.queue, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/chat/", include("kundsvar.workspace.chat_urls")),
     path("cases/", include("kundsvar.workspace.urls")),

@@ -123,7 +123,8 @@ def _mentions(pattern: str, paths) -> list[str]:
 
 def test_channels_and_domains_reach_the_email_channel_only_through_the_registry():
     """The form, the portal, feedback and the case services hand a customer's message to
-    intake, which asks the channel's adapter through channels.registry. Their tests too: a
+    intake, which asks the channel's adapter through channels.registry; commerce and
+    insights (the weekly report) queue their mail through channels.outbox. Their tests too: a
     test about what an email says lives with the email channel."""
     assert (
         _imports_of(
@@ -133,11 +134,12 @@ def test_channels_and_domains_reach_the_email_channel_only_through_the_registry(
             "commerce",
             "portal",
             "feedback",
+            "insights",
             tests=True,
         )
         == []
     )
-    apps = ("channels/form", "cases", "commerce", "portal", "feedback")
+    apps = ("channels/form", "cases", "commerce", "portal", "feedback", "insights")
     paths = [path for app in apps for path in _sources(app, tests=True)]
     assert _mentions(r"kundsvar\.channels\.email|channels import email", paths) == []
 

@@ -9,6 +9,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
@@ -51,13 +52,29 @@ def locked_out(request, original_response=None, credentials=None):
     )
 
 
+def landing_url(agent) -> str:
+    """Where an agent lands after login when no `next` says otherwise: a shop's admin
+    (the owner) on the reports overview (ADMIN_LANDING_URL), everyone else on the queue
+    (LOGIN_REDIRECT_URL)."""
+    if agent.is_superuser or Membership.objects.filter(agent=agent, role=Role.ADMIN).exists():
+        return resolve_url(settings.ADMIN_LANDING_URL)
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; without a `next` the agent lands by role (landing_url)."""
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
+
+
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return landing_url(request.user)
 
 
 @login_required

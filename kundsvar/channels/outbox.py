@@ -4,8 +4,10 @@ Cases answer through their channel (`registry.channel_for(case.channel).send_rep
 commerce writes order messages (rules O1, O4, O6, O8) that no case asked for. Both end
 up as delivery rows of the channel that carries them (today every customer message is
 an email: `channels.email` stores and sends the row with the delivery machine of
-`core.delivery`). Callers name what they send with keywords and never import a
-channel's package, so the next channel is one more adapter, not one more caller.
+`core.delivery`). Mail to the shop's own people (the owner's weekly report, insights)
+goes out the same way through `send_to_staff`. Callers name what they send with
+keywords and never import a channel's package, so the next channel is one more
+adapter, not one more caller.
 """
 
 from datetime import datetime
@@ -23,6 +25,7 @@ class OutboundKind(models.TextChoices):
     ACK = "ack", _("Acknowledgement")
     REPLY = "reply", _("Reply")
     ORDER = "order", _("Order message")
+    REPORT = "report", _("Report to the shop")
 
 
 EMAIL = "email"
@@ -56,3 +59,9 @@ def send_to_customer(
     if queue is None:
         raise ValueError(f"The channel {channel!r} cannot carry a message to a customer.")
     return queue(built, kind=kind, case=case, message=message, now=now)
+
+
+def send_to_staff(built: EmailMessage, *, now: datetime):
+    """Queue `built` for one of the shop's own people (an owner's weekly report): an
+    email, belonging to no case, sent once the surrounding transaction commits."""
+    return channel_for(EMAIL).queue(built, kind=OutboundKind.REPORT, now=now)

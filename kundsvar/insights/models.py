@@ -9,31 +9,28 @@ from django.db import models
 
 
 class ArrivalHour(models.Model):
-    """Questions that arrived: new cases and follow-ups, per local day and hour of week."""
+    """Questions that arrived: new cases and follow-ups, per local day and hour of the
+    week (the heatmap; the totals per channel are in ChannelDay)."""
 
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     how = models.PositiveSmallIntegerField(help_text="Hour of the week, Monday 00 = 0.")
-    channel = models.CharField(max_length=16)
     opened = models.PositiveIntegerField(default=0)
     follow_ups = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["shop", "day"], name="insight_arrival_day")]
+        indexes = [
+            models.Index(fields=["shop", "day", "how", "opened"], name="insight_arrival_how")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.how} {self.channel}"
+        return f"{self.day} {self.how}"
 
 
-class ResponseDay(models.Model):
-    """Answers given on a day, with the time the customer waited for them (S4)."""
+class Answers(models.Model):
+    """Answers given, the time the customers waited for them (S4) and whether the
+    promise was kept; the sums a report adds up."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    channel = models.CharField(max_length=16)
-    agent_id = models.IntegerField(null=True)
-    team_id = models.IntegerField(null=True)
-    follow_up = models.BooleanField(help_text="An answer to a follow-up, not the first one.")
     answers = models.PositiveIntegerField(default=0)
     promised = models.PositiveIntegerField(default=0, help_text="Answers that had a promise.")
     kept = models.PositiveIntegerField(default=0)
@@ -43,19 +40,49 @@ class ResponseDay(models.Model):
     handle_seconds = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["shop", "day"], name="insight_response_day")]
+        abstract = True
+
+
+class ChannelDay(Answers):
+    """Per local day, channel and kind of question (new or follow-up): how many arrived
+    and the answers given to that kind. At most eight rows a day for four channels: the
+    overview and the volume, answer-time and promise pages read these."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=16)
+    follow_up = models.BooleanField(help_text="Follow-ups and the answers to them.")
+    arrived = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["shop", "day"], name="insight_channel_day")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.channel} {self.agent_id}"
+        return f"{self.day} {self.channel} {self.follow_up}"
 
 
-class WaitBucket(models.Model):
+class AgentDay(Answers):
+    """The same per answering agent and the case's team (the per-agent and per-team
+    figures)."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    agent_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["shop", "day"], name="insight_agent_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agent_id} {self.team_id}"
+
+
+class WaitDay(models.Model):
     """How many answers came after a wait in one bucket (rollups.HIST_EDGES): the
     distribution, median and p90, in calendar or business hours."""
 
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    agent_id = models.IntegerField(null=True)
     follow_up = models.BooleanField()
     business = models.BooleanField()
     bucket = models.PositiveSmallIntegerField()
@@ -65,13 +92,33 @@ class WaitBucket(models.Model):
         # Covering: a report sums the buckets from the index alone.
         indexes = [
             models.Index(
-                fields=["shop", "day", "follow_up", "business", "bucket", "answers", "agent_id"],
+                fields=["shop", "day", "follow_up", "business", "bucket", "answers"],
                 name="insight_wait_day",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.bucket}: {self.answers}"
+
+
+class AgentWait(models.Model):
+    """Answers per agent and calendar-wait bucket (each agent's median wait)."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    agent_id = models.IntegerField(null=True)
+    bucket = models.PositiveSmallIntegerField()
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["shop", "day", "agent_id", "bucket", "answers"], name="insight_agent_wait"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agent_id} {self.bucket}: {self.answers}"
 
 
 class TagDay(models.Model):
@@ -103,7 +150,12 @@ class CsatDay(models.Model):
     bad = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["shop", "day"], name="insight_csat_day")]
+        indexes = [
+            models.Index(
+                fields=["shop", "day", "channel", "agent_id", "good", "bad"],
+                name="insight_csat_cover",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel} {self.agent_id}"
@@ -141,3 +193,22 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WeeklyMail(models.Model):
+    """A shop's admin who asked for the weekly report by mail (opt-in), in their own
+    language; `last_week` is the Monday of the last week sent, so a week goes out once
+    however many workers run the task."""
+
+    agent = models.ForeignKey("accounts.Agent", on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    last_week = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "shop"], name="insight_weekly_mail_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} @ {self.shop}"

@@ -4,16 +4,26 @@ A page is a list of `Table`s (the CSV export writes the same rows) and charts dr
 from them. Every number that counts cases carries the link to those cases."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import charts
 from .reports import Report, Waits, age_labels, channel_label, percent
 from .rollups import HIST_EDGES
+
+
+class Backlog(NamedTuple):
+    day: date
+    at: datetime
+    owed: int
+    ages: list
+    oldest_seconds: int
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,11 @@ class Page:
 
 
 def _day(d) -> str:
+    return _day_in(d, get_language())
+
+
+@lru_cache(maxsize=2048)
+def _day_in(d, language: str) -> str:
     return date_format(d, "j M")
 
 
@@ -69,15 +84,25 @@ def _delta(now, before) -> str:
 
 
 def dashboard(report: Report) -> tuple[Page, list[dict]]:
-    prev = Report(report.shop, report.period.previous())
+    cards = figures(report)
+    page = Page(_("Overview"))
+    volume(report, page, heatmap=False)
+    kept_by_week(report, page)
+    backlog_page(report, page)
+    return page, cards
+
+
+def figures(report: Report) -> list[dict]:
+    """The overview's cards (and the weekly mail's figures): each with its value, the
+    previous period's and the link to its cases."""
     opened, follow_ups = report.arrivals()
-    p_opened, p_follow_ups = prev.arrivals()
+    p_opened, p_follow_ups = report.arrivals(previous=True)
     first, _follow, allw = report.waits_split()
-    p_first, _p_follow, p_all = prev.waits_split()
+    p_first, _p_follow, p_all = report.waits_split(previous=True)
     good, bad = report.csat()
-    p_good, p_bad = prev.csat()
+    p_good, p_bad = report.csat(previous=True)
     backlog = report.backlog()
-    last = backlog[-1] if backlog else None
+    last = Backlog(*backlog[-1]) if backlog else None
     cards = [
         {
             "label": _("New questions"),
@@ -144,11 +169,7 @@ def dashboard(report: Report) -> tuple[Page, list[dict]]:
     ]
     for card in cards:
         card["delta"] = _delta(card.get("value"), card.get("previous"))
-    page = Page(_("Overview"))
-    volume(report, page, heatmap=False)
-    kept_by_week(report, page)
-    backlog_page(report, page)
-    return page, cards
+    return cards
 
 
 # -- answer times ----------------------------------------------------------------------------
@@ -257,7 +278,6 @@ def kept_by_week(report: Report, page: Page) -> None:
 
 def promise(report: Report) -> Page:
     page = Page(_("Promise kept"))
-    prev = Report(report.shop, report.period.previous())
     by_channel = report.waits_by("channel")
     page.charts.append(
         charts.bars(
@@ -276,7 +296,8 @@ def promise(report: Report) -> Page:
     )  # fmt: skip
     page.tables.append(
         _kept_table(
-            report, prev.waits_by("channel"), "kept_channel", _("Per channel"), _("Channel"),
+            report, report.waits_by("channel", True), "kept_channel", _("Per channel"),
+            _("Channel"),
             [(ch, channel_label(ch), w) for ch, w in sorted(by_channel.items())],
             lambda ch, kept: report.cases_url("replied", channel=ch, kept=kept),
         )
@@ -285,7 +306,7 @@ def promise(report: Report) -> Page:
     names = report.agent_names(by_agent)
     page.tables.append(
         _kept_table(
-            report, prev.waits_by("agent_id"), "kept_agent", _("Per agent"), _("Agent"),
+            report, report.waits_by("agent_id", True), "kept_agent", _("Per agent"), _("Agent"),
             sorted(
                 ((a, names.get(a, _("(automatic)")), w) for a, w in by_agent.items()),
                 key=lambda r: str(r[1]),
@@ -297,7 +318,7 @@ def promise(report: Report) -> Page:
     teams = report.team_names(by_team)
     page.tables.append(
         _kept_table(
-            report, prev.waits_by("team_id"), "kept_team", _("Per team"), _("Team"),
+            report, report.waits_by("team_id", True), "kept_team", _("Per team"), _("Team"),
             [(t, teams.get(t, _("No team")), w) for t, w in by_team.items()],
             lambda t, kept: report.cases_url("replied", team=t, kept=kept) if t else "",
         )
@@ -352,7 +373,7 @@ def volume(report: Report, page: Page | None = None, heatmap: bool = True) -> Pa
         _("New questions per channel"),
         [_("Channel"), _("New questions"), _("Previous period")],
     )
-    prev = Report(report.shop, report.period.previous()).volume_by_channel()
+    prev = report.volume_by_channel(previous=True)
     for ch, counts in sorted(per_channel.items()):
         table.add(
             channel_label(ch),
@@ -400,7 +421,7 @@ def volume(report: Report, page: Page | None = None, heatmap: bool = True) -> Pa
 
 def backlog_page(report: Report, page: Page | None = None) -> Page:
     page = page or Page(_("Backlog"))
-    rows = report.backlog()
+    rows = [Backlog(*row) for row in report.backlog()]
     labels = age_labels()
     series = {
         label: [r.ages[i] if len(r.ages) > i else 0 for r in rows] for i, label in enumerate(labels)
@@ -432,7 +453,9 @@ def backlog_page(report: Report, page: Page | None = None) -> Page:
 
 def agents(report: Report) -> Page:
     page = Page(_("Work per agent"))
-    by_agent = report.waits_by("agent_id", hist=True)
+    by_agent = report.waits_by("agent_id")
+    for agent_id, hist in report.agent_hists().items():
+        by_agent.setdefault(agent_id, Waits()).calendar_hist.extend_by(hist)
     csat = report.csat_by("agent_id")
     names = report.agent_names([*by_agent, *csat])
     table = Table(

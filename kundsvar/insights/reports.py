@@ -5,18 +5,28 @@ Every figure knows the cases behind it: `Report.cases_url(...)` is the queue fil
 exactly those (cases.queries.Filters: `event`, `since`, `until`, …)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import BooleanField, Case, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from kundsvar.accounts.models import Agent, Team
 from kundsvar.cases.models import Channel, Tag
 
-from .models import ArrivalHour, BacklogDay, CsatDay, ResponseDay, TagDay, WaitBucket
+from .models import (
+    AgentDay,
+    AgentWait,
+    ArrivalHour,
+    BacklogDay,
+    ChannelDay,
+    CsatDay,
+    TagDay,
+    WaitDay,
+)
 from .rollups import AGE_EDGES, HIST_EDGES, day_bounds
 
 PERIODS = ("today", "7", "30", "90", "custom")
@@ -61,8 +71,15 @@ class Period:
         return cls(today - timedelta(days=days - 1), today, code)
 
 
-def _sums() -> dict:
-    return {name: Sum(name) for name in SUMS}
+class Hist(list):
+    """Answers per wait bucket (HIST_EDGES, one more for longer)."""
+
+    def __init__(self):
+        super().__init__([0] * (len(HIST_EDGES) + 1))
+
+    def extend_by(self, counts) -> None:
+        for i, n in enumerate(counts):
+            self[i] += n
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -96,23 +113,29 @@ SUMS = (
 )  # fmt: skip
 
 
-@dataclass
+def _total(i: int) -> property:
+    return property(lambda self: self.totals[i], doc=f"The sum of {SUMS[i]}.")
+
+
 class Waits:
-    """Answers and their waits: counts, promise kept, median and p90 both ways."""
+    """Answers and their waits: counts, promise kept, median and p90 both ways. The sums
+    are kept in a list in SUMS order (a report adds up thousands of rows)."""
 
-    answers: int = 0
-    promised: int = 0
-    kept: int = 0
-    calendar_seconds: int = 0
-    business_seconds: int = 0
-    handled: int = 0
-    handle_seconds: int = 0
-    calendar_hist: list = field(default_factory=lambda: [0] * (len(HIST_EDGES) + 1))
-    business_hist: list = field(default_factory=lambda: [0] * (len(HIST_EDGES) + 1))
+    answers, promised, kept, calendar_seconds, business_seconds, handled, handle_seconds = (
+        _total(i) for i in range(len(SUMS))
+    )
 
-    def add(self, sums: dict) -> None:
-        for name in SUMS:
-            setattr(self, name, getattr(self, name) + (sums.get(name) or 0))
+    def __init__(self):
+        self.totals = [0] * len(SUMS)
+        self.calendar_hist = Hist()
+        self.business_hist = Hist()
+
+    def add(self, sums) -> None:
+        """Add one row's SUMS (a sequence in SUMS order)."""
+        self.totals = [a + (b or 0) for a, b in zip(self.totals, sums, strict=True)]
+
+    def hist(self, business: bool) -> "Hist":
+        return self.business_hist if business else self.calendar_hist
 
     @property
     def kept_percent(self) -> int | None:
@@ -143,17 +166,45 @@ class Waits:
         return round(self.handle_seconds / self.handled / 60, 1) if self.handled else None
 
 
+def _current(start: date):
+    """An SQL expression: the row's day is in the period starting at `start` (not in the
+    one before it). One query then reads both periods."""
+    return Case(
+        When(day__gte=start, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
 @dataclass
 class Report:
+    """The figures of a period and of the period before it (the comparison). Each rollup
+    table is read once, for both periods together; the methods take `previous=True` for
+    the earlier one."""
+
     shop: object
     period: Period
 
+    @cached_property
+    def previous(self) -> Period:
+        return self.period.previous()
+
     # -- the cases behind a figure ------------------------------------------------------
+
+    @cached_property
+    def _queue(self) -> str:
+        return reverse("cases:queue")
+
+    @cached_property
+    def _now(self) -> datetime:
+        return timezone.now()
 
     def span(self, first: date | None = None, last: date | None = None) -> tuple:
         tz = self.shop.tz
         since = day_bounds(first or self.period.start, tz)[0]
-        until = min(day_bounds(last or self.period.end, tz)[1], timezone.now())
+        until = min(day_bounds(last or self.period.end, tz)[1], self._now)
         return since, until
 
     def cases_url(self, event: str = "", first=None, last=None, **filters) -> str:
@@ -162,92 +213,124 @@ class Report:
             since, until = self.span(first, last)
             params.update(event=event, since=since.isoformat(), until=until.isoformat())
         params.update({k: v for k, v in filters.items() if v not in (None, "")})
-        return f"{reverse('cases:queue')}?{urlencode(params)}"
+        return f"{self._queue}?{urlencode(params)}"
 
     # -- reading the rows ---------------------------------------------------------------
 
-    def _rows(self, model):
-        return model.objects.filter(
-            shop=self.shop, day__gte=self.period.start, day__lte=self.period.end
+    def _rows(self, model, both: bool = False):
+        first = self.previous.start if both else self.period.start
+        return model.objects.filter(shop=self.shop, day__gte=first, day__lte=self.period.end)
+
+    @cached_property
+    def _channel_days(self) -> list[tuple]:
+        """(day, channel, follow_up, arrived, *SUMS) for both periods: one query."""
+        return list(
+            self._rows(ChannelDay, both=True).values_list(
+                "day", "channel", "follow_up", "arrived", *SUMS
+            )
         )
 
-    def waits(self, follow_up: bool | None = None) -> Waits:
-        """All answers (or first answers, or answers to follow-ups), with the waits'
-        distribution: two aggregate queries."""
-        where = {} if follow_up is None else {"follow_up": follow_up}
-        waits = Waits()
-        waits.add(self._rows(ResponseDay).filter(**where).aggregate(**_sums()))
-        buckets = (
-            self._rows(WaitBucket)
-            .filter(**where)
-            .values("business", "bucket")
-            .annotate(n=Sum("answers"))
+    def _channel_days_of(self, previous: bool):
+        start = self.period.start
+        for row in self._channel_days:
+            if (row[0] < start) == previous:
+                yield row
+
+    def _per_period(self, model, keys: list[str], sums: list[str]) -> list[tuple]:
+        """(previous, *keys, *sums) of `model`'s rows summed per period and keys: one
+        query for both periods."""
+        rows = (
+            self._rows(model, both=True)
+            .annotate(current=_current(self.period.start))
+            .values_list("current", *keys)
+            .annotate(*(Sum(name) for name in sums))
             .order_by()
         )
-        for row in buckets:
-            hist = waits.business_hist if row["business"] else waits.calendar_hist
-            hist[row["bucket"]] += row["n"]
-        return waits
+        return [(not row[0], *row[1:]) for row in rows]
 
-    def waits_split(self) -> tuple[Waits, Waits, Waits]:
-        """(first answers, answers to follow-ups, all) in two queries."""
+    @cached_property
+    def _hists(self) -> dict[tuple[bool, bool, bool], list[int]]:
+        """(previous, follow_up, business) → answers per wait bucket."""
+        found: dict = defaultdict(lambda: [0] * (len(HIST_EDGES) + 1))
+        keys = ["follow_up", "business", "bucket"]
+        for previous, follow_up, business, i, n in self._per_period(WaitDay, keys, ["answers"]):
+            found[(previous, follow_up, business)][i] += n
+        return found
+
+    @cached_property
+    def _agent_days(self) -> list[tuple]:
+        """(previous, agent_id, team_id, *SUMS) summed over each period."""
+        return self._per_period(AgentDay, ["agent_id", "team_id"], list(SUMS))
+
+    @cached_property
+    def _csat(self) -> list[tuple]:
+        """(previous, channel, agent_id, good, bad) summed over each period."""
+        return self._per_period(CsatDay, ["channel", "agent_id"], ["good", "bad"])
+
+    def waits_split(self, previous: bool = False) -> tuple[Waits, Waits, Waits]:
+        """(first answers, answers to follow-ups, all)."""
         first, follow, both = Waits(), Waits(), Waits()
-        for row in self._rows(ResponseDay).values("follow_up").annotate(**_sums()).order_by():
-            (follow if row["follow_up"] else first).add(row)
-            both.add(row)
-        buckets = (
-            self._rows(WaitBucket)
-            .values("follow_up", "business", "bucket")
-            .annotate(n=Sum("answers"))
-            .order_by()
-        )
-        for row in buckets:
-            for waits in (follow if row["follow_up"] else first, both):
-                hist = waits.business_hist if row["business"] else waits.calendar_hist
-                hist[row["bucket"]] += row["n"]
+        for row in self._channel_days_of(previous):
+            sums = row[4:]
+            (follow if row[2] else first).add(sums)
+            both.add(sums)
+        for follow_up, waits in ((False, first), (True, follow)):
+            for business in (False, True):
+                hist = self._hists.get((previous, follow_up, business))
+                if hist:
+                    waits.hist(business).extend_by(hist)
+                    both.hist(business).extend_by(hist)
         return first, follow, both
 
-    def waits_by(self, key: str, follow_up: bool | None = None, hist: bool = False) -> dict:
-        """Waits per channel, agent_id, team_id or week (Monday); with `hist` (agents
-        only) the distribution of calendar waits too."""
-        where = {} if follow_up is None else {"follow_up": follow_up}
+    def waits_by(self, key: str, previous: bool = False) -> dict:
+        """Answers' sums per channel or week (Monday), agent_id or team_id."""
         found: dict = defaultdict(Waits)
-        group = "day" if key == "week" else key
-        rows = self._rows(ResponseDay).filter(**where).values(group).annotate(**_sums()).order_by()
-        for row in rows:
-            k = row["day"] - timedelta(days=row["day"].weekday()) if key == "week" else row[key]
-            found[k].add(row)
-        if hist and key == "agent_id":
-            buckets = (
-                self._rows(WaitBucket)
-                .filter(business=False, **where)
-                .values("agent_id", "bucket")
-                .annotate(n=Sum("answers"))
-                .order_by()
-            )
-            for row in buckets:
-                found[row["agent_id"]].calendar_hist[row["bucket"]] += row["n"]
+        if key in ("channel", "week"):
+            for row in self._channel_days_of(previous):
+                found[_monday(row[0]) if key == "week" else row[1]].add(row[4:])
+        else:
+            index = 1 if key == "agent_id" else 2
+            for row in self._agent_days:
+                if row[0] == previous:
+                    found[row[index]].add(row[3:])
         return dict(found)
 
-    def arrivals(self) -> tuple[int, int]:
-        totals = self._rows(ArrivalHour).aggregate(o=Sum("opened"), f=Sum("follow_ups"))
-        return totals["o"] or 0, totals["f"] or 0
+    def agent_hists(self) -> dict:
+        """Each agent's answers per calendar-wait bucket in the period."""
+        found: dict = defaultdict(lambda: [0] * (len(HIST_EDGES) + 1))
+        rows = (
+            self._rows(AgentWait)
+            .values_list("agent_id", "bucket")
+            .annotate(n=Sum("answers"))
+            .order_by()
+        )
+        for agent_id, i, n in rows:
+            found[agent_id][i] += n
+        return found
 
-    def volume_by_channel(self) -> dict[str, dict[date, int]]:
+    def arrivals(self, previous: bool = False) -> tuple[int, int]:
+        """(new questions, follow-ups)."""
+        counts = [0, 0]
+        for row in self._channel_days_of(previous):
+            counts[row[2]] += row[3]
+        return counts[0], counts[1]
+
+    def volume_by_channel(self, previous: bool = False) -> dict[str, dict[date, int]]:
         found: dict = defaultdict(lambda: defaultdict(int))
-        for row in (
-            self._rows(ArrivalHour).values("channel", "day").annotate(n=Sum("opened")).order_by()
-        ):
-            found[row["channel"]][row["day"]] += row["n"]
+        for day, channel, follow_up, arrived, *_sums in self._channel_days_of(previous):
+            if not follow_up and arrived:
+                found[channel][day] += arrived
         return found
 
     def heatmap(self) -> list[int]:
         cells = [0] * 168
-        for row in self._rows(ArrivalHour).values("how").annotate(n=Sum("opened")).order_by():
-            cells[row["how"]] += row["n"]
+        rows = self._rows(ArrivalHour).values_list("how").annotate(n=Sum("opened")).order_by()
+        for how, n in rows:
+            cells[how] += n
         return cells
 
-    def tags(self) -> list[dict]:
+    @cached_property
+    def _tags(self) -> list[dict]:
         rows = (
             self._rows(TagDay)
             .values("tag_id")
@@ -264,19 +347,38 @@ class Report:
         ]
         return sorted(result, key=lambda r: (-r["opened"], r["name"]))
 
-    def csat(self, **where) -> tuple[int, int]:
-        totals = self._rows(CsatDay).filter(**where).aggregate(g=Sum("good"), b=Sum("bad"))
-        return totals["g"] or 0, totals["b"] or 0
+    def tags(self) -> list[dict]:
+        return self._tags
 
-    def csat_by(self, key: str) -> dict:
+    def csat(self, previous: bool = False) -> tuple[int, int]:
+        """(good, bad) ratings."""
+        good = bad = 0
+        for row in self._csat:
+            if row[0] == previous:
+                good += row[3]
+                bad += row[4]
+        return good, bad
+
+    def csat_by(self, key: str, previous: bool = False) -> dict:
+        index = 1 if key == "channel" else 2
         found: dict = defaultdict(lambda: [0, 0])
-        for row in self._rows(CsatDay).values(key).annotate(g=Sum("good"), b=Sum("bad")).order_by():
-            found[row[key]][0] += row["g"]
-            found[row[key]][1] += row["b"]
+        for row in self._csat:
+            if row[0] == previous:
+                found[row[index]][0] += row[3]
+                found[row[index]][1] += row[4]
         return dict(found)
 
-    def backlog(self) -> list[BacklogDay]:
-        return list(self._rows(BacklogDay).defer("state").order_by("day"))
+    @cached_property
+    def _backlog(self) -> list[tuple]:
+        """(day, at, owed, ages, oldest_seconds) of each day of the period."""
+        return list(
+            self._rows(BacklogDay)
+            .order_by("day")
+            .values_list("day", "at", "owed", "ages", "oldest_seconds")
+        )
+
+    def backlog(self) -> list[tuple]:
+        return self._backlog
 
     # -- names --------------------------------------------------------------------------
 

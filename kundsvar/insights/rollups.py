@@ -29,13 +29,15 @@ from kundsvar.shops.models import Shop
 from kundsvar.sla.calendar import BusinessCalendar
 
 from .models import (
+    AgentDay,
+    AgentWait,
     ArrivalHour,
     BacklogDay,
+    ChannelDay,
     CsatDay,
-    ResponseDay,
     RollupState,
     TagDay,
-    WaitBucket,
+    WaitDay,
 )
 
 H = 3600
@@ -59,7 +61,7 @@ STATE_KINDS = [
     EventKind.REPLIED,
 ]
 CHUNK = 500
-DAY_MODELS = (ArrivalHour, ResponseDay, WaitBucket, TagDay, CsatDay)
+DAY_MODELS = (ArrivalHour, ChannelDay, AgentDay, WaitDay, AgentWait, TagDay, CsatDay)
 
 
 def _step(since: datetime | None, kind: str, data: dict, at: datetime) -> datetime | None:
@@ -125,8 +127,10 @@ class BusinessClock:
 @dataclass
 class DayRows:
     arrivals: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
-    responses: dict = field(default_factory=dict)
+    channels: dict = field(default_factory=dict)
+    agents: dict = field(default_factory=dict)
     waits: dict = field(default_factory=lambda: defaultdict(int))
+    agent_waits: dict = field(default_factory=lambda: defaultdict(int))
     tags: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
     csat: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
@@ -199,46 +203,54 @@ def compute_day(shop: Shop, day: date, clock: BusinessClock) -> DayRows:
                 owed_since_at[pk] = since
             since = _step(since, kind, data, at)
     last_answer: dict[int, datetime] = {}
+
+    def channel_row(channel: str, follow_up: bool) -> ChannelDay:
+        key = (channel, follow_up)
+        if key not in rows.channels:
+            rows.channels[key] = ChannelDay(
+                shop=shop, day=day, channel=channel, follow_up=follow_up
+            )
+        return rows.channels[key]
+
     for pk, case_id, kind, actor, data, at in events:
         channel, team = cases[case_id]
-        if kind == EventKind.OPENED:
-            rows.arrivals[(hour_of_week(at, tz), channel)][0] += 1
-            for tag in tags.get(case_id, ()):
-                rows.tags[tag][0] += 1
-            continue
-        if kind == EventKind.FOLLOW_UP:
-            rows.arrivals[(hour_of_week(at, tz), channel)][1] += 1
+        if kind in (EventKind.OPENED, EventKind.FOLLOW_UP):
+            follow_up = kind == EventKind.FOLLOW_UP
+            rows.arrivals[hour_of_week(at, tz)][follow_up] += 1
+            channel_row(channel, follow_up).arrived += 1
+            if not follow_up:
+                for tag in tags.get(case_id, ()):
+                    rows.tags[tag][0] += 1
             continue
         follow_up = not data.get("first", False)
-        key = (channel, actor, team, follow_up)
-        row = rows.responses.get(key)
-        if row is None:
-            row = rows.responses[key] = ResponseDay(
-                shop=shop,
-                day=day,
-                channel=channel,
-                agent_id=actor,
-                team_id=team,
-                follow_up=follow_up,
-            )
-        row.answers += 1
+        if (actor, team) not in rows.agents:
+            rows.agents[(actor, team)] = AgentDay(shop=shop, day=day, agent_id=actor, team_id=team)
+        sums = (channel_row(channel, follow_up), rows.agents[(actor, team)])
         promised = "kept" in data
-        row.promised += promised
-        row.kept += bool(data.get("kept"))
+        kept = bool(data.get("kept"))
+        waited = business = handle = None
         since = owed_since_at.get(pk)
         if since is not None:
             waited = int((at - since).total_seconds())
             business = clock.seconds_between(since, at)
-            row.calendar_seconds += waited
-            row.business_seconds += business
-            rows.waits[(actor, follow_up, False, bucket(waited, HIST_EDGES))] += 1
-            rows.waits[(actor, follow_up, True, bucket(business, HIST_EDGES))] += 1
+            rows.waits[(follow_up, False, bucket(waited, HIST_EDGES))] += 1
+            rows.waits[(follow_up, True, bucket(business, HIST_EDGES))] += 1
+            rows.agent_waits[(actor, bucket(waited, HIST_EDGES))] += 1
         if actor is not None:
             previous = last_answer.get(actor)
             if previous is not None and at - previous <= HANDLE_GAP:
-                row.handled += 1
-                row.handle_seconds += int((at - previous).total_seconds())
+                handle = int((at - previous).total_seconds())
             last_answer[actor] = at
+        for row in sums:
+            row.answers += 1
+            row.promised += promised
+            row.kept += kept
+            if waited is not None:
+                row.calendar_seconds += waited
+                row.business_seconds += business
+            if handle is not None:
+                row.handled += 1
+                row.handle_seconds += handle
         for tag in tags.get(case_id, ()):
             counts = rows.tags[tag]
             counts[1] += 1
@@ -256,13 +268,18 @@ def _replace_day(shop: Shop, day: date, rows: DayRows) -> None:
     for model in DAY_MODELS:
         model.objects.filter(shop=shop, day=day).delete()
     ArrivalHour.objects.bulk_create(
-        ArrivalHour(shop=shop, day=day, how=how, channel=ch, opened=o, follow_ups=f)
-        for (how, ch), (o, f) in rows.arrivals.items()
+        ArrivalHour(shop=shop, day=day, how=how, opened=o, follow_ups=f)
+        for how, (o, f) in rows.arrivals.items()
     )
-    ResponseDay.objects.bulk_create(rows.responses.values())
-    WaitBucket.objects.bulk_create(
-        WaitBucket(shop=shop, day=day, agent_id=a, follow_up=f, business=b, bucket=i, answers=n)
-        for (a, f, b, i), n in rows.waits.items()
+    ChannelDay.objects.bulk_create(rows.channels.values())
+    AgentDay.objects.bulk_create(rows.agents.values())
+    WaitDay.objects.bulk_create(
+        WaitDay(shop=shop, day=day, follow_up=f, business=b, bucket=i, answers=n)
+        for (f, b, i), n in rows.waits.items()
+    )
+    AgentWait.objects.bulk_create(
+        AgentWait(shop=shop, day=day, agent_id=a, bucket=i, answers=n)
+        for (a, i), n in rows.agent_waits.items()
     )
     TagDay.objects.bulk_create(
         TagDay(shop=shop, day=day, tag_id=tag, opened=o, answers=a, promised=p, kept=k)

@@ -9,8 +9,8 @@ app_name = "insights"
 urlpatterns = [
     path("staffing/<slug:slug>/", staffing_views.staffing_page, name="staffing"),
     path("", views.index, name="index"),
-    path("start/", views.landing, name="landing"),
     path("reports/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("reports/<slug:slug>/weekly-mail/", views.weekly_mail, name="weekly_mail"),
     path(
         "reports/<slug:slug>/answer-times/", views.report, {"name": "responses"}, name="responses"
     ),

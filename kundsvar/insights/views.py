@@ -4,18 +4,20 @@ reports); the page per agent is for the shop's admins. Not a member: 404."""
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from kundsvar.accounts.models import Role
 from kundsvar.cases.queries import is_shop_admin
 from kundsvar.shops.models import Shop
 
-from . import pages
+from . import pages, services
+from .models import WeeklyMail
 from .reports import PERIODS, Period, Report
 
 ADMIN_ONLY = {"agents"}
@@ -65,17 +67,8 @@ def index(request):
     if len(shops) == 1:
         return redirect("insights:dashboard", shops[0].slug)
     if not shops:
-        raise Http404
+        return redirect("home")
     return render(request, "insights/index.html", {"shops": shops})
-
-
-@login_required
-@require_GET
-def landing(request):
-    """After login: shop admins land on the overview, agents on the queue."""
-    if request.user.is_superuser or request.user.memberships.filter(role=Role.ADMIN).exists():
-        return redirect("insights:index")
-    return redirect("home")
 
 
 @login_required
@@ -87,7 +80,26 @@ def dashboard(request, slug):
         return _csv(page, request.GET.get("table", ""), report.shop.slug)
     context = _context(request, report, "dashboard")
     context.update(page=page, cards=cards)
+    if context["is_admin"]:
+        mail = WeeklyMail.objects.filter(agent=request.user, shop=report.shop)
+        context["weekly_mail"] = mail.exists()
     return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def weekly_mail(request, slug):
+    """A shop admin turns the weekly report mail on or off (for themselves)."""
+    shop = get_object_or_404(_member_shops(request.user), slug=slug)
+    if not is_shop_admin(request.user, shop.pk):
+        raise PermissionDenied
+    on = request.POST.get("on") == "1"
+    services.set_weekly_mail(request.user, shop, on)
+    if on:
+        messages.success(request, _("You will get the weekly report by email every Monday."))
+    else:
+        messages.success(request, _("The weekly report mail is turned off."))
+    return redirect("insights:dashboard", shop.slug)
 
 
 @login_required

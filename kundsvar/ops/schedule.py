@@ -29,4 +29,5 @@ SCHEDULE = [
     Periodic("kundsvar.automations.tasks.run_time_rules", 60),
     Periodic("kundsvar.routing.tasks.escalate_unanswered", 60),
     Periodic("kundsvar.ops.tasks.apply_retention", 24 * 3600),
+    Periodic("kundsvar.insights.tasks.send_weekly_reports", 900),
 ]

@@ -1,6 +1,7 @@
-"""The owner's overview in Chromium, at desktop and phone width: one click from the
-header, the charts are SVG with a title and description, the page fits a
-phone's width, and a figure leads to the queue of its cases."""
+"""The owner's overview in Chromium, at desktop and phone width: where the owner lands
+after login, one click from the header, the charts are SVG with a title and
+description, the page fits a phone's width, and a figure leads to the queue of its
+cases."""
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_the_overview_at_desktop_and_phone_width(chromium, live_server, screensh
     page.fill("input[name=username]", "owner")
     page.fill("input[name=password]", "pw")
     page.click("form button[type=submit], form button >> nth=-1")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url("**/insights/reports/nordljus/")  # the owner's landing page
     page.click("header nav >> text=Overview")
     page.wait_for_url("**/insights/reports/nordljus/")
     page.goto(f"{live_server.url}/insights/reports/nordljus/?period=7")

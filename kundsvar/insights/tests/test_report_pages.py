@@ -13,7 +13,7 @@ from django.http import QueryDict
 from kundsvar.accounts.models import Membership, Role
 from kundsvar.cases.queries import Filters, queue
 from kundsvar.insights import pages, rollups
-from kundsvar.insights.reports import Period, Report
+from kundsvar.insights.reports import Period, Report, age_labels
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,11 +155,39 @@ def test_the_broken_promises_link(owner, shop, anna, now):
     assert list(found) == [late]
 
 
-def test_after_login_the_owner_lands_on_the_overview_and_agents_on_the_queue(
-    client, owner, anna, built
-):
-    client.force_login(owner)
-    assert client.get("/insights/start/")["Location"] == "/insights/"
-    assert client.get("/insights/")["Location"] == "/insights/reports/nordljus/"
-    client.force_login(anna)
-    assert client.get("/insights/start/")["Location"] == "/"
+# The same words in both languages, and the backlog's ages (numbers and units).
+SAME_IN_SWEDISH = {"Median", "Team", "Per team", "CSAT %", "n", *age_labels()}
+
+
+def _texts(report) -> set[str]:
+    found = set()
+    for built_page in [pages.dashboard(report)[0], *(b(report) for b in pages.PAGES.values())]:
+        found.add(built_page.title)
+        found.update(built_page.notes)
+        for table in built_page.tables:
+            found.add(table.caption)
+            found.update(table.headers)
+        for card in pages.figures(report):
+            found.add(str(card["label"]))
+    return {t for t in found if not t.isdigit()}
+
+
+def test_every_report_text_is_in_swedish(shop, built):
+    """The agent UI is translated (sv, en): no caption, header, note or card label of
+    any report stays English for a Swedish-speaking owner."""
+    from django.utils import translation
+
+    report = Report(shop, Period(date(2026, 11, 22), date(2026, 11, 26), "custom"))
+    with translation.override("en"):
+        english = _texts(report)
+    with translation.override("sv"):
+        swedish = _texts(report)
+    assert "Nya frågor" in swedish and "Svarstider" in swedish
+    assert english & swedish <= SAME_IN_SWEDISH, english & swedish
+
+
+def test_the_overview_in_swedish(client, anna, built):
+    client.force_login(anna)  # language sv
+    html = page(client, f"/insights/reports/nordljus/{WEEK}")
+    for text in ["Översikt", "Nya frågor", "Löftet hållet", "Väntande ärenden", "jämfört med"]:
+        assert text in html, text

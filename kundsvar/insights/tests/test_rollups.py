@@ -8,12 +8,14 @@ import pytest
 from kundsvar.cases import services as cases
 from kundsvar.insights import rollups
 from kundsvar.insights.models import (
+    AgentDay,
+    AgentWait,
     ArrivalHour,
     BacklogDay,
+    ChannelDay,
     CsatDay,
-    ResponseDay,
     TagDay,
-    WaitBucket,
+    WaitDay,
 )
 
 from .conftest import inbound, local
@@ -21,31 +23,22 @@ from .conftest import inbound, local
 pytestmark = pytest.mark.django_db
 
 
+SUMS = (
+    "answers", "promised", "kept", "calendar_seconds", "business_seconds", "handled",
+    "handle_seconds",
+)  # fmt: skip
+
+
 def snapshot(shop):
     def rows(model, *fields):
         return sorted(model.objects.filter(shop=shop).values_list(*fields))
 
     return {
-        "arrivals": rows(ArrivalHour, "day", "how", "channel", "opened", "follow_ups"),
-        "responses": [
-            r
-            for r in rows(
-                ResponseDay,
-                "day",
-                "channel",
-                "agent_id",
-                "team_id",
-                "follow_up",
-                "answers",
-                "promised",
-                "kept",
-                "calendar_seconds",
-                "business_seconds",
-                "handled",
-                "handle_seconds",
-            )
-        ],  # fmt: skip
-        "waits": rows(WaitBucket, "day", "agent_id", "follow_up", "business", "bucket", "answers"),
+        "arrivals": rows(ArrivalHour, "day", "how", "opened", "follow_ups"),
+        "channels": rows(ChannelDay, "day", "channel", "follow_up", "arrived", *SUMS),
+        "agents": rows(AgentDay, "day", "agent_id", "team_id", *SUMS),
+        "waits": rows(WaitDay, "day", "follow_up", "business", "bucket", "answers"),
+        "agent_waits": rows(AgentWait, "day", "agent_id", "bucket", "answers"),
         "tags": rows(TagDay, "day", "tag_id", "opened", "answers", "promised", "kept"),
         "csat": rows(CsatDay, "day", "channel", "agent_id", "good", "bad"),
         "backlog": [
@@ -57,23 +50,42 @@ def snapshot(shop):
 
 def test_the_known_cases_give_the_known_rows(known, shop, anna, bo):
     rollups.rebuild()
-    monday = ResponseDay.objects.filter(shop=shop, day=date(2026, 11, 23))
-    by_agent = {(r.agent_id, r.channel): r for r in monday}
-    bos = by_agent[(bo.pk, "form")]
+    monday = {r.agent_id: r for r in AgentDay.objects.filter(shop=shop, day=date(2026, 11, 23))}
+    bos = monday[bo.pk]
     assert (bos.answers, bos.calendar_seconds, bos.business_seconds) == (1, 23 * 3600, 3600)
-    annas = by_agent[(anna.pk, "email")]
+    annas = monday[anna.pk]
     assert annas.answers == 2
     assert annas.calendar_seconds == 2 * 3600 + 100 * 60
     assert (annas.handled, annas.handle_seconds) == (1, 600)
-    tuesday = ResponseDay.objects.get(shop=shop, day=date(2026, 11, 24))
-    assert (tuesday.follow_up, tuesday.calendar_seconds) == (True, 1800)
-    arrivals = {
-        (r.day, r.how, r.channel): (r.opened, r.follow_ups)
-        for r in ArrivalHour.objects.filter(shop=shop)
+    channels = {
+        (r.day, r.channel, r.follow_up): (r.arrived, r.answers, r.calendar_seconds)
+        for r in ChannelDay.objects.filter(shop=shop)
     }
-    assert arrivals[(date(2026, 11, 23), 9, "email")] == (2, 0)  # Monday 09–10
-    assert arrivals[(date(2026, 11, 22), 6 * 24 + 10, "form")] == (1, 0)  # Sunday 10
-    assert arrivals[(date(2026, 11, 24), 24 + 10, "email")] == (0, 1)
+    assert channels == {
+        (date(2026, 11, 22), "form", False): (1, 0, 0),  # B arrived on Sunday
+        (date(2026, 11, 23), "form", False): (0, 1, 23 * 3600),  # answered on Monday
+        (date(2026, 11, 23), "email", False): (2, 2, 2 * 3600 + 100 * 60),  # A and C
+        # A's follow-up, answered in 30 min, and the comment of A's rating (a follow-up too)
+        (date(2026, 11, 24), "email", True): (2, 1, 1800),
+        (date(2026, 11, 25), "email", False): (1, 0, 0),  # D
+    }
+    arrivals = {
+        (r.day, r.how): (r.opened, r.follow_ups) for r in ArrivalHour.objects.filter(shop=shop)
+    }
+    assert arrivals[(date(2026, 11, 23), 9)] == (2, 0)  # Monday 09–10
+    assert arrivals[(date(2026, 11, 22), 6 * 24 + 10)] == (1, 0)  # Sunday 10
+    assert arrivals[(date(2026, 11, 24), 24 + 10)] == (0, 1)
+    waits = {
+        (r.day, r.follow_up, r.business): (r.bucket, r.answers)
+        for r in WaitDay.objects.filter(shop=shop, day=date(2026, 11, 24))
+    }
+    assert waits == {
+        (date(2026, 11, 24), True, False): (3, 1),
+        (date(2026, 11, 24), True, True): (3, 1),
+    }
+    assert sorted(
+        AgentWait.objects.filter(shop=shop, agent_id=anna.pk).values_list("bucket", "answers")
+    ) == [(3, 1), (7, 2)]  # 30 min (≤ 30 min); 1 h 40 min and 2 h (1.5–2 h)
     tag = TagDay.objects.get(shop=shop, day=date(2026, 11, 23))
     assert (tag.opened, tag.answers) == (1, 1)
     csat = {(r.day, r.channel): (r.good, r.bad) for r in CsatDay.objects.filter(shop=shop)}
