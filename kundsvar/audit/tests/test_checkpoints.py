@@ -32,7 +32,8 @@ def facts_for(shop=None, now=NOW, **given) -> Facts:
 
 
 def waits(median=None, p90=None, promised=0, kept=0, answers=0) -> Waits:
-    w = Waits(answers=answers, promised=promised, kept=kept)
+    w = Waits()
+    w.add([answers, promised, kept, 0, 0, 0, 0])  # in SUMS order
     if median is not None:  # one bucket holding every answer at about `median` hours
         from kundsvar.insights.rollups import HIST_EDGES, bucket
 
@@ -332,7 +333,7 @@ def test_deflection():  # K3
 
 def test_ratings_received():  # F1
     assert run("ratings_received", facts_for(waits=(Waits(),) * 3)).status == UNKNOWN
-    asked = facts_for(waits=(Waits(), Waits(), Waits(answers=20)), ratings=5)
+    asked = facts_for(waits=(Waits(), Waits(), waits(answers=20)), ratings=5)
     assert run("ratings_received", asked).status == PASS
 
 
