@@ -37,6 +37,7 @@ from .models import (
     Message,
     QueueTally,
     SlaState,
+    Status,
     Tag,
 )
 
@@ -242,8 +243,8 @@ def _view(qs: QuerySet[Case], agent, view: str, now) -> QuerySet[Case]:
         return qs.filter(awake, lane=LANE_WAITING)
     if view == "snoozed":
         return qs.filter(snoozed_until__gt=now)
-    if view == "closed":
-        return qs.filter(lane=LANE_CLOSED)
+    if view == "closed":  # by the case_status_closed index, newest first
+        return qs.filter(status=Status.CLOSED)
     return qs.filter(awake, lane=LANE_OWED)
 
 

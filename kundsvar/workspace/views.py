@@ -24,6 +24,7 @@ from kundsvar.sla.promise import promise_text
 from . import saved_replies
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
+from .rows import queue_rows
 
 PAGE_SIZE = 50
 PRESENCE_WINDOW = timedelta(seconds=45)
@@ -48,13 +49,15 @@ def queue(request):
     cases = cases[:PAGE_SIZE]
     params = request.GET.copy()
     params.pop("after", None)
+    now = timezone.now()
     context = {
         "cases": cases,
+        "rows": queue_rows(cases, now),
         "view": view,
         "views": queries.VIEWS,
         "filters": filters,
         "q": q,
-        "now": timezone.now(),
+        "now": now,
         "query": params.urlencode(),
         "more": more,
     }
