@@ -113,7 +113,10 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
             page.goto(live_server.url + path)
             assert _sideways(page) <= 0, f"{name} at {width} px scrolls sideways"
             if label == "390":
-                assert _small_targets(page, ".tabs .tab, #queue-rows .hit, .top nav a") == []
+                assert (
+                    _small_targets(page, ".tabs .tab, #queue-rows .hit, .top nav a, .top button")
+                    == []
+                )
             _shoot(page, f"{name}-{label}{'-dark' if scheme == 'dark' else ''}")
         context.close()
 

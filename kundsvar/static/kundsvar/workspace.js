@@ -146,3 +146,14 @@
   });
   document.querySelectorAll("[data-open-palette]").forEach((b) => b.addEventListener("click", open));
 })();
+
+// Inline controls on the case page: assignee, status and language apply on change (the
+// buttons stay for browsers without scripts and are hidden otherwise).
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("form[data-autosubmit]");
+    if (form && event.target.matches("select")) form.requestSubmit ? form.requestSubmit() : form.submit();
+  });
+})();
