@@ -99,7 +99,7 @@ def _due(case, now, w) -> str:
 
 def _owner(case, w) -> str:
     if case.assignee is None:
-        return f'<span class="avatar empty" title="{w["nobody"]}">–</span>'
+        return f'<span class="avatar nobody" title="{w["nobody"]}">–</span>'
     name = e(case.assignee)
     title = name + (f" · {e(case.team)}" if case.team else "")
     return (
