@@ -53,6 +53,7 @@ def queue_order() -> list:
 
 
 CLOSED_ORDER = [F("closed_at").desc(), F("id").desc()]
+SNOOZED_ORDER = ["snoozed_until", "id"]
 
 
 def shop_ids(agent) -> QuerySet:
@@ -296,6 +297,13 @@ def after(qs: QuerySet[Case], view: str, last: Case) -> QuerySet[Case]:
         return qs.filter(
             Q(closed_at__lt=last.closed_at) | Q(closed_at=last.closed_at, id__lt=last.pk)
         )
+    if view == "snoozed":
+        if last.snoozed_until is None:
+            return qs.none()
+        return qs.filter(
+            Q(snoozed_until__gt=last.snoozed_until)
+            | Q(snoozed_until=last.snoozed_until, id__gt=last.pk)
+        )
     fu, received = last.is_follow_up, last.received_at
     tail = (
         Q(is_follow_up__lt=fu)
@@ -328,6 +336,8 @@ def queue(agent, view: str = "open", filters: Filters | None = None, now=None) -
     )
     if view == "closed":
         return qs.order_by(*CLOSED_ORDER)
+    if view == "snoozed":  # soonest awake first, by the case_snoozed index
+        return qs.order_by(*SNOOZED_ORDER)
     return qs.order_by(*queue_order())
 
 

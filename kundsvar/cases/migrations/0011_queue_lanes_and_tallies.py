@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('snoozed_until__isnull', False)), fields=['snoozed_until'], name='case_snoozed'),
+            index=models.Index(condition=models.Q(('snoozed_until__isnull', False)), fields=['snoozed_until', 'shop', 'lane', 'assignee'], name='case_snoozed'),
         ),
         migrations.AddConstraint(
             model_name='queuetally',

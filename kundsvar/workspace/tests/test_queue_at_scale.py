@@ -106,8 +106,10 @@ def test_keyset_pages_walk_the_whole_view_in_queue_order(logged_in, shop, agent,
     closed = [open_email_case(shop, now - timedelta(days=2, hours=i)) for i in range(4)]
     for case in closed:
         services.change_status(case, Status.CLOSED, actor=agent)
+    for hours, case in zip((5, 3, 3), Case.objects.filter(status="new").order_by("-id")[:3]):
+        services.snooze(case, now + timedelta(hours=hours), actor=agent)  # soonest awake first
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    for view in ("open", "closed"):
+    for view in ("open", "closed", "snoozed"):
         expected = list(queries.queue(agent, view).values_list("number", flat=True))
         walked, params = [], {"view": view}
         while True:
