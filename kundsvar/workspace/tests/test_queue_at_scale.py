@@ -106,7 +106,8 @@ def test_keyset_pages_walk_the_whole_view_in_queue_order(logged_in, shop, agent,
     closed = [open_email_case(shop, now - timedelta(days=2, hours=i)) for i in range(4)]
     for case in closed:
         services.change_status(case, Status.CLOSED, actor=agent)
-    for hours, case in zip((5, 3, 3), Case.objects.filter(status="new").order_by("-id")[:3]):
+    newest = Case.objects.filter(status="new").order_by("-id")[:3]
+    for hours, case in zip((5, 3, 3), newest, strict=True):
         services.snooze(case, now + timedelta(hours=hours), actor=agent)  # soonest awake first
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     for view in ("open", "closed", "snoozed"):
