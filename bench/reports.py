@@ -75,7 +75,7 @@ def main() -> None:
         os.environ.setdefault("LOG_LEVEL", "ERROR")
         print(json.dumps(run(n, args)), flush=True)
         return
-    with throwaway(args.db, keep=args.keep):
+    with throwaway(args.db, keep="reports" if args.keep else ""):
         print(json.dumps(run(n, args)), flush=True)
 
 

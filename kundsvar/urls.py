@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/chat/", include("kundsvar.workspace.chat_urls")),
     path("cases/", include("kundsvar.workspace.urls")),
+    path("customers/", include("kundsvar.workspace.customers_urls")),
     path("inbound/email/", include("kundsvar.channels.email.urls")),
     path("feedback/", include("kundsvar.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     CharField,
+    Count,
     Exists,
     F,
     OuterRef,
@@ -17,14 +18,28 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kundsvar.accounts.models import Membership, Role
 from kundsvar.shops.models import Shop
 
-from .models import Case, CaseEvent, CaseView, Direction, EventKind, SlaState, Status, Tag
+from .models import (
+    LANE_CLOSED,
+    LANE_OWED,
+    LANE_WAITING,
+    Case,
+    CaseEvent,
+    CaseView,
+    Direction,
+    EventKind,
+    Message,
+    QueueTally,
+    SlaState,
+    Status,
+    Tag,
+)
 
 VIEWS = ["open", "mine", "unassigned", "risk", "waiting", "snoozed", "closed"]
 
@@ -32,7 +47,13 @@ VIEWS = ["open", "mine", "unassigned", "risk", "waiting", "snoozed", "closed"]
 def queue_order() -> list:
     """Rule S2/S3: closest to breaking its promise first; at equal urgency follow-ups
     first; cases that owe nothing last, oldest first."""
-    return [F("due_at").asc(nulls_last=True), F("is_follow_up").desc(), "received_at", "id"]
+    # due_missing (a generated column: 1 without a deadline) instead of NULLS LAST, so
+    # that both databases read the order from the case_queue_* indexes.
+    return ["due_missing", "due_at", F("is_follow_up").desc(), "received_at", "id"]
+
+
+CLOSED_ORDER = [F("closed_at").desc(), F("id").desc()]
+SNOOZED_ORDER = ["snoozed_until", "id"]
 
 
 def shop_ids(agent) -> QuerySet:
@@ -209,21 +230,89 @@ def owed_at(at: datetime) -> QuerySet:
 
 
 def _view(qs: QuerySet[Case], agent, view: str, now) -> QuerySet[Case]:
+    """Each view's filter, written so that an index gives its rows in queue order:
+    `lane` (the generated column of the status) instead of status IN (...)."""
     awake = Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now)
-    owed = Q(status__in=[Status.NEW, Status.OPEN])
     if view == "mine":
-        return qs.filter(awake, assignee=agent).exclude(status=Status.CLOSED)
+        return qs.filter(awake, assignee=agent, lane__in=[LANE_OWED, LANE_WAITING])
     if view == "unassigned":
-        return qs.filter(owed, awake, assignee__isnull=True)
+        return qs.filter(awake, lane=LANE_OWED, assignee__isnull=True)
     if view == "risk":
-        return qs.filter(sla_state__in=[SlaState.AT_RISK, SlaState.BREACHED])
+        # At risk and breached are states of a deadline (sla.services): never without one.
+        return qs.filter(due_missing=0, sla_state__in=[SlaState.AT_RISK, SlaState.BREACHED])
     if view == "waiting":
-        return qs.filter(awake, status__in=[Status.WAITING, Status.ANSWERED])
+        return qs.filter(awake, lane=LANE_WAITING)
     if view == "snoozed":
         return qs.filter(snoozed_until__gt=now)
-    if view == "closed":
+    if view == "closed":  # by the case_status_closed index, newest first
         return qs.filter(status=Status.CLOSED)
-    return qs.filter(owed, awake)
+    return qs.filter(awake, lane=LANE_OWED)
+
+
+def view_counts(agent, now=None) -> dict[str, int]:
+    """The number of cases in every view, in two small queries whatever the size: the
+    maintained tallies (tallies.py) less what is snoozed right now (an index range)."""
+    now = now or timezone.now()
+    tallies = QueueTally.objects.all()
+    snoozed = Case.objects.filter(snoozed_until__gt=now)
+    if not agent.is_superuser:
+        shops = list(shop_ids(agent).values_list("shop_id", flat=True))
+        tallies = tallies.filter(shop_id__in=shops)
+        snoozed = snoozed.filter(shop_id__in=shops)
+    counts = dict.fromkeys(VIEWS, 0)
+    for lane, assignee, sla_state, n in tallies.values_list(
+        "lane", "assignee_id", "sla_state", "n"
+    ):
+        _count(counts, agent, lane, assignee, n)
+        if sla_state in (SlaState.AT_RISK, SlaState.BREACHED):
+            counts["risk"] += n
+    for lane, assignee, n in (
+        snoozed.values_list("lane", "assignee_id")
+        .annotate(n=Count("id"))
+        .values_list("lane", "assignee_id", "n")
+    ):
+        _count(counts, agent, lane, assignee or 0, -n)
+        counts["snoozed"] += n
+    return counts
+
+
+def _count(counts: dict, agent, lane: int, assignee: int, n: int) -> None:
+    if lane == LANE_OWED:
+        counts["open"] += n
+        if not assignee:
+            counts["unassigned"] += n
+    elif lane == LANE_WAITING:
+        counts["waiting"] += n
+    else:
+        counts["closed"] += n
+    if assignee == agent.pk and lane != LANE_CLOSED:
+        counts["mine"] += n
+
+
+def after(qs: QuerySet[Case], view: str, last: Case) -> QuerySet[Case]:
+    """Keyset pagination: the rows after `last` in the view's order (no OFFSET)."""
+    if view == "closed":
+        if last.closed_at is None:
+            return qs.filter(closed_at__isnull=True, id__lt=last.pk)
+        return qs.filter(
+            Q(closed_at__lt=last.closed_at) | Q(closed_at=last.closed_at, id__lt=last.pk)
+        )
+    if view == "snoozed":
+        if last.snoozed_until is None:
+            return qs.none()
+        return qs.filter(
+            Q(snoozed_until__gt=last.snoozed_until)
+            | Q(snoozed_until=last.snoozed_until, id__gt=last.pk)
+        )
+    fu, received = last.is_follow_up, last.received_at
+    tail = (
+        Q(is_follow_up__lt=fu)
+        | Q(is_follow_up=fu, received_at__gt=received)
+        | Q(is_follow_up=fu, received_at=received, id__gt=last.pk)
+    )
+    if last.due_at is None:  # past every deadline already: the rest have none either
+        return qs.filter(due_missing=1).filter(tail)
+    return qs.filter(Q(due_missing=1) | Q(due_at__gt=last.due_at) | (Q(due_at=last.due_at) & tail))
 
 
 def queue(agent, view: str = "open", filters: Filters | None = None, now=None) -> QuerySet[Case]:
@@ -243,11 +332,35 @@ def queue(agent, view: str = "open", filters: Filters | None = None, now=None) -
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("name")), "customer__emails"
         )
-        .annotate(seen=Exists(seen))
+        .annotate(seen=Exists(seen), preview=_preview())
     )
     if view == "closed":
-        return qs.order_by("-closed_at", "-id")
+        return qs.order_by(*CLOSED_ORDER)
+    if view == "snoozed":  # soonest awake first, by the case_snoozed index
+        return qs.order_by(*SNOOZED_ORDER)
     return qs.order_by(*queue_order())
+
+
+PREVIEW_CHARS = 140
+
+
+def _preview() -> Subquery:
+    """The start of the latest message the customer or an agent wrote (not a note):
+    one index probe (message_case_time) per row shown, not per case in the view."""
+    latest = (
+        Message.objects.filter(case=OuterRef("pk"))
+        .exclude(direction=Direction.NOTE)
+        .order_by("-created_at", "-id")
+        .annotate(
+            text=Substr(
+                CaseWhen(When(new_text="", then="body_text"), default="new_text"),
+                1,
+                PREVIEW_CHARS,
+            )
+        )
+        .values("text")[:1]
+    )
+    return Subquery(latest, output_field=CharField())
 
 
 def colleagues_viewing(case: Case, agent, since) -> list:

@@ -28,6 +28,7 @@ from kundsvar.topics.services import choose_topic
 from . import saved_replies
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
+from .rows import queue_rows
 
 PAGE_SIZE = 50
 PRESENCE_WINDOW = timedelta(seconds=45)
@@ -40,25 +41,37 @@ def queue(request):
     filters = queries.Filters.from_query(request.GET)
     qs = queries.queue(request.user, view, filters)
     q = request.GET.get("q", "").strip()[:200]
+    after = request.GET.get("after", "")
     if q:
         qs = _search(qs, q, filters.language)
-    cases = list(qs[:PAGE_SIZE])
+    elif after.isdigit():  # the next page: keyset, after the last row shown
+        last = queries.cases_for(request.user).filter(number=int(after)).first()
+        if last is not None:
+            qs = queries.after(qs, view, last)
+    cases = list(qs[: PAGE_SIZE + 1])
+    more = len(cases) > PAGE_SIZE and not q
+    cases = cases[:PAGE_SIZE]
+    params = request.GET.copy()
+    params.pop("after", None)
+    now = timezone.now()
     context = {
         "cases": cases,
+        "rows": queue_rows(cases, now),
         "view": view,
         "views": queries.VIEWS,
         "filters": filters,
         "q": q,
-        "now": timezone.now(),
-        "query": request.GET.urlencode(),
+        "now": now,
+        "query": params.urlencode(),
+        "more": more,
     }
-    if request.htmx and request.htmx.target == "queue-rows":
+    if request.htmx and request.htmx.target in ("queue-rows", "queue-more"):
         return render(request, "cases/_queue_rows.html", context)
     shops = queries.shop_ids(request.user)
     agents = Agent.objects.filter(is_active=True).order_by("first_name")
     if not request.user.is_superuser:
         agents = agents.filter(memberships__shop_id__in=shops).distinct()
-    context.update(agents=agents, bulk_form=BulkForm())
+    context.update(agents=agents, bulk_form=BulkForm(), counts=queries.view_counts(request.user))
     return render(request, "cases/queue.html", context)
 
 

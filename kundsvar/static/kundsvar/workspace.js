@@ -67,3 +67,93 @@
       .forEach((box) => { box.checked = event.target.checked; });
   });
 })();
+
+// The bulk bar shows only when cases are chosen, with how many; Ctrl+Enter sends the
+// reply; Ctrl+K opens the command palette (go to a case, search cases or customers,
+// switch view).
+(function () {
+  "use strict";
+  function syncBulk() {
+    const bar = document.querySelector(".bulk-bar");
+    if (!bar) return;
+    const chosen = document.querySelectorAll("#queue-rows input[name=cases]:checked").length;
+    bar.classList.toggle("active", chosen > 0);
+    const count = bar.querySelector(".bulk-count");
+    if (count) count.textContent = chosen ? String(chosen) : "";
+  }
+  document.addEventListener("change", syncBulk);
+  document.addEventListener("htmx:afterSwap", syncBulk);
+  document.addEventListener("DOMContentLoaded", syncBulk);
+
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && event.target.closest("#reply")) {
+      event.preventDefault();
+      const send = document.querySelector("#reply button[name=then_submit]");
+      if (send) send.click();
+    }
+  });
+
+  const palette = document.getElementById("palette");
+  if (!palette) return;
+  const input = palette.querySelector("input");
+  const list = palette.querySelector("ul");
+  const fixed = Array.from(list.querySelectorAll("li")).map((li) => ({
+    label: li.textContent.trim(), href: li.dataset.href,
+  }));
+
+  function choices(text) {
+    const q = text.trim();
+    const found = [];
+    if (/^#?\d+$/.test(q)) found.push({ label: palette.dataset.goCase.replace("%s", q.replace("#", "")), href: "/cases/" + q.replace("#", "") + "/" });
+    if (q) {
+      found.push({ label: palette.dataset.searchCases.replace("%s", q), href: "/cases/?q=" + encodeURIComponent(q) });
+      found.push({ label: palette.dataset.searchCustomers.replace("%s", q), href: "/customers/?q=" + encodeURIComponent(q) });
+    }
+    const lower = q.toLowerCase();
+    return found.concat(fixed.filter((c) => !lower || c.label.toLowerCase().includes(lower)));
+  }
+
+  function render() {
+    list.replaceChildren(...choices(input.value).map((c, i) => {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = c.href; a.textContent = c.label;
+      if (i === 0) a.classList.add("current");
+      li.append(a);
+      return li;
+    }));
+  }
+
+  function open() { render(); palette.showModal(); input.select(); }
+  input.addEventListener("input", render);
+  input.addEventListener("keydown", (event) => {
+    const links = Array.from(list.querySelectorAll("a"));
+    const at = links.findIndex((a) => a.classList.contains("current"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = Math.max(0, Math.min(links.length - 1, at + (event.key === "ArrowDown" ? 1 : -1)));
+      links.forEach((a, i) => a.classList.toggle("current", i === next));
+    } else if (event.key === "Enter" && links[at]) {
+      event.preventDefault();
+      location.href = links[at].href;
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      open();
+    }
+  });
+  document.querySelectorAll("[data-open-palette]").forEach((b) => b.addEventListener("click", open));
+})();
+
+// Inline controls on the case page: assignee, status and language apply on change (the
+// buttons stay for browsers without scripts and are hidden otherwise).
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("form[data-autosubmit]");
+    if (form && event.target.matches("select")) form.requestSubmit ? form.requestSubmit() : form.submit();
+  });
+})();

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import customers
+
+app_name = "customers"
+urlpatterns = [
+    path("", customers.customer_list, name="list"),
+    path("<int:pk>/", customers.profile, name="profile"),
+]

@@ -1,0 +1,146 @@
+"""The workspace at desk and phone size (issue 16): no page scrolls sideways at 390 px,
+touch targets of at least 44 px on the phone, the bulk bar only once a case is chosen,
+the Ctrl+K palette; screenshots of queue, case, customers and settings at 1366 and
+390 px, light and dark, for docs/screenshots (README)."""
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from kundsvar.accounts.models import Agent, Membership, Role
+from kundsvar.cases import services
+from kundsvar.cases.models import Status
+from kundsvar.cases.tests.factories import open_email_case
+from kundsvar.shops.tests.factories import ShopFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "rätt-lösenord-123"
+TUESDAY_13 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # inside opening hours
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PEOPLE = [
+    ("Karin Lindqvist", "karin", "Leveranstid jacka", "Hej! När kommer min jacka? Order 10442."),
+    ("Erik Johansson", "erik", "Retur av kudden", "Kudden var för liten, hur gör jag en retur?"),
+    ("Sofia Berg", "sofia", "Dubbeldragning", "Jag har blivit dragen två gånger för order 10388!"),
+    ("Mohammed Ali", "mohammed", "Trasig lampa", "Lampan kom trasig, förpackningen var krossad."),
+    ("Lena Nyström", "lena", "Ändra adress", "Går det att ändra leveransadressen? Vi har flyttat."),
+    ("Aino Virtanen", "aino", "Rabattkod fungerar inte", "Koden VINTER25 fungerar inte i kassan."),
+]
+
+
+@pytest.fixture(autouse=True)
+def _tuesday_afternoon(time_machine):
+    time_machine.move_to(TUESDAY_13, tick=True)
+
+
+def _world():
+    shop = ShopFactory(name="Nordljus")
+    agent = Agent.objects.create_user(
+        "anna", password=PASSWORD, first_name="Anna", last_name="Holm", language="sv"
+    )
+    Membership.objects.create(agent=agent, shop=shop, role=Role.ADMIN)
+    cases = []
+    for i, (name, user, subject, text) in enumerate(PEOPLE):
+        cases.append(
+            open_email_case(
+                shop,
+                TUESDAY_13 - timedelta(hours=2 * i + 1),
+                sender=f"{user}@example.se",
+                subject=subject,
+                text=text,
+                from_name=name,
+            )
+        )
+    services.assign(cases[0], agent)
+    services.assign(cases[2], agent)
+    services.reply(cases[3], agent, "Vi skickar en ny lampa i dag.", then=Status.WAITING)
+    return cases
+
+
+def _log_in(page, live_server):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "anna")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit], form button >> nth=-1")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _sideways(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def _small_targets(page, selector: str) -> list[str]:
+    return page.evaluate(
+        """(selector) => Array.from(document.querySelectorAll(selector))
+            .filter((el) => el.offsetParent !== null)
+            .filter((el) => { const r = el.getBoundingClientRect();
+                              return r.height < 44 || r.width < 44; })
+            .map((el) => el.outerHTML.slice(0, 80))""",
+        selector,
+    )
+
+
+def _shoot(page, name: str) -> None:
+    if os.environ.get("KUNDSVAR_DOC_SCREENSHOTS"):  # refresh docs/screenshots on request
+        DOCS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
+    chromium, live_server, scheme
+):
+    cases = _world()
+    pages = {
+        "queue": "/cases/",
+        "case": f"/cases/{cases[0].number}/",
+        "customers": "/customers/",
+        "customer": f"/customers/{cases[0].customer_id}/",
+        "settings": "/settings/",
+    }
+    for width, height, label in [(1366, 900, "1366"), (390, 844, "390")]:
+        context = chromium.new_context(
+            viewport={"width": width, "height": height}, locale="sv-SE", color_scheme=scheme
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        _log_in(page, live_server)
+        for name, path in pages.items():
+            page.goto(live_server.url + path)
+            assert _sideways(page) <= 0, f"{name} at {width} px scrolls sideways"
+            if label == "390":
+                assert (
+                    _small_targets(page, ".tabs .tab, #queue-rows .hit, .top nav a, .top button")
+                    == []
+                )
+            _shoot(page, f"{name}-{label}{'-dark' if scheme == 'dark' else ''}")
+        context.close()
+
+
+def test_queue_rows_counts_bulk_bar_and_palette(browser_page, live_server):
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    row = page.locator("#queue-rows tr.row", has_text="Karin Lindqvist")
+    expect(row.locator(".preview")).to_contain_text("När kommer min jacka?")
+    expect(row.locator(".countdown")).to_have_class("countdown ok")
+    expect(row.locator(".avatar")).to_have_text("AH")
+    heights = [r.bounding_box()["height"] for r in page.locator("#queue-rows tr.row").all()]
+    assert len(heights) == 5 and max(heights) < 48  # one line each, assigned or not
+    expect(page.locator('[data-count="open"]')).to_have_text("5")
+    expect(page.locator('[data-count="mine"]')).to_have_text("2")
+    expect(page.locator('[data-count="waiting"]')).to_have_text("1")
+    expect(page.locator(".bulk-bar")).to_be_hidden()
+    row.locator("input[name=cases]").check()
+    expect(page.locator(".bulk-bar")).to_be_visible()
+    expect(page.locator(".bulk-count")).to_have_text("1")
+
+    page.keyboard.press("Control+k")
+    expect(page.locator("#palette")).to_be_visible()
+    page.keyboard.type(str(cases[1].number))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{cases[1].number}/")
