@@ -25,6 +25,9 @@ Figures:
   within ±50 % of the real wait (start → taken), with a floor of 30 simulated seconds
   (a wait shown as "less than a minute" is right when it was under 90 seconds);
   `wait_within_50pct_strict` without the floor.
+- `db_connections_peak` (PostgreSQL): the most server connections the web processes held
+  at once (sampled); with the pool `kundsvar serve` gives each process, at most 2 × 10
+  plus a LISTEN connection each, however many streams are open.
 
     python bench/chat.py [--quick] [--db sqlite|postgres] [--customers 300] [--speed 30]
                          [--dump waits.csv]
