@@ -25,8 +25,12 @@ Figures:
   within ±50 % of the real wait (start → taken), with a floor of 30 simulated seconds
   (a wait shown as "less than a minute" is right when it was under 90 seconds);
   `wait_within_50pct_strict` without the floor.
+- `db_connections_peak` (PostgreSQL): the most server connections the web processes held
+  at once (sampled); with the pool `kundsvar serve` gives each process, at most 2 × 10
+  plus a LISTEN connection each, however many streams are open.
 
     python bench/chat.py [--quick] [--db sqlite|postgres] [--customers 300] [--speed 30]
+                         [--dump waits.csv]
 
 --quick: 60 customers, 4 agents, speed 60. Figures go to stderr; the last line is one
 line of JSON.
@@ -44,6 +48,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -238,6 +243,16 @@ class Sim:
         self.open_streams = 0
         self.peak_streams = 0
         self.csrf = secrets.token_hex(16)
+        self.background: set[asyncio.Task] = set()
+
+    def spawn(self, coroutine) -> None:
+        """Run `coroutine` on its own, held here until done: the loop keeps only a weak
+        reference to a task, and one waiting on a socket read is otherwise collected
+        mid-flight ("Task was destroyed but it is pending") — an agent that never ends
+        its chat, a line never sent."""
+        task = asyncio.ensure_future(coroutine)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
     def sim_sleep(self, seconds: float):
         return asyncio.sleep(seconds / self.speed)
@@ -299,7 +314,7 @@ class Sim:
                 if self.owner.get(e["chat"]) == me["id"]:
                     self.delivered(e["text"])
                     if e["chat"] in mine and not e["text"].startswith("Hej"):
-                        asyncio.ensure_future(self.answer(me, e["chat"], "Jag förstår."))
+                        self.spawn(self.answer(me, e["chat"], "Jag förstår."))
 
         headers = {"Cookie": f"sessionid={me['session']}"}
         path = f"/cases/chat/events/?shop={self.shop_id}&after={self.world['after']}"
@@ -309,9 +324,7 @@ class Sim:
         while not stop.is_set():
             if time.monotonic() - beat > 20:
                 beat = time.monotonic()
-                asyncio.ensure_future(
-                    self.post("/cases/chat/availability/", {"availability": "online"}, me)
-                )
+                self.spawn(self.post("/cases/chat/availability/", {"availability": "online"}, me))
             free = [
                 c
                 for c in sorted(self.waiting.values(), key=lambda c: c["started_at"])
@@ -324,7 +337,7 @@ class Sim:
                 if status == 200:
                     mine.add(chat["chat"])
                     self.owner[chat["chat"]] = me["id"]
-                    asyncio.ensure_future(self.handle(me, chat, mine))
+                    self.spawn(self.handle(me, chat, mine))
                 continue
             await asyncio.sleep(0.02)
         task.cancel()
@@ -363,7 +376,7 @@ class Sim:
                 self.delivered(e["text"])
                 if replies < 2:
                     replies += 1
-                    asyncio.ensure_future(self.say(token, f"Tack! En fråga till nr {replies}"))
+                    self.spawn(self.say(token, f"Tack! En fråga till nr {replies}"))
 
         task = await self.stream(f"/chat/{token}/events/", on_event)
         await stop.wait()
@@ -408,7 +421,9 @@ class Sim:
             f"the hour took {time.monotonic() - started:.0f} s; {self.peak_streams} streams at peak"
         )
         stop.set()
-        await asyncio.gather(*agents, *customers, *idle, return_exceptions=True)
+        for task in self.background:
+            task.cancel()
+        await asyncio.gather(*agents, *customers, *idle, *self.background, return_exceptions=True)
 
     def arrivals(self) -> list[float]:
         n = self.args.customers
@@ -427,8 +442,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+def start_server(port: int, workers: int, vendor: str) -> subprocess.Popen:
+    """uvicorn as `kundsvar serve` starts it (its broker, its connection pool)."""
+    from kundsvar.ops.management.commands.serve import server_env
+
+    env = {
+        **server_env(vendor, workers),
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
     server = subprocess.Popen(  # noqa: S603 — our own interpreter and module
         [
             sys.executable,
@@ -463,23 +486,27 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("uvicorn did not start")
 
 
-def wait_figures(hour_start_ids: int) -> tuple[float, float, int, dict]:
+def wait_figures(hour_start_ids: int, dump: str = "") -> tuple[float, float, int, dict]:
     from kundsvar.channels.chat.models import Chat
 
     chats = Chat.objects.filter(pk__gt=hour_start_ids, accepted_at__isnull=False)
     within = strict = total = 0
     floor = 30.0
     shown_all, real_all = [], []
+    rows: list[tuple] = []
     for chat in chats:
         if chat.shown_wait_seconds is None:
             continue
         real = (chat.accepted_at - chat.started_at).total_seconds()
         shown = float(chat.shown_wait_seconds)
+        rows.append((chat.started_at, chat.shown_position, shown * SPEED[0], real * SPEED[0]))
         total += 1
         shown_all.append(shown)
         real_all.append(real)
         strict += abs(shown - real) <= 0.5 * real
         within += abs(shown - real) <= max(0.5 * real, floor / SPEED[0])
+    if dump:
+        write_waits(dump, rows)
     extra = {
         "real_wait_p50_s": round(statistics.median(real_all) * SPEED[0], 1) if real_all else None,
         "real_wait_max_s": round(max(real_all) * SPEED[0], 1) if real_all else None,
@@ -490,7 +517,48 @@ def wait_figures(hour_start_ids: int) -> tuple[float, float, int, dict]:
     return within / max(total, 1), strict / max(total, 1), total, extra
 
 
+def write_waits(path: str, rows: list[tuple]) -> None:
+    """--dump: each chat's start (simulated seconds into the run), its place in the queue
+    and the wait shown and real (simulated seconds), to see where an estimate went wrong."""
+    rows.sort()
+    first = rows[0][0] if rows else None
+    with open(path, "w") as out:
+        out.write("started_s,position,shown_s,real_s\n")
+        for started, position, shown, real in rows:
+            at = (started - first).total_seconds() * SPEED[0]
+            out.write(f"{at:.0f},{position},{shown:.1f},{real:.1f}\n")
+
+
 SPEED = [30.0]
+
+
+class ConnectionCounter(threading.Thread):
+    """PostgreSQL: the most server connections the web processes held at once (sampled
+    every half second; the bench's own sampling connection not counted)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = 0
+        self._done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        import psycopg
+        from django.db import connection
+
+        params = connection.get_connection_params()
+        for key in ("cursor_factory", "context", "prepare_threshold", "pool"):
+            params.pop(key, None)
+        with psycopg.connect(**params, autocommit=True) as db:
+            while not self._done.wait(0.5):
+                row = db.execute(
+                    "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"
+                ).fetchone()
+                self.peak = max(self.peak, row[0] if row else 0)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(5)
 
 
 def run(args) -> dict:
@@ -505,26 +573,31 @@ def run(args) -> dict:
 
     history_last = Chat.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     workers = 2 if connection.vendor == "postgresql" else 1
+    vendor = connection.vendor
     connection.close()
     port = free_port()
     say(
         f"uvicorn on :{port}, {workers} process(es), {args.db}; {args.agents} agents, "
         f"{args.customers} customers, speed {args.speed}"
     )
-    server = start_server(port, workers)
+    server = start_server(port, workers, vendor)
+    sim = Sim(args, port, world, rng)
+    sim.shop_id = Shop.objects.get(slug=world["shop"]).pk
+    connection.close()
+    counter = ConnectionCounter() if vendor == "postgresql" else None
     try:
-        sim = Sim(args, port, world, rng)
-        sim.shop_id = Shop.objects.get(slug=world["shop"]).pk
         started = time.perf_counter()
         asyncio.run(sim.run())
         elapsed = time.perf_counter() - started
     finally:
+        if counter:
+            counter.stop()
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    within, strict, measured, extra = wait_figures(history_last)
+    within, strict, measured, extra = wait_figures(history_last, args.dump)
     latencies = sorted(sim.latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else None
     figures = {
@@ -546,6 +619,7 @@ def run(args) -> dict:
         "wait_within_50pct": round(within, 3),
         "wait_within_50pct_strict": round(strict, 3),
         **extra,
+        "db_connections_peak": counter.peak if counter else None,
         "requests": sim.requests,
         "errors": sim.errors,
         "bench_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -562,6 +636,7 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=10)
     parser.add_argument("--speed", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--dump", default="", help="write each chat's shown and real wait (CSV)")
     args = parser.parse_args()
     if args.quick:
         args.customers, args.agents, args.speed = 60, 4, 60.0

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.core.env import envbool, envint, envlist, envstr, secret_key
@@ -123,6 +124,14 @@ def _database(url: str) -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         }
+    elif (pool := envint("DB_POOL", 0)) > 0:
+        # PostgreSQL under uvicorn: every request runs its sync code in a thread of its
+        # own, so without a pool each request in flight is a server connection of its
+        # own and a burst ends in "too many clients". With one, at most DB_POOL per
+        # process; the rest wait their turn (`kundsvar serve` turns it on).
+        if db["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("DB_POOL and DB_CONN_MAX_AGE exclude each other")
+        db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": pool, "timeout": 30}
     return db
 
 
@@ -202,10 +211,14 @@ KNOWLEDGE_SEMANTIC = envbool("KNOWLEDGE_SEMANTIC", False)
 # (topics.intent); otherwise, and by default, the keyword model.
 TOPICS_EMBEDDING = envbool("TOPICS_EMBEDDING", False)
 # Live updates (chat): how events reach the browsers of every web process. auto is
-# PostgreSQL's LISTEN/NOTIFY on PostgreSQL and the in-process hub on SQLite (one web
-# process, the demo); poll: several processes on SQLite read new events twice a second
-# (`kundsvar serve` chooses it when it starts several on SQLite). See kundsvar/live/.
+# Redis when LIVE_REDIS_URL is set, else PostgreSQL's LISTEN/NOTIFY on PostgreSQL and
+# the in-process hub on SQLite (one web process, the demo); poll: several processes on
+# SQLite read new events twice a second (`kundsvar serve` chooses it when it starts
+# several on SQLite without Redis); redis, postgres, local. See kundsvar/live/.
 LIVE_BROKER = envstr("LIVE_BROKER", "auto")
+# Redis for the live fan-out across web processes (needs `pip install kundsvar[redis]`);
+# empty: PostgreSQL's NOTIFY, or the table polled on SQLite.
+LIVE_REDIS_URL = envstr("LIVE_REDIS_URL", "")
 # Chats, left messages and callback requests started per IP address in ten minutes.
 CHAT_STARTS_PER_ADDRESS = envint("CHAT_STARTS_PER_ADDRESS", 20)
 CONTACT_FORM_RATE_LIMIT = envint("CONTACT_FORM_RATE_LIMIT", 5)  # per address, 10 minutes

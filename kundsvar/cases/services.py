@@ -214,7 +214,6 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
         FALLBACK_SUBJECT.get(language, FALLBACK_SUBJECT["en"]),
     )
     case = Case(
-        number=next_case_number(),
         shop=shop,
         customer=customer,
         subject=subject,
@@ -228,6 +227,9 @@ def start_case(shop, channel: str, inbound: Inbound, *, customer=None) -> tuple[
     )
     promise = sla.promise_for(case, received, follow_up=False)
     sla.owe_answer(case, received, promise.deadline)
+    # The number last: its counter row stays locked until commit, and every new case of
+    # every shop waits for it; the promise's forecast need not be computed under it.
+    case.number = next_case_number()
     case.save()
     message = _store_inbound(case, inbound, received, follow_up=False)
     record_event(

@@ -5,6 +5,7 @@ in (`promise_language`, `babel_locale`)."""
 
 import functools
 import re
+import threading
 
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -70,9 +71,20 @@ _DA_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def _identifier():
-    """py3langid's identifier for _MODEL_LANGUAGES, loaded on first use (0.3 s)."""
+    """py3langid's identifier for _MODEL_LANGUAGES, loaded on first use (0.3 s), once:
+    under uvicorn the first burst of requests arrives in as many threads, and each would
+    load its own copy (`functools.cache` does not hold the others back), for seconds,
+    inside the transactions that store the messages."""
+    with _LOADING:
+        return _load_identifier()
+
+
+@functools.cache
+def _load_identifier():
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     try:

@@ -10,6 +10,8 @@ response) and wakes those of a stream. Across processes a broker carries the new
   reach only the listeners of the process that received them.
 - `PostgresBroker`: `NOTIFY` after commit, one `LISTEN` connection (psycopg 3, async)
   per process.
+- `RedisBroker`: `PUBLISH` after commit, one subscriber per process (redis-py, the
+  optional extra `kundsvar[redis]`), when LIVE_REDIS_URL is set.
 
 A note tells a subscriber what happened; the table stays the truth. Numbers per stream
 have no gaps, so a subscriber that gets the next number shows the note as it is and one
@@ -151,6 +153,12 @@ class LocalBroker:
         """Called after commit (stored events) or at once (signals), from sync code."""
         self.hub.deliver(note)
 
+    def announce_many(self, notes: list[Note]) -> None:
+        """Several at once (a whole queue's new places): one round trip where the
+        carrier allows it."""
+        for note in notes:
+            self.announce(note)
+
     async def ensure_running(self) -> None:
         """Start what carries other processes' notes here, in the running loop."""
 
@@ -178,6 +186,16 @@ class _PerLoop(LocalBroker):
 
     async def _run(self, ready: asyncio.Event) -> None:
         raise NotImplementedError
+
+    def _receive(self, payload: str | bytes) -> None:
+        """A note from the wire; ours went to our hub already when it was announced."""
+        try:
+            note = Note.from_json(payload)
+        except (ValueError, KeyError, TypeError):
+            log.warning("an unreadable live note was ignored")
+            return
+        if note.origin != origin():
+            self.hub.deliver(note)
 
 
 class PollingBroker(_PerLoop):
@@ -217,16 +235,32 @@ class PostgresBroker(_PerLoop):
     name = "postgres"
 
     def announce(self, note: Note) -> None:
-        self.hub.deliver(note)
-        payload = note.to_json()
-        if len(payload.encode()) > PG_PAYLOAD_LIMIT:
-            if note.seq is None:
-                return  # a signal too big to carry is dropped (typing only)
-            # The number alone: listeners read the event from the table.
-            payload = Note(note.stream, note.kind, {TRUNCATED: True}, note.seq, note.origin)
-            payload = payload.to_json()
+        self.announce_many([note])
+
+    def announce_many(self, notes: list[Note]) -> None:
+        payloads = []
+        for note in notes:
+            self.hub.deliver(note)
+            payload = note.to_json()
+            if len(payload.encode()) > PG_PAYLOAD_LIMIT:
+                if note.seq is None:
+                    continue  # a signal too big to carry is dropped (typing only)
+                # The number alone: listeners read the event from the table.
+                payload = Note(
+                    note.stream, note.kind, {TRUNCATED: True}, note.seq, note.origin
+                ).to_json()
+            payloads.append(payload)
+        if not payloads:
+            return
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, payload])
+            if len(payloads) == 1:
+                cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, payloads[0]])
+            else:  # one statement, one round trip; delivered in this order
+                cursor.execute(
+                    "SELECT pg_notify(%s, p) FROM unnest(%s::text[]) WITH ORDINALITY AS t(p, n) "
+                    "ORDER BY n",
+                    [PG_CHANNEL, payloads],
+                )
 
     async def _run(self, ready: asyncio.Event) -> None:
         import psycopg
@@ -251,32 +285,93 @@ class PostgresBroker(_PerLoop):
                 log.exception("listening for live events failed; trying again")
             await asyncio.sleep(1)
 
-    def _receive(self, payload: str) -> None:
-        try:
-            note = Note.from_json(payload)
-        except (ValueError, KeyError, TypeError):
-            log.warning("an unreadable live note was ignored")
-            return
-        if note.origin != origin():  # ours went to our hub already
+
+class RedisBroker(_PerLoop):
+    """Redis publish/subscribe (LIVE_REDIS_URL): PUBLISH after commit from any thread,
+    one subscriber connection per process, resubscribed when lost (its listeners then
+    reread the table). For several processes on SQLite, or to spare PostgreSQL the
+    notifications. The channel is named by the database, so two installations (or test
+    runs) sharing one Redis never hear each other."""
+
+    name = "redis"
+
+    def __init__(self, hub: Hub = HUB):
+        super().__init__(hub)
+        self._clients: dict[int, Any] = {}  # by pid: a forked process connects anew
+
+    @staticmethod
+    def channel() -> str:
+        return f"{PG_CHANNEL}:{settings.DATABASES['default']['NAME']}"
+
+    def _client(self):
+        import redis
+
+        pid = os.getpid()
+        if pid not in self._clients:
+            self._clients[pid] = redis.Redis.from_url(
+                settings.LIVE_REDIS_URL, socket_timeout=5, socket_connect_timeout=5
+            )
+        return self._clients[pid]
+
+    def announce(self, note: Note) -> None:
+        self.announce_many([note])
+
+    def announce_many(self, notes: list[Note]) -> None:
+        for note in notes:
             self.hub.deliver(note)
+        try:
+            pipeline = self._client().pipeline(transaction=False)
+            for note in notes:
+                pipeline.publish(self.channel(), note.to_json())
+            pipeline.execute()
+        except Exception:  # noqa: BLE001 — the others reread the table on their next look
+            log.exception("publishing a live note to Redis failed")
+
+    async def _run(self, ready: asyncio.Event) -> None:
+        import redis.asyncio as aioredis
+
+        while True:
+            try:
+                client = aioredis.Redis.from_url(settings.LIVE_REDIS_URL)
+                async with client, client.pubsub() as pubsub:
+                    await pubsub.subscribe(self.channel())
+                    ready.set()
+                    self.hub.resync_all()  # notes sent while we were not listening
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            self._receive(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 — Redis restarted: subscribe again
+                log.exception("listening for live events on Redis failed; trying again")
+            await asyncio.sleep(1)
 
 
-_BROKERS = {"local": LocalBroker, "poll": PollingBroker, "postgres": PostgresBroker}
+_BROKERS = {
+    "local": LocalBroker,
+    "poll": PollingBroker,
+    "postgres": PostgresBroker,
+    "redis": RedisBroker,
+}
 _chosen: dict[str, LocalBroker] = {}
 
 
 def broker() -> LocalBroker:
-    """The broker the settings name (LIVE_BROKER): `auto` is PostgreSQL's NOTIFY on
-    PostgreSQL and the in-process hub on SQLite (`kundsvar serve` asks for `poll` when
-    it starts several processes on SQLite)."""
+    """The broker the settings name (LIVE_BROKER): `auto` is Redis when LIVE_REDIS_URL
+    is set, else PostgreSQL's NOTIFY on PostgreSQL and the in-process hub on SQLite
+    (`kundsvar serve` asks for `poll` when it starts several processes on SQLite without
+    Redis)."""
     name = settings.LIVE_BROKER
     if name == "auto":
-        name = "postgres" if connection.vendor == "postgresql" else "local"
+        if settings.LIVE_REDIS_URL:
+            name = "redis"
+        else:
+            name = "postgres" if connection.vendor == "postgresql" else "local"
     if name not in _chosen:
         try:
             _chosen[name] = _BROKERS[name]()
         except KeyError:
             raise ValueError(
-                f"LIVE_BROKER={name!r}: expected auto, local, poll or postgres"
+                f"LIVE_BROKER={name!r}: expected auto, local, poll, postgres or redis"
             ) from None
     return _chosen[name]

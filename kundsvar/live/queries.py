@@ -17,12 +17,29 @@ EXECUTOR = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="live-db")
 
 def run(function, *args):
     """`function(*args)` on a live thread, its connection dropped after a database error
-    (a restarted server) so the next call connects afresh."""
+    (a restarted server) so the next call connects afresh. With a connection pool
+    (PostgreSQL, `DB_POOL`) the connection goes back to the pool after each read, so
+    these threads hold none while the streams wait."""
     try:
         return function(*args)
     except DatabaseError:
         connections.close_all()
         raise
+    finally:
+        if _pooled():
+            release_connections()
+
+
+def _pooled() -> bool:
+    return bool(connections["default"].settings_dict.get("OPTIONS", {}).get("pool"))
+
+
+def release_connections() -> None:
+    """Close this thread's connections (back to the pool, if there is one), except one
+    inside a transaction (a test's)."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
 
 
 def close_connections() -> None:

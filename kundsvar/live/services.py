@@ -40,6 +40,13 @@ def signal(stream: str, kind: str, data: dict) -> None:
     broker().announce(Note(stream, kind, data))
 
 
+def signal_many(signals: list[tuple[str, str, dict]]) -> None:
+    """Several signals (stream, kind, data) in one go: the queue's new places to every
+    waiting customer after a chat was taken, in one round trip to the broker."""
+    if signals:
+        broker().announce_many([Note(stream, kind, data) for stream, kind, data in signals])
+
+
 def prune(*, older_than: timedelta = timedelta(days=2), now: datetime | None = None) -> int:
     """Stored events are for reconnecting browsers, not history (that is the case)."""
     cutoff = (now or timezone.now()) - older_than

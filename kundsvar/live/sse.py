@@ -15,6 +15,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 
+from asgiref.sync import sync_to_async
 from django.http import StreamingHttpResponse
 
 from . import queries
@@ -55,6 +56,16 @@ async def read(function, *args):
 Hello = Callable[[], Awaitable[list[Note]]]
 
 
+async def release_request_connections() -> None:
+    """Give back the database connections this request has opened so far (the session
+    and the user, read by the middleware in the request's own thread). An async view
+    calls it before it first waits for the live threads (`read`), and the stream before
+    it waits for news: otherwise every open stream holds a connection for hours, a few
+    hundred exhaust PostgreSQL's `max_connections`, and with a pool the requests that
+    hold the pool's connections wait for live threads that wait for the pool."""
+    await sync_to_async(queries.release_connections)()
+
+
 async def events(
     stream: str,
     after: int,
@@ -67,6 +78,7 @@ async def events(
     live = broker()
     subscription = live.hub.subscribe(stream)  # before the replay: nothing falls between
     try:
+        await release_request_connections()
         await live.ensure_running()
         yield f"retry: {RETRY_MS}\n\n"
         for note in await hello() if hello else ():

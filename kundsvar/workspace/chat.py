@@ -204,6 +204,7 @@ def _member(agent_id: int, shop_id: int, superuser: bool) -> bool:
 async def stream(request):
     """The shop's chat stream for its agents (async: held open under uvicorn)."""
     user = await request.auser()
+    await sse.release_request_connections()  # before waiting for the live threads
     if not user.is_authenticated:
         return HttpResponseForbidden()
     wanted = request.GET.get("shop", "")

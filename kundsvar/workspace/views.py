@@ -166,6 +166,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
     conversation = case.messages.select_related("author", "verified_by_shop").prefetch_related(
         "outbound", "attachments"
     )
+    channels = queries.reply_channels(case)
     context = {
         "case": case,
         "conversation": conversation,
@@ -178,7 +179,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
                 "last_message": services.last_message_id(case),
             }
         ),
-        "reply_channels": [(code, Channel(code).label) for code in queries.reply_channels(case)],
+        "reply_channels": [(code, Channel(code).label) for code in channels],
+        "email_channels": queries.BY_EMAIL,
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status}),
         "saved_replies": [
@@ -202,7 +204,16 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
     }
     context.update(extra)
+    context["email_preview"] = _email_preview(channels, context["reply_form"]["channel"].value())
     return context
+
+
+def _email_preview(channels: list[str], chosen: str | None) -> str:
+    """ "shown", "hidden" (the answer goes by SMS or Messenger now, by email if the agent
+    switches) or "never" (no email to preview): an SMS is not an email."""
+    if not any(code in queries.BY_EMAIL for code in channels):
+        return "never"
+    return "shown" if (chosen or channels[0]) in queries.BY_EMAIL else "hidden"
 
 
 @login_required

@@ -93,6 +93,10 @@ class Chat(models.Model):
     # What the customer was shown when the chat started (rule S5), to measure it by.
     shown_position = models.PositiveIntegerField(null=True, blank=True)
     shown_wait_seconds = models.FloatField(null=True, blank=True)
+    # The places then (agents online × chats each) and how many were free: what tells a
+    # chat taken at once from one that queued, for the next estimates (wait.py).
+    shown_places = models.PositiveIntegerField(null=True, blank=True)
+    shown_free = models.PositiveIntegerField(null=True, blank=True)
     customer_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -76,7 +76,8 @@ def start(
     prepared = intake.prepare(inbound, attachments=_files(line), now=now)
     # The wait shown, read before the write transaction (no lock held meanwhile).
     position = wait.waiting(shop).count() + 1
-    seconds = wait.estimate(position, wait.load_for(shop, now))
+    load = wait.load_for(shop, now)
+    seconds = wait.estimate(position, load)
     with transaction.atomic():
         received = intake.store(shop, "chat", prepared, new_case=True)
         chat = Chat.objects.create(
@@ -89,6 +90,8 @@ def start(
             customer_seen_at=now,
             shown_position=position,
             shown_wait_seconds=seconds,
+            shown_places=load.places,
+            shown_free=load.free,
         )
         events.started(chat)
         events.message(chat, received.message)
@@ -304,21 +307,20 @@ def announce_queue(shop, now: datetime | None = None) -> int:
     now = now or timezone.now()
     settings = wait.settings_for(shop)
     load = wait.load_for(shop, now, settings)
-    chats = list(wait.waiting(shop))
+    chats = list(wait.waiting(shop).only("pk", "language"))
+    signals = []
     for position, chat in enumerate(chats, 1):
         seconds = wait.estimate(position, load)
         with translation.override(chat.language):
             text = str(wait.wait_text(position, seconds))
-        live.signal(
-            chat.stream,
-            "queue",
-            {
-                "position": position,
-                "wait_seconds": None if seconds is None else round(seconds),
-                "text": text,
-                "long": wait.is_long(seconds, settings),
-            },
-        )
+        data = {
+            "position": position,
+            "wait_seconds": None if seconds is None else round(seconds),
+            "text": text,
+            "long": wait.is_long(seconds, settings),
+        }
+        signals.append((chat.stream, "queue", data))
+    live.signal_many(signals)
     return len(chats)
 
 

@@ -358,7 +358,7 @@ def callback(request, token):
     try:
         case = callbacks.request_callback(
             chat.shop,
-            phone=request.POST.get("phone", ""),
+            phone_number=request.POST.get("phone", ""),
             name=request.POST.get("name", "").strip()[:200],
             note=request.POST.get("note", "")[:2000],
             language=chat.language,
@@ -380,7 +380,7 @@ def callback_new(request, shop):
         try:
             case = callbacks.request_callback(
                 shop,
-                phone=request.POST.get("phone", ""),
+                phone_number=request.POST.get("phone", ""),
                 name=request.POST.get("name", "").strip()[:200],
                 note=request.POST.get("note", "")[:2000],
                 language=language,
@@ -433,6 +433,7 @@ async def stream(request, token):
     chat_id = _chat_id(token)
     if chat_id is None:
         raise Http404
+    await sse.release_request_connections()
     stream = await sse.read(_stream_of, chat_id)
     if stream is None:
         raise Http404

@@ -17,7 +17,7 @@ from kundsvar.cases.services import Inbound
 from kundsvar.channels.outbox import OutboundKind, send_to_customer
 from kundsvar.core.language import promise_language
 from kundsvar.core.phones import international
-from kundsvar.customers.services import find_or_create_by_phone
+from kundsvar.customers.services import add_phone, find_or_create_by_phone
 from kundsvar.intake import services as intake
 
 from . import outbox
@@ -51,13 +51,15 @@ def request_callback(
     note: str = "",
     source: str = Source.CONTACT_PAGE,
     language: str = "",
+    customer=None,
     now: datetime | None = None,
 ) -> Callback:
     """A customer asks to be called on `number`. Returns the callback; its case has the
     promise (`callback.case.due_at`) and, when the shop texts, the SMS confirmation is
     queued. A second request from a number whose callback still waits joins that case
     (the promise already given stands). For the chat, the widget, the contact page and
-    the phone menu alike."""
+    the phone menu alike. `customer`: who asked, when the channel knows them already
+    (a chat's customer); the number is added to them."""
     now = now or timezone.now()
     digits = international(number, shop.country)
     if len(digits) < MIN_DIGITS:
@@ -78,7 +80,10 @@ def request_callback(
     )
     prepared = intake.prepare(inbound, now=now)
     with transaction.atomic():
-        customer = find_or_create_by_phone(shop, number, name=name)
+        if customer is None:
+            customer = find_or_create_by_phone(shop, number, name=name)
+        else:
+            add_phone(customer, number, shop.country)
         received = intake.store(shop, "phone", prepared, customer=customer)
         phone = settings_for(shop)
         callback, _ = Callback.objects.get_or_create(

@@ -140,4 +140,6 @@ class WhatsAppChannel(SocialChannel):
         return whatsapp.text_payloads(recipient, text)
 
     def template_payload(self, recipient, template):
-        return whatsapp.template_payload(recipient, template.name, template.language)
+        return whatsapp.template_payload(
+            recipient, template.name, template.language, choice.chosen_parameters()
+        )

@@ -8,16 +8,21 @@ of that one call."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_chosen: ContextVar = ContextVar("whatsapp_template", default=None)
+_chosen: ContextVar = ContextVar("whatsapp_template", default=(None, ()))
 
 
 def chosen_template():
-    return _chosen.get()
+    return _chosen.get()[0]
+
+
+def chosen_parameters() -> tuple[str, ...]:
+    """The values for the chosen template's {{1}}, {{2}} …"""
+    return _chosen.get()[1]
 
 
 @contextmanager
-def template(chosen):
-    token = _chosen.set(chosen)
+def template(chosen, parameters=()):
+    token = _chosen.set((chosen, tuple(parameters)))
     try:
         yield
     finally:

@@ -52,6 +52,12 @@ class TemplateForm(forms.ModelForm):
 
 class TemplateReplyForm(forms.Form):
     template = forms.ModelChoiceField(queryset=WhatsAppTemplate.objects.none())
+    parameters = forms.CharField(
+        label=_("Values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, for the template's {{1}}, {{2}} …, in order."),
+    )
     then = forms.ChoiceField(
         choices=[("answered", _("Answered")), ("waiting", _("Waiting")), ("closed", _("Closed"))]
     )
@@ -59,3 +65,8 @@ class TemplateReplyForm(forms.Form):
     def __init__(self, *args, shop, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = WhatsAppTemplate.objects.filter(shop=shop, active=True)
+
+    def clean_parameters(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["parameters"].splitlines() if line.strip()
+        ]

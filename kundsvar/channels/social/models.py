@@ -2,6 +2,7 @@
 id of every message we took in or sent, the replies as delivery rows, and the WhatsApp
 templates a shop may send outside the 24-hour window."""
 
+import re
 import secrets
 
 from django.db import models
@@ -175,3 +176,16 @@ class WhatsAppTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+    @property
+    def parameter_count(self) -> int:
+        """The highest {{n}} in the text: WhatsApp's placeholders, numbered from 1."""
+        return max((int(n) for n in PLACEHOLDER.findall(self.text)), default=0)
+
+    def filled(self, values: list[str]) -> str:
+        """The text as the customer reads it, {{1}} … replaced by `values`."""
+        return PLACEHOLDER.sub(lambda m: values[int(m.group(1)) - 1], self.text)
+
+
+# {{1}}, {{2}} …: a template's variables, filled in when it is sent.
+PLACEHOLDER = re.compile(r"\{\{\s*([1-9][0-9]?)\s*\}\}")

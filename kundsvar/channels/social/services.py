@@ -85,15 +85,26 @@ def delete_template(template: WhatsAppTemplate) -> None:
     template.delete()
 
 
-def reply_with_template(case, agent, template: WhatsAppTemplate, *, then: str = Status.ANSWERED):
-    """Answer on WhatsApp with an approved template: the case gets the template's text as
-    the reply; WhatsApp gets the template by name and language."""
+def reply_with_template(
+    case, agent, template: WhatsAppTemplate, *, parameters=(), then: str = Status.ANSWERED
+):
+    """Answer on WhatsApp with an approved template: the case gets the template's text
+    with its {{1}}, {{2}} … filled in as the reply; WhatsApp gets the template by name
+    and language, and the values."""
     if template.shop_id != case.shop_id or not template.active:
         raise cases.CaseError(_("Choose one of the shop's active templates."))
     if case.channel != "whatsapp":
         raise cases.CaseError(_("Templates are sent on WhatsApp only."))
-    with choice.template(template):
-        return cases.reply(case, agent, template.text, then=then)
+    values = [str(v).strip() for v in parameters]
+    if len(values) != template.parameter_count or not all(values):
+        raise cases.CaseError(
+            _("The template “%(name)s” needs %(count)s values, one per line.")
+            % {"name": template.name, "count": template.parameter_count}
+        )
+    if any("\t" in v or "    " in v for v in values):  # the Cloud API refuses them
+        raise cases.CaseError(_("A template value may not hold tabs or runs of spaces."))
+    with choice.template(template, values):
+        return cases.reply(case, agent, template.filled(values), then=then)
 
 
 def suggestions(case) -> list[tuple[Customer, str]]:

@@ -37,7 +37,11 @@ def template_reply(request, number):
         return redirect("cases:detail", number=number)
     try:
         services.reply_with_template(
-            case, request.user, form.cleaned_data["template"], then=form.cleaned_data["then"]
+            case,
+            request.user,
+            form.cleaned_data["template"],
+            parameters=form.cleaned_data["parameters"],
+            then=form.cleaned_data["then"],
         )
     except CaseError as error:
         messages.error(request, str(error))

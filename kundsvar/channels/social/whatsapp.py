@@ -103,13 +103,20 @@ def text_payloads(recipient: str, text: str) -> list[dict]:
     ]
 
 
-def template_payload(recipient: str, name: str, language: str) -> dict:
+def template_payload(recipient: str, name: str, language: str, parameters=()) -> dict:
+    """A template message; `parameters` fill the body's {{1}}, {{2}} … in order (Cloud
+    API: a "body" component with text parameters)."""
+    template: dict = {"name": name, "language": {"code": language}}
+    if parameters:
+        template["components"] = [
+            {"type": "body", "parameters": [{"type": "text", "text": v} for v in parameters]}
+        ]
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
         "to": recipient,
         "type": "template",
-        "template": {"name": name, "language": {"code": language}},
+        "template": template,
     }
 
 

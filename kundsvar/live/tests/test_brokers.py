@@ -12,7 +12,7 @@ from django.utils import timezone
 from kundsvar.live.brokers import Hub, LocalBroker, Note, PollingBroker, PostgresBroker, broker
 from kundsvar.live.models import LiveEvent
 
-from .helpers import closing, run_async
+from .helpers import closing, heard_in_order, run_async
 
 
 def _another_process_publishes(stream: str) -> None:
@@ -97,3 +97,13 @@ def test_auto_is_notify_on_postgresql_and_the_local_hub_on_sqlite(settings):
     settings.LIVE_BROKER = "carrier-pigeon"
     with pytest.raises(ValueError):
         broker()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_notes_go_out_in_one_go_and_arrive_in_order():
+    """A queue's new places (one signal per waiting customer) in one round trip: on
+    PostgreSQL one NOTIFY statement, heard by the other processes in order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("one statement for many NOTIFYs is PostgreSQL's")
+    sender, listener = PostgresBroker(Hub()), PostgresBroker(Hub())
+    assert heard_in_order(sender, listener) == [0, 1, 2]

@@ -61,6 +61,15 @@
     inserted.value = ids.join(",");
   });
 
+  // "Preview email" only while the answer goes by email (not by SMS, chat or Messenger).
+  document.addEventListener("change", (event) => {
+    if (!event.target.matches("#reply select[name=channel]")) return;
+    const preview = document.querySelector("#reply [data-preview-email]");
+    const option = event.target.selectedOptions[0];
+    if (preview) preview.hidden = !(option && "byEmail" in option.dataset);
+    if (preview && preview.hidden) document.getElementById("preview").replaceChildren();
+  });
+
   document.addEventListener("change", (event) => {
     if (!event.target.matches("[data-check-all]")) return;
     document.querySelectorAll("#queue-rows input[type=checkbox]")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from kundsvar.accounts.models import Membership, Role
 from kundsvar.cases.models import Case, EventKind
+from kundsvar.channels.phone.models import Callback, Source
 from kundsvar.live import queries
 from kundsvar.live.tests.helpers import run_async
 from kundsvar.shops.tests.factories import AgentFactory
@@ -129,11 +130,16 @@ def test_call_me_back_opens_a_phone_case_with_the_number(client, now):  # S5
     token = sign(start(shop, name="Karin"))
     response = client.post(f"/chat/{token}/callback/", {"phone": "070-123 45 67"})
     assert response.status_code == 201
-    callback = Case.objects.get(number=response.json()["case"])
-    assert callback.channel == "phone"
-    assert "070-123 45 67" in callback.messages.get().body_text
-    assert callback.customer.phones.filter(number="070-123 45 67").exists()
-    assert Chat.objects.get().state == ChatState.ENDED
+    case = Case.objects.get(number=response.json()["case"])
+    assert case.channel == "phone" and case.due_at is not None  # with its promise
+    # In the phone channel's callback queue, like a request from the contact page.
+    callback = Callback.objects.get(case=case)
+    assert (callback.number, callback.source) == ("46701234567", Source.CHAT)
+    chat = Chat.objects.get()
+    assert case.customer == chat.case.customer  # the chat's customer, with the number
+    assert case.customer.phones.filter(number="070-123 45 67").exists()
+    assert f"chatt #{chat.case.number}" in case.messages.get().body_text
+    assert chat.state == ChatState.ENDED
     assert client.post(f"/chat/{token}/callback/", {"phone": "12"}).status_code == 400
 
 

@@ -1,7 +1,7 @@
 """The wait a customer is shown (rule S5): from the agents online, the places they have,
 the chats they are in and how long chats have recently taken — never a fixed label."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import translation
@@ -94,3 +94,51 @@ def test_the_queue_is_first_come_first_served_and_the_shown_wait_is_kept(now):  
     assert first.shown_wait_seconds < second.shown_wait_seconds < third.shown_wait_seconds
     state = services.queue_state(Chat.objects.get(pk=third.pk))
     assert state["position"] == 3 and "nummer 3 i kön" in state["text"]
+
+
+def _taken(at, waited, *, position, free, places=6):
+    """A chat taken `at` seconds into the hour after waiting `waited` seconds."""
+    base = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    accepted = base + timedelta(seconds=at)
+    return wait.Taken(accepted - timedelta(seconds=waited), accepted, position, places, free)
+
+
+def test_a_queues_waits_are_not_taken_for_the_pickup_time():  # S5
+    # Six chats found a place and were taken in about 10 s; then a queue formed and the
+    # queued chats waited minutes. The pickup stays what a free place costs.
+    found = [_taken(i * 30, 10 + i % 3, position=1, free=2) for i in range(6)]
+    queued = [_taken(200 + i * 20, 300, position=3, free=0) for i in range(10)]
+    assert wait.pickup_seconds(found + queued) == pytest.approx(11)
+
+
+def test_a_place_turn_is_measured_on_the_chats_that_queued():  # S5
+    # Six places; a queued chat was taken every 30 s: a place turns every 180 s, although
+    # the chats themselves took 120 s (the agents' time between chats counts too).
+    queued = [_taken(i * 30, 200, position=2, free=0) for i in range(8)]
+    assert wait.cycle_seconds(queued) == pytest.approx(180)
+    load = _load(handle_seconds=120, cycle_seconds=wait.cycle_seconds(queued))
+    assert wait.estimate(3, load) == pytest.approx(20 + 3 * 180 / 6)
+    # Twice the agents online now: the same turn, twice the places, half the wait.
+    assert wait.estimate(3, _load(online=4, active=12, cycle_seconds=180)) == pytest.approx(
+        20 + 3 * 180 / 12
+    )
+
+
+def test_before_chats_have_queued_the_turn_is_the_mean_chat_length():
+    found = [_taken(i * 30, 5, position=1, free=3) for i in range(8)]
+    assert wait.cycle_seconds(found) is None
+    assert _load(handle_seconds=240).turn == 240
+    # Chats that waited only for a free agent's pickup measure no turn either.
+    arrived_after = [_taken(i * 300, 20, position=2, free=0) for i in range(8)]
+    assert wait.cycle_seconds(arrived_after) is None
+
+
+@pytest.mark.django_db
+def test_the_places_and_free_places_a_chat_found_are_kept(now):
+    shop, _agents = shop_with_agents(2)
+    ChatSettings.objects.create(shop=shop, chats_per_agent=1)
+    first, second, third = start(shop), start(shop), start(shop)
+    assert [(c.shown_places, c.shown_free) for c in (first, second, third)] == [(2, 2)] * 3
+    assert [c.shown_position for c in (first, second, third)] == [1, 2, 3]
+    taken = wait.recently_taken(shop, now)
+    assert taken == []  # none taken yet

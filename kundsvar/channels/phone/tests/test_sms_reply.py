@@ -14,6 +14,7 @@ from kundsvar.channels.hooks.models import InboundHook
 from kundsvar.channels.phone import outbox
 from kundsvar.channels.phone.models import OutboundSms
 from kundsvar.core.delivery import DeliveryState
+from kundsvar.customers.services import add_email
 
 from .conftest import FORM, elks_auth, twilio_post
 from .test_inbound_sms import elks_sms
@@ -141,3 +142,14 @@ def test_a_late_sent_report_does_not_hide_delivered(elks, sms_case, agent, now):
     row.refresh_from_db()
     assert row.report_status == "delivered"
     assert not outbox.record_report("46elks", "s-unknown", "delivered", now)
+
+
+def test_an_sms_case_offers_no_email_preview_until_email_is_chosen(elks, sms_case, agent):
+    url = reverse("cases:detail", args=[sms_case.number])
+    page = client_for(agent).get(url).content.decode()
+    assert "data-preview-email" not in page  # no address: nothing to preview
+    add_email(sms_case.customer, "kund@example.se")
+    page = client_for(agent).get(url).content.decode()
+    # Answered by SMS unless the agent switches to email: the preview waits, hidden.
+    assert "data-preview-email hidden" in page
+    assert '<option value="email" data-by-email>' in page

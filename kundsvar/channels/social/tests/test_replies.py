@@ -150,6 +150,42 @@ def test_whatsapp_outside_the_window_refuses_free_text_and_sends_a_chosen_templa
     assert wa_case.messages.get(direction=Direction.OUTBOUND).body_text == template.text
 
 
+def test_a_template_with_values_fills_them_in_for_the_case_and_for_whatsapp(
+    client, agent, wa_case, graph, time_machine, django_capture_on_commit_callbacks
+):
+    template = WhatsAppTemplate.objects.create(
+        shop=wa_case.shop,
+        name="order_update",
+        language="sv",
+        text="Hej {{1}}! Din order {{2}} är skickad.",
+    )
+    assert template.parameter_count == 2
+    time_machine.shift(timedelta(hours=25))
+    client.force_login(agent)
+    url = reverse("social:template_reply", args=[wa_case.number])
+    with django_capture_on_commit_callbacks(execute=True):
+        too_few = client.post(
+            url, {"template": template.pk, "then": "waiting", "parameters": "Eva"}
+        )
+    assert too_few.status_code == 302 and SocialDelivery.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"template": template.pk, "then": "waiting", "parameters": "Eva\n 10234 \n"}
+        )
+    assert graph.sent()[0].json()["template"] == {
+        "name": "order_update",
+        "language": {"code": "sv"},
+        "components": [
+            {
+                "type": "body",
+                "parameters": [{"type": "text", "text": "Eva"}, {"type": "text", "text": "10234"}],
+            }
+        ],
+    }
+    sent = wa_case.messages.get(direction=Direction.OUTBOUND)
+    assert sent.body_text == "Hej Eva! Din order 10234 är skickad."
+
+
 def test_a_template_of_another_shop_cannot_be_sent(client, agent, wa_case, graph):
     from kundsvar.shops.tests.factories import ShopFactory
 

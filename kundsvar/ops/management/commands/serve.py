@@ -1,6 +1,7 @@
 import os
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -39,13 +40,30 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not (os.environ.get("KUNDSVAR_SITE_URL") or os.environ.get("SITE_URL")):
             os.environ["KUNDSVAR_SITE_URL"] = site_url_for(bind)
-        os.environ.setdefault("LIVE_BROKER", live_broker_for(connection.vendor, workers))
+        for name, value in server_env(connection.vendor, workers).items():
+            os.environ.setdefault(name, value)
         os.execvp(sys.executable, [sys.executable, *uvicorn_args(bind, workers, quiet)])
 
 
+# Database connections per web process on PostgreSQL: event streams hold none while
+# they wait, so this is the sync requests in flight at once (the rest queue for one).
+DB_POOL_PER_PROCESS = 10
+
+
+def server_env(vendor: str, workers: int) -> dict[str, str]:
+    """What the web processes are started with, unless the environment says otherwise."""
+    env = {"LIVE_BROKER": live_broker_for(vendor, workers)}
+    if vendor == "postgresql" and not settings.DATABASES["default"]["CONN_MAX_AGE"]:
+        env["DB_POOL"] = str(DB_POOL_PER_PROCESS)
+    return env
+
+
 def live_broker_for(vendor: str, workers: int) -> str:
-    """How live events reach every web process (kundsvar/live/brokers.py): NOTIFY on
-    PostgreSQL; on SQLite the in-process hub for one process, else the table polled."""
+    """How live events reach every web process (kundsvar/live/brokers.py): Redis when
+    LIVE_REDIS_URL is set; else NOTIFY on PostgreSQL; on SQLite the in-process hub for
+    one process, else the table polled."""
+    if settings.LIVE_REDIS_URL:
+        return "redis"
     if vendor == "postgresql":
         return "postgres"
     return "local" if workers <= 1 else "poll"

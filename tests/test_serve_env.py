@@ -1,0 +1,43 @@
+"""What `kundsvar serve` starts the web processes with: the live broker for the database
+and, on PostgreSQL, a connection pool (event streams and async views must not each hold
+a server connection: "too many clients" under a few hundred open chats)."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kundsvar import settings as project_settings
+from kundsvar.ops.management.commands.serve import server_env
+
+
+def test_postgresql_gets_notify_and_a_pool(settings):
+    settings.LIVE_REDIS_URL = ""
+    assert server_env("postgresql", 2) == {"LIVE_BROKER": "postgres", "DB_POOL": "10"}
+
+
+def test_sqlite_gets_the_hub_alone_or_the_polled_table_and_no_pool(settings):
+    settings.LIVE_REDIS_URL = ""
+    assert server_env("sqlite", 1) == {"LIVE_BROKER": "local"}
+    assert server_env("sqlite", 2) == {"LIVE_BROKER": "poll"}
+
+
+def test_redis_when_it_is_configured(settings):
+    settings.LIVE_REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert server_env("sqlite", 2)["LIVE_BROKER"] == "redis"
+    assert server_env("postgresql", 2)["LIVE_BROKER"] == "redis"
+
+
+def test_no_pool_beside_persistent_connections(settings, monkeypatch):
+    settings.LIVE_REDIS_URL = ""
+    monkeypatch.setitem(settings.DATABASES["default"], "CONN_MAX_AGE", 60)
+    assert "DB_POOL" not in server_env("postgresql", 2)
+
+
+def test_db_pool_sets_psycopgs_pool_on_postgresql_only(monkeypatch):
+    monkeypatch.setenv("DB_POOL", "7")
+    monkeypatch.delenv("DB_CONN_MAX_AGE", raising=False)
+    db = project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 7, "timeout": 30}
+    assert "pool" not in project_settings._database("sqlite:////tmp/kv.sqlite3")["OPTIONS"]
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "60")
+    with pytest.raises(ImproperlyConfigured):
+        project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
