@@ -17,7 +17,7 @@ def test_the_owner_runs_the_audit_and_prints_it(chromium, live_server, screensho
     context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(45_000)
-    page.goto(f"{live_server.url}/login/")
+    page.goto(f"{live_server.url}/login/?next=/")  # to the queue (an owner lands on reports)
     page.fill("input[name=username]", "owner")
     page.fill("input[name=password]", "pw")
     page.click("form button[type=submit], form button >> nth=-1")
