@@ -45,6 +45,42 @@ def test_erlang_b_against_the_textbook_table():
     assert erlang_b(10, 5.0) == pytest.approx(0.0184, abs=0.0001)
 
 
+# The published Erlang B table (traffic in Erlangs that N circuits carry at a given grade
+# of service), as printed in teletraffic textbooks and the ITU-T "Teletraffic
+# Engineering" handbook's tables: the columns for 1 % and 2 % blocking.
+ERLANG_B_TABLE = [
+    (1, 0.01, 0.0101),
+    (2, 0.01, 0.153),
+    (5, 0.01, 1.361),
+    (10, 0.01, 4.461),
+    (20, 0.01, 12.031),
+    (50, 0.01, 37.901),
+    (100, 0.01, 84.064),
+    (10, 0.02, 5.084),
+    (20, 0.02, 13.182),
+    (50, 0.02, 40.255),
+]
+
+
+@pytest.mark.parametrize(("circuits", "blocking", "traffic"), ERLANG_B_TABLE)
+def test_erlang_b_reproduces_the_published_table(circuits, blocking, traffic):  # S5
+    # The table rounds the traffic to three decimals, so the blocking it gives is within
+    # a few parts in a thousand of the column's grade of service.
+    assert erlang_b(circuits, traffic) == pytest.approx(blocking, rel=0.006)
+
+
+def test_erlang_c_follows_from_the_table():  # S5
+    # The textbook identity C = N·B / (N − A(1 − B)); at two agents and one Erlang the
+    # probability of waiting is exactly 1/3 (M/M/2 with ρ = 0.5).
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3, abs=1e-12)
+    for circuits, _, traffic in ERLANG_B_TABLE:
+        b = erlang_b(circuits, traffic)
+        assert erlang_c(circuits, traffic) == pytest.approx(
+            circuits * b / (circuits - traffic * (1 - b))
+        )
+        assert erlang_c(circuits, traffic) > b  # waiting is likelier than being blocked
+
+
 def test_too_few_agents_never_catch_up():
     assert erlang_c(5, 5.0) == 1.0
     assert service_level(5, 5.0, 180, 20) == 0.0
