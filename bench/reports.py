@@ -213,6 +213,7 @@ class Filler:
             f
             for f in meta.concrete_fields
             if f.attname not in given
+            and not getattr(f, "generated", False)  # computed by the database (Case.lane)
             and not (f.primary_key and f.get_internal_type().endswith("AutoField"))
         ]
         defaults = []

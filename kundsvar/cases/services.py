@@ -118,19 +118,28 @@ def clean_inbound(inbound: Inbound) -> Inbound:
 def next_case_number() -> int:
     """A short human number, unique across concurrent workers (the UPDATE locks the row).
     One statement: UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35) takes the number and
-    reads it back, where the ORM needs an UPDATE and a SELECT in a savepoint."""
+    reads it back, where the ORM needs an UPDATE and a SELECT in a savepoint.
+
+    On a new installation the counter's row is not there yet, and the first cases may
+    come in at once (two web processes, a worker): each inserts it with ON CONFLICT DO
+    NOTHING, which waits for a concurrent insert to commit instead of failing, and then
+    takes its number by the same UPDATE."""
     table = connection.ops.quote_name(Counter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
-            ["case"],
-        )
-        row = cursor.fetchone()
-    if row is not None:
-        return row[0]
-    with transaction.atomic():
-        Counter.objects.create(name="case", value=FIRST_CASE_NUMBER)
-    return FIRST_CASE_NUMBER
+        for _ in range(2):
+            cursor.execute(
+                f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
+                ["case"],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+            cursor.execute(
+                f"INSERT INTO {table} (name, value) VALUES (%s, %s) "  # noqa: S608
+                "ON CONFLICT (name) DO NOTHING",
+                ["case", FIRST_CASE_NUMBER - 1],
+            )
+    raise RuntimeError("the case counter's row could not be made")
 
 
 def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: bool) -> Message:
