@@ -16,6 +16,8 @@ class _KeepsSecret(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stored_password = self.instance.password if self.instance.pk else ""
+        # Forms posted before OAuth2 came (and scripts) have no sign-in: a password.
+        self.fields["sign_in"].required = False
         if self.stored_password:
             self.fields["password"].help_text = _(
                 "Saved. It is never shown again; leave empty to keep it, or type a new one."
@@ -23,6 +25,9 @@ class _KeepsSecret(forms.ModelForm):
 
     def clean_password(self) -> str:
         return self.cleaned_data.get("password") or self.stored_password
+
+    def clean_sign_in(self) -> str:
+        return self.cleaned_data.get("sign_in") or SignIn.PASSWORD
 
 
 class MailboxForm(_KeepsSecret):

@@ -370,3 +370,14 @@ def test_microsoft_and_google_presets_and_the_secret_from_the_environment(shop, 
 
 def test_xoauth2_string_is_as_the_providers_document_it():
     assert oauth.sasl("a@b.se", "tok") == "user=a@b.se\x01auth=Bearer tok\x01\x01"
+
+
+def test_the_sign_in_card_speaks_swedish(admin, shop):
+    OAuthConnection.objects.create(
+        shop=shop, provider="microsoft", client_id=CLIENT_ID, status=OAuthStatus.RECONNECT
+    )
+    admin.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    page = text(admin.get(reverse("settings:email", args=[shop.slug])))
+    assert "Inloggning med Microsoft 365 eller Google Workspace (OAuth2)" in page
+    assert "Anslut med Microsoft" in page and "Behöver anslutas igen" in page
+    assert "Omdirigerings-URI att registrera" in page
