@@ -52,6 +52,7 @@ REFRESH_MARGIN = timedelta(minutes=5)  # a token this close to its expiry is ref
 STATE_MAX_AGE = 15 * 60  # seconds from "Connect" to the provider's redirect back
 _SALT = "kundsvar.mail.oauth"
 _SESSION_KEY = "mail_oauth:"
+_TOKEN_FIELDS = ["access_token", "expires_at", "refresh_token", "account", "status", "last_error"]
 
 
 @dataclass(frozen=True)
@@ -221,18 +222,23 @@ def refresh(conn: OAuthConnection, now: datetime | None = None) -> OAuthConnecti
             conn.last_error = str(error)[:2000]
             conn.save(update_fields=["last_error"])
             raise
-        # Another worker may have refreshed (and rotated the refresh token) meanwhile.
+        # Only if nobody stored new tokens meanwhile: another worker may have refreshed
+        # (and so rotated away the refresh token we sent) a moment before us.
+        marked = OAuthConnection.objects.filter(
+            pk=conn.pk, expires_at=conn.expires_at, status=OAuthStatus.CONNECTED
+        ).update(status=OAuthStatus.RECONNECT, access_token="", last_error=str(error)[:2000])
         current = OAuthConnection.objects.get(pk=conn.pk)
-        if current.refresh_token != used and current.status == OAuthStatus.CONNECTED:
+        if not marked and current.status == OAuthStatus.CONNECTED:
             conn.__dict__.update(
                 {f.attname: getattr(current, f.attname) for f in conn._meta.concrete_fields}
             )
             return conn
         log.warning("OAuth2 refresh for shop %s refused: %s", conn.shop_id, error)
-        conn.status = OAuthStatus.RECONNECT
-        conn.access_token = ""
-        conn.last_error = str(error)[:2000]
-        conn.save(update_fields=["status", "access_token", "last_error"])
+        conn.status, conn.access_token, conn.last_error = (
+            current.status,
+            current.access_token,
+            current.last_error,
+        )
         raise
     conn.refreshed_at = now
     _store(conn, tokens, now)
@@ -247,7 +253,7 @@ def _store(conn: OAuthConnection, tokens: dict, now: datetime) -> None:
     conn.account = _account(tokens.get("id_token", "")) or conn.account
     conn.status = OAuthStatus.CONNECTED
     conn.last_error = ""
-    conn.save()
+    conn.save(update_fields=[*_TOKEN_FIELDS, "connected_at", "refreshed_at"])
 
 
 def _account(id_token: str) -> str:

@@ -46,7 +46,6 @@ def _setup(settings, tmp_path, time_machine):
     settings.VAR_DIR = tmp_path / "var"
     settings.ENCRYPTION_KEYS = [crypto.Fernet.generate_key().decode()]
     settings.MAIL_OAUTH_CLIENT_SECRETS = {"microsoft": "", "google": ""}
-    settings.LANGUAGE_CODE = "en"
     time_machine.move_to(T0, tick=True)
 
 
@@ -66,8 +65,14 @@ def shop():
 
 @pytest.fixture
 def admin(shop):
-    client = admin_client(shop)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    """The shop's admin, who reads the pages in English (the agent's own language)."""
+    return english(admin_client(shop))
+
+
+def english(client):
+    agent = Membership.objects.filter(role=Role.ADMIN).latest("pk").agent
+    agent.language = "en"
+    agent.save(update_fields=["language"])
     return client
 
 
@@ -305,7 +310,7 @@ def test_a_forged_replayed_or_late_state_is_refused(admin, shop, provider, time_
     forged = {**query, "state": query["state"][:-2] + "xx"}
     assert "not for a sign-in started here" in text(admin.get(callback, forged, follow=True))
     # Another admin of the same shop cannot finish this admin's sign-in.
-    other = admin_client(shop)
+    other = english(admin_client(shop))
     assert "started by someone else" in text(other.get(callback, query, follow=True))
     # Late: the state expires.
     time_machine.move_to(T0 + timedelta(minutes=20), tick=True)
@@ -376,8 +381,20 @@ def test_the_sign_in_card_speaks_swedish(admin, shop):
     OAuthConnection.objects.create(
         shop=shop, provider="microsoft", client_id=CLIENT_ID, status=OAuthStatus.RECONNECT
     )
-    admin.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    # The admin reads Swedish, as agents do by default.
+    for membership in Membership.objects.filter(shop=shop).select_related("agent"):
+        membership.agent.language = "sv"
+        membership.agent.save(update_fields=["language"])
     page = text(admin.get(reverse("settings:email", args=[shop.slug])))
     assert "Inloggning med Microsoft 365 eller Google Workspace (OAuth2)" in page
     assert "Anslut med Microsoft" in page and "Behöver anslutas igen" in page
     assert "Omdirigerings-URI att registrera" in page
+
+
+def test_two_workers_refreshing_at_once_do_not_end_the_sign_in(admin, shop, provider):  # noqa: F811
+    connect(admin, shop, provider)
+    stale = OAuthConnection.objects.get(shop=shop)  # read before the other worker refreshed
+    oauth.refresh(OAuthConnection.objects.get(shop=shop))  # rotates the refresh token away
+    got = oauth.refresh(stale)  # invalid_grant for the old refresh token …
+    assert got.status == OAuthStatus.CONNECTED and provider.valid(got.access_token)
+    assert OAuthConnection.objects.get(shop=shop).status == OAuthStatus.CONNECTED  # … not over
