@@ -278,6 +278,7 @@ def test_a_refused_refresh_asks_the_owner_to_connect_again(
     smtp = probe.test_smtp(xoauth_smtp.host, xoauth_smtp.port, "none", "", "", oauth_shop=shop.pk)
     assert (smtp.ok, smtp.code) == (False, "oauth")
     assert provider.refreshes == 0  # nothing more asked of the provider once it said no
+    assert Client().get("/healthz").json()["mail_sign_ins_to_reconnect"] == 1
     # Connecting again brings it back.
     provider.revoke_everything()
     assert "Connected as" in text(connect(admin, shop, provider))
