@@ -274,6 +274,15 @@ else:
 # the connection and never answers must not hold the worker for long.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
+# Mailboxes signed in with OAuth2 (kundsvar/channels/email/oauth.py): the client secret of
+# the installation's app registration in Entra ID / Google Cloud, for shops that leave it
+# empty on their settings page (a shop may register its own app and type its own).
+MAIL_OAUTH_CLIENT_SECRETS = {
+    "microsoft": envstr("MAIL_OAUTH_MICROSOFT_CLIENT_SECRET", "") or "",
+    "google": envstr("MAIL_OAUTH_GOOGLE_CLIENT_SECRET", "") or "",
+}
+MAIL_OAUTH_TIMEOUT = envint("MAIL_OAUTH_TIMEOUT", 15)
+
 # Phone and SMS (kundsvar/channels/phone). The providers' API addresses are settings so
 # the tests talk to a local fake server. PHONE_TRUST_PROXY: rebuild the address Twilio
 # signed from X-Forwarded-Proto/Host (only behind a proxy that sets them itself).

@@ -24,7 +24,13 @@ from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
 from kundsvar.cases.models import Case
-from kundsvar.channels.email.models import OutboundEmail, OutboundState, RawMessage
+from kundsvar.channels.email.models import (
+    OAuthConnection,
+    OAuthStatus,
+    OutboundEmail,
+    OutboundState,
+    RawMessage,
+)
 from kundsvar.webhooks.models import DeliveryState, WebhookDelivery
 
 
@@ -50,6 +56,11 @@ def figures() -> dict:
         "outbox_queued": OutboundEmail.objects.filter(state=OutboundState.QUEUED).count(),
         "outbox_failed": OutboundEmail.objects.filter(state=OutboundState.FAILED).count(),
         "webhooks_queued": WebhookDelivery.objects.filter(state=DeliveryState.QUEUED).count(),
+        # Shops whose Microsoft/Google sign-in ended: their mail waits for a reconnect. A
+        # figure, not a problem: one shop's revoked consent is no reason to leave the pool.
+        "mail_sign_ins_to_reconnect": OAuthConnection.objects.filter(
+            status=OAuthStatus.RECONNECT
+        ).count(),
         "disk_free_bytes": disk.free,
     }
 

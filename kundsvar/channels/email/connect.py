@@ -14,19 +14,24 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kundsvar.accounts.security import shop_admin_required
+from kundsvar.accounts.security import admin_shops, shop_admin_required
 from kundsvar.shops.models import Shop
 
-from . import probe, sender
-from .forms import MailboxForm, SmtpServerForm
-from .models import Mailbox, SmtpServer
+from . import oauth, probe, sender
+from .forms import MailboxForm, OAuthForm, SmtpServerForm
+from .models import Mailbox, OAuthConnection, OAuthStatus, SignIn, SmtpServer
+
+# What changes the app registration or the endpoints: the tokens it gave are no use after.
+_OAUTH_IDENTITY = ("provider", "tenant", "client_id", "authorize_url", "token_url", "scope")
 
 
 # -- writes ----------------------------------------------------------------------------
@@ -54,6 +59,20 @@ def record_smtp_test(server: SmtpServer, outcome: probe.Outcome) -> None:
         )
 
 
+def save_oauth(form: OAuthForm, shop: Shop) -> OAuthConnection:
+    """Save the app registration; another app or provider means connecting again."""
+    with transaction.atomic():
+        conn = form.save(commit=False)
+        conn.shop = shop
+        if not conn.pk or any(name in form.changed_data for name in _OAUTH_IDENTITY):
+            conn.status = OAuthStatus.NEW
+            conn.access_token = conn.refresh_token = ""
+            conn.expires_at = None
+            conn.last_error = ""
+        conn.save()
+    return conn
+
+
 def new_inbound_secret(shop: Shop) -> str:
     """A new secret for the HTTP mail endpoint; the old one stops working at once."""
     secret = secrets.token_urlsafe(32)
@@ -68,10 +87,22 @@ def new_inbound_secret(shop: Shop) -> str:
 def email_settings(request, shop):
     server = SmtpServer.objects.filter(shop=shop).first() or SmtpServer(shop=shop)
     form = SmtpServerForm(instance=server, prefix="smtp")
+    conn = OAuthConnection.objects.filter(shop=shop).first() or OAuthConnection(shop=shop)
+    oauth_form = OAuthForm(instance=conn, prefix="oauth")
     outcome = None
     new_secret = ""
     action = request.POST.get("action", "")
-    if action in ("smtp_save", "smtp_test"):
+    if action == "oauth_save":
+        oauth_form = OAuthForm(request.POST, instance=conn, prefix="oauth")
+        if oauth_form.is_valid():
+            save_oauth(oauth_form, shop)
+            messages.success(request, _("Sign-in settings saved. Now connect the account."))
+            return redirect(reverse("settings:email", args=[shop.slug]) + "#oauth")
+    elif action == "oauth_delete" and conn.pk:
+        conn.delete()
+        messages.success(request, _("The OAuth2 sign-in was removed."))
+        return redirect("settings:email", shop.slug)
+    elif action in ("smtp_save", "smtp_test"):
         form = SmtpServerForm(request.POST, instance=server, prefix="smtp")
         if form.is_valid():
             if action == "smtp_save":
@@ -85,6 +116,7 @@ def email_settings(request, shop):
                 candidate.security,
                 candidate.username,
                 candidate.password,
+                oauth_shop=shop.pk if candidate.sign_in == SignIn.OAUTH2 else None,
             )
             record_smtp_test(server, outcome)
     elif action == "smtp_delete" and server.pk:
@@ -108,6 +140,9 @@ def email_settings(request, shop):
             "smtp_host": settings.SMTPD_HOSTNAME or _("the host running `kundsvar smtpd`"),
             "has_inbound_secret": bool(shop.inbound_secret),
             "new_secret": new_secret,
+            "oauth_form": oauth_form,
+            "oauth": conn,
+            "redirect_uri": oauth.redirect_uri(),
         },
     )
 
@@ -135,3 +170,54 @@ def mailbox_edit(request, shop, pk=None):
         "mail/mailbox_form.html",
         {"shop": shop, "section": "email", "form": form, "mailbox": mailbox, "outcome": outcome},
     )
+
+
+@require_POST
+@shop_admin_required
+def oauth_connect(request, shop):
+    """ "Connect with Microsoft/Google": off to the provider's sign-in page."""
+    conn = OAuthConnection.objects.filter(shop=shop).first()
+    if conn is None:
+        messages.error(request, _("Save the sign-in settings first."))
+        return redirect(reverse("settings:email", args=[shop.slug]) + "#oauth")
+    return redirect(oauth.authorize_url(request, conn))
+
+
+@require_GET
+@login_required
+def oauth_callback(request):
+    """Where the provider sends the admin back, for every shop (one redirect URI)."""
+    try:
+        shop_id, verifier = oauth.callback_state(request)
+    except oauth.OAuthError as error:
+        messages.error(request, _("The connection failed: %(error)s") % {"error": error})
+        return redirect("settings:index")
+    shop = admin_shops(request.user).filter(pk=shop_id).first()
+    conn = OAuthConnection.objects.filter(shop_id=shop_id).first()
+    if shop is None or conn is None:
+        raise PermissionDenied
+    back = redirect(reverse("settings:email", args=[shop.slug]) + "#oauth")
+    if request.GET.get("error"):
+        denied = request.GET["error"] == "access_denied"
+        text = (
+            _("Access was not granted on the sign-in page, so nothing was connected.")
+            if denied
+            else _("The sign-in page reported an error.")
+        )
+        detail = oauth.OAuthError(request.GET["error"], request.GET.get("error_description", ""))
+        messages.error(request, f"{text} ({str(detail)[:500]})")
+        return back
+    try:
+        oauth.exchange(conn, request.GET.get("code", ""), verifier)
+    except oauth.OAuthError as error:
+        conn.last_error = str(error)[:2000]
+        conn.save(update_fields=["last_error"])
+        messages.error(
+            request,
+            _("The token endpoint refused the sign-in: %(error)s") % {"error": str(error)[:500]},
+        )
+        return back
+    messages.success(
+        request, _("Connected as %(account)s.") % {"account": conn.account or conn.client_id}
+    )
+    return back

@@ -35,8 +35,8 @@ from imap_tools.errors import ImapToolsError, MailboxFetchError
 from imap_tools.mailbox import BaseMailBox
 from imap_tools.utils import check_command_status
 
-from . import pipeline
-from .models import Mailbox, RawMessage, RawState, Source
+from . import oauth, pipeline
+from .models import Mailbox, RawMessage, RawState, SignIn, Source
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ BATCH = 20  # messages per UID FETCH: bounded memory with large attachments
 # What a server that is down, restarting, unreachable, slow or refusing us raises.
 # OSError covers ConnectionRefusedError, socket.timeout (TimeoutError), ssl.SSLError;
 # imaplib.IMAP4.error covers IMAP4.abort (dropped connection, "socket error: EOF").
-CONNECTION_ERRORS = (OSError, imaplib.IMAP4.error, ImapToolsError)
+# OAuthError: the provider is away, or the shop's sign-in needs a reconnect.
+CONNECTION_ERRORS = (OSError, imaplib.IMAP4.error, ImapToolsError, oauth.OAuthError)
 _UID = re.compile(rb"\bUID (\d+)")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LOCK_NAMESPACE = 0x494D4150  # "IMAP", first key of PostgreSQL advisory locks
@@ -293,7 +294,9 @@ def _connect(mailbox: Mailbox) -> BaseMailBox:
     else:
         box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=TIMEOUT_SECONDS)
     try:
-        if (mailbox.username + mailbox.password).isascii():
+        if mailbox.sign_in == SignIn.OAUTH2:
+            oauth.imap_login(box, mailbox.shop_id, mailbox.username)
+        elif (mailbox.username + mailbox.password).isascii():
             box.login(mailbox.username, mailbox.password, initial_folder=None)
         else:  # imaplib's LOGIN only speaks ASCII ("lösenord")
             box.login_utf8(mailbox.username, mailbox.password, initial_folder=None)

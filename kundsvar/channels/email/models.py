@@ -7,6 +7,7 @@ from kundsvar.core.delivery import DeliveryRow
 
 __all__ = [
     "Mailbox",
+    "OAuthConnection",
     "OutboundEmail",
     "OutboundKind",
     "OutboundState",
@@ -108,6 +109,11 @@ class OutboundEmail(DeliveryRow):
         return f"{self.kind} to {self.to_address} ({self.state})"
 
 
+class SignIn(models.TextChoices):
+    PASSWORD = "password", _("User name and password")
+    OAUTH2 = "oauth2", _("OAuth2 (Microsoft 365, Google Workspace)")
+
+
 class Mailbox(models.Model):
     """An IMAP mailbox Kundsvar polls for a shop. Progress is tracked by UIDVALIDITY and
     UID, never by the \\Seen flag: a person reading the mailbox in Outlook must not make
@@ -118,8 +124,12 @@ class Mailbox(models.Model):
     host = models.CharField(_("IMAP server"), max_length=255)
     port = models.PositiveIntegerField(_("port"), default=993)
     use_tls = models.BooleanField(_("TLS"), default=True)
+    sign_in = models.CharField(
+        _("sign-in"), max_length=8, choices=SignIn.choices, default=SignIn.PASSWORD
+    )
     username = models.CharField(_("username"), max_length=255)
-    password = EncryptedTextField(_("password"))  # encrypted at rest (core.crypto)
+    # encrypted at rest (core.crypto); empty with OAuth2
+    password = EncryptedTextField(_("password"), blank=True)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     move_to = models.CharField(_("move processed mail to"), max_length=255, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -152,6 +162,9 @@ class SmtpServer(models.Model):
     security = models.CharField(
         _("encryption"), max_length=8, choices=SmtpSecurity.choices, default=SmtpSecurity.STARTTLS
     )
+    sign_in = models.CharField(
+        _("sign-in"), max_length=8, choices=SignIn.choices, default=SignIn.PASSWORD
+    )
     username = models.CharField(_("username"), max_length=255, blank=True)
     password = EncryptedTextField(_("password"), blank=True)  # encrypted at rest (core.crypto)
     enabled = models.BooleanField(_("send the shop's mail through this server"), default=True)
@@ -164,3 +177,50 @@ class SmtpServer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.host}:{self.port}" if self.username else self.host
+
+
+class OAuthProvider(models.TextChoices):
+    MICROSOFT = "microsoft", "Microsoft 365"
+    GOOGLE = "google", "Google Workspace"
+    CUSTOM = "custom", _("Other (endpoints typed in)")
+
+
+class OAuthStatus(models.TextChoices):
+    NEW = "new", _("Not connected yet")
+    CONNECTED = "connected", _("Connected")
+    RECONNECT = "reconnect", _("Needs to be connected again")
+
+
+class OAuthConnection(models.Model):
+    """The shop's sign-in to Microsoft 365 or Google Workspace for its mail (OAuth2,
+    kundsvar/channels/email/oauth.py): the app registration (client id and secret), and
+    the tokens the authorization-code flow gave. Mailboxes and the SMTP server whose
+    sign-in is OAuth2 log in with XOAUTH2 and this connection's access token."""
+
+    shop = models.OneToOneField("shops.Shop", on_delete=models.CASCADE, related_name="mail_oauth")
+    provider = models.CharField(
+        _("provider"), max_length=10, choices=OAuthProvider.choices, default=OAuthProvider.MICROSOFT
+    )
+    tenant = models.CharField(
+        _("tenant (directory) id"), max_length=100, blank=True, default="organizations"
+    )
+    client_id = models.CharField(_("client id"), max_length=255)
+    client_secret = EncryptedTextField(_("client secret"), blank=True)
+    authorize_url = models.URLField(_("authorization endpoint"), max_length=500, blank=True)
+    token_url = models.URLField(_("token endpoint"), max_length=500, blank=True)
+    scope = models.CharField(_("scopes"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=OAuthStatus.choices, default=OAuthStatus.NEW)
+    account = models.CharField(_("signed-in account"), max_length=320, blank=True)
+    access_token = EncryptedTextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_token = EncryptedTextField(blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("OAuth2 sign-in")
+        verbose_name_plural = _("OAuth2 sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.account or self.client_id} ({self.status})"

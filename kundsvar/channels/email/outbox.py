@@ -31,8 +31,8 @@ from kundsvar.cases.events import record_event
 from kundsvar.cases.models import EventKind
 from kundsvar.core import batchcache, delivery
 
-from . import mimetext
-from .models import OutboundEmail, OutboundState, SmtpSecurity, SmtpServer
+from . import mimetext, oauth
+from .models import OutboundEmail, OutboundState, SignIn, SmtpSecurity, SmtpServer
 
 log = logging.getLogger(__name__)
 # 40 attempts: about a day and a half at the capped backoff (1, 2, 4 … 60 minutes).
@@ -161,17 +161,23 @@ def _shop_server(row: OutboundEmail) -> SmtpServer | None:
 
 
 def smtp_connection(server: SmtpServer):
-    """A Django SMTP connection to a shop's own server (verifying its certificate)."""
+    """A Django SMTP connection to a shop's own server (verifying its certificate),
+    signing in with the password or, for OAuth2, with XOAUTH2 (oauth.OAuthSmtpBackend)."""
+    params = {
+        "fail_silently": False,
+        "timeout": settings.EMAIL_TIMEOUT,
+        "host": server.host,
+        "port": server.port,
+        "username": server.username or None,
+        "use_tls": server.security == SmtpSecurity.STARTTLS,
+        "use_ssl": server.security == SmtpSecurity.TLS,
+    }
+    if server.sign_in == SignIn.OAUTH2:
+        return oauth.OAuthSmtpBackend(shop_id=server.shop_id, **params)
     return get_connection(
         "django.core.mail.backends.smtp.EmailBackend",
-        fail_silently=False,
-        timeout=settings.EMAIL_TIMEOUT,
-        host=server.host,
-        port=server.port,
-        username=server.username or None,
         password=server.password or None,
-        use_tls=server.security == SmtpSecurity.STARTTLS,
-        use_ssl=server.security == SmtpSecurity.TLS,
+        **params,
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from imap_tools.errors import ImapToolsError, MailboxLoginError
 
-from . import imap
+from . import imap, oauth
 from .models import Mailbox, SmtpSecurity
 
 TIMEOUT_SECONDS = 15
@@ -39,6 +39,8 @@ def test_imap(mailbox: Mailbox) -> Outcome:
         return network
     try:
         box = imap._connect(mailbox)
+    except oauth.OAuthError as error:
+        return _oauth(error)
     except (MailboxLoginError, imaplib.IMAP4.error) as error:
         if _is_tls_error(error):
             return _tls(host, error)
@@ -77,8 +79,17 @@ def test_imap(mailbox: Mailbox) -> Outcome:
     )
 
 
-def test_smtp(host: str, port: int, security: str, username: str, password: str) -> Outcome:
-    """Connect, start TLS as configured, log in if a user is given, and QUIT."""
+def test_smtp(
+    host: str,
+    port: int,
+    security: str,
+    username: str,
+    password: str,
+    *,
+    oauth_shop: int | None = None,
+) -> Outcome:
+    """Connect, start TLS as configured, log in if a user is given (with XOAUTH2 as the
+    shop's connected account when `oauth_shop` is given), and QUIT."""
     where = f"{host}:{port}"
     network = _network_failure(host, port)
     if network:
@@ -109,12 +120,17 @@ def test_smtp(host: str, port: int, security: str, username: str, password: str)
                 )
             server.starttls(context=context)
             server.ehlo()
-        if username:
+        if username or oauth_shop:
             if not server.has_extn("auth"):
                 return Outcome(
                     False, "auth", _("The server does not accept a login (no AUTH offered).")
                 )
-            server.login(username, password)
+            if oauth_shop:
+                oauth.smtp_login(server, oauth_shop, username)
+            else:
+                server.login(username, password)
+    except oauth.OAuthError as error:
+        return _oauth(error)
     except smtplib.SMTPAuthenticationError as error:
         return Outcome(False, "auth", _("The server refused the user name or password."), _d(error))
     except UnicodeEncodeError as error:
@@ -138,6 +154,15 @@ def test_smtp(host: str, port: int, security: str, username: str, password: str)
         except (OSError, smtplib.SMTPException):
             server.close()
     return Outcome(True, "ok", _("Connected to %(host)s and logged in.") % {"host": where})
+
+
+def _oauth(error: oauth.OAuthError) -> Outcome:
+    return Outcome(
+        False,
+        "oauth",
+        _("No valid OAuth2 sign-in for this mailbox: connect it on Settings → Email."),
+        str(error)[:500],
+    )
 
 
 def _network_failure(host: str, port: int) -> Outcome | None:

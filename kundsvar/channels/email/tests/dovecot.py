@@ -63,7 +63,14 @@ def free_port() -> int:
 
 
 class Dovecot:
-    def __init__(self, config_dir: Path, *, user: str = USER, password: str = PASSWORD):
+    def __init__(
+        self,
+        config_dir: Path,
+        *,
+        user: str = USER,
+        password: str = PASSWORD,
+        introspection_url: str = "",
+    ):
         binary = dovecot_binary()
         if binary is None:
             raise RuntimeError("dovecot is not installed (apt-get install -y dovecot-imapd)")
@@ -72,6 +79,9 @@ class Dovecot:
         self.port = free_port()
         self.user = user
         self.password = password
+        # With an introspection URL, XOAUTH2 logins are checked there (Dovecot's oauth2
+        # passdb, RFC 7662 token introspection by POST); LOGIN/PLAIN stay for the test's client.
+        self.introspection_url = introspection_url
         self.config_dir = Path(config_dir)
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self.config = self.config_dir / "dovecot.conf"
@@ -122,7 +132,7 @@ log_path = {self.log}
 info_log_path = {self.log}
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.introspection_url else ""}
 auth_failure_delay = 0
 first_valid_uid = {first_valid_uid}
 first_valid_gid = {min(mail_gid, first_valid_uid)}
@@ -130,9 +140,10 @@ mail_location = maildir:~/Maildir
 {_faketime_environment()}{users}
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {passwd}
 }}
-userdb {{
+{self._oauth2_passdb()}userdb {{
   driver = passwd-file
   args = username_format=%u {passwd}
 }}
@@ -147,6 +158,24 @@ service imap-login {{
 }}
 """,
             encoding="utf-8",
+        )
+
+    def _oauth2_passdb(self) -> str:
+        if not self.introspection_url:
+            return ""
+        conf = self.runtime / "oauth2.conf.ext"  # read by the auth process, user `dovecot`
+        conf.write_text(
+            f"introspection_mode = post\n"
+            f"introspection_url = {self.introspection_url}\n"
+            "username_attribute = username\n"
+            "active_attribute = active\n"
+            "active_value = true\n",
+            encoding="utf-8",
+        )
+        conf.chmod(0o644)
+        return (
+            "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+            f"  args = {conf}\n}}\n"
         )
 
     # -- lifecycle ---------------------------------------------------------------------
