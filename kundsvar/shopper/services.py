@@ -81,6 +81,17 @@ def verified_in(data: dict | None, email: str, now: datetime | None = None):
     return identity.Shopper(vouched, str(data.get("name", "")), str(mark.get("id", "")), expires)
 
 
+def verified_from_token(shop, token: str, email: str, now: datetime | None = None):
+    """The shopper a prefill token `t` (from `token_for`) vouches for on this shop's form or
+    chat, when the message is sent from the vouched address; else None. The shop's
+    signature inside it expires within a week (`identity.MAX_LIFETIME`), so an old link never
+    verifies, however long it may prefill the form."""
+    data = links.unsign(TOKEN_PURPOSE, token, max_age_days=8) if token else None
+    if not data or data.get("shop") != shop.pk:
+        return None
+    return verified_in(data, email, now)
+
+
 @transaction.atomic
 def mark_verified(message, shopper: identity.Shopper, now: datetime | None = None) -> None:
     """The message came from a shopper the shop's login vouched for; their latest

@@ -230,12 +230,7 @@ def start(request, shop):
                 email=email,
                 language=language,
                 order=order,
-                verified=shopper_services.verified_in(
-                    links.unsign("contact", token, max_age_days=PREFILL_DAYS) if token else None,
-                    email,
-                )
-                if prefill
-                else None,
+                verified=shopper_services.verified_from_token(shop, token, email),
             )
         except services.ChatError as error:
             return _error(str(error))

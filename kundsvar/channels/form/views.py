@@ -214,15 +214,6 @@ def contact_page(request, shop):
     return allow_framing(response, shop) if embed else response
 
 
-def _verified(shop, token: str, email: str):
-    """The shopper the shop's login vouched for (rule C4: matched for certain), when the
-    signed link says so and the form is sent from that same address."""
-    data = links.unsign("contact", token, max_age_days=PREFILL_DAYS) if token else None
-    if not data or data.get("shop") != shop.pk:
-        return None
-    return shopper_services.verified_in(data, email)
-
-
 def _topic_context(shop, offered, chosen, language: str, query: str) -> dict:
     """Topics first (C2): each links to the form with its own fields; the chosen one says
     its recommended channel, its response time and its FAQ articles (C6)."""
@@ -267,7 +258,9 @@ def _send(request, shop, language, embed, form, order, session_id):
             topic=data["topic"],
             attachment=data.get("attachment"),
             order=order,
-            verified=_verified(shop, request.GET.get("t", ""), data["email"]),
+            verified=shopper_services.verified_from_token(
+                shop, request.GET.get("t", ""), data["email"]
+            ),
             tracking_number=data.get("tracking_number", ""),
             items=data.get("items", ""),
         ),

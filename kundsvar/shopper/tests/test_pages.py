@@ -129,6 +129,18 @@ def test_the_chat_starts_prefilled_and_verified(client, clock, shop, orders):  #
     assert VerifiedMessage.objects.filter(message=message).exists()
 
 
+def test_another_shops_token_verifies_nobody(client, clock, shop, orders):  # C4
+    from kundsvar.shops.tests.factories import ShopFactory
+
+    other = ShopFactory()
+    page = client.get(f"/s/{shop.slug}/help/?{signed(shop)}").content.decode()
+    token = unquote(token_in(page[page.index('id="help-contact"') :]))
+    assert services.verified_from_token(shop, token, "anna@example.se") is not None
+    assert services.verified_from_token(other, token, "anna@example.se") is None
+    assert services.verified_from_token(shop, token, "eva@example.se") is None
+    assert services.verified_from_token(shop, token[:-2] + "xx", "anna@example.se") is None
+
+
 def test_my_orders_page_shows_status_tracking_and_the_return_policy(
     client, clock, shop, orders
 ):  # O7
