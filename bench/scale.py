@@ -33,6 +33,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -204,6 +205,7 @@ class Feeder:
                 self.requests.append((kind, json.dumps(body).encode()))
         self.counts = Counter(kinds)
         self.failures: Counter = Counter()
+        self.latency: dict[str, list[float]] = {kind: [] for kind in SHARES}
         self.session = ""
 
     def fetch_form_session(self) -> None:
@@ -237,11 +239,13 @@ class Feeder:
             want = 201
         request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310
         opener = urllib.request.build_opener(NoRedirect)
+        sent = time.perf_counter()
         try:
             with opener.open(request, timeout=120) as response:
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
+        self.latency[kind].append(time.perf_counter() - sent)
         if status != want:
             self.failures[f"{kind}:{status}"] += 1
 
@@ -378,6 +382,11 @@ def run(args) -> dict:
                 "messages": dict(feeder.counts),
                 "request_failures": dict(feeder.failures),
                 "feed_s": round(feed_s, 1),
+                "request_median_ms": {
+                    kind: round(statistics.median(times) * 1000, 1)
+                    for kind, times in feeder.latency.items()
+                    if times
+                },
                 "wall_s": round(wall, 1),
                 "outbox_drained": drained,
                 "workers_ready": ready,
