@@ -71,7 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kundsvar.core.headers.TrustedProxyMiddleware",  # first: everything sees the client
+    # First: the request id and the log context cover everything below; it reads the
+    # proxy's address before TrustedProxyMiddleware replaces it with the client's.
+    "kundsvar.core.logs.RequestIdMiddleware",
+    "kundsvar.core.headers.TrustedProxyMiddleware",  # everything below sees the client
     "django.middleware.security.SecurityMiddleware",
     "kundsvar.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -365,12 +368,29 @@ HEALTH_DISK_MIN_FREE_MB = envint("HEALTH_DISK_MIN_FREE_MB", 500)
 METRICS_TOKEN = envstr("METRICS_TOKEN", "")
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
+# json: one JSON object a line with the request id, path, status, duration, agent and
+# client address (production, docs/deploy.md); text: for people reading a terminal.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "kundsvar.core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kundsvar.core.logs.JsonFormatter"},
+        "text": {"()": "kundsvar.core.logs.TextFormatter"},
+    },
     # The level sits on the handler too: db_worker sets its own loggers to INFO, and only a
     # handler level keeps those lines out of a quiet console (the demo runs with WARNING).
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": LOG_LEVEL,
+            "filters": ["context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
