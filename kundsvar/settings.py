@@ -225,6 +225,13 @@ LIVE_REDIS_URL = envstr("LIVE_REDIS_URL", "")
 # Chats, left messages and callback requests started per IP address in ten minutes.
 CHAT_STARTS_PER_ADDRESS = envint("CHAT_STARTS_PER_ADDRESS", 20)
 CONTACT_FORM_RATE_LIMIT = envint("CONTACT_FORM_RATE_LIMIT", 5)  # per address, 10 minutes
+# Other anonymous writes per client address in ten minutes (kundsvar/core/ratelimit.py).
+RATE_LIMITS = {
+    "faq_vote": envint("RATE_LIMIT_FAQ_VOTES", 30),
+    "follow_up": envint("RATE_LIMIT_FOLLOW_UPS", 10),
+    "rating": envint("RATE_LIMIT_RATINGS", 20),
+    "suggest": envint("RATE_LIMIT_SUGGESTIONS", 120),
+}
 
 # Rate limits (contact form, order lookup, login) must be shared by every web process:
 # a cache table in the same database by default (`kundsvar serve` creates it).
