@@ -168,6 +168,8 @@ LOGIN_REDIRECT_URL = "home"
 # queue (LOGIN_REDIRECT_URL). A `next` in the login link wins over both.
 ADMIN_LANDING_URL = "insights:index"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link works once, for this many seconds (kundsvar/accounts/reset.py).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 # HTTPS=true when served over TLS (behind the proxy): HSTS, secure cookies, and the
@@ -231,6 +233,9 @@ RATE_LIMITS = {
     "follow_up": envint("RATE_LIMIT_FOLLOW_UPS", 10),
     "rating": envint("RATE_LIMIT_RATINGS", 20),
     "suggest": envint("RATE_LIMIT_SUGGESTIONS", 120),
+    # "Forgot your password?": requests per address, and mails per agent's email address.
+    "password_reset": envint("RATE_LIMIT_PASSWORD_RESETS", 5),
+    "password_reset_mail": 3,
 }
 
 # Rate limits (contact form, order lookup, login) must be shared by every web process:
