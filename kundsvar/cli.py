@@ -3,6 +3,8 @@
 kundsvar demo      demo shop, web and worker in the foreground
 kundsvar serve     the web server (uvicorn, ASGI)
 kundsvar worker    background tasks and the periodic schedule
+kundsvar backup    SQLite database, raw mail and attachments in one .tar.gz
+kundsvar restore   put such a backup back
 kundsvar <any manage.py command>
 """
 

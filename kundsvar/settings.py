@@ -71,7 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kundsvar.core.headers.TrustedProxyMiddleware",  # first: everything sees the client
+    # First: the request id and the log context cover everything below; it reads the
+    # proxy's address before TrustedProxyMiddleware replaces it with the client's.
+    "kundsvar.core.logs.RequestIdMiddleware",
+    "kundsvar.core.headers.TrustedProxyMiddleware",  # everything below sees the client
     "django.middleware.security.SecurityMiddleware",
     "kundsvar.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -165,6 +168,8 @@ LOGIN_REDIRECT_URL = "home"
 # queue (LOGIN_REDIRECT_URL). A `next` in the login link wins over both.
 ADMIN_LANDING_URL = "insights:index"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link works once, for this many seconds (kundsvar/accounts/reset.py).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 # HTTPS=true when served over TLS (behind the proxy): HSTS, secure cookies, and the
@@ -222,6 +227,16 @@ LIVE_REDIS_URL = envstr("LIVE_REDIS_URL", "")
 # Chats, left messages and callback requests started per IP address in ten minutes.
 CHAT_STARTS_PER_ADDRESS = envint("CHAT_STARTS_PER_ADDRESS", 20)
 CONTACT_FORM_RATE_LIMIT = envint("CONTACT_FORM_RATE_LIMIT", 5)  # per address, 10 minutes
+# Other anonymous writes per client address in ten minutes (kundsvar/core/ratelimit.py).
+RATE_LIMITS = {
+    "faq_vote": envint("RATE_LIMIT_FAQ_VOTES", 30),
+    "follow_up": envint("RATE_LIMIT_FOLLOW_UPS", 10),
+    "rating": envint("RATE_LIMIT_RATINGS", 20),
+    "suggest": envint("RATE_LIMIT_SUGGESTIONS", 120),
+    # "Forgot your password?": requests per address, and mails per agent's email address.
+    "password_reset": envint("RATE_LIMIT_PASSWORD_RESETS", 5),
+    "password_reset_mail": 3,
+}
 
 # Rate limits (contact form, order lookup, login) must be shared by every web process:
 # a cache table in the same database by default (`kundsvar serve` creates it).
@@ -374,12 +389,29 @@ HEALTH_DISK_MIN_FREE_MB = envint("HEALTH_DISK_MIN_FREE_MB", 500)
 METRICS_TOKEN = envstr("METRICS_TOKEN", "")
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
+# json: one JSON object a line with the request id, path, status, duration, agent and
+# client address (production, docs/deploy.md); text: for people reading a terminal.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "kundsvar.core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kundsvar.core.logs.JsonFormatter"},
+        "text": {"()": "kundsvar.core.logs.TextFormatter"},
+    },
     # The level sits on the handler too: db_worker sets its own loggers to INFO, and only a
     # handler level keeps those lines out of a quiet console (the demo runs with WARNING).
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": LOG_LEVEL,
+            "filters": ["context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kundsvar.accounts import reset
 from kundsvar.accounts import views as accounts
 from kundsvar.api import api
 from kundsvar.ops import health
@@ -12,6 +13,18 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/reset/", reset.PasswordResetView.as_view(), name="password_reset"),
+    path("login/reset/sent/", reset.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "login/reset/<uidb64>/<token>/",
+        reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "login/reset/done/",
+        reset.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("cases/chat/", include("kundsvar.workspace.chat_urls")),
     path("cases/", include("kundsvar.workspace.urls")),
     path("customers/", include("kundsvar.workspace.customers_urls")),

@@ -38,6 +38,14 @@ def change_password(agent: Agent, password: str) -> None:
     agent.save(update_fields=["password"])
 
 
+def clear_lockout(agent: Agent) -> int:
+    """The agent proved they own their mailbox (a password reset): the failed logins
+    that locked their username go, from every address. Returns how many went."""
+    from axes.utils import reset
+
+    return reset(username=agent.get_username())
+
+
 @transaction.atomic
 def start_two_factor(agent: Agent) -> TOTPDevice:
     """A new, unconfirmed authenticator-app device. It counts only once a code from the

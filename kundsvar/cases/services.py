@@ -523,9 +523,8 @@ def assign(
     `reason` says why when it was not a person's choice ("escalated")."""
     case = _locked(case)
     if assignee is not None and not assignee.memberships.filter(shop=case.shop_id).exists():
-        raise CaseError(
-            _("%(agent)s does not work for %(shop)s.") % {"agent": assignee, "shop": case.shop}
-        )
+        # No name: the message must not tell who works elsewhere.
+        raise CaseError(_("That agent does not work for this shop."))
     if case.assignee_id == (assignee.pk if assignee else None):
         return case
     old = case.assignee_id

@@ -56,7 +56,7 @@ def _networks(proxies: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
 
 
-def _trusted(address: str) -> bool:
+def trusted(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
@@ -65,10 +65,10 @@ def _trusted(address: str) -> bool:
 
 
 def client_address(remote: str, forwarded_for: str) -> str:
-    if not forwarded_for or not _trusted(remote):
+    if not forwarded_for or not trusted(remote):
         return remote
     for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
-        if not _trusted(hop):
+        if not trusted(hop):
             try:
                 return str(ipaddress.ip_address(hop))
             except ValueError:
@@ -85,7 +85,7 @@ class TrustedProxyMiddleware:
         remote = meta.get("REMOTE_ADDR", "")
         if not settings.TRUSTED_PROXIES:
             return self.get_response(request)  # nothing forwarded is trusted (Django's default)
-        if not _trusted(remote):
+        if not trusted(remote):
             meta.pop("HTTP_X_FORWARDED_PROTO", None)  # only a trusted proxy may say https
             return self.get_response(request)
         meta["REMOTE_ADDR"] = client_address(remote, meta.get("HTTP_X_FORWARDED_FOR", ""))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kundsvar.accounts.security import admin_shops, shop_admin_required
 from kundsvar.cases.models import Case, Channel, Direction, Message
+from kundsvar.core import ratelimit
 from kundsvar.core.language import promise_language
 from kundsvar.core.links import private
 
@@ -54,12 +55,19 @@ def rate(request, token, score):
         if chosen not in Score.values:
             return HttpResponseBadRequest()
         comment = request.POST.get("comment", "")[:5000]
+        if not ratelimit.allow(request, "rating"):
+            shown = {"score": chosen, "comment": comment}
+            return _rate_page(request, case, answer, token, shown, limited=True)
         try:
             services.rate(case, answer, chosen, comment, change=request.POST.get("change") == "1")
         except services.RatingChangeUnconfirmed:
             asked = {"score": chosen, "comment": comment}
         else:  # redirect: a reload must not send the comment twice
             return redirect(reverse("feedback:rate", args=[token, chosen]) + "?sent=1")
+    return _rate_page(request, case, answer, token, asked or {"score": score, "comment": ""})
+
+
+def _rate_page(request, case, answer, token: str, shown: dict, limited: bool = False):
     current = queries.current_rating(answer.pk)
     with translation.override(promise_language(case.language)):
         return render(
@@ -70,10 +78,12 @@ def rate(request, token, score):
                 "shop": case.shop,
                 "token": token,
                 "current": current,
-                "score": asked["score"] if asked else score,
-                "comment": asked["comment"] if asked else "",
+                "score": shown["score"],
+                "comment": shown["comment"],
+                "rate_limited": ratelimit.MESSAGE if limited else "",
                 "sent": request.GET.get("sent") == "1" and current is not None,
             },
+            status=429 if limited else 200,
         )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from kundsvar.core import ratelimit
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import (
     CUSTOMER_LANGUAGES,
@@ -120,22 +121,20 @@ def article(request, shop, article):
     voted = request.GET.get("voted", "")
     if not voted:
         services.record_view(found)
-    return _page(
-        request,
-        "knowledge/article.html",
-        shop,
-        language,
-        {
-            "article": found,
-            "versions": versions,
-            "related": queries.related_articles(found),
-            "voted": voted if voted in ("yes", "no") else "",
-            "category": found.category.label(language) if found.category else "",
-            "not_in_language": NOT_IN_LANGUAGE.get(language, "")
-            if language != found.language
-            else "",
-        },
-    )
+    context = _article_context(found, language, versions)
+    context["voted"] = voted if voted in ("yes", "no") else ""
+    return _page(request, "knowledge/article.html", shop, language, context)
+
+
+def _article_context(found: Article, language: str, versions) -> dict:
+    return {
+        "article": found,
+        "versions": versions,
+        "related": queries.related_articles(found),
+        "voted": "",
+        "category": found.category.label(language) if found.category else "",
+        "not_in_language": NOT_IN_LANGUAGE.get(language, "") if language != found.language else "",
+    }
 
 
 def _article_url(article: Article, embed: bool, **params) -> str:
@@ -152,6 +151,17 @@ def _article_url(article: Article, embed: bool, **params) -> str:
 def vote(request, shop, article):
     shop = get_object_or_404(Shop, slug=shop)
     found = get_object_or_404(Article, shop=shop, slug=article, status=Status.PUBLISHED)
+    if not ratelimit.allow(request, "faq_vote"):
+        context = _article_context(found, found.language, queries.versions(found))
+        response = _page(
+            request,
+            "knowledge/article.html",
+            shop,
+            found.language,
+            {**context, "rate_limited": ratelimit.MESSAGE},
+        )
+        response.status_code = 429
+        return response
     helpful = request.POST.get("helpful") == "yes"
     if not request.session.session_key:  # one vote per browser session and article
         request.session.save()

@@ -6,13 +6,20 @@ was answered, its events' kinds and times, the rating's score) and removes every
 personal: the customer's name, addresses, phone numbers and handles; every message's
 text, HTML, subject, sender and recipients; attachments (rows and files); the raw mail
 (rows and files) and mail we sent them; the case events' details; order contact data;
-rating comments; and the cases' search-index rows are rebuilt from what is left.
-`tests/test_gdpr.py` proves it by searching every table, the index and the files."""
+rating comments; the other channels' traces (SMS sent and their numbers, social messages'
+sender ids and replies, the chat's name, email and stored live events, callbacks and call
+logs with their numbers and notes, the contact form's last typed question); the stored
+webhook bodies (providers' `channels.hooks` and the shop platforms' order webhooks) that
+name the customer, emptied but kept as rows so a redelivery is still recognised; and the
+cases' search-index rows are rebuilt from what is left. `tests/test_gdpr.py` proves it
+by seeding a customer through every channel and searching every table, the index and
+the files."""
 
 import io
 import json
 import zipfile
 from datetime import datetime, timedelta
+from urllib.parse import unquote_plus
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -20,11 +27,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kundsvar.cases.models import Attachment, Case, CaseEvent, Message, Participant
+from kundsvar.channels.chat.models import Chat
 from kundsvar.channels.email import rawstore
 from kundsvar.channels.email.models import OutboundEmail, RawMessage
-from kundsvar.commerce.models import Order, OrderMessage
+from kundsvar.channels.form.models import FormSession
+from kundsvar.channels.hooks.models import InboundHook
+from kundsvar.channels.phone.models import Call, Callback, OutboundSms
+from kundsvar.channels.social.models import PlatformMessage, SocialDelivery
+from kundsvar.commerce.models import Order, OrderMessage, WebhookReceipt
 from kundsvar.customers.models import Customer
 from kundsvar.feedback.models import Rating
+from kundsvar.live.models import LiveEvent
 from kundsvar.search.services import index_cases, purge_deleted_terms
 
 from .models import CustomerAccess
@@ -103,6 +116,7 @@ def export(customer: Customer) -> bytes:
                     "messages": messages,
                     "events": [_row(e) for e in case.events.order_by("created_at", "pk")],
                     "ratings": [_row(r) for r in Rating.objects.filter(case=case)],
+                    **_channel_data(case),
                 }
             )
         orders = []
@@ -122,6 +136,8 @@ def export(customer: Customer) -> bytes:
             "handles": [_row(h) for h in customer.handles.all()],
             "cases": cases,
             "orders": orders,
+            "calls": [_row(c) for c in _calls(customer)],
+            "sms_sent": [_row(m) for m in _sms(customer)],
             "access_log": [
                 {"at": a.at, "agent": str(a.agent) if a.agent else None, "what": a.what}
                 for a in customer.accesses.order_by("at")
@@ -131,6 +147,48 @@ def export(customer: Customer) -> bytes:
             "data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
         )
     return buffer.getvalue()
+
+
+def _channel_data(case: Case) -> dict:
+    """A case's traces in the channels beyond its messages."""
+    chat = Chat.objects.filter(case=case).first()
+    return {
+        "chat": {
+            **_row(chat),
+            "events": [
+                {"kind": e.kind, "data": e.data, "at": e.created_at}
+                for e in LiveEvent.objects.filter(stream=chat.stream).order_by("seq")
+            ],
+        }
+        if chat
+        else None,
+        "callback": [_row(c) for c in Callback.objects.filter(case=case)],
+        "sms": [_row(m) for m in OutboundSms.objects.filter(case=case).order_by("pk")],
+        "social_messages": [
+            _row(m) for m in PlatformMessage.objects.filter(message__case=case).order_by("pk")
+        ],
+        "social_replies": [
+            _row(d) for d in SocialDelivery.objects.filter(case=case).order_by("pk")
+        ],
+    }
+
+
+def _numbers(customer: Customer) -> list[str]:
+    """The customer's numbers as the phone channel stores them (international digits)."""
+    return [n.lstrip("+") for n in customer.phones.values_list("normalized", flat=True) if n]
+
+
+def _calls(customer: Customer):
+    cases = _cases(customer).values("pk")
+    return Call.objects.filter(
+        Q(case__in=cases) | Q(shop_id=customer.shop_id, number__in=_numbers(customer))
+    ).order_by("started_at", "pk")
+
+
+def _sms(customer: Customer):
+    return OutboundSms.objects.filter(
+        shop_id=customer.shop_id, to_number__in=_numbers(customer)
+    ).order_by("pk")
 
 
 def _orders(customer: Customer):
@@ -146,10 +204,13 @@ def erase(customer: Customer, agent=None) -> dict[str, int]:
     now = timezone.now()
     addresses = [a.lower() for a in customer.emails.values_list("address", flat=True)]
     case_ids = list(_cases(customer).values_list("pk", flat=True))
+    needles = _needles(customer, addresses)
     removed = _Removed()
     with transaction.atomic():
         counts = _scrub_cases(case_ids, removed)
+        counts.update(_scrub_channels(customer))
         counts.update(_scrub_customer(customer, addresses))
+        counts.update(_scrub_webhook_bodies(customer.shop_id, needles))
         log_access(customer, agent, CustomerAccess.What.ERASE, now)
     removed.delete_files()
     index_cases(case_ids)
@@ -219,7 +280,78 @@ def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
     Case.objects.filter(pk__in=case_ids).update(subject=ERASED)
     counts["sent_mail"] = OutboundEmail.objects.filter(case_id__in=case_ids).delete()[0]
     Rating.objects.filter(case_id__in=case_ids).update(comment="")
+    counts.update(_scrub_case_channels(case_ids))
     return counts
+
+
+def _scrub_case_channels(case_ids: list[int]) -> dict[str, int]:
+    """The cases' traces in the channels beyond their messages."""
+    counts = {
+        "sms": OutboundSms.objects.filter(case_id__in=case_ids).delete()[0],
+        "social_replies": SocialDelivery.objects.filter(case_id__in=case_ids).delete()[0],
+    }
+    # The platform's message id stays: a redelivery of the same message is still known.
+    PlatformMessage.objects.filter(message__case_id__in=case_ids).update(
+        sender="", missing_media=[]
+    )
+    chats = Chat.objects.filter(case_id__in=case_ids)
+    chat_ids = list(chats.values_list("pk", flat=True))
+    # The chat's own stream and its lines on the shop's agents' stream. Emptied, not
+    # deleted: the streams stay numbered without gaps for the browsers replaying them.
+    counts["chat_events"] = LiveEvent.objects.filter(
+        Q(stream__in=[f"chat.{pk}" for pk in chat_ids])
+        | Q(stream__startswith="shop.", data__chat__in=chat_ids)
+    ).update(data={})
+    chats.update(name="", email="")
+    Callback.objects.filter(case_id__in=case_ids).update(number="")
+    Call.objects.filter(case_id__in=case_ids).update(number="", note="")
+    FormSession.objects.filter(case_id__in=case_ids).update(last_query="")
+    return counts
+
+
+def _scrub_channels(customer: Customer) -> dict[str, int]:
+    """What the channels hold by the customer's numbers, outside their cases."""
+    numbers = _numbers(customer)
+    Call.objects.filter(shop_id=customer.shop_id, number__in=numbers).update(number="", note="")
+    Callback.objects.filter(shop_id=customer.shop_id, number__in=numbers).update(number="")
+    return {"sms_to_number": _sms(customer).delete()[0]}
+
+
+def _needles(customer: Customer, addresses: list[str]) -> list[str]:
+    """What marks a stored webhook body as the customer's: email addresses, phone numbers
+    (without the country code, as people also write them) and platform ids."""
+    digits = [n[-9:] for n in _numbers(customer) if len(n) >= 9]
+    handles = [h for h in customer.handles.values_list("value", flat=True) if len(h) >= 6]
+    return [*addresses, *digits, *handles]
+
+
+def _mentions(body: bytes, needles: list[str]) -> bool:
+    text = bytes(body).decode("utf-8", "replace").lower()
+    return any(n in text or n in unquote_plus(text) for n in needles)
+
+
+def _scrub_webhook_bodies(shop_id: int, needles: list[str]) -> dict[str, int]:
+    """Empty the stored webhook bodies that name the customer. The rows stay (their ids
+    keep a redelivery from becoming a second message), without body, headers or error."""
+    if not needles:
+        return {"webhook_bodies": 0}
+    hooks = [
+        pk
+        for pk, body in InboundHook.objects.filter(Q(shop_id=shop_id) | Q(shop__isnull=True))
+        .values_list("pk", "body")
+        .iterator()
+        if _mentions(body, needles)
+    ]
+    InboundHook.objects.filter(pk__in=hooks).update(body=b"", headers={}, last_error="")
+    receipts = [
+        pk
+        for pk, body in WebhookReceipt.objects.filter(shop_id=shop_id)
+        .values_list("pk", "body")
+        .iterator()
+        if _mentions(body, needles)
+    ]
+    WebhookReceipt.objects.filter(pk__in=receipts).update(body=b"", error="")
+    return {"webhook_bodies": len(hooks) + len(receipts)}
 
 
 def _scrub_customer(customer: Customer, addresses: list[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kundsvar.cases.models import OWED_STATUSES, Case, Direction, Message, Status
 from kundsvar.commerce.models import CommerceSettings, Order
+from kundsvar.core import ratelimit
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import (
     CUSTOMER_LANGUAGES,
@@ -82,11 +83,15 @@ def _latest_answer(conversation: list[dict]) -> int | None:
 
 
 def _handle_post(request, case: Case, answer_id: int | None):
-    """((what was sent, the case to show) or None, follow-up form, rating form)."""
+    """((what was sent, the case to show), "rate_limited" or None, follow-up form,
+    rating form)."""
     action = request.POST.get("action")
     follow_up, rating = FollowUpForm(), RatingForm()
     if action == "follow_up":
         follow_up = FollowUpForm(request.POST)
+        if follow_up.is_valid() and not ratelimit.allow(request, "follow_up"):
+            follow_up.add_error("text", ratelimit.MESSAGE)  # shown with their text kept
+            return "rate_limited", follow_up, rating
         if follow_up.is_valid():
             message = services.add_follow_up(case, follow_up.cleaned_data["text"])
             if message.case_id != case.pk:
@@ -94,6 +99,9 @@ def _handle_post(request, case: Case, answer_id: int | None):
             return ("follow_up", case), follow_up, rating
     elif action == "rate":
         rating = RatingForm(request.POST)
+        if rating.is_valid() and not ratelimit.allow(request, "rating"):
+            rating.add_error(None, ratelimit.MESSAGE)
+            return "rate_limited", follow_up, rating
         if rating.is_valid():
             if answer_id is None or rating.cleaned_data["answer"] != answer_id:
                 raise Http404  # an answer that is no longer the latest, or someone else's
@@ -122,9 +130,12 @@ def case_page(request, token):
     conversation = _conversation(case)
     answer_id = _latest_answer(conversation)
     follow_up_form, rating_form = FollowUpForm(), RatingForm()
+    status = 200
     if request.method == "POST":
         done, follow_up_form, rating_form = _handle_post(request, case, answer_id)
-        if done:
+        if done == "rate_limited":
+            status = 429
+        elif done:
             sent, shown = done
             query = {
                 "sent": sent,
@@ -171,6 +182,7 @@ def case_page(request, token):
                 "time_zone": case.shop.time_zone,
                 "now": timezone.now(),
             },
+            status=status,
         )
 
 

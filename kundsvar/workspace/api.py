@@ -254,8 +254,8 @@ def assign(request, number: Number, data: AssignIn):
         assignee = Agent.objects.filter(
             pk=data.agent_id, is_active=True, memberships__shop=case.shop_id
         ).first()
-        if assignee is None:
-            raise ApiError(400, "refused", f"Agent {data.agent_id} does not work for this shop.")
+        if assignee is None:  # exactly like an agent that does not exist
+            raise ApiError(404, "not_found", "No such agent in this case's shop.")
     services.assign(case, assignee, actor=request.auth)
     return _summary(_case(request.auth, number))
 

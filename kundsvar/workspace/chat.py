@@ -161,7 +161,10 @@ def accept(request, number):
 @require_POST
 def transfer(request, number):
     item = _chat(request, number)
-    colleague = get_object_or_404(Agent, pk=request.POST.get("to", "0") or 0, is_active=True)
+    to = request.POST.get("to", "")
+    colleague = get_object_or_404(
+        Agent, pk=int(to) if to.isdigit() else 0, is_active=True, memberships__shop=item.shop_id
+    )
     return _attempt(chat.transfer, item, request.user, colleague)
 
 

@@ -398,7 +398,10 @@ def assign(request, number):
     if value == "me":
         assignee = request.user
     elif value.isdigit():
-        assignee = get_object_or_404(Agent, pk=int(value))
+        # Another shop's agent is a 404 like a missing one: nothing about them shows.
+        assignee = get_object_or_404(
+            Agent, pk=int(value), is_active=True, memberships__shop=case.shop_id
+        )
     else:
         assignee = None
     _attempt(request, services.assign, case, assignee, actor=request.user)

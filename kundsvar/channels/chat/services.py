@@ -166,7 +166,7 @@ def transfer(chat: Chat, agent, colleague, *, now: datetime | None = None) -> Ch
     if chat.state not in LIVE_STATES:
         raise ChatError(_("This chat has ended."))
     if not colleague.memberships.filter(shop=chat.shop_id).exists():
-        raise ChatError(_("%(agent)s does not work for this shop.") % {"agent": colleague})
+        raise ChatError(_("That agent does not work for this shop."))  # no name: see assign
     if chat.state == ChatState.WAITING:
         chat.accepted_at = now
     chat.state, chat.agent = ChatState.ACTIVE, colleague

@@ -25,7 +25,7 @@ from kundsvar.channels.phone.models import Source
 from kundsvar.channels.phone.texts import short_promise
 from kundsvar.commerce import delivery
 from kundsvar.commerce.models import Order
-from kundsvar.core import links
+from kundsvar.core import links, ratelimit
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import babel_locale, customer_language, shop_languages
 from kundsvar.core.phones import tel_href
@@ -388,6 +388,9 @@ def thanks(request, shop, token):
 def suggest(request, shop):
     """The htmx partial beside the message field (rule C6): never blocks sending."""
     shop, language, embed = _page(request, shop)
+    if not ratelimit.allow(request, "suggest"):
+        # Only the suggestions pause; the question itself can still be sent.
+        return HttpResponse(status=429)
     text = request.POST.get("message", "")[:2000]
     session_id = spam.session_id(shop, request.POST.get("session", ""))
     items = []
@@ -442,6 +445,9 @@ def answered(request, shop):
     article = knowledge.article(shop, int(article_id)) if article_id.isdigit() else None
     if article is None:
         raise Http404
+    if not ratelimit.allow(request, "suggest"):
+        with translation.override(language):
+            return HttpResponse(str(ratelimit.MESSAGE), status=429, content_type="text/plain")
     services.record_found(
         shop,
         spam.session_id(shop, request.POST.get("session", "")),

@@ -487,11 +487,14 @@ def test_assign_to_an_agent_of_the_shop_and_back_to_nobody(api, case, shop_a, al
 
 @pytest.mark.parametrize("who", ["bob", "nobody"])
 def test_assign_to_someone_outside_the_shop_is_refused(api, case, bob, as_alice, who):
+    # Another shop's agent is answered exactly like one that does not exist.
     agent_id = bob.pk if who == "bob" else bob.pk + 1000
     error = assert_error(
-        api.post(f"/cases/{case.number}/assign", {"agent_id": agent_id}, as_alice), 400, "refused"
+        api.post(f"/cases/{case.number}/assign", {"agent_id": agent_id}, as_alice),
+        404,
+        "not_found",
     )
-    assert error["message"] == f"Agent {agent_id} does not work for this shop."
+    assert error["message"] == "No such agent in this case's shop."
     case.refresh_from_db()
     assert case.assignee is None
 
