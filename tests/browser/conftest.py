@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kundsvar.core.tests.realclock import is_faketime
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Without these Chromium floods the closed network with background requests.
@@ -29,9 +31,7 @@ def _without_faketime():
     saved = {
         name: os.environ.pop(name)
         for name in list(os.environ)
-        if name.startswith("FAKETIME")
-        or name == "NO_FAKE_STAT"
-        or (name == "LD_PRELOAD" and "faketime" in os.environ[name])
+        if is_faketime(name, os.environ[name])
     }
     try:
         yield

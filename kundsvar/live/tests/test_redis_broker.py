@@ -4,7 +4,6 @@ reaches the listeners here, ours is delivered once, a Redis that went away is
 subscribed to again and the listeners reread the table."""
 
 import asyncio
-import os
 import shutil
 import subprocess
 import time
@@ -12,6 +11,7 @@ import time
 import pytest
 from django.db import connection
 
+from kundsvar.core.tests.realclock import real_clock_env
 from kundsvar.live.brokers import RESYNC, Hub, Note, RedisBroker, broker
 
 from .helpers import closing, free_port, heard_in_order, run_async
@@ -20,23 +20,11 @@ redis = pytest.importorskip("redis")
 SERVER = shutil.which("redis-server")
 
 
-def _real_clock() -> dict:
-    """Our environment without libfaketime (.ci/at): redis-server does not start under it,
-    and it is a server with a clock of its own anyway."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("FAKETIME")
-        and name != "NO_FAKE_STAT"
-        and not (name == "LD_PRELOAD" and "faketime" in value)
-    }
-
-
 def _start(port: int) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 — Debian's redis-server, our arguments
         [SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
-        env=_real_clock(),
+        env=real_clock_env(),
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -3,7 +3,6 @@ one database, fed mail, form posts and API calls at once — every message is pr
 exactly once (A6). Runs `bench/scale.py` small; the figures are the bench's to report."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +10,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from kundsvar.core.tests.realclock import real_clock_env
+
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _real_clock() -> dict:
-    """Servers cannot sleep under libfaketime (.ci/at): the run keeps the real clock."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("FAKETIME")
-        and name != "NO_FAKE_STAT"
-        and not (name == "LD_PRELOAD" and "faketime" in value)
-        and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KUNDSVAR_VAR_DIR")
-    }
 
 
 @pytest.mark.slow
@@ -33,7 +22,14 @@ def test_two_web_processes_and_workers_process_everything_exactly_once():
     command = [sys.executable, str(ROOT / "bench" / "scale.py"), "--n", "45"]
     command += ["--db", "postgres", "--workers", "1,3"] if postgres else ["--db", "sqlite"]
     run = subprocess.run(  # noqa: S603 (our own bench, fixed arguments)
-        command, cwd=ROOT, env=_real_clock(), capture_output=True, text=True, timeout=600
+        command,
+        cwd=ROOT,
+        env=real_clock_env(
+            leave_out=("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KUNDSVAR_VAR_DIR")
+        ),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     figures = json.loads(run.stdout.strip().splitlines()[-1])
