@@ -1,12 +1,13 @@
 """Attachments in an S3-compatible bucket (S3_BUCKET, docs/deploy.md "Files"), against a
 local S3 (moto's server on a free localhost port: no network, no AWS). A mailed file goes
 to the bucket and not to the disk; agents get it only through the permission-checked view;
-the customer's GDPR export holds it; erasing the customer removes the object (and not the
-copy another customer's message still uses)."""
+the customer's GDPR export holds it; erasing the customer, or retention, removes the object
+(and not the copy another customer's message still uses)."""
 
 import hashlib
 import io
 import zipfile
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from uuid import uuid4
@@ -16,12 +17,14 @@ import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
-from kundsvar.cases.models import Attachment, Case
+from kundsvar.cases.models import Attachment, Case, Status
 from kundsvar.channels.email import pipeline
 from kundsvar.channels.email.models import Source
-from kundsvar.ops import gdpr
+from kundsvar.ops import gdpr, retention
+from kundsvar.ops.models import RetentionPolicy
 from kundsvar.settings import file_storage
 from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 
@@ -207,6 +210,17 @@ def test_erasing_removes_the_object_from_the_bucket(bucket, shop):
     case = receive(shop)
     counts = gdpr.erase(case.customer)
     assert counts["attachments"] == 1
+    assert bucket.keys() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("now")
+def test_retention_removes_the_object_of_a_case_closed_long_ago(bucket, shop):
+    case = receive(shop)
+    closed = timezone.now() - timedelta(days=25 * 30)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=closed)
+    policy = RetentionPolicy.objects.create(shop=shop, closed_case_months=24)
+    assert retention.apply(policy)["cases"] == 1
     assert bucket.keys() == []
 
 
