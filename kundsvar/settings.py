@@ -1,5 +1,6 @@
 """Kundsvar settings. Every value comes from the environment; see README "Configuration"."""
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -258,8 +259,47 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+
+
+def file_storage() -> dict:
+    """Where attachments go (`default_storage`): MEDIA_ROOT on local disk, or a private
+    S3-compatible bucket when S3_BUCKET is set (docs/deploy.md "Files"). The raw mail
+    store stays on local disk under VAR_DIR either way (channels/email/rawstore.py)."""
+    bucket = envstr("S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("S3_BUCKET needs django-storages: pip install 'kundsvar[s3]'")
+    encryption = envstr("S3_SERVER_SIDE_ENCRYPTION", "")  # AES256 or aws:kms
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; MinIO, Cloudflare R2, Hetzner, UpCloud … give their URL.
+            "endpoint_url": envstr("S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("S3_REGION", "") or None,
+            # Empty: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": envstr("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": envstr("S3_SECRET_ACCESS_KEY", "") or None,
+            "location": (envstr("S3_PREFIX", "") or "").strip("/"),
+            "addressing_style": envstr("S3_ADDRESSING_STYLE", "") or None,  # path for MinIO
+            # No ACL sent: objects are as private as the bucket (never public-read), and
+            # providers that refuse ACLs (R2, "bucket owner enforced") accept the writes.
+            "default_acl": None,
+            # Agents get files through the permission-checked view, which streams them;
+            # a URL, if anything ever asks for one, is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": True,  # names are SHA-256s: the same name is the same bytes
+            # A file read from the bucket is held in memory up to 2 MB, then in a temp file.
+            "max_memory_size": 2 * 1024 * 1024,
+            "object_parameters": {"ServerSideEncryption": encryption} if encryption else {},
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -1,4 +1,7 @@
-"""Attachment files, stored under the SHA-256 of their bytes: attachments/ab/<sha256>.
+"""Attachment files, stored under the SHA-256 of their bytes: attachments/ab/<sha256>, in
+`default_storage` (MEDIA_ROOT on local disk, or an S3-compatible bucket: settings
+`file_storage`). Read them through `open_file` and delete them through `delete_unused`,
+never by a path: in a bucket there is none.
 
 The customer's file name is data on the Attachment row, never part of a path: names
 like "Kvitto nr. 123456 … .pdf" are long, have inner dots, slashes and any character,
@@ -14,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from .models import Attachment
+
+MISSING_CODES = {"404", "NoSuchKey"}
 
 NAME_LIMIT = Attachment._meta.get_field("filename").max_length
 
@@ -40,3 +45,27 @@ def display_name(name: str, default: str = "bilaga") -> str:
         ext = ext if len(ext) <= 16 else ""
         name = stem[: NAME_LIMIT - len(ext)].rstrip() + ext
     return name or default
+
+
+def open_file(attachment: Attachment):
+    """The attachment's file, open for reading (close it, or hand it to a FileResponse);
+    FileNotFoundError when it is gone, from local disk or from a bucket alike."""
+    if not attachment.file:
+        raise FileNotFoundError(attachment.pk)
+    try:
+        return attachment.file.open("rb")
+    except Exception as error:
+        # botocore's ClientError for a missing key, without importing botocore.
+        code = getattr(error, "response", {}).get("Error", {}).get("Code")
+        if code in MISSING_CODES:
+            raise FileNotFoundError(attachment.file.name) from error
+        raise
+
+
+def delete_unused(names: set[str]) -> None:
+    """Delete the stored files no attachment row refers to any more. Call it after the
+    rows are gone for good (after the commit). A file is stored once for every row with
+    the same bytes (`store`), so erasing one customer must not take another's copy."""
+    used = set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
+    for name in names - used:
+        default_storage.delete(name)

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kundsvar.cases import files as files_store
 from kundsvar.cases.models import Attachment, Case, CaseEvent, Message, Participant
 from kundsvar.channels.chat.models import Chat
 from kundsvar.channels.email import rawstore
@@ -104,9 +105,9 @@ def export(customer: Customer) -> bytes:
                 for attachment in message.attachments.all():
                     name = f"attachments/{message.pk}/{attachment.pk}-{attachment.filename}"
                     try:
-                        with attachment.file.open("rb") as handle:
+                        with files_store.open_file(attachment) as handle:
                             archive.writestr(name, handle.read())
-                    except (FileNotFoundError, ValueError):
+                    except FileNotFoundError:
                         name = ""
                     files.append({**_row(attachment, ("file",)), "path_in_zip": name})
                 messages.append({**_row(message, ("body_html",)), "attachments": files})
@@ -236,12 +237,11 @@ class _Removed:
     not leave rows pointing at deleted files)."""
 
     def __init__(self):
-        self.files: list = []
+        self.files: set[str] = set()
         self.shas: set[str] = set()
 
     def delete_files(self) -> None:
-        for stored in self.files:
-            stored.storage.delete(stored.name)
+        files_store.delete_unused(self.files)
         delete_raw(self.shas)
 
 
@@ -257,7 +257,7 @@ def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
     messages = Message.objects.filter(case_id__in=case_ids)
     removed.shas.update(s for s in messages.values_list("raw_sha256", flat=True) if s)
     attachments = Attachment.objects.filter(message__case_id__in=case_ids)
-    removed.files.extend(a.file for a in attachments if a.file)
+    removed.files.update(name for name in attachments.values_list("file", flat=True) if name)
     counts = {"attachments": attachments.delete()[0]}
     counts["raw_messages"] = RawMessage.objects.filter(sha256__in=removed.shas).delete()[0]
     counts["messages"] = messages.update(

@@ -68,7 +68,7 @@ def test_the_agent_downloads_it_under_its_own_name(client, shop):
     client.force_login(AgentFactory(shops=[shop]))
     case = row.case_message.case
     response = client.get(reverse("cases:attachment", args=[case.number, attachment.pk]))
-    assert response.status_code == 200 and response.content == PDF
+    assert response.status_code == 200 and response.getvalue() == PDF
     # RFC 6266: non-ASCII and the quote in the name cannot break the header.
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''Kvitto%20nr.%20123456%20fr%C3%A5n%20N%C3%A4tbutiken%20AB"
