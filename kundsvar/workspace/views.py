@@ -154,9 +154,10 @@ def _bulk(agent, cases: list[Case], action: str, data: dict, same_person=False) 
 
 def _case(request, number) -> Case:
     return get_object_or_404(
-        queries.cases_for(request.user).select_related(
-            "shop", "customer", "assignee", "team", "merged_into"
-        ),
+        queries.cases_for(request.user)
+        .select_related("shop", "customer", "assignee", "team", "merged_into")
+        # Read by the page, the composer and the panels: once each (constant queries).
+        .prefetch_related("tags", "customer__emails"),
         number=number,
     )
 
@@ -198,7 +199,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         ],
         "previous_cases": queries.previous_cases(case),
         "panels": render_panels(case, request.user),
-        "emails": case.customer.emails.all(),
+        "emails": list(case.customer.emails.all()),
         "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
         "now": now,
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
