@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:number>/presence/", views.presence, name="presence"),
     path("<int:number>/reply/", views.reply, name="reply"),
     path("<int:number>/preview/", views.preview, name="preview"),
+    path("<int:number>/draft/", views.draft, name="draft"),
     path("<int:number>/note/", views.note, name="note"),
     path("<int:number>/status/", views.status, name="status"),
     path("<int:number>/assign/", views.assign, name="assign"),

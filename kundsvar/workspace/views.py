@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,8 @@ from kundsvar.topics.models import Topic
 from kundsvar.topics.queries import shop_topics
 from kundsvar.topics.services import choose_topic
 
-from . import saved_replies
+from . import compose, next_case, saved_replies
+from . import services as workspace
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
 from .rows import queue_rows
@@ -168,6 +170,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "outbound", "attachments"
     )
     channels = queries.reply_channels(case)
+    draft = compose.draft_for(case, request.user)  # the agent's unsent text, restored
     context = {
         "case": case,
         "conversation": conversation,
@@ -178,8 +181,10 @@ def _detail_context(request, case: Case, **extra) -> dict:
                 "loaded_at": now.isoformat(),
                 "then": Status.ANSWERED,
                 "last_message": services.last_message_id(case),
+                **({"body": draft.body, "cc": draft.cc, "bcc": draft.bcc} if draft else {}),
             }
         ),
+        "draft": draft,
         "reply_channels": [(code, Channel(code).label) for code in channels],
         "email_channels": queries.BY_EMAIL,
         "note_form": NoteForm(),
@@ -250,15 +255,25 @@ def reply(request, number):
     if warnings:
         return _composer_again(request, case, form, warnings=warnings)
     seen = None if data["send_anyway"] else data["last_message"]
+    by_email = (data["channel"] or queries.reply_channels(case)[0]) in queries.BY_EMAIL
+    text, html = compose.answer(
+        data["body"], compose.signature(case, request.user), by_email=by_email
+    )
+    then = Status.CLOSED if data["after"] == "close" else data["then"]
     try:
-        services.reply(
-            case,
-            request.user,
-            data["body"],
-            then=data["then"],
-            seen_last_message=seen,
-            channel=data["channel"],
-        )
+        with transaction.atomic():
+            services.reply(
+                case,
+                request.user,
+                text,
+                body_html=html,
+                then=then,
+                seen_last_message=seen,
+                channel=data["channel"],
+                cc=data["cc"],
+                bcc=data["bcc"],
+            )
+            workspace.discard_draft(request.user, case)
     except services.StaleView as error:
         # The draft stays; the page now shows (and remembers) what arrived meanwhile.
         again = request.POST.copy()
@@ -279,9 +294,27 @@ def reply(request, number):
     except services.CaseError as error:
         return _composer_again(request, case, form, warnings=[str(error)], status=400)
     messages.success(request, _("Reply sent to %(who)s.") % {"who": case.customer})
-    if data["then"] == Status.CLOSED or request.POST.get("next") == "queue":
+    if data["after"] == "next":
+        return next_case.open_next(request)
+    if then == Status.CLOSED or request.POST.get("next") == "queue":
         return redirect("cases:queue")
     return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def draft(request, number):
+    """The composer saves itself (htmx, on a debounce) so a reload or a closed tab
+    loses nothing."""
+    case = _case(request, number)
+    saved = workspace.save_draft(
+        request.user,
+        case,
+        request.POST.get("body", ""),
+        request.POST.get("cc", ""),
+        request.POST.get("bcc", ""),
+    )
+    return render(request, "cases/_draft_state.html", {"draft": saved})
 
 
 def _reply_warnings(request, case: Case, data: dict) -> list[str]:
@@ -339,12 +372,21 @@ def preview(request, number):
     question = case.messages.filter(direction=Direction.INBOUND).order_by("-created_at").first()
     if question is None:
         return HttpResponse(_("Nothing to answer: the case has no message from the customer."))
+    text, html = compose.answer(
+        request.POST.get("body", ""), compose.signature(case, request.user), by_email=True
+    )
+    try:
+        cc = compose.addresses(request.POST.get("cc", ""))
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
     draft = Message(
         pk=0,
         case=case,
         direction=Direction.OUTBOUND,
         author=request.user,
-        body_text=request.POST.get("body", ""),
+        body_text=text,
+        body_html=html,
+        cc_addresses=cc,
         created_at=timezone.now(),
     )
     built = emails.reply(case, draft, question)
@@ -355,6 +397,7 @@ def preview(request, number):
             "subject": built["Subject"],
             "sender": built["From"],
             "to": built["To"],
+            "cc": built["Cc"] or "",
             "html": built.get_body(("html",)).get_content(),
             "text": built.get_body(("plain",)).get_content(),
         },

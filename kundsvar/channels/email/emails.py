@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from kundsvar.core import batchcache
+from kundsvar.core import batchcache, markup
 from kundsvar.core.language import promise_language
 from kundsvar.feedback.links import rating_url
 from kundsvar.portal.links import portal_url
@@ -155,6 +155,8 @@ def reply(case, answer, question) -> EmailMessage:
             "case": case,
             "shop": case.shop,
             "answer": answer.body_text,
+            # Rendered from the agent's Markdown-light and cleaned again here (nh3).
+            "answer_html": markup.clean(answer.body_html) if answer.body_html else "",
             "question": question.display_text,
             "good_url": rating_url(case, answer, "good"),
             "bad_url": rating_url(case, answer, "bad"),
@@ -162,7 +164,7 @@ def reply(case, answer, question) -> EmailMessage:
             "links": reply_links(case),
         }
 
-    return _build(
+    built = _build(
         case,
         "reply",
         context,
@@ -171,3 +173,6 @@ def reply(case, answer, question) -> EmailMessage:
         references=question.references,
         automatic=False,
     )
+    if answer.cc_addresses:  # Bcc never goes in the headers: outbox adds it to the envelope
+        built["Cc"] = ", ".join(answer.cc_addresses)
+    return built
