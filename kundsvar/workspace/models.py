@@ -19,6 +19,9 @@ class Draft(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint("agent", "case", name="draft_one_per_agent_case")]
 
+    def __str__(self) -> str:
+        return f"draft {self.agent_id}/{self.case_id}"
+
 
 class Signature(models.Model):
     """Appended to an email answer: the agent's own (agent set) and the shop's (agent
@@ -42,6 +45,9 @@ class Signature(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"signature {self.shop_id}/{self.agent_id or '-'}/{self.language or '*'}"
+
 
 class SavedView(models.Model):
     """An agent's named queue filters, shown in the sidebar with a count."""
@@ -55,3 +61,6 @@ class SavedView(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name

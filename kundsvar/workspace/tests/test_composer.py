@@ -83,7 +83,10 @@ def test_a_wrong_copy_address_sends_nothing(logged_in, case):
 
 
 def test_markdown_light_renders_in_the_html_part_safely(logged_in, case):
-    body = "**Viktigt**: se [spårningen](https://spara.se/x)\n\n- ett\n- två\n\n<b>rå</b> <script>x()</script>"
+    body = (
+        "**Viktigt**: se [spårningen](https://spara.se/x)\n\n- ett\n- två\n\n"
+        "<b>rå</b> <script>x()</script>"
+    )
     _send(logged_in, case, body=body)
     parsed = email.message_from_bytes(bytes(_reply_mail(case).mime), policy=email.policy.default)
     html = parsed.get_body(("html",)).get_content()
