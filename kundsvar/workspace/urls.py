@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import next_case, views
+from . import next_case, signatures, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
     path("next/", next_case.next_case, name="next"),
+    path("signature/", signatures.mine, name="signature"),
     path("<int:number>/", views.detail, name="detail"),
     path("<int:number>/presence/", views.presence, name="presence"),
     path("<int:number>/reply/", views.reply, name="reply"),
