@@ -353,6 +353,7 @@ class EventKind(models.TextChoices):
     TOPIC = "topic", _("Topic changed")
     PRIORITY = "priority", _("Priority changed")
     AUTOMATION = "automation", _("Automation acted")
+    FORWARDED = "forwarded", _("Message forwarded")
 
 
 class CaseEvent(models.Model):

@@ -73,3 +73,21 @@ def move_view(view: SavedView, step: int) -> None:
         if row.position != position:
             row.position = position
             row.save(update_fields=["position"])
+
+
+def forward_message(message, to: str, agent, note: str = ""):
+    """Send one message of a case, with its attachments, on to `to` (a supplier, the
+    warehouse). Queued like every email; the case's history records who sent it where."""
+    from kundsvar.cases.events import record_event
+    from kundsvar.cases.models import EventKind
+    from kundsvar.channels.email import emails, outbox
+    from kundsvar.channels.outbox import OutboundKind
+
+    case = message.case
+    with transaction.atomic():
+        built = emails.forward(case, message, to, note[:5000])
+        row = outbox.queue(case, OutboundKind.FORWARD, message, built)
+        record_event(
+            case, EventKind.FORWARDED, at=timezone.now(), actor=agent, message=message.pk, to=to
+        )
+    return row

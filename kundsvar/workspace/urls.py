@@ -27,6 +27,7 @@ urlpatterns = [
         name="retry_delivery",
     ),
     path("<int:number>/messages/<int:message_id>/split/", views.split, name="split"),
+    path("<int:number>/messages/<int:message_id>/forward/", views.forward, name="forward"),
     path("<int:number>/messages/<int:message_id>/raw/", views.raw_source, name="raw"),
     path("<int:number>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -547,6 +547,26 @@ def split(request, number, message_id):
 
 @login_required
 @require_POST
+def forward(request, number, message_id):
+    """A message of the case (with its attachments) on to another address."""
+    case = _case(request, number)
+    message = get_object_or_404(case.messages.exclude(direction=Direction.NOTE), pk=message_id)
+    try:
+        (to,) = compose.addresses(request.POST.get("to", "")) or [""]
+        if not to:
+            raise ValidationError(_("Write the address to forward to."))
+    except ValueError:
+        messages.error(request, _("Forward to one address at a time."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        workspace.forward_message(message, to, request.user, request.POST.get("note", ""))
+        messages.success(request, _("Forwarded to %(to)s.") % {"to": to})
+    return redirect(reverse("cases:detail", args=[case.number]) + f"#m{message.pk}")
+
+
+@login_required
+@require_POST
 def retry_delivery(request, number, outbound_id):
     """Send one waiting or failed mail of this case now (after an outage, say)."""
     case = _case(request, number)

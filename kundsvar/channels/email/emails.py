@@ -72,9 +72,17 @@ def message_id(case, domain: str) -> str:
 
 
 def _build(
-    case, name: str, make_context, *, to: str, in_reply_to: str, references: str, automatic: bool
+    case,
+    name: str,
+    make_context,
+    *,
+    to: str,
+    in_reply_to: str,
+    references: str,
+    automatic: bool,
+    language: str = "",
 ) -> EmailMessage:
-    subject, text, html = _render(name, make_context, case.language)
+    subject, text, html = _render(name, make_context, language or case.language)
     domain = case.shop.email.rpartition("@")[2]
     message = EmailMessage(policy=mimetext.SMTP)
     message["From"] = formataddr((case.shop.name, case.shop.email))
@@ -106,6 +114,35 @@ def _opened_under_load(case) -> bool:
         return case.opened_under_load
     opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
     return bool(opened.get("under_load"))
+
+
+def forward(case, message, to: str, note: str = "") -> EmailMessage:
+    """A message of the case sent on to someone else (a supplier, the warehouse), with
+    its attachments; an answer to it comes back to the same case."""
+
+    def context() -> dict:
+        return {"case": case, "shop": case.shop, "message": message, "note": note}
+
+    built = _build(
+        case,
+        "forward",
+        context,
+        to=to,
+        in_reply_to="",
+        references="",
+        automatic=False,
+        language=case.shop.language,
+    )
+    for item in message.attachments.all():
+        maintype, _slash, subtype = item.content_type.partition("/")
+        with item.file.open("rb") as data:
+            built.add_attachment(
+                data.read(),
+                maintype=maintype or "application",
+                subtype=subtype or "octet-stream",
+                filename=item.filename,
+            )
+    return built
 
 
 def acknowledgement(case, inbound) -> EmailMessage:
