@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import next_case, signatures, views
+from . import next_case, saved_views, signatures, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("next/", next_case.next_case, name="next"),
     path("signature/", signatures.mine, name="signature"),
+    path("views/", saved_views.save, name="view_save"),
+    path("views/<int:pk>/rename/", saved_views.rename, name="view_rename"),
+    path("views/<int:pk>/delete/", saved_views.delete, name="view_delete"),
+    path("views/<int:pk>/move/", saved_views.move, name="view_move"),
     path("<int:number>/", views.detail, name="detail"),
     path("<int:number>/presence/", views.presence, name="presence"),
     path("<int:number>/reply/", views.reply, name="reply"),

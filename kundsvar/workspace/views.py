@@ -26,7 +26,7 @@ from kundsvar.topics.models import Topic
 from kundsvar.topics.queries import shop_topics
 from kundsvar.topics.services import choose_topic
 
-from . import compose, next_case, saved_replies
+from . import compose, next_case, saved_replies, saved_views
 from . import services as workspace
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
@@ -73,7 +73,13 @@ def queue(request):
     agents = Agent.objects.filter(is_active=True).order_by("first_name")
     if not request.user.is_superuser:
         agents = agents.filter(memberships__shop_id__in=shops).distinct()
-    context.update(agents=agents, bulk_form=BulkForm(), counts=queries.view_counts(request.user))
+    context.update(
+        agents=agents,
+        bulk_form=BulkForm(),
+        counts=queries.view_counts(request.user),
+        saved_views=saved_views.sidebar(request.user),
+        current_query=saved_views.clean_query(request.GET.urlencode()),
+    )
     return render(request, "cases/queue.html", context)
 
 
