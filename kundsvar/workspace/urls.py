@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import next_case, saved_views, signatures, views
+from . import next_case, saved_views, signatures, undo, views
 
 app_name = "cases"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:number>/topic/", views.topic, name="topic"),
     path("<int:number>/merge/", views.merge, name="merge"),
     path("<int:number>/snooze/", views.snooze, name="snooze"),
+    path("<int:number>/undo/", undo.undo, name="undo"),
     path(
         "<int:number>/deliveries/<int:outbound_id>/retry/",
         views.retry_delivery,

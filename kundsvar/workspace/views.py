@@ -26,7 +26,7 @@ from kundsvar.topics.models import Topic
 from kundsvar.topics.queries import shop_topics
 from kundsvar.topics.services import choose_topic
 
-from . import compose, next_case, saved_replies, saved_views
+from . import compose, next_case, saved_replies, saved_views, undo
 from . import services as workspace
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
@@ -78,6 +78,7 @@ def queue(request):
         bulk_form=BulkForm(),
         counts=queries.view_counts(request.user),
         saved_views=saved_views.sidebar(request.user),
+        undo=undo.pending(request),
         current_query=saved_views.clean_query(request.GET.urlencode()),
     )
     return render(request, "cases/queue.html", context)
@@ -214,6 +215,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
         "now": now,
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
+        "undo": undo.pending(request),
     }
     context.update(extra)
     context["email_preview"] = _email_preview(channels, context["reply_form"]["channel"].value())
@@ -425,10 +427,11 @@ def note(request, number):
 def status(request, number):
     case = _case(request, number)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request, services.change_status, case, form.cleaned_data["status"], actor=request.user
-        )
+    state = undo.before(case, "status")
+    if form.is_valid() and _attempt(
+        request, services.change_status, case, form.cleaned_data["status"], actor=request.user
+    ):
+        undo.remember(request, case, "status", state)
     return redirect("cases:detail", number=number)
 
 
@@ -451,11 +454,14 @@ def assign(request, number):
         assignee = get_object_or_404(Agent, pk=int(value))
     else:
         assignee = None
-    _attempt(request, services.assign, case, assignee, actor=request.user)
+    state = undo.before(case, "assign")
+    done = _attempt(request, services.assign, case, assignee, actor=request.user)
     team = request.POST.get("team")
     if team is not None:
         chosen = get_object_or_404(Team, pk=int(team), shop=case.shop) if team.isdigit() else None
-        _attempt(request, services.assign_team, case, chosen, actor=request.user)
+        done = _attempt(request, services.assign_team, case, chosen, actor=request.user) and done
+    if done:
+        undo.remember(request, case, "assign", state)
     return redirect("cases:detail", number=number)
 
 
@@ -487,7 +493,9 @@ def topic(request, number):
 @require_POST
 def tags(request, number):
     case = _case(request, number)
+    state = undo.before(case, "tags")
     services.set_tags(case, request.POST.get("tags", "").split(","), actor=request.user)
+    undo.remember(request, case, "tags", state)
     return redirect("cases:detail", number=number)
 
 
@@ -592,8 +600,11 @@ def snooze(request, number):
     until = parse_datetime(request.POST.get("until", ""))
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until, case.shop.tz)
-    if _attempt(request, services.snooze, case, until, actor=request.user) and until:
-        return redirect("cases:queue")
+    state = undo.before(case, "snooze")
+    if _attempt(request, services.snooze, case, until, actor=request.user):
+        undo.remember(request, case, "snooze", state)
+        if until:
+            return redirect("cases:queue")
     return redirect("cases:detail", number=number)
 
 
