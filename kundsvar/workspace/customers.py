@@ -69,13 +69,26 @@ def search(agent, q: str) -> list[Customer]:
             )
             found.update(dict.fromkeys(rows[:PAGE_SIZE]))
         if "@" not in key:
-            named = mine.filter(_starts(F("name_key"), [key]) | _starts(F("surname_key"), [key]))
-            rows = named.order_by("-id").values_list("pk", flat=True)
+            rows = _named(mine, key).order_by("-id").values_list("pk", flat=True)
             found.update(dict.fromkeys(rows[: PAGE_SIZE - len(found)]))
     by_id = Customer.objects.in_bulk(list(found))
     rows = [by_id[pk] for pk in found if pk in by_id]
     _with_emails(rows)
     return rows
+
+
+def _named(mine: QuerySet[Customer], key: str) -> QuerySet[Customer]:
+    """Every word starts a word of the name, in any order ("lindqvist kar"). The index
+    ranges of the whole text and of the longest word find the candidates; the other
+    words are checked on those rows only."""
+    words = key.split()[:5]
+    lead = max(words, key=len)
+    named = mine.filter(
+        _starts(F("name_key"), [key, lead]) | _starts(F("surname_key"), [key, lead])
+    )
+    for word in words:
+        named = named.filter(Q(name_key__startswith=word) | Q(name_key__contains=f" {word}"))
+    return named
 
 
 def _starts(column, prefixes: list[str]) -> Q:
@@ -98,7 +111,7 @@ def _phone_forms(agent, q: str) -> list[str]:
     )
     forms = {international(q, country) for country in countries or {""}}
     forms.add("".join(ch for ch in q if ch.isdigit()))
-    return sorted(forms)
+    return sorted(forms | {f"+{f}" for f in forms})  # numbers stored as typed with "+"
 
 
 def _with_emails(customers: list[Customer]) -> None:
