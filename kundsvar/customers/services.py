@@ -21,6 +21,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from kundsvar.accounts.models import Agent
     from kundsvar.shops.models import Shop
 
 
@@ -182,7 +183,9 @@ def merge_preview(source: Customer) -> list[tuple[str, int]]:
 
 
 @transaction.atomic
-def merge_customers(source: Customer, target: Customer, *, actor=None) -> Customer:
+def merge_customers(
+    source: Customer, target: Customer, *, actor: "Agent | None" = None
+) -> Customer:
     """One person known under two Customer rows (they wrote from work, ordered from home):
     everything that points at `source` — addresses, phones, cases, orders — moves to
     `target`, and `source` is deleted (rule C5: one customer history). Both customers'
@@ -260,7 +263,9 @@ def parse_contact(name: str, emails_text: str, phones_text: str) -> ContactDetai
 
 
 @transaction.atomic
-def update_contact(customer: Customer, details: ContactDetails, *, actor) -> Customer:
+def update_contact(
+    customer: Customer, details: ContactDetails, *, actor: "Agent | None"
+) -> Customer:
     """An agent corrects a customer's name, addresses and phone numbers. An address that
     belongs to another customer of the shop is refused (that is a merge, not an edit)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
