@@ -196,21 +196,23 @@ def merge_customers(
     now = timezone.now()
     CustomerEvent.objects.bulk_create(
         [
-            CustomerEvent(
-                customer_id=target.pk,
-                shop_id=target.shop_id,
-                kind=CustomerEventKind.MERGED_FROM,
-                actor=actor,
-                data={"customer": source.pk, "name": source.name, "moved": moved},
-                created_at=now,
+            _event(
+                target,
+                CustomerEventKind.MERGED_FROM,
+                actor,
+                now,
+                customer=source.pk,
+                name=source.name,
+                moved=moved,
             ),
-            CustomerEvent(
-                customer_id=source.pk,
-                shop_id=source.shop_id,
-                kind=CustomerEventKind.MERGED_INTO,
-                actor=actor,
-                data={"customer": target.pk, "name": target.name, "moved": moved},
-                created_at=now,
+            _event(
+                source,
+                CustomerEventKind.MERGED_INTO,
+                actor,
+                now,
+                customer=target.pk,
+                name=target.name,
+                moved=moved,
             ),
         ]
     )
@@ -295,15 +297,21 @@ def update_contact(
         add_phone(customer, number, country)
     after = _contact(customer)
     if after != before:
-        CustomerEvent.objects.create(
-            customer_id=customer.pk,
-            shop_id=customer.shop_id,
-            kind=CustomerEventKind.EDITED,
-            actor=actor,
-            data={"before": before, "after": after},
-            created_at=timezone.now(),
-        )
+        _event(
+            customer, CustomerEventKind.EDITED, actor, timezone.now(), before=before, after=after
+        ).save()
     return customer
+
+
+def _event(customer: Customer, kind: str, actor, at, **data) -> CustomerEvent:
+    return CustomerEvent(
+        customer_id=customer.pk,
+        shop_id=customer.shop_id,
+        kind=kind,
+        actor=actor,
+        data=data,
+        created_at=at,
+    )
 
 
 def _contact(customer: Customer) -> dict:
