@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -303,10 +304,12 @@ def update_contact(
     return customer
 
 
-def _event(customer: Customer, kind: str, actor, at, **data) -> CustomerEvent:
+def _event(
+    who: Customer, kind: str, actor: "Agent | None", at: datetime, **data: object
+) -> CustomerEvent:
     return CustomerEvent(
-        customer_id=customer.pk,
-        shop_id=customer.shop_id,
+        customer_id=who.pk,
+        shop_id=who.shop_id,
         kind=kind,
         actor=actor,
         data=data,
