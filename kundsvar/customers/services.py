@@ -323,3 +323,11 @@ def _contact(customer: Customer) -> dict:
         "emails": sorted(customer.emails.values_list("address", flat=True)),
         "phones": sorted(customer.phones.values_list("normalized", flat=True)),
     }
+
+
+def forget_customer_events(customer: Customer) -> int:
+    """Erasure (GDPR): the customer's audit records, and the records of customers merged
+    with them that name them."""
+    mine = CustomerEvent.objects.filter(customer_id=customer.pk)
+    naming = CustomerEvent.objects.filter(data__customer=customer.pk)
+    return mine.delete()[0] + naming.delete()[0]
