@@ -610,11 +610,18 @@ class Filler:
                 pk += 1
                 first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
                 language = self._language()
-                customers.append((pk, shop, f"{first} {last}", language, self.ts(self.now)))
+                key = f"{first} {last}".lower()  # Customer.save's search keys
+                customers.append(
+                    (pk, shop, f"{first} {last}", key, last.lower(), language, self.ts(self.now))
+                )
                 address = f"{first}.{last}.{pk}@example.se".lower()
                 emails.append((pk, pk, shop, address, self.ts(self.now)))
                 by_shop[shop].append(pk)
-        self.insert(Customer, ["id", "shop_id", "name", "language", "created_at"], customers)
+        self.insert(
+            Customer,
+            ["id", "shop_id", "name", "name_key", "surname_key", "language", "created_at"],
+            customers,
+        )
         self.insert(
             CustomerEmail, ["id", "customer_id", "shop_id", "address", "created_at"], emails
         )

@@ -249,6 +249,9 @@ class Message(models.Model):
     from_address = models.CharField(max_length=320, blank=True)
     from_name = models.CharField(max_length=200, blank=True)
     to_addresses = models.JSONField(default=list, blank=True)
+    # An agent's email answer: copies (Cc shows on the mail, Bcc only in the envelope).
+    cc_addresses = models.JSONField(default=list, blank=True)
+    bcc_addresses = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=998, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitised; never the sender's raw HTML.")
@@ -350,6 +353,7 @@ class EventKind(models.TextChoices):
     TOPIC = "topic", _("Topic changed")
     PRIORITY = "priority", _("Priority changed")
     AUTOMATION = "automation", _("Automation acted")
+    FORWARDED = "forwarded", _("Message forwarded")
 
 
 class CaseEvent(models.Model):

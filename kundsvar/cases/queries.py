@@ -393,7 +393,7 @@ def reply_channels(case: Case) -> list[str]:
     last = (
         case.messages.filter(direction=Direction.INBOUND)
         .order_by("-created_at", "-id")
-        .only("channel")
+        .only("case", "channel")  # the case too: no second query for it
     ).first()
     first = last.channel if last else case.channel
     choices = [first]

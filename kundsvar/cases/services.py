@@ -394,11 +394,14 @@ def reply(
     now: datetime | None = None,
     seen_last_message: int | None = None,
     channel: str = "",
+    cc: list[str] | None = None,
+    bcc: list[str] | None = None,
 ) -> Message:
     """An agent answers the customer. Measures whether the promise was kept (rule S4).
 
     The answer goes out on `channel`, by default the one the customer wrote on last
     (`queries.reply_channels`); email is the other choice when the customer has an address.
+    `cc` and `bcc` (validated addresses) are copies of an email answer.
 
     `seen_last_message` is the last message the agent had in front of them: if a
     colleague answered or the customer wrote since, nothing is sent (StaleView), so the
@@ -421,7 +424,11 @@ def reply(
             % {"channel": Channel(channel).label if channel in Channel.values else channel}
         )
     channel = channel or possible[0]
+    if (cc or bcc) and channel not in queries.BY_EMAIL:
+        raise CaseError(_("Only an email answer can have copies (Cc, Bcc)."))
     message = Message.objects.create(
+        cc_addresses=list(cc or []),
+        bcc_addresses=list(bcc or []),
         case=case,
         direction=Direction.OUTBOUND,
         channel=channel,

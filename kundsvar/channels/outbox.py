@@ -26,6 +26,7 @@ class OutboundKind(models.TextChoices):
     REPLY = "reply", _("Reply")
     ORDER = "order", _("Order message")
     REPORT = "report", _("Report to the shop")
+    FORWARD = "forward", _("Forwarded message")
 
 
 EMAIL = "email"

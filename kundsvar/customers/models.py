@@ -1,6 +1,13 @@
+import unicodedata
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+
+def search_key(text: str) -> str:
+    """How names are compared in search: case-folded, one space between words."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())[:200]
 
 
 class Customer(models.Model):
@@ -10,6 +17,10 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The name as search compares it, and from its second word on ("karlsson" for
+    # "Anna Karlsson"): the customer search reads them by indexed prefix ranges.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    surname_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("customer")
@@ -17,6 +28,16 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name or (self.primary_email or f"#{self.pk}")
+
+    def save(self, *args, **kwargs):
+        """The search keys follow the name (derived, never set by hand): a name is
+        written in many places (first contact, an order, an agent's edit)."""
+        self.name_key = search_key(self.name)
+        self.surname_key = self.name_key.partition(" ")[2]
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_key", "surname_key"}
+        super().save(*args, **kwargs)
 
     @property
     def first_name(self) -> str:
@@ -79,3 +100,29 @@ class CustomerHandle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class CustomerEventKind(models.TextChoices):
+    EDITED = "edited", _("Contact details changed")
+    MERGED_FROM = "merged_from", _("Another customer merged into this one")
+    MERGED_INTO = "merged_into", _("Merged into another customer")
+
+
+class CustomerEvent(models.Model):
+    """The customer's audit trail. `customer_id` is a plain number, not a foreign key: the
+    record of a customer merged away (and deleted) stays."""
+
+    customer_id = models.BigIntegerField(db_index=True)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=CustomerEventKind.choices)
+    actor = models.ForeignKey(
+        "accounts.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} customer {self.customer_id}"

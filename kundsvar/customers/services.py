@@ -1,14 +1,28 @@
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundsvar.core.phones import international
 
-from .models import Customer, CustomerEmail, CustomerHandle, CustomerPhone
+from .models import (
+    Customer,
+    CustomerEmail,
+    CustomerEvent,
+    CustomerEventKind,
+    CustomerHandle,
+    CustomerPhone,
+)
 
 if TYPE_CHECKING:
+    from kundsvar.accounts.models import Agent
     from kundsvar.shops.models import Shop
 
 
@@ -140,13 +154,69 @@ def add_handle(customer: Customer, kind: str, value: str) -> CustomerHandle:
     return row
 
 
+def _moving(source: Customer) -> dict[str, int]:
+    """How many rows point at `source`, by what they are ("cases", "orders", "emails",
+    "phones", "handles", …): what a merge moves. One COUNT per kind of row."""
+    counts = {}
+    for relation in Customer._meta.related_objects:
+        if relation.one_to_many and relation.field.model is not Customer:
+            n = relation.related_model._base_manager.filter(**{relation.field.name: source}).count()
+            if n:
+                counts[relation.get_accessor_name() or relation.name] = n
+    return counts
+
+
+def merge_preview(source: Customer) -> list[tuple[str, int]]:
+    """For the confirmation: what moves from `source` to the customer who stays, as
+    (what, how many) in words: cases, orders, email addresses, handles, …"""
+    names = {
+        relation.get_accessor_name(): relation.related_model._meta.verbose_name_plural
+        for relation in Customer._meta.related_objects
+    }
+    names.update(
+        cases=_("cases"),
+        orders=_("orders"),
+        emails=_("email addresses"),
+        phones=_("phone numbers"),
+        handles=_("messaging accounts"),
+    )
+    return [(str(names.get(key, key)), n) for key, n in _moving(source).items()]
+
+
 @transaction.atomic
-def merge_customers(source: Customer, target: Customer) -> Customer:
+def merge_customers(
+    source: Customer, target: Customer, *, actor: "Agent | None" = None
+) -> Customer:
     """One person known under two Customer rows (they wrote from work, ordered from home):
     everything that points at `source` — addresses, phones, cases, orders — moves to
-    `target`, and `source` is deleted (rule C5: one customer history)."""
+    `target`, and `source` is deleted (rule C5: one customer history). Both customers'
+    audit trails record it (the source's record stays after the row is gone)."""
     if source.pk == target.pk or source.shop_id != target.shop_id:
         raise ValueError("merge needs two customers of the same shop")
+    moved = _moving(source)
+    now = timezone.now()
+    CustomerEvent.objects.bulk_create(
+        [
+            _event(
+                target,
+                CustomerEventKind.MERGED_FROM,
+                actor,
+                now,
+                customer=source.pk,
+                name=source.name,
+                moved=moved,
+            ),
+            _event(
+                source,
+                CustomerEventKind.MERGED_INTO,
+                actor,
+                now,
+                customer=target.pk,
+                name=target.name,
+                moved=moved,
+            ),
+        ]
+    )
     known_phones = set(target.phones.values_list("normalized", flat=True))
     source.phones.filter(normalized__in=known_phones).delete()
     for relation in Customer._meta.related_objects:
@@ -163,3 +233,101 @@ def merge_customers(source: Customer, target: Customer) -> Customer:
         target.save(update_fields=fields)
     source.delete()
     return target
+
+
+@dataclass
+class ContactDetails:
+    name: str
+    emails: list[str]
+    phones: list[str]
+
+
+def parse_contact(name: str, emails_text: str, phones_text: str) -> ContactDetails:
+    """The edit form's three fields: a name, addresses and numbers one per line (or
+    comma-separated). Raises ValidationError naming what is wrong."""
+    emails: list[str] = []
+    for part in emails_text.replace(",", "\n").split():
+        address = normalize_email(part)
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(address)s” is not an email address."), params={"address": part}
+            ) from None
+        if address not in emails:
+            emails.append(address)
+    phones = [p.strip() for p in phones_text.replace(",", "\n").splitlines() if p.strip()]
+    for number in phones:
+        if len(international(number)) < 6:
+            raise ValidationError(
+                _("“%(number)s” is not a phone number."), params={"number": number}
+            )
+    return ContactDetails(name=" ".join(name.split())[:200], emails=emails, phones=phones)
+
+
+@transaction.atomic
+def update_contact(
+    customer: Customer, details: ContactDetails, *, actor: "Agent | None"
+) -> Customer:
+    """An agent corrects a customer's name, addresses and phone numbers. An address that
+    belongs to another customer of the shop is refused (that is a merge, not an edit)."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    taken = (
+        CustomerEmail.objects.filter(shop_id=customer.shop_id)
+        .exclude(customer=customer)
+        .alias(lower=Lower("address"))
+        .filter(lower__in=details.emails)
+        .values_list("address", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            _("%(addresses)s belongs to another customer: merge the two customers instead."),
+            params={"addresses": ", ".join(taken)},
+        )
+    before = _contact(customer)
+    if customer.name != details.name:
+        customer.name = details.name
+        customer.save(update_fields=["name"])
+    customer.emails.exclude(address__in=details.emails).delete()
+    for address in details.emails:
+        add_email(customer, address)
+    country = customer.shop.country
+    keep = {international(n, country) for n in details.phones}
+    customer.phones.exclude(normalized__in=keep).delete()
+    for number in details.phones:
+        add_phone(customer, number, country)
+    after = _contact(customer)
+    if after != before:
+        _event(
+            customer, CustomerEventKind.EDITED, actor, timezone.now(), before=before, after=after
+        ).save()
+    return customer
+
+
+def _event(
+    who: Customer, kind: str, actor: "Agent | None", at: datetime, **data: object
+) -> CustomerEvent:
+    return CustomerEvent(
+        customer_id=who.pk,
+        shop_id=who.shop_id,
+        kind=kind,
+        actor=actor,
+        data=data,
+        created_at=at,
+    )
+
+
+def _contact(customer: Customer) -> dict:
+    return {
+        "name": customer.name,
+        "emails": sorted(customer.emails.values_list("address", flat=True)),
+        "phones": sorted(customer.phones.values_list("normalized", flat=True)),
+    }
+
+
+def forget_customer_events(customer: Customer) -> int:
+    """Erasure (GDPR): the customer's audit records, and the records of customers merged
+    with them that name them."""
+    mine = CustomerEvent.objects.filter(customer_id=customer.pk)
+    naming = CustomerEvent.objects.filter(data__customer=customer.pk)
+    return mine.delete()[0] + naming.delete()[0]

@@ -21,7 +21,7 @@ def _question(case) -> str:
     latest = (
         case.messages.filter(direction=Direction.INBOUND)
         .order_by("-created_at", "-pk")
-        .only("new_text", "body_text")
+        .only("case", "new_text", "body_text")  # the case too: no second query for it
         .first()
     )
     return f"{case.subject}\n{latest.display_text if latest else ''}"

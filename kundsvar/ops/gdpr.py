@@ -37,6 +37,7 @@ from kundsvar.channels.phone.models import Call, Callback, OutboundSms
 from kundsvar.channels.social.models import PlatformMessage, SocialDelivery
 from kundsvar.commerce.models import Order, OrderMessage, WebhookReceipt
 from kundsvar.customers.models import Customer
+from kundsvar.customers.services import forget_customer_events
 from kundsvar.feedback.models import Rating
 from kundsvar.live.models import LiveEvent
 from kundsvar.search.services import index_cases, purge_deleted_terms
@@ -366,5 +367,7 @@ def _scrub_customer(customer: Customer, addresses: list[str]) -> dict[str, int]:
     customer.emails.all().delete()
     customer.phones.all().delete()
     customer.handles.all().delete()
-    Customer.objects.filter(pk=customer.pk).update(name=ERASED_NAME)
+    customer.name = ERASED_NAME
+    customer.save(update_fields=["name"])  # its search keys (name_key) follow the name
+    counts["customer_events"] = forget_customer_events(customer)
     return counts

@@ -6,7 +6,7 @@ from kundsvar.accounts.models import Agent
 from kundsvar.cases.models import Channel, SavedReply, Status
 from kundsvar.shops.models import Language
 
-from . import saved_replies
+from . import compose, saved_replies
 
 
 class ReplyForm(forms.Form):
@@ -27,6 +27,19 @@ class ReplyForm(forms.Form):
     # The last message on the page when the composer opened (the collision check).
     last_message = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     send_anyway = forms.BooleanField(required=False, label=_("Send anyway"))
+    cc = forms.CharField(label=_("Cc"), required=False, max_length=2000)
+    bcc = forms.CharField(label=_("Bcc"), required=False, max_length=2000)
+    # "Send and close" closes the case; "send and next" opens the next case (routing).
+    after = forms.ChoiceField(
+        choices=[("", "–"), ("close", _("Send and close")), ("next", _("Send and next"))],
+        required=False,
+    )
+
+    def clean_cc(self) -> list[str]:
+        return compose.addresses(self.cleaned_data["cc"])
+
+    def clean_bcc(self) -> list[str]:
+        return compose.addresses(self.cleaned_data["bcc"])
 
 
 class NoteForm(forms.Form):

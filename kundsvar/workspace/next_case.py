@@ -13,6 +13,11 @@ from kundsvar.routing import services as routing
 @login_required
 @require_POST
 def next_case(request):
+    return open_next(request)
+
+
+def open_next(request):
+    """Also "send and next" in the composer: the same choice as the queue's button."""
     case = routing.next_case(request.user)
     if case is None:
         messages.info(request, _("No case is waiting for you right now."))

@@ -4,8 +4,10 @@
 from django.urls import path
 
 from . import settings_views as views
+from . import signatures
 
 urlpatterns = [
+    path("<slug:slug>/signatures/", signatures.shop_signature, name="signatures"),
     path("<slug:slug>/saved-replies/", views.saved_replies, name="saved_replies"),
     path("<slug:slug>/saved-replies/new/", views.saved_reply_edit, name="saved_reply_new"),
     path("<slug:slug>/saved-replies/<int:pk>/", views.saved_reply_edit, name="saved_reply_edit"),

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,8 @@ from kundsvar.topics.models import Topic
 from kundsvar.topics.queries import shop_topics
 from kundsvar.topics.services import choose_topic
 
-from . import saved_replies
+from . import compose, next_case, saved_replies, saved_views, undo
+from . import services as workspace
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
 from .rows import queue_rows
@@ -71,7 +73,14 @@ def queue(request):
     agents = Agent.objects.filter(is_active=True).order_by("first_name")
     if not request.user.is_superuser:
         agents = agents.filter(memberships__shop_id__in=shops).distinct()
-    context.update(agents=agents, bulk_form=BulkForm(), counts=queries.view_counts(request.user))
+    context.update(
+        agents=agents,
+        bulk_form=BulkForm(),
+        counts=queries.view_counts(request.user),
+        saved_views=saved_views.sidebar(request.user),
+        undo=undo.pending(request),
+        current_query=saved_views.clean_query(request.GET.urlencode()),
+    )
     return render(request, "cases/queue.html", context)
 
 
@@ -154,9 +163,10 @@ def _bulk(agent, cases: list[Case], action: str, data: dict, same_person=False) 
 
 def _case(request, number) -> Case:
     return get_object_or_404(
-        queries.cases_for(request.user).select_related(
-            "shop", "customer", "assignee", "team", "merged_into"
-        ),
+        queries.cases_for(request.user)
+        .select_related("shop", "customer", "assignee", "team", "merged_into")
+        # Read by the page, the composer and the panels: once each (constant queries).
+        .prefetch_related("tags", "customer__emails"),
         number=number,
     )
 
@@ -167,6 +177,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "outbound", "attachments"
     )
     channels = queries.reply_channels(case)
+    draft = compose.draft_for(case, request.user)  # the agent's unsent text, restored
     context = {
         "case": case,
         "conversation": conversation,
@@ -177,8 +188,10 @@ def _detail_context(request, case: Case, **extra) -> dict:
                 "loaded_at": now.isoformat(),
                 "then": Status.ANSWERED,
                 "last_message": services.last_message_id(case),
+                **({"body": draft.body, "cc": draft.cc, "bcc": draft.bcc} if draft else {}),
             }
         ),
+        "draft": draft,
         "reply_channels": [(code, Channel(code).label) for code in channels],
         "email_channels": queries.BY_EMAIL,
         "note_form": NoteForm(),
@@ -198,10 +211,11 @@ def _detail_context(request, case: Case, **extra) -> dict:
         ],
         "previous_cases": queries.previous_cases(case),
         "panels": render_panels(case, request.user),
-        "emails": case.customer.emails.all(),
+        "emails": list(case.customer.emails.all()),
         "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
         "now": now,
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
+        "undo": undo.pending(request),
     }
     context.update(extra)
     context["email_preview"] = _email_preview(channels, context["reply_form"]["channel"].value())
@@ -249,15 +263,25 @@ def reply(request, number):
     if warnings:
         return _composer_again(request, case, form, warnings=warnings)
     seen = None if data["send_anyway"] else data["last_message"]
+    by_email = (data["channel"] or queries.reply_channels(case)[0]) in queries.BY_EMAIL
+    text, html = compose.answer(
+        data["body"], compose.signature(case, request.user), by_email=by_email
+    )
+    then = Status.CLOSED if data["after"] == "close" else data["then"]
     try:
-        services.reply(
-            case,
-            request.user,
-            data["body"],
-            then=data["then"],
-            seen_last_message=seen,
-            channel=data["channel"],
-        )
+        with transaction.atomic():
+            services.reply(
+                case,
+                request.user,
+                text,
+                body_html=html,
+                then=then,
+                seen_last_message=seen,
+                channel=data["channel"],
+                cc=data["cc"],
+                bcc=data["bcc"],
+            )
+            workspace.discard_draft(request.user, case)
     except services.StaleView as error:
         # The draft stays; the page now shows (and remembers) what arrived meanwhile.
         again = request.POST.copy()
@@ -278,9 +302,27 @@ def reply(request, number):
     except services.CaseError as error:
         return _composer_again(request, case, form, warnings=[str(error)], status=400)
     messages.success(request, _("Reply sent to %(who)s.") % {"who": case.customer})
-    if data["then"] == Status.CLOSED or request.POST.get("next") == "queue":
+    if data["after"] == "next":
+        return next_case.open_next(request)
+    if then == Status.CLOSED or request.POST.get("next") == "queue":
         return redirect("cases:queue")
     return redirect("cases:detail", number=number)
+
+
+@login_required
+@require_POST
+def draft(request, number):
+    """The composer saves itself (htmx, on a debounce) so a reload or a closed tab
+    loses nothing."""
+    case = _case(request, number)
+    saved = workspace.save_draft(
+        request.user,
+        case,
+        request.POST.get("body", ""),
+        request.POST.get("cc", ""),
+        request.POST.get("bcc", ""),
+    )
+    return render(request, "cases/_draft_state.html", {"draft": saved})
 
 
 def _reply_warnings(request, case: Case, data: dict) -> list[str]:
@@ -338,12 +380,21 @@ def preview(request, number):
     question = case.messages.filter(direction=Direction.INBOUND).order_by("-created_at").first()
     if question is None:
         return HttpResponse(_("Nothing to answer: the case has no message from the customer."))
+    text, html = compose.answer(
+        request.POST.get("body", ""), compose.signature(case, request.user), by_email=True
+    )
+    try:
+        cc = compose.addresses(request.POST.get("cc", ""))
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
     draft = Message(
         pk=0,
         case=case,
         direction=Direction.OUTBOUND,
         author=request.user,
-        body_text=request.POST.get("body", ""),
+        body_text=text,
+        body_html=html,
+        cc_addresses=cc,
         created_at=timezone.now(),
     )
     built = emails.reply(case, draft, question)
@@ -354,6 +405,7 @@ def preview(request, number):
             "subject": built["Subject"],
             "sender": built["From"],
             "to": built["To"],
+            "cc": built["Cc"] or "",
             "html": built.get_body(("html",)).get_content(),
             "text": built.get_body(("plain",)).get_content(),
         },
@@ -375,10 +427,11 @@ def note(request, number):
 def status(request, number):
     case = _case(request, number)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request, services.change_status, case, form.cleaned_data["status"], actor=request.user
-        )
+    state = undo.before(case, "status")
+    if form.is_valid() and _attempt(
+        request, services.change_status, case, form.cleaned_data["status"], actor=request.user
+    ):
+        undo.remember(request, case, "status", state)
     return redirect("cases:detail", number=number)
 
 
@@ -404,11 +457,14 @@ def assign(request, number):
         )
     else:
         assignee = None
-    _attempt(request, services.assign, case, assignee, actor=request.user)
+    state = undo.before(case, "assign")
+    done = _attempt(request, services.assign, case, assignee, actor=request.user)
     team = request.POST.get("team")
     if team is not None:
         chosen = get_object_or_404(Team, pk=int(team), shop=case.shop) if team.isdigit() else None
-        _attempt(request, services.assign_team, case, chosen, actor=request.user)
+        done = _attempt(request, services.assign_team, case, chosen, actor=request.user) and done
+    if done:
+        undo.remember(request, case, "assign", state)
     return redirect("cases:detail", number=number)
 
 
@@ -440,7 +496,9 @@ def topic(request, number):
 @require_POST
 def tags(request, number):
     case = _case(request, number)
+    state = undo.before(case, "tags")
     services.set_tags(case, request.POST.get("tags", "").split(","), actor=request.user)
+    undo.remember(request, case, "tags", state)
     return redirect("cases:detail", number=number)
 
 
@@ -506,6 +564,26 @@ def split(request, number, message_id):
 
 @login_required
 @require_POST
+def forward(request, number, message_id):
+    """A message of the case (with its attachments) on to another address."""
+    case = _case(request, number)
+    message = get_object_or_404(case.messages.exclude(direction=Direction.NOTE), pk=message_id)
+    try:
+        (to,) = compose.addresses(request.POST.get("to", "")) or [""]
+        if not to:
+            raise ValidationError(_("Write the address to forward to."))
+    except ValueError:
+        messages.error(request, _("Forward to one address at a time."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        workspace.forward_message(message, to, request.user, request.POST.get("note", ""))
+        messages.success(request, _("Forwarded to %(to)s.") % {"to": to})
+    return redirect(reverse("cases:detail", args=[case.number]) + f"#m{message.pk}")
+
+
+@login_required
+@require_POST
 def retry_delivery(request, number, outbound_id):
     """Send one waiting or failed mail of this case now (after an outage, say)."""
     case = _case(request, number)
@@ -525,8 +603,11 @@ def snooze(request, number):
     until = parse_datetime(request.POST.get("until", ""))
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until, case.shop.tz)
-    if _attempt(request, services.snooze, case, until, actor=request.user) and until:
-        return redirect("cases:queue")
+    state = undo.before(case, "snooze")
+    if _attempt(request, services.snooze, case, until, actor=request.user):
+        undo.remember(request, case, "snooze", state)
+        if until:
+            return redirect("cases:queue")
     return redirect("cases:detail", number=number)
 
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from kundsvar.core import batchcache
+from kundsvar.core import batchcache, markup
 from kundsvar.core.language import promise_language
 from kundsvar.feedback.links import rating_url
 from kundsvar.portal.links import portal_url
@@ -72,9 +72,17 @@ def message_id(case, domain: str) -> str:
 
 
 def _build(
-    case, name: str, make_context, *, to: str, in_reply_to: str, references: str, automatic: bool
+    case,
+    name: str,
+    make_context,
+    *,
+    to: str,
+    in_reply_to: str,
+    references: str,
+    automatic: bool,
+    language: str = "",
 ) -> EmailMessage:
-    subject, text, html = _render(name, make_context, case.language)
+    subject, text, html = _render(name, make_context, language or case.language)
     domain = case.shop.email.rpartition("@")[2]
     message = EmailMessage(policy=mimetext.SMTP)
     message["From"] = formataddr((case.shop.name, case.shop.email))
@@ -106,6 +114,35 @@ def _opened_under_load(case) -> bool:
         return case.opened_under_load
     opened = case.events.filter(kind="opened").values_list("data", flat=True).first() or {}
     return bool(opened.get("under_load"))
+
+
+def forward(case, message, to: str, note: str = "") -> EmailMessage:
+    """A message of the case sent on to someone else (a supplier, the warehouse), with
+    its attachments; an answer to it comes back to the same case."""
+
+    def context() -> dict:
+        return {"case": case, "shop": case.shop, "message": message, "note": note}
+
+    built = _build(
+        case,
+        "forward",
+        context,
+        to=to,
+        in_reply_to="",
+        references="",
+        automatic=False,
+        language=case.shop.language,
+    )
+    for item in message.attachments.all():
+        maintype, _slash, subtype = item.content_type.partition("/")
+        with item.file.open("rb") as data:
+            built.add_attachment(
+                data.read(),
+                maintype=maintype or "application",
+                subtype=subtype or "octet-stream",
+                filename=item.filename,
+            )
+    return built
 
 
 def acknowledgement(case, inbound) -> EmailMessage:
@@ -155,6 +192,8 @@ def reply(case, answer, question) -> EmailMessage:
             "case": case,
             "shop": case.shop,
             "answer": answer.body_text,
+            # Rendered from the agent's Markdown-light and cleaned again here (nh3).
+            "answer_html": markup.clean(answer.body_html) if answer.body_html else "",
             "question": question.display_text,
             "good_url": rating_url(case, answer, "good"),
             "bad_url": rating_url(case, answer, "bad"),
@@ -162,7 +201,7 @@ def reply(case, answer, question) -> EmailMessage:
             "links": reply_links(case),
         }
 
-    return _build(
+    built = _build(
         case,
         "reply",
         context,
@@ -171,3 +210,6 @@ def reply(case, answer, question) -> EmailMessage:
         references=question.references,
         automatic=False,
     )
+    if answer.cc_addresses:  # Bcc never goes in the headers: outbox adds it to the envelope
+        built["Cc"] = ", ".join(answer.cc_addresses)
+    return built

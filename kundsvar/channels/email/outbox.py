@@ -63,7 +63,13 @@ class _WireEmail(EmailMessage):
             bytes(row.mime), _StoredMessage, policy=mimetext.SMTP
         )
         self._stored.raw = bytes(row.mime)
-        super().__init__(subject=row.subject, from_email=row.from_address, to=[row.to_address])
+        # The envelope: To and Cc as the headers say, Bcc (never in the headers) from the
+        # agent's answer the mail carries.
+        cc = [a.addr_spec for a in getattr(self._stored["Cc"], "addresses", ())]
+        bcc = list(row.case_message.bcc_addresses) if row.case_message_id else []
+        super().__init__(
+            subject=row.subject, from_email=row.from_address, to=[row.to_address], cc=cc, bcc=bcc
+        )
         self.body = _text_part(self._stored)
 
     def message(self, *, policy=None):

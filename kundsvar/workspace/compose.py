@@ -1,0 +1,55 @@
+"""The composer's parts between the form and `cases.services.reply`: copies (Cc, Bcc),
+signatures and Markdown-light."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from kundsvar.core import markup
+
+from .models import Draft, Signature
+
+MAX_COPIES = 10
+
+
+def addresses(text: str) -> list[str]:
+    """ "a@x.se, b@y.se" (commas, semicolons or spaces) → valid, unique, lower-cased."""
+    found: list[str] = []
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        address = part.strip().strip("<>").lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(address)s” is not an email address."), params={"address": part.strip()}
+            ) from None
+        if address not in found:
+            found.append(address)
+    if len(found) > MAX_COPIES:
+        raise ValidationError(_("At most %(n)s copies.") % {"n": MAX_COPIES})
+    return found
+
+
+def signature(case, agent) -> str:
+    """The agent's signature then the shop's, each in the case's language when one is
+    written for it, else the one for any language."""
+    rows = Signature.objects.filter(shop_id=case.shop_id, language__in=[case.language, ""])
+    rows = rows.filter(agent=agent) | rows.filter(agent__isnull=True)
+    best: dict[bool, Signature] = {}
+    for row in rows:
+        mine = row.agent_id is not None
+        if mine not in best or row.language == case.language:
+            best[mine] = row
+    return "\n\n".join(best[k].text for k in (True, False) if k in best)
+
+
+def answer(body: str, sign: str, *, by_email: bool) -> tuple[str, str]:
+    """(text, html) of the answer: the signature below it; HTML only for email."""
+    source = f"{body.rstrip()}\n\n{sign}" if sign and by_email else body
+    return markup.to_text(source), (markup.to_html(source) if by_email else "")
+
+
+def draft_for(case, agent) -> Draft | None:
+    return Draft.objects.filter(case=case, agent=agent).first()
