@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0007_outbound_kind_report'),
+        ('mail', '0008_oauth2_sign_in'),
     ]
 
     operations = [
