@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import next_case, views
+from . import collision, next_case, views
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("next/", next_case.next_case, name="next"),
     path("<int:number>/", views.detail, name="detail"),
     path("<int:number>/presence/", views.presence, name="presence"),
+    path("<int:number>/here/", collision.here, name="here"),
+    path("<int:number>/live/", collision.stream, name="live"),
     path("<int:number>/reply/", views.reply, name="reply"),
     path("<int:number>/preview/", views.preview, name="preview"),
     path("<int:number>/note/", views.note, name="note"),
