@@ -23,8 +23,16 @@
     if (el) { el.focus(); el.scrollIntoView({ block: "center" }); }
   }
 
+  let pending = ""; // the first key of a two-key shortcut ("g q")
   document.addEventListener("keydown", (event) => {
     if (event.metaKey || event.ctrlKey || event.altKey || typing(event.target)) return;
+    if (document.querySelector("dialog[open]")) return; // the dialog has the keys
+    if (pending === "g") {
+      pending = "";
+      if (event.key === "q") { event.preventDefault(); location.href = "/cases/"; }
+      return;
+    }
+    if (event.key === "g") { pending = "g"; setTimeout(() => { pending = ""; }, 1500); return; }
     const actions = {
       j: () => move(1),
       k: () => move(-1),
@@ -34,6 +42,13 @@
       n: () => focus("#note textarea"),
       a: () => submit("assign-me"),
       e: () => submit("close"),
+      s: () => focus("#snooze input[name=until]"),
+      "/": () => {
+        const search = document.querySelector("form.filters input[type=search]");
+        if (search) { search.focus(); search.select(); return; }
+        const open = document.querySelector("[data-open-palette]");
+        if (open) open.click(); else document.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true }));
+      },
       u: () => { location.href = "/cases/"; },
       "?": () => { const help = document.getElementById("shortcuts"); if (help) help.showModal(); },
     };
