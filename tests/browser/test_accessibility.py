@@ -64,12 +64,12 @@ def _log_in(page, base, username):
 
 def _serious(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
+    return page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
             .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => v.id + ": " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "))"""
+            .map((v) => v.id + ": " + v.nodes.slice(0, 3)
+                .map((n) => n.target.join(" ")).join(" | "))"""
     )
-    return found
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -98,7 +98,6 @@ def test_axe_finds_no_serious_violation(chromium, asgi_server, scheme):
         problems = {}
         for name, path in pages.items():
             page.goto(asgi_server + path)
-            page.wait_for_load_state("networkidle") if name != "case" else None
             page.wait_for_selector("#bell summary")  # the bell is loaded by the page
             found = _serious(page)
             if found:
@@ -128,17 +127,18 @@ def test_keyboard_shortcuts_and_never_while_typing(browser_page, asgi_server):
     page.keyboard.press("?")
     expect(page.locator("#shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
+    first = page.locator("#queue-rows tr.row.current").get_attribute("data-href")
     page.keyboard.press("o")
-    page.wait_for_url(f"**/cases/{cases[0].number}/")  # the oldest, owed first
+    page.wait_for_url(f"**{first}")
     page.keyboard.press("n")
     note = page.locator("#note textarea")
     expect(note).to_be_focused()
     page.keyboard.type("ea")  # not close, not assign
-    page.locator("#live-people").click()  # out of the field
+    note.blur()  # out of the field
     page.keyboard.press("a")
     page.wait_for_load_state("load")
     expect(page.locator("select[name=assignee] option[selected]")).to_have_text("Bo Holm")
-    assert Case.objects.get(pk=cases[0].pk).status != "closed"
+    assert Case.objects.filter(status="closed").count() == 0
     page.keyboard.press("g")
     page.keyboard.press("q")
     page.wait_for_url("**/cases/")

@@ -27,7 +27,7 @@
     for (const [id, p] of people) {
       if (p.seenUntil < now && p.typingUntil < now) { people.delete(id); continue; }
       const words = p.typingUntil >= now ? box.dataset[p.state] : box.dataset.viewing;
-      lines.push(words.replace("%s", p.name));
+      lines.push(words.replace("{name}", p.name));
     }
     const text = lines.join(" · ");
     if (box.textContent !== text) box.textContent = text;
