@@ -1,14 +1,13 @@
 """The notification digest: one function, three templates (subject, text, html)."""
 
-import email.policy
-import secrets
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from kundsvar.channels.outbox import staff_mail
 
 
 def digest(agent, notifications: list) -> EmailMessage:
@@ -36,14 +35,11 @@ def digest(agent, notifications: list) -> EmailMessage:
         subject = render_to_string("emails/notification_digest_subject.txt", context)
         text = render_to_string("emails/notification_digest.txt", context)
         html = render_to_string("emails/notification_digest.html", context)
-    message = EmailMessage(policy=email.policy.SMTP)
-    message["From"] = formataddr(("Kundsvar", shop.email))
-    message["To"] = formataddr((agent.get_full_name(), agent.email))
-    message["Subject"] = " ".join(subject.split())
-    message["Date"] = format_datetime(timezone.now())
-    domain = shop.email.rpartition("@")[2]
-    message["Message-ID"] = f"<{secrets.token_hex(16)}.digest@{domain}>"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
+    return staff_mail(
+        sender=("Kundsvar", shop.email),
+        agent=agent,
+        subject=subject,
+        text=text,
+        html=html,
+        tag="digest",
+    )

@@ -3,6 +3,7 @@ case page. The page says where its agent is (`here`: viewing, typing, left) and 
 to the case's stream (`stream`); these are passing signals of `kundsvar.live`, never
 stored. The hard stop before a second answer is `cases.services.reply`'s (StaleView)."""
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -53,10 +54,12 @@ def _case_id(agent_id: int, superuser: bool, number: int) -> int | None:
 async def stream(request, number):
     """The case's live signals for the agents who may open it (async, under uvicorn)."""
     user = await request.auser()
+    case_id = None
+    if user.is_authenticated:  # one quick read on the request's connection, then let go
+        case_id = await sync_to_async(_case_id)(user.pk, user.is_superuser, number)
     await sse.release_request_connections()
     if not user.is_authenticated:
         return HttpResponseForbidden()
-    case_id = await sse.read(_case_id, user.pk, user.is_superuser, number)
     if case_id is None:
         raise Http404
     return sse.response(case_stream(case_id), sse.last_seen(request))
