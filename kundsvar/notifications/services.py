@@ -79,8 +79,8 @@ def case_assigned(case, assignee, *, actor=None, now: datetime | None = None):
 
 def customer_replied(case, message, *, now: datetime | None = None):
     """The customer wrote on a case someone has: that someone is told."""
-    if case.assignee_id is None:
-        return None
+    if case.assignee_id is None or message.channel == "chat":
+        return None  # a chat's lines reach its agent live in the chat inbox already
     text = getattr(message, "display_text", "") or message.body_text
     return _notify(case.assignee, Kind.REPLY, case, text=text, now=now)
 

@@ -128,3 +128,14 @@ def test_settings_page_saves_kinds_and_digest(anna, client):
     assert anna.notification_settings.digest == "daily"
     response = client.post("/notifications/settings/", {"kinds": ["x"], "digest": "weekly"})
     assert response.status_code == 200  # refused, said on the page
+
+
+def test_the_polling_fallback_gives_my_own_stream(shop, anna, bo, client):
+    case = open_email_case(shop, MONDAY_9)
+    services.assign(case, anna, actor=bo)
+    client.force_login(bo)
+    assert client.get("/notifications/poll/", {"after": 0}).json() == {"events": [], "last": 0}
+    client.force_login(anna)
+    answer = client.get("/notifications/poll/", {"after": 0}).json()
+    assert [(e["kind"], e["unread"]) for e in answer["events"]] == [("notification", 1)]
+    assert client.get("/notifications/poll/", {"after": answer["last"]}).json()["events"] == []

@@ -35,6 +35,11 @@
 
   const source = new EventSource(box.dataset.events);
   let greeted = false;
+  let failures = 0;
+  source.onerror = () => {
+    // No event streams here (a plain WSGI server, a proxy): the polled notice stays.
+    if (!greeted && ++failures >= 2) source.close();
+  };
   source.onopen = () => {
     const polled = document.getElementById("presence");
     if (polled) polled.classList.add("live-on");

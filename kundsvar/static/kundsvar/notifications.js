@@ -31,15 +31,34 @@
     note.onclick = () => { window.focus(); location.href = data.url; };
   }
 
+  let last = 0;
+  function handle(data) {
+    if (data.seq) last = Math.max(last, data.seq);
+    if (typeof data.unread === "number") setCount(data.unread);
+    if (data.kind === "notification") { pop(data); reload(); }
+  }
+
+  // Behind something that blocks event streams (or a server without them): ask every 15 s.
+  function poll(url) {
+    setInterval(() => {
+      fetch(url + "?after=" + last, { credentials: "same-origin" })
+        .then((r) => r.json()).then((d) => { d.events.forEach(handle); last = d.last; })
+        .catch(() => {});
+    }, 15000);
+  }
+
   function listen() {
     const bell = document.getElementById("bell");
-    if (source || !bell || !bell.dataset.events || !("EventSource" in window)) return;
-    source = new EventSource(bell.dataset.events + "?after=" + (bell.dataset.last || "0"));
-    source.onmessage = (event) => {
-      const data = JSON.parse(event.data);
-      if (typeof data.unread === "number") setCount(data.unread);
-      if (data.kind === "notification") { pop(data); reload(); }
+    if (source || !bell || !bell.dataset.events) return;
+    last = Number(bell.dataset.last || "0");
+    if (!("EventSource" in window)) { source = "polling"; poll(bell.dataset.poll); return; }
+    source = new EventSource(bell.dataset.events + "?after=" + last);
+    let opened = false, failures = 0;
+    source.onopen = () => { opened = true; };
+    source.onerror = () => {
+      if (!opened && ++failures >= 2) { source.close(); poll(bell.dataset.poll); }
     };
+    source.onmessage = (event) => handle(JSON.parse(event.data));
   }
 
   function showState() {
