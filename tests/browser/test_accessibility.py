@@ -150,12 +150,26 @@ def test_a_colleague_viewing_and_typing_shows_live_and_the_bell_counts(chromium,
         chromium.new_context(viewport={"width": 1366, "height": 900}, locale="sv-SE")
         for _ in range(2)
     ]
+    # Bo's browser shows notifications once he turns them on (recorded, not shown).
+    contexts[1].add_init_script(
+        """window.shown = [];
+        window.Notification = class {
+            constructor(title) { window.shown.push(title); }
+            static get permission() { return localStorage.getItem("granted") || "default"; }
+            static async requestPermission() {
+                localStorage.setItem("granted", "granted"); return "granted"; }
+        };"""
+    )
     try:
         anna, bo = (c.new_page() for c in contexts)
         for page, name in ((anna, "anna"), (bo, "bo")):
             page.set_default_timeout(15_000)
             _log_in(page, asgi_server, name)
         expect(bo.locator("#bell [data-unread]")).to_have_text("1")  # the mention
+        bo.goto(f"{asgi_server}/notifications/settings/")
+        assert bo.evaluate("window.Notification.permission") == "default"  # not asked unbidden
+        bo.click("button[data-browser-notifications]")
+        expect(bo.locator("button[data-browser-notifications]")).to_be_hidden()
         url = f"{asgi_server}/cases/{cases[1].number}/"
         anna.goto(url)
         bo.goto(url)
@@ -167,6 +181,9 @@ def test_a_colleague_viewing_and_typing_shows_live_and_the_bell_counts(chromium,
         # Anna gives Bo the case: his bell counts it without a reload.
         anna.select_option("select[name=assignee]", str(people["bo"].pk))
         expect(bo.locator("#bell [data-unread]")).to_have_text("2")
+        assert bo.evaluate("window.shown") == [
+            f"Anna Holm tilldelade ärende #{cases[1].number} till dig"
+        ]
         expect(bo.locator("#reply textarea")).to_have_value("Hej Erik!")  # nothing reloaded
     finally:
         for context in contexts:
