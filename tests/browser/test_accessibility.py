@@ -142,6 +142,14 @@ def test_keyboard_shortcuts_and_never_while_typing(browser_page, asgi_server):
     page.keyboard.press("g")
     page.keyboard.press("q")
     page.wait_for_url("**/cases/")
+    # On the queue "a" takes the chosen row.
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    chosen = page.locator("#queue-rows tr.row.current").get_attribute("data-href")
+    page.keyboard.press("a")
+    expect(page.locator(".flash")).to_be_visible()
+    number = int(chosen.strip("/").rsplit("/", 1)[1])
+    assert Case.objects.get(number=number).assignee.username == "bo"
 
 
 def test_a_colleague_viewing_and_typing_shows_live_and_the_bell_counts(chromium, asgi_server):

@@ -18,6 +18,17 @@
     if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
   }
 
+  // On the queue, "a" and "e" act on the chosen row through the bulk form.
+  function onRow(action) {
+    const row = rows()[current];
+    const form = document.getElementById("bulk");
+    if (!row || !form) return;
+    form.querySelectorAll("input[name=cases]").forEach((box) => { box.checked = false; });
+    row.querySelector("input[name=cases]").checked = true;
+    form.querySelector("select[name=action]").value = action;
+    form.requestSubmit ? form.requestSubmit() : form.submit();
+  }
+
   function focus(selector) {
     const el = document.querySelector(selector);
     if (el) { el.focus(); el.scrollIntoView({ block: "center" }); }
@@ -40,8 +51,8 @@
       Enter: () => { const row = rows()[current]; if (row) location.href = row.dataset.href; },
       r: () => focus("#reply textarea"),
       n: () => focus("#note textarea"),
-      a: () => submit("assign-me"),
-      e: () => submit("close"),
+      a: () => (document.getElementById("assign-me") ? submit("assign-me") : onRow("assign_me")),
+      e: () => (document.getElementById("close") ? submit("close") : onRow("close")),
       s: () => focus("#snooze input[name=until]"),
       "/": () => {
         const search = document.querySelector("form.filters input[type=search]");
