@@ -14,28 +14,25 @@ def shop():
     return ShopFactory(name="Nordljus")
 
 
-@pytest.fixture
-def anna(shop):
+def _agent(shop, username, last_name, language):
     return AgentFactory(
         shops=[shop],
-        username="anna",
-        first_name="Anna",
-        last_name="Berg",
-        email="anna@nordljus.example",
-        language="sv",
+        username=username,
+        first_name=username.title(),
+        last_name=last_name,
+        email=f"{username}@nordljus.example",
+        language=language,
     )
+
+
+@pytest.fixture
+def anna(shop):
+    return _agent(shop, "anna", "Berg", "sv")
 
 
 @pytest.fixture
 def bo(shop):
-    return AgentFactory(
-        shops=[shop],
-        username="bo",
-        first_name="Bo",
-        last_name="Ek",
-        email="bo@nordljus.example",
-        language="en",
-    )
+    return _agent(shop, "bo", "Ek", "en")
 
 
 @pytest.fixture(autouse=True)
