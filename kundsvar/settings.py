@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kundsvar.webhooks",
     "kundsvar.insights",
     "kundsvar.live",
+    "kundsvar.notifications",
     "kundsvar.channels.chat",
     "kundsvar.workspace",
     "kundsvar.audit",

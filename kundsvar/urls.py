@@ -28,6 +28,7 @@ urlpatterns = [
     path("cases/chat/", include("kundsvar.workspace.chat_urls")),
     path("cases/", include("kundsvar.workspace.urls")),
     path("customers/", include("kundsvar.workspace.customers_urls")),
+    path("notifications/", include("kundsvar.notifications.urls")),
     path("inbound/email/", include("kundsvar.channels.email.urls")),
     path("feedback/", include("kundsvar.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

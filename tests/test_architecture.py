@@ -245,6 +245,7 @@ LAYERS = {
             "channels.hooks",  # webhook bodies stored first, for the webhook channels
             "automations",  # rules on cases: the case services call its hooks
             "routing",  # skills, queues, assignment: automations and the workspace use it
+            "notifications",  # an agent's notifications: the case services and sla call it
         ],
         1,
     ),

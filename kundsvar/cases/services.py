@@ -24,6 +24,7 @@ from kundsvar.customers.services import (
     merge_customers,
     set_customer_language,
 )
+from kundsvar.notifications import services as notifications
 from kundsvar.search.services import index_on_commit
 from kundsvar.sla import services as sla
 from kundsvar.webhooks import payloads as webhook_payloads
@@ -339,6 +340,8 @@ def add_inbound_message(
         Event.MESSAGE_RECEIVED,
         lambda: webhook_payloads.message_received(case, message, automatic=automatic),
     )
+    if not automatic:
+        notifications.customer_replied(case, message, now=received)
     index_on_commit(case.pk)
     automations.case_changed(case)
     return message
@@ -516,6 +519,7 @@ def add_note(case: Case, agent, body_text: str, *, now: datetime | None = None) 
         created_at=now,
     )
     record_event(case, EventKind.NOTE, at=now, actor=agent, message=message.pk)
+    notifications.note_added(case, message, agent, now=now)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     index_on_commit(case.pk)
     automations.case_changed(case)
@@ -546,6 +550,7 @@ def assign(
         new=assignee.pk if assignee else None,
         **({"reason": reason} if reason else {}),
     )
+    notifications.case_assigned(case, assignee, actor=actor, now=now)
     automations.case_changed(case)
     return case
 

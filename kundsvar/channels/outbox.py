@@ -10,10 +10,14 @@ keywords and never import a channel's package, so the next channel is one more
 adapter, not one more caller.
 """
 
+import email.policy
+import secrets
 from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .registry import channel_for
@@ -66,3 +70,21 @@ def send_to_staff(built: EmailMessage, *, now: datetime):
     """Queue `built` for one of the shop's own people (an owner's weekly report): an
     email, belonging to no case, sent once the surrounding transaction commits."""
     return channel_for(EMAIL).queue(built, kind=OutboundKind.REPORT, now=now)
+
+
+def staff_mail(
+    *, sender: tuple[str, str], agent, subject: str, text: str, html: str, tag: str
+) -> EmailMessage:
+    """A mail for `send_to_staff`: from `sender` (name, address) to `agent`, marked
+    auto-generated, with a text and an HTML body; `tag` names the kind in the Message-ID."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = formataddr(sender)
+    message["To"] = formataddr((agent.get_full_name(), agent.email))
+    message["Subject"] = " ".join(subject.split())
+    message["Date"] = format_datetime(timezone.now())
+    domain = sender[1].rpartition("@")[2]
+    message["Message-ID"] = f"<{secrets.token_hex(16)}.{tag}@{domain}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message

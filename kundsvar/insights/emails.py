@@ -2,17 +2,16 @@
 overview figures against the week before, in the admin's own language, with a link to
 the overview. Three templates, `emails/weekly_report*`."""
 
-import email.policy
-import secrets
 from datetime import date, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
+
+from kundsvar.channels.outbox import staff_mail
 
 from . import pages
 from .reports import Period, Report
@@ -31,14 +30,11 @@ def weekly_report(agent, shop, monday: date) -> EmailMessage:
         subject = render_to_string("emails/weekly_report_subject.txt", context)
         text = render_to_string("emails/weekly_report.txt", context)
         html = render_to_string("emails/weekly_report.html", context)
-    message = EmailMessage(policy=email.policy.SMTP)
-    message["From"] = formataddr((f"Kundsvar · {shop.name}", shop.email))
-    message["To"] = formataddr((agent.get_full_name(), agent.email))
-    message["Subject"] = " ".join(subject.split())
-    message["Date"] = format_datetime(timezone.now())
-    domain = shop.email.rpartition("@")[2]
-    message["Message-ID"] = f"<{secrets.token_hex(16)}.weekly@{domain}>"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
+    return staff_mail(
+        sender=(f"Kundsvar · {shop.name}", shop.email),
+        agent=agent,
+        subject=subject,
+        text=text,
+        html=html,
+        tag="weekly",
+    )

@@ -30,4 +30,5 @@ SCHEDULE = [
     Periodic("kundsvar.routing.tasks.escalate_unanswered", 60),
     Periodic("kundsvar.ops.tasks.apply_retention", 24 * 3600),
     Periodic("kundsvar.insights.tasks.send_weekly_reports", 900),
+    Periodic("kundsvar.notifications.tasks.send_digests", 300),
 ]

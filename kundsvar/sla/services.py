@@ -11,6 +11,7 @@ from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, EventKind, SlaState
 from kundsvar.channels.outbox import OutboundKind, send_to_customer
 from kundsvar.core import batchcache
+from kundsvar.notifications import services as notifications
 from kundsvar.shops.models import Shop
 from kundsvar.staffing import services as staffing
 
@@ -127,6 +128,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             if claimed:
                 # due_at is not None: the filter compared it with now.
                 record_event(case_id, EventKind.AT_RISK, at=now, due_at=due_at.isoformat())  # type: ignore[union-attr]
+                notifications.promise_at_risk(case_id, now=now)
                 counts["at_risk"] += 1
     return counts
 
@@ -168,7 +170,9 @@ def _escalate(
     )
     if not created:
         return None
-    Case.objects.filter(pk=case.pk, sla_state=SlaState.OK).update(sla_state=SlaState.AT_RISK)
+    newly = Case.objects.filter(pk=case.pk, sla_state=SlaState.OK).update(
+        sla_state=SlaState.AT_RISK
+    )
     record_event(
         case,
         EventKind.AT_RISK,
@@ -177,6 +181,8 @@ def _escalate(
         foreseen=expected.isoformat(),
         new_due_at=new_due.isoformat(),
     )
+    if newly:  # the assignee hears of a promise at risk once, however it was found
+        notifications.promise_at_risk(case.pk, now=now)
     address = case.customer.primary_email
     in_time = now <= case.due_at - NOTICE_BEFORE
     if not (mail and address and in_time and case.channel in forecast.WRITTEN):

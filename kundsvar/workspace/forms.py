@@ -10,7 +10,9 @@ from . import compose, saved_replies
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 8, "aria-label": _("Reply")})
+    )
     then = forms.ChoiceField(
         label=_("Then"),
         choices=[
@@ -43,11 +45,21 @@ class ReplyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Its own id: the reply's textarea on the same page is id_body.
+    body = forms.CharField(
+        label=_("Internal note"),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "id": "id_note_body", "aria-label": _("Internal note")}
+        ),
+    )
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Status.choices,
+        widget=forms.Select(attrs={"aria-label": _("Status")}),
+    )
 
 
 class BulkForm(forms.Form):

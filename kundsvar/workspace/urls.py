@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import next_case, saved_views, signatures, undo, views
+from . import collision, next_case, saved_views, signatures, undo, views
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("views/<int:pk>/move/", saved_views.move, name="view_move"),
     path("<int:number>/", views.detail, name="detail"),
     path("<int:number>/presence/", views.presence, name="presence"),
+    path("<int:number>/here/", collision.here, name="here"),
+    path("<int:number>/live/", collision.stream, name="live"),
     path("<int:number>/reply/", views.reply, name="reply"),
     path("<int:number>/preview/", views.preview, name="preview"),
     path("<int:number>/draft/", views.draft, name="draft"),

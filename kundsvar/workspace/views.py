@@ -246,8 +246,16 @@ def presence(request, number):
     loaded = parse_datetime(request.GET.get("loaded_at", "")) or timezone.now()
     newer = case.messages.filter(direction=Direction.INBOUND, created_at__gt=loaded).count()
     viewers = queries.colleagues_viewing(case, request.user, timezone.now() - PRESENCE_WINDOW)
+    answered = (
+        case.messages.filter(direction=Direction.OUTBOUND, created_at__gt=loaded)
+        .exclude(author=request.user)
+        .select_related("author")
+    )
+    names = sorted({str(m.author or case.shop) for m in answered})
     return render(
-        request, "cases/_presence.html", {"viewers": viewers, "newer": newer, "case": case}
+        request,
+        "cases/_presence.html",
+        {"viewers": viewers, "newer": newer, "answered": names, "case": case},
     )
 
 
@@ -262,7 +270,9 @@ def reply(request, number):
     warnings = _reply_warnings(request, case, data)
     if warnings:
         return _composer_again(request, case, form, warnings=warnings)
-    seen = None if data["send_anyway"] else data["last_message"]
+    # "Send anyway" answers the warnings above, never the hard stop: a colleague's answer
+    # or a new message since the page the agent read always stops the send.
+    seen = data["last_message"]
     by_email = (data["channel"] or queries.reply_channels(case)[0]) in queries.BY_EMAIL
     text, html = compose.answer(
         data["body"], compose.signature(case, request.user), by_email=by_email

@@ -4,6 +4,9 @@ against pytest-django's live server."""
 import contextlib
 import os
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,31 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def asgi_server(chromium):
+    """uvicorn serving kundsvar.asgi in a thread of this process, on the test database
+    (pytest-django's live_server speaks WSGI, which cannot hold an event stream open)."""
+    import uvicorn
+
+    from kundsvar.asgi import application
+    from kundsvar.live import queries
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+    queries.close_connections()

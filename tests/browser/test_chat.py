@@ -5,9 +5,6 @@ it, types (the customer sees it) and answers beside the customer's order; the cu
 answers back with a file; the agent answers and ends the chat, which is a closed case on the chat
 channel in the same queue and history as email (C5, S5)."""
 
-import socket
-import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +13,6 @@ from kundsvar.accounts.models import Agent, Membership, Role
 from kundsvar.cases.models import Case, Direction, Status
 from kundsvar.channels.chat.models import Chat, ChatState
 from kundsvar.commerce.tests.factories import OrderFactory
-from kundsvar.live import queries
 from kundsvar.shops.tests.factories import ShopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,33 +23,6 @@ TUESDAY_13 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # open hours in Stockhol
 @pytest.fixture(autouse=True)
 def _tuesday_afternoon(time_machine):
     time_machine.move_to(TUESDAY_13, tick=True)
-
-
-@pytest.fixture
-def asgi_server(chromium):
-    """uvicorn serving kundsvar.asgi in a thread of this process, on the test database
-    (pytest-django's live_server speaks WSGI, which cannot hold an event stream open)."""
-    import uvicorn
-
-    from kundsvar.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
-    queries.close_connections()
 
 
 def _world():

@@ -18,13 +18,32 @@
     if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
   }
 
+  // On the queue, "a" and "e" act on the chosen row through the bulk form.
+  function onRow(action) {
+    const row = rows()[current];
+    const form = document.getElementById("bulk");
+    if (!row || !form) return;
+    form.querySelectorAll("input[name=cases]").forEach((box) => { box.checked = false; });
+    row.querySelector("input[name=cases]").checked = true;
+    form.querySelector("select[name=action]").value = action;
+    form.requestSubmit ? form.requestSubmit() : form.submit();
+  }
+
   function focus(selector) {
     const el = document.querySelector(selector);
     if (el) { el.focus(); el.scrollIntoView({ block: "center" }); }
   }
 
+  let pending = ""; // the first key of a two-key shortcut ("g q")
   document.addEventListener("keydown", (event) => {
     if (event.metaKey || event.ctrlKey || event.altKey || typing(event.target)) return;
+    if (document.querySelector("dialog[open]")) return; // the dialog has the keys
+    if (pending === "g") {
+      pending = "";
+      if (event.key === "q") { event.preventDefault(); location.href = "/cases/"; }
+      return;
+    }
+    if (event.key === "g") { pending = "g"; setTimeout(() => { pending = ""; }, 1500); return; }
     const actions = {
       j: () => move(1),
       k: () => move(-1),
@@ -32,8 +51,15 @@
       Enter: () => { const row = rows()[current]; if (row) location.href = row.dataset.href; },
       r: () => focus("#reply textarea"),
       n: () => focus("#note textarea"),
-      a: () => submit("assign-me"),
-      e: () => submit("close"),
+      a: () => (document.getElementById("assign-me") ? submit("assign-me") : onRow("assign_me")),
+      e: () => (document.getElementById("close") ? submit("close") : onRow("close")),
+      s: () => focus("#snooze input[name=until]"),
+      "/": () => {
+        const search = document.querySelector("form.filters input[type=search]");
+        if (search) { search.focus(); search.select(); return; }
+        const open = document.querySelector("[data-open-palette]");
+        if (open) open.click(); else document.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true }));
+      },
       u: () => { location.href = "/cases/"; },
       "?": () => { const help = document.getElementById("shortcuts"); if (help) help.showModal(); },
     };

@@ -70,10 +70,42 @@ def test_a_colleagues_reply_since_the_composer_opened_stops_the_second_answer(
     assert "Bo Ek replied at 14:05" in page
     assert draft in page  # the draft is kept
     assert [m.author for m in outbound(case)] == [bo]
-    # Seen now: sending anyway is an explicit choice.
-    response = send(client, case, draft, seen, send_anyway="on")
+    # "Send anyway" from the old page is still a hard stop: only the page that shows
+    # Bo's answer (it remembers it) can send.
+    assert send(client, case, draft, seen, send_anyway="on").status_code == 409
+    again = response.context["reply_form"]["last_message"].value()
+    response = send(client, case, draft, {**seen, "last_message": again})
     assert response.status_code == 302
     assert [m.author for m in outbound(case)] == [bo, anna]
+
+
+def test_a_second_colleague_answering_after_the_first_stop_stops_again(
+    client, case, anna, bo, shop, time_machine
+):
+    cilla = AgentFactory(shops=[shop], first_name="Cilla", last_name="Lund", language="en")
+    seen = opened_composer(client, anna, case)
+    services.reply(case, bo, "Hej! Jackan skickas i dag.")
+    response = send(client, case, "Hej!", seen)
+    assert response.status_code == 409
+    again = response.context["reply_form"]["last_message"].value()
+    time_machine.shift(timedelta(minutes=1))
+    services.reply(case, cilla, "Hej! Den är skickad nu.")
+    response = send(client, case, "Hej!", {**seen, "last_message": again}, send_anyway="on")
+    assert response.status_code == 409
+    assert "Cilla Lund replied at 14:01" in response.content.decode()
+    assert "Hej!" in response.content.decode()  # the draft is kept
+    assert [m.author for m in outbound(case)] == [bo, cilla]
+
+
+def test_the_open_page_is_told_a_colleague_answered(client, case, anna, bo, time_machine):
+    client.force_login(anna)
+    loaded = timezone.now().isoformat()
+    url = reverse("cases:presence", args=[case.number])
+    assert "answered the customer" not in client.get(url, {"loaded_at": loaded}).content.decode()
+    time_machine.shift(timedelta(minutes=2))
+    services.reply(case, bo, "Hej! Jackan skickas i dag.")
+    page = client.get(url, {"loaded_at": loaded}).content.decode()
+    assert "Bo Ek answered the customer after you opened the case." in page
 
 
 def test_a_new_message_from_the_customer_stops_the_send(client, case, anna, time_machine):
