@@ -135,8 +135,10 @@ def test_keyboard_shortcuts_and_never_while_typing(browser_page, asgi_server):
     expect(note).to_be_focused()
     page.keyboard.type("ea")  # not close, not assign
     note.blur()  # out of the field
-    page.keyboard.press("a")
-    page.wait_for_load_state("load")
+    # "a" posts the form and loads the case page again: wait for that page's own load
+    # (its scripts with the shortcuts run), not the old page's, before the next keys.
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("a")
     expect(page.locator("select[name=assignee] option[selected]")).to_have_text("Bo Holm")
     assert Case.objects.filter(status="closed").count() == 0
     page.keyboard.press("g")
