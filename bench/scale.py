@@ -3,16 +3,21 @@
 Starts the product as docs/deploy.md runs it — `kundsvar serve --workers 2` (two web
 processes under uvicorn) and W × `kundsvar worker` (the first with the periodic schedule,
 the rest `--no-schedule`; each runs an inbound and an outbox task process) — with outgoing
-mail to a local SMTP sink. Then, for each worker count in --workers (default 1 then 3),
-feeds at the same time, over HTTP from several client threads and alternating web
-processes:
-  * raw mail to the HTTP inbound endpoint (Outlook/Gmail/Apple-style mail, bench/_mail.py),
-  * contact-form posts (each from its own client address behind a trusted proxy),
-  * cases opened over the JSON API with a token,
-and waits until every message is processed (mail: parsed, threaded, case written and its
-acknowledgement committed to the outbox). `messages_per_s` is all messages over the time
-from the first request to the last message processed; the outbox is drained to the sink
-afterwards (not timed).
+mail to a local SMTP sink. For each worker count in --workers (default 1 then 3):
+
+1. A backlog of --backlog mails (default n / 2) is accepted over HTTP while no worker
+   runs; then the workers start and drain it. `messages_per_s_by_workers` is that
+   drain's rate, from the first processed mail to the last (start-up not counted): what
+   adding workers buys, and `scaling_3_over_1` its ratio.
+2. With the workers running, n messages are fed at the same time, over HTTP from several
+   client threads: raw mail to the HTTP inbound endpoint (Outlook/Gmail/Apple-style
+   mail, bench/_mail.py), contact-form posts (each from its own client address behind a
+   trusted proxy) and cases opened over the JSON API with a token, until every message
+   is processed (mail: parsed, threaded, case written, acknowledgement committed to the
+   outbox). `mixed_messages_per_s_by_workers` is all of them over the time from the first
+   request to the last message processed; the outbox is then drained to the sink (not
+   timed). On a machine with few CPUs the web processes and the workers share them, so
+   this figure shows where the whole machine saturates rather than the workers' scaling.
 
 Exactly once (`exactly_once`): every message sent is one stored inbound message, no more;
 every raw mail processed once (`attempts` 1); no task result claimed by two task
@@ -20,6 +25,7 @@ processes (`worker_ids`) and none failed; at most one acknowledgement row per ca
 outgoing mail reached the sink once (by Message-ID).
 
     python bench/scale.py [--quick] [--db postgres|sqlite] [--n 600] [--workers 1,3]
+                          [--backlog N] [--webs 2]
 
 --quick is 150 messages a phase. SQLite has one writer: there the phases are 1 worker
 only and `scaling_3_over_1` is null. The machine may be shared (2 CPUs here): the load
@@ -182,12 +188,15 @@ def setup_shop() -> dict:
 class Feeder:
     """Builds the phase's requests up front (not timed) and sends them from CLIENTS threads."""
 
-    def __init__(self, phase: int, n: int, rng: random.Random, shop, token: str, ports):
+    def __init__(
+        self, phase: int, n: int, rng: random.Random, shop, token: str, ports, shares=SHARES
+    ):
         from django.utils import timezone
 
         self.ports, self.token = ports, token
         generator = Generator(1000 + phase, shop.name, shop.email, timezone.now)
-        kinds = ["mail"] * round(n * SHARES["mail"]) + ["form"] * round(n * SHARES["form"])
+        kinds = ["mail"] * round(n * shares.get("mail", 0))
+        kinds += ["form"] * round(n * shares.get("form", 0))
         kinds += ["api"] * (n - len(kinds))
         rng.shuffle(kinds)
         self.requests = []
@@ -284,6 +293,26 @@ def outbox_drained(seconds: float) -> bool:
     return False
 
 
+def drain_rate(after_pk: int) -> float:
+    """Mail a second the task processes got through a backlog: from the first processed
+    row to the last (so the workers' start-up is not counted)."""
+    from django.db.models import Count, Max, Min
+
+    from kundsvar.channels.email.models import RawMessage
+
+    span = RawMessage.objects.filter(pk__gt=after_pk, state="processed").aggregate(
+        n=Count("id"), first=Min("processed_at"), last=Max("processed_at")
+    )
+    seconds = (span["last"] - span["first"]).total_seconds() if span["n"] > 1 else 0
+    return round((span["n"] - 1) / seconds, 1) if seconds > 0 else 0.0
+
+
+def last_raw_pk() -> int:
+    from kundsvar.channels.email.models import RawMessage
+
+    return RawMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def checks(expected_inbound: int, sink: Sink) -> dict:
     """What 'exactly once' means here, each part on its own."""
     from django.db.models import Count
@@ -343,13 +372,24 @@ def run(args) -> dict:
     )
     rng = random.Random(args.seed)
     result: dict = {"bench": "scale", "db": connection.vendor.replace("postgresql", "postgres")}
-    by_workers, phases, all_ok = {}, {}, True
+    drain_by_workers: dict[str, float] = {}
+    mixed_by_workers: dict[str, float] = {}
+    phases: dict[str, dict] = {}
+    all_ok = True
     expected = inbound_count()
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         for phase, count in enumerate(args.workers, start=1):
             for old_log in logs.glob("worker*.log"):
                 old_log.unlink()
+            # 1. A backlog of mail accepted while no worker runs, then drained: the
+            #    task processes' own throughput (what adding workers buys).
+            before = last_raw_pk()
+            backlog = Feeder(
+                100 + phase, args.backlog, rng, made["shop"], made["token"], [port], {"mail": 1}
+            )
+            backlog.run()
+            expected += args.backlog - sum(backlog.failures.values())
             workers = [
                 start(
                     ["worker"] + ([] if i == 0 else ["--no-schedule"]),
@@ -359,6 +399,12 @@ def run(args) -> dict:
                 for i in range(count)
             ]
             ready = wait_ready(logs, 2 * count)  # an inbound and an outbox process each
+            deadline = time.monotonic() + PROCESS_TIMEOUT
+            while not mail_done() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            drain = drain_rate(before)
+            drain_by_workers[str(count)] = drain
+            # 2. Everything at once with the workers running: mail, form posts, API calls.
             feeder = Feeder(phase, args.n, rng, made["shop"], made["token"], [port])
             feeder.fetch_form_session()
             time.sleep(3.2)  # the form's minimum time between showing and sending
@@ -377,10 +423,12 @@ def run(args) -> dict:
                 stop(worker)
             figures = checks(expected, sink)
             rate = round(args.n / wall, 1)
-            by_workers[str(count)] = rate
+            mixed_by_workers[str(count)] = rate
             phases[str(count)] = {
                 "messages": dict(feeder.counts),
-                "request_failures": dict(feeder.failures),
+                "request_failures": dict(feeder.failures) | dict(backlog.failures),
+                "backlog_mail": args.backlog,
+                "backlog_mail_per_s": drain,
                 "feed_s": round(feed_s, 1),
                 "request_median_ms": {
                     kind: round(statistics.median(times) * 1000, 1)
@@ -392,9 +440,12 @@ def run(args) -> dict:
                 "workers_ready": ready,
                 **figures,
             }
-            all_ok = all_ok and figures["ok"] and not feeder.failures and drained
+            all_ok = (
+                all_ok and figures["ok"] and not feeder.failures and not backlog.failures
+            ) and drained
             say(
-                f"{count} worker(s): {args.n} messages {dict(feeder.counts)} in {wall:.1f} s "
+                f"{count} worker(s): backlog of {args.backlog} mails drained at {drain} "
+                f"mail/s; {args.n} messages at once {dict(feeder.counts)} in {wall:.1f} s "
                 f"(fed in {feed_s:.1f} s): {rate} msg/s; exactly once: {figures['ok']}; "
                 f"load {os.getloadavg()[0]:.1f}"
             )
@@ -404,17 +455,22 @@ def run(args) -> dict:
         stop(web)
         sink.stop()
         connection.close()
+    by_workers = drain_by_workers
     first, last = str(args.workers[0]), str(args.workers[-1])
     result.update(
         n=args.n,
+        backlog=args.backlog,
         web_processes=args.webs,
         messages_per_s_by_workers=by_workers,
         scaling_3_over_1=(
-            round(by_workers["3"] / by_workers["1"], 2) if {"1", "3"} <= by_workers.keys() else None
+            round(by_workers["3"] / by_workers["1"], 2)
+            if {"1", "3"} <= by_workers.keys() and by_workers["1"]
+            else None
         ),
         scaling_last_over_first=round(by_workers[last] / by_workers[first], 2)
-        if by_workers
+        if by_workers.get(first)
         else None,
+        mixed_messages_per_s_by_workers=mixed_by_workers,
         exactly_once=all_ok,
         phases=phases,
         load_avg=round(os.getloadavg()[0], 1),
@@ -430,10 +486,14 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--workers", default="", help="worker counts, e.g. 1,3 (default)")
     parser.add_argument("--webs", type=int, default=2, help="web processes")
+    parser.add_argument(
+        "--backlog", type=int, default=0, help="mails drained per phase (default: n / 2)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if args.quick:
         args.n = 150
+    args.backlog = args.backlog or max(2, args.n // 2)
     if args.workers:
         args.workers = [int(w) for w in args.workers.split(",")]
     else:
