@@ -105,13 +105,9 @@ class Sink:
 
 
 def child_env(sink: Sink) -> dict:
-    env = {  # the servers keep the real clock even when the caller runs under libfaketime
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("FAKETIME")
-        and name != "NO_FAKE_STAT"
-        and not (name == "LD_PRELOAD" and "faketime" in value)
-    }
+    from kundsvar.core.tests.realclock import real_clock_env
+
+    env = real_clock_env()  # the servers keep the real clock even under libfaketime
     env.update(
         EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
         TRUSTED_PROXIES="127.0.0.1",  # the feeder plays the proxy: X-Forwarded-For per client
