@@ -238,6 +238,9 @@ RATE_LIMITS = {
     # "Forgot your password?": requests per address, and mails per agent's email address.
     "password_reset": envint("RATE_LIMIT_PASSWORD_RESETS", 5),
     "password_reset_mail": 3,
+    # Order-status lookups per client address and per order number in 15 minutes: enough
+    # for typos, too few to guess someone else's email address or postcode.
+    "order_lookup": envint("RATE_LIMIT_ORDER_LOOKUPS", 10),
 }
 
 # Rate limits (contact form, order lookup, login) must be shared by every web process:

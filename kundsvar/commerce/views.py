@@ -4,7 +4,6 @@ that hands out its signed link (order number + the email or postcode ordered wit
 Both pages are public: the status page is opened by its signed token only, and the
 lookup never says whether an order number exists."""
 
-import hashlib
 import re
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -12,7 +11,6 @@ from urllib.parse import urlencode
 from babel.dates import format_date, format_interval, format_skeleton, format_time
 from babel.numbers import format_currency, get_currency_precision
 from django import forms
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kundsvar.core import ratelimit
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import (
     CUSTOMER_LANGUAGES,
@@ -45,10 +44,6 @@ DAY_PATTERNS = {
     "da_DK": "EEEE 'den' d. MMMM",
     "en_GB": "EEEE d MMMM",
 }
-# Lookup tries per client IP and per order number in a window: enough for typos, too
-# few to guess someone else's email or postcode.
-LOOKUP_TRIES = 10
-LOOKUP_WINDOW_SECONDS = 15 * 60
 LATEST_EVENTS = 3
 NOT_FOUND = _(
     "We could not find an order with those details. Check the order number and "
@@ -84,25 +79,12 @@ def _find_order(shop, number: str, detail: str) -> Order | None:
     return next((o for o in orders if o.postcode and _digits(o.postcode) == postcode), None)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _tried_too_often(request, shop, number: str) -> bool:
-    """Counts this try against the client's IP and against the order number (fixed
-    windows in the cache); True once either has used up its tries."""
-    hashed = hashlib.sha256(f"{shop.pk}:{number.lower()}".encode()).hexdigest()
-    keys = [f"commerce:lookup:ip:{_client_ip(request)}", f"commerce:lookup:order:{hashed}"]
-    over = False
-    for key in keys:
-        cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between add and incr
-            cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-            count = 1
-        over = over or count > LOOKUP_TRIES
-    return over
+    """Counts this try against the client's address and against the order number
+    (RATE_LIMITS["order_lookup"] in 15 minutes each); True once either is used up."""
+    by_address = ratelimit.allow(request, "order_lookup")
+    by_order = ratelimit.allow_key("order_lookup", f"order:{shop.pk}:{number.lower()}")
+    return not (by_address and by_order)
 
 
 def _embed(request) -> bool:

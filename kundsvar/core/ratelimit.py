@@ -4,9 +4,9 @@ cache (CACHES: the database cache table by default, so every web process shares 
 counts; Redis works the same). The address is REMOTE_ADDR, which
 `core.headers.TrustedProxyMiddleware` has already made the client's behind TRUSTED_PROXIES.
 
-Limits are per ten minutes and set in RATE_LIMITS (settings, env RATE_LIMIT_<SCOPE>). A
-view that is over its limit answers 429 with `MESSAGE` and shows back whatever the
-customer wrote, so nothing is lost."""
+Limits are per ten minutes unless WINDOWS says otherwise, and set in RATE_LIMITS
+(settings, env RATE_LIMIT_<SCOPE>). A view that is over its limit answers 429 with
+`MESSAGE` and shows back whatever the customer wrote, so nothing is lost."""
 
 import hashlib
 
@@ -15,6 +15,9 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 WINDOW = 600  # seconds
+# Scopes with a window of their own: the order lookup's 15 minutes, which the page tells
+# the customer ("Försök igen om 15 minuter").
+WINDOWS = {"order_lookup": 15 * 60}
 MESSAGE = _(
     "Too many attempts from your connection in a short time. "
     "Please wait a few minutes and try again."
@@ -29,11 +32,12 @@ def allow(request, scope: str) -> bool:
 def allow_key(scope: str, what: str) -> bool:
     """Like `allow`, counted by something else than the address (a hashed email address)."""
     limit = settings.RATE_LIMITS[scope]
+    window = WINDOWS.get(scope, WINDOW)
     key = f"kundsvar.rate.{scope}.{hashlib.sha256(what.encode()).hexdigest()[:32]}"
-    cache.add(key, 0, WINDOW)
+    cache.add(key, 0, window)
     try:
         count = cache.incr(key)
     except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, WINDOW)
+        cache.set(key, 1, window)
         count = 1
     return count <= limit
