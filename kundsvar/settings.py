@@ -243,8 +243,9 @@ RATE_LIMITS = {
     "order_lookup": envint("RATE_LIMIT_ORDER_LOOKUPS", 10),
 }
 
-# Rate limits (contact form, order lookup, login) must be shared by every web process:
-# a cache table in the same database by default (`kundsvar serve` creates it).
+# Shared by every web process and the worker (the outbox's "SMTP unreachable" mark, the
+# forecast's rates): a cache table in the same database by default (`kundsvar serve`
+# creates it). Rate limits are counted in their own table (kundsvar/core/ratelimit.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

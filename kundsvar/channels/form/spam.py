@@ -5,15 +5,13 @@ customer typed and a clear message, so a real person loses one click, never a qu
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
-from kundsvar.core import links
+from kundsvar.core import links, ratelimit
 
 MIN_SECONDS = 3  # people do not write a question in under three seconds; scripts do
 TOKEN_DAYS = 30  # an older page is shown again with a fresh token, its text kept
 RATE_LIMIT = 5  # submissions per IP address per window
-RATE_WINDOW = 600  # seconds
 
 HONEYPOT = "homepage"
 PURPOSE = "form-session"
@@ -56,14 +54,7 @@ def check(shop, post, ip: str) -> str:
 def allow(ip: str) -> bool:
     """Count one submission from `ip`; False once it is over the limit in this window."""
     limit = getattr(settings, "CONTACT_FORM_RATE_LIMIT", RATE_LIMIT)
-    key = f"kundsvar.form.rate.{ip or 'unknown'}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count <= limit
+    return ratelimit.allow_key("contact_form", ip or "unknown", limit=limit)
 
 
 def client_ip(request) -> str:

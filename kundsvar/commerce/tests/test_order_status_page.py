@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -43,13 +42,6 @@ def _on_monday_23_november(time_machine):
     tells the customer about them as seen on that Monday ("Expected 24 – 25 November", not a
     late parcel), whatever day the tests run on."""
     time_machine.move_to(NOW, tick=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from kundsvar.commerce.models import CommerceSettings, LineStatus, OrderStatus
 from kundsvar.commerce.tests.factories import OrderFactory, OrderLineFactory, ShipmentFactory
@@ -13,13 +12,6 @@ from kundsvar.shops.tests.factories import ShopFactory
 
 # Monday 23 November 2026, 10:00 in Stockholm: the shop is open.
 MONDAY_10 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()  # rate limits live there
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,19 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from kundsvar.shops.tests.factories import ShopFactory
 
 # Monday 23 November 2026, 10:00 in Stockholm (UTC+1): the shop is open 08–17.
 MONDAY_10 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()  # the rate limit per IP lives there
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from kundsvar.cases.models import Case
-from kundsvar.channels.form import spam
+from kundsvar.core import ratelimit
 
 from .conftest import fill, session_token
 
@@ -81,6 +81,6 @@ def test_rate_limit_per_ip(client, shop, clock, settings):
     # Another address is not affected, and the window passes.
     other = client.post(f"/s/{shop.slug}/?lang=en", data, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
-    clock.shift(timedelta(seconds=spam.RATE_WINDOW + 1))
+    clock.shift(timedelta(seconds=ratelimit.WINDOW + 1))
     data = fill(client, clock, shop, message="Fråga nummer fyra om min order")
     assert client.post(f"/s/{shop.slug}/?lang=en", data).status_code == 302
