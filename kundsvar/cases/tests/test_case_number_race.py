@@ -2,14 +2,14 @@
 bench/scale.py found it): every one gets its own number, none fails on the counter's row.
 Transactional: each thread has its own connection and transaction."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from kundsvar.cases.models import Counter
 from kundsvar.cases.services import FIRST_CASE_NUMBER, next_case_number
+from kundsvar.core.tests.atonce import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TAKERS = 6
@@ -21,28 +21,14 @@ def test_numbers_taken_at_once_on_a_new_installation_are_all_different():  # A6
         # commit, so the race cannot happen (and the in-memory test database locks tables).
         pytest.skip("PostgreSQL only: concurrent writers")
     Counter.objects.all().delete()
-    barrier = threading.Barrier(TAKERS)
-    numbers: list[int] = []
-    errors: list[Exception] = []
 
-    def take() -> None:
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                number = next_case_number()
-                time.sleep(0.05)  # the rest of the case's transaction
-            numbers.append(number)
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def take() -> int:
+        with transaction.atomic():
+            number = next_case_number()
+            time.sleep(0.05)  # the rest of the case's transaction
+        return number
 
-    threads = [threading.Thread(target=take) for _ in range(TAKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    numbers = at_once(take, TAKERS)
     assert sorted(numbers) == list(range(FIRST_CASE_NUMBER, FIRST_CASE_NUMBER + TAKERS))
     assert Counter.objects.get(name="case").value == FIRST_CASE_NUMBER + TAKERS - 1
 

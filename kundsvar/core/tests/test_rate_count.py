@@ -3,7 +3,6 @@ threads, each with its own database connection, count the same key at once and n
 their counts is lost (PostgreSQL, as in production with many web processes); a window
 that has ended starts again at one."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.db import connection
 
 from kundsvar.core import ratelimit
 from kundsvar.core.models import RateCount
+from kundsvar.core.tests.atonce import at_once
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -22,30 +22,12 @@ def test_concurrent_counts_are_never_lost():
         # database locks whole tables between threads ("database table is locked").
         pytest.skip("PostgreSQL only: concurrent writers")
     threads, each = 8, 25
-    seen: list[int] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(threads)
 
-    def work():
-        try:
-            start.wait()
-            for _ in range(each):
-                seen.append(ratelimit.count("burst", 600))
-        except BaseException as exc:  # reported below, not lost in the thread
-            errors.append(exc)
-        finally:
-            connection.close()
+    seen = at_once(lambda: [ratelimit.count("burst", 600) for _ in range(each)], threads)
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-
-    assert errors == []
     # Every count handed out once: 1, 2, …, 200, with no number twice (a lost update
     # would hand two requests the same number and let the 201st through).
-    assert sorted(seen) == list(range(1, threads * each + 1))
+    assert sorted(n for counts in seen for n in counts) == list(range(1, threads * each + 1))
     assert RateCount.objects.get(key="burst").count == threads * each
 
 
