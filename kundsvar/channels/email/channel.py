@@ -60,7 +60,7 @@ class EmailChannel:
         """Queue the acknowledgement of `message` (rules A1–A5); callers check
         `should_acknowledge` first. Rendered before the transaction that stores it, so
         the write lock is not held meanwhile."""
-        built = emails.acknowledgement(case, message)
+        built = emails.written_acknowledgement(case, message)
         with transaction.atomic():
             outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
             record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)
