@@ -66,9 +66,12 @@ HOOKS = [
     ("kundsvar.channels.email.pipeline", "_same_message_id", "thread"),
     ("kundsvar.channels.email.pipeline", "_process", "write+thread"),
     ("kundsvar.intake.services", "follow_through", "acknowledge"),  # matching + ack
+    # The batch's acknowledgements, stored together when the batch ends.
+    ("kundsvar.channels.email.channel", "store_acknowledgements", "acknowledge"),
 ]
-# The email adapter's acknowledge (a method): when each acknowledgement was queued.
-ACK_HOOK = ("kundsvar.channels.email.channel", "EmailChannel", "acknowledge")
+# Where acknowledgements are committed to the outbox, (case, message, mail) each: when
+# each acknowledgement was queued.
+ACK_HOOK = ("kundsvar.channels.email.channel", "store_acknowledgements")
 
 
 def log(line: str = "") -> None:
@@ -86,6 +89,7 @@ class Meter:
         self.mode = "accept"
         self.acked: dict[str, float] = {}  # raw sha256 → wall-clock time acknowledged
         self.missing: list[str] = []
+        self.active: set[str] = set()  # stages being timed now
 
     def install(self) -> None:
         import importlib
@@ -98,28 +102,34 @@ class Meter:
                 self.missing.append(f"{module_name}.{name}")
                 continue
             setattr(module, name, self._timed(getattr(module, name), stage))
-        owner = getattr(importlib.import_module(ACK_HOOK[0]), ACK_HOOK[1], None)
-        if owner is not None and hasattr(owner, ACK_HOOK[2]):
-            setattr(owner, ACK_HOOK[2], self._noting(getattr(owner, ACK_HOOK[2])))
+        owner = importlib.import_module(ACK_HOOK[0])
+        if hasattr(owner, ACK_HOOK[1]):
+            setattr(owner, ACK_HOOK[1], self._noting(getattr(owner, ACK_HOOK[1])))
         else:
             self.missing.append(".".join(ACK_HOOK))
         connection.execute_wrappers.append(self._count)
 
     def _timed(self, function, stage):
         def timed(*args, **kwargs):
+            if stage in self.active:  # inside the same stage already (counted there)
+                return function(*args, **kwargs)
             start, cpu = time.perf_counter(), time.process_time()
+            self.active.add(stage)
             try:
                 return function(*args, **kwargs)
             finally:
+                self.active.discard(stage)
                 self.seconds[stage] += time.perf_counter() - start
                 self.cpu[stage] += time.process_time() - cpu
 
         return timed
 
     def _noting(self, function):
-        def noting(channel, case, message, *args, **kwargs):
-            result = function(channel, case, message, *args, **kwargs)
-            self.acked[message.raw_sha256] = time.time()
+        def noting(items, *args, **kwargs):
+            result = function(items, *args, **kwargs)
+            now = time.time()
+            for _case, message, *_ in items:
+                self.acked[message.raw_sha256] = now
             return result
 
         return noting

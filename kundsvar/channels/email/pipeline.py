@@ -235,16 +235,24 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     )
 
 
+_SAME_MESSAGE_ID = (
+    "SELECT m.id, m.case_id, m.from_address, m.body_text FROM cases_message m "
+    "INNER JOIN cases_case c ON c.id = m.case_id "
+    "WHERE c.shop_id = %s AND m.direction = %s AND m.message_id = %s ORDER BY m.id"
+)
+
+
 def _same_message_id(shop, parsed: ParsedEmail) -> list[Message]:
+    """The shop's inbound messages with this Message-ID. One fixed statement, as the
+    ORM's `filter(case__shop=…, direction=…, message_id=…).only(…)` but without compiling
+    it again for every message (some 0.3 ms)."""
     if not parsed.message_id:
         return []
-    return list(
-        Message.objects.filter(
-            case__shop=shop, direction=Direction.INBOUND, message_id=parsed.message_id
-        )
-        .order_by("pk")
-        .only("pk", "case_id", "from_address", "body_text")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SAME_MESSAGE_ID, [shop.pk, Direction.INBOUND.value, parsed.message_id])
+        rows = cursor.fetchall()
+    fields = ["id", "case_id", "from_address", "body_text"]  # as .only() would load them
+    return [Message.from_db(connection.alias, fields, row) for row in rows]
 
 
 def body_hash(text: str) -> str:
