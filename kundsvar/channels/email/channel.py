@@ -72,6 +72,28 @@ class EmailChannel:
         else:
             store_acknowledgements([item])
 
+    def send_reply(self, case, message) -> None:
+        """Queue the agent's answer (rules R1–R4) to whoever asked last by email. On a
+        case from another channel (an SMS, a chat) the agent may answer by email: to the
+        customer's address, quoting their latest message."""
+        asked = case.messages.filter(
+            direction=Direction.INBOUND, created_at__lte=message.created_at
+        ).order_by("-created_at", "-id")
+        question = asked.filter(from_address__contains="@").first()
+        if question is None:
+            question = copy.copy(asked.first())
+            if question is None or not case.customer.primary_email:
+                return
+            question.from_address = case.customer.primary_email
+            question.message_id = question.references = ""
+        outbox.queue(
+            case,
+            OutboundKind.REPLY,
+            message,
+            emails.reply(case, message, question),
+            now=message.created_at,
+        )
+
 
 def store_acknowledgements(items: list) -> None:
     """(case, message, written mail) each as an outbox row with its `acknowledged` event:
@@ -101,25 +123,3 @@ def _store(items: list) -> None:
             for case, message, _ in items
         ]
     )
-
-    def send_reply(self, case, message) -> None:
-        """Queue the agent's answer (rules R1–R4) to whoever asked last by email. On a
-        case from another channel (an SMS, a chat) the agent may answer by email: to the
-        customer's address, quoting their latest message."""
-        asked = case.messages.filter(
-            direction=Direction.INBOUND, created_at__lte=message.created_at
-        ).order_by("-created_at", "-id")
-        question = asked.filter(from_address__contains="@").first()
-        if question is None:
-            question = copy.copy(asked.first())
-            if question is None or not case.customer.primary_email:
-                return
-            question.from_address = case.customer.primary_email
-            question.message_id = question.references = ""
-        outbox.queue(
-            case,
-            OutboundKind.REPLY,
-            message,
-            emails.reply(case, message, question),
-            now=message.created_at,
-        )
