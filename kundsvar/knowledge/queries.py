@@ -111,8 +111,8 @@ def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
 
 
 def _search(queryset, query: str, language: str, limit: int, shop=None) -> list[Hit]:
-    """`shop`: the queryset is the shop's published articles (`published`), so in a batch
-    of work the compiled query is kept for the next question (search.ranked_statement)."""
+    """With `shop` (in a batch of work, `queryset` None): the shop's published articles,
+    by a compiled query kept for the next question (search.ranked_statement)."""
     stems = words.meaningful_stems(query, language)
     if not stems:
         return []
@@ -120,19 +120,18 @@ def _search(queryset, query: str, language: str, limit: int, shop=None) -> list[
         # Imported only when switched on: numpy and the model come with `.[semantic]`.
         from . import semantic
 
+        queryset = published(shop) if queryset is None else queryset
         found = list(
             search.ranked(queryset.filter(language=language), stems)[
                 : max(limit, semantic.CANDIDATES)
             ]
         )
         found = semantic.rerank(query, found) if len(found) > 1 else found
-    elif shop is not None and batchcache.active():
+    elif shop is not None:
         statement = batchcache.cached(
             shop.pk,
             ("ranked_statement", language, limit),
-            lambda: search.ranked_statement(
-                queryset.filter(language=language).defer("embedding"), limit
-            ),
+            lambda: search.ranked_statement(published(shop, language).defer("embedding"), limit),
         )
         found = statement(stems)
     else:
@@ -151,9 +150,12 @@ def rank(
     languages up to the shop's own fill up (one version per article) unless `fallback`
     is off."""
     default = queryset is None
-    queryset = published(shop) if default else queryset
     language = language_code(language) or shop.language
-    hits = _search(queryset, query, language, limit, shop=shop if default else None)
+    if default and batchcache.active():  # the compiled statement is kept (_search)
+        hits = _search(None, query, language, limit, shop=shop)
+    else:
+        queryset = published(shop) if default else queryset
+        hits = _search(queryset, query, language, limit)
     order = language_order(shop, language)
     # Up to the shop's own language, whose answers are the most complete: a search per
     # language while the customer types is enough cost.
@@ -162,7 +164,9 @@ def rank(
         if len(hits) >= limit:
             break
         groups = [h.article.translation_group for h in hits]
-        rest = queryset.exclude(translation_group__in=groups)
+        rest = (published(shop) if queryset is None else queryset).exclude(
+            translation_group__in=groups
+        )
         hits += _search(rest, query, other, limit - len(hits))
     return hits
 
