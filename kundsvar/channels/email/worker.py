@@ -125,8 +125,8 @@ def warm_up() -> None:
     """Load once, before the first message, what a worker otherwise loads while the first
     batch waits: the URLconf (links in the acknowledgement), the language model, the
     holiday tables, the acknowledgement's templates and the URL reverse table in each
-    customer language (some 3 s of CPU in all). A
-    long-running worker pays it once either way; a benchmark measures the steady state."""
+    customer language (some 3 s of CPU in all). A long-running worker pays it once
+    either way; a benchmark measures the steady state."""
     from django.template.loader import get_template
     from django.urls import get_resolver
     from django.utils import translation
