@@ -148,7 +148,9 @@ def within_ack_limits(shop, sender: str, at: datetime) -> bool:
 
 def pending_acks(shop) -> list[tuple[str, datetime]]:
     """The acknowledgements this batch of mail has made for `shop` and stores when it
-    ends (to whom, when), which the limits count as if stored. Empty outside a batch."""
+    ends (to whom, when), which the limits count as if stored. Empty outside a batch.
+    Another worker's pending ones are not seen: with N workers a burst may get up to N
+    times a limit within one batch (the limits are a backstop against loops)."""
     return batchcache.cached(shop.pk, ("pending_acks",), list) if batchcache.active() else []
 
 
