@@ -110,19 +110,34 @@ def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
     return ok, in_title + in_body
 
 
-def _search(queryset, query: str, language: str, limit: int) -> list[Hit]:
+def _search(queryset, query: str, language: str, limit: int, shop=None) -> list[Hit]:
+    """With `shop` (in a batch of work, `queryset` None): the shop's published articles,
+    by a compiled query kept for the next question (search.ranked_statement)."""
     stems = words.meaningful_stems(query, language)
     if not stems:
         return []
-    found = search.ranked(queryset.filter(language=language), stems)
     if settings.KNOWLEDGE_SEMANTIC:
         # Imported only when switched on: numpy and the model come with `.[semantic]`.
         from . import semantic
 
-        found = list(found[: max(limit, semantic.CANDIDATES)])
+        queryset = published(shop) if queryset is None else queryset
+        found = list(
+            search.ranked(queryset.filter(language=language), stems)[
+                : max(limit, semantic.CANDIDATES)
+            ]
+        )
         found = semantic.rerank(query, found) if len(found) > 1 else found
+    elif shop is not None:
+        statement = batchcache.cached(
+            shop.pk,
+            ("ranked_statement", language, limit),
+            lambda: search.ranked_statement(published(shop, language).defer("embedding"), limit),
+        )
+        found = statement(stems)
     else:
-        found = list(found.defer("embedding")[:limit])
+        found = list(
+            search.ranked(queryset.filter(language=language), stems).defer("embedding")[:limit]
+        )
     return [Hit(article, article.lexical_score, stems) for article in found[:limit]]
 
 
@@ -134,9 +149,13 @@ def rank(
     Articles in the customer's language come first; when they are too few, the nearer
     languages up to the shop's own fill up (one version per article) unless `fallback`
     is off."""
-    queryset = published(shop) if queryset is None else queryset
+    default = queryset is None
     language = language_code(language) or shop.language
-    hits = _search(queryset, query, language, limit)
+    if default and batchcache.active():  # the compiled statement is kept (_search)
+        hits = _search(None, query, language, limit, shop=shop)
+    else:
+        queryset = published(shop) if default else queryset
+        hits = _search(queryset, query, language, limit)
     order = language_order(shop, language)
     # Up to the shop's own language, whose answers are the most complete: a search per
     # language while the customer types is enough cost.
@@ -145,7 +164,9 @@ def rank(
         if len(hits) >= limit:
             break
         groups = [h.article.translation_group for h in hits]
-        rest = queryset.exclude(translation_group__in=groups)
+        rest = (published(shop) if queryset is None else queryset).exclude(
+            translation_group__in=groups
+        )
         hits += _search(rest, query, other, limit - len(hits))
     return hits
 

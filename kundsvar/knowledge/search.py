@@ -50,12 +50,14 @@ def stem_matches(stem: str, document_stems: set[str], prefix: bool = False) -> b
 
 
 class SqliteEngine:
-    def ranked(self, queryset: QuerySet, stems: list[str]) -> QuerySet:
+    def expression(self, stems: list[str]) -> str:
         # Stems are letters and digits only (text.words), so quoting cannot be broken
         # out of, and FTS5 keywords (AND, NEAR) typed by a customer stay plain words.
         star = prefixes(stems)
-        expression = " OR ".join(f'"{s}"' + ("*" if s in star else "") for s in stems)
-        return queryset.filter(fts__title__fts_match=expression).annotate(
+        return " OR ".join(f'"{s}"' + ("*" if s in star else "") for s in stems)
+
+    def ranked(self, queryset: QuerySet, stems: list[str]) -> QuerySet:
+        return queryset.filter(fts__title__fts_match=self.expression(stems)).annotate(
             lexical_score=Relevance(F("fts__title"), heading_weight=TITLE_WEIGHT)
         )
 
@@ -78,11 +80,13 @@ class PostgresEngine:
     # ts_rank's weights are for D, C, B, A.
     _WEIGHTS = [0.0, 0.0, round(1 / TITLE_WEIGHT, 3), 1.0]
 
-    def ranked(self, queryset: QuerySet, stems: list[str]) -> QuerySet:
+    def expression(self, stems: list[str]) -> str:
         # Letters and digits only (text.words): safe as tsquery syntax.
         star = prefixes(stems)
-        raw = " | ".join(f"'{s}'" + (":*" if s in star else "") for s in stems)
-        query = SearchQuery(raw, config="simple", search_type="raw")
+        return " | ".join(f"'{s}'" + (":*" if s in star else "") for s in stems)
+
+    def ranked(self, queryset: QuerySet, stems: list[str]) -> QuerySet:
+        query = SearchQuery(self.expression(stems), config="simple", search_type="raw")
         return queryset.filter(document__vector=query).annotate(
             lexical_score=SearchRank(
                 F("document__vector"), query, weights=self._WEIGHTS, normalization=1
@@ -118,6 +122,29 @@ def ranked(queryset: QuerySet, stems: list[str]) -> QuerySet:
         return queryset.none()
     found = engine().ranked(queryset, stems)
     return found.order_by(F("lexical_score").desc(), "position", "pk")
+
+
+_SENTINEL = "zzkundsvarstemzz"  # never a real stem: marks where the query's words go
+
+
+def ranked_statement(queryset: QuerySet, limit: int):
+    """`ranked(queryset, stems)[:limit]` compiled once, for many questions against the
+    same articles (the acknowledgements of a batch of mail): a function of the stems
+    that gives the rows, best first, each with `lexical_score`. The ORM takes some half
+    a millisecond to compile the query; this only swaps the words in its parameters."""
+    search = engine()
+    sql, params = ranked(queryset, [_SENTINEL])[:limit].query.sql_with_params()
+    marker = search.expression([_SENTINEL])
+    if params.count(marker) == 0:  # the engine put the words elsewhere: compile each time
+        return lambda stems: list(ranked(queryset, stems)[:limit]) if stems else []
+
+    def run(stems: list[str]) -> list[Article]:
+        if not stems:
+            return []
+        words = search.expression(stems)
+        return list(queryset.model.objects.raw(sql, [words if p == marker else p for p in params]))
+
+    return run
 
 
 def index_articles(article_ids: list[int]) -> None:

@@ -29,7 +29,13 @@ UNDER_LOAD_STRETCH = 1.5
 
 def under_load(shop: Shop, now: datetime) -> bool:
     """Rule A4: is the team behind? Then a new promise is stretched and says so honestly,
-    rather than promising what the team cannot keep."""
+    rather than promising what the team cannot keep. In a batch of mail (core.batchcache)
+    answered once a minute of arrival: the messages of one burst find the same team."""
+    minute = now.replace(second=0, microsecond=0)
+    return batchcache.cached(shop.pk, ("under_load", minute), lambda: _under_load(shop, now))
+
+
+def _under_load(shop: Shop, now: datetime) -> bool:
     owed = Case.objects.filter(shop=shop, due_at__isnull=False)
     counts = owed.aggregate(all=Count("id"), broken=Count("id", filter=Q(due_at__lt=now)))
     broken = counts["broken"]

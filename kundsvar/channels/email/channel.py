@@ -2,19 +2,22 @@
 its sender is told it arrived (A1–A5), and how an agent's answer goes out (R1–R4)."""
 
 import copy
+import logging
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from kundsvar.cases.events import record_event
+from kundsvar.cases.events import record_events
 from kundsvar.cases.models import Direction, EventKind
 from kundsvar.channels.registry import Thread
+from kundsvar.core import batchcache
 
 from . import emails, loops, outbox
 from .models import OutboundKind
 from .threading import find_case
 
+log = logging.getLogger(__name__)
 ACK_MAX_AGE = timedelta(days=1)  # older mail (an outage, a first poll) gets no receipt now
 _NO_ACK_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply")
 
@@ -59,11 +62,15 @@ class EmailChannel:
     def acknowledge(self, case, message) -> None:
         """Queue the acknowledgement of `message` (rules A1–A5); callers check
         `should_acknowledge` first. Rendered before the transaction that stores it, so
-        the write lock is not held meanwhile."""
-        built = emails.acknowledgement(case, message)
-        with transaction.atomic():
-            outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
-            record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)
+        the write lock is not held meanwhile. In a batch of mail (core.batchcache) the
+        batch's acknowledgements are stored together when it ends, in one transaction
+        (`store_acknowledgements`); the limits count them meanwhile (loops.pending_acks)."""
+        built = emails.written_acknowledgement(case, message)
+        item = (case, message, built)
+        if batchcache.after_batch("acknowledgements", [item], store_acknowledgements):
+            loops.pending_acks(case.shop).append((built.to_address, message.created_at))
+        else:
+            store_acknowledgements([item])
 
     def send_reply(self, case, message) -> None:
         """Queue the agent's answer (rules R1–R4) to whoever asked last by email. On a
@@ -86,3 +93,33 @@ class EmailChannel:
             emails.reply(case, message, question),
             now=message.created_at,
         )
+
+
+def store_acknowledgements(items: list) -> None:
+    """(case, message, written mail) each as an outbox row with its `acknowledged` event:
+    all in one transaction with two INSERTs, or, if that fails, each on its own, so one
+    bad row costs only its own acknowledgement (the messages are stored already, A6)."""
+    try:
+        with transaction.atomic():
+            _store(items)
+        return
+    except Exception:  # noqa: BLE001 — one at a time below finds the one that fails
+        if len(items) == 1:
+            raise
+        log.exception("storing %s acknowledgements together failed; one at a time", len(items))
+    for item in items:
+        try:
+            with transaction.atomic():
+                _store([item])
+        except Exception:  # noqa: BLE001 — the message stands; a person answers it
+            log.exception("storing the acknowledgement of case %s failed", item[0].number)
+
+
+def _store(items: list) -> None:
+    outbox.queue_many([(case, OutboundKind.ACK, message, built) for case, message, built in items])
+    record_events(
+        [
+            (case, EventKind.ACKNOWLEDGED, message.created_at, {"message": message.pk})
+            for case, message, _ in items
+        ]
+    )

@@ -82,19 +82,26 @@ def _text_part(message) -> str:
 
 
 def queue(
-    case, kind: str, message, built: email.message.EmailMessage, *, now: datetime | None = None
+    case,
+    kind: str,
+    message,
+    built: email.message.EmailMessage | mimetext.Written,
+    *,
+    now: datetime | None = None,
 ) -> OutboundEmail:
-    """Store `built` as a row and send it once the surrounding transaction commits."""
+    """Store `built` (a mail, or one written to bytes already) as a row and send it once
+    the surrounding transaction commits."""
     now = now or timezone.now()
+    written = built if isinstance(built, mimetext.Written) else _written(built)
     row = OutboundEmail.objects.create(
         case=case,
         case_message=message,
         kind=kind,
-        from_address=built["From"].addresses[0].addr_spec,
-        to_address=built["To"].addresses[0].addr_spec,
-        subject=str(built["Subject"]),
-        message_id=str(built["Message-ID"]),
-        mime=built.as_bytes(policy=mimetext.SMTP),
+        from_address=written.from_address,
+        to_address=written.to_address,
+        subject=written.subject,
+        message_id=written.message_id,
+        mime=written.mime,
         created_at=now,
         next_attempt_at=now,
     )
@@ -106,6 +113,45 @@ def queue(
         )
     )
     return row
+
+
+def queue_many(items: list) -> list[OutboundEmail]:
+    """`queue` for many mails at once, (case, kind, message, written mail) each, created
+    at their message's time: one INSERT, and one send task once the transaction commits."""
+    rows = []
+    for case, kind, message, built in items:
+        written = built if isinstance(built, mimetext.Written) else _written(built)
+        at = message.created_at
+        rows.append(
+            OutboundEmail(
+                case=case,
+                case_message=message,
+                kind=kind,
+                from_address=written.from_address,
+                to_address=written.to_address,
+                subject=written.subject,
+                message_id=written.message_id,
+                mime=written.mime,
+                created_at=at,
+                next_attempt_at=at,
+            )
+        )
+    rows = OutboundEmail.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(
+        lambda: batchcache.after_batch("send", ids, _enqueue_sending) or _enqueue_sending(ids)
+    )
+    return rows
+
+
+def _written(built: email.message.EmailMessage) -> mimetext.Written:
+    return mimetext.Written(
+        from_address=built["From"].addresses[0].addr_spec,
+        to_address=built["To"].addresses[0].addr_spec,
+        subject=str(built["Subject"]),
+        message_id=str(built["Message-ID"]),
+        mime=built.as_bytes(policy=mimetext.SMTP),
+    )
 
 
 def _enqueue_sending(row_ids: list[int]) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kundsvar.cases import services as cases
 from kundsvar.cases.events import record_event
-from kundsvar.cases.models import Direction, EventKind, Message
+from kundsvar.cases.models import Case, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
 from kundsvar.core import batchcache
 from kundsvar.core.privacy import mask_personal_numbers
@@ -235,16 +235,24 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
     )
 
 
+_SAME_MESSAGE_ID = (
+    "SELECT m.id, m.case_id, m.from_address, m.body_text "  # noqa: S608 — the models' tables
+    f"FROM {Message._meta.db_table} m INNER JOIN {Case._meta.db_table} c ON c.id = m.case_id "
+    "WHERE c.shop_id = %s AND m.direction = %s AND m.message_id = %s ORDER BY m.id"
+)
+
+
 def _same_message_id(shop, parsed: ParsedEmail) -> list[Message]:
+    """The shop's inbound messages with this Message-ID. One fixed statement, as the
+    ORM's `filter(case__shop=…, direction=…, message_id=…).only(…)` but without compiling
+    it again for every message (some 0.3 ms)."""
     if not parsed.message_id:
         return []
-    return list(
-        Message.objects.filter(
-            case__shop=shop, direction=Direction.INBOUND, message_id=parsed.message_id
-        )
-        .order_by("pk")
-        .only("pk", "case_id", "from_address", "body_text")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SAME_MESSAGE_ID, [shop.pk, Direction.INBOUND.value, parsed.message_id])
+        rows = cursor.fetchall()
+    fields = ["id", "case_id", "from_address", "body_text"]  # as .only() would load them
+    return [Message.from_db(connection.alias, fields, row) for row in rows]
 
 
 def body_hash(text: str) -> str:
@@ -263,15 +271,22 @@ def _duplicate_of(earlier: list[Message], inbound: Inbound) -> Message | None:
     )
 
 
+_FINISH = (
+    f"UPDATE {RawMessage._meta.db_table} SET state = %s, kind = %s, message_id = %s, "  # noqa: S608 — the model's table; every value a parameter
+    "case_message_id = %s, error = '', processed_at = %s WHERE id = %s"
+)
+
+
 def _finish(row, state, kind, parsed, message) -> None:
-    RawMessage.objects.filter(pk=row.pk).update(
-        state=state,
-        kind=kind,
-        message_id=parsed.message_id[:998].replace("\x00", ""),
-        case_message=message,
-        error="",
-        processed_at=timezone.now(),
-    )
+    """The raw row marked done, in the transaction of the writes. One fixed statement:
+    the ORM's update() compiled it again for every message."""
+    processed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    message_id = parsed.message_id[:998].replace("\x00", "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FINISH,
+            [state, kind, message_id, message.pk if message else None, processed_at, row.pk],
+        )
 
 
 def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:

@@ -124,15 +124,21 @@ def process_ids(ids: list[int]) -> int:
 def warm_up() -> None:
     """Load once, before the first message, what a worker otherwise loads while the first
     batch waits: the URLconf (links in the acknowledgement), the language model, the
-    holiday tables and the acknowledgement's templates (some 3 s of CPU in all). A
-    long-running worker pays it once either way; a benchmark measures the steady state."""
+    holiday tables, the acknowledgement's templates and the URL reverse table in each
+    customer language (some 3 s of CPU in all). A long-running worker pays it once
+    either way; a benchmark measures the steady state."""
     from django.template.loader import get_template
     from django.urls import get_resolver
+    from django.utils import translation
 
-    from kundsvar.core.language import guess_language
+    from kundsvar.core.language import CUSTOMER_LANGUAGES, guess_language
     from kundsvar.sla.calendar import is_holiday
 
-    get_resolver().url_patterns  # noqa: B018 — imports every app's views and URLs
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 — imports every app's views and URLs
+    for language in CUSTOMER_LANGUAGES:  # links are made in the customer's language, and
+        with translation.override(language):  # the reverse table is built once per language
+            resolver.reverse_dict  # noqa: B018
     guess_language("tack för hjälpen med min beställning")
     for country in ("SE", "NO", "DK", "FI"):
         is_holiday(country, timezone.localdate())

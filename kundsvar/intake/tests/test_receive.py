@@ -172,7 +172,7 @@ def test_a_failing_acknowledgement_never_loses_the_message(shop, monkeypatch):  
     def broken(case, message):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr("kundsvar.channels.email.emails.acknowledgement", broken)
+    monkeypatch.setattr("kundsvar.channels.email.emails.written_acknowledgement", broken)
     received = intake.receive(shop, "form", inbound())
     assert not received.acknowledged
     assert Message.objects.filter(pk=received.message.pk).exists()

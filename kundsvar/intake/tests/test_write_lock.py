@@ -30,12 +30,16 @@ def test_slow_work_happens_outside_the_write_transaction(shop, monkeypatch, chan
     seen: list[tuple[str, bool]] = []
     spy(monkeypatch, intake, "mask_personal_numbers", seen)
     spy(monkeypatch, files, "store", seen)
-    spy(monkeypatch, emails, "acknowledgement", seen)
+    spy(monkeypatch, emails, "written_acknowledgement", seen)
     text = "Hej! Mitt personnummer är 811218-9876. Order 100231.\n" * 2000
     received = intake.receive(
         shop, channel, inbound(body_text=text), attachments=[File("a.txt", "text/plain", b"a")]
     )
     assert received.acknowledged and received.masked
-    assert {name for name, _ in seen} == {"mask_personal_numbers", "store", "acknowledgement"}
+    assert {name for name, _ in seen} == {
+        "mask_personal_numbers",
+        "store",
+        "written_acknowledgement",
+    }
     inside = sorted({name for name, atomic in seen if atomic})
     assert inside == [], f"done while holding the write lock: {inside}"

@@ -109,3 +109,29 @@ def test_in_a_batch_a_language_without_articles_is_not_searched(faq, now):  # A5
         index_articles(list(faq.knowledge_articles.values_list("pk", flat=True)))
         section = ack_section(case, message)
     assert section and "Hvor lenge gjelder presentkortet?" in section["text"]
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("sv", "Hur lång är leveranstiden för min jacka?"),
+        ("sv", "Kan jag returnera skorna och byta storlek?"),
+        ("sv", "Vädret är fint idag"),
+        ("en", "How long does delivery take?"),
+    ],
+)
+def test_a_batch_finds_the_same_articles_as_a_single_search(faq, language, question):  # A5
+    # In a batch of mail the search statement is compiled once and its words swapped in
+    # (search.ranked_statement): the answers must be those of the ORM's own query.
+    from kundsvar.knowledge.queries import relevant_articles
+
+    alone = relevant_articles(faq, question, language, 3, fallback=False)
+    with batchcache.batch():
+        first = relevant_articles(faq, question, language, 3, fallback=False)
+        again = relevant_articles(faq, f"{question} tack", language, 3, fallback=False)
+    assert [a.pk for a in first] == [a.pk for a in alone]
+    assert [a.pk for a in again] == [
+        a.pk for a in relevant_articles(faq, f"{question} tack", language, 3, fallback=False)
+    ]
+    assert all(a.lexical_score is not None for a in first)
+    assert first or "Vädret" in question or language == "en"  # the demo FAQ answers these

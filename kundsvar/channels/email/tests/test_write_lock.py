@@ -34,7 +34,7 @@ def test_slow_work_on_a_message_happens_outside_the_write_transaction(monkeypatc
     for name in ("extract_new_text", "sanitize_html", "classify"):
         spy(monkeypatch, pipeline, name, seen)
     spy(monkeypatch, intake, "mask_personal_numbers", seen)  # C3 is intake's, for every channel
-    spy(monkeypatch, emails, "acknowledgement", seen)
+    spy(monkeypatch, emails, "written_acknowledgement", seen)
     text = "Hej! Mitt personnummer är 811218-9876. Order 100231.\n" * 4000  # 200 KB
     raw = mail(body=text, html=f"<p>{text}</p>")
     row = pipeline.receive(raw, shop=shop, source="smtp", received_at=T0)
@@ -45,7 +45,7 @@ def test_slow_work_on_a_message_happens_outside_the_write_transaction(monkeypatc
         "extract_new_text",
         "sanitize_html",
         "classify",
-        "acknowledgement",
+        "written_acknowledgement",
     }
     inside = sorted({name for name, atomic in seen if atomic})
     assert inside == [], f"done while holding the write lock: {inside}"
