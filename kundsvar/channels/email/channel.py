@@ -11,7 +11,6 @@ from django.utils import timezone
 from kundsvar.cases.events import record_events
 from kundsvar.cases.models import Direction, EventKind
 from kundsvar.channels.registry import Thread
-from kundsvar.core import batchcache
 
 from . import emails, loops, outbox
 from .models import OutboundKind
@@ -62,15 +61,11 @@ class EmailChannel:
     def acknowledge(self, case, message) -> None:
         """Queue the acknowledgement of `message` (rules A1–A5); callers check
         `should_acknowledge` first. Rendered before the transaction that stores it, so
-        the write lock is not held meanwhile. In a batch of mail (core.batchcache) the
-        batch's acknowledgements are stored together when it ends, in one transaction
-        (`store_acknowledgements`); the limits count them meanwhile (loops.pending_acks)."""
+        the write lock is not held meanwhile, and stored at once, not at the end of the
+        batch: a worker stopped half-way through a burst loses no acknowledgement of a
+        message it has stored, and the limits (loops) count every one already stored."""
         built = emails.written_acknowledgement(case, message)
-        item = (case, message, built)
-        if batchcache.after_batch("acknowledgements", [item], store_acknowledgements):
-            loops.pending_acks(case.shop).append((built.to_address, message.created_at))
-        else:
-            store_acknowledgements([item])
+        store_acknowledgements([(case, message, built)])
 
     def send_reply(self, case, message) -> None:
         """Queue the agent's answer (rules R1–R4) to whoever asked last by email. On a
@@ -96,22 +91,14 @@ class EmailChannel:
 
 
 def store_acknowledgements(items: list) -> None:
-    """(case, message, written mail) each as an outbox row with its `acknowledged` event:
-    all in one transaction with two INSERTs, or, if that fails, each on its own, so one
-    bad row costs only its own acknowledgement (the messages are stored already, A6)."""
-    try:
-        with transaction.atomic():
-            _store(items)
-        return
-    except Exception:  # noqa: BLE001 — one at a time below finds the one that fails
-        if len(items) == 1:
-            raise
-        log.exception("storing %s acknowledgements together failed; one at a time", len(items))
+    """(case, message, written mail) each as an outbox row with its `acknowledged` event,
+    each in a transaction of its own: one that cannot be stored costs only its own
+    acknowledgement (its message is stored already, A6; a person answers it)."""
     for item in items:
         try:
             with transaction.atomic():
                 _store([item])
-        except Exception:  # noqa: BLE001 — the message stands; a person answers it
+        except Exception:  # noqa: BLE001 — the message stands; the error is logged
             log.exception("storing the acknowledgement of case %s failed", item[0].number)
 
 

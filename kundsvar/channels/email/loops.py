@@ -17,7 +17,6 @@ from django.db import connection
 
 from kundsvar.cases.models import Case, Direction, Message
 from kundsvar.cases.services import Inbound
-from kundsvar.core import batchcache
 
 from .mimetext import message_ids
 from .models import OutboundEmail, OutboundKind
@@ -133,25 +132,11 @@ def within_ack_limits(shop, sender: str, at: datetime) -> bool:
     local, domain = sender_key(sender)
     hour, minute = at - timedelta(hours=1), at - timedelta(minutes=1)
     counts = _ack_counts(shop.pk, local, domain, hour, minute)
-    for address, created_at in pending_acks(shop):  # this batch's, not yet stored (channel.py)
-        pending_local, pending_domain = sender_key(address)
-        if created_at >= hour and pending_domain == domain:
-            counts["domain"] += 1
-            counts["sender"] += pending_local == local
-        counts["minute"] += created_at > minute
     if counts["sender"] >= settings.ACKS_PER_SENDER_PER_HOUR:
         return False
     if not _shared(domain) and counts["domain"] >= settings.ACKS_PER_DOMAIN_PER_HOUR:
         return False
     return counts["minute"] < settings.ACKS_PER_SHOP_PER_MINUTE
-
-
-def pending_acks(shop) -> list[tuple[str, datetime]]:
-    """The acknowledgements this batch of mail has made for `shop` and stores when it
-    ends (to whom, when), which the limits count as if stored. Empty outside a batch.
-    Another worker's pending ones are not seen: with N workers a burst may get up to N
-    times a limit within one batch (the limits are a backstop against loops)."""
-    return batchcache.cached(shop.pk, ("pending_acks",), list) if batchcache.active() else []
 
 
 def _like(text: str) -> str:
