@@ -1,19 +1,27 @@
 """The honest wait (rule S5): "Du är nummer 3 i kön – ungefär 4 minuter", computed from
-the agents online now and how chats have recently gone, never a fixed label.
+the agents online now, the chats they are in and how chats have recently gone, never a
+fixed label.
 
-A chat waits for a free place: each agent online takes `per_agent` chats at once. With
-places free, the next chats are taken about as fast as agents have recently taken a
-chat that found a place free (`pickup`). Beyond the free places, a chat waits for busy
-places to free up. A place is busy for a chat's length and then for the agent's moment
-between chats (writing up, opening the next); `cycle` is that whole turn, measured on
-recent chats that queued: the time between one queued chat's being taken and the next,
-times the places there were. Measured so, it holds what the mean chat length alone
-misses (agents slow to take the next chat, a chat left open), and it scales to the
-places online now: the k-th chat beyond the free places waits about k · cycle / places.
-Before enough chats have queued, the cycle is the recent mean chat length."""
+Each agent online has `per_agent` places. A free place takes the next chat after the
+pickup (how fast a free agent has recently taken a chat). A busy place frees when its
+chat ends, and the chats in conversation now are part-way through: a chat that has run
+for 8 minutes will, going by the shop's recent chats longer than 8 minutes, end in
+about what those had left. Then the agent takes the next chat after their moment
+between chats (`gap`, measured on recent queued chats) and that place is busy again
+for a whole chat. The queue is first come first served, so the chat at position k is
+taken when the k-th place frees up.
 
+Which place frees first is a question of chance (of ten chats that have just begun,
+one usually ends well before the mean chat length), so the estimate plays the next
+hour forward a couple of hundred times, each time drawing each chat's length from the
+shop's recent chats (given how long it has run already), and shows the median. The
+draws are seeded by the inputs: the same shop state always shows the same wait."""
+
+import bisect
+import heapq
+import random
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import DurationField, ExpressionWrapper, F
@@ -25,31 +33,107 @@ from .models import AgentStatus, Availability, Chat, ChatSettings, ChatState
 DEFAULT_HANDLE_SECONDS = 300.0  # before the shop has any recent chat: five minutes
 DEFAULT_PICKUP_SECONDS = 20.0
 RECENT = timedelta(hours=1)
-RECENT_CHATS = 50  # at most this many recent chats are averaged
-MIN_SAMPLES = 5  # fewer measured turns than this: the cycle is the mean chat length
+RECENT_CHATS = 100  # at most this many recent chats are learnt from
+MIN_SAMPLES = 5  # fewer chats than this: no distribution of their lengths yet
+TAIL = 3  # a chat longer than all but this many recent ones is in the unknown tail
+RUNS = 101  # hours played forward (odd: the median is one of them)
 SEEN_WINDOW = timedelta(seconds=90)  # an inbox reports every 30 s
 
 
 @dataclass(frozen=True)
 class Load:
-    online: int  # agents online now
+    """The shop's chat now, as the estimate sees it."""
+
     per_agent: int  # chats at once per agent
-    active: int  # chats in conversation now
-    handle_seconds: float  # recent mean, accepted → ended
-    pickup_seconds: float  # how fast a free agent has recently taken a chat
-    cycle_seconds: float | None = None  # a place's measured turn; None: handle_seconds
+    agents: tuple[tuple[float, ...], ...] = ()  # per agent online: their chats' ages (s)
+    handles: tuple[float, ...] = ()  # recent chat lengths (s), accepted → ended
+    pickup_seconds: float = DEFAULT_PICKUP_SECONDS  # a free agent taking a chat
+    gap_seconds: float | None = None  # an agent's moment between chats; None: pickup
+    _waits: list = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def online(self) -> int:
+        return len(self.agents)
 
     @property
     def places(self) -> int:
         return self.online * self.per_agent
 
     @property
-    def free(self) -> int:
-        return max(0, self.places - self.active)
+    def active(self) -> int:
+        return sum(len(ages) for ages in self.agents)
 
     @property
-    def turn(self) -> float:
-        return self.cycle_seconds if self.cycle_seconds is not None else self.handle_seconds
+    def free(self) -> int:
+        return sum(max(0, self.per_agent - len(ages)) for ages in self.agents)
+
+    @property
+    def handle_seconds(self) -> float:
+        return statistics.fmean(self.handles) if self.handles else DEFAULT_HANDLE_SECONDS
+
+    @property
+    def gap(self) -> float:
+        return self.pickup_seconds if self.gap_seconds is None else self.gap_seconds
+
+    def waits(self, positions: int) -> list[float]:
+        """The expected wait of the first `positions` chats in the queue (median of the
+        hours played forward), kept: a whole queue is announced from one load."""
+        if len(self._waits) < positions:
+            runs = [_play(self, max(positions, 2 * len(self._waits)), seed) for seed in range(RUNS)]
+            self._waits[:] = [statistics.median(column) for column in zip(*runs, strict=True)]
+        return self._waits[:positions]
+
+
+class _Lengths:
+    """Chat lengths drawn from the shop's recent chats: a whole chat, or what is left
+    of one that has run `age` seconds (drawn from the recent chats longer than that).
+    Fewer than MIN_SAMPLES recent chats: lengths are exponential around their mean (or
+    five minutes), which knows nothing of age — the honest prior."""
+
+    def __init__(self, handles: tuple[float, ...]):
+        self.sorted = sorted(handles) if len(handles) >= MIN_SAMPLES else []
+        self.mean = statistics.fmean(handles) if handles else DEFAULT_HANDLE_SECONDS
+
+    def whole(self, rng: random.Random) -> float:
+        if not self.sorted:
+            return rng.expovariate(1 / self.mean)
+        return rng.choice(self.sorted)
+
+    def left(self, age: float, rng: random.Random) -> float:
+        if not self.sorted:
+            return rng.expovariate(1 / self.mean)
+        longer = self.sorted[bisect.bisect_right(self.sorted, age) :]
+        if len(longer) >= TAIL:
+            return rng.choice(longer) - age
+        # Longer than nearly every recent chat: it has about as much left as the
+        # longest ones had beyond the one before them (a tail that does not end).
+        top = self.sorted[-TAIL:]
+        shorter = bisect.bisect_left(self.sorted, top[0])
+        below = self.sorted[shorter - 1] if shorter else 0.0
+        return rng.choice(top) - below
+
+
+def _play(load: Load, positions: int, seed: int) -> list[float]:
+    """One hour played forward: when each of the first `positions` queued chats is
+    taken. The heap holds when each place takes its next chat."""
+    rng = random.Random(seed)
+    lengths = _Lengths(load.handles)
+    ready = []
+    for ages in load.agents:
+        ends = sorted(lengths.left(age, rng) for age in ages)
+        free = load.per_agent - len(ends)
+        # An agent over their places (a chat handed over) frees one only when enough end.
+        ready += [load.pickup_seconds] * max(0, free)
+        ready += [end + load.gap for end in ends[max(0, -free) :]]
+    if not ready:
+        return [float("inf")] * positions
+    heapq.heapify(ready)
+    taken = []
+    for _position in range(positions):
+        at = heapq.heappop(ready)
+        taken.append(at)
+        heapq.heappush(ready, at + lengths.whole(rng) + load.gap)
+    return taken
 
 
 def estimate(position: int, load: Load) -> float | None:
@@ -57,10 +141,7 @@ def estimate(position: int, load: Load) -> float | None:
     when nobody is online (then there is no wait to promise)."""
     if load.online <= 0 or load.per_agent <= 0:
         return None
-    beyond = position - load.free
-    if beyond <= 0:
-        return load.pickup_seconds
-    return load.pickup_seconds + beyond * load.turn / load.places
+    return load.waits(position)[position - 1]
 
 
 def settings_for(shop) -> ChatSettings:
@@ -68,25 +149,32 @@ def settings_for(shop) -> ChatSettings:
     return found or ChatSettings(shop=shop)
 
 
-def agents_online(shop, now: datetime) -> int:
-    return AgentStatus.objects.filter(
-        availability=Availability.ONLINE,
-        seen_at__gte=now - SEEN_WINDOW,
-        agent__memberships__shop=shop,
-        agent__is_active=True,
-    ).count()
-
-
-def _recent_seconds(shop, now: datetime, start: str, end: str, **filters) -> list[float]:
-    took = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    rows = (
-        Chat.objects.filter(shop=shop, **{f"{end}__gte": now - RECENT}, **filters)
-        .exclude(**{f"{start}__isnull": True})
-        .annotate(took=took)
-        .order_by(f"-{end}")
-        .values_list("took", flat=True)[:RECENT_CHATS]
+def online_agents(shop, now: datetime) -> list[int]:
+    return list(
+        AgentStatus.objects.filter(
+            availability=Availability.ONLINE,
+            seen_at__gte=now - SEEN_WINDOW,
+            agent__memberships__shop=shop,
+            agent__is_active=True,
+        ).values_list("agent_id", flat=True)
     )
-    return [max(0.0, t.total_seconds()) for t in rows if t is not None]
+
+
+def agents_online(shop, now: datetime) -> int:
+    return len(online_agents(shop, now))
+
+
+def recent_handles(shop, now: datetime) -> list[tuple[int | None, datetime, float]]:
+    """The chats ended in the last hour, latest first: (agent, ended at, length)."""
+    took = ExpressionWrapper(F("ended_at") - F("accepted_at"), output_field=DurationField())
+    rows = (
+        Chat.objects.filter(shop=shop, state=ChatState.ENDED, ended_at__gte=now - RECENT)
+        .exclude(accepted_at__isnull=True)
+        .annotate(took=took)
+        .order_by("-ended_at")
+        .values_list("agent_id", "ended_at", "took")[:RECENT_CHATS]
+    )
+    return [(a, e, max(0.0, t.total_seconds())) for a, e, t in rows if t is not None]
 
 
 @dataclass(frozen=True)
@@ -98,6 +186,7 @@ class Taken:
     position: int | None  # shown when it started
     places: int | None
     free: int | None
+    agent_id: int | None = None
 
     @property
     def waited(self) -> float:
@@ -112,12 +201,14 @@ class Taken:
 
 
 def recently_taken(shop, now: datetime) -> list[Taken]:
-    """The chats taken in the last hour, the latest `2 · RECENT_CHATS`, oldest first."""
+    """The chats taken in the last hour, the latest `RECENT_CHATS`, oldest first."""
     rows = (
         Chat.objects.filter(shop=shop, accepted_at__gte=now - RECENT, accepted_at__lte=now)
         .order_by("-accepted_at")
-        .values_list("started_at", "accepted_at", "shown_position", "shown_places", "shown_free")
-    )[: 2 * RECENT_CHATS]
+        .values_list(
+            "started_at", "accepted_at", "shown_position", "shown_places", "shown_free", "agent_id"
+        )
+    )[:RECENT_CHATS]
     return [Taken(*row) for row in reversed(rows)]
 
 
@@ -131,29 +222,38 @@ def pickup_seconds(taken: list[Taken]) -> float:
     return statistics.quantiles(waits, n=4)[0] if len(waits) >= 4 else DEFAULT_PICKUP_SECONDS
 
 
-def cycle_seconds(taken: list[Taken]) -> float | None:
-    """A place's turn (a chat and the moment before the next), measured on queued chats:
-    each queued chat was taken when a place freed up, so the time from the chat taken
-    before it, times the places there were, is one place's turn. None: too few."""
-    turns = [
-        (chat.accepted_at - before.accepted_at).total_seconds() * chat.places
-        for before, chat in zip(taken, taken[1:], strict=False)
-        if chat.found_a_place is False and chat.places and chat.started_at < before.accepted_at
-    ][-RECENT_CHATS:]
-    return statistics.fmean(turns) if len(turns) >= MIN_SAMPLES else None
+def gap_seconds(taken: list[Taken], ended: list[tuple]) -> float | None:
+    """An agent's moment between chats: for chats that were waiting when their agent
+    ended another, the time from that end until the agent took them. None: too few."""
+    ends: dict[int, list[datetime]] = {}
+    for agent, ended_at, _length in ended:
+        if agent is not None:
+            ends.setdefault(agent, []).append(ended_at)
+    gaps = []
+    for chat in taken:
+        before = [
+            e for e in ends.get(chat.agent_id, ()) if chat.started_at <= e <= chat.accepted_at
+        ]
+        if before:
+            gaps.append((chat.accepted_at - max(before)).total_seconds())
+    return statistics.median(gaps) if len(gaps) >= MIN_SAMPLES else None
 
 
 def load_for(shop, now: datetime, settings: ChatSettings | None = None) -> Load:
     settings = settings or settings_for(shop)
-    handled = _recent_seconds(shop, now, "accepted_at", "ended_at", state=ChatState.ENDED)
+    ended = recent_handles(shop, now)
     taken = recently_taken(shop, now)
+    online = online_agents(shop, now)
+    ages: dict[int, list[float]] = {agent: [] for agent in online}
+    active = Chat.objects.filter(shop=shop, state=ChatState.ACTIVE, agent_id__in=online)
+    for agent, accepted_at in active.values_list("agent_id", "accepted_at"):
+        ages[agent].append(max(0.0, (now - (accepted_at or now)).total_seconds()))
     return Load(
-        online=agents_online(shop, now),
         per_agent=settings.chats_per_agent,
-        active=Chat.objects.filter(shop=shop, state=ChatState.ACTIVE).count(),
-        handle_seconds=statistics.fmean(handled) if handled else DEFAULT_HANDLE_SECONDS,
+        agents=tuple(tuple(ages[agent]) for agent in sorted(ages)),
+        handles=tuple(length for _agent, _ended, length in ended),
         pickup_seconds=max(0.0, pickup_seconds(taken)),
-        cycle_seconds=cycle_seconds(taken),
+        gap_seconds=gap_seconds(taken, ended),
     )
 
 
