@@ -34,6 +34,7 @@ DEFAULT_HANDLE_SECONDS = 300.0  # before the shop has any recent chat: five minu
 DEFAULT_PICKUP_SECONDS = 20.0
 RECENT = timedelta(hours=1)
 RECENT_CHATS = 100  # at most this many recent chats are learnt from
+PICKUP_CHATS = 15  # the pickup is the median of this many latest chats that found a place
 MIN_SAMPLES = 5  # fewer chats than this: no distribution of their lengths yet
 TAIL = 3  # a chat longer than all but this many recent ones is in the unknown tail
 RUNS = 101  # hours played forward (odd: the median is one of them)
@@ -213,9 +214,10 @@ def recently_taken(shop, now: datetime) -> list[Taken]:
 
 
 def pickup_seconds(taken: list[Taken]) -> float:
-    """The median wait of recent chats that found a place free; before enough of those
+    """The median wait of the latest chats that found a place free (the latest only: how
+    quickly agents take a chat changes with how busy they are); before enough of those
     are known, the fastest quarter of all recent waits (a queue's waits are no pickup)."""
-    free = [t.waited for t in taken if t.found_a_place][-RECENT_CHATS:]
+    free = [t.waited for t in taken if t.found_a_place][-PICKUP_CHATS:]
     if len(free) >= MIN_SAMPLES:
         return statistics.median(free)
     waits = [t.waited for t in taken][-RECENT_CHATS:]

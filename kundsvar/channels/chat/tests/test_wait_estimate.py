@@ -227,3 +227,10 @@ def test_the_places_and_free_places_a_chat_found_are_kept(now):
     assert [c.shown_position for c in (first, second, third)] == [1, 2, 3]
     taken = wait.recently_taken(shop, now)
     assert taken == []  # none taken yet
+
+
+def test_the_pickup_is_how_quickly_agents_take_a_chat_lately():  # S5
+    # Early in the day agents took a free chat in 5 s; lately, busier, in 30 s.
+    early = [_taken(i * 30, 5, position=1, free=2) for i in range(40)]
+    lately = [_taken(2000 + i * 30, 30, position=1, free=2) for i in range(wait.PICKUP_CHATS)]
+    assert wait.pickup_seconds(early + lately) == pytest.approx(30)
