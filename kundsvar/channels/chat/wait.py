@@ -7,7 +7,7 @@ pickup (how fast a free agent has recently taken a chat). A busy place frees whe
 chat ends, and the chats in conversation now are part-way through: a chat that has run
 for 8 minutes will, going by the shop's recent chats longer than 8 minutes, end in
 about what those had left. Then the agent takes the next chat after their moment
-between chats (`gap`, measured on recent queued chats) and that place is busy again
+between chats (`gaps`, measured on recent queued chats) and that place is busy again
 for a whole chat. The queue is first come first served, so the chat at position k is
 taken when the k-th place frees up.
 
@@ -49,7 +49,8 @@ class Load:
     agents: tuple[tuple[float, ...], ...] = ()  # per agent online: their chats' ages (s)
     handles: tuple[float, ...] = ()  # recent chat lengths (s), accepted → ended
     pickup_seconds: float = DEFAULT_PICKUP_SECONDS  # a free agent taking a chat
-    gap_seconds: float | None = None  # an agent's moment between chats; None: pickup
+    gaps: tuple[float, ...] = ()  # agents' recent moments between chats (s), drawn from
+    gap_seconds: float | None = None  # or one fixed moment; neither: the pickup
     _waits: list = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -72,60 +73,95 @@ class Load:
     def handle_seconds(self) -> float:
         return statistics.fmean(self.handles) if self.handles else DEFAULT_HANDLE_SECONDS
 
-    @property
-    def gap(self) -> float:
-        return self.pickup_seconds if self.gap_seconds is None else self.gap_seconds
+    def gap(self, rng: random.Random) -> float:
+        """An agent's moment between one chat's end and taking the next from the queue:
+        drawn from the measured ones (their spread counts: a few slow turns cost the
+        queue more than the median says)."""
+        if self.gap_seconds is not None:
+            return self.gap_seconds
+        if len(self.gaps) >= MIN_SAMPLES:
+            return rng.choice(self.gaps)
+        return self.pickup_seconds
 
     def waits(self, positions: int) -> list[float]:
         """The expected wait of the first `positions` chats in the queue (median of the
         hours played forward), kept: a whole queue is announced from one load."""
         if len(self._waits) < positions:
-            runs = [_play(self, max(positions, 2 * len(self._waits)), seed) for seed in range(RUNS)]
+            lengths = _Lengths(self.handles, tuple(a for ages in self.agents for a in ages))
+            upto = max(positions, 2 * len(self._waits))
+            runs = [_play(self, lengths, upto, seed) for seed in range(RUNS)]
             self._waits[:] = [statistics.median(column) for column in zip(*runs, strict=True)]
         return self._waits[:positions]
 
 
 class _Lengths:
     """Chat lengths drawn from the shop's recent chats: a whole chat, or what is left
-    of one that has run `age` seconds (drawn from the recent chats longer than that).
-    Fewer than MIN_SAMPLES recent chats: lengths are exponential around their mean (or
-    five minutes), which knows nothing of age — the honest prior."""
+    of one that has run `age` seconds (drawn from the chats longer than that).
 
-    def __init__(self, handles: tuple[float, ...]):
-        self.sorted = sorted(handles) if len(handles) >= MIN_SAMPLES else []
+    The chats still running count too, as lengths known only to be longer than their
+    age (Kaplan–Meier): when chats have lately run longer than the ended ones say, the
+    running ones show it before they end. Beyond the longest chat known, a chat has
+    about as much left as the longest ended ones had beyond the one before them (a tail
+    that does not end). Fewer than MIN_SAMPLES ended chats: lengths are exponential
+    around their mean (or five minutes), which knows nothing of age — the honest prior."""
+
+    def __init__(self, handles: tuple[float, ...], running: tuple[float, ...] = ()):
         self.mean = statistics.fmean(handles) if handles else DEFAULT_HANDLE_SECONDS
+        self.ended = sorted(handles) if len(handles) >= MIN_SAMPLES else []
+        self.times: list[float] = []  # each length an ended chat had ...
+        self.below: list[float] = []  # ... and the share of chats no longer than it
+        if not self.ended:
+            return
+        seen = sorted([(t, 1) for t in self.ended] + [(a, 0) for a in running])
+        at_risk, survive, i = len(seen), 1.0, 0
+        while i < len(seen):
+            time, ends, censored = seen[i][0], 0, 0
+            while i < len(seen) and seen[i][0] == time:
+                ends, censored, i = ends + seen[i][1], censored + 1 - seen[i][1], i + 1
+            if ends:
+                survive *= 1 - ends / at_risk
+                self.times.append(time)
+                self.below.append(1 - survive)
+            at_risk -= ends + censored
+        self.longest = max([self.ended[-1], *running])
+
+    def _tail(self, rng: random.Random) -> float:
+        top = self.ended[-TAIL:]
+        shorter = bisect.bisect_left(self.ended, top[0])
+        return rng.choice(top) - (self.ended[shorter - 1] if shorter else 0.0)
+
+    def _draw(self, age: float, rng: random.Random) -> float:
+        """A length longer than `age`."""
+        after = bisect.bisect_right(self.times, age)
+        share = self.below[after - 1] if after else 0.0
+        u = share + rng.random() * (1 - share)
+        found = bisect.bisect_right(self.below, u)
+        if found < len(self.times):
+            return self.times[found]
+        return max(age, self.longest) + self._tail(rng)
 
     def whole(self, rng: random.Random) -> float:
-        if not self.sorted:
+        if not self.ended:
             return rng.expovariate(1 / self.mean)
-        return rng.choice(self.sorted)
+        return self._draw(0.0, rng)
 
     def left(self, age: float, rng: random.Random) -> float:
-        if not self.sorted:
+        if not self.ended:
             return rng.expovariate(1 / self.mean)
-        longer = self.sorted[bisect.bisect_right(self.sorted, age) :]
-        if len(longer) >= TAIL:
-            return rng.choice(longer) - age
-        # Longer than nearly every recent chat: it has about as much left as the
-        # longest ones had beyond the one before them (a tail that does not end).
-        top = self.sorted[-TAIL:]
-        shorter = bisect.bisect_left(self.sorted, top[0])
-        below = self.sorted[shorter - 1] if shorter else 0.0
-        return rng.choice(top) - below
+        return self._draw(age, rng) - age
 
 
-def _play(load: Load, positions: int, seed: int) -> list[float]:
+def _play(load: Load, lengths: _Lengths, positions: int, seed: int) -> list[float]:
     """One hour played forward: when each of the first `positions` queued chats is
     taken. The heap holds when each place takes its next chat."""
     rng = random.Random(seed)
-    lengths = _Lengths(load.handles)
     ready = []
     for ages in load.agents:
         ends = sorted(lengths.left(age, rng) for age in ages)
         free = load.per_agent - len(ends)
         # An agent over their places (a chat handed over) frees one only when enough end.
         ready += [load.pickup_seconds] * max(0, free)
-        ready += [end + load.gap for end in ends[max(0, -free) :]]
+        ready += [end + load.gap(rng) for end in ends[max(0, -free) :]]
     if not ready:
         return [float("inf")] * positions
     heapq.heapify(ready)
@@ -133,7 +169,7 @@ def _play(load: Load, positions: int, seed: int) -> list[float]:
     for _position in range(positions):
         at = heapq.heappop(ready)
         taken.append(at)
-        heapq.heappush(ready, at + lengths.whole(rng) + load.gap)
+        heapq.heappush(ready, at + lengths.whole(rng) + load.gap(rng))
     return taken
 
 
@@ -224,21 +260,21 @@ def pickup_seconds(taken: list[Taken]) -> float:
     return statistics.quantiles(waits, n=4)[0] if len(waits) >= 4 else DEFAULT_PICKUP_SECONDS
 
 
-def gap_seconds(taken: list[Taken], ended: list[tuple]) -> float | None:
-    """An agent's moment between chats: for chats that were waiting when their agent
-    ended another, the time from that end until the agent took them. None: too few."""
+def gaps(taken: list[Taken], ended: list[tuple]) -> list[float]:
+    """Agents' moments between chats: for chats that were waiting when their agent
+    ended another, the time from that end until the agent took them."""
     ends: dict[int, list[datetime]] = {}
     for agent, ended_at, _length in ended:
         if agent is not None:
             ends.setdefault(agent, []).append(ended_at)
-    gaps = []
+    found = []
     for chat in taken:
         before = [
             e for e in ends.get(chat.agent_id, ()) if chat.started_at <= e <= chat.accepted_at
         ]
         if before:
-            gaps.append((chat.accepted_at - max(before)).total_seconds())
-    return statistics.median(gaps) if len(gaps) >= MIN_SAMPLES else None
+            found.append((chat.accepted_at - max(before)).total_seconds())
+    return found
 
 
 def load_for(shop, now: datetime, settings: ChatSettings | None = None) -> Load:
@@ -255,7 +291,7 @@ def load_for(shop, now: datetime, settings: ChatSettings | None = None) -> Load:
         agents=tuple(tuple(ages[agent]) for agent in sorted(ages)),
         handles=tuple(length for _agent, _ended, length in ended),
         pickup_seconds=max(0.0, pickup_seconds(taken)),
-        gap_seconds=gap_seconds(taken, ended),
+        gaps=tuple(gaps(taken, ended)),
     )
 
 

@@ -180,8 +180,8 @@ def test_an_agents_moment_between_chats_is_measured_on_the_chats_that_waited(now
         )
     ended = wait.recent_handles(shop, now)
     taken = wait.recently_taken(shop, now)
-    assert wait.gap_seconds(taken, ended) == pytest.approx(40)
-    assert wait.load_for(shop, now).gap_seconds == pytest.approx(40)
+    assert wait.gaps(taken, ended) == pytest.approx([40] * 6)
+    assert wait.load_for(shop, now).gaps == pytest.approx((40,) * 6)
 
 
 @pytest.mark.django_db
@@ -234,3 +234,32 @@ def test_the_pickup_is_how_quickly_agents_take_a_chat_lately():  # S5
     early = [_taken(i * 30, 5, position=1, free=2) for i in range(40)]
     lately = [_taken(2000 + i * 30, 30, position=1, free=2) for i in range(wait.PICKUP_CHATS)]
     assert wait.pickup_seconds(early + lately) == pytest.approx(30)
+
+
+def test_slow_turns_between_chats_count_with_their_spread():  # S5
+    # One place, its chat 100 s from its end. Agents took the next chat 10 s after an
+    # end four times in five, and once 210 s: 50 s on average, 10 s in the median.
+    # Position 8 waits for eight turns: in most runs one or more of them is slow.
+    fast = _load([(200,)], per_agent=1, gap_seconds=None, gaps=(10.0,) * 5)
+    spread = _load([(200,)], per_agent=1, gap_seconds=None, gaps=(10.0,) * 4 + (210.0,))
+    assert wait.estimate(1, fast) == pytest.approx(110)
+    assert wait.estimate(3, fast) == pytest.approx(100 + 10 + 300 + 10 + 300 + 10)
+    assert wait.estimate(8, spread) >= wait.estimate(8, fast) + 200
+
+
+def test_chats_still_running_long_tell_that_chats_take_longer_now():  # S5
+    # Ten chats ended after 300 s; ten more have run 600 s and go on. Half the chats
+    # are longer than the ended ones say: a new chat takes 300 s or, like the long
+    # ones, more than 600 s (as much more as the longest ended had: 300 s).
+    rng = random.Random(0)
+    ended_only = wait._Lengths((300.0,) * 10)
+    assert {ended_only.whole(rng) for _ in range(100)} == {300}
+    with_running = wait._Lengths((300.0,) * 10, running=(600.0,) * 10)
+    draws = [with_running.whole(rng) for _ in range(400)]
+    assert set(draws) == {300, 900}
+    assert 0.4 < draws.count(900) / len(draws) < 0.6
+    assert {with_running.left(600, rng) for _ in range(50)} == {300}
+    # The estimate takes them from the chats the agents online are in.
+    ten = _load([(600.0,)] * 10, per_agent=1)
+    assert wait.estimate(10, ten) == pytest.approx(300)  # each has about 300 s left
+    assert wait.estimate(11, ten) == pytest.approx(300 + 300)  # then a chat of 300 s
