@@ -13,9 +13,10 @@ taken when the k-th place frees up.
 
 Which place frees first is a question of chance (of ten chats that have just begun,
 one usually ends well before the mean chat length), so the estimate plays the next
-hour forward a couple of hundred times, each time drawing each chat's length from the
+hour forward fifty-one times, each time drawing each chat's length from the
 shop's recent chats (given how long it has run already), and shows the median. The
-draws are seeded by the inputs: the same shop state always shows the same wait."""
+draws are seeded (run n always draws the same way): the same shop state always shows the
+same wait."""
 
 import bisect
 import heapq
@@ -37,7 +38,7 @@ RECENT_CHATS = 100  # at most this many recent chats are learnt from
 PICKUP_CHATS = 15  # the pickup is the median of this many latest chats that found a place
 MIN_SAMPLES = 5  # fewer chats than this: no distribution of their lengths yet
 TAIL = 3  # a chat longer than all but this many recent ones is in the unknown tail
-RUNS = 101  # hours played forward (odd: the median is one of them)
+RUNS = 51  # hours played forward (odd: the median is one of them)
 SEEN_WINDOW = timedelta(seconds=90)  # an inbox reports every 30 s
 
 
