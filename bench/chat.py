@@ -499,7 +499,8 @@ def wait_figures(hour_start_ids: int, dump: str = "") -> tuple[float, float, int
             continue
         real = (chat.accepted_at - chat.started_at).total_seconds()
         shown = float(chat.shown_wait_seconds)
-        rows.append((chat.started_at, chat.shown_position, shown * SPEED[0], real * SPEED[0]))
+        at = (chat.started_at, chat.shown_position, chat.shown_free)
+        rows.append((*at, shown * SPEED[0], real * SPEED[0]))
         total += 1
         shown_all.append(shown)
         real_all.append(real)
@@ -519,14 +520,15 @@ def wait_figures(hour_start_ids: int, dump: str = "") -> tuple[float, float, int
 
 def write_waits(path: str, rows: list[tuple]) -> None:
     """--dump: each chat's start (simulated seconds into the run), its place in the queue
+    the places free then,
     and the wait shown and real (simulated seconds), to see where an estimate went wrong."""
     rows.sort()
     first = rows[0][0] if rows else None
     with open(path, "w") as out:
-        out.write("started_s,position,shown_s,real_s\n")
-        for started, position, shown, real in rows:
+        out.write("started_s,position,free,shown_s,real_s\n")
+        for started, position, free, shown, real in rows:
             at = (started - first).total_seconds() * SPEED[0]
-            out.write(f"{at:.0f},{position},{shown:.1f},{real:.1f}\n")
+            out.write(f"{at:.0f},{position},{free},{shown:.1f},{real:.1f}\n")
 
 
 SPEED = [30.0]

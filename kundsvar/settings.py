@@ -350,6 +350,11 @@ PHONE_46ELKS_API_URL = envstr("PHONE_46ELKS_API_URL", "https://api.46elks.com").
 PHONE_TWILIO_API_URL = envstr("PHONE_TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
 PHONE_TRUST_PROXY = envbool("PHONE_TRUST_PROXY", False)
 PHONE_HTTP_TIMEOUT = envint("PHONE_HTTP_TIMEOUT", 10)
+# What a 46elks caller hears (it has no text-to-speech of its own: it plays audio by
+# address): our texts are spoken by this program (Debian's espeak-ng, which ships the
+# Swedish, Norwegian and Danish voices) into WAV files. Empty, or not installed: no
+# spoken texts (a call is connected at once, the shop's own recording offers callbacks).
+PHONE_SPEECH_COMMAND = envstr("PHONE_SPEECH_COMMAND", "espeak-ng")
 
 # Inbound mail.
 # The largest inbound mail accepted whole, over HTTP (and SMTP, unless set apart).

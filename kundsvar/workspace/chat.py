@@ -19,6 +19,8 @@ from kundsvar.cases.models import Direction
 from kundsvar.channels.chat import events as chat_events
 from kundsvar.channels.chat import services as chat
 from kundsvar.channels.chat.models import LIVE_STATES, AgentStatus, Availability, Chat, shop_stream
+from kundsvar.channels.chat.views import FileForm
+from kundsvar.intake import attachments
 from kundsvar.live import sse
 from kundsvar.shops.models import Shop
 
@@ -115,7 +117,13 @@ def pane(request, number):
             "chat": item,
             "case": case,
             "summary": chat_events.summary(item),
-            "messages": [chat_events.message_payload(m) for m in messages],
+            "messages": [
+                {
+                    **chat_events.message_payload(m),
+                    "attachments": [{"id": a.pk, "name": a.filename} for a in m.attachments.all()],
+                }
+                for m in messages
+            ],
             "saved_replies": [
                 (r, saved_replies.render(r, case, request.user))
                 for r in saved_replies.for_case(case)
@@ -140,12 +148,18 @@ def _attempt(write, *args, **kwargs) -> JsonResponse:
 @login_required
 @require_POST
 def send(request, number):
+    """An agent's line, with at most one file: the customer's rules (10 MB, a photo, a
+    PDF or a text file whose first bytes match its name)."""
     item = _chat(request, number)
     text = request.POST.get("text", "").strip()[:5000]
-    if not text:
+    form = FileForm(files={"attachment": request.FILES["file"]} if "file" in request.FILES else {})
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors["attachment"])}, status=400)
+    upload = form.cleaned_data["attachment"]
+    if not text and upload is None:
         return JsonResponse({"error": "empty"}, status=400)
     try:
-        chat.answer(item, request.user, text)
+        chat.answer(item, request.user, text, file=attachments.uploaded(upload) if upload else None)
     except (chat.ChatError, ValueError) as error:
         return JsonResponse({"error": str(error)}, status=409)
     return JsonResponse({"ok": True}, status=201)

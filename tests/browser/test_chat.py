@@ -102,9 +102,19 @@ def test_a_whole_chat_between_a_customer_and_an_agent(chromium, asgi_server, tmp
         # The page fits the phone: nothing wider than the screen.
         assert customer.evaluate("document.documentElement.scrollWidth") <= 390
 
+        # The agent answers with a file: the customer's page links to it.
+        label = tmp_path / "returetikett.pdf"
+        label.write_bytes(b"%PDF-1.4\n% etikett\n")
+        pane.locator("[data-file]").set_input_files(str(label))
         box.fill("Tack, nu ser jag kvittot. Ha en fin dag!")
         box.press("Enter")
         customer.locator(".chat-msg.chat-out", has_text="Ha en fin dag").wait_for()
+        link = customer.locator(".chat-msg.chat-out a.chat-file-name", has_text="returetikett.pdf")
+        link.wait_for()
+        href = link.get_attribute("href")
+        assert href.startswith("/chat/file/")
+        download = customer.request.get(f"{asgi_server}{href}")
+        assert download.ok and download.body() == label.read_bytes()
 
         # The agent ends it; the customer is told.
         agent.once("dialog", lambda dialog: dialog.accept())
@@ -127,4 +137,6 @@ def test_a_whole_chat_between_a_customer_and_an_agent(chromium, asgi_server, tmp
         (Direction.OUTBOUND, "Tack, nu ser jag kvittot. Ha en fin dag!"),
     ]
     assert case.messages.get(body_text="Tack! Här är kvittot.").attachments.count() == 1
+    answer = case.messages.get(body_text="Tack, nu ser jag kvittot. Ha en fin dag!")
+    assert list(answer.attachments.values_list("filename", flat=True)) == ["returetikett.pdf"]
     assert case.order_links.filter(order__number="20417").exists()  # C4, from the text

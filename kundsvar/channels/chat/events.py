@@ -2,7 +2,10 @@
 (`chat.<id>`) and the shop's agents' stream (`shop.<id>.chat`). The customer's side
 never carries internal notes, addresses or other chats."""
 
+from django.urls import reverse
+
 from kundsvar.cases.models import Direction
+from kundsvar.core import links
 from kundsvar.live import services as live
 
 from .models import Chat, shop_stream
@@ -38,9 +41,17 @@ def summary(chat: Chat) -> dict:
     }
 
 
+def file_link(chat: Chat, attachment) -> str:
+    """The customer's download address of a file of their chat: signed for that chat
+    and file, expiring with the chat's own link (`views.TOKEN_DAYS`)."""
+    token = links.sign("chatfile", {"c": chat.pk, "a": attachment.pk})
+    return reverse("chat:file", args=[token])
+
+
 def message(chat: Chat, message) -> None:
     payload = message_payload(message)
-    live.publish(chat.stream, "message", payload, now=message.created_at)
+    customer = [{"name": a.filename, "url": file_link(chat, a)} for a in message.attachments.all()]
+    live.publish(chat.stream, "message", {**payload, "files": customer}, now=message.created_at)
     files = [{"id": a.pk, "name": a.filename} for a in message.attachments.all()]
     live.publish(
         shop_stream(chat.shop_id),

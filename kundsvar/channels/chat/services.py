@@ -20,9 +20,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.cases import files
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Status
 from kundsvar.cases.services import Inbound
+from kundsvar.intake import attachments
 from kundsvar.intake import services as intake
 from kundsvar.live import services as live
 from kundsvar.shopper import services as shopper_services
@@ -123,14 +125,21 @@ def say(chat: Chat, line: Line, *, now: datetime | None = None) -> Chat:
     return chat
 
 
-def answer(chat: Chat, agent, text: str, *, now: datetime | None = None):
-    """An agent's line: a reply on the case (the promise measured, rule S4). A waiting
-    chat is taken by the agent who answers it."""
+def answer(chat: Chat, agent, text: str, *, file=None, now: datetime | None = None):
+    """An agent's line, with at most one file (an `intake.attachments.File` the view
+    checked): a reply on the case (the promise measured, rule S4), the file an
+    attachment of it that the customer's page links to. A waiting chat is taken by the
+    agent who answers it."""
     now = now or timezone.now()
+    stored = attachments.store_files([file]) if file is not None else []
+    if None in stored:
+        raise ChatError(_("The file could not be saved. Please try again."))
+    if not text.strip() and file is not None:
+        text = files.display_name(file.filename)
     with transaction.atomic():
         if chat.state == ChatState.WAITING:
             chat = accept(chat, agent, now=now)
-        return cases.reply(chat.case, agent, text, then=Status.ANSWERED, now=now)
+        return cases.reply(chat.case, agent, text, then=Status.ANSWERED, now=now, files=stored)
 
 
 def _locked(chat: Chat) -> Chat:

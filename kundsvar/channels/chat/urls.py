@@ -18,4 +18,5 @@ urlpatterns = [
     path("chat/<str:token>/transcript/", views.send_transcript, name="transcript"),
     path("chat/<str:token>/poll/", views.poll, name="poll"),
     path("chat/<str:token>/events/", views.stream, name="events"),
+    path("chat/file/<str:token>/", views.file, name="file"),
 ]

@@ -14,14 +14,17 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from kundsvar.cases import files
+from kundsvar.cases.models import Attachment, Direction
 from kundsvar.channels.form.forms import ContactForm
 from kundsvar.commerce.models import Order
 from kundsvar.core import links
@@ -407,6 +410,34 @@ def poll(request, token):
     """The fallback when event streams are blocked: the same events, as JSON."""
     chat = _chat(token)
     return JsonResponse(sse.poll(chat.stream, sse.last_seen(request)))
+
+
+@require_GET
+@links.private()
+def file(request, token):
+    """A file of the chat (the agent's or the customer's own), by the signed address its
+    message carried: that chat's file only, and not after the chat's link has expired.
+    Always a download (never shown inline on our domain), in a sandbox."""
+    data = links.unsign("chatfile", token, max_age_days=TOKEN_DAYS) or {}
+    chat_id, attachment_id = data.get("c"), data.get("a")
+    if not isinstance(chat_id, int) or not isinstance(attachment_id, int):
+        raise Http404
+    chat = get_object_or_404(Chat, pk=chat_id)
+    item = get_object_or_404(
+        Attachment,
+        pk=attachment_id,
+        message__case_id=chat.case_id,
+        message__direction__in=[Direction.INBOUND, Direction.OUTBOUND],
+    )
+    try:
+        handle = files.open_file(item)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, item.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 def _hello(chat_id: int):

@@ -1,19 +1,28 @@
 """The honest wait (rule S5): "Du är nummer 3 i kön – ungefär 4 minuter", computed from
-the agents online now and how chats have recently gone, never a fixed label.
+the agents online now, the chats they are in and how chats have recently gone, never a
+fixed label.
 
-A chat waits for a free place: each agent online takes `per_agent` chats at once. With
-places free, the next chats are taken about as fast as agents have recently taken a
-chat that found a place free (`pickup`). Beyond the free places, a chat waits for busy
-places to free up. A place is busy for a chat's length and then for the agent's moment
-between chats (writing up, opening the next); `cycle` is that whole turn, measured on
-recent chats that queued: the time between one queued chat's being taken and the next,
-times the places there were. Measured so, it holds what the mean chat length alone
-misses (agents slow to take the next chat, a chat left open), and it scales to the
-places online now: the k-th chat beyond the free places waits about k · cycle / places.
-Before enough chats have queued, the cycle is the recent mean chat length."""
+Each agent online has `per_agent` places. A free place takes the next chat after the
+pickup (how fast a free agent has recently taken a chat). A busy place frees when its
+chat ends, and the chats in conversation now are part-way through: a chat that has run
+for 8 minutes will, going by the shop's recent chats longer than 8 minutes, end in
+about what those had left. Then the agent takes the next chat after their moment
+between chats (`gaps`, measured on recent queued chats) and that place is busy again
+for a whole chat. The queue is first come first served, so the chat at position k is
+taken when the k-th place frees up.
 
+Which place frees first is a question of chance (of ten chats that have just begun,
+one usually ends well before the mean chat length), so the estimate plays the next
+hour forward fifty-one times, each time drawing each chat's length from the
+shop's recent chats (given how long it has run already), and shows the median. The
+draws are seeded (run n always draws the same way): the same shop state always shows the
+same wait."""
+
+import bisect
+import heapq
+import random
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import DurationField, ExpressionWrapper, F
@@ -25,31 +34,144 @@ from .models import AgentStatus, Availability, Chat, ChatSettings, ChatState
 DEFAULT_HANDLE_SECONDS = 300.0  # before the shop has any recent chat: five minutes
 DEFAULT_PICKUP_SECONDS = 20.0
 RECENT = timedelta(hours=1)
-RECENT_CHATS = 50  # at most this many recent chats are averaged
-MIN_SAMPLES = 5  # fewer measured turns than this: the cycle is the mean chat length
+RECENT_CHATS = 100  # at most this many recent chats are learnt from
+PICKUP_CHATS = 15  # the pickup is the median of this many latest chats that found a place
+MIN_SAMPLES = 5  # fewer chats than this: no distribution of their lengths yet
+TAIL = 3  # a chat longer than all but this many recent ones is in the unknown tail
+RUNS = 51  # hours played forward (odd: the median is one of them)
 SEEN_WINDOW = timedelta(seconds=90)  # an inbox reports every 30 s
 
 
 @dataclass(frozen=True)
 class Load:
-    online: int  # agents online now
+    """The shop's chat now, as the estimate sees it."""
+
     per_agent: int  # chats at once per agent
-    active: int  # chats in conversation now
-    handle_seconds: float  # recent mean, accepted → ended
-    pickup_seconds: float  # how fast a free agent has recently taken a chat
-    cycle_seconds: float | None = None  # a place's measured turn; None: handle_seconds
+    agents: tuple[tuple[float, ...], ...] = ()  # per agent online: their chats' ages (s)
+    handles: tuple[float, ...] = ()  # recent chat lengths (s), accepted → ended
+    pickup_seconds: float = DEFAULT_PICKUP_SECONDS  # a free agent taking a chat
+    gaps: tuple[float, ...] = ()  # agents' recent moments between chats (s), drawn from
+    gap_seconds: float | None = None  # or one fixed moment; neither: the pickup
+    _waits: list = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def online(self) -> int:
+        return len(self.agents)
 
     @property
     def places(self) -> int:
         return self.online * self.per_agent
 
     @property
-    def free(self) -> int:
-        return max(0, self.places - self.active)
+    def active(self) -> int:
+        return sum(len(ages) for ages in self.agents)
 
     @property
-    def turn(self) -> float:
-        return self.cycle_seconds if self.cycle_seconds is not None else self.handle_seconds
+    def free(self) -> int:
+        return sum(max(0, self.per_agent - len(ages)) for ages in self.agents)
+
+    @property
+    def handle_seconds(self) -> float:
+        return statistics.fmean(self.handles) if self.handles else DEFAULT_HANDLE_SECONDS
+
+    def gap(self, rng: random.Random) -> float:
+        """An agent's moment between one chat's end and taking the next from the queue:
+        drawn from the measured ones (their spread counts: a few slow turns cost the
+        queue more than the median says)."""
+        if self.gap_seconds is not None:
+            return self.gap_seconds
+        if len(self.gaps) >= MIN_SAMPLES:
+            return rng.choice(self.gaps)
+        return self.pickup_seconds
+
+    def waits(self, positions: int) -> list[float]:
+        """The expected wait of the first `positions` chats in the queue (median of the
+        hours played forward), kept: a whole queue is announced from one load."""
+        if len(self._waits) < positions:
+            lengths = _Lengths(self.handles, tuple(a for ages in self.agents for a in ages))
+            upto = max(positions, 2 * len(self._waits))
+            runs = [_play(self, lengths, upto, seed) for seed in range(RUNS)]
+            self._waits[:] = [statistics.median(column) for column in zip(*runs, strict=True)]
+        return self._waits[:positions]
+
+
+class _Lengths:
+    """Chat lengths drawn from the shop's recent chats: a whole chat, or what is left
+    of one that has run `age` seconds (drawn from the chats longer than that).
+
+    The chats still running count too, as lengths known only to be longer than their
+    age (Kaplan–Meier): when chats have lately run longer than the ended ones say, the
+    running ones show it before they end. Beyond the longest chat known, a chat has
+    about as much left as the longest ended ones had beyond the one before them (a tail
+    that does not end). Fewer than MIN_SAMPLES ended chats: lengths are exponential
+    around their mean (or five minutes), which knows nothing of age — the honest prior."""
+
+    def __init__(self, handles: tuple[float, ...], running: tuple[float, ...] = ()):
+        self.mean = statistics.fmean(handles) if handles else DEFAULT_HANDLE_SECONDS
+        self.ended = sorted(handles) if len(handles) >= MIN_SAMPLES else []
+        self.times: list[float] = []  # each length an ended chat had ...
+        self.below: list[float] = []  # ... and the share of chats no longer than it
+        if not self.ended:
+            return
+        seen = sorted([(t, 1) for t in self.ended] + [(a, 0) for a in running])
+        at_risk, survive, i = len(seen), 1.0, 0
+        while i < len(seen):
+            time, ends, censored = seen[i][0], 0, 0
+            while i < len(seen) and seen[i][0] == time:
+                ends, censored, i = ends + seen[i][1], censored + 1 - seen[i][1], i + 1
+            if ends:
+                survive *= 1 - ends / at_risk
+                self.times.append(time)
+                self.below.append(1 - survive)
+            at_risk -= ends + censored
+        self.longest = max([self.ended[-1], *running])
+
+    def _tail(self, rng: random.Random) -> float:
+        top = self.ended[-TAIL:]
+        shorter = bisect.bisect_left(self.ended, top[0])
+        return rng.choice(top) - (self.ended[shorter - 1] if shorter else 0.0)
+
+    def _draw(self, age: float, rng: random.Random) -> float:
+        """A length longer than `age`."""
+        after = bisect.bisect_right(self.times, age)
+        share = self.below[after - 1] if after else 0.0
+        u = share + rng.random() * (1 - share)
+        found = bisect.bisect_right(self.below, u)
+        if found < len(self.times):
+            return self.times[found]
+        return max(age, self.longest) + self._tail(rng)
+
+    def whole(self, rng: random.Random) -> float:
+        if not self.ended:
+            return rng.expovariate(1 / self.mean)
+        return self._draw(0.0, rng)
+
+    def left(self, age: float, rng: random.Random) -> float:
+        if not self.ended:
+            return rng.expovariate(1 / self.mean)
+        return self._draw(age, rng) - age
+
+
+def _play(load: Load, lengths: _Lengths, positions: int, seed: int) -> list[float]:
+    """One hour played forward: when each of the first `positions` queued chats is
+    taken. The heap holds when each place takes its next chat."""
+    rng = random.Random(seed)
+    ready = []
+    for ages in load.agents:
+        ends = sorted(lengths.left(age, rng) for age in ages)
+        free = load.per_agent - len(ends)
+        # An agent over their places (a chat handed over) frees one only when enough end.
+        ready += [load.pickup_seconds] * max(0, free)
+        ready += [end + load.gap(rng) for end in ends[max(0, -free) :]]
+    if not ready:
+        return [float("inf")] * positions
+    heapq.heapify(ready)
+    taken = []
+    for _position in range(positions):
+        at = heapq.heappop(ready)
+        taken.append(at)
+        heapq.heappush(ready, at + lengths.whole(rng) + load.gap(rng))
+    return taken
 
 
 def estimate(position: int, load: Load) -> float | None:
@@ -57,10 +179,7 @@ def estimate(position: int, load: Load) -> float | None:
     when nobody is online (then there is no wait to promise)."""
     if load.online <= 0 or load.per_agent <= 0:
         return None
-    beyond = position - load.free
-    if beyond <= 0:
-        return load.pickup_seconds
-    return load.pickup_seconds + beyond * load.turn / load.places
+    return load.waits(position)[position - 1]
 
 
 def settings_for(shop) -> ChatSettings:
@@ -68,25 +187,32 @@ def settings_for(shop) -> ChatSettings:
     return found or ChatSettings(shop=shop)
 
 
-def agents_online(shop, now: datetime) -> int:
-    return AgentStatus.objects.filter(
-        availability=Availability.ONLINE,
-        seen_at__gte=now - SEEN_WINDOW,
-        agent__memberships__shop=shop,
-        agent__is_active=True,
-    ).count()
-
-
-def _recent_seconds(shop, now: datetime, start: str, end: str, **filters) -> list[float]:
-    took = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    rows = (
-        Chat.objects.filter(shop=shop, **{f"{end}__gte": now - RECENT}, **filters)
-        .exclude(**{f"{start}__isnull": True})
-        .annotate(took=took)
-        .order_by(f"-{end}")
-        .values_list("took", flat=True)[:RECENT_CHATS]
+def online_agents(shop, now: datetime) -> list[int]:
+    return list(
+        AgentStatus.objects.filter(
+            availability=Availability.ONLINE,
+            seen_at__gte=now - SEEN_WINDOW,
+            agent__memberships__shop=shop,
+            agent__is_active=True,
+        ).values_list("agent_id", flat=True)
     )
-    return [max(0.0, t.total_seconds()) for t in rows if t is not None]
+
+
+def agents_online(shop, now: datetime) -> int:
+    return len(online_agents(shop, now))
+
+
+def recent_handles(shop, now: datetime) -> list[tuple[int | None, datetime, float]]:
+    """The chats ended in the last hour, latest first: (agent, ended at, length)."""
+    took = ExpressionWrapper(F("ended_at") - F("accepted_at"), output_field=DurationField())
+    rows = (
+        Chat.objects.filter(shop=shop, state=ChatState.ENDED, ended_at__gte=now - RECENT)
+        .exclude(accepted_at__isnull=True)
+        .annotate(took=took)
+        .order_by("-ended_at")
+        .values_list("agent_id", "ended_at", "took")[:RECENT_CHATS]
+    )
+    return [(a, e, max(0.0, t.total_seconds())) for a, e, t in rows if t is not None]
 
 
 @dataclass(frozen=True)
@@ -98,6 +224,7 @@ class Taken:
     position: int | None  # shown when it started
     places: int | None
     free: int | None
+    agent_id: int | None = None
 
     @property
     def waited(self) -> float:
@@ -112,48 +239,60 @@ class Taken:
 
 
 def recently_taken(shop, now: datetime) -> list[Taken]:
-    """The chats taken in the last hour, the latest `2 · RECENT_CHATS`, oldest first."""
+    """The chats taken in the last hour, the latest `RECENT_CHATS`, oldest first."""
     rows = (
         Chat.objects.filter(shop=shop, accepted_at__gte=now - RECENT, accepted_at__lte=now)
         .order_by("-accepted_at")
-        .values_list("started_at", "accepted_at", "shown_position", "shown_places", "shown_free")
-    )[: 2 * RECENT_CHATS]
+        .values_list(
+            "started_at", "accepted_at", "shown_position", "shown_places", "shown_free", "agent_id"
+        )
+    )[:RECENT_CHATS]
     return [Taken(*row) for row in reversed(rows)]
 
 
 def pickup_seconds(taken: list[Taken]) -> float:
-    """The median wait of recent chats that found a place free; before enough of those
+    """The median wait of the latest chats that found a place free (the latest only: how
+    quickly agents take a chat changes with how busy they are); before enough of those
     are known, the fastest quarter of all recent waits (a queue's waits are no pickup)."""
-    free = [t.waited for t in taken if t.found_a_place][-RECENT_CHATS:]
+    free = [t.waited for t in taken if t.found_a_place][-PICKUP_CHATS:]
     if len(free) >= MIN_SAMPLES:
         return statistics.median(free)
     waits = [t.waited for t in taken][-RECENT_CHATS:]
     return statistics.quantiles(waits, n=4)[0] if len(waits) >= 4 else DEFAULT_PICKUP_SECONDS
 
 
-def cycle_seconds(taken: list[Taken]) -> float | None:
-    """A place's turn (a chat and the moment before the next), measured on queued chats:
-    each queued chat was taken when a place freed up, so the time from the chat taken
-    before it, times the places there were, is one place's turn. None: too few."""
-    turns = [
-        (chat.accepted_at - before.accepted_at).total_seconds() * chat.places
-        for before, chat in zip(taken, taken[1:], strict=False)
-        if chat.found_a_place is False and chat.places and chat.started_at < before.accepted_at
-    ][-RECENT_CHATS:]
-    return statistics.fmean(turns) if len(turns) >= MIN_SAMPLES else None
+def gaps(taken: list[Taken], ended: list[tuple]) -> list[float]:
+    """Agents' moments between chats: for chats that were waiting when their agent
+    ended another, the time from that end until the agent took them."""
+    ends: dict[int, list[datetime]] = {}
+    for agent, ended_at, _length in ended:
+        if agent is not None:
+            ends.setdefault(agent, []).append(ended_at)
+    found = []
+    for chat in taken:
+        before = [
+            e for e in ends.get(chat.agent_id, ()) if chat.started_at <= e <= chat.accepted_at
+        ]
+        if before:
+            found.append((chat.accepted_at - max(before)).total_seconds())
+    return found
 
 
 def load_for(shop, now: datetime, settings: ChatSettings | None = None) -> Load:
     settings = settings or settings_for(shop)
-    handled = _recent_seconds(shop, now, "accepted_at", "ended_at", state=ChatState.ENDED)
+    ended = recent_handles(shop, now)
     taken = recently_taken(shop, now)
+    online = online_agents(shop, now)
+    ages: dict[int, list[float]] = {agent: [] for agent in online}
+    active = Chat.objects.filter(shop=shop, state=ChatState.ACTIVE, agent_id__in=online)
+    for agent, accepted_at in active.values_list("agent_id", "accepted_at"):
+        ages[agent].append(max(0.0, (now - (accepted_at or now)).total_seconds()))
     return Load(
-        online=agents_online(shop, now),
         per_agent=settings.chats_per_agent,
-        active=Chat.objects.filter(shop=shop, state=ChatState.ACTIVE).count(),
-        handle_seconds=statistics.fmean(handled) if handled else DEFAULT_HANDLE_SECONDS,
+        agents=tuple(tuple(ages[agent]) for agent in sorted(ages)),
+        handles=tuple(length for _agent, _ended, length in ended),
         pickup_seconds=max(0.0, pickup_seconds(taken)),
-        cycle_seconds=cycle_seconds(taken),
+        gaps=tuple(gaps(taken, ended)),
     )
 
 

@@ -11,16 +11,17 @@ import binascii
 import hmac
 import logging
 
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kundsvar.channels.hooks import services as hooks
 
+from . import speech as spoken
 from . import voice
 from .models import PhoneSettings, Provider
-from .providers import elks, twilio
+from .providers import twilio
 
 log = logging.getLogger(__name__)
 PROCESSORS = "kundsvar.channels.phone.processors"
@@ -129,12 +130,26 @@ def elks_voice(request, phone):
 
 @hook(Provider.ELKS, "call_connect", "call_connected", "callid", suffix="-")
 def elks_next(request, phone):
-    return _json(voice.elks_after_connect(request, phone, request.POST.get("result", "")))
+    result = request.POST.get("result", "")
+    return _json(voice.elks_after_connect(request, phone, result, timezone.now()))
 
 
 @hook(Provider.ELKS, "call_ivr", "callback_digit", "callid", suffix="-")
 def elks_ivr(request, phone):
-    return _json(elks.hangup())
+    digit = request.POST.get("result", "")
+    return _json(voice.elks_after_digit(request, phone, digit, timezone.now()))
+
+
+@require_GET
+def speech(request, token):
+    """A spoken text's WAV (`speech.url`): the signed address is the key."""
+    audio = spoken.open_audio(token)
+    if audio is None:
+        raise Http404
+    response = FileResponse(audio, content_type="audio/wav")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @hook(Provider.ELKS, "call_end", "call_ended", "callid", "id", suffix="-")

@@ -18,6 +18,9 @@ urlpatterns = [
         hook_views.elks_hangup,
         name="elks_hangup",
     ),
+    # What 46elks plays (a signed address per spoken text, no Basic auth: 46elks
+    # fetches audio as it is given).
+    path("hooks/phone/speech/<str:token>.wav", hook_views.speech, name="speech"),
     # Twilio: the number's Messaging and Voice webhooks and its call status callback.
     path("hooks/phone/<str:token>/twilio/sms/", hook_views.twilio_sms, name="twilio_sms"),
     path("hooks/phone/<str:token>/twilio/voice/", hook_views.twilio_voice, name="twilio_voice"),

@@ -1,12 +1,14 @@
 """What happens when a customer calls (rules C1, S5): while the shop is open and agents'
 phones are given, the call rings them all; otherwise, or when nobody answers, the caller
-hears when we would call back and presses 1 for a callback. A call that ends unanswered
+hears when we would call back and presses 1 for a callback (Twilio says the words, 46elks
+plays them as `speech` spoke them). A call that ends unanswered
 without that becomes a callback anyway (`processors.call_ended`)."""
 
 from datetime import datetime
 
 from django.urls import reverse
 
+from . import speech
 from .models import PhoneSettings
 from .providers import elks, twilio
 from .waits import phone_today
@@ -71,28 +73,52 @@ def _offer(phone: PhoneSettings, now: datetime, *, closed: bool) -> str:
 
 
 # -- 46elks: JSON actions -----------------------------------------------------------------
+# 46elks has no text-to-speech: the same words Twilio says are spoken into WAV files by
+# `speech` and played by address. Without a renderer the call goes on without words:
+# connected at once, the callback offered by the shop's own recording (or the missed
+# call becomes a callback by itself).
 
 
 def elks_start(request, phone: PhoneSettings, now: datetime) -> dict:
     hangup = {"whenhangup": hook_url(request, phone, "elks_hangup")}
     if connects(phone, now):
+        language = phone.shop.language
         action = elks.connect(
             phone.agents(), caller_id=phone.number, next_url=hook_url(request, phone, "elks_next")
         )
+        welcome = speech.url(request, words("welcome", language, shop=phone.shop.name), language)
+        if welcome:
+            action = elks.play(welcome, then=action)
         return {**action, **hangup}
-    return {**elks_offer(request, phone), **hangup}
+    return {**elks_offer(request, phone, now, closed=True), **hangup}
 
 
-def elks_offer(request, phone: PhoneSettings) -> dict:
-    """The recording that offers a callback; without one, hang up: the missed call
-    becomes a callback by itself."""
-    if not phone.ivr_prompt_url:
+def elks_offer(request, phone: PhoneSettings, now: datetime, *, closed: bool) -> dict:
+    """The callback offered with its promised time, spoken ("Tryck 1 så ringer vi upp
+    dig senast 14.30"); with no renderer the shop's recording; with neither, hang up:
+    the missed call becomes a callback by itself."""
+    language = phone.shop.language
+    prompt = speech.url(request, _offer(phone, now, closed=closed), language)
+    prompt = prompt or phone.ivr_prompt_url
+    if not prompt:
         return elks.hangup()
-    return elks.offer_callback(phone.ivr_prompt_url, next_url=hook_url(request, phone, "elks_ivr"))
+    return elks.offer_callback(prompt, next_url=hook_url(request, phone, "elks_ivr"))
 
 
-def elks_after_connect(request, phone: PhoneSettings, result: str) -> dict:
-    return elks.hangup() if result == "success" else elks_offer(request, phone)
+def elks_after_connect(request, phone: PhoneSettings, result: str, now: datetime) -> dict:
+    if result == "success":
+        return elks.hangup()
+    return elks_offer(request, phone, now, closed=False)
+
+
+def elks_after_digit(request, phone: PhoneSettings, digit: str, now: datetime) -> dict:
+    """1: the callback is asked for (the worker makes it); the caller hears when."""
+    if digit.strip() != "1":
+        return elks.hangup()
+    language = phone.shop.language
+    today = phone_today(phone.shop, now, language, phone)
+    thanks = speech.url(request, words("thanks", language, promise=today.callback_text), language)
+    return elks.play(thanks) if thanks else elks.hangup()
 
 
 # -- Twilio: TwiML ------------------------------------------------------------------------

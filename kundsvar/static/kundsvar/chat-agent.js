@@ -110,11 +110,14 @@
     var compose = pane.querySelector("[data-compose]"), typed = 0;
     if (compose) {
       var text = compose.querySelector("textarea");
+      var file = compose.querySelector("[data-file]");
       compose.addEventListener("submit", function (e) {
         e.preventDefault();
-        if (!text.value.trim()) { return; }
+        var withFile = file && file.files && file.files.length;
+        if (!text.value.trim() && !withFile) { return; }
         var data = new FormData(compose);
         text.value = "";
+        if (file) { file.value = ""; }
         post(base + "send/", data).catch(function (err) {
           text.value = data.get("text");
           window.alert(err.message);

@@ -49,10 +49,11 @@
     var words_ = document.createElement("p");
     words_.textContent = m.text;
     body.appendChild(words_);
-    (m.files || []).forEach(function (name) {
-      var file = document.createElement("p");
+    (m.files || []).forEach(function (f) {
+      var file = document.createElement(f.url ? "a" : "p");
       file.className = "chat-file-name";
-      file.textContent = "\uD83D\uDCCE " + name;
+      file.textContent = "\uD83D\uDCCE " + (f.name || f);
+      if (f.url) { file.href = f.url; file.setAttribute("download", f.name); file.rel = "noopener"; }
       body.appendChild(file);
     });
     line("chat-msg chat-" + m.direction, body);

@@ -148,3 +148,22 @@ def test_typing_is_throttled_and_not_stored(now):
     assert services.typing(chat, side="customer") is False  # within two seconds
     assert services.typing(chat, side="agent", agent=alice) is True
     assert LiveEvent.objects.count() == before
+
+
+def test_a_file_sent_after_the_customer_left_goes_with_the_email(
+    now, django_capture_on_commit_callbacks
+):
+    from kundsvar.intake.attachments import File
+
+    shop, (alice,) = shop_with_agents(1)
+    chat = start(shop, email="karin@example.se", name="Karin")
+    services.accept(chat, alice)
+    services.end(Chat.objects.get(pk=chat.pk), by="customer")
+    label = File("returetikett.pdf", "application/pdf", b"%PDF-1.4\n% etikett\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer(Chat.objects.get(pk=chat.pk), alice, "Här är etiketten.", file=label)
+    (sent,) = mail.outbox
+    parts = [p for p in sent.message().walk() if p.get_filename()]
+    assert [(p.get_filename(), p.get_payload(decode=True)) for p in parts] == [
+        ("returetikett.pdf", label.payload)
+    ]

@@ -35,5 +35,10 @@ def offer_callback(prompt_url: str, *, next_url: str) -> dict:
     return {"ivr": prompt_url, "digits": 1, "timeout": 10, "repeat": 2, "next": next_url}
 
 
+def play(audio_url: str, then: dict | None = None) -> dict:
+    """Play a recording, then go on with `then` (an action; none: the call ends)."""
+    return {"play": audio_url, **({"next": then} if then else {})}
+
+
 def hangup() -> dict:
     return {"hangup": "reject"}

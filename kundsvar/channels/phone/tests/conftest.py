@@ -29,6 +29,7 @@ def fake(_server, settings):
     settings.PHONE_46ELKS_API_URL = _server.url
     settings.PHONE_TWILIO_API_URL = _server.url
     settings.SITE_URL = "https://support.example"
+    settings.PHONE_SPEECH_COMMAND = ""  # no spoken words unless a test asks (test_spoken)
     return _server
 
 
