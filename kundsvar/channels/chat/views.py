@@ -11,7 +11,6 @@ import logging
 
 from django import forms
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import FileResponse, Http404, JsonResponse
@@ -27,7 +26,7 @@ from kundsvar.cases import files
 from kundsvar.cases.models import Attachment, Direction
 from kundsvar.channels.form.forms import ContactForm
 from kundsvar.commerce.models import Order
-from kundsvar.core import links
+from kundsvar.core import links, ratelimit
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import customer_language, shop_languages
 from kundsvar.core.phones import tel_href
@@ -74,12 +73,10 @@ def _too_many_messages() -> JsonResponse:
 
 def _limited(request) -> bool:
     """Too many chats or messages from one address in ten minutes."""
-    key = f"chat-start:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, 600)
-    try:
-        return cache.incr(key) > django_settings.CHAT_STARTS_PER_ADDRESS
-    except ValueError:
-        return False
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return not ratelimit.allow_key(
+        "chat_start", address, limit=django_settings.CHAT_STARTS_PER_ADDRESS
+    )
 
 
 def _prefill(shop, token: str) -> dict:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.core import mail
-from django.test import AsyncClient
+from django.test import AsyncClient, Client
 from django.urls import reverse
 
 from kundsvar.accounts.models import Membership, Role
@@ -42,6 +42,16 @@ def test_a_customer_starts_a_chat_and_writes_with_its_token(client, now):
     assert [e["text"] for e in client.get(f"/chat/{token}/poll/?after=1").json()["events"]] == [
         "Är ni där?"
     ]
+
+
+def test_chats_started_from_one_address_are_limited_with_a_clear_answer(client, now, settings):
+    settings.CHAT_STARTS_PER_ADDRESS = 2
+    shop, _ = shop_with_agents(1)
+    assert [_start(client, shop).status_code for _ in range(3)] == [201, 201, 429]
+    assert "Vänta några minuter" in _start(client, shop).json()["error"]
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert _start(other, shop).status_code == 201  # another address has its own count
+    assert Chat.objects.count() == 3
 
 
 def test_a_made_up_or_tampered_token_opens_nothing(client, now):
