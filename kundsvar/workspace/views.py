@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -173,9 +174,18 @@ def _case(request, number) -> Case:
 
 def _detail_context(request, case: Case, **extra) -> dict:
     now = timezone.now()
-    conversation = case.messages.select_related("author", "verified_by_shop").prefetch_related(
-        "outbound", "attachments"
+    # Read once: the page, the composer's checks and the panels take the conversation
+    # from here (queries.prefetched_messages), not each with a query of its own.
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "messages",
+            queryset=Message.objects.select_related("author", "verified_by_shop").prefetch_related(
+                "outbound", "attachments"
+            ),
+        ),
     )
+    conversation = case.messages.all()
     channels = queries.reply_channels(case)
     draft = compose.draft_for(case, request.user)  # the agent's unsent text, restored
     context = {
