@@ -62,9 +62,14 @@ def search(agent, q: str) -> list[Customer]:
     else:
         key = search_key(q)
         if " " not in key:  # one word: the start of an address too
+            # By the address's own shop (the same as its customer's), so that the planner
+            # reads the LOWER(address) index range, not every address of every customer
+            # of the agent's shops (1M cases: 333,000 customers).
+            addresses = CustomerEmail.objects.filter(_starts(Lower("address"), [key]))
+            if not agent.is_superuser:
+                addresses = addresses.filter(shop_id__in=queries.shop_ids(agent))
             rows = (
-                CustomerEmail.objects.filter(_starts(Lower("address"), [key]), customer__in=mine)
-                .order_by("-id")
+                addresses.order_by("-id")
                 .values_list("customer_id", flat=True)
             )
             found.update(dict.fromkeys(rows[:PAGE_SIZE]))
