@@ -349,6 +349,10 @@ def add_inbound_message(
 
 def last_message_id(case: Case) -> int | None:
     """The newest message the customer and the shop exchanged: what a composer 'saw'."""
+    messages = queries.prefetched_messages(case)
+    if messages is not None:
+        exchanged = [m.pk for m in messages if m.direction != Direction.NOTE]
+        return max(exchanged, default=None)
     return case.messages.filter(direction__in=[Direction.INBOUND, Direction.OUTBOUND]).aggregate(
         last=Max("id")
     )["last"]
@@ -884,8 +888,13 @@ def delete_saved_reply(reply: SavedReply) -> None:
 
 def mark_seen(case: Case, agent, now: datetime | None = None) -> None:
     """The agent has the case open (unread markers, collision notice). Not audited."""
-    CaseView.objects.update_or_create(
-        case=case, agent=agent, defaults={"seen_at": now or timezone.now()}
+    # One INSERT … ON CONFLICT DO UPDATE (both databases), not a transaction around a
+    # SELECT and an UPDATE: the case page and its presence poll call this every time.
+    CaseView.objects.bulk_create(
+        [CaseView(case=case, agent=agent, seen_at=now or timezone.now())],
+        update_conflicts=True,
+        unique_fields=["case", "agent"],
+        update_fields=["seen_at"],
     )
 
 

@@ -5,7 +5,7 @@ and the server's "not adapted" warning covers these texts too (`inserted_texts`)
 
 from django.template.loader import render_to_string
 
-from kundsvar.cases.models import Direction
+from kundsvar.cases.queries import latest_inbound
 
 from . import queries
 from .emails import article_url
@@ -18,12 +18,7 @@ TEXT_TOKEN, LINK_TOKEN = "kbt", "kbl"
 
 
 def _question(case) -> str:
-    latest = (
-        case.messages.filter(direction=Direction.INBOUND)
-        .order_by("-created_at", "-pk")
-        .only("case", "new_text", "body_text")  # the case too: no second query for it
-        .first()
-    )
+    latest = latest_inbound(case, "new_text", "body_text")
     return f"{case.subject}\n{latest.display_text if latest else ''}"
 
 

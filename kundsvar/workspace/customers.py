@@ -62,11 +62,13 @@ def search(agent, q: str) -> list[Customer]:
     else:
         key = search_key(q)
         if " " not in key:  # one word: the start of an address too
-            rows = (
-                CustomerEmail.objects.filter(_starts(Lower("address"), [key]), customer__in=mine)
-                .order_by("-id")
-                .values_list("customer_id", flat=True)
-            )
+            # By the address's own shop (the same as its customer's), so that the planner
+            # reads the LOWER(address) index range, not every address of every customer
+            # of the agent's shops (1M cases: 333,000 customers).
+            addresses = CustomerEmail.objects.filter(_starts(Lower("address"), [key]))
+            if not agent.is_superuser:
+                addresses = addresses.filter(shop_id__in=queries.shop_ids(agent))
+            rows = addresses.order_by("-id").values_list("customer_id", flat=True)
             found.update(dict.fromkeys(rows[:PAGE_SIZE]))
         if "@" not in key:
             rows = _named(mine, key).order_by("-id").values_list("pk", flat=True)
@@ -83,9 +85,8 @@ def _named(mine: QuerySet[Customer], key: str) -> QuerySet[Customer]:
     words are checked on those rows only."""
     words = key.split()[:5]
     lead = max(words, key=len)
-    named = mine.filter(
-        _starts(F("name_key"), [key, lead]) | _starts(F("surname_key"), [key, lead])
-    )
+    starts = [key] if lead == key else [key, lead]  # one word: each range read once
+    named = mine.filter(_starts(F("name_key"), starts) | _starts(F("surname_key"), starts))
     for word in words:
         named = named.filter(Q(name_key__startswith=word) | Q(name_key__contains=f" {word}"))
     return named

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kundsvar.accounts.models import Agent, Team
+from kundsvar.accounts.models import Agent, Membership, Role, Team
 from kundsvar.cases import queries, services
 from kundsvar.cases.models import Case, Channel, Direction, Message, Status
 from kundsvar.channels.email import outbox
@@ -173,8 +174,23 @@ def _case(request, number) -> Case:
 
 def _detail_context(request, case: Case, **extra) -> dict:
     now = timezone.now()
-    conversation = case.messages.select_related("author", "verified_by_shop").prefetch_related(
-        "outbound", "attachments"
+    # Read once: the page, the composer's checks and the panels take the conversation
+    # from here (queries.prefetched_messages), not each with a query of its own.
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "messages",
+            queryset=Message.objects.select_related("author", "verified_by_shop").prefetch_related(
+                "outbound", "attachments"
+            ),
+        ),
+    )
+    conversation = case.messages.all()
+    # The shop's agents (the assignee menu) and whether this one is its admin: one query.
+    members = list(
+        Membership.objects.filter(shop_id=case.shop_id, agent__is_active=True)
+        .select_related("agent")
+        .order_by("agent__first_name", "agent_id")
     )
     channels = queries.reply_channels(case)
     draft = compose.draft_for(case, request.user)  # the agent's unsent text, restored
@@ -201,9 +217,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
             for r in saved_replies.for_case(case)
         ],
         "variables": saved_replies.VARIABLES,
-        "agents": Agent.objects.filter(memberships__shop=case.shop_id, is_active=True).order_by(
-            "first_name"
-        ),
+        "agents": [m.agent for m in members],
         "teams": Team.objects.filter(shop_id=case.shop_id),
         "languages": Language.choices,
         "topics": [
@@ -212,7 +226,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "previous_cases": queries.previous_cases(case),
         "panels": render_panels(case, request.user),
         "emails": list(case.customer.emails.all()),
-        "is_shop_admin": queries.is_shop_admin(request.user, case.shop_id),
+        "is_shop_admin": request.user.is_superuser
+        or any(m.agent_id == request.user.pk and m.role == Role.ADMIN for m in members),
         "now": now,
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
         "undo": undo.pending(request),

@@ -184,6 +184,7 @@ def test_customer_search_by_name_address_phone_and_case_number(
 
     assert found("lindqvist karin") == [karin.pk]  # every word, any order; not the other shop
     assert found("KARIN.LIND") == [karin.pk]
+    assert found("karin@example") == []  # the address of the other shop's customer
     assert found("0701234567") == [karin.pk]
     assert found(str(erik.number)) == [erik.customer_id]
     assert found("nobody-here") == []
