@@ -141,6 +141,8 @@
     const found = [];
     if (/^#?\d+$/.test(q)) found.push({ label: palette.dataset.goCase.replace("%s", q.replace("#", "")), href: "/cases/" + q.replace("#", "") + "/" });
     if (q) {
+      // Every view, customers, orders by number and FAQ articles (search/results.html).
+      found.push({ label: palette.dataset.searchEverywhere.replace("%s", q), href: palette.dataset.searchUrl + "?q=" + encodeURIComponent(q) });
       found.push({ label: palette.dataset.searchCases.replace("%s", q), href: "/cases/?q=" + encodeURIComponent(q) });
       found.push({ label: palette.dataset.searchCustomers.replace("%s", q), href: "/customers/?q=" + encodeURIComponent(q) });
     }
