@@ -516,7 +516,8 @@ def tags(request, number):
 @require_http_methods(["GET", "POST"])
 def merge(request, number):
     """Merging is shown first and done only on an explicit confirmation: a GET or the
-    first POST from the case page only asks."""
+    first POST from the case page only asks (in the page's dialog when it comes by htmx;
+    the confirmation is an ordinary POST that goes to the kept case)."""
     case = _case(request, number)
     params = request.POST if request.method == "POST" else request.GET
     other = params.get("into", "").strip().lstrip("#")
@@ -524,6 +525,8 @@ def merge(request, number):
         queries.cases_for(request.user).filter(number=other).first() if other.isdigit() else None
     )
     if target is None:
+        if request.htmx:  # the case page's dialog says so where the agent typed
+            return render(request, "cases/_merge_confirm.html", {"not_found": other or "–"})
         messages.error(request, _("No case %(n)s here.") % {"n": other})
         return redirect("cases:detail", number=number)
     if request.method == "GET" or not params.get("confirm"):
@@ -547,8 +550,9 @@ def _confirm_merge(request, target: Case, sources: list[Case], hidden: dict, sta
     customers = {c.customer_id for c in [target, *sources]}
     return render(
         request,
-        "cases/merge_confirm.html",
+        "cases/_merge_confirm.html" if request.htmx else "cases/merge_confirm.html",
         {
+            "in_dialog": bool(request.htmx),
             "target": target,
             "sources": sources,
             "hidden": hidden,

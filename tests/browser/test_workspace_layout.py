@@ -144,3 +144,35 @@ def test_queue_rows_counts_bulk_bar_and_palette(browser_page, live_server):
     page.keyboard.type(str(cases[1].number))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/cases/{cases[1].number}/")
+
+
+def test_merges_confirm_in_a_dialog(browser_page, live_server):
+    """Merging is the one control that asks first: on the case page and on the customer's
+    profile it opens a dialog with what would move; Avbryt leaves everything as it was and
+    Slå ihop in the dialog does it."""
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/{cases[1].number}/")
+    page.fill("#merge input[name=into]", str(cases[0].number))
+    page.click("#merge button")
+    dialog = page.locator("#case-merge-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("karin@example.se")
+    expect(dialog.locator("input[name=same_person]")).to_be_visible()  # two customers
+    assert page.url.endswith(f"/cases/{cases[1].number}/")  # still on the case
+    dialog.locator("[data-close-dialog].secondary").click()
+    expect(dialog).to_be_hidden()
+
+    page.goto(f"{live_server.url}/customers/{cases[1].customer_id}/")
+    page.click("a[hx-target='#merge-body']")
+    sheet = page.locator("#merge-dialog")
+    expect(sheet).to_be_visible()
+    sheet.locator("input[name=q]").fill("Karin")
+    sheet.locator("input[name=q]").press("Enter")
+    sheet.get_by_role("link", name="Karin Lindqvist").click()
+    expect(sheet).to_contain_text("Karin Lindqvist")
+    assert page.url.endswith(f"/customers/{cases[1].customer_id}/")
+    sheet.locator(".dialog-actions button:not(.secondary)").click()
+    page.wait_for_url(f"**/customers/{cases[1].customer_id}/")
+    expect(page.locator(".flash")).to_be_visible()
