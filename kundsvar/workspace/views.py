@@ -31,6 +31,7 @@ from . import services as workspace
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
 from .rows import queue_rows
+from .snooze_choices import snooze_choices
 
 PAGE_SIZE = 50
 PRESENCE_WINDOW = timedelta(seconds=45)
@@ -216,6 +217,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "now": now,
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
         "undo": undo.pending(request),
+        "snooze_choices": snooze_choices(now, case.shop.tz),
     }
     context.update(extra)
     context["email_preview"] = _email_preview(channels, context["reply_form"]["channel"].value())
@@ -509,6 +511,8 @@ def tags(request, number):
     state = undo.before(case, "tags")
     services.set_tags(case, request.POST.get("tags", "").split(","), actor=request.user)
     undo.remember(request, case, "tags", state)
+    if request.htmx:  # saved inline as the agent leaves the field: the undo toast only
+        return render(request, "cases/_undo.html", {"undo": undo.pending(request)})
     return redirect("cases:detail", number=number)
 
 
@@ -614,7 +618,8 @@ def retry_delivery(request, number, outbound_id):
 @require_POST
 def snooze(request, number):
     case = _case(request, number)
-    until = parse_datetime(request.POST.get("until", ""))
+    # The menu's choice, or the time the agent typed under "Another time".
+    until = parse_datetime(request.POST.get("until_at") or request.POST.get("until", ""))
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until, case.shop.tz)
     state = undo.before(case, "snooze")

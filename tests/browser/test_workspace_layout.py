@@ -176,3 +176,25 @@ def test_merges_confirm_in_a_dialog(browser_page, live_server):
     sheet.locator(".dialog-actions button:not(.secondary)").click()
     page.wait_for_url(f"**/customers/{cases[1].customer_id}/")
     expect(page.locator(".flash")).to_be_visible()
+
+
+def test_tags_and_snooze_apply_inline(browser_page, live_server):
+    """No "Spara taggar" or "Pausa" buttons: the tags save when the agent leaves the field
+    (the undo toast comes without a reload, the composer's text stays), and a snooze
+    choice applies at once."""
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/{cases[1].number}/")
+    expect(page.locator("#tags button")).to_be_hidden()
+    expect(page.locator("#snooze > button")).to_be_hidden()
+    page.fill("#reply textarea[name=body]", "Hej Erik!")
+    page.fill("#tags input[name=tags]", "retur, kudde")
+    page.keyboard.press("Enter")
+    expect(page.locator("#undo-slot .undo-toast")).to_be_visible()
+    expect(page.locator("#reply textarea[name=body]")).to_have_value("Hej Erik!")
+    assert sorted(cases[1].tags.values_list("name", flat=True)) == ["kudde", "retur"]
+    page.select_option("#snooze select[name=until]", index=3)  # tomorrow at 08:00
+    page.wait_for_url(f"{live_server.url}/cases/")
+    cases[1].refresh_from_db()
+    assert cases[1].snoozed_until is not None

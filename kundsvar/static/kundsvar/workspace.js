@@ -53,7 +53,7 @@
       n: () => focus("#note textarea"),
       a: () => (document.getElementById("assign-me") ? submit("assign-me") : onRow("assign_me")),
       e: () => (document.getElementById("close") ? submit("close") : onRow("close")),
-      s: () => focus("#snooze input[name=until]"),
+      s: () => focus("#snooze select[name=until]"),
       "/": () => {
         const search = document.querySelector("form.filters input[type=search]");
         if (search) { search.focus(); search.select(); return; }
@@ -192,5 +192,12 @@
   document.addEventListener("change", (event) => {
     const form = event.target.closest("form[data-autosubmit]");
     if (form && event.target.matches("select")) form.requestSubmit ? form.requestSubmit() : form.submit();
+  });
+  // Tags save themselves (htmx, on change) when the agent leaves the field; Enter leaves it.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("#tags input[name=tags]")) {
+      event.preventDefault();
+      event.target.blur();
+    }
   });
 })();
