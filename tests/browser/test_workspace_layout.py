@@ -1,7 +1,8 @@
 """The workspace at desk and phone size (issue 16): no page scrolls sideways at 390 px,
 touch targets of at least 44 px on the phone, the bulk bar only once a case is chosen,
-the Ctrl+K palette; screenshots of queue, case, customers and settings at 1366 and
-390 px, light and dark, for docs/screenshots (README)."""
+the Ctrl+K palette, the case page's side tabs, inline controls and merge dialogs;
+screenshots of queue, case, customers, customer, search and settings at 1366 and 390 px,
+light and dark, for docs/screenshots (README)."""
 
 import os
 from datetime import UTC, datetime, timedelta
@@ -100,6 +101,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
         "case": f"/cases/{cases[0].number}/",
         "customers": "/customers/",
         "customer": f"/customers/{cases[0].customer_id}/",
+        "search": "/search/?q=jacka",
         "settings": "/settings/",
     }
     for width, height, label in [(1366, 900, "1366"), (390, 844, "390")]:
@@ -198,3 +200,25 @@ def test_tags_and_snooze_apply_inline(browser_page, live_server):
     page.wait_for_url(f"{live_server.url}/cases/")
     cases[1].refresh_from_db()
     assert cases[1].snoozed_until is not None
+
+
+def test_the_case_pages_side_panel_is_in_tabs(browser_page, live_server):
+    """Customer, orders and answers, earlier cases and history: one tab at a time, arrow
+    keys between them, the last one chosen stays chosen on the next case."""
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/{cases[0].number}/")
+    tabs = page.locator(".side-tabs [role=tab]")
+    expect(tabs).to_have_count(4)
+    expect(page.locator("#panel-customer")).to_be_visible()
+    expect(page.locator("#panel-customer")).to_contain_text("karin@example.se")
+    expect(page.locator("#panel-history")).to_be_hidden()
+    page.click("#tab-history")
+    expect(page.locator("#panel-history")).to_be_visible()
+    expect(page.locator("#panel-customer")).to_be_hidden()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#tab-earlier")).to_be_focused()
+    expect(page.locator("#panel-earlier")).to_be_visible()
+    page.goto(f"{live_server.url}/cases/{cases[2].number}/")
+    expect(page.locator("#tab-earlier")).to_have_attribute("aria-selected", "true")

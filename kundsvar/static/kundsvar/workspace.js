@@ -201,3 +201,40 @@
     }
   });
 })();
+
+// The case page's side panel in tabs (customer, orders and answers, earlier cases,
+// history): one shown at a time, arrow keys between the tabs, the agent's last choice
+// remembered. Without scripts every panel shows, one under the other.
+(function () {
+  "use strict";
+  const KEY = "kundsvar.caseTab";
+  document.querySelectorAll("[data-tabs]").forEach((box) => {
+    const tabs = Array.from(box.querySelectorAll("[role=tab]"));
+    function show(tab, focus) {
+      tabs.forEach((t) => {
+        const on = t === tab;
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        t.tabIndex = on ? 0 : -1;
+        document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      });
+      if (focus) tab.focus();
+      try { localStorage.setItem(KEY, tab.id); } catch (e) { /* private mode */ }
+    }
+    let saved = null;
+    try { saved = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
+    show(tabs.find((t) => t.id === saved) || tabs[0], false);
+    box.classList.add("tabs-on");
+    box.addEventListener("click", (event) => {
+      const tab = event.target.closest("[role=tab]");
+      if (tab) show(tab, false);
+    });
+    box.addEventListener("keydown", (event) => {
+      const at = tabs.indexOf(event.target);
+      if (at < 0) return;
+      const step = { ArrowRight: 1, ArrowLeft: -1, Home: -at, End: tabs.length - 1 - at }[event.key];
+      if (step === undefined) return;
+      event.preventDefault();
+      show(tabs[(at + step + tabs.length) % tabs.length], true);
+    });
+  });
+})();
