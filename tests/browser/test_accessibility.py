@@ -91,6 +91,7 @@ def test_axe_finds_no_serious_violation(chromium, asgi_server, scheme):
             "case": f"/cases/{cases[0].number}/",
             "customers": "/customers/",
             "customer": f"/customers/{cases[0].customer_id}/",
+            "search": "/search/?q=leverans",
             "settings": "/settings/",
             "notification settings": "/notifications/settings/",
             "reports": "/insights/",
