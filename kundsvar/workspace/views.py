@@ -281,6 +281,10 @@ def reply(request, number):
     )
     then = Status.CLOSED if data["after"] == "close" else data["then"]
     try:
+        attached = compose.uploads(request.FILES.getlist("attachments"))
+    except ValidationError as error:
+        return _composer_again(request, case, form, warnings=error.messages, status=400)
+    try:
         with transaction.atomic():
             services.reply(
                 case,
@@ -292,6 +296,7 @@ def reply(request, number):
                 channel=data["channel"],
                 cc=data["cc"],
                 bcc=data["bcc"],
+                attachments=attached,
             )
             workspace.discard_draft(request.user, case)
     except services.StaleView as error:

@@ -133,6 +133,12 @@ def forward(case, message, to: str, note: str = "") -> EmailMessage:
         automatic=False,
         language=case.shop.language,
     )
+    _attach(built, message)
+    return built
+
+
+def _attach(built: EmailMessage, message) -> None:
+    """The message's files as attachments of the mail."""
     for item in message.attachments.all():
         maintype, _slash, subtype = item.content_type.partition("/")
         with item.file.open("rb") as data:
@@ -142,7 +148,6 @@ def forward(case, message, to: str, note: str = "") -> EmailMessage:
                 subtype=subtype or "octet-stream",
                 filename=item.filename,
             )
-    return built
 
 
 def acknowledgement(case, inbound) -> EmailMessage:
@@ -212,4 +217,5 @@ def reply(case, answer, question) -> EmailMessage:
     )
     if answer.cc_addresses:  # Bcc never goes in the headers: outbox adds it to the envelope
         built["Cc"] = ", ".join(answer.cc_addresses)
+    _attach(built, answer)  # the files the agent attached in the composer
     return built
