@@ -222,3 +222,18 @@ def test_the_case_pages_side_panel_is_in_tabs(browser_page, live_server):
     expect(page.locator("#panel-earlier")).to_be_visible()
     page.goto(f"{live_server.url}/cases/{cases[2].number}/")
     expect(page.locator("#tab-earlier")).to_have_attribute("aria-selected", "true")
+
+
+def test_ctrl_k_searches_everywhere_from_any_page(browser_page, live_server):
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/customers/")
+    page.locator("body").click()  # out of the autofocused search field
+    page.keyboard.press("Control+k")
+    expect(page.locator("#palette")).to_be_visible()
+    page.keyboard.type("jacka")
+    expect(page.locator("#palette a.current")).to_contain_text("jacka")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=jacka")
+    expect(page.locator("#found-cases")).to_contain_text(f"#{cases[0].number}")

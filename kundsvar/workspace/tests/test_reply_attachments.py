@@ -9,7 +9,7 @@ from email import policy
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kundsvar.cases import services
 from kundsvar.cases.models import Attachment, Direction
@@ -85,6 +85,9 @@ def test_only_an_email_answer_has_attachments(setup, monkeypatch):
     stored = compose.uploads([SimpleUploadedFile("a.txt", b"x", content_type="text/plain")])
     # A case the customer also texted on: the answer could go by SMS, without the file.
     monkeypatch.setattr(services.queries, "reply_channels", lambda case: ["sms", "email"])
-    with pytest.raises(services.CaseError, match="Only an email answer can have attachments"):
+    with (
+        translation.override("en"),
+        pytest.raises(services.CaseError, match="Only an email answer can have attachments"),
+    ):
         services.reply(case, None, "Hej", channel="sms", attachments=stored)
     assert not case.messages.filter(direction=Direction.OUTBOUND).exists()

@@ -99,3 +99,15 @@ def test_an_agent_of_another_shop_finds_none_of_it(client, world):
     page = client.get(reverse("search"), {"q": "glaset"})
     assert page.context["nothing"]
     assert client.get(reverse("search"), {"q": "10442"}).context["orders"] == []
+
+
+def test_the_palette_and_the_shortcuts_are_on_every_agent_page(client, agent, world):
+    """Ctrl+K (with "search everywhere") and ? from the customers, search and settings
+    pages too, once per page; not on the login page."""
+    client.force_login(agent)
+    for url in ("/customers/", "/search/?q=lampa", "/settings/", "/cases/"):
+        html = client.get(url).content.decode()
+        assert html.count('id="palette"') == 1 and html.count('id="shortcuts"') == 1, url
+        assert f'data-search-url="{reverse("search")}"' in html
+    client.logout()
+    assert 'id="palette"' not in client.get("/login/").content.decode()
