@@ -61,7 +61,9 @@ def test_a_snooze_choice_or_a_typed_time_snoozes(logged_in, case):
     logged_in.post(url, {"until": "", "until_at": "2026-12-01T09:30"})  # typed, shop's time
     case.refresh_from_db()
     assert case.snoozed_until == datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
-    logged_in.post(url, {"until": ""})  # "Not snoozed"
+    page = logged_in.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "selected disabled>Snoozed until" in page and ">Wake it now</option>" in page
+    logged_in.post(url, {"until": ""})  # "Wake it now"
     case.refresh_from_db()
     assert case.snoozed_until is None
 
