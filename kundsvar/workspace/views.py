@@ -517,7 +517,11 @@ def tags(request, number):
     services.set_tags(case, request.POST.get("tags", "").split(","), actor=request.user)
     undo.remember(request, case, "tags", state)
     if request.htmx:  # saved inline as the agent leaves the field: the undo toast only
-        return render(request, "cases/_undo.html", {"undo": undo.pending(request)})
+        # And the tags at the top of the page, swapped in (read again: `case` has the
+        # tags prefetched as they were).
+        tags = list(Case.objects.get(pk=case.pk).tags.all())
+        context = {"undo": undo.pending(request), "case_tags": tags}
+        return render(request, "cases/_tags_saved.html", context)
     return redirect("cases:detail", number=number)
 
 

@@ -194,6 +194,7 @@ def test_tags_and_snooze_apply_inline(browser_page, live_server):
     page.fill("#tags input[name=tags]", "retur, kudde")
     page.keyboard.press("Enter")
     expect(page.locator("#undo-slot .undo-toast")).to_be_visible()
+    expect(page.locator("#case-tags .tag")).to_have_text(["kudde", "retur"])
     expect(page.locator("#reply textarea[name=body]")).to_have_value("Hej Erik!")
     assert sorted(cases[1].tags.values_list("name", flat=True)) == ["kudde", "retur"]
     page.select_option("#snooze select[name=until]", index=3)  # tomorrow at 08:00

@@ -37,6 +37,9 @@ def test_tags_save_inline_and_answer_with_the_undo_toast(logged_in, case):
     assert answer.status_code == 200 and "<html" not in text
     assert "undo-toast" in text and reverse("cases:undo", args=[case.number]) in text
     assert sorted(case.tags.values_list("name", flat=True)) == ["faktura", "retur"]
+    assert 'id="case-tags" hx-swap-oob="true"' in text and '<span class="tag">retur</span>' in text
+    emptied = logged_in.post(url, {"tags": ""}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<span id="case-tags" hx-swap-oob="true"></span>' in emptied
     assert logged_in.post(url, {"tags": "retur"}).status_code == 302  # without scripts
 
 
