@@ -113,6 +113,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
         _log_in(page, live_server)
         for name, path in pages.items():
             page.goto(live_server.url + path)
+            page.wait_for_selector("#bell summary")  # the bell is loaded by the page
             assert _sideways(page) <= 0, f"{name} at {width} px scrolls sideways"
             if label == "390":
                 assert (
