@@ -399,14 +399,15 @@ def reply(
     channel: str = "",
     cc: list[str] | None = None,
     bcc: list[str] | None = None,
-    attachments: list | None = None,
+    files: list | None = None,
 ) -> Message:
     """An agent answers the customer. Measures whether the promise was kept (rule S4).
 
     The answer goes out on `channel`, by default the one the customer wrote on last
     (`queries.reply_channels`); email is the other choice when the customer has an address.
-    `cc` and `bcc` (validated addresses) are copies of an email answer; `attachments`
-    (files already in the file store: `intake.attachments.store_files`) go with it.
+    `cc` and `bcc` (validated addresses) are copies of an email answer. `files` are
+    attachments already in the file store (`intake.attachments.store_files`), on the
+    message before its channel carries it.
 
     `seen_last_message` is the last message the agent had in front of them: if a
     colleague answered or the customer wrote since, nothing is sent (StaleView), so the
@@ -431,8 +432,6 @@ def reply(
     channel = channel or possible[0]
     if (cc or bcc) and channel not in queries.BY_EMAIL:
         raise CaseError(_("Only an email answer can have copies (Cc, Bcc)."))
-    if attachments and channel not in queries.BY_EMAIL:
-        raise CaseError(_("Only an email answer can have attachments."))
     message = Message.objects.create(
         cc_addresses=list(cc or []),
         bcc_addresses=list(bcc or []),
@@ -445,10 +444,10 @@ def reply(
         body_html=body_html,
         created_at=now,
     )
-    if attachments:  # before the adapter builds the mail, which carries them
+    if files:
         from kundsvar.intake.attachments import save_files
 
-        save_files(message, attachments)
+        save_files(message, files)
     measured = {}
     if case.due_at is not None:
         measured = {

@@ -60,12 +60,16 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024  # what most receiving mail servers still take
 
 
-def uploads(files) -> list:
+def uploads(files, *, by_email: bool = True) -> list:
     """The composer's attached files (request.FILES.getlist("attachments")), into the file
-    store before the reply's transaction (intake.attachments). Too many or too big files
-    are refused with a ValidationError naming the limit: nothing is sent then."""
+    store before the reply's transaction (intake.attachments). Too many or too big files,
+    or files on an answer that does not go by email (an SMS), are refused with a
+    ValidationError saying why: nothing is sent then."""
     from kundsvar.cases import files as files_store
     from kundsvar.intake.attachments import File, store_files
+
+    if files and not by_email:
+        raise ValidationError(_("Only an email answer can have attachments."))
 
     if len(files) > MAX_FILES:
         raise ValidationError(_("At most %(n)s files per reply."), params={"n": MAX_FILES})

@@ -281,7 +281,7 @@ def reply(request, number):
     )
     then = Status.CLOSED if data["after"] == "close" else data["then"]
     try:
-        attached = compose.uploads(request.FILES.getlist("attachments"))
+        attached = compose.uploads(request.FILES.getlist("attachments"), by_email=by_email)
     except ValidationError as error:
         return _composer_again(request, case, form, warnings=error.messages, status=400)
     try:
@@ -296,7 +296,7 @@ def reply(request, number):
                 channel=data["channel"],
                 cc=data["cc"],
                 bcc=data["bcc"],
-                attachments=attached,
+                files=attached,
             )
             workspace.discard_draft(request.user, case)
     except services.StaleView as error:

@@ -138,7 +138,7 @@ def forward(case, message, to: str, note: str = "") -> EmailMessage:
 
 
 def _attach(built: EmailMessage, message) -> None:
-    """The message's files as attachments of the mail."""
+    """The files of `message` as attachments of the mail."""
     for item in message.attachments.all():
         maintype, _slash, subtype = item.content_type.partition("/")
         with item.file.open("rb") as data:
@@ -217,5 +217,5 @@ def reply(case, answer, question) -> EmailMessage:
     )
     if answer.cc_addresses:  # Bcc never goes in the headers: outbox adds it to the envelope
         built["Cc"] = ", ".join(answer.cc_addresses)
-    _attach(built, answer)  # the files the agent attached in the composer
+    _attach(built, answer)  # a file the agent sent (in a chat the customer had left)
     return built
