@@ -6,6 +6,7 @@ from kundsvar.accounts import reset
 from kundsvar.accounts import views as accounts
 from kundsvar.api import api
 from kundsvar.ops import health
+from kundsvar.workspace import search_page
 from kundsvar.workspace import views as workspace
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("cases/chat/", include("kundsvar.workspace.chat_urls")),
     path("cases/", include("kundsvar.workspace.urls")),
     path("customers/", include("kundsvar.workspace.customers_urls")),
+    path("search/", search_page.search, name="search"),
     path("notifications/", include("kundsvar.notifications.urls")),
     path("inbound/email/", include("kundsvar.channels.email.urls")),
     path("feedback/", include("kundsvar.feedback.urls")),

@@ -47,6 +47,21 @@ def signal_many(signals: list[tuple[str, str, dict]]) -> None:
         broker().announce_many([Note(stream, kind, data) for stream, kind, data in signals])
 
 
+def forget_field(stream_prefix: str, kind: str, ids: list[int], field: str) -> int:
+    """Erasure (GDPR): empty `field` of the stored `kind` events whose data's id is one of
+    `ids` on the streams starting with `stream_prefix`. Emptied, not deleted: the streams
+    stay numbered without gaps for the browsers replaying them."""
+    events = LiveEvent.objects.filter(
+        stream__startswith=stream_prefix, kind=kind, data__id__in=list(ids)
+    )
+    changed = 0
+    for event in events.iterator():
+        event.data = {**event.data, field: ""}
+        event.save(update_fields=["data"])
+        changed += 1
+    return changed
+
+
 def prune(*, older_than: timedelta = timedelta(days=2), now: datetime | None = None) -> int:
     """Stored events are for reconnecting browsers, not history (that is the case)."""
     cutoff = (now or timezone.now()) - older_than

@@ -106,6 +106,18 @@ def promise_at_risk(case_id: int, *, now: datetime | None = None):
     return _notify(case.assignee, Kind.AT_RISK, case, text=case.subject, now=now)
 
 
+def forget_texts(case_ids: list[int]) -> int:
+    """Erasure and retention (GDPR): the notifications about these cases keep their kind
+    and time but lose their excerpt (the customer's words, the case's subject), in the
+    table and on the agents' live streams (emptied there too, not deleted: a stream
+    stays numbered without gaps)."""
+    rows = Notification.objects.filter(case_id__in=case_ids)
+    ids = list(rows.values_list("pk", flat=True))
+    if ids:
+        live.forget_field(queries.stream_of(""), "notification", ids, "text")
+    return rows.update(text="")
+
+
 @transaction.atomic
 def mark_read(agent, ids=None, *, now: datetime | None = None) -> int:
     """Mark the agent's notifications `ids` (all unread ones when None) as read."""

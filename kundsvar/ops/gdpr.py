@@ -6,7 +6,8 @@ was answered, its events' kinds and times, the rating's score) and removes every
 personal: the customer's name, addresses, phone numbers and handles; every message's
 text, HTML, subject, sender and recipients; attachments (rows and files); the raw mail
 (rows and files) and mail we sent them; the case events' details; order contact data;
-rating comments; the other channels' traces (SMS sent and their numbers, social messages'
+rating comments; the agents' unsent drafts on the cases and the excerpts in their
+notifications; the other channels' traces (SMS sent and their numbers, social messages'
 sender ids and replies, the chat's name, email and stored live events, callbacks and call
 logs with their numbers and notes, the contact form's last typed question); the stored
 webhook bodies (providers' `channels.hooks` and the shop platforms' order webhooks) that
@@ -36,11 +37,13 @@ from kundsvar.channels.hooks.models import InboundHook
 from kundsvar.channels.phone.models import Call, Callback, OutboundSms
 from kundsvar.channels.social.models import PlatformMessage, SocialDelivery
 from kundsvar.commerce.models import Order, OrderMessage, WebhookReceipt
-from kundsvar.customers.models import Customer
+from kundsvar.customers.models import Customer, CustomerEvent
 from kundsvar.customers.services import forget_customer_events
 from kundsvar.feedback.models import Rating
 from kundsvar.live.models import LiveEvent
+from kundsvar.notifications.services import forget_texts as forget_notification_texts
 from kundsvar.search.services import index_cases, purge_deleted_terms
+from kundsvar.workspace.services import forget_drafts
 
 from .models import CustomerAccess
 
@@ -140,6 +143,7 @@ def export(customer: Customer) -> bytes:
             "orders": orders,
             "calls": [_row(c) for c in _calls(customer)],
             "sms_sent": [_row(m) for m in _sms(customer)],
+            "customer_events": [_row(e) for e in _customer_events(customer)],
             "access_log": [
                 {"at": a.at, "agent": str(a.agent) if a.agent else None, "what": a.what}
                 for a in customer.accesses.order_by("at")
@@ -173,6 +177,14 @@ def _channel_data(case: Case) -> dict:
             _row(d) for d in SocialDelivery.objects.filter(case=case).order_by("pk")
         ],
     }
+
+
+def _customer_events(customer: Customer):
+    """The customer's audit trail (edits, merges), and the records of customers merged
+    with them that name them: what `forget_customer_events` erases."""
+    return CustomerEvent.objects.filter(
+        Q(customer_id=customer.pk) | Q(data__customer=customer.pk)
+    ).order_by("created_at", "pk")
 
 
 def _numbers(customer: Customer) -> list[str]:
@@ -281,6 +293,10 @@ def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
     Case.objects.filter(pk__in=case_ids).update(subject=ERASED)
     counts["sent_mail"] = OutboundEmail.objects.filter(case_id__in=case_ids).delete()[0]
     Rating.objects.filter(case_id__in=case_ids).update(comment="")
+    # What the agents' screens keep about the cases: unsent drafts and the excerpts in
+    # their notifications.
+    counts["drafts"] = forget_drafts(case_ids)
+    counts["notifications"] = forget_notification_texts(case_ids)
     counts.update(_scrub_case_channels(case_ids))
     return counts
 

@@ -53,3 +53,39 @@ def answer(body: str, sign: str, *, by_email: bool) -> tuple[str, str]:
 
 def draft_for(case, agent) -> Draft | None:
     return Draft.objects.filter(case=case, agent=agent).first()
+
+
+MAX_FILES = 10
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_TOTAL_BYTES = 20 * 1024 * 1024  # what most receiving mail servers still take
+
+
+def uploads(files, *, by_email: bool = True) -> list:
+    """The composer's attached files (request.FILES.getlist("attachments")), into the file
+    store before the reply's transaction (intake.attachments). Too many or too big files,
+    or files on an answer that does not go by email (an SMS), are refused with a
+    ValidationError saying why: nothing is sent then."""
+    from kundsvar.cases import files as files_store
+    from kundsvar.intake.attachments import File, store_files
+
+    if files and not by_email:
+        raise ValidationError(_("Only an email answer can have attachments."))
+
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("At most %(n)s files per reply."), params={"n": MAX_FILES})
+    if any(f.size > MAX_FILE_BYTES for f in files):
+        raise ValidationError(_("A file may be at most 10 MB."))
+    if sum(f.size for f in files) > MAX_TOTAL_BYTES:
+        raise ValidationError(_("The files together may be at most 20 MB."))
+    parts = [
+        File(
+            filename=files_store.display_name(f.name or ""),
+            content_type=(f.content_type or "application/octet-stream")[:255],
+            payload=b"".join(f.chunks()),
+        )
+        for f in files
+    ]
+    stored = store_files(parts)
+    if any(item is None for item in stored):
+        raise ValidationError(_("A file could not be stored. Nothing was sent; try again."))
+    return stored

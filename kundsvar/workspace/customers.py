@@ -200,7 +200,9 @@ def edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def merge(request, pk: int):
     """Two customers who are one person: the agent picks the other one and which of the
-    two stays, sees what moves, and confirms. Nothing is merged without the confirmation."""
+    two stays, sees what moves, and confirms. Nothing is merged without the confirmation.
+    From the profile page's dialog (htmx) only the dialog's content is answered; the
+    confirmation itself is an ordinary POST that goes to the kept customer's page."""
     customer = _customer(request, pk)
     params = request.POST if request.method == "POST" else request.GET
     other_id = params.get("other", "")
@@ -214,7 +216,7 @@ def merge(request, pk: int):
         candidates = [c for c in candidates if c.shop_id == customer.shop_id]
         return render(
             request,
-            "customers/merge_pick.html",
+            "customers/_merge_pick.html" if request.htmx else "customers/merge_pick.html",
             {"customer": customer, "candidates": candidates, "q": params.get("q", "")},
         )
     keep = other if params.get("keep") == str(other.pk) else customer
@@ -225,12 +227,13 @@ def merge(request, pk: int):
         return redirect("customers:profile", pk=keep.pk)
     return render(
         request,
-        "customers/merge_confirm.html",
+        "customers/_merge_confirm.html" if request.htmx else "customers/merge_confirm.html",
         {
             "customer": customer,
             "other": other,
             "keep": keep,
             "gone": gone,
             "moving": services.merge_preview(gone),
+            "in_dialog": bool(request.htmx),
         },
     )

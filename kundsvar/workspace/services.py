@@ -28,6 +28,12 @@ def discard_draft(agent, case) -> None:
     Draft.objects.filter(agent=agent, case=case).delete()
 
 
+def forget_drafts(case_ids: list[int]) -> int:
+    """Erasure and retention (GDPR): every agent's unsent text on these cases goes (it
+    quotes and names the customer)."""
+    return Draft.objects.filter(case_id__in=case_ids).delete()[0]
+
+
 def set_signature(shop, agent, language: str, text: str) -> Signature | None:
     """The agent's own signature (agent set) or the shop's (agent None) in `language`
     ("" for any language); an empty text removes it."""

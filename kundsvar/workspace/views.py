@@ -32,6 +32,7 @@ from . import services as workspace
 from .forms import BulkForm, NoteForm, ReplyForm, StatusForm
 from .panels import render_panels
 from .rows import queue_rows
+from .snooze_choices import snooze_choices
 
 PAGE_SIZE = 50
 PRESENCE_WINDOW = timedelta(seconds=45)
@@ -231,6 +232,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "now": now,
         "viewers": queries.colleagues_viewing(case, request.user, now - PRESENCE_WINDOW),
         "undo": undo.pending(request),
+        "snooze_choices": snooze_choices(now, case.shop.tz),
     }
     context.update(extra)
     context["email_preview"] = _email_preview(channels, context["reply_form"]["channel"].value())
@@ -294,6 +296,10 @@ def reply(request, number):
     )
     then = Status.CLOSED if data["after"] == "close" else data["then"]
     try:
+        attached = compose.uploads(request.FILES.getlist("attachments"), by_email=by_email)
+    except ValidationError as error:
+        return _composer_again(request, case, form, warnings=error.messages, status=400)
+    try:
         with transaction.atomic():
             services.reply(
                 case,
@@ -305,6 +311,7 @@ def reply(request, number):
                 channel=data["channel"],
                 cc=data["cc"],
                 bcc=data["bcc"],
+                files=attached,
             )
             workspace.discard_draft(request.user, case)
     except services.StaleView as error:
@@ -524,6 +531,12 @@ def tags(request, number):
     state = undo.before(case, "tags")
     services.set_tags(case, request.POST.get("tags", "").split(","), actor=request.user)
     undo.remember(request, case, "tags", state)
+    if request.htmx:  # saved inline as the agent leaves the field: the undo toast only
+        # And the tags at the top of the page, swapped in (read again: `case` has the
+        # tags prefetched as they were).
+        tags = list(Case.objects.get(pk=case.pk).tags.all())
+        context = {"undo": undo.pending(request), "case_tags": tags}
+        return render(request, "cases/_tags_saved.html", context)
     return redirect("cases:detail", number=number)
 
 
@@ -531,7 +544,8 @@ def tags(request, number):
 @require_http_methods(["GET", "POST"])
 def merge(request, number):
     """Merging is shown first and done only on an explicit confirmation: a GET or the
-    first POST from the case page only asks."""
+    first POST from the case page only asks (in the page's dialog when it comes by htmx;
+    the confirmation is an ordinary POST that goes to the kept case)."""
     case = _case(request, number)
     params = request.POST if request.method == "POST" else request.GET
     other = params.get("into", "").strip().lstrip("#")
@@ -539,6 +553,8 @@ def merge(request, number):
         queries.cases_for(request.user).filter(number=other).first() if other.isdigit() else None
     )
     if target is None:
+        if request.htmx:  # the case page's dialog says so where the agent typed
+            return render(request, "cases/_merge_confirm.html", {"not_found": other or "–"})
         messages.error(request, _("No case %(n)s here.") % {"n": other})
         return redirect("cases:detail", number=number)
     if request.method == "GET" or not params.get("confirm"):
@@ -562,8 +578,9 @@ def _confirm_merge(request, target: Case, sources: list[Case], hidden: dict, sta
     customers = {c.customer_id for c in [target, *sources]}
     return render(
         request,
-        "cases/merge_confirm.html",
+        "cases/_merge_confirm.html" if request.htmx else "cases/merge_confirm.html",
         {
+            "in_dialog": bool(request.htmx),
             "target": target,
             "sources": sources,
             "hidden": hidden,
@@ -625,7 +642,8 @@ def retry_delivery(request, number, outbound_id):
 @require_POST
 def snooze(request, number):
     case = _case(request, number)
-    until = parse_datetime(request.POST.get("until", ""))
+    # The menu's choice, or the time the agent typed under "Another time".
+    until = parse_datetime(request.POST.get("until_at") or request.POST.get("until", ""))
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until, case.shop.tz)
     state = undo.before(case, "snooze")

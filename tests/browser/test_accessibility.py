@@ -91,6 +91,7 @@ def test_axe_finds_no_serious_violation(chromium, asgi_server, scheme):
             "case": f"/cases/{cases[0].number}/",
             "customers": "/customers/",
             "customer": f"/customers/{cases[0].customer_id}/",
+            "search": "/search/?q=leverans",
             "settings": "/settings/",
             "notification settings": "/notifications/settings/",
             "reports": "/insights/",
@@ -102,6 +103,14 @@ def test_axe_finds_no_serious_violation(chromium, asgi_server, scheme):
             found = _serious(page)
             if found:
                 problems[name] = found
+        # The merge dialog, open over the case page (a confirmation must be usable too).
+        page.goto(f"{asgi_server}/cases/{cases[0].number}/")
+        page.fill("#merge input[name=into]", str(cases[1].number))
+        page.click("#merge button")
+        page.wait_for_selector("#case-merge-dialog[open] .dialog-actions")
+        found = _serious(page)
+        if found:
+            problems["merge dialog"] = found
         assert problems == {}
         # Reduced motion: nothing moves.
         duration = page.evaluate(

@@ -1,7 +1,8 @@
 """The workspace at desk and phone size (issue 16): no page scrolls sideways at 390 px,
 touch targets of at least 44 px on the phone, the bulk bar only once a case is chosen,
-the Ctrl+K palette; screenshots of queue, case, customers and settings at 1366 and
-390 px, light and dark, for docs/screenshots (README)."""
+the Ctrl+K palette, the case page's side tabs, inline controls and merge dialogs;
+screenshots of queue, case, customers, customer, search and settings at 1366 and 390 px,
+light and dark, for docs/screenshots (README)."""
 
 import os
 from datetime import UTC, datetime, timedelta
@@ -100,6 +101,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
         "case": f"/cases/{cases[0].number}/",
         "customers": "/customers/",
         "customer": f"/customers/{cases[0].customer_id}/",
+        "search": "/search/?q=jacka",
         "settings": "/settings/",
     }
     for width, height, label in [(1366, 900, "1366"), (390, 844, "390")]:
@@ -111,6 +113,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
         _log_in(page, live_server)
         for name, path in pages.items():
             page.goto(live_server.url + path)
+            page.wait_for_selector("#bell summary")  # the bell is loaded by the page
             assert _sideways(page) <= 0, f"{name} at {width} px scrolls sideways"
             if label == "390":
                 assert (
@@ -144,3 +147,95 @@ def test_queue_rows_counts_bulk_bar_and_palette(browser_page, live_server):
     page.keyboard.type(str(cases[1].number))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/cases/{cases[1].number}/")
+
+
+def test_merges_confirm_in_a_dialog(browser_page, live_server):
+    """Merging is the one control that asks first: on the case page and on the customer's
+    profile it opens a dialog with what would move; Avbryt leaves everything as it was and
+    Slå ihop in the dialog does it."""
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/{cases[1].number}/")
+    page.fill("#merge input[name=into]", str(cases[0].number))
+    page.click("#merge button")
+    dialog = page.locator("#case-merge-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("karin@example.se")
+    expect(dialog.locator("input[name=same_person]")).to_be_visible()  # two customers
+    assert page.url.endswith(f"/cases/{cases[1].number}/")  # still on the case
+    dialog.locator("[data-close-dialog].secondary").click()
+    expect(dialog).to_be_hidden()
+
+    page.goto(f"{live_server.url}/customers/{cases[1].customer_id}/")
+    page.click("a[hx-target='#merge-body']")
+    sheet = page.locator("#merge-dialog")
+    expect(sheet).to_be_visible()
+    sheet.locator("input[name=q]").fill("Karin")
+    sheet.locator("input[name=q]").press("Enter")
+    sheet.get_by_role("link", name="Karin Lindqvist").click()
+    expect(sheet).to_contain_text("Karin Lindqvist")
+    assert page.url.endswith(f"/customers/{cases[1].customer_id}/")
+    sheet.locator(".dialog-actions button:not(.secondary)").click()
+    page.wait_for_url(f"**/customers/{cases[1].customer_id}/")
+    expect(page.locator(".flash")).to_be_visible()
+
+
+def test_tags_and_snooze_apply_inline(browser_page, live_server):
+    """No "Spara taggar" or "Pausa" buttons: the tags save when the agent leaves the field
+    (the undo toast comes without a reload, the composer's text stays), and a snooze
+    choice applies at once."""
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/{cases[1].number}/")
+    expect(page.locator("#tags button")).to_be_hidden()
+    expect(page.locator("#snooze > button")).to_be_hidden()
+    page.fill("#reply textarea[name=body]", "Hej Erik!")
+    page.fill("#tags input[name=tags]", "retur, kudde")
+    page.keyboard.press("Enter")
+    expect(page.locator("#undo-slot .undo-toast")).to_be_visible()
+    expect(page.locator("#case-tags .tag")).to_have_text(["kudde", "retur"])
+    expect(page.locator("#reply textarea[name=body]")).to_have_value("Hej Erik!")
+    assert sorted(cases[1].tags.values_list("name", flat=True)) == ["kudde", "retur"]
+    page.select_option("#snooze select[name=until]", index=3)  # tomorrow at 08:00
+    page.wait_for_url(f"{live_server.url}/cases/")
+    cases[1].refresh_from_db()
+    assert cases[1].snoozed_until is not None
+
+
+def test_the_case_pages_side_panel_is_in_tabs(browser_page, live_server):
+    """Customer, orders and answers, earlier cases and history: one tab at a time, arrow
+    keys between them, the last one chosen stays chosen on the next case."""
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/{cases[0].number}/")
+    tabs = page.locator(".side-tabs [role=tab]")
+    expect(tabs).to_have_count(4)
+    expect(page.locator("#panel-customer")).to_be_visible()
+    expect(page.locator("#panel-customer")).to_contain_text("karin@example.se")
+    expect(page.locator("#panel-history")).to_be_hidden()
+    page.click("#tab-history")
+    expect(page.locator("#panel-history")).to_be_visible()
+    expect(page.locator("#panel-customer")).to_be_hidden()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#tab-earlier")).to_be_focused()
+    expect(page.locator("#panel-earlier")).to_be_visible()
+    page.goto(f"{live_server.url}/cases/{cases[2].number}/")
+    expect(page.locator("#tab-earlier")).to_have_attribute("aria-selected", "true")
+
+
+def test_ctrl_k_searches_everywhere_from_any_page(browser_page, live_server):
+    cases = _world()
+    page = browser_page
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/customers/")
+    page.locator("body").click()  # out of the autofocused search field
+    page.keyboard.press("Control+k")
+    expect(page.locator("#palette")).to_be_visible()
+    page.keyboard.type("jacka")
+    expect(page.locator("#palette a.current")).to_contain_text("jacka")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=jacka")
+    expect(page.locator("#found-cases")).to_contain_text(f"#{cases[0].number}")

@@ -102,7 +102,21 @@ def customer():
         updated_at=case.created_at,
     )
     seed_every_channel(shop, customer)
+    seed_the_agents_screen(case)
     return customer
+
+
+def seed_the_agents_screen(case) -> None:
+    """What an agent's screen keeps about the case: a reply drafted but not sent, and the
+    notification of the customer's message (its excerpt, stored and on the live stream)."""
+    from kundsvar.notifications import services as notifications
+    from kundsvar.workspace.services import save_draft
+
+    agent = AgentFactory(shops=[case.shop])
+    Case.objects.filter(pk=case.pk).update(assignee=agent)
+    case.refresh_from_db()
+    save_draft(agent, case, f"Hej {NAME}! Vi ringer {PHONE}.", cc=ADDRESS)
+    notifications.customer_replied(case, case.messages.first())
 
 
 def seed_every_channel(shop, customer) -> None:
@@ -369,3 +383,42 @@ def test_opening_a_case_is_in_the_customers_access_log_once_an_hour(customer, ti
     client.get(url)
     views = CustomerAccess.objects.filter(customer=customer, agent=agent, what="case")
     assert views.count() == 2
+
+
+def test_erase_forgets_the_agents_drafts_and_notification_excerpts(customer):
+    """The composer's autosaved draft quotes and names the customer; the notification of
+    their reply holds an excerpt of it (in the table and on the agent's live stream)."""
+    from kundsvar.live.models import LiveEvent
+    from kundsvar.notifications.models import Notification
+    from kundsvar.workspace.models import Draft
+
+    case = Case.objects.get(customer=customer, channel="email")
+    assert Draft.objects.filter(case=case).exists()
+    assert SECRET_TEXT in Notification.objects.get(case=case).text
+    counts = gdpr.erase(customer)
+    assert counts["drafts"] == 1 and counts["notifications"] == 1
+    assert not Draft.objects.filter(case=case).exists()
+    note = Notification.objects.get(case=case)
+    assert (note.kind, note.text) == ("reply", "")  # that it happened stays
+    event = LiveEvent.objects.get(stream=f"agent.{note.recipient_id}", kind="notification")
+    assert event.data["text"] == "" and event.data["id"] == note.pk
+
+
+def test_the_export_holds_the_customers_own_audit_trail(customer):
+    from kundsvar.customers.services import merge_customers, parse_contact, update_contact
+
+    other = Customer.objects.create(shop=customer.shop, name="Qzxjvbk på jobbet")
+    other_pk = other.pk
+    merge_customers(other, customer)
+    details = parse_contact(f"{NAME} {SURNAME} Jr", ADDRESS, PHONE)
+    update_contact(customer, details, actor=None)
+    data = json.loads(zipfile.ZipFile(io.BytesIO(gdpr.export(customer))).read("data.json"))
+    kinds = [(e["customer_id"], e["kind"]) for e in data["customer_events"]]
+    assert kinds == [
+        (customer.pk, "merged_from"),
+        (other_pk, "merged_into"),  # the merged-away customer's record names them
+        (customer.pk, "edited"),
+    ]
+    edited = data["customer_events"][-1]["data"]
+    assert edited["before"]["name"] == f"{NAME} {SURNAME}"
+    assert edited["after"]["name"] == f"{NAME} {SURNAME} Jr"

@@ -53,7 +53,7 @@
       n: () => focus("#note textarea"),
       a: () => (document.getElementById("assign-me") ? submit("assign-me") : onRow("assign_me")),
       e: () => (document.getElementById("close") ? submit("close") : onRow("close")),
-      s: () => focus("#snooze input[name=until]"),
+      s: () => focus("#snooze select[name=until]"),
       "/": () => {
         const search = document.querySelector("form.filters input[type=search]");
         if (search) { search.focus(); search.select(); return; }
@@ -141,6 +141,8 @@
     const found = [];
     if (/^#?\d+$/.test(q)) found.push({ label: palette.dataset.goCase.replace("%s", q.replace("#", "")), href: "/cases/" + q.replace("#", "") + "/" });
     if (q) {
+      // Every view, customers, orders by number and FAQ articles (search/results.html).
+      found.push({ label: palette.dataset.searchEverywhere.replace("%s", q), href: palette.dataset.searchUrl + "?q=" + encodeURIComponent(q) });
       found.push({ label: palette.dataset.searchCases.replace("%s", q), href: "/cases/?q=" + encodeURIComponent(q) });
       found.push({ label: palette.dataset.searchCustomers.replace("%s", q), href: "/customers/?q=" + encodeURIComponent(q) });
     }
@@ -190,5 +192,49 @@
   document.addEventListener("change", (event) => {
     const form = event.target.closest("form[data-autosubmit]");
     if (form && event.target.matches("select")) form.requestSubmit ? form.requestSubmit() : form.submit();
+  });
+  // Tags save themselves (htmx, on change) when the agent leaves the field; Enter leaves it.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("#tags input[name=tags]")) {
+      event.preventDefault();
+      event.target.blur();
+    }
+  });
+})();
+
+// The case page's side panel in tabs (customer, orders and answers, earlier cases,
+// history): one shown at a time, arrow keys between the tabs, the agent's last choice
+// remembered. Without scripts every panel shows, one under the other.
+(function () {
+  "use strict";
+  const KEY = "kundsvar.caseTab";
+  document.querySelectorAll("[data-tabs]").forEach((box) => {
+    const tabs = Array.from(box.querySelectorAll("[role=tab]"));
+    function show(tab, focus) {
+      tabs.forEach((t) => {
+        const on = t === tab;
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        t.tabIndex = on ? 0 : -1;
+        document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      });
+      if (focus) tab.focus();
+      try { localStorage.setItem(KEY, tab.id); } catch (e) { /* private mode */ }
+    }
+    let saved = null;
+    try { saved = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
+    show(tabs.find((t) => t.id === saved) || tabs[0], false);
+    box.classList.add("tabs-on");
+    box.addEventListener("click", (event) => {
+      const tab = event.target.closest("[role=tab]");
+      if (tab) show(tab, false);
+    });
+    box.addEventListener("keydown", (event) => {
+      const at = tabs.indexOf(event.target);
+      if (at < 0) return;
+      const step = { ArrowRight: 1, ArrowLeft: -1, Home: -at, End: tabs.length - 1 - at }[event.key];
+      if (step === undefined) return;
+      event.preventDefault();
+      show(tabs[(at + step + tabs.length) % tabs.length], true);
+    });
   });
 })();

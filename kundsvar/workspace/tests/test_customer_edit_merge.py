@@ -150,3 +150,22 @@ def test_search_uses_an_index_not_a_scan():
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = " ".join(str(row) for row in cursor.fetchall())
         assert "name_key" in plan and "INDEX" in plan
+
+
+def test_the_profile_merges_in_a_dialog(logged_in, shop):
+    """The profile's merge opens a dialog (htmx): picking and the preview come as the
+    dialog's content; the confirmation is an ordinary POST to the kept customer's page."""
+    home = find_or_create_customer(shop, "karin@example.se", "Karin Berg")
+    work = find_or_create_customer(shop, "karin@jobb.se", "Karin på jobbet")
+    profile = logged_in.get(reverse("customers:profile", args=[work.pk])).content.decode()
+    assert 'id="merge-dialog"' in profile and 'hx-target="#merge-body"' in profile
+    url = reverse("customers:merge", args=[work.pk])
+    pick = logged_in.get(url, {"q": "Karin B"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in pick and f"{url}?other={home.pk}" in pick
+    asked = logged_in.get(url, {"other": home.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in asked and "data-close-dialog" in asked
+    assert 'hx-boost="false"' in asked  # the confirmation leaves the dialog
+    assert Customer.objects.filter(pk=home.pk).exists()
+    done = logged_in.post(url, {"other": home.pk, "keep": home.pk, "confirm": "1"})
+    assert done.url == reverse("customers:profile", args=[home.pk])
+    assert not Customer.objects.filter(pk=work.pk).exists()

@@ -188,3 +188,25 @@ def test_a_link_never_follows_a_merge_into_another_customers_case(client, two_cu
     response = client.get(urlsplit(portal_url(x_case)).path)
     assert response.status_code == 404
     assert "100999" not in response.content.decode()
+
+
+def test_the_case_page_asks_in_a_dialog(client, two_customers, agent):
+    """From the case page (htmx) the confirmation is the dialog's content, not a page;
+    nothing is merged until the dialog's own form (an ordinary POST) confirms."""
+    x_case, y_case = two_customers
+    client.force_login(agent)
+    page = client.get(reverse("cases:detail", args=[x_case.number])).content.decode()
+    assert 'id="case-merge-dialog"' in page and 'hx-target="#case-merge-body"' in page
+    url = reverse("cases:merge", args=[x_case.number])
+    asked = client.post(url, {"into": y_case.number}, HTTP_HX_REQUEST="true")
+    text = asked.content.decode()
+    assert asked.status_code == 200 and "<html" not in text
+    assert "xena@example.se" in text and 'name="same_person"' in text
+    assert "data-close-dialog" in text and 'name="confirm"' in text
+    missing = client.post(url, {"into": "999999"}, HTTP_HX_REQUEST="true")
+    assert missing.status_code == 200 and "999999" in missing.content.decode()
+    assert "<html" not in missing.content.decode()
+    x_case.refresh_from_db()
+    assert x_case.merged_into is None
+    done = client.post(url, {"into": y_case.number, "confirm": "1", "same_person": "on"})
+    assert done["Location"] == reverse("cases:detail", args=[y_case.number])
