@@ -31,7 +31,7 @@ from kundsvar.webhooks import payloads as webhook_payloads
 from kundsvar.webhooks import services as webhooks
 from kundsvar.webhooks.models import Event
 
-from . import queries
+from . import attachments, queries
 from .events import record_event
 from .models import (
     Case,
@@ -410,7 +410,7 @@ def reply(
     The answer goes out on `channel`, by default the one the customer wrote on last
     (`queries.reply_channels`); email is the other choice when the customer has an address.
     `cc` and `bcc` (validated addresses) are copies of an email answer. `files` are
-    attachments already in the file store (`intake.attachments.store_files`), on the
+    attachments already in the file store (`cases.attachments.store_files`), on the
     message before its channel carries it.
 
     `seen_last_message` is the last message the agent had in front of them: if a
@@ -449,9 +449,7 @@ def reply(
         created_at=now,
     )
     if files:
-        from kundsvar.intake.attachments import save_files
-
-        save_files(message, files)
+        attachments.save_files(message, files)
     measured = {}
     if case.due_at is not None:
         measured = {

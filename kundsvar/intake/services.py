@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kundsvar.cases import services as cases
+from kundsvar.cases.attachments import Stored, save_files, store_files
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, EventKind, Message
 from kundsvar.cases.services import Inbound
@@ -32,8 +33,6 @@ from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.sla import services as sla
 from kundsvar.topics import intent
 from kundsvar.topics.models import Topic
-
-from .attachments import Stored, save_files, store_files
 
 log = logging.getLogger(__name__)
 MASKED = "personal_number_masked"  # a parse warning code, shown as a notice (C3)

@@ -19,6 +19,7 @@ the files."""
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import unquote_plus
 
@@ -43,9 +44,20 @@ from kundsvar.feedback.models import Rating
 from kundsvar.live.models import LiveEvent
 from kundsvar.notifications.services import forget_texts as forget_notification_texts
 from kundsvar.search.services import index_cases, purge_deleted_terms
-from kundsvar.workspace.services import forget_drafts
 
 from .models import CustomerAccess
+
+# What the apps above keep about cases in rows of their own (the workspace's composer
+# drafts, which quote and name the customer): no app imports the workspace, so it hands
+# its eraser over when it starts (`WorkspaceConfig.ready`), as channels hand over their
+# adapters. Each takes the case ids and returns how many rows it deleted.
+_CASE_ERASERS: dict[str, Callable[[list[int]], int]] = {}
+
+
+def register_case_eraser(name: str, erase: Callable[[list[int]], int]) -> None:
+    """`erase(case_ids)` runs in every erasure; its count is reported as `name`."""
+    _CASE_ERASERS[name] = erase
+
 
 ERASED = "[raderat]"
 ERASED_NAME = "[raderad kund]"
@@ -295,7 +307,8 @@ def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
     Rating.objects.filter(case_id__in=case_ids).update(comment="")
     # What the agents' screens keep about the cases: unsent drafts and the excerpts in
     # their notifications.
-    counts["drafts"] = forget_drafts(case_ids)
+    for name, forget in _CASE_ERASERS.items():
+        counts[name] = forget(case_ids)
     counts["notifications"] = forget_notification_texts(case_ids)
     counts.update(_scrub_case_channels(case_ids))
     return counts

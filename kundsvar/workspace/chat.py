@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kundsvar.accounts.models import Agent, Membership
-from kundsvar.cases import queries
+from kundsvar.cases import attachments, queries
 from kundsvar.cases.models import Direction
 from kundsvar.channels.chat import events as chat_events
 from kundsvar.channels.chat import services as chat
 from kundsvar.channels.chat.models import LIVE_STATES, AgentStatus, Availability, Chat, shop_stream
 from kundsvar.channels.chat.views import FileForm
-from kundsvar.intake import attachments
 from kundsvar.live import sse
 from kundsvar.shops.models import Shop
 

@@ -62,11 +62,11 @@ MAX_TOTAL_BYTES = 20 * 1024 * 1024  # what most receiving mail servers still tak
 
 def uploads(files, *, by_email: bool = True) -> list:
     """The composer's attached files (request.FILES.getlist("attachments")), into the file
-    store before the reply's transaction (intake.attachments). Too many or too big files,
+    store before the reply's transaction (cases.attachments). Too many or too big files,
     or files on an answer that does not go by email (an SMS), are refused with a
     ValidationError saying why: nothing is sent then."""
     from kundsvar.cases import files as files_store
-    from kundsvar.intake.attachments import File, store_files
+    from kundsvar.cases.attachments import File, store_files
 
     if files and not by_email:
         raise ValidationError(_("Only an email answer can have attachments."))

@@ -20,11 +20,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kundsvar.cases import files
+from kundsvar.cases import attachments, files
 from kundsvar.cases import services as cases
 from kundsvar.cases.models import Case, Status
 from kundsvar.cases.services import Inbound
-from kundsvar.intake import attachments
 from kundsvar.intake import services as intake
 from kundsvar.live import services as live
 from kundsvar.shopper import services as shopper_services
@@ -126,7 +125,7 @@ def say(chat: Chat, line: Line, *, now: datetime | None = None) -> Chat:
 
 
 def answer(chat: Chat, agent, text: str, *, file=None, now: datetime | None = None):
-    """An agent's line, with at most one file (an `intake.attachments.File` the view
+    """An agent's line, with at most one file (an `cases.attachments.File` the view
     checked): a reply on the case (the promise measured, rule S4), the file an
     attachment of it that the customer's page links to. A waiting chat is taken by the
     agent who answers it."""

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from kundsvar.cases import files
+from kundsvar.cases import attachments, files
 from kundsvar.cases.models import Attachment, Direction
 from kundsvar.channels.form.forms import ContactForm
 from kundsvar.commerce.models import Order
@@ -30,7 +30,6 @@ from kundsvar.core import links, ratelimit
 from kundsvar.core.embed import allow_framing
 from kundsvar.core.language import customer_language, shop_languages
 from kundsvar.core.phones import tel_href
-from kundsvar.intake import attachments
 from kundsvar.live import sse
 from kundsvar.shopper import services as shopper_services
 from kundsvar.shops.models import Shop

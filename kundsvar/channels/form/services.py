@@ -9,12 +9,12 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kundsvar.cases.attachments import uploaded
 from kundsvar.cases.models import Case, Message
 from kundsvar.cases.services import Inbound
 from kundsvar.core.language import promise_language
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.intake import services as intake
-from kundsvar.intake.attachments import uploaded
 from kundsvar.shopper import services as shopper_services
 from kundsvar.shopper.identity import Shopper
 from kundsvar.topics import queries as topics

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundsvar.cases import services as cases
+from kundsvar.cases.attachments import FAILED as ATTACHMENT_FAILED
+from kundsvar.cases.attachments import File
 from kundsvar.cases.models import Case, Status
 from kundsvar.cases.services import Inbound
 from kundsvar.customers import services as customers
 from kundsvar.customers.models import CustomerHandle
 from kundsvar.intake import services as intake
-from kundsvar.intake.attachments import FAILED as ATTACHMENT_FAILED
-from kundsvar.intake.attachments import File
 
 from . import graph, media, messenger, outbox, whatsapp
 from .events import Incoming, Parsed

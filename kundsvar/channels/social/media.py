@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundsvar.cases import services as cases
-from kundsvar.intake.attachments import File, save_files, store_files
+from kundsvar.cases.attachments import File, save_files, store_files
 
 from . import graph, whatsapp
 from .events import Media

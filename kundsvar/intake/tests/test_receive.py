@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from kundsvar.cases.attachments import File
 from kundsvar.cases.models import Attachment, Case, Message
 from kundsvar.channels.email.models import OutboundEmail, OutboundKind
 from kundsvar.commerce.models import CaseOrder, MatchState
@@ -13,7 +14,6 @@ from kundsvar.commerce.tests.factories import OrderFactory
 from kundsvar.core.privacy import MASK
 from kundsvar.customers.models import Customer
 from kundsvar.intake import services as intake
-from kundsvar.intake.attachments import File
 
 from .conftest import T0, inbound
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from kundsvar.cases import files
+from kundsvar.cases.attachments import File
 from kundsvar.channels.email import emails
 from kundsvar.intake import services as intake
-from kundsvar.intake.attachments import File
 
 from .conftest import inbound
 

@@ -107,15 +107,14 @@ def customer():
 
 
 def seed_the_agents_screen(case) -> None:
-    """What an agent's screen keeps about the case: a reply drafted but not sent, and the
-    notification of the customer's message (its excerpt, stored and on the live stream)."""
+    """What an agent's screen keeps about the case: the notification of the customer's
+    message (its excerpt, stored and on the live stream). The composer's drafts:
+    workspace/tests/test_gdpr_drafts.py (no app's tests import the workspace)."""
     from kundsvar.notifications import services as notifications
-    from kundsvar.workspace.services import save_draft
 
     agent = AgentFactory(shops=[case.shop])
     Case.objects.filter(pk=case.pk).update(assignee=agent)
     case.refresh_from_db()
-    save_draft(agent, case, f"Hej {NAME}! Vi ringer {PHONE}.", cc=ADDRESS)
     notifications.customer_replied(case, case.messages.first())
 
 
@@ -385,19 +384,16 @@ def test_opening_a_case_is_in_the_customers_access_log_once_an_hour(customer, ti
     assert views.count() == 2
 
 
-def test_erase_forgets_the_agents_drafts_and_notification_excerpts(customer):
-    """The composer's autosaved draft quotes and names the customer; the notification of
-    their reply holds an excerpt of it (in the table and on the agent's live stream)."""
+def test_erase_forgets_the_notification_excerpts(customer):
+    """The notification of their reply holds an excerpt of it (in the table and on the
+    agent's live stream)."""
     from kundsvar.live.models import LiveEvent
     from kundsvar.notifications.models import Notification
-    from kundsvar.workspace.models import Draft
 
     case = Case.objects.get(customer=customer, channel="email")
-    assert Draft.objects.filter(case=case).exists()
     assert SECRET_TEXT in Notification.objects.get(case=case).text
     counts = gdpr.erase(customer)
-    assert counts["drafts"] == 1 and counts["notifications"] == 1
-    assert not Draft.objects.filter(case=case).exists()
+    assert counts["notifications"] == 1
     note = Notification.objects.get(case=case)
     assert (note.kind, note.text) == ("reply", "")  # that it happened stays
     event = LiveEvent.objects.get(stream=f"agent.{note.recipient_id}", kind="notification")

@@ -153,7 +153,7 @@ def test_typing_is_throttled_and_not_stored(now):
 def test_a_file_sent_after_the_customer_left_goes_with_the_email(
     now, django_capture_on_commit_callbacks
 ):
-    from kundsvar.intake.attachments import File
+    from kundsvar.cases.attachments import File
 
     shop, (alice,) = shop_with_agents(1)
     chat = start(shop, email="karin@example.se", name="Karin")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kundsvar.cases import files
-from kundsvar.cases.models import Attachment, Message
+from . import files
+from .models import Attachment, Message
 
 log = logging.getLogger(__name__)
 FAILED = "attachment_failed"  # a parse warning code: the file is in the raw source only
