@@ -57,6 +57,8 @@ def test_a_callback_from_the_contact_page_to_a_logged_call(browser_page, live_se
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit], form button >> nth=-1")
     page.wait_for_url(f"{live_server.url}/")
+    # The agent last chose the history tab; a phone case still opens on its call log.
+    page.evaluate("localStorage.setItem('kundsvar.caseTab', 'tab-history')")
     row = page.locator("#queue-rows tr.row", has_text="Karin Lindqvist")
     expect(row.locator(".badge.callback")).to_be_visible()
     row.locator("td:nth-child(2) a").click()

@@ -205,14 +205,18 @@ def test_tags_and_snooze_apply_inline(browser_page, live_server):
 
 
 def test_the_case_pages_side_panel_is_in_tabs(browser_page, live_server):
-    """Customer, orders and answers, earlier cases and history: one tab at a time, arrow
-    keys between them, the last one chosen stays chosen on the next case."""
+    """Orders and answers (first: the agent's tools), customer, earlier cases and history:
+    one tab at a time, arrow keys between them, the last one chosen stays chosen on the
+    next case."""
     cases = _world()
     page = browser_page
     _log_in(page, live_server)
     page.goto(f"{live_server.url}/cases/{cases[0].number}/")
     tabs = page.locator(".side-tabs [role=tab]")
     expect(tabs).to_have_count(4)
+    expect(page.locator("#panel-orders")).to_be_visible()
+    expect(page.locator("#panel-customer")).to_be_hidden()
+    page.click("#tab-customer")
     expect(page.locator("#panel-customer")).to_be_visible()
     expect(page.locator("#panel-customer")).to_contain_text("karin@example.se")
     expect(page.locator("#panel-history")).to_be_hidden()

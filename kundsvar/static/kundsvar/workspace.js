@@ -202,15 +202,16 @@
   });
 })();
 
-// The case page's side panel in tabs (customer, orders and answers, earlier cases,
+// The case page's side panel in tabs (orders and answers, customer, earlier cases,
 // history): one shown at a time, arrow keys between the tabs, the agent's last choice
-// remembered. Without scripts every panel shows, one under the other.
+// remembered, except where the page asks for a tab (data-tab-open: a phone case opens on
+// its call log). Without scripts every panel shows, one under the other.
 (function () {
   "use strict";
   const KEY = "kundsvar.caseTab";
   document.querySelectorAll("[data-tabs]").forEach((box) => {
     const tabs = Array.from(box.querySelectorAll("[role=tab]"));
-    function show(tab, focus) {
+    function show(tab, focus, remember = true) {
       tabs.forEach((t) => {
         const on = t === tab;
         t.setAttribute("aria-selected", on ? "true" : "false");
@@ -218,11 +219,13 @@
         document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
       });
       if (focus) tab.focus();
+      if (!remember) return;
       try { localStorage.setItem(KEY, tab.id); } catch (e) { /* private mode */ }
     }
     let saved = null;
     try { saved = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
-    show(tabs.find((t) => t.id === saved) || tabs[0], false);
+    const asked = tabs.find((t) => t.id === box.dataset.tabOpen);
+    show(asked || tabs.find((t) => t.id === saved) || tabs[0], false, false);
     box.classList.add("tabs-on");
     box.addEventListener("click", (event) => {
       const tab = event.target.closest("[role=tab]");
