@@ -65,7 +65,10 @@ def _log_in(page, base, username):
 def _serious(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+        """async () => (await Promise.race([
+              axe.run(document, {resultTypes: ["violations"]}),
+              new Promise((_, fail) => setTimeout(() => fail(new Error("axe ran 60 s")), 60000)),
+            ])).violations
             .filter((v) => v.impact === "serious" || v.impact === "critical")
             .map((v) => v.id + ": " + v.nodes.slice(0, 3)
                 .map((n) => n.target.join(" ")).join(" | "))"""
