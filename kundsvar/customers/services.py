@@ -60,8 +60,8 @@ def find_or_create_customer(
 @functools.cache
 def _by_address_sql() -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
-    fields = Customer._meta.concrete_fields
-    columns = ", ".join(f"c.{quote(f.column)}" for f in fields)
+    fields = [f for f in Customer._meta.concrete_fields if f.column]  # every one has one
+    columns = ", ".join(f"c.{quote(f.column)}" for f in fields if f.column)
     emails, customers = CustomerEmail._meta.db_table, Customer._meta.db_table
     sql = (
         f"SELECT {columns} FROM {quote(emails)} e "  # noqa: S608 — names from the models

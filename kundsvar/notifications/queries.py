@@ -1,9 +1,11 @@
 from .models import Kind, Notification, NotificationSettings
 
+STREAM_PREFIX = "agent."
+
 
 def stream_of(agent_id: int) -> str:
     """The agent's own live stream (kundsvar.live): new notifications, the unread count."""
-    return f"agent.{agent_id}"
+    return f"{STREAM_PREFIX}{agent_id}"
 
 
 def settings_of(agent) -> NotificationSettings:

@@ -114,7 +114,7 @@ def forget_texts(case_ids: list[int]) -> int:
     rows = Notification.objects.filter(case_id__in=case_ids)
     ids = list(rows.values_list("pk", flat=True))
     if ids:
-        live.forget_field(queries.stream_of(""), "notification", ids, "text")
+        live.forget_field(queries.STREAM_PREFIX, "notification", ids, "text")
     return rows.update(text="")
 
 
