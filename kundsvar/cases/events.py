@@ -29,13 +29,3 @@ def record_event(
     kind = EventKind(kind)
     case_field = {"case": case} if isinstance(case, Case) else {"case_id": case}
     return CaseEvent.objects.create(**case_field, kind=kind, actor=actor, data=data, created_at=at)
-
-
-def record_events(events: list[tuple[Case, EventKind | str, datetime, dict]]) -> list[CaseEvent]:
-    """`record_event` for many at once, (case, kind, at, data) each, in one INSERT (the
-    acknowledgements of a batch of mail). No actor: these are the system's own."""
-    rows = [
-        CaseEvent(case=case, kind=EventKind(kind), actor=None, data=data, created_at=at)
-        for case, kind, at, data in events
-    ]
-    return CaseEvent.objects.bulk_create(rows)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from kundsvar.cases.events import record_events
+from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Direction, EventKind
 from kundsvar.channels.registry import Thread
 
@@ -97,16 +97,12 @@ def store_acknowledgements(items: list) -> None:
     for item in items:
         try:
             with transaction.atomic():
-                _store([item])
+                _store(item)
         except Exception:  # noqa: BLE001 — the message stands; the error is logged
             log.exception("storing the acknowledgement of case %s failed", item[0].number)
 
 
-def _store(items: list) -> None:
-    outbox.queue_many([(case, OutboundKind.ACK, message, built) for case, message, built in items])
-    record_events(
-        [
-            (case, EventKind.ACKNOWLEDGED, message.created_at, {"message": message.pk})
-            for case, message, _ in items
-        ]
-    )
+def _store(item: tuple) -> None:
+    case, message, built = item
+    outbox.queue(case, OutboundKind.ACK, message, built, now=message.created_at)
+    record_event(case, EventKind.ACKNOWLEDGED, at=message.created_at, message=message.pk)

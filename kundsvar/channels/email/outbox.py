@@ -115,35 +115,6 @@ def queue(
     return row
 
 
-def queue_many(items: list) -> list[OutboundEmail]:
-    """`queue` for many mails at once, (case, kind, message, written mail) each, created
-    at their message's time: one INSERT, and one send task once the transaction commits."""
-    rows = []
-    for case, kind, message, built in items:
-        written = built if isinstance(built, mimetext.Written) else _written(built)
-        at = message.created_at
-        rows.append(
-            OutboundEmail(
-                case=case,
-                case_message=message,
-                kind=kind,
-                from_address=written.from_address,
-                to_address=written.to_address,
-                subject=written.subject,
-                message_id=written.message_id,
-                mime=written.mime,
-                created_at=at,
-                next_attempt_at=at,
-            )
-        )
-    rows = OutboundEmail.objects.bulk_create(rows)
-    ids = [row.pk for row in rows]
-    transaction.on_commit(
-        lambda: batchcache.after_batch("send", ids, _enqueue_sending) or _enqueue_sending(ids)
-    )
-    return rows
-
-
 def _written(built: email.message.EmailMessage) -> mimetext.Written:
     return mimetext.Written(
         from_address=built["From"].addresses[0].addr_spec,
