@@ -9,6 +9,8 @@ is the model).
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kundsvar.core.inserts import insert
+
 from .models import Case, CaseEvent, EventKind
 
 if TYPE_CHECKING:
@@ -28,4 +30,6 @@ def record_event(
     a code the timeline cannot label is a bug, not data."""
     kind = EventKind(kind)
     case_field = {"case": case} if isinstance(case, Case) else {"case_id": case}
-    return CaseEvent.objects.create(**case_field, kind=kind, actor=actor, data=data, created_at=at)
+    event = CaseEvent(**case_field, kind=kind, actor=actor, data=data, created_at=at)
+    insert(event)  # one is written for nearly every message: the statement made once
+    return event

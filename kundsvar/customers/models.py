@@ -32,12 +32,16 @@ class Customer(models.Model):
     def save(self, *args, **kwargs):
         """The search keys follow the name (derived, never set by hand): a name is
         written in many places (first contact, an order, an agent's edit)."""
-        self.name_key = search_key(self.name)
-        self.surname_key = self.name_key.partition(" ")[2]
+        self.set_search_keys()
         fields = kwargs.get("update_fields")
         if fields is not None and "name" in fields:
             kwargs["update_fields"] = {*fields, "name_key", "surname_key"}
         super().save(*args, **kwargs)
+
+    def set_search_keys(self) -> None:
+        """What save() does before storing; a row inserted another way calls it too."""
+        self.name_key = search_key(self.name)
+        self.surname_key = self.name_key.partition(" ")[2]
 
     @property
     def first_name(self) -> str:

@@ -11,6 +11,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kundsvar.core.inserts import insert
 from kundsvar.core.phones import international
 
 from .models import (
@@ -47,13 +48,17 @@ def find_or_create_customer(
         if fields:
             customer.save(update_fields=fields)
         return customer
-    try:
-        with transaction.atomic():
-            customer = Customer.objects.create(shop=shop, name=name, language=language)
-            CustomerEmail.objects.create(customer=customer, shop=shop, address=address)
+    # Both rows, or neither; no savepoint inside the caller's transaction (the intake
+    # path's): a taken address is not an error to roll back to, ON CONFLICT skips it.
+    with transaction.atomic(savepoint=False):
+        customer = Customer(shop=shop, name=name, language=language)
+        customer.set_search_keys()
+        insert(customer)
+        owned = CustomerEmail(customer=customer, shop=shop, address=address)
+        if insert(owned, skip_conflicts=True):
             return customer
-    except IntegrityError:
         # Another worker created the same address a moment ago: use theirs.
+        Customer.objects.filter(pk=customer.pk).delete()
         return CustomerEmail.objects.get(_address_is(address), shop=shop).customer
 
 

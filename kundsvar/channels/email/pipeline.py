@@ -13,6 +13,7 @@ raw source kept and a visible parse warning.
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
@@ -159,33 +160,109 @@ def process(row: RawMessage, *, claimed: bool = False) -> None:
     worker's batch claim, which counts the attempt the same way)."""
     if not claimed and not claim(row):
         return
-    raw = rawstore.get(row.sha256)
+    work = read(row)
+    if work is not None and write(work):
+        follow_through(work)
+
+
+def process_batch(rows: list[RawMessage]) -> None:
+    """`process` for rows the worker has claimed, with the writes of all of them in one
+    transaction: one BEGIN and one COMMIT for the batch instead of one for every message,
+    and in order, so a message finds the cases and customers of those before it (a
+    customer's second mail in the same burst joins the first one's case).
+
+    Every message still commits or fails on its own (A6): when one of them fails, the
+    batch's transaction is rolled back and each message is written again in a
+    transaction of its own, as `process` writes it."""
+    works = [work for work in map(read, rows) if work is not None]
     try:
-        # The slow work (parsing, new text, masking, sanitising, storing the files) before
-        # the write transaction: SQLite has one writer, and every other write (the API,
-        # SMTP, an agent opening a case) waits for this one (issue #10).
+        with transaction.atomic():
+            for work in works:
+                _write(work)
+    except Exception:  # noqa: BLE001 — the batch is undone; each message on its own now
+        log.warning("a batch of %s messages failed: each on its own", len(works), exc_info=True)
+        for work in works:
+            work.received = None
+        works = [work for work in works if write(work)]
+    for work in works:
+        follow_through(work)
+
+
+@dataclass
+class Work:
+    """A claimed raw message on its way: read (`read`), then written (`write`)."""
+
+    row: RawMessage
+    raw: bytes
+    parsed: ParsedEmail
+    kind: str
+    prepared: intake.Prepared
+    received: intake.Received | None = None
+
+
+def read(row: RawMessage) -> Work | None:
+    """The slow work (parsing, new text, masking, sanitising, storing the files) before
+    the write transaction: SQLite has one writer, and every other write (the API, SMTP,
+    an agent opening a case) waits for this one (issue #10). None when it failed (kept
+    and marked, `_failed`)."""
+    try:
+        raw = rawstore.get(row.sha256)
+    except Exception:  # noqa: BLE001 — the row stays; retry_failed takes it up (A6)
+        log.exception("reading raw message %s failed", row.sha256)
+        return None
+    try:
         parsed = parse_email(raw)
         kind = classify(parsed)
         prepared = intake.prepare(_inbound(parsed, row), attachments=parsed.attachments)
         if kind == "normal":  # unmarked machine mail: filed, never answered (loops.py)
             kind = loops.automatic_kind(row.shop, prepared.inbound) or kind
-        received = _process(row, parsed, kind, prepared)
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
-        log.exception("processing raw message %s failed", row.sha256)
+        _failed(row, raw, error)
+        return None
+    return Work(row, raw, parsed, kind, prepared)
+
+
+def write(work: Work) -> bool:
+    """The writes of one message in a transaction of its own; False when they failed."""
+    try:
+        with transaction.atomic():
+            _write(work)
+    except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
+        _failed(work.row, work.raw, error)
+        return False
+    return True
+
+
+def _failed(row: RawMessage, raw: bytes, error: Exception) -> None:
+    """Marked failed, for retry_failed to take up; the third failure becomes an
+    'unreadable' case (A6). Never raises: the rest of the batch goes on."""
+    log.error("processing raw message %s failed", row.sha256, exc_info=error)
+    try:
         RawMessage.objects.filter(pk=row.pk).update(state=RawState.FAILED, error=repr(error)[:2000])
         if row.attempts >= 3:
             _as_unreadable_case(row, raw, error)
+    except Exception:  # noqa: BLE001 — the row stays as it was; retry_failed takes it up
+        log.exception("marking raw message %s failed failed too", row.sha256)
+
+
+def follow_through(work: Work) -> None:
+    """Matching and the acknowledgement once the message is safely stored (A6).
+    Imported history (a migration) is not news to the customer: no acknowledgement.
+    X-Auto-Response-Suppress is the sender asking for no automatic answers; it does not
+    make the mail automatic (Outlook sets it on mail people write, too)."""
+    if work.received is None:
         return
-    if received:
-        # Matching and the acknowledgement once the message is safely stored (A6).
-        # Imported history (a migration) is not news to the customer: no acknowledgement.
-        # X-Auto-Response-Suppress is the sender asking for no automatic answers; it does
-        # not make the mail automatic (Outlook sets it on mail people write, too).
-        suppressed = _SUPPRESS.search(parsed.header("x-auto-response-suppress"))
-        intake.follow_through(received, acknowledge=not suppressed and row.source != Source.IMPORT)
+    suppressed = _SUPPRESS.search(work.parsed.header("x-auto-response-suppress"))
+    intake.follow_through(
+        work.received, acknowledge=not suppressed and work.row.source != Source.IMPORT
+    )
 
 
-@transaction.atomic
+def _write(work: Work) -> None:
+    work.received = _process(work.row, work.parsed, work.kind, work.prepared)
+
+
+@transaction.atomic(savepoint=False)  # in write's transaction, or the batch's
 def _process(
     row: RawMessage, parsed: ParsedEmail, kind: str, prepared: intake.Prepared
 ) -> intake.Received | None:
@@ -201,7 +278,8 @@ def _process(
     if kind == "bounce" and _link_bounce(parsed, row.received_at):
         _finish(row, RawState.IGNORED, kind, parsed, None)
         return None
-    if earlier:  # the same Message-ID with another text: a message of its own, flagged (A6)
+    if earlier and MESSAGE_ID_REUSED not in inbound.parse_warnings:
+        # The same Message-ID with another text: a message of its own, flagged (A6).
         inbound.parse_warnings.append(MESSAGE_ID_REUSED)
     received = intake.store(
         shop,

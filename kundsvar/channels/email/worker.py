@@ -70,14 +70,14 @@ def process_rows(rows: list[RawMessage]) -> int:
     if not rows:
         return 0
     shops = Shop.objects.in_bulk({row.shop_id for row in rows if row.shop_id})
+    for row in rows:
+        if row.shop_id in shops:
+            row.shop = shops[row.shop_id]  # one instance per shop for the whole batch
     with batchcache.batch(), _asynchronous_commits():
-        for row in rows:
-            if row.shop_id in shops:
-                row.shop = shops[row.shop_id]  # one instance per shop for the whole batch
-            try:
-                pipeline.process(row, claimed=True)
-            except Exception:  # noqa: BLE001 — the row stays; retry_failed takes it up (A6)
-                log.exception("processing raw message %s died", row.sha256)
+        try:
+            pipeline.process_batch(rows)
+        except Exception:  # noqa: BLE001 — the rows stay; retry_failed takes them up (A6)
+            log.exception("processing a batch of %s raw messages died", len(rows))
     return len(rows)
 
 

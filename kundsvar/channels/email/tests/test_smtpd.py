@@ -240,10 +240,11 @@ def test_storage_failure_answers_451_so_the_sender_retries(server, shop, monkeyp
 def test_a_crash_after_storage_still_answers_250_and_the_worker_finishes(
     server, shop, monkeypatch
 ):  # A6
-    def crash(row, **kwargs):
+    def crash(*args, **kwargs):
         raise RuntimeError("worker killed mid-processing")
 
     monkeypatch.setattr(pipeline, "process", crash)
+    monkeypatch.setattr(pipeline, "process_batch", crash)  # the worker's way in
     raw = swedish_mail()
     assert send(server.port, raw) == {}  # stored, so the sender may forget it
     row = RawMessage.objects.get()
