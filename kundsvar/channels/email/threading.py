@@ -10,7 +10,12 @@ a look into another customer's conversation. The one exception is a reply citing
 our mail — the customer's colleague, say — and joins the case as a new participant.
 """
 
+import functools
 import re
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Q
 
 from kundsvar.cases.models import Case, Message, Participant
 from kundsvar.cases.services import accepts_follow_ups
@@ -33,45 +38,75 @@ def plus_number(addresses: list[str], shop_email: str) -> int | None:
     return None
 
 
-def _cases_by_message_ids(shop, groups: list[list[str]]) -> list[list[tuple[Case, bool]]]:
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _cited_cases(shop, ids: list[str]) -> list[tuple[str, int, bool]]:
+    """(Message-ID, case id, whether the id is ours) for every id of `ids` that the
+    shop's cases sent (our outbox) or received (the customer's mail). One fixed
+    statement for both, as the ORM's two filters on `case__shop` but not compiled again
+    for every message that comes in (the ids are parameters; only their count varies)."""
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT o.message_id, o.case_id, 1 FROM {_table(OutboundEmail)} o "  # noqa: S608 — the models' tables; values are parameters
+        f"INNER JOIN {_table(Case)} c ON c.id = o.case_id "
+        f"WHERE c.shop_id = %s AND o.message_id IN ({marks}) "
+        f"UNION ALL SELECT m.message_id, m.case_id, 0 FROM {_table(Message)} m "
+        f"INNER JOIN {_table(Case)} c ON c.id = m.case_id "
+        f"WHERE c.shop_id = %s AND m.message_id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shop.pk, *ids, shop.pk, *ids])
+        return [(mid, case_id, bool(ours)) for mid, case_id, ours in cursor.fetchall()]
+
+
+def _cases_by_message_ids(
+    shop, groups: list[list[str]], numbers: Sequence[int] = ()
+) -> tuple[list[list[tuple[Case, bool]]], dict[int, Case]]:
     """For each group of Message-IDs, the cases that sent (our outbox) or received (the
-    customer's mail) one of them, each with whether one of the group's ids is ours.
-    Three queries for every group together (In-Reply-To and References), none without ids."""
+    customer's mail) one of them, each with whether one of the group's ids is ours; and
+    the shop's cases with the `numbers` (from the subject or a per-case address), by
+    number. Two queries for all of it, none without ids or numbers."""
     ids = [i for group in groups for i in group]
-    if not ids:
-        return [[] for _ in groups]
-    ours = list(
-        OutboundEmail.objects.filter(case__shop=shop, message_id__in=ids).values_list(
-            "message_id", "case_id"
-        )
-    )
-    theirs = list(
-        Message.objects.filter(case__shop=shop, message_id__in=ids).values_list(
-            "message_id", "case_id"
-        )
-    )
-    found = {pk for _, pk in ours + theirs}
+    cited = _cited_cases(shop, ids) if ids else []
+    found = {case_id for _, case_id, _ in cited}
+    wanted = Q(pk__in=found) if found else Q()
+    if numbers:
+        wanted |= Q(shop=shop, number__in=numbers)
     cases = (
-        list(Case.objects.filter(pk__in=found).select_related("merged_into").order_by("pk"))
-        if found
+        list(Case.objects.filter(wanted).select_related("merged_into").order_by("pk"))
+        if wanted
         else []
     )
     result = []
     for group in groups:
-        wanted = set(group)
-        our_cases = {pk for mid, pk in ours if mid in wanted}
-        group_cases = our_cases | {pk for mid, pk in theirs if mid in wanted}
+        group_ids = set(group)
+        our_cases = {pk for mid, pk, ours in cited if ours and mid in group_ids}
+        group_cases = {pk for mid, pk, _ in cited if mid in group_ids}
         result.append([(case, case.pk in our_cases) for case in cases if case.pk in group_cases])
-    return result
+    by_number = {c.number: c for c in cases if c.shop_id == shop.pk and c.number in numbers}
+    return result, by_number
+
+
+@functools.cache
+def _may_join_sql(vendor: str) -> str:
+    return (
+        f"SELECT 1 FROM {_table(Participant)} WHERE case_id = %s AND LOWER(address) = %s "  # noqa: S608 — the models' tables; values are parameters
+        f"UNION ALL SELECT 1 FROM {_table(CustomerEmail)} "
+        "WHERE customer_id = %s AND LOWER(address) = %s LIMIT 1"
+    )
 
 
 def may_join(case: Case, sender: str) -> bool:
+    """Does `sender` take part in the case: a participant, or an address of the case's
+    customer? One fixed statement (it runs for nearly every reply that comes in)."""
     sender = sender.lower()
-    if Participant.objects.filter(case=case, address__iexact=sender).exists():
-        return True
-    return CustomerEmail.objects.filter(
-        customer_id=case.customer_id, address__iexact=sender
-    ).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _may_join_sql(connection.vendor), [case.pk, sender, case.customer_id, sender]
+        )
+        return cursor.fetchone() is not None
 
 
 def find_case(
@@ -87,15 +122,12 @@ def find_case(
     candidates: list[tuple[str, Case, bool]] = []  # (how, case, cites our Message-ID)
     direct = message_ids(in_reply_to)
     refs = [i for i in message_ids(references) if i not in direct]
-    by_reply, by_reference = _cases_by_message_ids(shop, [direct, refs])
-    candidates += [("in_reply_to", *c) for c in by_reply]
-    candidates += [("references", *c) for c in by_reference]
     numbers = [int(n) for n in SUBJECT_TAG.findall(subject or "")]
     plus = plus_number(recipients, shop.email)
     wanted = [*numbers, *([plus] if plus else [])]
-    by_number = (
-        {c.number: c for c in Case.objects.filter(shop=shop, number__in=wanted)} if wanted else {}
-    )
+    (by_reply, by_reference), by_number = _cases_by_message_ids(shop, [direct, refs], wanted)
+    candidates += [("in_reply_to", *c) for c in by_reply]
+    candidates += [("references", *c) for c in by_reference]
     candidates += [("subject", by_number[n], False) for n in numbers if n in by_number]
     if plus in by_number:
         candidates.append(("plus_address", by_number[plus], False))
