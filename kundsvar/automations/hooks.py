@@ -23,10 +23,12 @@ running: ContextVar[str | None] = ContextVar("automation_event", default=None)
 
 def _triggers(shop_id: int) -> set[str]:
     """What the shop has rules on for; read once per batch of mail (`core.batchcache`)."""
-    rules = Rule.objects.filter(shop_id=shop_id, enabled=True)
-    return batchcache.cached(
-        shop_id, ("rule_triggers",), lambda: set(rules.values_list("trigger", flat=True))
-    )
+
+    def load() -> set[str]:  # the query built only when it runs (once per batch)
+        rules = Rule.objects.filter(shop_id=shop_id, enabled=True)
+        return set(rules.values_list("trigger", flat=True))
+
+    return batchcache.cached(shop_id, ("rule_triggers",), load)
 
 
 def _routed(shop_id: int) -> bool:
