@@ -18,6 +18,7 @@ from kundsvar.automations import hooks as automations
 from kundsvar.channels.registry import channel_for
 from kundsvar.core.inserts import insert
 from kundsvar.core.language import CUSTOMER_LANGUAGES, detect_language
+from kundsvar.core.rows import fetch
 from kundsvar.core.text import case_subject, strip_reply_prefixes
 from kundsvar.customers.models import Customer
 from kundsvar.customers.services import (
@@ -172,10 +173,21 @@ def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: boo
 
 
 def _locked(case: Case) -> Case:
-    # The case row only: FOR UPDATE on the joined shop row would also block every other
-    # transaction of the shop at its commit (PostgreSQL checks the deferred foreign keys
-    # there with FOR KEY SHARE) and deadlock with the live chat's stream counters.
-    return Case.objects.select_for_update(of=("self",)).select_related("shop").get(pk=case.pk)
+    """The case row, read again and locked (FOR UPDATE) until the transaction ends.
+
+    The case row only: FOR UPDATE on the joined shop row would also block every other
+    transaction of the shop at its commit (PostgreSQL checks the deferred foreign keys
+    there with FOR KEY SHARE) and deadlock with the live chat's stream counters. Its shop
+    is the caller's when the caller has it. A fixed statement (core.rows): every
+    customer's reply and every agent's write takes this lock."""
+    lock = "FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = fetch(Case, "t.id = %s", [case.pk], tail=lock)
+    if not found:
+        raise Case.DoesNotExist(f"case {case.pk} is gone")
+    fresh = found[0]
+    if Case.shop.is_cached(case) and case.shop_id == fresh.shop_id:
+        fresh.shop = case.shop
+    return fresh
 
 
 def _language_text(inbound: Inbound) -> str:
