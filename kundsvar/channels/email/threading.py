@@ -80,6 +80,9 @@ def _cases_by_message_ids(
         params += [shop.pk, *numbers]
     # A merged-away case (rare) loads the case it went into when asked (find_case).
     cases = fetch(Case, " OR ".join(conditions), params, tail="ORDER BY t.id") if params else []
+    for case in cases:
+        if case.shop_id == shop.pk:  # every one (both conditions are the shop's)
+            case.shop = shop  # no query for it when the message is stored
     result = []
     for group in groups:
         group_ids = set(group)
