@@ -32,7 +32,7 @@ from kundsvar.shops.models import Shop
 from . import loops, rawstore
 from .classify import classify
 from .htmltext import html_to_text, sanitize_html
-from .models import OutboundEmail, OutboundState, RawMessage, RawState, Source
+from .models import OutboundEmail, OutboundKind, OutboundState, RawMessage, RawState, Source
 from .parse import ParsedEmail, parse_email
 from .quotes import extract_new_text
 
@@ -163,6 +163,7 @@ def process(row: RawMessage, *, claimed: bool = False) -> None:
     work = read(row)
     if work is not None and write(work):
         follow_through(work)
+        _followed_through([work])
 
 
 def process_batch(rows: list[RawMessage]) -> None:
@@ -173,7 +174,12 @@ def process_batch(rows: list[RawMessage]) -> None:
 
     Every message still commits or fails on its own (A6): when one of them fails, the
     batch's transaction is rolled back and each message is written again in a
-    transaction of its own, as `process` writes it."""
+    transaction of its own, as `process` writes it.
+
+    A stored message's row stays PROCESSING, with its case message, until its matching
+    and acknowledgement are done: a worker stopped in between leaves it to
+    `retry_failed`, which does only what is left (`_stored_before`), so no message that
+    was stored goes without its acknowledgement."""
     works = [work for work in map(read, rows) if work is not None]
     try:
         with transaction.atomic():
@@ -186,6 +192,7 @@ def process_batch(rows: list[RawMessage]) -> None:
         works = [work for work in works if write(work)]
     for work in works:
         follow_through(work)
+    _followed_through(works)
 
 
 @dataclass
@@ -253,9 +260,30 @@ def follow_through(work: Work) -> None:
     if work.received is None:
         return
     suppressed = _SUPPRESS.search(work.parsed.header("x-auto-response-suppress"))
+    acknowledged = work.received.acknowledged  # by an earlier attempt (_stored_before)
     intake.follow_through(
-        work.received, acknowledge=not suppressed and work.row.source != Source.IMPORT
+        work.received,
+        acknowledge=not suppressed and work.row.source != Source.IMPORT and not acknowledged,
     )
+
+
+_DONE = (
+    f"UPDATE {RawMessage._meta.db_table} SET state = %s, processed_at = %s "  # noqa: S608 — the model's table; every value a parameter
+    "WHERE state = %s AND id IN ({})"
+)
+
+
+def _followed_through(works: list[Work]) -> None:
+    """The stored messages' rows marked processed, once their follow-through is done."""
+    ids = [work.row.pk for work in works if work.received is not None]
+    if not ids:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DONE.format(", ".join(["%s"] * len(ids))),
+            [RawState.PROCESSED, now, RawState.PROCESSING, *ids],
+        )
 
 
 def _write(work: Work) -> None:
@@ -269,6 +297,8 @@ def _process(
     """The writes, and the reads they depend on (duplicates, bounces), with the raw row
     marked in the same commit. Returns what intake stored, or None when the mail needs
     no case."""
+    if row.case_message_id:  # stored by an attempt that stopped before its follow-through
+        return _stored_before(row, parsed, kind)
     shop, inbound = row.shop, prepared.inbound
     earlier = _same_message_id(shop, parsed)
     duplicate = _duplicate_of(earlier, inbound)
@@ -288,8 +318,31 @@ def _process(
         hint=[*row.envelope_to, *parsed.to, *parsed.cc],  # where a per-case address stands
         automatic=kind != "normal",
     )
-    _finish(row, RawState.PROCESSED, kind, parsed, received.message)
+    # PROCESSING until the follow-through is done too (_followed_through).
+    _finish(row, RawState.PROCESSING, kind, parsed, received.message)
     return received
+
+
+def _stored_before(row: RawMessage, parsed: ParsedEmail, kind: str) -> intake.Received | None:
+    """What an earlier attempt stored before it stopped (a worker killed between the
+    batch's commit and the acknowledgements): the follow-through is what is left, and
+    the acknowledgement only if it is not in the outbox already."""
+    message = Message.objects.select_related("case__shop").filter(pk=row.case_message_id).first()
+    if message is None:  # erased since (GDPR): nothing is left to follow through
+        _finish(row, RawState.PROCESSED, kind, parsed, None)
+        return None
+    case = message.case
+    first = case.messages.filter(direction=Direction.INBOUND).order_by("id").first()
+    return intake.Received(
+        case,
+        message,
+        opened=first is not None and first.pk == message.pk,
+        channel="email",
+        automatic=kind != "normal",
+        acknowledged=OutboundEmail.objects.filter(
+            case_message=message, kind=OutboundKind.ACK
+        ).exists(),
+    )
 
 
 def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
@@ -356,9 +409,10 @@ _FINISH = (
 
 
 def _finish(row, state, kind, parsed, message) -> None:
-    """The raw row marked done, in the transaction of the writes. One fixed statement:
-    the ORM's update() compiled it again for every message."""
-    processed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    """The raw row marked done (or stored, while PROCESSING), in the transaction of the
+    writes. One fixed statement: the ORM's update() compiled it again for every message."""
+    done = None if state == RawState.PROCESSING else timezone.now()
+    processed_at = connection.ops.adapt_datetimefield_value(done)
     message_id = parsed.message_id[:998].replace("\x00", "")
     with connection.cursor() as cursor:
         cursor.execute(
