@@ -8,6 +8,7 @@ rolled back.
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -98,9 +99,17 @@ def _clean(value, limit: int | None = None):
     return value[:limit] if limit else value
 
 
-def clean_inbound(inbound: Inbound) -> Inbound:
+@cache
+def _limits() -> dict[str, int | None]:
+    """Each Inbound field's length limit: the Message column's. The model's fields are
+    fixed once Django has loaded it, and every inbound message is cleaned: read once."""
     limits = {f.name: getattr(f, "max_length", None) for f in Message._meta.fields}
     limits["to_addresses"] = 320
+    return limits
+
+
+def clean_inbound(inbound: Inbound) -> Inbound:
+    limits = _limits()
     cleaned = replace(
         inbound,
         **{

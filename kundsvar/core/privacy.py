@@ -61,6 +61,8 @@ _CANDIDATE = re.compile(
     r"(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+–\u2011 ]?)(?P<serial>[0-9]{4})"
     r"(?![\w\-]|[.,][0-9]|\+[0-9])"
 )
+# Every number masked here, of any country, starts with six digits in a row.
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
 # "800101 1234 5678" or "12 8001011234": one group of a longer spaced number (OCR, card).
 _GROUP_BEFORE = re.compile(r"[0-9] $")
 _GROUP_AFTER = re.compile(r"^ [0-9]")
@@ -92,6 +94,8 @@ def mask_personal_numbers(text: str) -> tuple[str, int]:
     the length of the text (a 6 MB mail is masked in about a second, not minutes).
     """
     text = text or ""
+    if not _SIX_DIGITS.search(text):  # most names, subjects and short mails: no candidate
+        return text, 0
     out: list[str] = []
     done = ""  # the end of the output so far: labels and neighbours are judged on it
     count, pos = 0, 0

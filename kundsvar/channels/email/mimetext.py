@@ -60,12 +60,16 @@ def _codec(name: str | None) -> str | None:
     return _SUPERSETS.get(info.name, info.name)
 
 
+_SURROGATE_ESCAPE = re.compile("[\udc80-\udcff]")
+
+
 def decode_surrogates(value: str) -> tuple[str, bool]:
     """Raw 8-bit header bytes arrive as surrogate escapes: decode them (RFC 6532: UTF-8).
 
     Returns the text and whether the bytes were UTF-8 (True when there were none).
     """
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    # Called for every header and address of every message: most are ASCII.
+    if value.isascii() or not _SURROGATE_ESCAPE.search(value):
         return value, True
     return decode_bytes(value.encode("utf-8", "surrogateescape"), None)
 
@@ -76,6 +80,8 @@ def fix_surrogates(value: str) -> str:
 
 def unfold(value: str) -> str:
     """A header value on one line: folds undone, other line breaks made spaces."""
+    if "\n" not in value and "\r" not in value:  # most values: nothing to undo
+        return value.strip()
     return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", " ").strip()
 
 

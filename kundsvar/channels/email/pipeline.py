@@ -25,6 +25,7 @@ from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
 from kundsvar.core import batchcache
+from kundsvar.core.inserts import insert
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.intake import services as intake
 from kundsvar.shops.models import Shop
@@ -88,20 +89,18 @@ def accept(
     )
     # New bytes are the rule, the same bytes again the exception: insert first (no
     # SELECT before it), and read the existing row only when the insert is refused.
+    row = RawMessage(
+        sha256=sha,
+        size=size,
+        source=source,
+        shop=shop,
+        envelope_to=envelope_to or [],
+        received_at=received_at,
+        truncated=truncated,
+    )
     try:
         with transaction.atomic():
-            row, created = (
-                RawMessage.objects.create(
-                    sha256=sha,
-                    size=size,
-                    source=source,
-                    shop=shop,
-                    envelope_to=envelope_to or [],
-                    received_at=received_at,
-                    truncated=truncated,
-                ),
-                True,
-            )
+            created = insert(row)  # the statement made once (core.inserts): every message
     except IntegrityError:
         row, created = RawMessage.objects.get(sha256=sha), False
     if row.shop_id != shop.pk:

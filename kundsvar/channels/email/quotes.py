@@ -150,9 +150,12 @@ def _from_blocks(lines: list[str]) -> dict[int, int]:
 def _mpr_headers(lines: list[str], languages: tuple[str, ...]) -> dict[int, int]:
     """Header starts found by mail-parser-reply's regexes, held to the same checks as ours."""
     probe = "\n".join(line.strip() if len(line) <= _MAX_HEADER else "" for line in lines)
-    starts = list(itertools.accumulate((len(x) + 1 for x in probe.split("\n")), initial=0))
+    starts: list[int] = []  # where each line of the probe starts, once a header is found
     found: dict[int, int] = {}
     for match in _mpr_header_re(languages).finditer(probe):
+        starts = starts or list(
+            itertools.accumulate((len(x) + 1 for x in probe.split("\n")), initial=0)
+        )
         raw = match.group(0)
         offset = match.start() + len(raw) - len(raw.lstrip("\n"))
         start = bisect.bisect_right(starts, offset) - 1

@@ -934,3 +934,229 @@ def test_a_header_read_again_is_not_parsed_again():
     second = stdlib_email.message_from_bytes(raw, policy=DEFAULT)
     assert first["Content-Type"] is first["Content-Type"] is second["Content-Type"]
     assert first["Content-Type"].content_type == "multipart/alternative"
+
+
+def _stdlib_text(name: str, value: str) -> str:
+    from kundsvar.channels.email.parse import DEFAULT
+
+    return str(DEFAULT.header_factory(name, value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Re: Var är mitt paket?",
+        "  leading\tand  inner   spaces\t",
+        "tab\tseparated",
+        "non\xa0breaking and\u2028line separator",
+        "\xa0 starts with a no-break space",
+        "control \x01 and \x7f characters",
+        "=? not an encoded word ?=",  # has "=?": left to the stdlib, as any "=?"
+        "ümlauts, 日本語 and emoji 📦",
+        "",
+    ],
+)
+def test_unstructured_headers_read_without_the_stdlib_are_read_the_same(value):
+    """Speed (issue #11): X-… headers, Received, DKIM-Signature are read as written.
+    Whatever the shortcut returns, policy.default returns too."""
+    from kundsvar.channels.email.mimetext import unfold
+    from kundsvar.channels.email.parse import _header_text, _unstructured
+
+    assert _unstructured("x-mailer") and _unstructured("subject")
+    assert not _unstructured("from") and not _unstructured("date")
+    parsed = ParsedEmail()
+    assert _header_text("x-anything", value, parsed) == unfold(_stdlib_text("x-anything", value))
+    assert parsed.warnings == []
+
+
+SIMPLE_MAILBOXES = [
+    "Sofia Berg <sofia.berg@gmail.com>",
+    "sofia.berg@gmail.com",
+    "<sofia.berg@gmail.com>",
+    "Lena Nyström <lena+order@example.se>",
+    "O'Neil <o@example.ie>",
+    "Kund_1 #2 <a@b>",
+    "MAILER-DAEMON@mx.example.com",
+    "ÅÄÖ Ω ٣ <a@example.se>",
+]
+NOT_SIMPLE = [
+    "Sofia  Berg <a@b.se>",  # two spaces: the stdlib makes them one
+    "A. Berg <a@b.se>",  # a dot in a name is obsolete syntax (a defect)
+    '"Berg, Sofia" <a@b.se>',
+    "Sofia (jobb) <a@b.se>",
+    "=?utf-8?q?Sofia?= <a@b.se>",
+    "a@b.se, c@d.se",
+    "Sofia <a..b@c.se>",
+    "Sofia a@b.se",
+    "a@[192.0.2.1]",
+    "Sofia\xa0Berg <a@b.se>",
+]
+
+
+@pytest.mark.parametrize("value", SIMPLE_MAILBOXES)
+def test_a_simple_mailbox_read_without_the_stdlib_is_read_the_same(value):
+    """Speed (issue #11): the stdlib's address parser takes 0.1 ms on a plain From."""
+    from kundsvar.channels.email.parse import DEFAULT, _header_text, _simple_mailbox
+
+    header = DEFAULT.header_factory("from", value)
+    assert not header.defects
+    assert (
+        _simple_mailbox(value) == tuple((a.display_name, a.addr_spec) for a in header.addresses)[0]
+    )
+    assert _header_text("from", value, ParsedEmail()) == str(header)
+    parsed = parse_email(f"From: {value}\r\nTo: {value}\r\n\r\nHej".encode())
+    assert (parsed.from_name, parsed.from_address) == (
+        header.addresses[0].display_name,
+        header.addresses[0].addr_spec,
+    )
+    assert parsed.header("from") == str(header) and parsed.to == [header.addresses[0].addr_spec]
+
+
+@pytest.mark.parametrize("value", NOT_SIMPLE)
+def test_other_mailboxes_are_left_to_the_stdlib(value):
+    from kundsvar.channels.email.parse import _simple_mailbox
+
+    assert _simple_mailbox(value) is None
+
+
+def test_every_simple_mailbox_of_the_corpora_reads_as_the_stdlib_reads_it():
+    import email as stdlib_email
+    from email import policy
+
+    from kundsvar.channels.email.mimetext import fix_surrogates, unfold
+    from kundsvar.channels.email.parse import DEFAULT, _simple_mailbox
+
+    checked = 0
+    for path in sorted(CORPORA.rglob("*.eml")):
+        message = stdlib_email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        for name, raw in message.raw_items():
+            if name.lower() not in ("from", "to", "cc", "reply-to"):
+                continue
+            value = unfold(fix_surrogates(str(raw)))
+            if mailbox := _simple_mailbox(value):
+                header = DEFAULT.header_factory(name.lower(), value)
+                address = header.addresses[0]
+                assert mailbox == (address.display_name, address.addr_spec), (path, value)
+                assert not header.defects and len(header.addresses) == 1, (path, value)
+                checked += 1
+    assert checked > 100
+
+
+BOUNDARIES = [
+    "===============0109531384482863399==",
+    "_000_DB9PR10MB6AD0AF22D8BA3E8EEF74DB9PR10MB6_",
+    "Apple-Mail=_9F1B3C1E-4B8A-4C5B-9B0E-3E5C2F1A7D11",
+    "simple boundary",
+    "a+b(c)d?e*f[g]h{i}j|k^l$m.n\\o",
+    "ÅÄÖ-bøundary",
+    "",
+]
+BOUNDARY_LINES = [
+    "{sep}\n",
+    "{sep}\r\n",
+    "{sep}--\r\n",
+    "{sep}--",
+    "{sep}",
+    "{sep}  \t\r\n",
+    "{sep}-- \n",
+    "{sep}x\n",
+    "{sep}\n\n",
+    " {sep}\n",
+    "{sep}---\n",
+    "-{sep}\n",
+    "text\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_boundary_lines_match_as_the_compiled_pattern_matches_them(boundary):
+    """Speed (issue #11): email.feedparser compiles a pattern for every boundary; ours
+    answers the same for every line the feedparser asks about."""
+    import email.feedparser
+
+    from kundsvar.channels.email import boundaries
+
+    separator = "--" + boundary
+    pattern = (
+        "(?P<sep>" + re.escape(separator) + r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
+    )
+    compiled, ours = re.compile(pattern), boundaries.compile_pattern(pattern)
+    assert isinstance(ours, boundaries._Boundary)
+    for line in [template.format(sep=separator) for template in BOUNDARY_LINES]:
+        expected, found = compiled.match(line), ours.match(line)
+        assert bool(expected) == bool(found), (boundary, line)
+        if expected and found:
+            assert found.group("end", "ws", "linesep") == expected.group("end", "ws", "linesep")
+    assert isinstance(email.feedparser.re, boundaries._Re)  # parse.py installed it
+    assert email.feedparser.re.escape is re.escape
+    assert boundaries.compile_pattern(r"\d+").pattern == r"\d+"  # any other: `re` itself
+
+
+def test_a_multipart_mail_parses_the_same_with_compiled_boundaries(monkeypatch):
+    import email.feedparser
+
+    from .mails import mail
+
+    raw = mail(html="<p>Hej</p>")
+    ours = parse_email(raw)
+    monkeypatch.setattr(email.feedparser, "re", re)
+    assert parse_email(raw) == ours and ours.html == "<p>Hej</p>\n" and ours.text
+
+
+KNOWN_HEADERS = [
+    ("date", "Thu, 01 Jan 2026 00:00:00 +0000"),
+    ("date", "Mon, 23 Nov 2026 10:12:13 +0100 (CET)"),
+    ("date", "23 Nov 2026 10:12 -0000"),
+    ("date", "Mon, 23 Nov 2026 10:12:13"),
+    ("date", "Mon, 23 Nov 26 10:12:13 GMT"),
+    ("date", "Mon, 30 Feb 2026 10:12:13 +0100"),  # no such day
+    ("date", "igår"),
+    ("date", "Mon, 23 Nov 2026 10:12:13 +9999"),
+    ("resent-date", "Tue, 24 Nov 2026 08:00:00 +0200"),
+    ("message-id", "<179643943878.15321.16078536037583929555@gmail.com>"),
+    ("message-id", "<CAF=+x_y-z@mail.gmail.com>"),
+    ("message-id", "<a..b@example.se>"),
+    ("message-id", "<a@b> (comment)"),
+    ("message-id", " <a@b>"),
+    ("message-id", "a@b"),
+    ("message-id", "<a@[192.0.2.1]>"),
+    ("message-id", "<=?utf-8?q?x?=@b>"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), KNOWN_HEADERS)
+def test_dates_and_message_ids_read_without_the_token_parser_read_the_same(name, value):
+    """Speed (issue #11): a Date is parsed and formatted again, a plain Message-ID is
+    itself; anything else is left to policy.default."""
+    from kundsvar.channels.email.mimetext import unfold
+    from kundsvar.channels.email.parse import _header_text, _known_text
+
+    try:
+        expected = unfold(_stdlib_text(name, value))
+    except Exception:  # noqa: BLE001 - then the shortcut must leave it to the stdlib
+        assert _known_text(name, value) is None
+        return
+    known = _known_text(name, value)
+    assert known is None or known == expected
+    assert _header_text(name, value, ParsedEmail()) == expected
+
+
+def test_every_date_and_message_id_of_the_corpora_reads_as_the_stdlib_reads_it():
+    import email as stdlib_email
+    from email import policy
+
+    from kundsvar.channels.email.mimetext import fix_surrogates, unfold
+    from kundsvar.channels.email.parse import _known_text
+
+    checked = 0
+    for path in sorted(CORPORA.rglob("*.eml")):
+        message = stdlib_email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        for name, raw in message.raw_items():
+            if name.lower() not in ("date", "message-id"):
+                continue
+            value = unfold(fix_surrogates(str(raw)))
+            if (known := _known_text(name.lower(), value)) is not None:
+                assert known == unfold(_stdlib_text(name.lower(), value)), (path, value)
+                checked += 1
+    assert checked > 100

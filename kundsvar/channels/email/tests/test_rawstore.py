@@ -1,0 +1,53 @@
+"""The raw store (rule A6) makes its folders when a write finds them missing, instead of
+asking for each one before every write (issue #11): a new store, a folder removed under
+it, the same bytes twice. No database is used."""
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+
+from kundsvar.channels.email import rawstore
+
+
+def test_a_new_store_makes_its_folders_on_the_first_write():
+    assert not rawstore.root().exists()
+    sha = rawstore.put(b"Subject: Hej\r\n\r\nVar \xc3\xa4r paketet?")
+    assert rawstore.get(sha) == b"Subject: Hej\r\n\r\nVar \xc3\xa4r paketet?"
+    assert rawstore.path_for(sha) == rawstore.root() / sha[:2] / sha[2:4] / f"{sha}.eml"
+    assert os.listdir(rawstore.root() / "tmp") == []  # the temporary file was renamed
+
+
+def test_folders_removed_under_a_running_process_are_made_again():
+    first = rawstore.put(b"one")
+    shutil.rmtree(rawstore.root() / "tmp")
+    shutil.rmtree(rawstore.root() / first[:2])
+    assert rawstore.put(b"one") == first  # stored again, not taken for stored
+    assert rawstore.get(first) == b"one"
+    rawstore.note_arrival(first, received_at=datetime(2026, 11, 23, tzinfo=UTC), shop=1)
+    shutil.rmtree(rawstore.root())
+    rawstore.note_arrival(first, received_at=datetime(2026, 11, 23, tzinfo=UTC), shop=1)
+    assert [sha for sha, _ in rawstore.arrivals()] == [first]
+
+
+def test_the_same_bytes_twice_are_one_file_and_leave_no_temporary():
+    sha, size, complete = rawstore.put_stream([b"Subject: x\r\n", b"\r\nHej"])
+    assert (sha, size, complete) == (rawstore.put(b"Subject: x\r\n\r\nHej"), 17, True)
+    again = rawstore.put_stream([b"Subject: x\r\n\r\nHej"])
+    assert again == (sha, 17, True)
+    assert os.listdir(rawstore.root() / "tmp") == []
+    assert rawstore.put_stream([b"abc", b"def"], limit=4) == (
+        rawstore.put(b"abcd"),
+        4,
+        False,
+    )
+
+
+def test_an_arrival_note_is_written_once():
+    at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    rawstore.note_arrival("a" * 64, received_at=at, shop=7, source="smtp")
+    note = json.loads((rawstore.root() / "arrivals" / f"{'a' * 64}.json").read_text())
+    assert note["shop"] == 7 and note["received_at"] == at.isoformat()
+    rawstore.note_arrival("a" * 64, received_at=at, shop=8, source="smtp")
+    assert json.loads((rawstore.root() / "arrivals" / f"{'a' * 64}.json").read_text()) == note
+    assert os.listdir(rawstore.root() / "tmp") == []
