@@ -92,12 +92,11 @@ def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
     question of one or two meaningful words needs one in the title or all in the body;
     a longer one needs a weight of three (two title words, or a title word and a body
     word, or three body words)."""
-    title, body = batchcache.cached(  # the same articles match message after message
+    title_stems, body_stems = batchcache.cached(  # the same articles match message after message
         article.shop_id,
         ("document_stems", article.pk),
-        lambda: search.document_stems(article.title, article.body, article.language),
+        lambda: _stem_sets(article),
     )
-    title_stems, body_stems = set(title.split()), set(body.split())
     star = search.prefixes(stems)
     in_title = [s for s in stems if search.stem_matches(s, title_stems, s in star)]
     in_body = [
@@ -108,6 +107,11 @@ def is_relevant(stems: list[str], article: Article) -> tuple[bool, list[str]]:
     else:
         ok = 2 * len(in_title) + len(in_body) >= 3
     return ok, in_title + in_body
+
+
+def _stem_sets(article: Article) -> tuple[set[str], set[str]]:
+    title, body = search.document_stems(article.title, article.body, article.language)
+    return set(title.split()), set(body.split())
 
 
 def _search(queryset, query: str, language: str, limit: int, shop=None) -> list[Hit]:

@@ -18,6 +18,8 @@ The index is derived data: `index_article` rebuilds one entry from the article r
 calling it late, twice or for a deleted article is always safe.
 """
 
+import copy
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -131,18 +133,38 @@ def ranked_statement(queryset: QuerySet, limit: int):
     """`ranked(queryset, stems)[:limit]` compiled once, for many questions against the
     same articles (the acknowledgements of a batch of mail): a function of the stems
     that gives the rows, best first, each with `lexical_score`. The ORM takes some half
-    a millisecond to compile the query; this only swaps the words in its parameters."""
+    a millisecond to compile the query; this only swaps the words in its parameters.
+
+    The statement reads ids and scores only; each article found is loaded once and kept
+    with the statement (the same few articles answer question after question), and
+    every caller gets its own copy with its own `lexical_score`. Keep the statement no
+    longer than the articles may stay unchanged (queries._search: a batch of work)."""
     search = engine()
-    sql, params = ranked(queryset, [_SENTINEL])[:limit].query.sql_with_params()
+    sql, params = (
+        ranked(queryset, [_SENTINEL]).values_list("pk", "lexical_score")[:limit].query
+    ).sql_with_params()
     marker = search.expression([_SENTINEL])
     if params.count(marker) == 0:  # the engine put the words elsewhere: compile each time
         return lambda stems: list(ranked(queryset, stems)[:limit]) if stems else []
+    articles: dict = {}
 
     def run(stems: list[str]) -> list[Article]:
         if not stems:
             return []
         words = search.expression(stems)
-        return list(queryset.model.objects.raw(sql, [words if p == marker else p for p in params]))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words if p == marker else p for p in params])
+            rows = cursor.fetchall()
+        missing = [pk for pk, _score in rows if pk not in articles]
+        if missing:
+            articles.update(queryset.in_bulk(missing))
+        found = []
+        for pk, score in rows:
+            if pk in articles:  # else deleted since, by another process
+                article = copy.copy(articles[pk])
+                article.lexical_score = score
+                found.append(article)
+        return found
 
     return run
 

@@ -68,13 +68,14 @@ def is_stop_word(word: str, language: str) -> bool:
 
 def meaningful_words(query: str, language: str) -> list[str]:
     """The words of `query` that say what it is about, case-folded, in order, no repeats."""
+    stop_words = STOP_WORDS.get(text.language_code(language), frozenset())
     found: list[str] = []
     for word in text.words(query):
         if (
             len(word) < MIN_LETTERS
-            or any(c.isdigit() for c in word)
-            or is_stop_word(word, language)
+            or word in stop_words
             or word in found
+            or (not word.isalpha() and any(c.isdigit() for c in word))  # costliest last
         ):
             continue
         found.append(word)

@@ -72,7 +72,8 @@ def words(text: str) -> list[str]:
 
 
 def _has_digit(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    # isalpha first: most words are letters only, and a letter is never a digit.
+    return not word.isalpha() and any(c.isdigit() for c in word)
 
 
 def stem(word: str, language: str) -> str:

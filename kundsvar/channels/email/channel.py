@@ -5,11 +5,11 @@ import copy
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kundsvar.cases.events import record_event
-from kundsvar.cases.models import Direction, EventKind
+from kundsvar.cases.models import Direction, EventKind, Message
 from kundsvar.channels.registry import Thread
 
 from . import emails, loops, outbox
@@ -53,7 +53,7 @@ class EmailChannel:
         if (
             message.is_follow_up is False
             and not case.just_opened  # its first and only question
-            and case.messages.filter(direction=Direction.INBOUND).count() > 1
+            and _asked_before(case.pk)
         ):
             return False  # more words on an unanswered question: the promise stands
         return loops.within_ack_limits(case.shop, sender, message.created_at)
@@ -88,6 +88,19 @@ class EmailChannel:
             emails.reply(case, message, question),
             now=message.created_at,
         )
+
+
+def _asked_before(case_id: int) -> bool:
+    """Has the case more than one inbound message? Written in SQL, as loops.py's counts
+    are: the ORM spent more building this query than the database running it."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE case_id = %s"  # noqa: S608 — the table name from the model; every value a parameter
+        " AND direction = %s LIMIT 2) inbound"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_id, Direction.INBOUND])
+        return cursor.fetchone()[0] > 1
 
 
 def store_acknowledgements(items: list) -> None:

@@ -5,6 +5,7 @@ import secrets
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -17,7 +18,7 @@ from kundsvar.shops.hours import hours_summary
 from kundsvar.sla.promise import promise_text
 from kundsvar.topics.queries import case_note, with_note
 
-from . import mimetext
+from . import mimetext, stencil
 from .mimetext import message_ids
 
 # Self-service in the acknowledgement (rule A5): dotted paths to functions
@@ -53,14 +54,18 @@ def reply_address(case) -> str:
     return f"{local}+{case.number}@{domain}"
 
 
-def _render(name: str, make_context, language: str) -> tuple[str, str, str]:
+def _render(name: str, make_context, language: str, make_fixed=None) -> tuple[str, str, str]:
     """The three templates of `name`, with a context made inside the customer's language
-    (the self-service sections and links are worded in it too)."""
+    (the self-service sections and links are worded in it too). With `make_fixed` (the
+    values many messages share; `make_context` then gives this message's own) from a
+    stencil: rendered once, filled in for each message (stencil.py)."""
+    names = [f"emails/{name}_subject.txt", f"emails/{name}.txt", f"emails/{name}.html"]
     with translation.override(promise_language(language)):
-        context = make_context()
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        text = render_to_string(f"emails/{name}.txt", context)
-        html = render_to_string(f"emails/{name}.html", context)
+        if make_fixed is None:
+            context = make_context()
+            subject, text, html = (render_to_string(each, context) for each in names)
+        else:
+            subject, text, html = stencil.render(names, make_fixed(), make_context())
     return " ".join(subject.split()), text, html
 
 
@@ -122,12 +127,20 @@ def _build(
 
 
 def _write(
-    case, name: str, make_context, *, to: str, in_reply_to: str, references: str, automatic: bool
+    case,
+    name: str,
+    make_context,
+    *,
+    to: str,
+    in_reply_to: str,
+    references: str,
+    automatic: bool,
+    make_fixed=None,
 ) -> mimetext.Written:
     """`_build` straight to bytes (`mimetext.write_alternative`), for mail sent often and
     never changed after (the acknowledgement); the stdlib builds it when the fast writer
     declines (an address outside ASCII, a header with control characters)."""
-    subject, text, html = _render(name, make_context, case.language)
+    subject, text, html = _render(name, make_context, case.language, make_fixed)
     headers = _headers(
         case, subject, to=to, in_reply_to=in_reply_to, references=references, automatic=automatic
     )
@@ -149,6 +162,26 @@ def _write(
 def _opening_hours(shop) -> list:
     """Loaded once per batch of mail (batchcache); shops.services forgets them on a change."""
     return batchcache.cached(shop.pk, ("opening_hours",), lambda: list(shop.opening_hours.all()))
+
+
+def _hours_text(shop, language: str) -> str:
+    """The opening hours in words, once per language in a batch of mail (shops.services
+    forgets them on a change)."""
+    return batchcache.cached(
+        shop.pk, ("hours_summary", language), lambda: hours_summary(_opening_hours(shop), language)
+    )
+
+
+def _promise_text(case) -> str:
+    """A4's deadline in words. It names a minute of the shop's local time, and a burst of
+    mail shares its deadlines: in a batch, babel formats each minute once per language."""
+    tz = case.shop.tz
+    minute = case.due_at.astimezone(tz).replace(second=0, microsecond=0)
+    return batchcache.cached(
+        case.shop_id,
+        ("promise_text", case.language, minute),
+        lambda: promise_text(case.due_at, case.language, tz),
+    )
 
 
 def _opened_under_load(case) -> bool:
@@ -195,27 +228,35 @@ def _attach(built: EmailMessage, message) -> None:
 def written_acknowledgement(case, inbound) -> mimetext.Written:
     """Rules A1–A5: case number, a copy of the question, a concrete promise, the phone
     and opening hours, and an honest word when the promise was stretched for load.
-    As the bytes the outbox stores (`acknowledgement` gives the parsed mail)."""
+    As the bytes the outbox stores (`acknowledgement` gives the parsed mail).
+
+    Rendered from a stencil (stencil.py): what the templates read is here, as plain
+    values, split into what many acknowledgements share and what is this one's own."""
     # A4's honest word about the queue belongs to the first answer only: no query for
     # the opening event when acknowledging a follow-up.
     under_load = not inbound.is_follow_up and _opened_under_load(case)
 
-    def context() -> dict:
+    def shared() -> dict:
+        shop = case.shop
         return {
-            "case": case,
-            "shop": case.shop,
-            "customer_name": case.customer.first_name,
-            "question": inbound.display_text,
-            "promise": (
-                with_note(promise_text(case.due_at, case.language, case.shop.tz), case_note(case))
-                if case.due_at
-                else ""
-            ),
-            "opening_hours": hours_summary(_opening_hours(case.shop), case.language),
+            "shop": {"name": shop.name, "email": shop.email, "phone": shop.phone},
+            "opening_hours": _hours_text(shop, case.language),
             "queue_note": under_load,
             # Later than the ceiling because of the queue: said plainly (A4, S1).
             "beyond_ceiling": under_load and case.beyond_ceiling,
             "follow_up": inbound.is_follow_up,
+        }
+
+    def own() -> dict:
+        question = inbound.display_text
+        return {
+            "case": {"number": case.number, "subject": case.subject},
+            "customer_name": case.customer.first_name,
+            # Quoted here, not by filters in the templates (a stencil takes values as
+            # they are): "> " before each line, and line breaks as <br> in the HTML.
+            "question_quoted": "".join(f"> {line}\n" for line in question.splitlines()),
+            "question_html": linebreaksbr(question, autoescape=True),
+            "promise": with_note(_promise_text(case), case_note(case)) if case.due_at else "",
             "sections": ack_sections(case, inbound),
             "portal_url": portal_url(case),
         }
@@ -223,11 +264,12 @@ def written_acknowledgement(case, inbound) -> mimetext.Written:
     return _write(
         case,
         "ack",
-        context,
+        own,
         to=inbound.from_address,
         in_reply_to=inbound.message_id,
         references=inbound.references,
         automatic=True,
+        make_fixed=shared,
     )
 
 

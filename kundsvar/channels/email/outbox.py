@@ -30,6 +30,7 @@ from django.utils import timezone
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import EventKind
 from kundsvar.core import batchcache, delivery
+from kundsvar.core.inserts import insert
 
 from . import mimetext, oauth
 from .models import OutboundEmail, OutboundState, SignIn, SmtpSecurity, SmtpServer
@@ -93,7 +94,7 @@ def queue(
     the surrounding transaction commits."""
     now = now or timezone.now()
     written = built if isinstance(built, mimetext.Written) else _written(built)
-    row = OutboundEmail.objects.create(
+    row = OutboundEmail(
         case=case,
         case_message=message,
         kind=kind,
@@ -105,6 +106,7 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
+    insert(row)  # one for nearly every message that comes in: the statement made once
     # In a batch of inbound mail (core.batchcache), one task sends the batch's
     # acknowledgements when it ends; send_due takes up whatever that task does not.
     transaction.on_commit(

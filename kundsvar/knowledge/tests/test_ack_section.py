@@ -135,3 +135,42 @@ def test_a_batch_finds_the_same_articles_as_a_single_search(faq, language, quest
     ]
     assert all(a.lexical_score is not None for a in first)
     assert first or "Vädret" in question or language == "en"  # the demo FAQ answers these
+
+
+def test_in_a_batch_the_section_follows_an_edited_article(faq, committed, now):  # A5
+    """In a batch the section of a set of articles is rendered once, and the articles
+    found are loaded once (search.ranked_statement): an article edited in the batch
+    shows its new title and address at once."""
+    from kundsvar.knowledge.services import update_article
+
+    case = open_email_case(
+        faq, now, subject="Leveranstid jacka", text="Hur lång är leveranstiden för min jacka?"
+    )
+    message = first_message(case)
+    article = faq.knowledge_articles.get(title="Hur lång är leveranstiden?")
+    with batchcache.batch(), translation.override("sv"):
+        before = ack_section(case, message)
+        assert ack_section(case, message) == before
+        committed(
+            update_article,
+            article,
+            title="Hur lång är leveranstiden i vinter?",
+            body=article.body,
+            slug="leveranstid-vinter",
+        )
+        after = ack_section(case, message)
+    assert "Hur lång är leveranstiden?" in before["text"]
+    assert "Hur lång är leveranstiden i vinter?" in after["text"]
+    assert "/faq/leveranstid-vinter/" in after["html"]
+    assert "Hur lång är leveranstiden?\n" not in after["text"]
+
+
+def test_in_a_batch_each_search_gets_its_own_articles(faq):  # A5
+    from kundsvar.knowledge.queries import relevant_articles
+
+    question = "Hur lång är leveranstiden för min jacka?"
+    with batchcache.batch():
+        first = relevant_articles(faq, question, "sv", 3, fallback=False)
+        again = relevant_articles(faq, f"{question} leverans", "sv", 3, fallback=False)
+    assert first and again
+    assert all(a is not b for a in first for b in again)  # scores are not shared
