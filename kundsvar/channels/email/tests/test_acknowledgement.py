@@ -63,6 +63,15 @@ def test_the_subject_is_derived_when_the_customer_gave_none(shop):  # A2
     assert "Re:" not in subject and "Auto" not in subject
 
 
+def test_the_subject_is_the_customers_own_words_not_html(shop):  # A2
+    """A subject is plain text: "&" and "<" stay as the customer wrote them (the
+    template language escapes for HTML unless told not to)."""
+    row = receive(shop, mail(subject="Retur & byte <jacka> \"M\" 'L'"))
+    subject = parsed_outbound(ack_of(row))["Subject"]
+    assert "Retur & byte <jacka> \"M\" 'L'" in subject, subject
+    assert "&amp;" not in subject and "&lt;" not in subject and "&#x27;" not in subject
+
+
 def test_the_acknowledgement_is_in_the_customers_language(shop):  # A4, R7
     row = receive(
         shop,
