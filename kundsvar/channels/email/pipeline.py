@@ -166,20 +166,42 @@ def process(row: RawMessage, *, claimed: bool = False) -> None:
 
 
 def process_batch(rows: list[RawMessage]) -> None:
-    """`process` for rows the worker has claimed, with the writes of all of them in one
-    transaction: one BEGIN and one COMMIT for the batch instead of one for every message,
-    and in order, so a message finds the cases and customers of those before it (a
-    customer's second mail in the same burst joins the first one's case).
-
-    Every message still commits or fails on its own (A6): when one of them fails, the
-    batch's transaction is rolled back and each message is written again in a
-    transaction of its own, as `process` writes it.
+    """`process` for rows the worker has claimed. On SQLite the writes of all of them
+    are one transaction (`_write_together`): one BEGIN and one COMMIT for the batch
+    instead of one for every message, in order, so a message finds the cases and
+    customers of those before it (a customer's second mail in the same burst joins the
+    first one's case). Every message still commits or fails on its own (A6): when one of
+    them fails, the batch's transaction is rolled back and each message is written
+    again in a transaction of its own, as `process` writes it.
 
     A stored message's row stays PROCESSING, with its case message, until its matching
     and acknowledgement are done: a worker stopped in between leaves it to
     `retry_failed`, which does only what is left (`_stored_before`), so no message that
     was stored goes without its acknowledgement."""
     works = [work for work in map(read, rows) if work is not None]
+    if connection.vendor == "sqlite":
+        works = _write_together(works)
+        for work in works:
+            follow_through(work)
+    else:
+        # PostgreSQL has row locks and several workers: one transaction for a batch
+        # would hold the case counter's row (every new case of every worker waits for
+        # it) and the rows it wrote until the whole batch is done. Each message in a
+        # transaction of its own, followed through at once; commits are cheap there
+        # (worker._asynchronous_commits).
+        done = []
+        for work in works:
+            if write(work):
+                follow_through(work)
+                done.append(work)
+        works = done
+    _followed_through(works)
+
+
+def _write_together(works: "list[Work]") -> "list[Work]":
+    """The writes of `works` in one transaction (SQLite: one writer, so one BEGIN and
+    one COMMIT for the batch instead of one each); each on its own again if one fails.
+    Returns those written."""
     try:
         with transaction.atomic():
             for work in works:
@@ -188,10 +210,8 @@ def process_batch(rows: list[RawMessage]) -> None:
         log.warning("a batch of %s messages failed: each on its own", len(works), exc_info=True)
         for work in works:
             work.received = None
-        works = [work for work in works if write(work)]
-    for work in works:
-        follow_through(work)
-    _followed_through(works)
+        return [work for work in works if write(work)]
+    return works
 
 
 @dataclass
