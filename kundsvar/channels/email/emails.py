@@ -108,7 +108,7 @@ def _assemble(headers: list[tuple[str, str]], text: str, html: str) -> EmailMess
     return message
 
 
-def _build(
+def _rendered(
     case,
     name: str,
     make_context,
@@ -118,32 +118,26 @@ def _build(
     references: str,
     automatic: bool,
     language: str = "",
-) -> EmailMessage:
-    subject, text, html = _render(name, make_context, language or case.language)
+    make_fixed=None,
+) -> tuple[list[tuple[str, str]], str, str]:
+    """The mail's headers, text and HTML, in `language` or the case's."""
+    subject, text, html = _render(name, make_context, language or case.language, make_fixed)
     headers = _headers(
         case, subject, to=to, in_reply_to=in_reply_to, references=references, automatic=automatic
     )
-    return _assemble(headers, text, html)
+    return headers, text, html
 
 
-def _write(
-    case,
-    name: str,
-    make_context,
-    *,
-    to: str,
-    in_reply_to: str,
-    references: str,
-    automatic: bool,
-    make_fixed=None,
-) -> mimetext.Written:
+def _build(case, name: str, make_context, **addressing) -> EmailMessage:
+    """The mail as an EmailMessage (`_rendered`'s arguments)."""
+    return _assemble(*_rendered(case, name, make_context, **addressing))
+
+
+def _write(case, name: str, make_context, *, to: str, **addressing) -> mimetext.Written:
     """`_build` straight to bytes (`mimetext.write_alternative`), for mail sent often and
     never changed after (the acknowledgement); the stdlib builds it when the fast writer
     declines (an address outside ASCII, a header with control characters)."""
-    subject, text, html = _render(name, make_context, case.language, make_fixed)
-    headers = _headers(
-        case, subject, to=to, in_reply_to=in_reply_to, references=references, automatic=automatic
-    )
+    headers, text, html = _rendered(case, name, make_context, to=to, **addressing)
     written = mimetext.write_alternative(
         headers, text, html, from_address=case.shop.email, to_address=to
     )

@@ -27,6 +27,7 @@ from kundsvar.cases.services import Inbound
 from kundsvar.core import batchcache
 from kundsvar.core.inserts import insert
 from kundsvar.core.privacy import mask_personal_numbers
+from kundsvar.core.rows import marks
 from kundsvar.intake import services as intake
 from kundsvar.shops.models import Shop
 
@@ -300,7 +301,7 @@ def _followed_through(works: list[Work]) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            _DONE.format(", ".join(["%s"] * len(ids))),
+            _DONE.format(marks(ids)),
             [RawState.PROCESSED, now, RawState.PROCESSING, *ids],
         )
 

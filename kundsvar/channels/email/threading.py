@@ -47,14 +47,14 @@ def _cited_cases(shop, ids: list[str]) -> list[tuple[str, int, bool]]:
     shop's cases sent (our outbox) or received (the customer's mail). One fixed
     statement for both, as the ORM's two filters on `case__shop` but not compiled again
     for every message that comes in (the ids are parameters; only their count varies)."""
-    marks = ", ".join(["%s"] * len(ids))
+    listed = marks(ids)
     sql = (
         f"SELECT o.message_id, o.case_id, 1 FROM {_table(OutboundEmail)} o "  # noqa: S608 — the models' tables; values are parameters
         f"INNER JOIN {_table(Case)} c ON c.id = o.case_id "
-        f"WHERE c.shop_id = %s AND o.message_id IN ({marks}) "
+        f"WHERE c.shop_id = %s AND o.message_id IN ({listed}) "
         f"UNION ALL SELECT m.message_id, m.case_id, 0 FROM {_table(Message)} m "
         f"INNER JOIN {_table(Case)} c ON c.id = m.case_id "
-        f"WHERE c.shop_id = %s AND m.message_id IN ({marks})"
+        f"WHERE c.shop_id = %s AND m.message_id IN ({listed})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [shop.pk, *ids, shop.pk, *ids])
