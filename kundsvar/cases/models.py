@@ -4,6 +4,8 @@ from django.db.models import Case as CaseWhen
 from django.db.models import F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from kundsvar.core.addresses import key_and_domain
+
 
 class Status(models.TextChoices):
     NEW = "new", _("New")
@@ -248,6 +250,10 @@ class Message(models.Model):
         related_name="messages",
     )
     from_address = models.CharField(max_length=320, blank=True)
+    # The sender as core.addresses counts it (lower case, +tag cut), inbound mail only:
+    # the mail-loop check (channels/email/loops.py) finds a domain's recent mail by these.
+    from_key = models.CharField(max_length=320, blank=True, editable=False)
+    from_domain = models.CharField(max_length=255, blank=True, editable=False)
     from_name = models.CharField(max_length=200, blank=True)
     to_addresses = models.JSONField(default=list, blank=True)
     # An agent's email answer: copies (Cc shows on the mail, Bcc only in the envelope).
@@ -272,10 +278,24 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at"], name="message_case_time")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="message_case_time"),
+            models.Index(fields=["from_domain", "created_at"], name="message_domain_time"),
+            models.Index(fields=["from_key", "created_at"], name="message_sender_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} on #{self.case.number}"
+
+    def save(self, *args, **kwargs):
+        self.fill_sender()
+        super().save(*args, **kwargs)
+
+    def fill_sender(self) -> None:
+        """from_key and from_domain from from_address, for inbound mail. save() calls
+        this; a caller that inserts without save() (core.inserts) calls it itself."""
+        inbound = self.direction == Direction.INBOUND
+        self.from_key, self.from_domain = key_and_domain(self.from_address if inbound else "")
 
     @property
     def display_text(self) -> str:

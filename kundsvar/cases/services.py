@@ -174,6 +174,7 @@ def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: boo
         is_follow_up=follow_up,
         created_at=at,
     )
+    message.fill_sender()
     insert(message)  # the statement made once (core.inserts): this runs for every message
     if inbound.from_address:
         # One statement (INSERT … ON CONFLICT DO NOTHING) where get_or_create takes four.

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kundsvar.channels.outbox import OutboundKind
+from kundsvar.core.addresses import key_and_domain
 from kundsvar.core.crypto import EncryptedTextField
 from kundsvar.core.delivery import DeliveryRow
 
@@ -90,6 +91,10 @@ class OutboundEmail(DeliveryRow):
     kind = models.CharField(max_length=8, choices=OutboundKind.choices)
     from_address = models.CharField(max_length=320)
     to_address = models.CharField(max_length=320, db_index=True)
+    # The recipient as core.addresses counts it: the acknowledgement limits (loops.py)
+    # count the last hour's rows to one sender and one domain by these.
+    to_key = models.CharField(max_length=320, blank=True, editable=False)
+    to_domain = models.CharField(max_length=255, blank=True, editable=False)
     subject = models.CharField(max_length=998)
     message_id = models.CharField(max_length=998, unique=True)
     mime = models.BinaryField(help_text="The complete message, as it goes on the wire.")
@@ -102,11 +107,22 @@ class OutboundEmail(DeliveryRow):
         indexes = [
             models.Index(
                 fields=["next_attempt_at"], name="outbound_due", condition=models.Q(state="queued")
-            )
+            ),
+            models.Index(fields=["to_key", "created_at"], name="outbound_sender_time"),
+            models.Index(fields=["to_domain", "created_at"], name="outbound_domain_time"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_address} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        self.fill_recipient()
+        super().save(*args, **kwargs)
+
+    def fill_recipient(self) -> None:
+        """to_key and to_domain from to_address. save() calls this; outbox.queue, which
+        inserts without save() (core.inserts), calls it itself."""
+        self.to_key, self.to_domain = key_and_domain(self.to_address)
 
 
 class SignIn(models.TextChoices):

@@ -106,6 +106,7 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
+    row.fill_recipient()
     insert(row)  # one for nearly every message that comes in: the statement made once
     # In a batch of inbound mail (core.batchcache), one task sends the batch's
     # acknowledgements when it ends; send_due takes up whatever that task does not.

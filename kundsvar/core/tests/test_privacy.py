@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kundsvar.core.corpora import CORPORA
@@ -282,11 +282,15 @@ def _masked_the_old_way(text: str) -> tuple[str, int]:
         done = (done + out[-1])[-privacy._TAIL :]
         count += personal
     out.append(text[pos:])
-    return "".join(out), count
+    # The Norwegian, Danish and Finnish pass after it is the same in both: without it
+    # here, a Danish CPR number (231215-3378) made the two differ (found by Hypothesis).
+    nordic, others = privacy._mask_nordic("".join(out))
+    return nordic, count + others
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(tricky_pieces, max_size=12).map("".join))
+@example("231215-3378+0")
 def test_linear_masking_masks_exactly_what_the_old_loop_masked(text):  # C3
     assert mask_personal_numbers(text) == _masked_the_old_way(text)
 

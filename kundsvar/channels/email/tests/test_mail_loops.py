@@ -311,3 +311,111 @@ def test_strangers_at_a_big_provider_asking_the_same_are_people(shop, time_machi
         )
     assert [row.kind for row in rows] == ["normal"] * 3
     assert acks().count() == 3
+
+
+def test_the_sender_is_stored_as_the_checks_count_it(shop, time_machine):  # loops
+    """Message.from_key/from_domain and OutboundEmail.to_key/to_domain, which the loop
+    check and the acknowledgement limits read by index."""
+    time_machine.move_to(T0, tick=False)
+    receive(
+        shop, mail(sender="Anna <Anna+Order7@Firma.example>", body="Hej! Var är min order?"), T0
+    )
+    message = Message.objects.get(direction=Direction.INBOUND)
+    assert (message.from_key, message.from_domain) == ("anna@firma.example", "firma.example")
+    ack = acks().get()
+    assert (ack.to_key, ack.to_domain) == ("anna@firma.example", "firma.example")
+    # An agent's answer is no sender of the shop's inbound mail.
+    answer = Message.objects.create(
+        case=message.case,
+        direction=Direction.OUTBOUND,
+        channel="email",
+        from_address=SHOP_ADDRESS,
+        body_text="Svar",
+        created_at=T0,
+    )
+    assert (answer.from_key, answer.from_domain) == ("", "")
+
+
+def test_the_domain_limit_counts_mixed_case_and_tags_as_one(shop, time_machine):  # loops
+    limit = django_settings.ACKS_PER_DOMAIN_PER_HOUR
+    t = T0
+    for n in range(1, limit + 4):
+        t += timedelta(seconds=30)
+        time_machine.move_to(t, tick=False)
+        domain = "Bots.Example" if n % 2 else "bots.example"
+        receive(
+            shop,
+            mail(sender=f"bot{n}+x@{domain}", subject=f"Ärende {n}", body=f"Fråga {word(n)}."),
+            t,
+        )
+    assert acks().count() == limit
+
+
+@pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="SQLite's plan is fixed; PostgreSQL's depends on its statistics",
+)
+def test_the_checks_read_an_index_not_the_last_hour(shop):  # loops
+    """The loop check and the acknowledgement limits run for every mail: they must find
+    the sender's or domain's rows by index, not read every row of the last hour (at 200
+    mails a second, 720,000 rows)."""
+    from django.db import connection
+
+    from kundsvar.channels.email import loops
+
+    plans = []
+    real_execute = connection.cursor
+
+    class Explaining:
+        def __init__(self, cursor):
+            self.cursor = cursor
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.cursor.close()
+
+        def execute(self, sql, params):
+            self.cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plans.append(" | ".join(row[-1] for row in self.cursor.fetchall()))
+            self.cursor.execute(sql, params)
+
+        def fetchall(self):
+            return self.cursor.fetchall()
+
+        def fetchone(self):
+            return self.cursor.fetchone()
+
+    connection.cursor = lambda: Explaining(real_execute())
+    try:
+        loops._recent_from_domain(shop.pk, "anna@firma.example", T0 - timedelta(hours=1), T0)
+        loops._recent_from_domain(shop.pk, "anna@gmail.com", T0 - timedelta(hours=1), T0)
+        loops._ack_counts(shop.pk, "anna@firma.example", "firma.example", T0)
+    finally:
+        connection.cursor = real_execute
+    assert "message_domain_time" in plans[0], plans[0]
+    assert "message_sender_time" in plans[1], plans[1]
+    assert "outbound_sender_time" in plans[2] and "outbound_domain_time" in plans[2], plans[2]
+
+
+def test_mail_stored_before_the_keys_gets_them_from_the_migrations(shop, time_machine):  # loops
+    import importlib
+
+    from django.apps import apps
+
+    time_machine.move_to(T0, tick=False)
+    receive(shop, mail(sender="Anna+7@Firma.example", body="Hej! Var är min order?"), T0)
+    Message.objects.update(from_key="", from_domain="")
+    OutboundEmail.objects.update(to_key="", to_domain="")
+    for name in (
+        "cases.migrations.0016_message_sender_keys",
+        "channels.email.migrations.0010_outboundemail_recipient_keys",
+    ):
+        importlib.import_module(f"kundsvar.{name}").fill_keys(apps, None)
+    assert list(Message.objects.values_list("from_key", "from_domain")) == [
+        ("anna@firma.example", "firma.example")
+    ]
+    assert list(acks().values_list("to_key", "to_domain")) == [
+        ("anna@firma.example", "firma.example")
+    ]

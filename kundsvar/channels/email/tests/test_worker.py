@@ -31,7 +31,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 # check was one fixed statement; 29 until the batch's writes shared one transaction and
 # a new case and customer took no savepoints of their own. One of them is the batch's
 # (its rows marked processed once acknowledged), so a message of a real batch costs less.
-QUERIES_PER_NEW_QUESTION = 26
+# 27 since the shop's acknowledgements per minute are a counter (core.ratelimit) and not
+# a count of the last minute's outbox rows, which grew with the traffic.
+QUERIES_PER_NEW_QUESTION = 27
 
 
 @pytest.fixture
