@@ -24,7 +24,7 @@ from kundsvar.cases import services as cases
 from kundsvar.cases.events import record_event
 from kundsvar.cases.models import Case, Direction, EventKind, Message
 from kundsvar.cases.services import Inbound
-from kundsvar.core import batchcache
+from kundsvar.core import batchcache, taskqueue
 from kundsvar.core.inserts import insert
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.core.rows import marks
@@ -124,15 +124,20 @@ def accept(
 
 
 def _hand_to_worker(row: RawMessage) -> bool:
-    """The accept step stays tiny (raw on disk, one row, one task): the sender gets its
-    250/202 at once and the worker does the rest (worker.py). Enqueued directly, not on
-    commit: the row is already committed (accept runs in autocommit), and inside a
-    caller's transaction the database task backend stores the task in that same
-    transaction. Under the immediate backend (tests) the message is processed here.
+    """The accept step stays tiny (raw on disk, one row, at most one task): the sender
+    gets its 250/202 at once and the worker does the rest (worker.py). No task when one
+    waits already (core.taskqueue.waiting): when it starts, it takes this row too, and
+    goes on while rows wait (worker.process_ids). In a burst that is one task a batch,
+    not one a message, for the accept step to store and the worker to run. Enqueued
+    directly, not on commit: the row is already committed (accept runs in autocommit),
+    and inside a caller's transaction the database task backend stores the task in that
+    same transaction. Under the immediate backend (tests) the message is processed here.
     Returns whether the task has run already."""
     from .tasks import process_inbound  # the task module imports this one
 
     try:
+        if taskqueue.waiting(process_inbound):
+            return False
         return process_inbound.enqueue([row.pk]).is_finished
     except Exception:  # noqa: BLE001 — stored is enough: retry_failed takes it up (A6)
         log.exception("queueing raw message %s for the worker failed", row.sha256)

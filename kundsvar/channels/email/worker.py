@@ -109,16 +109,18 @@ def process_pending(limit: int = BATCH) -> int:
 
 
 def process_ids(ids: list[int]) -> int:
-    """Process the named rows if they still wait (a task for one message, accepted a
-    moment ago), with whatever else is pending, up to a batch. A row another worker is
-    already processing is left alone."""
+    """Process the named rows if they still wait (the message whose acceptance queued
+    this task), with whatever else is pending, a batch at a time until nothing waits:
+    mail accepted while this task waited queued no task of its own (pipeline
+    ._hand_to_worker). A row another worker is already processing is left alone."""
     named = RawMessage.objects.filter(pk__in=ids, state__in=[RawState.PENDING, RawState.FAILED])
     rows = [row for row in named if pipeline.claim(row)]
-    if rows:
-        # In a burst, mail accepted meanwhile joins this batch (and shares its cache); the
-        # tasks queued for those rows then find them done and cost one query each.
-        rows += claim(BATCH - len(rows), besides=[row.pk for row in rows])
-    return process_rows(rows)
+    rows += claim(BATCH - len(rows), besides=[row.pk for row in rows])
+    done = 0
+    while rows:
+        done += process_rows(rows)
+        rows = claim()
+    return done
 
 
 def warm_up() -> None:

@@ -87,8 +87,37 @@ def test_the_task_of_one_message_takes_the_burst_behind_it(queued_only):  # A6
     ]
     assert worker.process_ids([rows[2].pk]) == 4  # its own row, then the other three
     assert RawMessage.objects.filter(state=RawState.PROCESSED).count() == 4
-    assert worker.process_ids([rows[0].pk]) == 0  # the tasks queued for the others: done
+    assert worker.process_ids([rows[0].pk]) == 0  # a task queued for another one: done
     assert Case.objects.count() == 4
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The production task backend: tasks stored in the database, run by `db_worker`."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+
+
+def test_a_burst_queues_one_task_while_it_waits(database_queue):  # A6
+    """One task a message was one row to store per accepted mail and one task run per
+    message for the worker; a waiting task takes every row stored before it starts."""
+    from django_tasks_db.models import DBTaskResult
+
+    from kundsvar.channels.email.tasks import process_inbound
+
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    for i in range(worker.BATCH + 10):
+        pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0)
+    waiting = DBTaskResult.objects.filter(task_path=process_inbound.module_path)
+    assert waiting.count() == 1
+    # The task, run: every row, though more than a batch came in while it waited.
+    assert worker.process_ids(*waiting.get().args_kwargs["args"]) == worker.BATCH + 10
+    assert RawMessage.objects.filter(state=RawState.PROCESSED).count() == worker.BATCH + 10
+    # Once the worker has started it, the next mail queues a task of its own.
+    waiting.update(status="RUNNING")
+    pipeline.receive(_question(99), shop=shop, source="smtp", received_at=T0)
+    assert waiting.count() == 2 and waiting.filter(status="READY").count() == 1
 
 
 def test_the_task_of_a_row_another_worker_took_does_nothing(queued_only):
