@@ -271,11 +271,10 @@ class _Removed:
 
 
 def delete_raw(shas: set[str]) -> None:
-    """The raw files no message refers to any more, and their arrival notes."""
+    """The raw files no message refers to any more."""
     for sha in shas:
         if not Message.objects.filter(raw_sha256=sha).exists():
             rawstore.path_for(sha).unlink(missing_ok=True)
-    rawstore.forget_arrivals(shas)
 
 
 def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
@@ -287,6 +286,8 @@ def _scrub_cases(case_ids: list[int], removed: _Removed) -> dict[str, int]:
     counts["raw_messages"] = RawMessage.objects.filter(sha256__in=removed.shas).delete()[0]
     counts["messages"] = messages.update(
         from_address="",
+        from_key="",
+        from_domain="",
         from_name="",
         to_addresses=[],
         subject=ERASED,

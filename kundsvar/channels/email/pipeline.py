@@ -13,6 +13,8 @@ raw source kept and a visible parse warning.
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +31,6 @@ from kundsvar.core.inserts import insert
 from kundsvar.core.privacy import mask_personal_numbers
 from kundsvar.core.rows import marks
 from kundsvar.intake import services as intake
-from kundsvar.shops.models import Shop
 
 from . import loops, rawstore
 from .classify import classify
@@ -41,7 +42,6 @@ from .quotes import extract_new_text
 log = logging.getLogger(__name__)
 _SUPPRESS = re.compile(r"\b(all|autoreply|oof)\b", re.IGNORECASE)
 RETRY_AFTER = timedelta(minutes=1)
-RECORDING_GRACE = timedelta(minutes=2)  # from arrival note to committed row: milliseconds
 PROCESSING_LEASE = timedelta(minutes=10)  # processing one message never takes this long
 MESSAGE_ID_REUSED = "message_id_reused"  # a parse warning code, shown as a badge
 
@@ -79,15 +79,6 @@ def accept(
     `rawstore.put_stream`) and hand it to the worker. Safe to call again for the same
     bytes."""
     received_at = received_at or timezone.now()
-    rawstore.note_arrival(
-        sha,
-        shop=shop.pk,
-        source=source,
-        size=size,
-        truncated=truncated,
-        envelope_to=envelope_to or [],
-        received_at=received_at,
-    )
     # New bytes are the rule, the same bytes again the exception: insert first (no
     # SELECT before it), and read the existing row only when the insert is refused.
     row = RawMessage(
@@ -100,7 +91,7 @@ def accept(
         truncated=truncated,
     )
     try:
-        with transaction.atomic():
+        with _durable(), transaction.atomic():
             created = insert(row)  # the statement made once (core.inserts): every message
     except IntegrityError:
         row, created = RawMessage.objects.get(sha256=sha), False
@@ -121,6 +112,27 @@ def accept(
         if _hand_to_worker(row):
             row.refresh_from_db()  # processed already (immediate backend): say how
     return row
+
+
+@contextmanager
+def _durable() -> Iterator[None]:
+    """The row on disk when its transaction commits, before the sender hears 250/202.
+    SQLite runs with synchronous=NORMAL (settings), whose commits a power loss may undo
+    while the fsynced raw file stays: the sender would have been told "stored" of a
+    message no row names. This commit alone is made with FULL (the log synced at
+    commit, one fsync); the worker's many commits stay NORMAL, as a lost one is a row
+    still pending, processed again. PostgreSQL commits durably anyway. Inside a
+    caller's transaction the caller's commit decides."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous = FULL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = NORMAL")  # as settings.DATABASES has it
 
 
 def _hand_to_worker(row: RawMessage) -> bool:
@@ -510,61 +522,6 @@ def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
         RawMessage.objects.filter(pk=row.pk).update(
             state=RawState.PROCESSED, case_message=case.messages.get(), processed_at=timezone.now()
         )
-
-
-def recover_unrecorded() -> int:
-    """Take in again raw messages whose database row vanished after they were accepted
-    (SQLite's synchronous=NORMAL loses the last commits on power loss; the raw file and
-    its arrival note are fsynced before the row). Returns how many were recovered.
-
-    Arrivals younger than RECORDING_GRACE are left to the process receiving them. The
-    notes of messages whose rows exist are dropped once those rows are known to be on
-    disk (after a complete WAL checkpoint on SQLite, at once on PostgreSQL)."""
-    noted = rawstore.arrivals()
-    known = set(
-        RawMessage.objects.filter(sha256__in=[sha for sha, _ in noted]).values_list(
-            "sha256", flat=True
-        )
-    )
-    recovered = 0
-    for sha, note in noted:
-        if sha in known or note["noted_at"] > timezone.now() - RECORDING_GRACE:
-            continue
-        shop = Shop.objects.filter(pk=note["shop"]).first()
-        if shop is None:  # said once; the raw file stays in the store
-            log.error("raw message %s has no row, and its shop %s is gone", sha, note["shop"])
-            rawstore.forget_arrivals([sha])
-            continue
-        log.warning("raw message %s had no row (lost on power loss?): taking it in again", sha)
-        try:
-            accept(
-                sha,
-                note["size"],
-                shop=shop,
-                source=note["source"],
-                envelope_to=note["envelope_to"],
-                received_at=note["received_at"],
-                truncated=note["truncated"],
-            )
-            recovered += 1
-        except Exception:  # noqa: BLE001 — the note stays; the next sweep tries again
-            log.exception("taking in raw message %s again failed", sha)
-    if _commits_on_disk():
-        rawstore.forget_arrivals(known)
-    return recovered
-
-
-def _commits_on_disk() -> bool:
-    """Is every committed transaction in the database files on disk? SQLite in WAL mode
-    with synchronous=NORMAL: only after a checkpoint that copied the whole log."""
-    if connection.vendor != "sqlite":
-        return True
-    if connection.in_atomic_block:
-        return False  # a checkpoint cannot see past our own open transaction
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        busy, log_frames, checkpointed = cursor.fetchone()
-    return not busy and log_frames == checkpointed
 
 
 def retry_failed() -> int:

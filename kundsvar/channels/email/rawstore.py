@@ -5,18 +5,12 @@ the whole message or nothing; the same bytes delivered twice are stored once.
 """
 
 import hashlib
-import json
-import logging
 import os
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
-
-log = logging.getLogger(__name__)
 
 
 def root() -> Path:
@@ -121,58 +115,3 @@ def _fsync_directory(path: str | Path) -> None:
 def get(sha256: str) -> bytes:
     with open(_file(sha256), "rb") as handle:
         return handle.read()
-
-
-# --- arrivals: what the database row will say, on disk before the row ----------------
-# SQLite with synchronous=NORMAL may lose the last commits on power loss, while the raw
-# file (fsynced) stays. An arrival note, as durable as the raw file, lets the worker
-# find a message whose row vanished and take it in again (pipeline.recover_unrecorded).
-
-
-def _arrivals_dir() -> Path:
-    return root() / "arrivals"
-
-
-def note_arrival(sha256: str, *, received_at: datetime, **fields) -> None:
-    """Write down durably where `sha256` came from (shop id, source, envelope, size …)."""
-    target = os.path.join(_root(), "arrivals", f"{sha256}.json")
-    if os.path.exists(target):
-        return
-    now = timezone.now()
-    note = {**fields, "received_at": received_at.isoformat(), "noted_at": now.isoformat()}
-    temporary, moved = _temporary(), False
-    try:
-        with _open_new(temporary, "x") as handle:
-            handle.write(json.dumps(note))
-            handle.flush()
-            os.fsync(handle.fileno())
-        _move(temporary, target)
-        moved = True
-    finally:
-        if not moved:
-            _remove(temporary)
-
-
-def arrivals(limit: int = 1000) -> list[tuple[str, dict]]:
-    """Noted arrivals (at most `limit`): SHA-256 and the note, with datetimes parsed."""
-    if not _arrivals_dir().exists():
-        return []
-    found = []
-    for entry in os.scandir(_arrivals_dir()):
-        if not entry.name.endswith(".json") or len(found) >= limit:
-            continue
-        try:
-            note = json.loads(Path(entry.path).read_text())
-            for key in ("received_at", "noted_at"):
-                note[key] = datetime.fromisoformat(note[key])
-        except (OSError, ValueError, KeyError):  # one bad note must not stop the others
-            log.exception("unreadable arrival note %s", entry.path)
-            continue
-        found.append((entry.name.removesuffix(".json"), note))
-    return sorted(found, key=lambda item: item[1]["noted_at"])
-
-
-def forget_arrivals(shas: Iterable[str]) -> None:
-    """Drop the notes of messages whose rows are safely on disk."""
-    for sha in shas:
-        (_arrivals_dir() / f"{sha}.json").unlink(missing_ok=True)

@@ -36,9 +36,8 @@ def process_pending_inbound() -> int:
 
 @task()
 def retry_failed_inbound() -> int:
-    """Messages stored but not (or not successfully) processed; those whose row was lost
-    first (a power loss under SQLite), so they are processed in the same run."""
-    return pipeline.recover_unrecorded() + pipeline.retry_failed()
+    """Messages stored but not (or not successfully) processed."""
+    return pipeline.retry_failed()
 
 
 @task()

@@ -2,10 +2,8 @@
 asking for each one before every write (issue #11): a new store, a folder removed under
 it, the same bytes twice. No database is used."""
 
-import json
 import os
 import shutil
-from datetime import UTC, datetime
 
 from kundsvar.channels.email import rawstore
 
@@ -24,10 +22,9 @@ def test_folders_removed_under_a_running_process_are_made_again():
     shutil.rmtree(rawstore.root() / first[:2])
     assert rawstore.put(b"one") == first  # stored again, not taken for stored
     assert rawstore.get(first) == b"one"
-    rawstore.note_arrival(first, received_at=datetime(2026, 11, 23, tzinfo=UTC), shop=1)
     shutil.rmtree(rawstore.root())
-    rawstore.note_arrival(first, received_at=datetime(2026, 11, 23, tzinfo=UTC), shop=1)
-    assert [sha for sha, _ in rawstore.arrivals()] == [first]
+    assert rawstore.put(b"one") == first
+    assert rawstore.get(first) == b"one"
 
 
 def test_the_same_bytes_twice_are_one_file_and_leave_no_temporary():
@@ -41,13 +38,3 @@ def test_the_same_bytes_twice_are_one_file_and_leave_no_temporary():
         4,
         False,
     )
-
-
-def test_an_arrival_note_is_written_once():
-    at = datetime(2026, 11, 23, 9, tzinfo=UTC)
-    rawstore.note_arrival("a" * 64, received_at=at, shop=7, source="smtp")
-    note = json.loads((rawstore.root() / "arrivals" / f"{'a' * 64}.json").read_text())
-    assert note["shop"] == 7 and note["received_at"] == at.isoformat()
-    rawstore.note_arrival("a" * 64, received_at=at, shop=8, source="smtp")
-    assert json.loads((rawstore.root() / "arrivals" / f"{'a' * 64}.json").read_text()) == note
-    assert os.listdir(rawstore.root() / "tmp") == []
