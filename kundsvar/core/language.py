@@ -101,7 +101,8 @@ def _restricted_model(path, identifier_class):
     py3langid's own loader holds the whole model (142 languages, 27 MB of weights) and
     its 39 MB state table twice while converting it: about 105 MB at the peak and 72 MB
     afterwards, a third of a mail worker's memory. Read column by column and streamed
-    into the table, the same numbers cost some 45 MB, and the same answers come out
+    into arrays allocated once at their full size, the same numbers add some 55 MB to
+    the process (the state table 39 MB of it), and the same answers come out
     (set_languages keeps the same columns in the same order)."""
     import lzma
     import shutil
@@ -119,15 +120,35 @@ def _restricted_model(path, identifier_class):
             keep = [i for i, code in enumerate(classes) if code in _MODEL_LANGUAGES]
             if len({classes[i] for i in keep}) != len(_MODEL_LANGUAGES):
                 raise ValueError("the model lacks one of our languages")
-            return identifier_class(
-                np.ascontiguousarray(_npy_columns(npz, "ptc", keep)),
+            output = _npy(npz, "out_feat")
+            if output.min() < -(2**31) or output.max() >= 2**31:
+                raise ValueError("feature numbers past 32 bits")
+            identifier = identifier_class(
+                _npy_columns(npz, "ptc", keep),
                 np.asarray(_npy(npz, "pc")[keep]),
                 [classes[i] for i in keep],
                 _npy_table(npz, "nextmove"),
-                _npy(npz, "out_feat").tolist(),
+                _int_array("i", output),
                 norm_probs=True,
                 tk_row=_npy_table(npz, "nextmove_row"),
             )
+    # The walk only indexes the state table's row offsets (0 … 256 × rows): as a list of
+    # Python ints they take 3.8 MB, as 32-bit numbers 0.4 MB (so does tk_output above).
+    rowbase = identifier._rowbase
+    if max(rowbase, default=0) >= 2**32:
+        raise ValueError("row offsets past 32 bits")
+    identifier._rowbase = _int_array("I", rowbase)
+    return identifier
+
+
+def _int_array(typecode: str, values):
+    """`values` (a list or a NumPy array) as a stdlib array of `typecode`, which indexes
+    as fast as a list and takes 4 bytes a number instead of 36."""
+    from array import array
+
+    import numpy as np
+
+    return array(typecode, np.asarray(values, dtype=np.dtype(typecode)).tobytes())
 
 
 def _npy_header(handle):
@@ -149,32 +170,45 @@ def _npy(npz, name: str):
         return np.lib.format.read_array(handle, allow_pickle=False)
 
 
-def _npy_columns(npz, name: str, keep: list[int], rows_at_once: int = 8192):
+# Reads of the model's members: small, so that no buffer of megabytes is allocated and
+# freed over and over (glibc kept some 14 MB of such freed buffers from the process).
+_READ = 1 << 16
+
+
+def _npy_columns(npz, name: str, keep: list[int]):
+    """The `keep` columns of a 2-D array, into one array allocated once."""
     import numpy as np
 
     with npz.open(f"{name}.npy") as handle:
         (rows, columns), dtype = _npy_header(handle)
-        parts, left = [], rows
-        while left:
-            take = min(rows_at_once, left)
+        kept = np.empty((rows, len(keep)), dtype=dtype)
+        step = max(1, _READ // (columns * dtype.itemsize))
+        for start in range(0, rows, step):
+            take = min(step, rows - start)
             chunk = np.frombuffer(handle.read(take * columns * dtype.itemsize), dtype=dtype)
-            parts.append(chunk.reshape(take, columns)[:, keep])
-            left -= take
-    return np.concatenate(parts)
+            kept[start : start + take] = chunk.reshape(take, columns)[:, keep]
+    return kept
 
 
 def _npy_table(npz, name: str):
-    """An unsigned integer array as the stdlib array py3langid walks, streamed."""
+    """An unsigned integer array as the stdlib array py3langid walks, allocated once at
+    its full size and filled from the file."""
+    import math
     from array import array
 
     with npz.open(f"{name}.npy") as handle:
-        _, dtype = _npy_header(handle)
+        shape, dtype = _npy_header(handle)
         typecode = {2: "H", 4: "I", 8: "L"}.get(dtype.itemsize)
         if dtype.kind != "u" or typecode is None or array(typecode).itemsize != dtype.itemsize:
             raise ValueError(f"unexpected table type {dtype}")
-        table = array(typecode)
-        while chunk := handle.read(1 << 20):
-            table.frombytes(chunk)
+        table = array(typecode, [0]) * math.prod(shape)
+        size, filled = len(table) * dtype.itemsize, 0
+        with memoryview(table) as view, view.cast("B") as into:
+            while filled < size and (chunk := handle.read(min(_READ, size - filled))):
+                into[filled : filled + len(chunk)] = chunk
+                filled += len(chunk)
+    if filled != size:
+        raise ValueError(f"{name} is shorter than its header says")
     return table
 
 
