@@ -94,6 +94,20 @@ def pytest_report_header(config):
     return f"today (--today, the `now` fixture): {local} = {config.today.isoformat()}"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file in this process's temporary directory, not
+    Django's default in-memory database with a shared cache. There, the browser tests'
+    server threads took table locks that fail at once instead of waiting ("database table
+    is locked: cases_caseview"), and a hung browser test hung CI after it. A file gets the
+    WAL and the busy timeout of the settings, as in production. The directory is new for
+    every run and every xdist worker (pytest keeps the last three runs' directories)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture
 def now(request, time_machine) -> datetime:
     """The moment `--today` names, as an aware datetime in UTC; the clock is frozen there
