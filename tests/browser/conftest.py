@@ -47,7 +47,11 @@ def chromium():
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: ./dev test installs Debian's chromium")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server thread and Playwright
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # As long as the pages' own timeout (browser_page), not 5 s: on a loaded CI machine an
+    # answer took longer than 5 s, and the test failed on a page that was right.
+    expect.set_options(timeout=15_000)
 
     with _without_faketime():
         playwright = sync_playwright().start()
@@ -58,12 +62,26 @@ def chromium():
 
 
 @pytest.fixture
-def browser_page(chromium):
-    context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="sv-SE")
-    page = context.new_page()
+def open_context(chromium):
+    """chromium.new_context for a test: every context it opens is closed after the test,
+    its pages first. (Should Chromium never answer a close, pytest-timeout, see
+    pyproject.toml, ends the test's process, so CI fails instead of hanging.)"""
+    yield chromium.new_context
+    _close_contexts(chromium)
+
+
+def _close_contexts(browser) -> None:
+    for context in browser.contexts:
+        for page in context.pages:
+            page.close()
+        context.close()
+
+
+@pytest.fixture
+def browser_page(open_context):
+    page = open_context(viewport={"width": 1360, "height": 900}, locale="sv-SE").new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    return page
 
 
 @pytest.fixture
@@ -101,6 +119,8 @@ def asgi_server(chromium):
         time.sleep(0.05)
     assert server.started
     yield f"http://127.0.0.1:{port}"
+    # The pages first: an open page holds event streams the server would wait for.
+    _close_contexts(chromium)
     server.should_exit = True
     thread.join(timeout=15)
     queries.close_connections()

@@ -76,9 +76,9 @@ def _serious(page) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(chromium, asgi_server, scheme):
+def test_axe_finds_no_serious_violation(open_context, asgi_server, scheme):
     cases, _people = _world()
-    context = chromium.new_context(
+    context = open_context(
         viewport={"width": 1366, "height": 900},
         locale="sv-SE",
         color_scheme=scheme,
@@ -87,41 +87,38 @@ def test_axe_finds_no_serious_violation(chromium, asgi_server, scheme):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    try:
-        _log_in(page, asgi_server, "anna")
-        pages = {
-            "queue": "/cases/",
-            "case": f"/cases/{cases[0].number}/",
-            "customers": "/customers/",
-            "customer": f"/customers/{cases[0].customer_id}/",
-            "search": "/search/?q=leverans",
-            "settings": "/settings/",
-            "notification settings": "/notifications/settings/",
-            "reports": "/insights/",
-        }
-        problems = {}
-        for name, path in pages.items():
-            page.goto(asgi_server + path)
-            page.wait_for_selector("#bell summary")  # the bell is loaded by the page
-            found = _serious(page)
-            if found:
-                problems[name] = found
-        # The merge dialog, open over the case page (a confirmation must be usable too).
-        page.goto(f"{asgi_server}/cases/{cases[0].number}/")
-        page.fill("#merge input[name=into]", str(cases[1].number))
-        page.click("#merge button")
-        page.wait_for_selector("#case-merge-dialog[open] .dialog-actions")
+    _log_in(page, asgi_server, "anna")
+    pages = {
+        "queue": "/cases/",
+        "case": f"/cases/{cases[0].number}/",
+        "customers": "/customers/",
+        "customer": f"/customers/{cases[0].customer_id}/",
+        "search": "/search/?q=leverans",
+        "settings": "/settings/",
+        "notification settings": "/notifications/settings/",
+        "reports": "/insights/",
+    }
+    problems = {}
+    for name, path in pages.items():
+        page.goto(asgi_server + path)
+        page.wait_for_selector("#bell summary")  # the bell is loaded by the page
         found = _serious(page)
         if found:
-            problems["merge dialog"] = found
-        assert problems == {}
-        # Reduced motion: nothing moves.
-        duration = page.evaluate(
-            "getComputedStyle(document.querySelector('button')).transitionDuration"
-        )
-        assert duration == "0s"
-    finally:
-        context.close()
+            problems[name] = found
+    # The merge dialog, open over the case page (a confirmation must be usable too).
+    page.goto(f"{asgi_server}/cases/{cases[0].number}/")
+    page.fill("#merge input[name=into]", str(cases[1].number))
+    page.click("#merge button")
+    page.wait_for_selector("#case-merge-dialog[open] .dialog-actions")
+    found = _serious(page)
+    if found:
+        problems["merge dialog"] = found
+    assert problems == {}
+    # Reduced motion: nothing moves.
+    duration = page.evaluate(
+        "getComputedStyle(document.querySelector('button')).transitionDuration"
+    )
+    assert duration == "0s"
 
 
 def test_keyboard_shortcuts_and_never_while_typing(browser_page, asgi_server):
@@ -166,11 +163,10 @@ def test_keyboard_shortcuts_and_never_while_typing(browser_page, asgi_server):
     assert Case.objects.get(number=number).assignee.username == "bo"
 
 
-def test_a_colleague_viewing_and_typing_shows_live_and_the_bell_counts(chromium, asgi_server):
+def test_a_colleague_viewing_and_typing_shows_live_and_the_bell_counts(open_context, asgi_server):
     cases, people = _world()
     contexts = [
-        chromium.new_context(viewport={"width": 1366, "height": 900}, locale="sv-SE")
-        for _ in range(2)
+        open_context(viewport={"width": 1366, "height": 900}, locale="sv-SE") for _ in range(2)
     ]
     # Bo's browser shows notifications once he turns them on (recorded, not shown).
     contexts[1].add_init_script(
@@ -182,31 +178,27 @@ def test_a_colleague_viewing_and_typing_shows_live_and_the_bell_counts(chromium,
                 localStorage.setItem("granted", "granted"); return "granted"; }
         };"""
     )
-    try:
-        anna, bo = (c.new_page() for c in contexts)
-        for page, name in ((anna, "anna"), (bo, "bo")):
-            page.set_default_timeout(15_000)
-            _log_in(page, asgi_server, name)
-        expect(bo.locator("#bell [data-unread]")).to_have_text("1")  # the mention
-        bo.goto(f"{asgi_server}/notifications/settings/")
-        assert bo.evaluate("window.Notification.permission") == "default"  # not asked unbidden
-        bo.click("button[data-browser-notifications]")
-        expect(bo.locator("button[data-browser-notifications]")).to_be_hidden()
-        url = f"{asgi_server}/cases/{cases[1].number}/"
-        anna.goto(url)
-        bo.goto(url)
-        people_box = anna.locator("#live-people")
-        expect(people_box).to_contain_text("Bo tittar på ärendet")
-        bo.locator("#reply textarea").type("Hej Erik!")
-        expect(people_box).to_contain_text("Bo skriver ett svar…")
-        expect(bo.locator("#live-people")).to_contain_text("Anna tittar på ärendet")
-        # Anna gives Bo the case: his bell counts it without a reload.
-        anna.select_option("select[name=assignee]", str(people["bo"].pk))
-        expect(bo.locator("#bell [data-unread]")).to_have_text("2")
-        assert bo.evaluate("window.shown") == [
-            f"Anna Holm tilldelade ärende #{cases[1].number} till dig"
-        ]
-        expect(bo.locator("#reply textarea")).to_have_value("Hej Erik!")  # nothing reloaded
-    finally:
-        for context in contexts:
-            context.close()
+    anna, bo = (c.new_page() for c in contexts)
+    for page, name in ((anna, "anna"), (bo, "bo")):
+        page.set_default_timeout(15_000)
+        _log_in(page, asgi_server, name)
+    expect(bo.locator("#bell [data-unread]")).to_have_text("1")  # the mention
+    bo.goto(f"{asgi_server}/notifications/settings/")
+    assert bo.evaluate("window.Notification.permission") == "default"  # not asked unbidden
+    bo.click("button[data-browser-notifications]")
+    expect(bo.locator("button[data-browser-notifications]")).to_be_hidden()
+    url = f"{asgi_server}/cases/{cases[1].number}/"
+    anna.goto(url)
+    bo.goto(url)
+    people_box = anna.locator("#live-people")
+    expect(people_box).to_contain_text("Bo tittar på ärendet")
+    bo.locator("#reply textarea").type("Hej Erik!")
+    expect(people_box).to_contain_text("Bo skriver ett svar…")
+    expect(bo.locator("#live-people")).to_contain_text("Anna tittar på ärendet")
+    # Anna gives Bo the case: his bell counts it without a reload.
+    anna.select_option("select[name=assignee]", str(people["bo"].pk))
+    expect(bo.locator("#bell [data-unread]")).to_have_text("2")
+    assert bo.evaluate("window.shown") == [
+        f"Anna Holm tilldelade ärende #{cases[1].number} till dig"
+    ]
+    expect(bo.locator("#reply textarea")).to_have_value("Hej Erik!")  # nothing reloaded

@@ -10,11 +10,11 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_owner_runs_the_audit_and_prints_it(chromium, live_server, screenshot, now):
+def test_the_owner_runs_the_audit_and_prints_it(open_context, live_server, screenshot, now):
     shop = ShopFactory(name="Nätbutiken", slug="natbutiken", phone="")
     owner = AgentFactory(username="owner")
     Membership.objects.create(agent=owner, shop=shop, role=Role.ADMIN)
-    context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
+    context = open_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(45_000)
     page.goto(f"{live_server.url}/login/?next=/")  # to the queue (an owner lands on reports)
@@ -37,4 +37,3 @@ def test_the_owner_runs_the_audit_and_prints_it(chromium, live_server, screensho
     assert page.locator("table.audit").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
-    context.close()

@@ -76,19 +76,16 @@ def test_suggestions_then_send(live_server, browser_page, screenshot, shop):  # 
     assert str(case.number) in mail.outbox[0].body
 
 
-def test_contact_page_on_a_phone(live_server, chromium, screenshot, shop):  # C1
-    context = chromium.new_context(
+def test_contact_page_on_a_phone(live_server, open_context, screenshot, shop):  # C1
+    context = open_context(
         viewport={"width": 390, "height": 844}, locale="sv-SE", is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/s/{shop.slug}/")
-        phone = page.locator("a.phone-number")
-        expect(phone).to_be_visible()
-        box = phone.bounding_box()
-        assert box["y"] < 400 and box["height"] >= 30  # near the top, big enough to tap
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390  # nothing runs off the side of the screen
-        screenshot(page, "contact-page-phone")
-    finally:
-        context.close()
+    page.goto(f"{live_server.url}/s/{shop.slug}/")
+    phone = page.locator("a.phone-number")
+    expect(phone).to_be_visible()
+    box = phone.bounding_box()
+    assert box["y"] < 400 and box["height"] >= 30  # near the top, big enough to tap
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing runs off the side of the screen
+    screenshot(page, "contact-page-phone")

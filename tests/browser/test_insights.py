@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.usefixtures("owner", "known")
-def test_the_overview_at_desktop_and_phone_width(chromium, live_server, screenshot):
+def test_the_overview_at_desktop_and_phone_width(open_context, live_server, screenshot):
     rollups.rebuild()
-    context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
+    context = open_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/login/")
@@ -54,4 +54,3 @@ def test_the_overview_at_desktop_and_phone_width(chromium, live_server, screensh
     page.click("text=New questions >> xpath=.. >> a")
     page.wait_for_url("**/cases/?*event=opened*")
     assert page.locator("table.queue tbody tr").count() >= 1
-    context.close()

@@ -5,6 +5,7 @@ into the reply from the panel beside the composer (rules C6, K2, R6)."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from kundsvar.accounts.models import Agent, Membership, Role
 from kundsvar.cases.tests.factories import open_email_case
@@ -17,25 +18,22 @@ PASSWORD = "rätt-lösenord-123"
 
 
 def test_customer_searches_without_javascript_and_votes_no(
-    chromium, live_server, screenshot
+    open_context, live_server, screenshot
 ):  # K2, C6
     shop = ShopFactory(name="Nordljus", slug="nordljus")
     add_demo_articles(shop)
-    context = chromium.new_context(java_script_enabled=False, locale="sv-SE")
+    context = open_context(java_script_enabled=False, locale="sv-SE")
     page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/s/nordljus/faq/")
-        page.fill("input[name=q]", "Hur lämnar jag tillbaka byxor? Vill returnera dem")
-        page.click(".kb-search button")
-        page.click("text=Hur returnerar jag en vara?")
-        assert "30 dagars öppet köp" in page.inner_text(".kb-body")
-        screenshot(page, "faq-article")
-        page.click(".kb-helpful button[value=no]")
-        assert page.locator(".kb-helpful a[href='/s/nordljus/']").count() == 1
-        article = Article.objects.get(title="Hur returnerar jag en vara?")
-        assert article.unhelpful_count == 1
-    finally:
-        context.close()
+    page.goto(f"{live_server.url}/s/nordljus/faq/")
+    page.fill("input[name=q]", "Hur lämnar jag tillbaka byxor? Vill returnera dem")
+    page.click(".kb-search button")
+    page.click("text=Hur returnerar jag en vara?")
+    assert "30 dagars öppet köp" in page.inner_text(".kb-body")
+    screenshot(page, "faq-article")
+    page.click(".kb-helpful button[value=no]")
+    expect(page.locator(".kb-helpful a[href='/s/nordljus/']")).to_have_count(1)
+    article = Article.objects.get(title="Hur returnerar jag en vara?")
+    assert article.unhelpful_count == 1
 
 
 def test_agent_inserts_a_suggested_article(browser_page, live_server, screenshot, now):  # R6

@@ -4,6 +4,7 @@ reached through the lookup form with order number and postcode (rules O2, O4).""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from kundsvar.commerce import carriers
 from kundsvar.commerce.links import status_path
@@ -68,9 +69,9 @@ def test_signed_link_shows_parcel_tracking_and_waiting_line(
     screenshot(browser_page, "order-status-desktop")
 
 
-def test_status_page_on_a_phone(chromium, live_server, screenshot):  # O2
+def test_status_page_on_a_phone(open_context, live_server, screenshot):  # O2
     _shop, order = _order()
-    context = chromium.new_context(
+    context = open_context(
         viewport={"width": 390, "height": 844},
         locale="sv-SE",
         is_mobile=True,
@@ -78,14 +79,11 @@ def test_status_page_on_a_phone(chromium, live_server, screenshot):  # O2
         device_scale_factor=2,
     )
     page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}{status_path(order)}")
-        _sees_the_order(page)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390  # nothing sticks out sideways on a phone
-        screenshot(page, "order-status-phone")
-    finally:
-        context.close()
+    page.goto(f"{live_server.url}{status_path(order)}")
+    _sees_the_order(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing sticks out sideways on a phone
+    screenshot(page, "order-status-phone")
 
 
 def test_lookup_by_number_and_postcode(browser_page, live_server, screenshot):  # O2
@@ -96,7 +94,8 @@ def test_lookup_by_number_and_postcode(browser_page, live_server, screenshot):  
     page.fill("#id_number", "20077")
     page.fill("#id_detail", "12345")
     page.click("button[type=submit]")
-    assert page.locator("#lookup-error").is_visible()  # the neutral error, no order shown
+    # The neutral error, no order shown. Waited for: the click does not wait for the answer.
+    expect(page.locator("#lookup-error")).to_be_visible()
 
     page.fill("#id_detail", "413 19")
     page.click("button[type=submit]")

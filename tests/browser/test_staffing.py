@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_staffing_page_at_desktop_and_phone_width(
-    chromium,
+    open_context,
     live_server,
     screenshot,
     admin,  # noqa: F811
@@ -19,7 +19,7 @@ def test_the_staffing_page_at_desktop_and_phone_width(
     # Ticking, as in the other browser tests: the live server's threads and their event
     # streams run on this clock too, and a stopped clock once left this test hanging.
     time_machine.move_to(NOW, tick=True)
-    context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="sv-SE")
+    context = open_context(viewport={"width": 1360, "height": 900}, locale="sv-SE")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/login/")
@@ -45,4 +45,3 @@ def test_the_staffing_page_at_desktop_and_phone_width(
     assert box and box["width"] <= 390
     assert page.locator("table.queue").first.is_visible()
     screenshot(page, "insights-staffing-phone")
-    context.close()

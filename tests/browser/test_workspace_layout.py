@@ -93,7 +93,7 @@ def _shoot(page, name: str) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
-    chromium, live_server, scheme
+    open_context, live_server, scheme
 ):
     cases = _world()
     pages = {
@@ -105,7 +105,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
         "settings": "/settings/",
     }
     for width, height, label in [(1366, 900, "1366"), (390, 844, "390")]:
-        context = chromium.new_context(
+        context = open_context(
             viewport={"width": width, "height": height}, locale="sv-SE", color_scheme=scheme
         )
         page = context.new_page()
@@ -121,7 +121,6 @@ def test_no_page_scrolls_sideways_on_a_phone_and_targets_are_big_enough(
                     == []
                 )
             _shoot(page, f"{name}-{label}{'-dark' if scheme == 'dark' else ''}")
-        context.close()
 
 
 def test_queue_rows_counts_bulk_bar_and_palette(browser_page, live_server):
