@@ -260,16 +260,20 @@ def test_sending_has_its_own_queue_and_worker():
     commands = worker.worker_commands()
     assert len(commands) == 2
     everything_else, outbound = commands
+    assert everything_else[3] == "warm_db_worker" and outbound[3] == "db_worker"
     assert everything_else[everything_else.index("--queue-name") + 1] == "*"
     assert everything_else[everything_else.index("--exclude-queues") + 1] == "outbound"
     assert outbound[outbound.index("--queue-name") + 1] == "outbound"
 
 
 def test_db_worker_takes_the_queue_options():
-    """The options `kundsvar worker` passes exist in the installed django-tasks-db."""
-    command = [*worker.worker_commands()[0][:4], "--help"]  # our Python, our arguments
-    help_text = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    assert "--queue-name" in help_text and "--exclude-queues" in help_text
+    """The options `kundsvar worker` passes exist in the installed django-tasks-db, and
+    the warmed-up worker takes them too."""
+    for command in worker.worker_commands():
+        help_text = subprocess.run(  # noqa: S603 — our Python, our arguments
+            [*command[:4], "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "--queue-name" in help_text and "--exclude-queues" in help_text
 
 
 def test_new_mail_during_an_outage_waits_for_the_worker_run(

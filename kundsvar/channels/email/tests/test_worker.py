@@ -361,3 +361,13 @@ def test_a_worker_stopped_before_the_acknowledgements_leaves_them_to_the_retry(
     stored_messages = RawMessage.objects.values_list("case_message_id", flat=True)
     assert sorted(a.case_message_id for a in acks) == sorted(stored_messages)
     assert {row.state for row in RawMessage.objects.all()} == {RawState.PROCESSED}
+
+
+def test_warm_up_puts_what_it_loaded_out_of_the_collectors_way():
+    import gc
+
+    try:
+        worker.warm_up()
+        assert gc.get_freeze_count() > 100_000  # Django, the apps, the language model …
+    finally:
+        gc.unfreeze()

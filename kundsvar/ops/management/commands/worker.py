@@ -12,11 +12,13 @@ from kundsvar.ops.schedule import SCHEDULE
 
 
 def worker_commands() -> list[list[str]]:
-    """db_worker for the outbound queue, and one for every other queue."""
-    base = [sys.executable, "-m", "kundsvar.cli", "db_worker", "--no-reload", "-v", "1"]
+    """db_worker for the outbound queue, and one for every other queue (inbound mail
+    among them), warmed up first (warm_db_worker)."""
+    base = [sys.executable, "-m", "kundsvar.cli"]
+    options = ["--no-reload", "-v", "1"]
     return [
-        [*base, "--queue-name", "*", "--exclude-queues", outbox.QUEUE],
-        [*base, "--queue-name", outbox.QUEUE],
+        [*base, "warm_db_worker", *options, "--queue-name", "*", "--exclude-queues", outbox.QUEUE],
+        [*base, "db_worker", *options, "--queue-name", outbox.QUEUE],
     ]
 
 
