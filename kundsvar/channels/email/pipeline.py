@@ -91,7 +91,7 @@ def accept(
         truncated=truncated,
     )
     try:
-        with _durable(), transaction.atomic():
+        with _durable():
             created = insert(row)  # the statement made once (core.inserts): every message
     except IntegrityError:
         row, created = RawMessage.objects.get(sha256=sha), False
@@ -116,23 +116,30 @@ def accept(
 
 @contextmanager
 def _durable() -> Iterator[None]:
-    """The row on disk when its transaction commits, before the sender hears 250/202.
+    """The row on disk when its statement commits, before the sender hears 250/202.
     SQLite runs with synchronous=NORMAL (settings), whose commits a power loss may undo
     while the fsynced raw file stays: the sender would have been told "stored" of a
-    message no row names. This commit alone is made with FULL (the log synced at
+    message no row names. This insert alone is committed with FULL (the log synced at
     commit, one fsync); the worker's many commits stay NORMAL, as a lost one is a row
-    still pending, processed again. PostgreSQL commits durably anyway. Inside a
-    caller's transaction the caller's commit decides."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    still pending, processed again. PostgreSQL commits durably anyway. In autocommit
+    the insert is its own transaction (no BEGIN, no savepoint: a refused insert undoes
+    nothing); inside a caller's transaction it gets a savepoint, and the caller's commit
+    decides. The pragmas go to SQLite directly: two statements a message, not worth
+    Django's cursor."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    if connection.vendor != "sqlite":
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous = FULL")
+    connection.ensure_connection()
+    database = connection.connection
+    database.execute("PRAGMA synchronous = FULL")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous = NORMAL")  # as settings.DATABASES has it
+        database.execute("PRAGMA synchronous = NORMAL")  # as settings.DATABASES has it
 
 
 def _hand_to_worker(row: RawMessage) -> bool:
