@@ -1160,3 +1160,64 @@ def test_every_date_and_message_id_of_the_corpora_reads_as_the_stdlib_reads_it()
                 assert known == unfold(_stdlib_text(name.lower(), value)), (path, value)
                 checked += 1
     assert checked > 100
+
+
+MIME_HEADERS = [
+    "text/plain",
+    "Text/Plain; Charset=UTF-8",  # case kept
+    "text/plain; charset=utf-8;",  # a last ";" dropped
+    "text/plain;charset=utf-8",
+    "text/plain;\tcharset=us-ascii",
+    "text/plain; charset=utf-8 ",
+    "text/plain; a=b;c=d",
+    'multipart/alternative; boundary="----=_Part_1_2.3"',
+    'text/plain; name="två ord.pdf"',
+    "attachment",
+    "attachment; filename=faktura.pdf",
+    # Left to policy.default (the shortcut gives None, or the same):
+    "text/plain;",
+    "text/plain ; a=b",
+    "text/plain; a=b ;",
+    'text/plain; charset=""',
+    "text/plain; a=b; A=c",
+    'text/plain; name="a\\"b"',
+    "text/plain (comment)",
+    "text/plain; name*=utf-8''f%C3%B6r.pdf",
+    "text/plain; name==?utf-8?q?f=C3=B6r?=",
+    "text/ plain",
+    "text/plain; a = b",
+]
+
+
+@pytest.mark.parametrize("value", MIME_HEADERS)
+@pytest.mark.parametrize("name", ["content-type", "content-disposition"])
+def test_simple_content_types_read_without_the_token_parser_read_the_same(name, value):
+    """Speed (issue #11): a simple Content-Type is its parameters quoted; anything else
+    is left to policy.default."""
+    from kundsvar.channels.email.mimetext import unfold
+    from kundsvar.channels.email.parse import _header_text, _simple_mime
+
+    expected = unfold(_stdlib_text(name, value))
+    assert _simple_mime(value) in (None, expected)
+    assert _header_text(name, value, ParsedEmail()) == expected
+
+
+def test_every_simple_content_type_of_the_corpora_reads_as_the_stdlib_reads_it():
+    import email as stdlib_email
+    from email import policy
+
+    from kundsvar.channels.email.mimetext import fix_surrogates, unfold
+    from kundsvar.channels.email.parse import _simple_mime
+
+    checked = 0
+    for path in sorted(CORPORA.rglob("*.eml")):
+        message = stdlib_email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        for part in message.walk():
+            for name, raw in part.raw_items():
+                if name.lower() not in ("content-type", "content-disposition"):
+                    continue
+                value = unfold(fix_surrogates(str(raw)))
+                if (fast := _simple_mime(value)) is not None:
+                    assert fast == unfold(_stdlib_text(name.lower(), value)), (path, value)
+                    checked += 1
+    assert checked > 300
