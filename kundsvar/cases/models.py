@@ -251,7 +251,7 @@ class Message(models.Model):
     )
     from_address = models.CharField(max_length=320, blank=True)
     # The sender as core.addresses counts it (lower case, +tag cut), inbound mail only:
-    # the mail-loop check (channels/email/loops.py) finds a domain's recent mail by these.
+    # the email channel's mail-loop check finds a domain's recent mail by these.
     from_key = models.CharField(max_length=320, blank=True, editable=False)
     from_domain = models.CharField(max_length=255, blank=True, editable=False)
     from_name = models.CharField(max_length=200, blank=True)

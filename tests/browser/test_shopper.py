@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from kundsvar.commerce.models import CommerceSettings, LineStatus, OrderStatus
 from kundsvar.commerce.tests.factories import OrderFactory, OrderLineFactory
@@ -89,7 +90,7 @@ def test_a_signed_shopper_sees_their_orders_and_a_filled_in_form(
     mine.wait_for()
     assert "Anna Svensson" in mine.inner_text()
     assert "Vantar" in mine.inner_text() and "Väntar på varor" in mine.inner_text()
-    assert not frame.locator("#help-contact").is_visible()  # one tab at a time
+    expect(frame.locator("#help-contact")).to_be_hidden()  # one tab at a time
     screenshot(page, "widget-logged-in")
     frame.locator("#tab-contact").click()
     frame.locator("#help-contact a.help-button").first.click()
