@@ -45,7 +45,17 @@ class Customer(models.Model):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name else ""
+        """What a greeting calls the customer ("Hej Anna,"): the first word of the name,
+        or of what follows the comma in the "Surname, Given name" form many company
+        address books send ("Svensson, Anna" is Anna), without the quotes and punctuation
+        around it. "" when no word with a letter is left (the greeting is then "Hej,")."""
+        surname, comma, given = self.name.partition(",")
+        for part in (given, surname) if comma else (surname,):
+            for word in part.split():
+                word = word.strip("\"'“”‘’«»()[]<>,.;:!?")
+                if any(character.isalpha() for character in word):
+                    return word
+        return ""
 
     @property
     def primary_email(self) -> str:

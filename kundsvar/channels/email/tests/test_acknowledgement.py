@@ -324,3 +324,11 @@ def test_a_delay_notice_is_shown_but_the_mail_is_not_marked_failed(shop):
     assert ack.state == OutboundState.QUEUED
     assert CaseEvent.objects.filter(case=ack.case, kind=EventKind.DELIVERY_DELAYED).exists()
     assert Case.objects.count() == 1
+
+
+def test_a_surname_first_name_is_greeted_by_the_given_name(shop):  # A1
+    """Outlook in companies sends "Svensson, Anna": the greeting was "Hej Svensson,!"
+    (in English "Hi Svensson,,")."""
+    row = receive(shop, mail(sender='"Svensson, Anna" <anna.svensson@firma.example>'))
+    text = parsed_outbound(ack_of(row)).get_body(("plain",)).get_content()
+    assert text.startswith("Hej Anna!")
