@@ -60,6 +60,9 @@ class RawMessage(models.Model):
     )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker last took it (PROCESSING): its lease runs from here, not from when
+    # the mail arrived (a backlog's rows arrived long before a worker reaches them).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

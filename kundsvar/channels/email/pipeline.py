@@ -171,7 +171,7 @@ def claim(row: RawMessage) -> bool:
         pk=row.pk,
         state__in=[RawState.PENDING, RawState.FAILED, RawState.PROCESSING],
         attempts=row.attempts,
-    ).update(state=RawState.PROCESSING, attempts=row.attempts + 1)
+    ).update(state=RawState.PROCESSING, attempts=row.attempts + 1, claimed_at=timezone.now())
     if claimed:
         row.attempts += 1
     return bool(claimed)
@@ -533,12 +533,16 @@ def _open_unreadable_case(row: RawMessage, inbound: Inbound) -> None:
 
 def retry_failed() -> int:
     """Process stored messages that failed, were never processed, or whose processing
-    died with its worker (a crash between storing and processing). The third failure
+    died with its worker (a crash between storing and processing): taken PROCESSING_LEASE
+    ago and not done. The lease runs from the claim: a row of a backlog that arrived an
+    hour ago and was taken a second ago is being processed, not dead. The third failure
     becomes an 'unreadable' case (A6)."""
     now = timezone.now()
     rows = RawMessage.objects.filter(
         Q(state__in=[RawState.FAILED, RawState.PENDING], received_at__lte=now - RETRY_AFTER)
-        | Q(state=RawState.PROCESSING, received_at__lte=now - PROCESSING_LEASE)
+        | Q(state=RawState.PROCESSING, claimed_at__lte=now - PROCESSING_LEASE)
+        # Taken before claimed_at was kept: by the arrival, as then.
+        | Q(state=RawState.PROCESSING, claimed_at=None, received_at__lte=now - PROCESSING_LEASE)
     )[:200]
     with batchcache.batch():  # the shops' settings read once for the lot
         for row in rows:

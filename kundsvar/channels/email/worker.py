@@ -51,7 +51,7 @@ def claim(limit: int = BATCH, *, besides: Sequence[int] = ()) -> list[RawMessage
         # pipeline.claim counts it, so processing does not claim each row again.
         taken = RawMessage.objects.filter(
             pk__in=[row.pk for row in rows], state=RawState.PENDING
-        ).update(state=RawState.PROCESSING, attempts=F("attempts") + 1)
+        ).update(state=RawState.PROCESSING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if taken != len(rows):
         still = dict(
             RawMessage.objects.filter(

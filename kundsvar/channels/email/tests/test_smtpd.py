@@ -253,7 +253,8 @@ def test_a_crash_after_storage_still_answers_250_and_the_worker_finishes(
     assert row.state == RawState.PROCESSING and rawstore.get(row.sha256) == raw
     assert not Case.objects.exists()
     monkeypatch.undo()
-    RawMessage.objects.filter(pk=row.pk).update(received_at=row.received_at.replace(year=2025))
+    assert row.claimed_at is not None  # the lease runs from the claim: let it run out
+    RawMessage.objects.filter(pk=row.pk).update(claimed_at=row.claimed_at.replace(year=2025))
     assert pipeline.retry_failed() == 1  # what the worker's retry_failed_inbound runs
     assert Case.objects.count() == 1
 

@@ -371,3 +371,16 @@ def test_warm_up_puts_what_it_loaded_out_of_the_collectors_way():
         assert gc.get_freeze_count() > 100_000  # Django, the apps, the language model …
     finally:
         gc.unfreeze()
+
+
+def test_a_backlog_row_being_processed_is_not_taken_for_dead(queued_only):  # A6
+    """The processing lease runs from the claim: a mail that arrived two hours ago (an
+    IMAP backlog) and was taken a moment ago is a worker's, not left by a dead one. Taken
+    from its arrival, the retry processed it beside the worker."""
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    pipeline.receive(_question(1), shop=shop, source="imap", received_at=T0 - timedelta(hours=2))
+    assert len(worker.claim()) == 1  # taken now, and still being processed
+    assert pipeline.retry_failed() == 0
+    with time_machine.travel(T0 + pipeline.PROCESSING_LEASE + timedelta(minutes=1)):
+        assert pipeline.retry_failed() == 1  # the lease ran out: its worker is gone
+    assert Case.objects.count() == 1
