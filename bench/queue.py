@@ -858,10 +858,11 @@ class Filler:
         from django.core.management.color import no_style
         from django.db import connection
 
-        from kundsvar.cases.models import Case, CaseEvent, Counter, Message
+        from kundsvar.cases.models import Case, CaseEvent, Message
+        from kundsvar.cases.services import continue_case_numbers_after
         from kundsvar.customers.models import Customer, CustomerEmail
 
-        Counter.objects.update_or_create(name="case", defaults={"value": 10000 + self.n})
+        continue_case_numbers_after(10000 + self.n)
         if self.vendor == "postgresql":
             models = [Case, Message, CaseEvent, Customer, CustomerEmail, Case.tags.through]
             with connection.cursor() as cursor:

@@ -447,18 +447,23 @@ class Counter(models.Model):
 class QueueTally(models.Model):
     """How many cases there are per shop, lane, assignee (0: nobody) and SLA state: the
     counts on the queue's views without COUNT(*) over a million rows. Kept by database
-    triggers on cases_case (migration 0011, `tallies.py`), so every write path counts."""
+    triggers on cases_case (migration 0013, `tallies.py`), so every write path counts.
+    A key's count is the sum of its rows (one per stripe)."""
 
     shop_id = models.IntegerField()
     lane = models.SmallIntegerField()
     assignee_id = models.IntegerField()
     sla_state = models.CharField(max_length=16)
+    # PostgreSQL: one of STRIPES rows per key, by transaction, so that workers opening
+    # cases at the same moment do not all wait for one row's lock (tallies.py).
+    stripe = models.SmallIntegerField(db_default=0)
     n = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["shop_id", "lane", "assignee_id", "sla_state"], name="queue_tally_key"
+                fields=["shop_id", "lane", "assignee_id", "sla_state", "stripe"],
+                name="queue_tally_key",
             )
         ]
 

@@ -127,17 +127,25 @@ def clean_inbound(inbound: Inbound) -> Inbound:
     return cleaned
 
 
-def next_case_number() -> int:
-    """A short human number, unique across concurrent workers (the UPDATE locks the row).
-    One statement: UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35) takes the number and
-    reads it back, where the ORM needs an UPDATE and a SELECT in a savepoint.
+CASE_NUMBERS = "cases_case_number_seq"  # PostgreSQL's sequence (migration 0017)
 
-    On a new installation the counter's row is not there yet, and the first cases may
-    come in at once (two web processes, a worker): each inserts it with ON CONFLICT DO
-    NOTHING, which waits for a concurrent insert to commit instead of failing, and then
-    takes its number by the same UPDATE."""
-    table = connection.ops.quote_name(Counter._meta.db_table)
+
+def next_case_number() -> int:
+    """A short human number, unique across concurrent workers.
+
+    PostgreSQL: from a sequence, which takes no lock. A counter row would be locked by
+    every new case until its transaction commits, so every worker opening a case would
+    wait for the others' commits. A number taken by a transaction that is rolled back is
+    not used again: case numbers are unique and rising, not gapless (as in Zendesk).
+
+    SQLite has one writer, whose transaction holds the write lock anyway: a counter row.
+    One statement, UPDATE … RETURNING. On a new installation the counter's row is not
+    there yet; it is inserted with ON CONFLICT DO NOTHING and the UPDATE runs again."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(%s)", [CASE_NUMBERS])
+            return cursor.fetchone()[0]
+        table = connection.ops.quote_name(Counter._meta.db_table)
         for _ in range(2):
             cursor.execute(
                 f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
@@ -152,6 +160,17 @@ def next_case_number() -> int:
                 ["case", FIRST_CASE_NUMBER - 1],
             )
     raise RuntimeError("the case counter's row could not be made")
+
+
+def continue_case_numbers_after(number: int) -> None:
+    """The next new case gets `number + 1` (an import that brought its own numbers, a
+    bench's filled database). Never below the first number."""
+    number = max(number, FIRST_CASE_NUMBER - 1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(%s, %s)", [CASE_NUMBERS, number])
+            return
+    Counter.objects.update_or_create(name="case", defaults={"value": number})
 
 
 def _store_inbound(case: Case, inbound: Inbound, at: datetime, *, follow_up: bool) -> Message:

@@ -3,6 +3,13 @@ from `QueueTally` rows keyed by (shop, lane, assignee, SLA state) on every inser
 update and delete, whatever wrote it (the services, the SLA sweep's bulk `update()`, a
 COPY). Reading a view's count is then a sum over a few dozen rows.
 
+On PostgreSQL a key has up to STRIPES rows, and a transaction adds to the one its
+transaction id picks. With one row per key, every worker opening a case in the same
+shop waited for the row's lock until the other's commit: the queue's "new" row was a
+lock every new case took. Concurrent transactions have neighbouring ids, so they mostly
+take different rows; a count is the sum of its key's rows, which readers take anyway.
+SQLite has one writer: everything is in stripe 0.
+
 SQLite drops a table's triggers when Django rebuilds the table (an AlterField on Case,
 say). `test_queue_counts.py` checks that they are there after all migrations; a
 migration that rebuilds cases_case must call `install` again (a RunPython of its own).
@@ -25,11 +32,24 @@ def _key(row: str) -> str:
     return f"{row}.shop_id, {_LANE.format(r=row)}, COALESCE({row}.assignee_id, 0), {row}.sla_state"
 
 
-def _add(row: str, step: int) -> str:
+STRIPES = 8
+
+
+def _add(row: str, step: int, stripe: str | None) -> str:
+    """The statement adding `step` to the tally of `row` (NEW or OLD), in `stripe` (an
+    SQL expression; None before the stripe column's migration)."""
+    if stripe is None:
+        return (
+            f"INSERT INTO {TALLY} (shop_id, lane, assignee_id, sla_state, n) "  # noqa: S608 — our own table and column names, no values
+            f"VALUES ({_key(row)}, {step}) "
+            "ON CONFLICT (shop_id, lane, assignee_id, sla_state) "
+            f"DO UPDATE SET n = {TALLY}.n + {step};"
+        )
     return (
-        f"INSERT INTO {TALLY} (shop_id, lane, assignee_id, sla_state, n) "  # noqa: S608 — our own table and column names, no values
-        f"VALUES ({_key(row)}, {step}) "
-        f"ON CONFLICT (shop_id, lane, assignee_id, sla_state) DO UPDATE SET n = {TALLY}.n + {step};"
+        f"INSERT INTO {TALLY} (shop_id, lane, assignee_id, sla_state, stripe, n) "  # noqa: S608 — our own table and column names, no values
+        f"VALUES ({_key(row)}, {stripe}, {step}) "
+        "ON CONFLICT (shop_id, lane, assignee_id, sla_state, stripe) "
+        f"DO UPDATE SET n = {TALLY}.n + {step};"
     )
 
 
@@ -39,18 +59,22 @@ _CHANGED = (
 )
 
 
-def _sqlite() -> list[str]:
+def _sqlite(striped: bool) -> list[str]:
+    stripe = "0" if striped else None
+    statements = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
     return [
-        f"CREATE TRIGGER IF NOT EXISTS case_tally_insert AFTER INSERT ON {TABLE} "
-        f"BEGIN {_add('NEW', 1)} END",
-        f"CREATE TRIGGER IF NOT EXISTS case_tally_update AFTER UPDATE ON {TABLE} "
-        f"WHEN {_CHANGED} BEGIN {_add('OLD', -1)} {_add('NEW', 1)} END",
-        f"CREATE TRIGGER IF NOT EXISTS case_tally_delete AFTER DELETE ON {TABLE} "
-        f"BEGIN {_add('OLD', -1)} END",
+        *statements,
+        f"CREATE TRIGGER case_tally_insert AFTER INSERT ON {TABLE} "
+        f"BEGIN {_add('NEW', 1, stripe)} END",
+        f"CREATE TRIGGER case_tally_update AFTER UPDATE ON {TABLE} "
+        f"WHEN {_CHANGED} BEGIN {_add('OLD', -1, stripe)} {_add('NEW', 1, stripe)} END",
+        f"CREATE TRIGGER case_tally_delete AFTER DELETE ON {TABLE} "
+        f"BEGIN {_add('OLD', -1, stripe)} END",
     ]
 
 
-def _postgres() -> list[str]:
+def _postgres(striped: bool) -> list[str]:
+    stripe = f"(txid_current() % {STRIPES})::smallint" if striped else None
     changed = _CHANGED.replace("IS NOT", "IS DISTINCT FROM")
     function = f"""
 CREATE OR REPLACE FUNCTION case_tally() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -59,10 +83,10 @@ BEGIN
     RETURN NULL;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    {_add("OLD", -1)}
+    {_add("OLD", -1, stripe)}
   END IF;
   IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    {_add("NEW", 1)}
+    {_add("NEW", 1, stripe)}
   END IF;
   RETURN NULL;
 END $$"""
@@ -79,8 +103,10 @@ END $$"""
 def install(schema_editor=None) -> None:
     """Create the triggers (again) and recount: safe to run any number of times."""
     conn = schema_editor.connection if schema_editor else connection
-    statements = _postgres() if conn.vendor == "postgresql" else _sqlite()
     with conn.cursor() as cursor:
+        columns = {c.name for c in conn.introspection.get_table_description(cursor, TALLY)}
+        striped = "stripe" in columns  # migration 0017 on
+        statements = _postgres(striped) if conn.vendor == "postgresql" else _sqlite(striped)
         for sql in statements:
             cursor.execute(sql)
     recount(conn)

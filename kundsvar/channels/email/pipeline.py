@@ -191,41 +191,33 @@ def process(row: RawMessage, *, claimed: bool = False) -> None:
 
 
 def process_batch(rows: list[RawMessage]) -> None:
-    """`process` for rows the worker has claimed. On SQLite the writes of all of them
-    are one transaction (`_write_together`): one BEGIN and one COMMIT for the batch
-    instead of one for every message, in order, so a message finds the cases and
-    customers of those before it (a customer's second mail in the same burst joins the
-    first one's case). Every message still commits or fails on its own (A6): when one of
-    them fails, the batch's transaction is rolled back and each message is written
-    again in a transaction of its own, as `process` writes it.
+    """`process` for rows the worker has claimed. The writes of all of them are one
+    transaction (`_write_together`): one BEGIN and one COMMIT for the batch instead of
+    one for every message, in order, so a message finds the cases and customers of
+    those before it (a customer's second mail in the same burst joins the first one's
+    case). Every message still commits or fails on its own (A6): when one of them fails,
+    the batch's transaction is rolled back and each message is written again in a
+    transaction of its own, as `process` writes it.
+
+    On PostgreSQL several workers do this at once. Nothing every new case writes is one
+    row that a batch would hold locked until its commit: case numbers come from a
+    sequence and the queue's tallies are striped (cases migration 0017). Two batches
+    that do lock the same rows (one customer's mails in both) wait for each other; if
+    they deadlock, PostgreSQL fails one of them, and that one is written message by
+    message.
 
     A stored message's row stays PROCESSING, with its case message, until its matching
     and acknowledgement are done: a worker stopped in between leaves it to
     `retry_failed`, which does only what is left (`_stored_before`), so no message that
     was stored goes without its acknowledgement."""
-    works = [work for work in map(read, rows) if work is not None]
-    if connection.vendor == "sqlite":
-        works = _write_together(works)
-        for work in works:
-            follow_through(work)
-    else:
-        # PostgreSQL has row locks and several workers: one transaction for a batch
-        # would hold the case counter's row (every new case of every worker waits for
-        # it) and the rows it wrote until the whole batch is done. Each message in a
-        # transaction of its own, followed through at once; commits are cheap there
-        # (worker._asynchronous_commits).
-        done = []
-        for work in works:
-            if write(work):
-                follow_through(work)
-                done.append(work)
-        works = done
+    works = _write_together([work for work in map(read, rows) if work is not None])
+    for work in works:
+        follow_through(work)
     _followed_through(works)
 
 
 def _write_together(works: "list[Work]") -> "list[Work]":
-    """The writes of `works` in one transaction (SQLite: one writer, so one BEGIN and
-    one COMMIT for the batch instead of one each); each on its own again if one fails.
+    """The writes of `works` in one transaction; each on its own again if one fails.
     Returns those written."""
     try:
         with transaction.atomic():

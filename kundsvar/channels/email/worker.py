@@ -85,9 +85,10 @@ def process_rows(rows: list[RawMessage]) -> int:
 @contextmanager
 def _asynchronous_commits() -> Iterator[None]:
     """PostgreSQL: no WAL flush per commit while processing (settings
-    MAIL_WORKER_ASYNC_COMMIT). A message takes some seven commits; waiting for the disk
-    at each was most of its cost. Accepting stays durable: that is another connection,
-    or, in this one, after the batch."""
+    MAIL_WORKER_ASYNC_COMMIT). Besides its batch's commit, a message's acknowledgement
+    and limits commit on their own; waiting for the disk at each was most of its cost.
+    Accepting stays durable: that is another connection, or, in this one, after the
+    batch."""
     if (
         connection.vendor != "postgresql"
         or not settings.MAIL_WORKER_ASYNC_COMMIT

@@ -36,17 +36,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 QUERIES_PER_NEW_QUESTION = 27
 
 
-@pytest.fixture
-def queued_only(settings):
-    """Tasks are recorded, not run: what the accept step does on its own."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "QUEUES": settings.TASK_QUEUES,
-        }
-    }
-
-
 def _question(i: int) -> bytes:
     return mail(
         sender=f"Kund {i} <kund{i}@example{i}.se>",
@@ -281,13 +270,11 @@ def test_one_message_failing_in_a_batch_costs_only_itself(queued_only, monkeypat
 
     monkeypatch.setattr(intake, "store", store)
     assert worker.process_pending() == 4
-    if connection.vendor == "sqlite":  # the batch up to the failure, then each on its own
-        assert attempts == [
-            *["Fråga 0", "Fråga 1", "Fråga 2"],
-            *["Fråga 0", "Fråga 1", "Fråga 2", "Fråga 3"],
-        ]
-    else:  # PostgreSQL: each message in a transaction of its own from the start
-        assert attempts == ["Fråga 0", "Fråga 1", "Fråga 2", "Fråga 3"]
+    # The batch up to the failure, then each on its own (both databases).
+    assert attempts == [
+        *["Fråga 0", "Fråga 1", "Fråga 2"],
+        *["Fråga 0", "Fråga 1", "Fråga 2", "Fråga 3"],
+    ]
     states = dict(RawMessage.objects.values_list("pk", "state"))
     assert [states[row.pk] for row in rows] == [
         RawState.PROCESSED,
@@ -348,9 +335,8 @@ def test_a_worker_stopped_before_the_acknowledgements_leaves_them_to_the_retry(
     assert OutboundEmail.objects.filter(kind="ack").count() == 1
     rows = RawMessage.objects.all()
     assert {row.state for row in rows} == {RawState.PROCESSING}
-    # SQLite wrote the whole batch before the first acknowledgement; PostgreSQL writes
-    # and follows through one message after the other, so the third was not written.
-    stored = 3 if connection.vendor == "sqlite" else 2
+    # The whole batch was written before the first acknowledgement.
+    stored = 3
     assert Case.objects.count() == stored
     assert sum(bool(row.case_message_id) for row in rows) == stored
     with time_machine.travel(T0 + pipeline.PROCESSING_LEASE + timedelta(minutes=1)):
