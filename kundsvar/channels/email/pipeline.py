@@ -202,15 +202,20 @@ def process_batch(rows: list[RawMessage]) -> None:
     On PostgreSQL several workers do this at once. Nothing every new case writes is one
     row that a batch would hold locked until its commit: case numbers come from a
     sequence and the queue's tallies are striped (cases migration 0017). Two batches
-    that do lock the same rows (one customer's mails in both) wait for each other; if
-    they deadlock, PostgreSQL fails one of them, and that one is written message by
-    message.
+    that lock the same rows (one customer's mails in both) wait for each other. So that
+    they do not deadlock, each batch writes its messages in the order of their senders'
+    addresses (a sender's own in the order they came): both then take the customers'
+    rows in the same order. Should two batches still deadlock, PostgreSQL fails one of
+    them, and that one is written message by message.
 
     A stored message's row stays PROCESSING, with its case message, until its matching
     and acknowledgement are done: a worker stopped in between leaves it to
     `retry_failed`, which does only what is left (`_stored_before`), so no message that
     was stored goes without its acknowledgement."""
-    works = _write_together([work for work in map(read, rows) if work is not None])
+    works = [work for work in map(read, rows) if work is not None]
+    if connection.vendor == "postgresql":  # several workers (above); SQLite has one
+        works.sort(key=lambda work: work.prepared.inbound.from_address.strip().lower())
+    works = _write_together(works)
     for work in works:
         follow_through(work)
     _followed_through(works)
