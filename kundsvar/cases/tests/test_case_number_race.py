@@ -49,7 +49,7 @@ def test_numbers_taken_at_once_are_all_different():  # A6
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_number_is_taken_while_another_case_is_still_being_opened():
+def test_a_number_is_taken_while_another_case_is_still_being_opened():  # A6
     """A transaction that took a number and has not committed (a worker's batch) keeps
     nobody else from taking the next one. With a counter row this waited for the
     commit, which `refuse_to_wait` turns into an error."""

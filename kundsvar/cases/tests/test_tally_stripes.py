@@ -16,7 +16,7 @@ from kundsvar.shops.tests.factories import AgentFactory, ShopFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_case_opens_while_another_in_the_same_shop_is_not_yet_committed():
+def test_a_case_opens_while_another_in_the_same_shop_is_not_yet_committed():  # S2
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite has one writer, whose BEGIN waits anyway")
     shop = ShopFactory()
