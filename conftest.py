@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from kundsvar.core import batchcache
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # An ordinary working Wednesday morning: not one of the days .ci/run tries.
 DEFAULT_TODAY = "2027-03-17T10:00"
@@ -124,6 +126,7 @@ def now(request, time_machine) -> datetime:
 def _empty_cache():
     yield
     cache.clear()
+    batchcache.drop_carried()  # a mail worker's settings, carried from batch to batch
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,14 @@ hours, special days and help articles for every message. Inside `batch()` such l
 (`cached`) keep the value for the rest of the batch; outside a batch (the web, tests,
 a single task) every call loads afresh, so nothing can go stale there.
 
-A batch is short (one claim of pending messages), so a change made by another process
-is seen from the next batch on. A change made in this process during a batch is seen at
-once: the services that save these settings call `forget(shop_id)`.
+A batch is short (one claim of pending messages). The mail worker carries what it
+loaded from one batch to the next (`batch(carry=True)`) for at most `KEEP_SECONDS`
+after loading it: in a steady stream of mail its batches are small (a few messages
+each, as fast as they come), and loading a dozen settings for every one of them was a
+sixth of its work. So a change made by another process (the owner saving opening hours
+in the web) is seen by the worker within `KEEP_SECONDS` and the batch under way. A
+change made in this process is seen at once: the services that save these settings call
+`forget(shop_id)`.
 
 Work that can be done once for the whole batch (one search-reindex task for every case
 the batch touched, one send task for every acknowledgement) is collected with
@@ -15,6 +20,8 @@ the batch touched, one send task for every acknowledgement) is collected with
 """
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,16 +31,20 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _scope: ContextVar[dict | None] = ContextVar("kundsvar_batch_cache", default=None)
 _later: ContextVar[dict | None] = ContextVar("kundsvar_batch_later", default=None)
+KEEP_SECONDS = 2.0  # how long values loaded by a carrying batch serve the batches after it
+_carried = threading.local()  # .kept: (monotonic time loaded, values) of this thread
+_clock = time.monotonic
 
 
 @contextmanager
-def batch() -> Iterator[None]:
+def batch(*, carry: bool = False) -> Iterator[None]:
     """Cache loaders called through `cached` until the block ends (nested: the outer one),
-    then do the work collected by `after_batch`."""
+    then do the work collected by `after_batch`. With `carry`, start from what an earlier
+    carrying batch of this thread loaded, if that was less than KEEP_SECONDS ago."""
     if _scope.get() is not None:
         yield
         return
-    token, later = _scope.set({}), _later.set({})
+    token, later = _scope.set(_kept() if carry else {}), _later.set({})
     try:
         yield
     finally:
@@ -79,9 +90,24 @@ def cached(shop_id: int | None, key: tuple, load: Callable[[], T]) -> T:
     return values[full]
 
 
+def _kept() -> dict:
+    now = _clock()
+    kept = getattr(_carried, "kept", None)
+    if kept is None or now - kept[0] >= KEEP_SECONDS:
+        kept = _carried.kept = (now, {})
+    return kept[1]
+
+
 def forget(shop_id: int | None) -> None:
-    """Drop what the open batch keeps for `shop_id` (its settings just changed)."""
-    values = _scope.get()
-    if values:
-        for full in [k for k in values if k[0] == shop_id]:
-            del values[full]
+    """Drop what the open batch, and this thread's carried values, keep for `shop_id`
+    (its settings just changed)."""
+    kept = getattr(_carried, "kept", None)
+    for values in (_scope.get(), kept[1] if kept else None):
+        if values:
+            for full in [k for k in values if k[0] == shop_id]:
+                del values[full]
+
+
+def drop_carried() -> None:
+    """Forget everything carried between batches (tests: the next one's shops are new)."""
+    _carried.kept = None

@@ -74,7 +74,7 @@ def process_rows(rows: list[RawMessage]) -> int:
     for row in rows:
         if row.shop_id in shops:
             row.shop = shops[row.shop_id]  # one instance per shop for the whole batch
-    with batchcache.batch(), _asynchronous_commits():
+    with batchcache.batch(carry=True), _asynchronous_commits():
         try:
             pipeline.process_batch(rows)
         except Exception:  # noqa: BLE001 — the rows stay; retry_failed takes them up (A6)

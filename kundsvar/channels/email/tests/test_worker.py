@@ -150,6 +150,45 @@ def test_opening_hours_changed_during_a_batch_are_seen_at_once():  # S2
         assert BusinessCalendar.for_shop(shop).weekly == {0: ((time(7), time(9)),)}
 
 
+def _settings_read(queries) -> list[str]:
+    tables = ("sla_responsepolicy", "shops_openinghours", "staffing_shift")
+    return [q["sql"][:80] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
+
+
+def test_a_workers_next_batch_reads_the_settings_no_more(queued_only, monkeypatch):  # S1, S2
+    """Mail that comes in a steady stream makes small batches; each does not load the
+    shop's policy, hours and rota again, for KEEP_SECONDS. Then they are read again, so
+    the owner's change in the web (another process) reaches the promises."""
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    monkeypatch.setattr(batchcache, "_clock", lambda: 100.0)
+    pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
+    with CaptureQueriesContext(connection) as queries:
+        assert worker.process_pending() == 1
+    assert _settings_read(queries)  # the first batch loads them
+    pipeline.receive(_question(2), shop=shop, source="smtp", received_at=T0)
+    with CaptureQueriesContext(connection) as queries:
+        assert worker.process_pending() == 1
+    assert _settings_read(queries) == []
+    monkeypatch.setattr(batchcache, "_clock", lambda: 100.0 + batchcache.KEEP_SECONDS)
+    pipeline.receive(_question(3), shop=shop, source="smtp", received_at=T0)
+    with CaptureQueriesContext(connection) as queries:
+        assert worker.process_pending() == 1
+    assert _settings_read(queries)
+
+
+def test_a_policy_changed_between_batches_is_seen_by_the_next(queued_only):  # S1
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    pipeline.receive(_question(1), shop=shop, source="smtp", received_at=T0)
+    worker.process_pending()
+    first = Case.objects.get()
+    sla_services.save_policy(shop, channel="", first_response_minutes=30, follow_up_minutes=30)
+    pipeline.receive(_question(2), shop=shop, source="smtp", received_at=T0)
+    worker.process_pending()
+    second = Case.objects.exclude(pk=first.pk).get()
+    assert second.due_at < first.due_at
+    assert second.due_at - second.received_at <= timedelta(minutes=30)
+
+
 def test_outside_a_batch_nothing_is_kept():
     shop = ShopFactory(email=SHOP_ADDRESS)
     with CaptureQueriesContext(connection) as queries:
