@@ -592,8 +592,11 @@ def _payload_bytes(part: Message, parsed: ParsedEmail | None = None) -> bytes:
 def _lenient_base64(data: bytes, parsed: ParsedEmail | None) -> bytes:
     """What can be decoded of truncated or dirty base64 (the stdlib returns it undecoded)."""
     data = b"".join(data.split())
-    if parsed is not None and _safe(lambda: base64.b64decode(data, validate=True)) is None:
-        parsed.warn(BAD_BASE64)
+    try:  # clean base64, nearly every attachment: decoded once, at C speed
+        return base64.b64decode(data, validate=True)
+    except ValueError:  # binascii.Error: padding, stray characters, a cut-off end
+        if parsed is not None:
+            parsed.warn(BAD_BASE64)
     out = b""
     for segment in re.split(rb"=+", data):  # some mailers concatenate padded blocks
         clean = re.sub(rb"[^A-Za-z0-9+/]", b"", segment)

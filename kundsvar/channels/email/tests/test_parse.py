@@ -487,6 +487,24 @@ def test_truncated_base64_gives_the_decodable_text():  # A6
     assert "bad_base64" in parsed.warnings
 
 
+@settings(max_examples=60, deadline=None)
+@given(payload=st.binary(max_size=600), width=st.sampled_from([60, 76, 4000]))
+def test_clean_base64_attachments_come_out_as_they_went_in(payload, width):  # A6
+    """Any bytes, in lines of any length the mailer chose, with or without padding."""
+    encoded = base64.b64encode(payload)
+    lines = b"\r\n".join(encoded[i : i + width] for i in range(0, len(encoded), width))
+    raw = mail(
+        'Content-Type: multipart/mixed; boundary="b"\n',
+        b"--b\r\nContent-Type: text/plain\r\n\r\nHej!\r\n--b\r\n"
+        b"Content-Type: application/octet-stream; name=f.bin\r\n"
+        b"Content-Disposition: attachment; filename=f.bin\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + lines + b"\r\n--b--\r\n",
+    )
+    parsed = parse_email(raw)
+    assert [a.payload for a in parsed.attachments] == [payload]
+    assert "bad_base64" not in parsed.warnings
+
+
 def test_base64_with_garbage_characters():  # A6
     encoded = base64.b64encode(QUESTION.encode())
     raw = mail(
