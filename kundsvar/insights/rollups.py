@@ -98,16 +98,12 @@ def bucket(seconds: float, edges: list[int]) -> int:
 
 class BusinessClock:
     """Open seconds between two instants by the shop's calendar, each day's open
-    intervals computed once (a rebuild measures a million answers)."""
+    intervals computed once (a rebuild measures a million answers; the calendar keeps
+    them)."""
 
     def __init__(self, calendar: BusinessCalendar):
         self.calendar = calendar
-        self._days: dict[date, list[tuple[datetime, datetime]]] = {}
-
-    def _on(self, day: date):
-        if day not in self._days:
-            self._days[day] = self.calendar._intervals_on(day)
-        return self._days[day]
+        self._on = calendar._intervals_on
 
     def seconds_between(self, start: datetime, end: datetime) -> int:
         if end <= start:

@@ -86,6 +86,11 @@ class BusinessCalendar:
     country: str
     weekly: dict[int, tuple[Period, ...]]
     special: dict[date, tuple[Period, ...]] = field(default_factory=dict)
+    # Each day's open intervals, worked out once: a calendar lives for a batch of mail
+    # (for_shop), and every message's promise walks the same coming days.
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def for_shop(cls, shop) -> "BusinessCalendar":
@@ -117,7 +122,13 @@ class BusinessCalendar:
             return ()
         return self.weekly.get(day.weekday(), ())
 
-    def _intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
+    def _intervals_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = tuple(self._work_out(day))
+        return known
+
+    def _work_out(self, day: date) -> list[tuple[datetime, datetime]]:
         result = []
         for opens, closes in self.periods_on(day):
             start = datetime.combine(day, opens, tzinfo=self.tz).astimezone(UTC)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import translation
 
-from kundsvar.sla.calendar import NoOpenTime, holiday_name, is_holiday
+from kundsvar.sla.calendar import BusinessCalendar, NoOpenTime, holiday_name, is_holiday
 
 from .calendars import (
     EVENINGS_SE,
@@ -25,6 +25,7 @@ from .calendars import (
     SHOP_SATURDAY_SE,
     SPLIT_SE,
     STOCKHOLM,
+    hours,
     sthlm,
 )
 
@@ -485,3 +486,27 @@ def test_round_the_clock_shop_is_open_at_midnight_and_closed_on_julafton():
     assert ROUND_THE_CLOCK_SE.is_open(sthlm(2026, 12, 24, 0))
     assert not ROUND_THE_CLOCK_SE.is_open(sthlm(2026, 12, 24, 0, 1))
     assert ROUND_THE_CLOCK_SE.next_opening(sthlm(2026, 12, 24, 0, 1)) == sthlm(2026, 12, 27, 0)
+
+
+def test_each_days_hours_are_worked_out_once_and_copies_start_afresh(monkeypatch):
+    # A calendar lives for a batch of mail; every message's promise walks the same days.
+    calendar = replace(OFFICE_SE)
+    worked_out: list[date] = []
+    real = BusinessCalendar._work_out
+
+    def counting(self, day):
+        worked_out.append(day)
+        return real(self, day)
+
+    monkeypatch.setattr(BusinessCalendar, "_work_out", counting)
+    friday = datetime(2026, 11, 27, 16, 0, tzinfo=STOCKHOLM)
+    first = calendar.add_working_time(friday, timedelta(hours=3))
+    days = len(worked_out)
+    assert calendar.add_working_time(friday, timedelta(hours=3)) == first
+    assert len(worked_out) == days  # nothing worked out again
+    assert first == datetime(2026, 11, 30, 10, 0, tzinfo=STOCKHOLM)
+    # Other hours, another calendar: its own days (replace does not copy them).
+    later = replace(calendar, weekly={day: hours(9, 17) for day in range(5)})
+    assert later.add_working_time(friday, timedelta(hours=3)) == datetime(
+        2026, 11, 30, 11, 0, tzinfo=STOCKHOLM
+    )
