@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     CharField,
@@ -417,3 +418,15 @@ def reply_channels(case: Case) -> list[str]:
     if first not in BY_EMAIL and case.customer.emails.exists():
         choices.append("email")
     return choices
+
+
+def of_shop(alias: str) -> str:
+    """SQL: the row `alias` (a table with `case_id`) belongs to a case of the shop given
+    as the next parameter. A subquery per row, by the case's primary key, not a join: the
+    statements that use it find their few rows by another index (a Message-ID, a sender)
+    and only then ask each row's shop. With a join, PostgreSQL on tables filled faster
+    than it gathers statistics (a new installation's first burst, an import) took the
+    shop's cases for a handful and walked every one of them for every mail: 5-8 ms a
+    statement where 0.03 ms will do."""
+    table = connection.ops.quote_name(Case._meta.db_table)
+    return f"(SELECT c.shop_id FROM {table} c WHERE c.id = {alias}.case_id) = %s"  # noqa: S608 — the model's table; the shop is a parameter

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection
 
-from kundsvar.cases.models import Case, Direction, Message
+from kundsvar.cases.models import Direction, Message
+from kundsvar.cases.queries import of_shop
 from kundsvar.cases.services import Inbound
 from kundsvar.core import ratelimit
 from kundsvar.core.addresses import key_and_domain, sender_key
@@ -66,15 +67,15 @@ def _acks_around(
     this, and the ORM spent more building the query than the database running it."""
     ops = connection.ops
     outbox = ops.quote_name(OutboundEmail._meta.db_table)
-    cases = ops.quote_name(Case._meta.db_table)
     stamp = ops.adapt_datetimefield_value
     listed = ", ".join(["%s"] * len(ids))
     sql = (
-        f"SELECT o.id, o.to_address FROM {outbox} o INNER JOIN {cases} c ON c.id = o.case_id"  # noqa: S608 — table names from the models; every value a parameter
-        f" WHERE c.shop_id = %s AND o.kind = %s AND o.message_id IN ({listed})"
+        f"SELECT o.id, o.to_address FROM {outbox} o"  # noqa: S608 — table names from the models; every value a parameter
+        f" WHERE o.message_id IN ({listed}) AND o.kind = %s"
         " AND o.created_at <= %s AND COALESCE(o.sent_at, o.created_at) >= %s"
+        f" AND {of_shop('o')}"
     )
-    params = [shop_id, OutboundKind.ACK, *ids, stamp(at + window), stamp(at - window)]
+    params = [*ids, OutboundKind.ACK, stamp(at + window), stamp(at - window), shop_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -114,13 +115,12 @@ def _recent_from_domain(
     column, value = ("from_key", key) if _shared(domain) else ("from_domain", domain)
     ops = connection.ops
     messages = ops.quote_name(Message._meta.db_table)
-    cases = ops.quote_name(Case._meta.db_table)
     stamp = ops.adapt_datetimefield_value
     sql = (
         f"SELECT m.new_text, m.body_text FROM {messages} m"  # noqa: S608 — table and column names from the models; every value a parameter
         f" WHERE m.{column} = %s AND m.created_at >= %s AND m.created_at <= %s"
         " AND m.direction = %s AND LOWER(m.from_address) <> %s"
-        f" AND (SELECT c.shop_id FROM {cases} c WHERE c.id = m.case_id) = %s"  # see _ack_counts
+        f" AND {of_shop('m')}"
         " ORDER BY m.created_at DESC LIMIT 200"
     )
     params = [value, stamp(since), stamp(until), Direction.INBOUND, sender.lower(), shop_id]
@@ -159,14 +159,13 @@ def _ack_counts(shop_id: int, key: str, domain: str, since: datetime) -> dict:
     running it."""
     ops = connection.ops
     outbox = ops.quote_name(OutboundEmail._meta.db_table)
-    cases = ops.quote_name(Case._meta.db_table)
     since_value = ops.adapt_datetimefield_value(since)
 
     def counted(column: str) -> str:
         return (
             f"(SELECT COUNT(*) FROM (SELECT 1 FROM {outbox} o WHERE o.{column} = %s"  # noqa: S608 — table and column names from the models; every value a parameter
             " AND o.created_at >= %s AND o.kind = %s"
-            f" AND (SELECT c.shop_id FROM {cases} c WHERE c.id = o.case_id) = %s LIMIT %s) n)"
+            f" AND {of_shop('o')} LIMIT %s) n)"
         )
 
     sql = f"SELECT {counted('to_key')}, " + (counted("to_domain") if domain else "0")

@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from kundsvar.cases import services as cases
 from kundsvar.cases.events import record_event
-from kundsvar.cases.models import Case, Direction, EventKind, Message
+from kundsvar.cases.models import Direction, EventKind, Message
+from kundsvar.cases.queries import of_shop
 from kundsvar.cases.services import Inbound
 from kundsvar.core import batchcache, taskqueue
 from kundsvar.core.inserts import insert
@@ -409,8 +410,8 @@ def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
 
 _SAME_MESSAGE_ID = (
     "SELECT m.id, m.case_id, m.from_address, m.body_text "  # noqa: S608 — the models' tables
-    f"FROM {Message._meta.db_table} m INNER JOIN {Case._meta.db_table} c ON c.id = m.case_id "
-    "WHERE c.shop_id = %s AND m.direction = %s AND m.message_id = %s ORDER BY m.id"
+    f"FROM {Message._meta.db_table} m "
+    f"WHERE m.message_id = %s AND m.direction = %s AND {of_shop('m')} ORDER BY m.id"
 )
 
 
@@ -421,7 +422,7 @@ def _same_message_id(shop, parsed: ParsedEmail) -> list[Message]:
     if not parsed.message_id:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_SAME_MESSAGE_ID, [shop.pk, Direction.INBOUND.value, parsed.message_id])
+        cursor.execute(_SAME_MESSAGE_ID, [parsed.message_id, Direction.INBOUND.value, shop.pk])
         rows = cursor.fetchall()
     fields = ["id", "case_id", "from_address", "body_text"]  # as .only() would load them
     return [Message.from_db(connection.alias, fields, row) for row in rows]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from django.db import connection
 
 from kundsvar.cases.models import Case, Message, Participant
+from kundsvar.cases.queries import of_shop
 from kundsvar.cases.services import accepts_follow_ups
 from kundsvar.channels.registry import Thread
 from kundsvar.core.rows import fetch, marks
@@ -50,14 +51,12 @@ def _cited_cases(shop, ids: list[str]) -> list[tuple[str, int, bool]]:
     listed = marks(ids)
     sql = (
         f"SELECT o.message_id, o.case_id, 1 FROM {_table(OutboundEmail)} o "  # noqa: S608 — the models' tables; values are parameters
-        f"INNER JOIN {_table(Case)} c ON c.id = o.case_id "
-        f"WHERE c.shop_id = %s AND o.message_id IN ({listed}) "
+        f"WHERE o.message_id IN ({listed}) AND {of_shop('o')} "
         f"UNION ALL SELECT m.message_id, m.case_id, 0 FROM {_table(Message)} m "
-        f"INNER JOIN {_table(Case)} c ON c.id = m.case_id "
-        f"WHERE c.shop_id = %s AND m.message_id IN ({listed})"
+        f"WHERE m.message_id IN ({listed}) AND {of_shop('m')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [shop.pk, *ids, shop.pk, *ids])
+        cursor.execute(sql, [*ids, shop.pk, *ids, shop.pk])
         return [(mid, case_id, bool(ours)) for mid, case_id, ours in cursor.fetchall()]
 
 

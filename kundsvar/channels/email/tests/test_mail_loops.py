@@ -359,41 +359,19 @@ def test_the_checks_read_an_index_not_the_last_hour(shop):  # loops
     """The loop check and the acknowledgement limits run for every mail: they must find
     the sender's or domain's rows by index, not read every row of the last hour (at 200
     mails a second, 720,000 rows)."""
-    from django.db import connection
-
     from kundsvar.channels.email import loops
 
+    from .explaining import explained
+
     plans = []
-    real_execute = connection.cursor
 
-    class Explaining:
-        def __init__(self, cursor):
-            self.cursor = cursor
+    def note(cursor):
+        plans.append(" | ".join(row[-1] for row in cursor.fetchall()))
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.cursor.close()
-
-        def execute(self, sql, params):
-            self.cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plans.append(" | ".join(row[-1] for row in self.cursor.fetchall()))
-            self.cursor.execute(sql, params)
-
-        def fetchall(self):
-            return self.cursor.fetchall()
-
-        def fetchone(self):
-            return self.cursor.fetchone()
-
-    connection.cursor = lambda: Explaining(real_execute())
-    try:
+    with explained("EXPLAIN QUERY PLAN ", note):
         loops._recent_from_domain(shop.pk, "anna@firma.example", T0 - timedelta(hours=1), T0)
         loops._recent_from_domain(shop.pk, "anna@gmail.com", T0 - timedelta(hours=1), T0)
         loops._ack_counts(shop.pk, "anna@firma.example", "firma.example", T0)
-    finally:
-        connection.cursor = real_execute
     assert "message_domain_time" in plans[0], plans[0]
     assert "message_sender_time" in plans[1], plans[1]
     assert "outbound_sender_time" in plans[2] and "outbound_domain_time" in plans[2], plans[2]
