@@ -41,3 +41,15 @@ def test_db_pool_sets_psycopgs_pool_on_postgresql_only(monkeypatch):
     monkeypatch.setenv("DB_CONN_MAX_AGE", "60")
     with pytest.raises(ImproperlyConfigured):
         project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
+
+
+def test_postgresql_binds_values_on_the_server_unless_switched_off(monkeypatch):
+    # Issue #11: intake statements planned once per connection; 0 for PgBouncer < 1.21.
+    monkeypatch.delenv("DB_SERVER_SIDE_BINDING", raising=False)
+    db = project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
+    assert db["OPTIONS"]["server_side_binding"] is True
+    sqlite = project_settings._database("sqlite:////tmp/kv.sqlite3")
+    assert "server_side_binding" not in sqlite.get("OPTIONS", {})
+    monkeypatch.setenv("DB_SERVER_SIDE_BINDING", "0")
+    db = project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
+    assert "server_side_binding" not in db.get("OPTIONS", {})

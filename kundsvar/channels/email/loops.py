@@ -151,12 +151,10 @@ def _ack_counts(shop_id: int, key: str, domain: str, since: datetime) -> dict:
     """The shop's acknowledgements since `since` to this sender (its key: the local part
     itself or with a +tag) and to this domain ("": not counted, 0), each counted up to
     its limit only. Found by the stored recipient key or domain (OutboundEmail.to_key,
-    to_domain) and its index with the time, and each row's shop by its case's primary
-    key in a subquery per row: with a join, SQLite walked every case of the shop and all
-    their mail, and PostgreSQL, on tables filled faster than it gathers statistics (a
-    new installation's first burst), read the whole case table again for every outbox
-    row. Written in SQL: the ORM spent more building this query than the database
-    running it."""
+    to_domain) and its index with the time, and only then each row's shop
+    (cases.queries.of_shop: with a join, SQLite walked every case of the shop and all
+    their mail). Written in SQL: the ORM spent more building this query than the
+    database running it."""
     ops = connection.ops
     outbox = ops.quote_name(OutboundEmail._meta.db_table)
     since_value = ops.adapt_datetimefield_value(since)

@@ -69,7 +69,9 @@ def _at(monkeypatch, seconds: float) -> None:
         (batchcache.KEEP_SECONDS, 2),
     ],
 )
-def test_a_carrying_batch_hands_what_it_loaded_to_the_next_for_a_while(monkeypatch, later, loads):
+def test_a_carrying_batch_hands_what_it_loaded_to_the_next_for_a_while(
+    monkeypatch, later, loads
+):  # S1, S2
     load = _Loads()
     _at(monkeypatch, 100.0)
     with batchcache.batch(carry=True):
@@ -93,7 +95,7 @@ def test_a_batch_that_does_not_carry_starts_empty_and_leaves_nothing(monkeypatch
         assert batchcache.cached(1, ("topics",), load) == 4  # not the plain batch's
 
 
-def test_a_change_between_batches_drops_the_shops_carried_values(monkeypatch):
+def test_a_change_between_batches_drops_the_shops_carried_values(monkeypatch):  # S1, S2
     load = _Loads()
     _at(monkeypatch, 100.0)
     with batchcache.batch(carry=True):

@@ -488,7 +488,7 @@ def test_round_the_clock_shop_is_open_at_midnight_and_closed_on_julafton():
     assert ROUND_THE_CLOCK_SE.next_opening(sthlm(2026, 12, 24, 0, 1)) == sthlm(2026, 12, 27, 0)
 
 
-def test_each_days_hours_are_worked_out_once_and_copies_start_afresh(monkeypatch):
+def test_each_days_hours_are_worked_out_once_and_copies_start_afresh(monkeypatch):  # S1, S2
     # A calendar lives for a batch of mail; every message's promise walks the same days.
     calendar = replace(OFFICE_SE)
     worked_out: list[date] = []
