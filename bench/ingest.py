@@ -19,7 +19,9 @@ steady stream of --rate messages a second after the bursts (100 messages with --
 else 500) (the bursts' own is
 `ack_latency_burst_p95_s`); without, over the bursts. With workers, last, a backlog
 (200 messages with --quick, else 1000) is accepted while they wait and then worked off
-by all of them: `drain_messages_per_s`, the workers' own rate.
+by all of them: `drain_messages_per_s`, the workers' own rate, and `drain_cpu_ms`, where
+the machine's CPU went meanwhile (ms per message: busy, idle, stolen by a virtual
+machine's host, the workers', the local PostgreSQL server's; from Linux's /proc).
 
 The shop has a small FAQ (FAQ below), so the acknowledgement's article search is
 measured. Before timing, `worker.warm_up` loads what a long-running worker loads once.
@@ -391,12 +393,49 @@ def drain(spool: Spool, shop, args, meter: Meter, pool: "Pool") -> dict:
     time.sleep(0.2)  # a batch claimed just before the pause is finished first
     _wait_until_processed()
     drive(spool, shop, args, meter, pool, wait=False)
-    start = time.perf_counter()
+    pids = [p.pid for p in pool.processes]
+    start, before = time.perf_counter(), _cpu_ticks(pids)
     pool.paused.clear()
     meter.mode = "waiting"
     _wait_until_processed()
     meter.mode = "accept"
-    return {"n": len(spool.spans), "seconds": time.perf_counter() - start}
+    after = _cpu_ticks(pids)
+    used = {k: after[k] - before[k] for k in after} if before and after else {}
+    return {"n": len(spool.spans), "seconds": time.perf_counter() - start, "cpu_ticks": used}
+
+
+def _cpu_ticks(worker_pids: list[int]) -> dict | None:
+    """CPU clock ticks so far (Linux /proc): the workers', the local PostgreSQL server's
+    processes', and the machine's busy, idle and stolen (a virtual machine's host taking
+    the CPU) ticks. Where the drain's time went, on a machine the server shares."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, fields[:8])
+        ticks = {
+            "busy": user + nice + system + irq + softirq,
+            "idle": idle + iowait,
+            "steal": steal,
+            "workers": 0,
+            "database": 0,
+        }
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            pid = int(proc.name)
+            try:
+                stat = (proc / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            numbers = stat[stat.rindex(")") + 2 :].split()
+            used = int(numbers[11]) + int(numbers[12])  # utime + stime
+            if pid in worker_pids:
+                ticks["workers"] += used
+            elif name == "postgres":
+                ticks["database"] += used
+        return ticks
+    except (OSError, ValueError):
+        return None
 
 
 def drive(
@@ -515,6 +554,8 @@ def summary(n, args, meter: Meter, pool, first, second, steady, drained=None) ->
         "steady_rate": args.rate if steady else None,
         # --workers: how fast the workers together work off a backlog (accepting not in it)
         "drain_messages_per_s": round(drained["n"] / drained["seconds"], 1) if drained else None,
+        # Where the CPU went while the backlog was worked off, ms per message (Linux)
+        "drain_cpu_ms": _drain_cpu_ms(drained),
         "cases": Case.objects.count(),
         "messages": Message.objects.count(),
         "attachments": Attachment.objects.count(),
@@ -525,6 +566,16 @@ def summary(n, args, meter: Meter, pool, first, second, steady, drained=None) ->
         result["stages_not_found"] = sorted({m for r in reports for m in r["missing"]})
     _print(result)
     return result
+
+
+def _drain_cpu_ms(drained: dict | None) -> dict | None:
+    if not drained or not drained.get("cpu_ticks"):
+        return None
+    ms_per_tick = 1000 / os.sysconf("SC_CLK_TCK")
+    return {
+        key: round(ticks * ms_per_tick / drained["n"], 2)
+        for key, ticks in drained["cpu_ticks"].items()
+    }
 
 
 def _stage_ms(meter: Meter, reports: list[dict], clock: str, processed: int) -> dict:
@@ -561,6 +612,12 @@ def _print(result: dict) -> None:
     )
     if result.get("drain_messages_per_s"):
         log(f"the workers work off a backlog at {result['drain_messages_per_s']} msg/s")
+        if result.get("drain_cpu_ms"):
+            cpu = result["drain_cpu_ms"]
+            log(
+                "  CPU ms per message meanwhile: "
+                + ", ".join(f"{key} {value}" for key, value in cpu.items())
+            )
     if result.get("stages_not_found"):
         log(f"not timed (moved?): {', '.join(result['stages_not_found'])}")
 

@@ -48,8 +48,33 @@ def test_postgresql_binds_values_on_the_server_unless_switched_off(monkeypatch):
     monkeypatch.delenv("DB_SERVER_SIDE_BINDING", raising=False)
     db = project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
     assert db["OPTIONS"]["server_side_binding"] is True
+    assert db["OPTIONS"]["prepare_threshold"] == 5
     sqlite = project_settings._database("sqlite:////tmp/kv.sqlite3")
     assert "server_side_binding" not in sqlite.get("OPTIONS", {})
     monkeypatch.setenv("DB_SERVER_SIDE_BINDING", "0")
     db = project_settings._database("postgres://kv@127.0.0.1:5432/kundsvar")
     assert "server_side_binding" not in db.get("OPTIONS", {})
+    assert "prepare_threshold" not in db.get("OPTIONS", {})
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    project_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="prepared statements are PostgreSQL's",
+)
+def test_postgresql_prepares_a_statement_run_five_times():
+    # Issue #11: Django switches psycopg's preparing off unless asked, and then the
+    # server plans every statement anew (3.9 s of a bench run's 8.6 s in the server).
+    from django.db import connection
+
+    from kundsvar.shops.models import Shop
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for _ in range(6):
+        list(Shop.objects.filter(slug="no-such-shop-prepared"))
+    assert prepared() == before + 1
