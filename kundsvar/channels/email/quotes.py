@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,12 +148,29 @@ def _from_blocks(lines: list[str]) -> dict[int, int]:
     return found
 
 
+def _line_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match starts at a line's start
+    or at a newline, as mail-parser-reply's header regexes do: tried only there, not at
+    every character (a quarter of the time on a 3 KB reply)."""
+    pos, end = 0, len(text)
+    while pos <= end:
+        match = pattern.match(text, pos)
+        if match:
+            yield match
+            pos = max(match.end(), pos + 1)
+            continue
+        newline = text.find("\n", pos)
+        if newline < 0:
+            return
+        pos = newline if newline > pos else newline + 1
+
+
 def _mpr_headers(lines: list[str], languages: tuple[str, ...]) -> dict[int, int]:
     """Header starts found by mail-parser-reply's regexes, held to the same checks as ours."""
     probe = "\n".join(line.strip() if len(line) <= _MAX_HEADER else "" for line in lines)
     starts: list[int] = []  # where each line of the probe starts, once a header is found
     found: dict[int, int] = {}
-    for match in _mpr_header_re(languages).finditer(probe):
+    for match in _line_matches(_mpr_header_re(languages), probe):
         starts = starts or list(
             itertools.accumulate((len(x) + 1 for x in probe.split("\n")), initial=0)
         )

@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundsvar.channels.email.quotes import (
+    _line_matches,
+    _mpr_header_re,
     extract_new_text,
     html_to_text,
     sanitize_html,
@@ -256,6 +260,58 @@ def test_languages_only_pick_mail_parser_reply_rules():
     text = "Hei!\n\nman. 23. nov. 2026 kl. 10:12 skrev Butikken <kundeservice@butikken.no>:\n> x"
     for languages in [("nb",), ("fi", "xx"), ("en",), ()]:
         assert extract_new_text(text, languages) == "Hei!"
+
+
+_LINE = st.tuples(
+    st.sampled_from(["", "> ", ">", "> > ", "* ", "  ", "[", "\n"]),
+    st.sampled_from(
+        [
+            "",
+            "Från: ",
+            "Skickat: ",
+            "Till: ",
+            "Ämne: ",
+            "From: ",
+            "Sent: ",
+            "To: ",
+            "Subject: ",
+            "Date: ",
+            "Von ",
+            "An ",
+            "Den ",
+            "On ",
+            "tis ",
+            "-----",
+            "hej ",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "Anna <a@b.se>",
+            "3 dec 2026 skrev Anna <a@b.se>:",
+            "Anna wrote:",
+            "3 dec 2026 10:00",
+            " Original Message -----",
+            "Original Message processed by david",
+            "åäö",
+            "\r",
+            " skrev:",
+        ]
+    ),
+).map("".join)
+_HEADER_LINES = st.lists(_LINE, max_size=12).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HEADER_LINES)
+def test_headers_are_sought_at_line_starts_as_everywhere(text):
+    # R5: the line-start search finds what mail-parser-reply's regexes find anywhere.
+    for languages in [("sv", "da", "nb", "en"), ("en",)]:
+        pattern = _mpr_header_re(languages)
+        everywhere = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in _line_matches(pattern, text)] == everywhere
 
 
 @pytest.mark.parametrize("fixture", ["pathological", "email_long_quote"])
