@@ -227,8 +227,7 @@ def _write_together(works: "list[Work]") -> "list[Work]":
     Returns those written."""
     try:
         with transaction.atomic():
-            for work in works:
-                _write(work)
+            _mark([_write(work) for work in works])
     except Exception:  # noqa: BLE001 — the batch is undone; each message on its own now
         log.warning("a batch of %s messages failed: each on its own", len(works), exc_info=True)
         for work in works:
@@ -275,7 +274,7 @@ def write(work: Work) -> bool:
     """The writes of one message in a transaction of its own; False when they failed."""
     try:
         with transaction.atomic():
-            _write(work)
+            _mark([_write(work)])
     except Exception as error:  # noqa: BLE001 — A6: keep it, show it, never lose it
         _failed(work.row, work.raw, error)
         return False
@@ -328,28 +327,29 @@ def _followed_through(works: list[Work]) -> None:
         )
 
 
-def _write(work: Work) -> None:
-    work.received = _process(work.row, work.parsed, work.kind, work.prepared)
+def _write(work: Work) -> list | None:
+    """The message's writes; returns how its raw row is to be marked (`_mark`), in the
+    same transaction."""
+    work.received, mark = _process(work.row, work.parsed, work.kind, work.prepared)
+    return mark
 
 
 @transaction.atomic(savepoint=False)  # in write's transaction, or the batch's
 def _process(
     row: RawMessage, parsed: ParsedEmail, kind: str, prepared: intake.Prepared
-) -> intake.Received | None:
-    """The writes, and the reads they depend on (duplicates, bounces), with the raw row
-    marked in the same commit. Returns what intake stored, or None when the mail needs
-    no case."""
+) -> tuple[intake.Received | None, list | None]:
+    """The writes, and the reads they depend on (duplicates, bounces). Returns what
+    intake stored, or None when the mail needs no case, and the raw row's marks, for
+    the caller to write in the same commit (`_mark`)."""
     if row.case_message_id:  # stored by an attempt that stopped before its follow-through
         return _stored_before(row, parsed, kind)
     shop, inbound = row.shop, prepared.inbound
     earlier = _same_message_id(shop, parsed)
     duplicate = _duplicate_of(earlier, inbound)
     if duplicate:
-        _finish(row, RawState.DUPLICATE, kind, parsed, duplicate)
-        return None
+        return None, _finish(row, RawState.DUPLICATE, kind, parsed, duplicate)
     if kind == "bounce" and _link_bounce(parsed, row.received_at):
-        _finish(row, RawState.IGNORED, kind, parsed, None)
-        return None
+        return None, _finish(row, RawState.IGNORED, kind, parsed, None)
     if earlier and MESSAGE_ID_REUSED not in inbound.parse_warnings:
         # The same Message-ID with another text: a message of its own, flagged (A6).
         inbound.parse_warnings.append(MESSAGE_ID_REUSED)
@@ -361,21 +361,21 @@ def _process(
         automatic=kind != "normal",
     )
     # PROCESSING until the follow-through is done too (_followed_through).
-    _finish(row, RawState.PROCESSING, kind, parsed, received.message)
-    return received
+    return received, _finish(row, RawState.PROCESSING, kind, parsed, received.message)
 
 
-def _stored_before(row: RawMessage, parsed: ParsedEmail, kind: str) -> intake.Received | None:
+def _stored_before(
+    row: RawMessage, parsed: ParsedEmail, kind: str
+) -> tuple[intake.Received | None, list | None]:
     """What an earlier attempt stored before it stopped (a worker killed between the
     batch's commit and the acknowledgements): the follow-through is what is left, and
     the acknowledgement only if it is not in the outbox already."""
     message = Message.objects.select_related("case__shop").filter(pk=row.case_message_id).first()
     if message is None:  # erased since (GDPR): nothing is left to follow through
-        _finish(row, RawState.PROCESSED, kind, parsed, None)
-        return None
+        return None, _finish(row, RawState.PROCESSED, kind, parsed, None)
     case = message.case
     first = case.messages.filter(direction=Direction.INBOUND).order_by("id").first()
-    return intake.Received(
+    received = intake.Received(
         case,
         message,
         opened=first is not None and first.pk == message.pk,
@@ -385,6 +385,7 @@ def _stored_before(row: RawMessage, parsed: ParsedEmail, kind: str) -> intake.Re
             case_message=message, kind=OutboundKind.ACK
         ).exists(),
     )
+    return received, None  # its row is marked already
 
 
 def _inbound(parsed: ParsedEmail, row: RawMessage) -> Inbound:
@@ -450,17 +451,23 @@ _FINISH = (
 )
 
 
-def _finish(row, state, kind, parsed, message) -> None:
-    """The raw row marked done (or stored, while PROCESSING), in the transaction of the
-    writes. One fixed statement: the ORM's update() compiled it again for every message."""
+def _finish(row, state, kind, parsed, message) -> list:
+    """How the raw row is marked done (or stored, while PROCESSING): `_FINISH`'s values."""
     done = None if state == RawState.PROCESSING else timezone.now()
     processed_at = connection.ops.adapt_datetimefield_value(done)
     message_id = parsed.message_id[:998].replace("\x00", "")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FINISH,
-            [state, kind, message_id, message.pk if message else None, processed_at, row.pk],
-        )
+    return [state, kind, message_id, message.pk if message else None, processed_at, row.pk]
+
+
+def _mark(marks: list[list | None]) -> None:
+    """The raw rows marked, in the transaction of their writes. One fixed statement,
+    sent for the whole batch at once (psycopg sends them in a pipeline: one round trip
+    to the server, not one for every message; the ORM's update() compiled it again for
+    every message)."""
+    marks_given = [mark for mark in marks if mark is not None]
+    if marks_given:
+        with connection.cursor() as cursor:
+            cursor.executemany(_FINISH, marks_given)
 
 
 def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:
