@@ -138,6 +138,20 @@ def test_processing_an_ordinary_mail_costs_a_fixed_number_of_queries(queued_only
     assert OutboundEmail.objects.filter(kind="ack").count() == 4
 
 
+def test_a_batch_marks_its_raw_rows_with_one_statement(queued_only):
+    # Issue #11: one round trip for the batch's marks (executemany), not one a message.
+    shop = ShopFactory(email=SHOP_ADDRESS)
+    for i in range(4):
+        pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0)
+    with CaptureQueriesContext(connection) as queries:
+        assert worker.process_pending() == 4
+    marking = [q["sql"] for q in queries.captured_queries if "case_message_id = " in q["sql"]]
+    assert len(marking) == 1 and marking[0].startswith("4 times"), marking
+    rows = RawMessage.objects.select_related("case_message")
+    assert {row.state for row in rows} == {RawState.PROCESSED}
+    assert sorted(row.case_message.subject for row in rows) == [f"Fråga {i}" for i in range(4)]
+
+
 def test_opening_hours_changed_during_a_batch_are_seen_at_once():  # S2
     from datetime import time
 
