@@ -459,15 +459,15 @@ def _finish(row, state, kind, parsed, message) -> list:
     return [state, kind, message_id, message.pk if message else None, processed_at, row.pk]
 
 
-def _mark(marks: list[list | None]) -> None:
-    """The raw rows marked, in the transaction of their writes. One fixed statement,
-    sent for the whole batch at once (psycopg sends them in a pipeline: one round trip
-    to the server, not one for every message; the ORM's update() compiled it again for
-    every message)."""
-    marks_given = [mark for mark in marks if mark is not None]
-    if marks_given:
+def _mark(finished: list[list | None]) -> None:
+    """The raw rows marked (`_finish`'s values; None: nothing to mark), in the
+    transaction of their writes. One fixed statement, sent for the whole batch at once
+    (psycopg sends them in a pipeline: one round trip to the server, not one for every
+    message; the ORM's update() compiled it again for every message)."""
+    values = [row for row in finished if row is not None]
+    if values:
         with connection.cursor() as cursor:
-            cursor.executemany(_FINISH, marks_given)
+            cursor.executemany(_FINISH, values)
 
 
 def _link_bounce(parsed: ParsedEmail, at: datetime) -> bool:

@@ -138,8 +138,9 @@ def test_processing_an_ordinary_mail_costs_a_fixed_number_of_queries(queued_only
     assert OutboundEmail.objects.filter(kind="ack").count() == 4
 
 
-def test_a_batch_marks_its_raw_rows_with_one_statement(queued_only):
-    # Issue #11: one round trip for the batch's marks (executemany), not one a message.
+def test_a_batch_marks_its_raw_rows_with_one_statement(queued_only):  # A6
+    # Each raw mail kept and marked with the message it became, in the commit of its
+    # writes; for the batch one round trip (executemany), not one a message (issue #11).
     shop = ShopFactory(email=SHOP_ADDRESS)
     for i in range(4):
         pipeline.receive(_question(i), shop=shop, source="smtp", received_at=T0)
